@@ -1,0 +1,140 @@
+#include "commandline.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QStandardPaths>
+#include <QTextStream>
+
+#include <cstdio>
+#include <cstdlib>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim {
+
+namespace {
+[[noreturn]] void fail(const QString &message)
+{
+    QTextStream(stderr) << QCoreApplication::applicationName() << ": " << message << '\n'
+                        << "Try 'aisim --help' for more information.\n";
+    std::exit(2);
+}
+
+int positiveInt(const QString &text, const QString &option, int maximum)
+{
+    bool ok = false;
+    const int value = text.toInt(&ok);
+    if (!ok || value < 0 || value > maximum)
+        fail(u"--%1 takes a whole number from 0 to %2, not '%3'"_s.arg(option).arg(maximum).arg(
+            text));
+    return value;
+}
+} // namespace
+
+QString defaultDatabasePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/aisim.db"_L1;
+}
+
+CommandLine parseCommandLine(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"AISimulation: manage machines and simulation runs, watch them converge, and script "
+        "against them through a REST API.\n\n"
+        "Commands:\n"
+        "  (none)   the desktop application, with the engine and the REST API\n"
+        "  serve    the engine and the REST API without a window\n"
+        "  worker   an engine only, serving the given machines (for scale-out on PostgreSQL)"_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(u"command"_s, u"serve or worker; none for the desktop."_s,
+                                 u"[command]"_s);
+    const QCommandLineOption database(
+        u"database"_s,
+        u"Database URL: sqlite:///path/file.db or postgresql://user:password@host:port/db. "
+        "Default: $AISIM_DATABASE, else sqlite://"_s
+            + defaultDatabasePath() + u'.',
+        u"url"_s);
+    const QCommandLineOption host(u"host"_s, u"Address the REST API listens on (127.0.0.1)."_s,
+                                  u"address"_s, u"127.0.0.1"_s);
+    const QCommandLineOption port(u"port"_s, u"Port of the REST API (8000)."_s, u"port"_s,
+                                  u"8000"_s);
+    const QCommandLineOption noApi(u"no-api"_s, u"Do not start the REST API (desktop only)."_s);
+    const QCommandLineOption workers(u"workers"_s,
+                                     u"Simulations run at once; 0 runs none here (default: one "
+                                     "per core)."_s,
+                                     u"n"_s);
+    const QCommandLineOption machine(u"machine"_s,
+                                     u"Serve only this machine id; repeat for more (worker)."_s,
+                                     u"id"_s);
+    const QCommandLineOption lease(u"lease-seconds"_s,
+                                   u"How long a silent worker keeps its runs (30)."_s,
+                                   u"seconds"_s, u"30"_s);
+    const QCommandLineOption demo(u"demo"_s,
+                                  u"Fill an empty database with demo machines and runs."_s);
+    const QCommandLineOption verbose(u"verbose"_s, u"Log debugging details."_s);
+    parser.addOptions({database, host, port, noApi, workers, machine, lease, demo, verbose});
+    parser.process(arguments);
+
+    CommandLine result;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1)
+        fail(u"too many arguments: %1"_s.arg(positional.join(u' ')));
+    const QString command = positional.value(0);
+    if (command == "serve"_L1)
+        result.command = CommandLine::Command::Serve;
+    else if (command == "worker"_L1)
+        result.command = CommandLine::Command::Worker;
+    else if (!command.isEmpty())
+        fail(u"unknown command '%1'"_s.arg(command));
+
+    QString url = parser.value(database);
+    if (url.isEmpty())
+        url = qEnvironmentVariable("AISIM_DATABASE");
+    if (url.isEmpty()) {
+        result.runtime.database = DatabaseUrl::sqliteFile(defaultDatabasePath());
+    } else {
+        QString error;
+        const auto parsed = DatabaseUrl::parse(url, &error);
+        if (!parsed)
+            fail(error);
+        result.runtime.database = *parsed;
+    }
+
+    if (!result.host.setAddress(parser.value(host)))
+        fail(u"--host takes an IP address, not '%1'"_s.arg(parser.value(host)));
+    result.port = quint16(positiveInt(parser.value(port), u"port"_s, 65535));
+    if (parser.isSet(workers)) {
+        result.runtime.engine.workers = positiveInt(parser.value(workers), u"workers"_s, 256);
+        result.runtime.runEngine = result.runtime.engine.workers > 0;
+    }
+    result.runtime.engine.leaseMs
+        = qint64(std::max(1, positiveInt(parser.value(lease), u"lease-seconds"_s, 86400))) * 1000;
+    for (const QString &id : parser.values(machine)) {
+        bool ok = false;
+        const qint64 value = id.toLongLong(&ok);
+        if (!ok || value <= 0)
+            fail(u"--machine takes a machine id, a positive whole number, not '%1'"_s.arg(id));
+        result.runtime.engine.machineIds << value;
+    }
+    if (result.command == CommandLine::Command::Worker) {
+        if (result.runtime.engine.machineIds.isEmpty())
+            fail(u"worker needs at least one --machine ID"_s);
+        if (!result.runtime.runEngine)
+            fail(u"a worker with --workers 0 would do nothing"_s);
+        result.serveApi = false;
+    } else if (!result.runtime.engine.machineIds.isEmpty()) {
+        fail(u"--machine is for the worker command"_s);
+    }
+    if (result.command != CommandLine::Command::Desktop && parser.isSet(noApi))
+        fail(u"--no-api is for the desktop; serve always serves the API"_s);
+    if (parser.isSet(noApi))
+        result.serveApi = false;
+    result.demo = parser.isSet(demo);
+    result.verbose = parser.isSet(verbose);
+    return result;
+}
+
+} // namespace aisim

@@ -1,0 +1,67 @@
+#include "commandline.h"
+#include "demo.h"
+#include "signalwatcher.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+#include <QTextStream>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace aisim;
+
+namespace {
+
+void setUpApplication()
+{
+    QCoreApplication::setOrganizationName(u"AISimulation"_s);
+    QCoreApplication::setApplicationName(u"aisim"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(AISIM_VERSION));
+}
+
+// `aisim serve` and `aisim worker`: the engine (and the API) until SIGINT or SIGTERM.
+int runHeadless(QCoreApplication &app, const CommandLine &options)
+{
+    QTextStream out(stdout);
+    auto runtime = Runtime::open(options.runtime);
+    if (!runtime) {
+        QTextStream(stderr) << "aisim: " << runtime.error().message << '\n';
+        return 1;
+    }
+    Runtime &rt = *runtime.value();
+    if (options.demo)
+        seedDemoData(rt.service());
+    if (options.serveApi) {
+        const auto port = rt.startApi(options.host, options.port);
+        if (!port) {
+            QTextStream(stderr) << "aisim: " << port.error().message << '\n';
+            return 1;
+        }
+        out << "AISimulation REST API on " << rt.apiServer()->baseUrl() << '\n';
+    }
+    out << "Database: " << options.runtime.database.displayString() << '\n';
+    if (rt.engine())
+        out << "Engine " << rt.engine()->workerId() << " with " << rt.engine()->workerCount()
+            << " workers\n";
+    out.flush();
+
+    SignalWatcher signals;
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, &app,
+                     &QCoreApplication::quit);
+    const int status = app.exec();
+    runtime.value().reset(); // stops the API and hands unfinished runs back
+    return status;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    setUpApplication();
+    QCoreApplication app(argc, argv);
+    const CommandLine options = parseCommandLine(app.arguments());
+    if (options.verbose)
+        QLoggingCategory::setFilterRules(u"aisim.*.debug=true"_s);
+    return runHeadless(app, options);
+}

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "fielderror.h"
+
+#include <QHttpServerRequest>
+#include <QJsonObject>
+#include <QUrlQuery>
+
+#include <optional>
+
+namespace aisim::api {
+
+// One request as a controller sees it: its path arguments, query and JSON body, with helpers
+// that validate each value and collect the problems FastAPI-style.
+class ApiRequest
+{
+public:
+    static constexpr qint64 kMaxBodyBytes = 1024 * 1024;
+
+    ApiRequest(const QHttpServerRequest &request, QStringList pathArguments);
+
+    const QHttpServerRequest &http() const { return m_request; }
+    QHttpServerRequest::Method method() const { return m_request.method(); }
+    QString path() const { return m_request.url().path(); }
+
+    // A positive integer path argument named name (for the error location).
+    std::optional<qint64> pathId(int index, const QString &name, FieldErrors *errors) const;
+    bool hasQuery(const QString &key) const { return m_query.hasQueryItem(key); }
+    QString query(const QString &key) const;
+    // An integer query value in [minimum, maximum], or fallback when absent.
+    std::optional<qint64> queryInt(const QString &key, qint64 minimum, qint64 maximum,
+                                   FieldErrors *errors) const;
+    std::optional<double> queryDouble(const QString &key, FieldErrors *errors) const;
+    std::optional<bool> queryBool(const QString &key, FieldErrors *errors) const;
+    // The body as a JSON object; records why not when it is not one.
+    std::optional<QJsonObject> jsonBody(FieldErrors *errors) const;
+
+private:
+    const QHttpServerRequest &m_request;
+    QStringList m_pathArguments;
+    QUrlQuery m_query;
+};
+
+// Reads body fields of a JSON object with type checks, collecting errors.
+class JsonFields
+{
+public:
+    JsonFields(const QJsonObject &object, QStringList location, FieldErrors *errors)
+        : m_object(object), m_location(std::move(location)), m_errors(errors)
+    { }
+
+    bool has(const QString &key) const;
+    std::optional<qint64> integer(const QString &key, bool required, qint64 minimum,
+                                  qint64 maximum) const;
+    std::optional<QString> string(const QString &key, bool required, int maxLength) const;
+    std::optional<QJsonObject> object(const QString &key) const;
+    QStringList location(const QString &key) const { return m_location + QStringList{key}; }
+
+private:
+    void missing(const QString &key) const;
+
+    const QJsonObject &m_object;
+    QStringList m_location;
+    FieldErrors *m_errors;
+};
+
+} // namespace aisim::api

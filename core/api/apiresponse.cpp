@@ -1,0 +1,67 @@
+#include "apiresponse.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim::api {
+
+QHttpServerResponse jsonResponse(const QJsonValue &value, StatusCode status)
+{
+    const QJsonDocument document = value.isArray() ? QJsonDocument(value.toArray())
+                                                   : QJsonDocument(value.toObject());
+    return QHttpServerResponse("application/json"_ba, document.toJson(QJsonDocument::Compact),
+                               status);
+}
+
+QHttpServerResponse detailResponse(StatusCode status, const QString &message)
+{
+    return jsonResponse(QJsonObject{{u"detail"_s, message}}, status);
+}
+
+QHttpServerResponse validationResponse(const FieldErrors &errors)
+{
+    QJsonArray detail;
+    for (const FieldError &error : errors) {
+        QJsonArray location;
+        for (const QString &part : error.location) {
+            bool isIndex = false;
+            const int index = part.toInt(&isIndex);
+            location.append(isIndex ? QJsonValue(index) : QJsonValue(part));
+        }
+        detail.append(QJsonObject{
+            {u"loc"_s, location}, {u"msg"_s, error.message}, {u"type"_s, error.type}});
+    }
+    return jsonResponse(QJsonObject{{u"detail"_s, detail}}, StatusCode::UnprocessableEntity);
+}
+
+StatusCode statusFor(Error::Kind kind)
+{
+    switch (kind) {
+    case Error::Kind::NotFound:
+        return StatusCode::NotFound;
+    case Error::Kind::Conflict:
+        return StatusCode::Conflict;
+    case Error::Kind::Invalid:
+        return StatusCode::UnprocessableEntity;
+    case Error::Kind::Unavailable:
+        return StatusCode::ServiceUnavailable;
+    case Error::Kind::Internal:
+        break;
+    }
+    return StatusCode::InternalServerError;
+}
+
+QHttpServerResponse errorResponse(const Error &error)
+{
+    if (error.kind == Error::Kind::Invalid)
+        return validationResponse({{{u"body"_s}, error.message, u"value_error"_s}});
+    // Internal details stay in the log; the client learns what kind of failure it was.
+    if (error.kind == Error::Kind::Internal)
+        return detailResponse(StatusCode::InternalServerError, u"Internal Server Error"_s);
+    return detailResponse(statusFor(error.kind), error.message);
+}
+
+} // namespace aisim::api

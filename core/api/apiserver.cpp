@@ -1,0 +1,68 @@
+#include "apiserver.h"
+
+#include "apiserverhost.h"
+#include "logging.h"
+
+using namespace Qt::StringLiterals;
+
+namespace aisim::api {
+
+ApiServer::ApiServer(const ApiContext &context, QObject *parent)
+    : QObject(parent), m_context(context)
+{
+    m_thread.setObjectName(u"aisim-http"_s);
+}
+
+ApiServer::~ApiServer()
+{
+    close();
+}
+
+Result<quint16> ApiServer::listen(const QHostAddress &address, quint16 port)
+{
+    close();
+    m_host = new ApiServerHost(m_context);
+    m_host->moveToThread(&m_thread);
+    m_thread.start();
+    quint16 bound = 0;
+    // Listening happens on the server thread so that the sockets live there.
+    ApiServerHost *host = m_host;
+    QMetaObject::invokeMethod(
+        host, [host, address, port, &bound] { bound = host->listen(address, port); },
+        Qt::BlockingQueuedConnection);
+    if (bound == 0) {
+        close();
+        return Error::unavailable(u"cannot listen on %1:%2 (is the port in use?)"_s.arg(
+                                      address.toString())
+                                      .arg(port));
+    }
+    m_address = address;
+    m_port = bound;
+    qCInfo(lcApi).noquote() << "REST API listening on" << baseUrl();
+    return bound;
+}
+
+void ApiServer::close()
+{
+    if (!m_thread.isRunning())
+        return;
+    if (m_host) {
+        ApiServerHost *host = m_host;
+        QMetaObject::invokeMethod(
+            host, [host] { delete host; }, Qt::BlockingQueuedConnection);
+        m_host = nullptr;
+    }
+    m_thread.quit();
+    m_thread.wait();
+    m_port = 0;
+}
+
+QString ApiServer::baseUrl() const
+{
+    QString host = m_address.toString();
+    if (m_address.protocol() == QAbstractSocket::IPv6Protocol)
+        host = u'[' + host + u']';
+    return u"http://%1:%2"_s.arg(host).arg(m_port);
+}
+
+} // namespace aisim::api

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "apicontext.h"
+#include "result.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QThread>
+
+namespace aisim::api {
+
+class ApiServerHost;
+
+// The REST API on its own thread: QHttpServer, routes and controllers. The server thread has
+// its own database connection, so the caller's thread never waits on a request.
+class ApiServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ApiServer(const ApiContext &context, QObject *parent = nullptr);
+    ~ApiServer() override;
+
+    // Starts listening; port 0 picks a free port. Returns the port, or why it failed.
+    Result<quint16> listen(const QHostAddress &address, quint16 port);
+    void close();
+    bool isListening() const { return m_port != 0; }
+    quint16 port() const { return m_port; }
+    // The base URL clients use, e.g. http://127.0.0.1:8000.
+    QString baseUrl() const;
+
+private:
+    ApiContext m_context;
+    QThread m_thread;
+    ApiServerHost *m_host = nullptr;
+    QHostAddress m_address;
+    quint16 m_port = 0;
+};
+
+} // namespace aisim::api

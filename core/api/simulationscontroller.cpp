@@ -1,0 +1,184 @@
+#include "simulationscontroller.h"
+
+#include "apiresponse.h"
+#include "serialize.h"
+#include "simulationrepository.h"
+#include "simulationservice.h"
+
+#include <QJsonArray>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim::api {
+
+namespace {
+constexpr qint64 kMaxId = 9'000'000'000'000'000;
+constexpr int kMaxNameLength = 200;
+
+QString orderByChoices()
+{
+    return u"'creation_date', 'update_date', 'name', 'simulation_id', 'status' or 'machine_id'"_s;
+}
+} // namespace
+
+QHttpServerResponse SimulationsController::list(const ApiRequest &request) const
+{
+    FieldErrors errors;
+    SimulationQuery query;
+    if (request.hasQuery(u"order_by"_s)) {
+        const auto orderBy = SimulationQuery::orderByFromString(request.query(u"order_by"_s));
+        if (orderBy)
+            query.orderBy = *orderBy;
+        else
+            errors.append({{u"query"_s, u"order_by"_s},
+                           u"value is not a valid enumeration member; permitted: "_s
+                               + orderByChoices(),
+                           u"type_error.enum"_s});
+    }
+    if (request.hasQuery(u"order"_s)) {
+        const QString order = request.query(u"order"_s);
+        if (order == "desc"_L1 || order == "asc"_L1)
+            query.descending = order == "desc"_L1;
+        else
+            errors.append({{u"query"_s, u"order"_s},
+                           u"value is not a valid enumeration member; permitted: 'asc', 'desc'"_s,
+                           u"type_error.enum"_s});
+    }
+    if (request.hasQuery(u"status"_s)) {
+        query.status = statusFromString(request.query(u"status"_s));
+        if (!query.status)
+            errors.append({{u"query"_s, u"status"_s},
+                           u"value is not a valid enumeration member; permitted: "_s
+                               + allStatusNames().join(u", "_s),
+                           u"type_error.enum"_s});
+    }
+    query.machineId = request.queryInt(u"machine_id"_s, 1, kMaxId, &errors);
+    query.nameContains = request.query(u"name"_s);
+    const auto limit = request.queryInt(u"limit"_s, 0, 100'000, &errors);
+    const auto offset = request.queryInt(u"offset"_s, 0, kMaxId, &errors);
+    if (!errors.isEmpty())
+        return validationResponse(errors);
+    query.limit = limit.value_or(-1);
+    query.offset = offset.value_or(0);
+
+    SimulationRepository repository(*m_context.database);
+    const auto simulations = repository.list(query);
+    if (!simulations)
+        return errorResponse(simulations.error());
+    QJsonArray array;
+    for (const Simulation &simulation : simulations.value())
+        array.append(simulationToJson(simulation));
+    QHttpServerResponse response = jsonResponse(array);
+    // The total lets a client page through without counting itself.
+    if (limit || offset) {
+        const auto total = repository.count(query);
+        if (total)
+            response.setHeader("X-Total-Count"_ba, QByteArray::number(total.value()));
+    }
+    return response;
+}
+
+QHttpServerResponse SimulationsController::get(const ApiRequest &request) const
+{
+    FieldErrors errors;
+    const auto id = request.pathId(0, u"simulation_id"_s, &errors);
+    if (!id)
+        return validationResponse(errors);
+    const auto simulation = SimulationRepository(*m_context.database).get(*id);
+    if (!simulation)
+        return errorResponse(simulation.error());
+    if (request.queryBool(u"detail"_s, &errors).value_or(false))
+        return jsonResponse(simulationToDetailedJson(simulation.value()));
+    return jsonResponse(simulationToJson(simulation.value()));
+}
+
+QHttpServerResponse SimulationsController::create(const ApiRequest &request) const
+{
+    FieldErrors errors;
+    const auto body = request.jsonBody(&errors);
+    if (!body)
+        return validationResponse(errors);
+
+    const JsonFields fields(*body, {u"body"_s}, &errors);
+    NewSimulation simulation;
+    simulation.id = fields.integer(u"simulation_id"_s, false, 1, kMaxId);
+    const auto name = fields.string(u"name"_s, true, kMaxNameLength);
+    const auto machineObject = fields.object(u"machine"_s);
+    // machine_id may come from the top level, the machine object, or both if they agree.
+    auto machineId = fields.integer(u"machine_id"_s, !fields.has(u"machine"_s), 1, kMaxId);
+    std::optional<QString> machineName;
+    if (machineObject) {
+        const JsonFields machine(*machineObject, fields.location(u"machine"_s), &errors);
+        const auto nestedId = machine.integer(u"machine_id"_s, !machineId, 1, kMaxId);
+        machineName = machine.string(u"name"_s, true, kMaxNameLength);
+        if (machineId && nestedId && *machineId != *nestedId)
+            errors.append({fields.location(u"machine"_s) + QStringList{u"machine_id"_s},
+                           u"machine.machine_id (%1) differs from machine_id (%2)"_s
+                               .arg(*nestedId)
+                               .arg(*machineId),
+                           u"value_error.mismatch"_s});
+        if (!machineId)
+            machineId = nestedId;
+    }
+    if (const auto parameters = fields.object(u"parameters"_s))
+        simulation.parameters = parseEmulationParameters(
+            *parameters, fields.location(u"parameters"_s), &errors);
+    if (const auto attempts = fields.integer(u"max_attempts"_s, false, 1, 100))
+        simulation.maxAttempts = int(*attempts);
+    if (!errors.isEmpty())
+        return validationResponse(errors);
+
+    simulation.name = *name;
+    simulation.machineId = *machineId;
+    const auto created = m_context.service->create(simulation, machineName);
+    if (!created) {
+        if (created.error().kind == Error::Kind::Invalid)
+            return validationResponse({{{u"body"_s, u"machine_id"_s},
+                                        created.error().message,
+                                        u"value_error.unknown_machine"_s}});
+        return errorResponse(created.error());
+    }
+    QHttpServerResponse response = jsonResponse(
+        QJsonObject{{u"id"_s, created->id}, {u"status"_s, toString(created->status)}},
+        StatusCode::Created);
+    response.setHeader("Location"_ba, "/simulation/"_ba + QByteArray::number(created->id));
+    return response;
+}
+
+QHttpServerResponse SimulationsController::cancel(const ApiRequest &request) const
+{
+    FieldErrors errors;
+    const auto id = request.pathId(0, u"simulation_id"_s, &errors);
+    if (!id)
+        return validationResponse(errors);
+    const auto cancelled = m_context.service->cancel(*id);
+    if (!cancelled)
+        return errorResponse(cancelled.error());
+    return jsonResponse(simulationToJson(cancelled.value()));
+}
+
+QHttpServerResponse SimulationsController::retry(const ApiRequest &request) const
+{
+    FieldErrors errors;
+    const auto id = request.pathId(0, u"simulation_id"_s, &errors);
+    if (!id)
+        return validationResponse(errors);
+    const auto retried = m_context.service->retry(*id);
+    if (!retried)
+        return errorResponse(retried.error());
+    return jsonResponse(simulationToJson(retried.value()));
+}
+
+QHttpServerResponse SimulationsController::remove(const ApiRequest &request) const
+{
+    FieldErrors errors;
+    const auto id = request.pathId(0, u"simulation_id"_s, &errors);
+    if (!id)
+        return validationResponse(errors);
+    const Status removed = m_context.service->remove(*id);
+    if (!removed)
+        return errorResponse(removed.error());
+    return QHttpServerResponse(StatusCode::NoContent);
+}
+
+} // namespace aisim::api

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <QString>
+
+#include <utility>
+#include <variant>
+
+namespace aisim {
+
+// Why an operation failed; the API maps each kind to one HTTP status in one place.
+struct Error
+{
+    enum class Kind { NotFound, Conflict, Invalid, Unavailable, Internal };
+
+    Kind kind = Kind::Internal;
+    QString message;
+
+    static Error notFound(QString message) { return {Kind::NotFound, std::move(message)}; }
+    static Error conflict(QString message) { return {Kind::Conflict, std::move(message)}; }
+    static Error invalid(QString message) { return {Kind::Invalid, std::move(message)}; }
+    static Error unavailable(QString message) { return {Kind::Unavailable, std::move(message)}; }
+    static Error internal(QString message) { return {Kind::Internal, std::move(message)}; }
+};
+
+// A value or the error that prevented it.
+template<typename T = std::monostate>
+class Result
+{
+public:
+    Result(T value) : m_state(std::move(value)) { }
+    Result(Error error) : m_state(std::move(error)) { }
+
+    bool ok() const { return std::holds_alternative<T>(m_state); }
+    explicit operator bool() const { return ok(); }
+    const T &value() const { return std::get<T>(m_state); }
+    T &value() { return std::get<T>(m_state); }
+    const T &operator*() const { return value(); }
+    const T *operator->() const { return &value(); }
+    const Error &error() const { return std::get<Error>(m_state); }
+
+private:
+    std::variant<T, Error> m_state;
+};
+
+using Status = Result<std::monostate>;
+inline Status success()
+{
+    return Status(std::monostate{});
+}
+
+} // namespace aisim

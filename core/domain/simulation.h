@@ -1,0 +1,39 @@
+#pragma once
+
+#include "emulationparameters.h"
+#include "simulationstatus.h"
+
+#include <QDateTime>
+#include <QString>
+
+namespace aisim {
+
+// One simulation run and the bookkeeping its lifecycle needs.
+struct Simulation
+{
+    qint64 id = 0;
+    QString name;
+    qint64 machineId = 0;
+    SimulationStatus status = SimulationStatus::Pending;
+    QDateTime creationDate;
+    QDateTime updateDate;
+
+    qint64 version = 0; // optimistic locking: bumped by every update
+    int attempts = 0;
+    int maxAttempts = 3;
+    QString leaseOwner;
+    QDateTime leaseExpiresAt;
+    QDateTime heartbeatAt;
+    QDateTime startedAt;
+    QDateTime finishedAt;
+    QString error;
+    int pointsDone = 0;
+    EmulationParameters parameters;
+
+    double progress() const
+    {
+        return parameters.points > 0 ? double(pointsDone) / parameters.points : 0.0;
+    }
+};
+
+} // namespace aisim

@@ -1,0 +1,269 @@
+#include "engine.h"
+
+#include "database.h"
+#include "eventhub.h"
+#include "logging.h"
+#include "machinerepository.h"
+#include "runcontrol.h"
+#include "simulationrepository.h"
+
+#include <QCoreApplication>
+#include <QSysInfo>
+#include <QTimer>
+#include <QUuid>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim {
+
+namespace {
+QString defaultWorkerId()
+{
+    return u"%1:%2:%3"_s.arg(QSysInfo::machineHostName())
+        .arg(QCoreApplication::applicationPid())
+        .arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
+}
+
+// How long a lease may go unrenewed while a worker waits between points.
+qint64 renewalInterval(qint64 leaseMs)
+{
+    return std::max<qint64>(50, leaseMs / 3);
+}
+} // namespace
+
+Engine::Engine(Database &database, EventHub &events, EngineOptions options, QObject *parent)
+    : QObject(parent), m_database(database), m_events(events), m_options(std::move(options))
+{
+    if (m_options.workers <= 0)
+        m_options.workers = std::max(1, QThread::idealThreadCount());
+    if (m_options.workerId.isEmpty())
+        m_options.workerId = defaultWorkerId();
+    m_pool.setMaxThreadCount(m_options.workers);
+    m_housekeeper.setObjectName(u"aisim-housekeeper"_s);
+}
+
+Engine::~Engine()
+{
+    stop();
+}
+
+void Engine::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    m_stopping = false;
+    auto *timer = new QTimer;
+    timer->setInterval(m_options.pollIntervalMs);
+    timer->moveToThread(&m_housekeeper);
+    connect(timer, &QTimer::timeout, timer, [this] { housekeeping(); });
+    connect(&m_housekeeper, &QThread::started, timer, [timer] { timer->start(); });
+    connect(&m_housekeeper, &QThread::finished, timer, &QObject::deleteLater);
+    m_housekeeper.start();
+    QMetaObject::invokeMethod(timer, [this] { housekeeping(); }, Qt::QueuedConnection);
+    qCInfo(lcEngine) << "engine" << m_options.workerId << "started with" << m_options.workers
+                     << "workers";
+}
+
+void Engine::stop()
+{
+    if (!m_started)
+        return;
+    m_stopping = true;
+    {
+        const QMutexLocker lock(&m_mutex);
+        for (const auto &control : std::as_const(m_runs))
+            control->interrupt();
+    }
+    m_pool.waitForDone();
+    m_housekeeper.quit();
+    m_housekeeper.wait();
+    m_started = false;
+    qCInfo(lcEngine) << "engine" << m_options.workerId << "stopped";
+}
+
+void Engine::wake()
+{
+    if (!m_started || m_stopping)
+        return;
+    {
+        const QMutexLocker lock(&m_mutex);
+        ++m_wakeGeneration;
+    }
+    startWorkerIfIdle();
+}
+
+void Engine::interrupt(qint64 simulationId)
+{
+    const QMutexLocker lock(&m_mutex);
+    if (const auto control = m_runs.value(simulationId))
+        control->interrupt();
+}
+
+void Engine::startWorkerIfIdle()
+{
+    {
+        const QMutexLocker lock(&m_mutex);
+        if (m_stopping || m_activeWorkers >= m_options.workers)
+            return;
+        ++m_activeWorkers;
+    }
+    // The future is not needed: the loop reports through signals.
+    static_cast<void>(QtConcurrent::run(&m_pool, [this] { workerLoop(); }));
+}
+
+void Engine::workerLoop()
+{
+    SimulationRepository simulations(m_database);
+    while (!m_stopping) {
+        quint64 generation = 0;
+        {
+            const QMutexLocker lock(&m_mutex);
+            generation = m_wakeGeneration;
+        }
+        const auto claimed = simulations.claimNextPending(m_options.workerId, m_options.machineIds,
+                                                          m_options.leaseMs);
+        if (!claimed) {
+            qCWarning(lcEngine) << "cannot claim work:" << claimed.error().message;
+            break; // the next housekeeping tick tries again
+        }
+        if (!claimed.value()) {
+            const QMutexLocker lock(&m_mutex);
+            if (generation == m_wakeGeneration)
+                break; // nothing new since we looked
+            continue;
+        }
+        // More work may be waiting: let an idle worker look for it.
+        startWorkerIfIdle();
+        run(*claimed.value());
+    }
+    const QMutexLocker lock(&m_mutex);
+    --m_activeWorkers;
+}
+
+void Engine::run(const Simulation &simulation)
+{
+    SimulationRepository simulations(m_database);
+    const auto control = registerRun(simulation.id);
+    Q_EMIT busyWorkersChanged(++m_busy);
+    Q_EMIT m_events.simulationChanged(simulation.id, SimulationStatus::Running);
+    qCInfo(lcEngine) << "running simulation" << simulation.id << "attempt" << simulation.attempts;
+
+    const EmulationParameters &params = simulation.parameters;
+    const QString &worker = m_options.workerId;
+    enum class Ending { Finished, Lost, Interrupted, Failed } ending = Ending::Finished;
+    QString failure;
+
+    for (int index = simulation.pointsDone; index < params.points; ++index) {
+        // Sleep until the next point is due, renewing the lease on long waits.
+        qint64 remaining = params.paceMs;
+        bool awake = true;
+        while (awake && remaining > 0) {
+            const qint64 slice = std::min(remaining, renewalInterval(m_options.leaseMs));
+            awake = control->sleep(slice);
+            remaining -= slice;
+            if (awake && remaining > 0) {
+                const auto renewed = simulations.renewLease(simulation.id, worker,
+                                                            m_options.leaseMs);
+                if (renewed && !renewed.value()) {
+                    ending = Ending::Lost;
+                    break;
+                }
+            }
+        }
+        if (ending == Ending::Lost)
+            break;
+        if (!awake || control->isInterrupted()) {
+            ending = Ending::Interrupted;
+            break;
+        }
+        const int pointNumber = index + 1;
+        if (params.failAtPoint && pointNumber == *params.failAtPoint) {
+            ending = Ending::Failed;
+            failure = u"emulation failed at point %1 (fail_at_point)"_s.arg(pointNumber);
+            break;
+        }
+        const double seconds = params.stepSeconds * pointNumber;
+        const ConvergencePoint point{seconds, params.lossAt(seconds)};
+        const auto recorded = simulations.recordPoint(simulation.id, worker, point, pointNumber,
+                                                      m_options.leaseMs);
+        if (!recorded) {
+            ending = Ending::Failed;
+            failure = recorded.error().message;
+            break;
+        }
+        if (!recorded.value()) {
+            ending = Ending::Lost;
+            break;
+        }
+        Q_EMIT m_events.pointAdded(simulation.id, point, pointNumber);
+    }
+
+    switch (ending) {
+    case Ending::Finished:
+        if (const auto finished = simulations.finish(simulation.id, worker);
+            finished && finished.value()) {
+            qCInfo(lcEngine) << "simulation" << simulation.id << "finished";
+            Q_EMIT m_events.simulationChanged(simulation.id, SimulationStatus::Finished);
+        }
+        break;
+    case Ending::Failed: {
+        const qint64 backoff = m_options.retryBackoffMs
+            << std::clamp(simulation.attempts - 1, 0, 16);
+        const auto outcome = simulations.failAttempt(simulation.id, worker, failure, backoff);
+        qCWarning(lcEngine) << "simulation" << simulation.id << "attempt" << simulation.attempts
+                            << "failed:" << failure;
+        if (outcome)
+            Q_EMIT m_events.simulationChanged(simulation.id, outcome->status);
+        break;
+    }
+    case Ending::Interrupted:
+        if (m_stopping) {
+            // An orderly stop hands the run back without spending an attempt.
+            if (const auto released = simulations.release(simulation.id, worker);
+                released && released.value())
+                Q_EMIT m_events.simulationChanged(simulation.id, SimulationStatus::Pending);
+        }
+        break; // otherwise whoever interrupted it has already changed its status
+    case Ending::Lost:
+        qCInfo(lcEngine) << "simulation" << simulation.id << "was taken away from this worker";
+        break;
+    }
+    unregisterRun(simulation.id);
+    Q_EMIT busyWorkersChanged(--m_busy);
+}
+
+void Engine::housekeeping()
+{
+    SimulationRepository simulations(m_database);
+    if (const auto requeued = simulations.requeueExpiredLeases(); requeued) {
+        for (const qint64 id : requeued.value()) {
+            qCWarning(lcEngine) << "simulation" << id << "lost its worker; taken back";
+            if (const auto simulation = simulations.get(id))
+                Q_EMIT m_events.simulationChanged(id, simulation->status);
+        }
+    }
+    MachineRepository(m_database).heartbeat(m_options.machineIds);
+    wake();
+}
+
+std::shared_ptr<RunControl> Engine::registerRun(qint64 simulationId)
+{
+    auto control = std::make_shared<RunControl>();
+    const QMutexLocker lock(&m_mutex);
+    m_runs.insert(simulationId, control);
+    if (m_stopping)
+        control->interrupt();
+    return control;
+}
+
+void Engine::unregisterRun(qint64 simulationId)
+{
+    const QMutexLocker lock(&m_mutex);
+    m_runs.remove(simulationId);
+}
+
+} // namespace aisim

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "engineoptions.h"
+#include "simulation.h"
+
+#include <QHash>
+#include <QMutex>
+#include <QObject>
+#include <QThread>
+#include <QThreadPool>
+
+#include <atomic>
+#include <memory>
+
+namespace aisim {
+
+class Database;
+class EventHub;
+class RunControl;
+
+// Runs pending simulations on a pool of workers: claims them atomically, produces their
+// convergence points as they happen, keeps their leases alive and takes back abandoned runs.
+class Engine : public QObject
+{
+    Q_OBJECT
+public:
+    Engine(Database &database, EventHub &events, EngineOptions options,
+           QObject *parent = nullptr);
+    ~Engine() override;
+
+    void start();
+    // Stops every worker; runs in flight go back to pending for another worker to resume.
+    void stop();
+    bool isRunning() const { return m_started && !m_stopping; }
+
+    // There may be new work: safe to call from any thread.
+    void wake();
+    // Makes a run in flight in this process stop at once (it was cancelled or deleted).
+    void interrupt(qint64 simulationId);
+
+    int workerCount() const { return m_options.workers; }
+    int busyWorkers() const { return m_busy.load(); }
+    const QString &workerId() const { return m_options.workerId; }
+
+Q_SIGNALS:
+    void busyWorkersChanged(int busy);
+
+private:
+    void workerLoop();
+    void run(const Simulation &simulation);
+    void startWorkerIfIdle();
+    void housekeeping();
+    std::shared_ptr<RunControl> registerRun(qint64 simulationId);
+    void unregisterRun(qint64 simulationId);
+
+    Database &m_database;
+    EventHub &m_events;
+    EngineOptions m_options;
+    QThreadPool m_pool;
+    QThread m_housekeeper;
+    bool m_started = false;
+    std::atomic<bool> m_stopping{false};
+    std::atomic<int> m_busy{0};
+    QMutex m_mutex; // guards the fields below
+    int m_activeWorkers = 0;
+    quint64 m_wakeGeneration = 0;
+    QHash<qint64, std::shared_ptr<RunControl>> m_runs;
+};
+
+} // namespace aisim

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+
+namespace aisim {
+
+// How an engine runs: how many workers, which machines, and its timing.
+struct EngineOptions
+{
+    int workers = 0; // 0: one per core
+    QList<qint64> machineIds; // the machines served; empty: all of them
+    qint64 leaseMs = 30'000; // a run whose worker is silent this long is taken back
+    int pollIntervalMs = 1000; // how often to look for work created elsewhere
+    qint64 retryBackoffMs = 2000; // doubled with every failed attempt
+    QString workerId; // empty: host:pid:random
+};
+
+} // namespace aisim

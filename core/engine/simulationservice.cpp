@@ -1,0 +1,143 @@
+#include "simulationservice.h"
+
+#include "database.h"
+#include "engine.h"
+#include "eventhub.h"
+#include "logging.h"
+#include "machinerepository.h"
+#include "sqlsupport.h"
+
+using namespace Qt::StringLiterals;
+
+namespace aisim {
+
+namespace {
+Status validateName(const QString &name, const QString &what)
+{
+    if (name.trimmed().isEmpty())
+        return Error::invalid(what + u" name must not be empty"_s);
+    if (name.size() > 200)
+        return Error::invalid(what + u" name must be at most 200 characters"_s);
+    return success();
+}
+} // namespace
+
+SimulationService::SimulationService(Database &database, EventHub &events, Engine *engine)
+    : m_database(database), m_events(events), m_engine(engine)
+{ }
+
+Result<Simulation> SimulationService::create(const NewSimulation &simulation,
+                                             const std::optional<QString> &newMachineName)
+{
+    if (const Status valid = validateName(simulation.name, u"simulation"_s); !valid)
+        return valid.error();
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    MachineRepository machines(m_database);
+    sql::Transaction transaction(db.value());
+    if (!transaction.isActive())
+        return Error::unavailable(u"cannot begin a transaction"_s);
+    bool machineCreated = false;
+    const Result<Machine> machine = machines.get(simulation.machineId);
+    if (!machine) {
+        if (machine.error().kind != Error::Kind::NotFound)
+            return machine.error();
+        if (!newMachineName)
+            return Error::invalid(u"Machine %1 does not exist; send a \"machine\" object to "
+                                  "register it"_s.arg(simulation.machineId));
+        if (const Status valid = validateName(*newMachineName, u"machine"_s); !valid)
+            return valid.error();
+        const Result<Machine> created = machines.create(simulation.machineId, *newMachineName);
+        if (!created)
+            return created.error();
+        machineCreated = true;
+    }
+    const Result<Simulation> created = SimulationRepository(m_database).create(simulation);
+    if (!created)
+        return created;
+    if (const Status committed = transaction.commit(); !committed)
+        return committed.error();
+    qCInfo(lcEngine) << "simulation" << created->id << "created on machine" << created->machineId;
+    if (machineCreated)
+        Q_EMIT m_events.machinesChanged();
+    Q_EMIT m_events.simulationChanged(created->id, created->status);
+    if (m_engine)
+        m_engine->wake();
+    return created;
+}
+
+Result<Simulation> SimulationService::cancel(qint64 id)
+{
+    const Result<Simulation> cancelled = SimulationRepository(m_database).cancel(id);
+    if (!cancelled)
+        return cancelled;
+    if (m_engine)
+        m_engine->interrupt(id);
+    Q_EMIT m_events.simulationChanged(id, cancelled->status);
+    return cancelled;
+}
+
+Result<Simulation> SimulationService::retry(qint64 id)
+{
+    const Result<Simulation> retried = SimulationRepository(m_database).retry(id);
+    if (!retried)
+        return retried;
+    Q_EMIT m_events.simulationChanged(id, retried->status);
+    if (m_engine)
+        m_engine->wake();
+    return retried;
+}
+
+Result<Simulation> SimulationService::duplicate(qint64 id)
+{
+    const Result<Simulation> original = SimulationRepository(m_database).get(id);
+    if (!original)
+        return original;
+    NewSimulation copy;
+    copy.name = original->name;
+    copy.machineId = original->machineId;
+    copy.parameters = original->parameters;
+    copy.maxAttempts = original->maxAttempts;
+    return create(copy);
+}
+
+Status SimulationService::remove(qint64 id)
+{
+    const Status removed = SimulationRepository(m_database).remove(id);
+    if (removed)
+        Q_EMIT m_events.simulationRemoved(id);
+    return removed;
+}
+
+Result<Machine> SimulationService::createMachine(std::optional<qint64> id, const QString &name)
+{
+    if (const Status valid = validateName(name, u"machine"_s); !valid)
+        return valid.error();
+    if (id && *id <= 0)
+        return Error::invalid(u"machine_id must be a positive integer"_s);
+    const Result<Machine> created = MachineRepository(m_database).create(id, name.trimmed());
+    if (created)
+        Q_EMIT m_events.machinesChanged();
+    return created;
+}
+
+Result<Machine> SimulationService::renameMachine(qint64 id, const QString &name)
+{
+    if (const Status valid = validateName(name, u"machine"_s); !valid)
+        return valid.error();
+    const Result<Machine> renamed = MachineRepository(m_database).rename(id, name.trimmed());
+    if (renamed)
+        Q_EMIT m_events.machinesChanged();
+    return renamed;
+}
+
+Status SimulationService::removeMachine(qint64 id)
+{
+    const Status removed = MachineRepository(m_database).remove(id);
+    if (removed)
+        Q_EMIT m_events.machinesChanged();
+    return removed;
+}
+
+} // namespace aisim

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "machine.h"
+#include "result.h"
+#include "simulationrepository.h"
+
+#include <QObject>
+
+#include <optional>
+
+namespace aisim {
+
+class Database;
+class Engine;
+class EventHub;
+
+// The operations users perform on simulations and machines, shared by the window and the REST
+// API: each one validates, writes, announces the change and wakes the engine. Thread-safe:
+// every call uses the calling thread's own database connection.
+class SimulationService
+{
+public:
+    SimulationService(Database &database, EventHub &events, Engine *engine = nullptr);
+
+    // Creates a pending run; registers its machine first when newMachineName is given and the
+    // machine does not exist yet. Both happen in one transaction or not at all.
+    Result<Simulation> create(const NewSimulation &simulation,
+                              const std::optional<QString> &newMachineName = std::nullopt);
+    Result<Simulation> cancel(qint64 id);
+    Result<Simulation> retry(qint64 id);
+    Result<Simulation> duplicate(qint64 id);
+    Status remove(qint64 id);
+
+    Result<Machine> createMachine(std::optional<qint64> id, const QString &name);
+    Result<Machine> renameMachine(qint64 id, const QString &name);
+    Status removeMachine(qint64 id);
+
+    EventHub &events() { return m_events; }
+    Database &database() { return m_database; }
+
+private:
+    Database &m_database;
+    EventHub &m_events;
+    Engine *m_engine;
+};
+
+} // namespace aisim

@@ -1,0 +1,53 @@
+#include "runtime.h"
+
+#include "logging.h"
+
+namespace aisim {
+
+Runtime::Runtime(const RuntimeOptions &options)
+    : m_options(options), m_database(std::make_unique<Database>(options.database))
+{ }
+
+Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
+{
+    std::unique_ptr<Runtime> runtime(new Runtime(options));
+    if (const Status migrated = runtime->m_database->migrate(); !migrated)
+        return migrated.error();
+    if (options.runEngine)
+        runtime->m_engine
+            = std::make_unique<Engine>(*runtime->m_database, runtime->m_events, options.engine);
+    runtime->m_service = std::make_unique<SimulationService>(*runtime->m_database,
+                                                             runtime->m_events,
+                                                             runtime->m_engine.get());
+    if (runtime->m_engine)
+        runtime->m_engine->start();
+    qCInfo(lcStorage).noquote() << "using" << options.database.displayString();
+    return runtime;
+}
+
+Runtime::~Runtime()
+{
+    stopApi();
+    if (m_engine)
+        m_engine->stop();
+}
+
+Result<quint16> Runtime::startApi(const QHostAddress &address, quint16 port)
+{
+    if (!m_api) {
+        api::ApiContext context;
+        context.database = m_database.get();
+        context.service = m_service.get();
+        context.engine = m_engine.get();
+        m_api = std::make_unique<api::ApiServer>(context);
+    }
+    return m_api->listen(address, port);
+}
+
+void Runtime::stopApi()
+{
+    if (m_api)
+        m_api->close();
+}
+
+} // namespace aisim

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QString>
+
+#include <optional>
+
+namespace aisim {
+
+// Where the data lives: sqlite:///absolute/path.db or postgresql://user:pw@host:port/db.
+struct DatabaseUrl
+{
+    enum class Dialect { Sqlite, PostgreSql };
+
+    Dialect dialect = Dialect::Sqlite;
+    QString path; // SQLite file
+    QString host;
+    int port = 5432;
+    QString user;
+    QString password;
+    QString databaseName;
+
+    // Parses a URL; on failure returns nullopt and puts the reason in *error.
+    static std::optional<DatabaseUrl> parse(const QString &text, QString *error);
+    static DatabaseUrl sqliteFile(const QString &path);
+    // The URL without its password, safe to log and display.
+    QString displayString() const;
+    QString driverName() const;
+};
+
+} // namespace aisim

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "machine.h"
+#include "result.h"
+
+#include <QList>
+
+#include <optional>
+
+namespace aisim {
+
+class Database;
+
+// Counts of a machine's runs, for the machines panel and the API.
+struct MachineLoad
+{
+    qint64 machineId = 0;
+    qint64 running = 0;
+    qint64 pending = 0;
+    qint64 total = 0;
+};
+
+// All SQL about machines.
+class MachineRepository
+{
+public:
+    explicit MachineRepository(Database &database) : m_database(database) { }
+
+    Result<QList<Machine>> list();
+    Result<Machine> get(qint64 id);
+    Result<Machine> create(std::optional<qint64> id, const QString &name);
+    Result<Machine> rename(qint64 id, const QString &name);
+    // Refused with a conflict while any simulation belongs to the machine.
+    Status remove(qint64 id);
+    Status heartbeat(const QList<qint64> &ids);
+    Result<QList<MachineLoad>> loads();
+
+private:
+    Database &m_database;
+};
+
+} // namespace aisim

@@ -1,0 +1,479 @@
+#include "simulationrepository.h"
+
+#include "database.h"
+#include "sqlsupport.h"
+
+#include <QJsonDocument>
+#include <QSqlRecord>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim {
+
+namespace {
+
+const QString kColumns = u"simulation_id, name, machine_id, status, creation_date, update_date, "
+                         "version, attempts, max_attempts, lease_owner, lease_expires_at, "
+                         "heartbeat_at, started_at, finished_at, error, points_done, parameters"_s;
+
+Simulation readSimulation(const QSqlQuery &query)
+{
+    Simulation s;
+    s.id = query.value(0).toLongLong();
+    s.name = query.value(1).toString();
+    s.machineId = query.value(2).toLongLong();
+    s.status = statusFromString(query.value(3).toString()).value_or(SimulationStatus::Failed);
+    s.creationDate = sql::fromMs(query.value(4));
+    s.updateDate = sql::fromMs(query.value(5));
+    s.version = query.value(6).toLongLong();
+    s.attempts = query.value(7).toInt();
+    s.maxAttempts = query.value(8).toInt();
+    s.leaseOwner = query.value(9).toString();
+    s.leaseExpiresAt = sql::fromMs(query.value(10));
+    s.heartbeatAt = sql::fromMs(query.value(11));
+    s.startedAt = sql::fromMs(query.value(12));
+    s.finishedAt = sql::fromMs(query.value(13));
+    s.error = query.value(14).toString();
+    s.pointsDone = query.value(15).toInt();
+    QList<FieldError> ignored;
+    s.parameters = parseEmulationParameters(
+        QJsonDocument::fromJson(query.value(16).toString().toUtf8()).object(), {}, &ignored);
+    return s;
+}
+
+// WHERE clause and values for a query's filters.
+QString whereClause(const SimulationQuery &query, QVariantList *values)
+{
+    QStringList conditions;
+    if (query.status) {
+        conditions << u"status = ?"_s;
+        values->append(toString(*query.status));
+    }
+    if (query.machineId) {
+        conditions << u"machine_id = ?"_s;
+        values->append(*query.machineId);
+    }
+    if (!query.nameContains.isEmpty()) {
+        conditions << u"LOWER(name) LIKE ? ESCAPE '\\'"_s;
+        QString pattern = query.nameContains.toLower();
+        pattern.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
+        values->append(QString(u'%' + pattern + u'%'));
+    }
+    return conditions.isEmpty() ? QString() : u" WHERE "_s + conditions.join(u" AND "_s);
+}
+
+QString orderColumn(SimulationQuery::OrderBy orderBy)
+{
+    switch (orderBy) {
+    case SimulationQuery::OrderBy::UpdateDate:
+        return u"update_date"_s;
+    case SimulationQuery::OrderBy::Name:
+        return u"name"_s;
+    case SimulationQuery::OrderBy::Id:
+        return u"simulation_id"_s;
+    case SimulationQuery::OrderBy::Status:
+        return u"status"_s;
+    case SimulationQuery::OrderBy::Machine:
+        return u"machine_id"_s;
+    case SimulationQuery::OrderBy::CreationDate:
+        break;
+    }
+    return u"creation_date"_s;
+}
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+} // namespace
+
+std::optional<SimulationQuery::OrderBy> SimulationQuery::orderByFromString(const QString &text)
+{
+    if (text == "creation_date"_L1)
+        return OrderBy::CreationDate;
+    if (text == "update_date"_L1)
+        return OrderBy::UpdateDate;
+    if (text == "name"_L1)
+        return OrderBy::Name;
+    if (text == "simulation_id"_L1)
+        return OrderBy::Id;
+    if (text == "status"_L1)
+        return OrderBy::Status;
+    if (text == "machine_id"_L1)
+        return OrderBy::Machine;
+    return std::nullopt;
+}
+
+Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
+{
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    const qint64 now = nowMs();
+    const QByteArray parameters
+        = QJsonDocument(simulation.parameters.toJson()).toJson(QJsonDocument::Compact);
+    QSqlQuery query(db.value());
+    QString statement = u"INSERT INTO simulations (%1name, machine_id, status, creation_date, "
+                        "update_date, max_attempts, parameters) VALUES (%2?, ?, 'pending', ?, ?, "
+                        "?, ?) RETURNING "_s
+                        + kColumns;
+    QVariantList values;
+    if (simulation.id) {
+        statement = statement.arg(u"simulation_id, "_s, u"?, "_s);
+        values << *simulation.id;
+    } else {
+        statement = statement.arg(QString(), QString());
+    }
+    values << simulation.name << simulation.machineId << now << now << simulation.maxAttempts
+           << QString::fromUtf8(parameters);
+    if (const Status status = sql::exec(query, statement, values, u"create simulation"_s);
+        !status) {
+        if (status.error().kind == Error::Kind::Conflict)
+            return Error::conflict(u"simulation %1 already exists"_s.arg(*simulation.id));
+        return status.error();
+    }
+    if (!query.next())
+        return Error::internal(u"create simulation returned no row"_s);
+    const Simulation created = readSimulation(query);
+    query.finish();
+    if (simulation.id && m_database.isPostgreSql()) {
+        // An explicit id does not move the identity sequence: move it past the id.
+        QSqlQuery bump(db.value());
+        bump.exec(u"SELECT setval(pg_get_serial_sequence('simulations', 'simulation_id'), "
+                  "GREATEST((SELECT MAX(simulation_id) FROM simulations), 1))"_s);
+    }
+    return created;
+}
+
+Result<Simulation> SimulationRepository::get(qint64 id)
+{
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    QSqlQuery query(db.value());
+    if (const Status status
+        = sql::exec(query, u"SELECT "_s + kColumns + u" FROM simulations WHERE simulation_id = ?"_s,
+                    {id}, u"read simulation"_s);
+        !status)
+        return status.error();
+    if (!query.next())
+        return Error::notFound(u"Simulation %1 not found"_s.arg(id));
+    return readSimulation(query);
+}
+
+Result<QList<Simulation>> SimulationRepository::list(const SimulationQuery &filter)
+{
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    QVariantList values;
+    QString statement = u"SELECT "_s + kColumns + u" FROM simulations"_s
+        + whereClause(filter, &values) + u" ORDER BY "_s + orderColumn(filter.orderBy)
+        + (filter.descending ? u" DESC, simulation_id DESC"_s : u", simulation_id"_s);
+    if (filter.limit >= 0 || filter.offset > 0) {
+        statement += u" LIMIT ? OFFSET ?"_s;
+        values << (filter.limit >= 0 ? filter.limit : std::numeric_limits<qint64>::max())
+               << filter.offset;
+    }
+    QSqlQuery query(db.value());
+    query.setForwardOnly(true);
+    if (const Status status = sql::exec(query, statement, values, u"list simulations"_s); !status)
+        return status.error();
+    QList<Simulation> simulations;
+    while (query.next())
+        simulations.append(readSimulation(query));
+    return simulations;
+}
+
+Result<qint64> SimulationRepository::count(const SimulationQuery &filter)
+{
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    QVariantList values;
+    const QString statement = u"SELECT COUNT(*) FROM simulations"_s + whereClause(filter, &values);
+    QSqlQuery query(db.value());
+    if (const Status status = sql::exec(query, statement, values, u"count simulations"_s);
+        !status)
+        return status.error();
+    return query.next() ? query.value(0).toLongLong() : 0;
+}
+
+Result<QMap<SimulationStatus, qint64>> SimulationRepository::countByStatus()
+{
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    QSqlQuery query(db.value());
+    if (const Status status = sql::exec(
+            query, u"SELECT status, COUNT(*) FROM simulations GROUP BY status"_s, {},
+            u"count simulations by status"_s);
+        !status)
+        return status.error();
+    QMap<SimulationStatus, qint64> counts;
+    while (query.next()) {
+        if (const auto status = statusFromString(query.value(0).toString()))
+            counts.insert(*status, query.value(1).toLongLong());
+    }
+    return counts;
+}
+
+Result<std::optional<Simulation>>
+SimulationRepository::claimNextPending(const QString &workerId, const QList<qint64> &machineIds,
+                                       qint64 leaseMs)
+{
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    const qint64 now = nowMs();
+    QVariantList values{workerId, now + leaseMs, now, now, now, now};
+    QString machineFilter;
+    if (!machineIds.isEmpty()) {
+        QStringList marks;
+        for (const qint64 id : machineIds) {
+            marks << u"?"_s;
+            values << id;
+        }
+        machineFilter = u" AND machine_id IN ("_s + marks.join(u", "_s) + u')';
+    }
+    // PostgreSQL lets concurrent claimers skip each other's row; SQLite serialises writers.
+    const QString lockClause
+        = m_database.isPostgreSql() ? u" FOR UPDATE SKIP LOCKED"_s : QString();
+    const QString statement
+        = u"UPDATE simulations SET status = 'running', lease_owner = ?, lease_expires_at = ?, "
+          "heartbeat_at = ?, started_at = COALESCE(started_at, ?), update_date = ?, "
+          "attempts = attempts + 1, version = version + 1, not_before = NULL "
+          "WHERE simulation_id = (SELECT simulation_id FROM simulations WHERE status = 'pending' "
+          "AND (not_before IS NULL OR not_before <= ?)"_s
+        + machineFilter + u" ORDER BY creation_date, simulation_id LIMIT 1"_s + lockClause
+        + u") AND status = 'pending' RETURNING "_s + kColumns;
+    QSqlQuery query(db.value());
+    if (const Status status = sql::exec(query, statement, values, u"claim a simulation"_s);
+        !status)
+        return status.error();
+    std::optional<Simulation> claimed;
+    if (query.next())
+        claimed = readSimulation(query);
+    query.finish();
+    return claimed;
+}
+
+Result<bool> SimulationRepository::recordPoint(qint64 id, const QString &workerId,
+                                               const ConvergencePoint &point, int pointsDone,
+                                               qint64 leaseMs)
+{
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    sql::Transaction transaction(db.value());
+    if (!transaction.isActive())
+        return Error::unavailable(u"cannot begin a transaction"_s);
+    const qint64 now = nowMs();
+    QSqlQuery query(db.value());
+    if (const Status status = sql::exec(
+            query,
+            u"UPDATE simulations SET points_done = ?, heartbeat_at = ?, lease_expires_at = ?, "
+            "update_date = ?, version = version + 1 WHERE simulation_id = ? AND status = "
+            "'running' AND lease_owner = ?"_s,
+            {pointsDone, now, now + leaseMs, now, id, workerId}, u"record progress"_s);
+        !status)
+        return status.error();
+    if (query.numRowsAffected() != 1)
+        return false;
+    if (const Status status = sql::exec(
+            query,
+            u"INSERT INTO convergence (simulation_id, seconds, loss) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING"_s,
+            {id, point.seconds, point.loss}, u"record a convergence point"_s);
+        !status)
+        return status.error();
+    if (const Status status = transaction.commit(); !status)
+        return status.error();
+    return true;
+}
+
+Result<bool> SimulationRepository::renewLease(qint64 id, const QString &workerId, qint64 leaseMs)
+{
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    const qint64 now = nowMs();
+    QSqlQuery query(db.value());
+    if (const Status status
+        = sql::exec(query,
+                    u"UPDATE simulations SET heartbeat_at = ?, lease_expires_at = ? WHERE "
+                    "simulation_id = ? AND status = 'running' AND lease_owner = ?"_s,
+                    {now, now + leaseMs, id, workerId}, u"renew a lease"_s);
+        !status)
+        return status.error();
+    return query.numRowsAffected() == 1;
+}
+
+Result<bool> SimulationRepository::finish(qint64 id, const QString &workerId)
+{
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    const qint64 now = nowMs();
+    QSqlQuery query(db.value());
+    if (const Status status = sql::exec(
+            query,
+            u"UPDATE simulations SET status = 'finished', finished_at = ?, update_date = ?, "
+            "lease_owner = NULL, lease_expires_at = NULL, error = NULL, version = version + 1 "
+            "WHERE simulation_id = ? AND status = 'running' AND lease_owner = ?"_s,
+            {now, now, id, workerId}, u"finish a simulation"_s);
+        !status)
+        return status.error();
+    return query.numRowsAffected() == 1;
+}
+
+Result<AttemptOutcome> SimulationRepository::failAttempt(qint64 id, const QString &workerId,
+                                                         const QString &error, qint64 backoffMs)
+{
+    const qint64 now = nowMs();
+    const Result<Simulation> updated = updateReturning(
+        u"status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END, "
+        "not_before = CASE WHEN attempts >= max_attempts THEN NULL ELSE ? END, "
+        "finished_at = CASE WHEN attempts >= max_attempts THEN ? ELSE NULL END, "
+        "error = ?, update_date = ?, lease_owner = NULL, lease_expires_at = NULL, "
+        "version = version + 1 WHERE simulation_id = ? AND status = 'running' AND lease_owner = ?"_s,
+        {now + backoffMs, now, error, now, id, workerId}, u"record a failed attempt"_s);
+    if (!updated)
+        return updated.error();
+    return AttemptOutcome{updated->status, sql::fromMs(now + backoffMs)};
+}
+
+Result<bool> SimulationRepository::release(qint64 id, const QString &workerId)
+{
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    QSqlQuery query(db.value());
+    if (const Status status = sql::exec(
+            query,
+            u"UPDATE simulations SET status = 'pending', attempts = attempts - 1, "
+            "lease_owner = NULL, lease_expires_at = NULL, update_date = ?, version = version + 1 "
+            "WHERE simulation_id = ? AND status = 'running' AND lease_owner = ?"_s,
+            {nowMs(), id, workerId}, u"release a simulation"_s);
+        !status)
+        return status.error();
+    return query.numRowsAffected() == 1;
+}
+
+Result<QList<qint64>> SimulationRepository::requeueExpiredLeases()
+{
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    const qint64 now = nowMs();
+    QSqlQuery query(db.value());
+    if (const Status status = sql::exec(
+            query,
+            u"UPDATE simulations SET "
+            "status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END, "
+            "finished_at = CASE WHEN attempts >= max_attempts THEN ? ELSE NULL END, "
+            "error = 'the worker running it stopped responding (lease expired)', "
+            "lease_owner = NULL, lease_expires_at = NULL, update_date = ?, version = version + 1 "
+            "WHERE status = 'running' AND lease_expires_at < ? RETURNING simulation_id"_s,
+            {now, now, now}, u"requeue expired leases"_s);
+        !status)
+        return status.error();
+    QList<qint64> ids;
+    while (query.next())
+        ids << query.value(0).toLongLong();
+    query.finish();
+    return ids;
+}
+
+Result<Simulation> SimulationRepository::cancel(qint64 id)
+{
+    const qint64 now = nowMs();
+    Result<Simulation> cancelled = updateReturning(
+        u"status = 'cancelled', finished_at = ?, update_date = ?, lease_owner = NULL, "
+        "lease_expires_at = NULL, not_before = NULL, version = version + 1 "
+        "WHERE simulation_id = ? AND status IN ('pending', 'running')"_s,
+        {now, now, id}, u"cancel a simulation"_s);
+    if (cancelled || cancelled.error().kind != Error::Kind::NotFound)
+        return cancelled;
+    const Result<Simulation> existing = get(id);
+    if (!existing)
+        return existing.error();
+    return Error::conflict(u"Simulation %1 is %2: only pending or running runs can be cancelled"_s
+                               .arg(id)
+                               .arg(toString(existing->status)));
+}
+
+Result<Simulation> SimulationRepository::retry(qint64 id)
+{
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    sql::Transaction transaction(db.value());
+    const qint64 now = nowMs();
+    Result<Simulation> retried = updateReturning(
+        u"status = 'pending', attempts = 0, points_done = 0, error = NULL, started_at = NULL, "
+        "finished_at = NULL, not_before = NULL, update_date = ?, version = version + 1 "
+        "WHERE simulation_id = ? AND status IN ('failed', 'cancelled')"_s,
+        {now, id}, u"retry a simulation"_s);
+    if (!retried) {
+        if (retried.error().kind != Error::Kind::NotFound)
+            return retried;
+        const Result<Simulation> existing = get(id);
+        if (!existing)
+            return existing.error();
+        return Error::conflict(u"Simulation %1 is %2: only failed or cancelled runs can be retried"_s
+                                   .arg(id)
+                                   .arg(toString(existing->status)));
+    }
+    QSqlQuery query(db.value());
+    if (const Status status
+        = sql::exec(query, u"DELETE FROM convergence WHERE simulation_id = ?"_s, {id},
+                    u"clear convergence"_s);
+        !status)
+        return status.error();
+    if (const Status status = transaction.commit(); !status)
+        return status.error();
+    return retried;
+}
+
+Status SimulationRepository::remove(qint64 id)
+{
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    QSqlQuery query(db.value());
+    if (const Status status = sql::exec(
+            query, u"DELETE FROM simulations WHERE simulation_id = ? AND status <> 'running'"_s,
+            {id}, u"delete a simulation"_s);
+        !status)
+        return status;
+    if (query.numRowsAffected() == 1)
+        return success();
+    const Result<Simulation> existing = get(id);
+    if (!existing)
+        return existing.error();
+    return Error::conflict(u"Simulation %1 is running: cancel it before deleting it"_s.arg(id));
+}
+
+Result<Simulation> SimulationRepository::updateReturning(const QString &setAndWhere,
+                                                         const QVariantList &values,
+                                                         const QString &what)
+{
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    QSqlQuery query(db.value());
+    if (const Status status = sql::exec(
+            query, u"UPDATE simulations SET "_s + setAndWhere + u" RETURNING "_s + kColumns,
+            values, what);
+        !status)
+        return status.error();
+    if (!query.next())
+        return Error::notFound(u"no simulation matched"_s);
+    Simulation simulation = readSimulation(query);
+    query.finish();
+    return simulation;
+}
+
+} // namespace aisim

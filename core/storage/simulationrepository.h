@@ -1,0 +1,92 @@
+#pragma once
+
+#include "convergencepoint.h"
+#include "result.h"
+#include "simulation.h"
+
+#include <QList>
+#include <QMap>
+
+#include <optional>
+
+namespace aisim {
+
+class Database;
+
+// What a new simulation is made of; the server owns its status and dates.
+struct NewSimulation
+{
+    std::optional<qint64> id;
+    QString name;
+    qint64 machineId = 0;
+    EmulationParameters parameters;
+    int maxAttempts = 3;
+};
+
+// A filtered, sorted window of the simulations table.
+struct SimulationQuery
+{
+    enum class OrderBy { CreationDate, UpdateDate, Name, Id, Status, Machine };
+
+    OrderBy orderBy = OrderBy::CreationDate;
+    bool descending = false;
+    std::optional<SimulationStatus> status;
+    std::optional<qint64> machineId;
+    QString nameContains;
+    qint64 limit = -1; // all
+    qint64 offset = 0;
+
+    // Maps the API's order_by values to a column; nullopt for anything else.
+    static std::optional<OrderBy> orderByFromString(const QString &text);
+};
+
+// The outcome of a failed attempt: back in the queue or failed for good.
+struct AttemptOutcome
+{
+    SimulationStatus status = SimulationStatus::Failed;
+    QDateTime retryAt;
+};
+
+// All SQL about simulations and their life cycle, for both dialects.
+class SimulationRepository
+{
+public:
+    explicit SimulationRepository(Database &database) : m_database(database) { }
+
+    Result<Simulation> create(const NewSimulation &simulation);
+    Result<Simulation> get(qint64 id);
+    Result<QList<Simulation>> list(const SimulationQuery &query);
+    Result<qint64> count(const SimulationQuery &query);
+    Result<QMap<SimulationStatus, qint64>> countByStatus();
+
+    // Atomically takes the oldest runnable pending simulation of the given machines (all when
+    // empty) for workerId. Two callers never get the same simulation.
+    Result<std::optional<Simulation>> claimNextPending(const QString &workerId,
+                                                       const QList<qint64> &machineIds,
+                                                       qint64 leaseMs);
+    // Stores one point and renews the lease in one transaction; false when the run was lost
+    // (cancelled, or its lease taken over), in which case nothing is written.
+    Result<bool> recordPoint(qint64 id, const QString &workerId, const ConvergencePoint &point,
+                             int pointsDone, qint64 leaseMs);
+    Result<bool> renewLease(qint64 id, const QString &workerId, qint64 leaseMs);
+    Result<bool> finish(qint64 id, const QString &workerId);
+    // Ends an attempt with an error: pending again after backoffMs while attempts remain.
+    Result<AttemptOutcome> failAttempt(qint64 id, const QString &workerId, const QString &error,
+                                       qint64 backoffMs);
+    // Gives a claimed run back without counting the attempt (orderly shutdown).
+    Result<bool> release(qint64 id, const QString &workerId);
+    // Runs whose lease expired go back to pending, or fail once their attempts are used up.
+    Result<QList<qint64>> requeueExpiredLeases();
+
+    Result<Simulation> cancel(qint64 id);
+    Result<Simulation> retry(qint64 id);
+    Status remove(qint64 id);
+
+private:
+    Result<Simulation> updateReturning(const QString &setAndWhere, const QVariantList &values,
+                                       const QString &what);
+
+    Database &m_database;
+};
+
+} // namespace aisim

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "result.h"
+
+#include <QDateTime>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace aisim::sql {
+
+// Times are stored as milliseconds since the epoch; null stays null.
+inline QVariant toMs(const QDateTime &time)
+{
+    return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
+}
+
+inline QDateTime fromMs(const QVariant &value)
+{
+    return value.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
+inline QVariant nullableString(const QString &text)
+{
+    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
+}
+
+// Runs a prepared query; on failure, an Error naming what was being done.
+Status exec(QSqlQuery &query, const QString &what);
+// Prepares and runs a statement with positional bound values.
+Status exec(QSqlQuery &query, const QString &statement, const QVariantList &values,
+            const QString &what);
+bool isUniqueViolation(const QSqlQuery &query);
+
+// Commits or, if never committed, rolls back the transaction it opened.
+class Transaction
+{
+public:
+    explicit Transaction(QSqlDatabase db);
+    ~Transaction();
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+
+    bool isActive() const { return m_active; }
+    Status commit();
+
+private:
+    QSqlDatabase m_db;
+    bool m_active = false;
+};
+
+} // namespace aisim::sql
