@@ -1,0 +1,114 @@
+#include "testsupport.h"
+
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTest>
+#include <QTimer>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim::test {
+
+TestDatabase::TestDatabase(Dialect dialect) : m_dialect(dialect)
+{
+    if (dialect == Dialect::Sqlite) {
+        m_available = m_dir.isValid();
+        m_url = DatabaseUrl::sqliteFile(m_dir.filePath(u"test.db"_s));
+        return;
+    }
+    const QString serverUrl = qEnvironmentVariable("AISIM_TEST_POSTGRES_URL");
+    if (serverUrl.isEmpty()) {
+        m_why = u"AISIM_TEST_POSTGRES_URL is not set"_s;
+        return;
+    }
+    QString error;
+    const auto server = DatabaseUrl::parse(serverUrl, &error);
+    if (!server) {
+        m_why = error;
+        return;
+    }
+    m_adminConnection = u"aisim-test-admin-"_s + QUuid::createUuid().toString(QUuid::Id128);
+    QSqlDatabase admin = QSqlDatabase::addDatabase(u"QPSQL"_s, m_adminConnection);
+    admin.setHostName(server->host);
+    admin.setPort(server->port);
+    admin.setUserName(server->user);
+    admin.setPassword(server->password);
+    admin.setDatabaseName(server->databaseName);
+    if (!admin.open()) {
+        m_why = u"cannot reach PostgreSQL: "_s + admin.lastError().text();
+        return;
+    }
+    m_url = *server;
+    m_url.databaseName = u"aisim_test_"_s + QUuid::createUuid().toString(QUuid::Id128).left(12);
+    QSqlQuery query(admin);
+    if (!query.exec(u"CREATE DATABASE "_s + m_url.databaseName)) {
+        m_why = u"cannot create a test database: "_s + query.lastError().text();
+        return;
+    }
+    m_available = true;
+}
+
+TestDatabase::~TestDatabase()
+{
+    if (m_adminConnection.isEmpty())
+        return;
+    {
+        QSqlDatabase admin = QSqlDatabase::database(m_adminConnection, false);
+        if (m_available) {
+            QSqlQuery query(admin);
+            query.exec(u"DROP DATABASE IF EXISTS %1 WITH (FORCE)"_s.arg(m_url.databaseName));
+        }
+        admin.close();
+    }
+    QSqlDatabase::removeDatabase(m_adminConnection);
+}
+
+void addDialectRows()
+{
+    QTest::addColumn<int>("dialect");
+    QTest::newRow("sqlite") << int(TestDatabase::Dialect::Sqlite);
+    QTest::newRow("postgresql") << int(TestDatabase::Dialect::PostgreSql);
+}
+
+QByteArray HttpReply::header(const QByteArray &name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+HttpReply httpRequest(quint16 port, const QByteArray &method, const QByteArray &path,
+                      const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    QNetworkAccessManager manager;
+    QNetworkRequest request(QUrl(u"http://127.0.0.1:%1"_s.arg(port) + QString::fromUtf8(path)));
+    bool hasContentType = false;
+    for (const auto &[key, value] : headers) {
+        request.setRawHeader(key, value);
+        hasContentType |= key.compare("Content-Type", Qt::CaseInsensitive) == 0;
+    }
+    if (!body.isEmpty() && !hasContentType)
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json"_ba);
+    QNetworkReply *reply = manager.sendCustomRequest(request, method, body);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(30000, &loop, &QEventLoop::quit);
+    loop.exec();
+    HttpReply result;
+    if (reply->isFinished()) {
+        result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        result.headers = reply->rawHeaderPairs();
+        result.body = reply->readAll();
+    }
+    reply->deleteLater();
+    return result;
+}
+
+} // namespace aisim::test

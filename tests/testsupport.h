@@ -1,0 +1,71 @@
+#pragma once
+
+#include "databaseurl.h"
+
+#include <QByteArray>
+#include <QJsonDocument>
+#include <QList>
+#include <QPair>
+#include <QString>
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace aisim::test {
+
+// A database that exists for one test: a fresh SQLite file, or a fresh PostgreSQL database
+// on the server named by AISIM_TEST_POSTGRES_URL (dropped again afterwards).
+class TestDatabase
+{
+public:
+    enum class Dialect { Sqlite, PostgreSql };
+
+    explicit TestDatabase(Dialect dialect);
+    ~TestDatabase();
+
+    bool isAvailable() const { return m_available; }
+    QString whyUnavailable() const { return m_why; }
+    const DatabaseUrl &url() const { return m_url; }
+
+private:
+    Dialect m_dialect;
+    bool m_available = false;
+    QString m_why;
+    DatabaseUrl m_url;
+    QTemporaryDir m_dir;
+    QString m_adminConnection;
+};
+
+// The dialects the storage and engine tests run on, as Qt Test data rows.
+// PostgreSQL rows are skipped only when no server is configured and AISIM_REQUIRE_POSTGRES
+// is unset; scripts/test always sets both, so there a missing server fails the run.
+void addDialectRows();
+
+struct HttpReply
+{
+    int status = 0;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+
+    QByteArray header(const QByteArray &name) const;
+    QJsonDocument json() const { return QJsonDocument::fromJson(body); }
+};
+
+// One HTTP request over a real socket to 127.0.0.1:port, waiting for the whole answer.
+HttpReply httpRequest(quint16 port, const QByteArray &method, const QByteArray &path,
+                      const QByteArray &body = {},
+                      const QList<QPair<QByteArray, QByteArray>> &headers = {});
+
+} // namespace aisim::test
+
+// Opens the current data row's database into `name`, or skips (fails, when
+// AISIM_REQUIRE_POSTGRES is set) when that dialect has no server.
+#define AISIM_OPEN_TEST_DATABASE(name)                                                           \
+    QFETCH(int, dialect);                                                                        \
+    auto name = std::make_unique<aisim::test::TestDatabase>(                                     \
+        aisim::test::TestDatabase::Dialect(dialect));                                            \
+    if (!name->isAvailable()) {                                                                  \
+        if (qEnvironmentVariableIsSet("AISIM_REQUIRE_POSTGRES"))                                 \
+            QFAIL(qPrintable(name->whyUnavailable()));                                           \
+        QSKIP(qPrintable(name->whyUnavailable()));                                               \
+    }
