@@ -66,12 +66,11 @@ CommandLine parseCommandLine(const QStringList &arguments)
                                      u"Simulations run at once; 0 runs none here (default: one "
                                      "per core)."_s,
                                      u"n"_s);
-    const QCommandLineOption machine(u"machine"_s,
-                                     u"Serve only this machine id; repeat for more (worker)."_s,
-                                     u"id"_s);
+    const QCommandLineOption machine(
+        u"machine"_s, u"Serve only this machine id; repeat for more (worker)."_s, u"id"_s);
     const QCommandLineOption lease(u"lease-seconds"_s,
-                                   u"How long a silent worker keeps its runs (30)."_s,
-                                   u"seconds"_s, u"30"_s);
+                                   u"How long a silent worker keeps its runs (30)."_s, u"seconds"_s,
+                                   u"30"_s);
     const QCommandLineOption demo(u"demo"_s,
                                   u"Fill an empty database with demo machines and runs."_s);
     const QCommandLineOption verbose(u"verbose"_s, u"Log debugging details."_s);

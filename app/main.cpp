@@ -47,8 +47,7 @@ int runHeadless(QCoreApplication &app, const CommandLine &options)
     out.flush();
 
     SignalWatcher signals;
-    QObject::connect(&signals, &SignalWatcher::terminationRequested, &app,
-                     &QCoreApplication::quit);
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, &app, &QCoreApplication::quit);
     const int status = app.exec();
     runtime.value().reset(); // stops the API and hands unfinished runs back
     return status;

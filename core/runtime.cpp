@@ -5,7 +5,8 @@
 namespace aisim {
 
 Runtime::Runtime(const RuntimeOptions &options)
-    : m_options(options), m_database(std::make_unique<Database>(options.database))
+    : m_options(options)
+    , m_database(std::make_unique<Database>(options.database))
 { }
 
 Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
@@ -16,9 +17,8 @@ Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
     if (options.runEngine)
         runtime->m_engine
             = std::make_unique<Engine>(*runtime->m_database, runtime->m_events, options.engine);
-    runtime->m_service = std::make_unique<SimulationService>(*runtime->m_database,
-                                                             runtime->m_events,
-                                                             runtime->m_engine.get());
+    runtime->m_service = std::make_unique<SimulationService>(
+        *runtime->m_database, runtime->m_events, runtime->m_engine.get());
     if (runtime->m_engine)
         runtime->m_engine->start();
     qCInfo(lcStorage).noquote() << "using" << options.database.displayString();

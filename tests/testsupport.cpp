@@ -14,7 +14,8 @@ using namespace Qt::StringLiterals;
 
 namespace aisim::test {
 
-TestDatabase::TestDatabase(Dialect dialect) : m_dialect(dialect)
+TestDatabase::TestDatabase(Dialect dialect)
+    : m_dialect(dialect)
 {
     if (dialect == Dialect::Sqlite) {
         m_available = m_dir.isValid();

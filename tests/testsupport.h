@@ -60,12 +60,12 @@ HttpReply httpRequest(quint16 port, const QByteArray &method, const QByteArray &
 
 // Opens the current data row's database into `name`, or skips (fails, when
 // AISIM_REQUIRE_POSTGRES is set) when that dialect has no server.
-#define AISIM_OPEN_TEST_DATABASE(name)                                                           \
-    QFETCH(int, dialect);                                                                        \
-    auto name = std::make_unique<aisim::test::TestDatabase>(                                     \
-        aisim::test::TestDatabase::Dialect(dialect));                                            \
-    if (!name->isAvailable()) {                                                                  \
-        if (qEnvironmentVariableIsSet("AISIM_REQUIRE_POSTGRES"))                                 \
-            QFAIL(qPrintable(name->whyUnavailable()));                                           \
-        QSKIP(qPrintable(name->whyUnavailable()));                                               \
+#define AISIM_OPEN_TEST_DATABASE(name)                                                             \
+    QFETCH(int, dialect);                                                                          \
+    auto name = std::make_unique<aisim::test::TestDatabase>(                                       \
+        aisim::test::TestDatabase::Dialect(dialect));                                              \
+    if (!name->isAvailable()) {                                                                    \
+        if (qEnvironmentVariableIsSet("AISIM_REQUIRE_POSTGRES"))                                   \
+            QFAIL(qPrintable(name->whyUnavailable()));                                             \
+        QSKIP(qPrintable(name->whyUnavailable()));                                                 \
     }

@@ -55,8 +55,8 @@ void TestDomain::unknownStatusIsRejected()
 void TestDomain::defaultCurveReproducesTheSeedExactly()
 {
     // The original README's ten points.
-    const QList<double> expected{0.042, 0.033, 0.029, 0.027, 0.025,
-                                 0.024, 0.023, 0.023, 0.022, 0.022};
+    const QList<double> expected {0.042, 0.033, 0.029, 0.027, 0.025,
+                                  0.024, 0.023, 0.023, 0.022, 0.022};
     const EmulationParameters params;
     QCOMPARE(params.points, 10);
     for (int i = 0; i < expected.size(); ++i)
@@ -124,9 +124,10 @@ void TestDomain::parametersRoundTripThroughJson()
 
 void TestDomain::invalidParametersReportEveryProblem()
 {
-    const QJsonObject json = QJsonDocument::fromJson(
-        R"({"points": 0, "pace_ms": "fast", "curve": "zigzag", "step_seconds": -1, "colour": 1})")
-                                 .object();
+    const QJsonObject json
+        = QJsonDocument::fromJson(
+              R"({"points": 0, "pace_ms": "fast", "curve": "zigzag", "step_seconds": -1, "colour": 1})")
+              .object();
     FieldErrors errors;
     parseEmulationParameters(json, {u"body"_s, u"parameters"_s}, &errors);
     QStringList fields;
@@ -135,8 +136,8 @@ void TestDomain::invalidParametersReportEveryProblem()
         fields << error.location.last();
     }
     fields.sort();
-    QCOMPARE(fields, QStringList({u"colour"_s, u"curve"_s, u"pace_ms"_s, u"points"_s,
-                                  u"step_seconds"_s}));
+    QCOMPARE(fields,
+             QStringList({u"colour"_s, u"curve"_s, u"pace_ms"_s, u"points"_s, u"step_seconds"_s}));
 }
 
 QTEST_GUILESS_MAIN(TestDomain)

@@ -23,7 +23,9 @@ FieldError rangeError(const QStringList &location, qint64 minimum, qint64 maximu
 } // namespace
 
 ApiRequest::ApiRequest(const QHttpServerRequest &request, QStringList pathArguments)
-    : m_request(request), m_pathArguments(std::move(pathArguments)), m_query(request.query())
+    : m_request(request)
+    , m_pathArguments(std::move(pathArguments))
+    , m_query(request.query())
 { }
 
 std::optional<qint64> ApiRequest::pathId(int index, const QString &name, FieldErrors *errors) const
@@ -35,7 +37,8 @@ std::optional<qint64> ApiRequest::pathId(int index, const QString &name, FieldEr
         return std::nullopt;
     }
     if (id <= 0) {
-        errors->append({{u"path"_s, name}, u"ensure this value is greater than 0"_s,
+        errors->append({{u"path"_s, name},
+                        u"ensure this value is greater than 0"_s,
                         u"value_error.number.not_gt"_s});
         return std::nullopt;
     }
@@ -72,8 +75,8 @@ std::optional<double> ApiRequest::queryDouble(const QString &key, FieldErrors *e
     bool ok = false;
     const double value = query(key).toDouble(&ok);
     if (!ok || !std::isfinite(value)) {
-        errors->append({{u"query"_s, key}, u"value is not a valid number"_s,
-                        u"type_error.float"_s});
+        errors->append(
+            {{u"query"_s, key}, u"value is not a valid number"_s, u"type_error.float"_s});
         return std::nullopt;
     }
     return value;
@@ -88,8 +91,8 @@ std::optional<bool> ApiRequest::queryBool(const QString &key, FieldErrors *error
         return true;
     if (value == "false"_L1 || value == "0"_L1 || value == "no"_L1 || value == "off"_L1)
         return false;
-    errors->append({{u"query"_s, key}, u"value could not be parsed to a boolean"_s,
-                    u"type_error.bool"_s});
+    errors->append(
+        {{u"query"_s, key}, u"value could not be parsed to a boolean"_s, u"type_error.bool"_s});
     return std::nullopt;
 }
 

@@ -46,7 +46,9 @@ class JsonFields
 {
 public:
     JsonFields(const QJsonObject &object, QStringList location, FieldErrors *errors)
-        : m_object(object), m_location(std::move(location)), m_errors(errors)
+        : m_object(object)
+        , m_location(std::move(location))
+        , m_errors(errors)
     { }
 
     bool has(const QString &key) const;
@@ -54,7 +56,7 @@ public:
                                   qint64 maximum) const;
     std::optional<QString> string(const QString &key, bool required, int maxLength) const;
     std::optional<QJsonObject> object(const QString &key) const;
-    QStringList location(const QString &key) const { return m_location + QStringList{key}; }
+    QStringList location(const QString &key) const { return m_location + QStringList {key}; }
 
 private:
     void missing(const QString &key) const;

@@ -10,15 +10,15 @@ namespace aisim::api {
 
 QHttpServerResponse jsonResponse(const QJsonValue &value, StatusCode status)
 {
-    const QJsonDocument document = value.isArray() ? QJsonDocument(value.toArray())
-                                                   : QJsonDocument(value.toObject());
+    const QJsonDocument document
+        = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
     return QHttpServerResponse("application/json"_ba, document.toJson(QJsonDocument::Compact),
                                status);
 }
 
 QHttpServerResponse detailResponse(StatusCode status, const QString &message)
 {
-    return jsonResponse(QJsonObject{{u"detail"_s, message}}, status);
+    return jsonResponse(QJsonObject {{u"detail"_s, message}}, status);
 }
 
 QHttpServerResponse validationResponse(const FieldErrors &errors)
@@ -31,10 +31,10 @@ QHttpServerResponse validationResponse(const FieldErrors &errors)
             const int index = part.toInt(&isIndex);
             location.append(isIndex ? QJsonValue(index) : QJsonValue(part));
         }
-        detail.append(QJsonObject{
-            {u"loc"_s, location}, {u"msg"_s, error.message}, {u"type"_s, error.type}});
+        detail.append(
+            QJsonObject {{u"loc"_s, location}, {u"msg"_s, error.message}, {u"type"_s, error.type}});
     }
-    return jsonResponse(QJsonObject{{u"detail"_s, detail}}, StatusCode::UnprocessableEntity);
+    return jsonResponse(QJsonObject {{u"detail"_s, detail}}, StatusCode::UnprocessableEntity);
 }
 
 StatusCode statusFor(Error::Kind kind)

@@ -8,7 +8,8 @@ using namespace Qt::StringLiterals;
 namespace aisim::api {
 
 ApiServer::ApiServer(const ApiContext &context, QObject *parent)
-    : QObject(parent), m_context(context)
+    : QObject(parent)
+    , m_context(context)
 {
     m_thread.setObjectName(u"aisim-http"_s);
 }
@@ -32,9 +33,8 @@ Result<quint16> ApiServer::listen(const QHostAddress &address, quint16 port)
         Qt::BlockingQueuedConnection);
     if (bound == 0) {
         close();
-        return Error::unavailable(u"cannot listen on %1:%2 (is the port in use?)"_s.arg(
-                                      address.toString())
-                                      .arg(port));
+        return Error::unavailable(
+            u"cannot listen on %1:%2 (is the port in use?)"_s.arg(address.toString()).arg(port));
     }
     m_address = address;
     m_port = bound;

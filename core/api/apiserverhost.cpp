@@ -25,7 +25,10 @@ bool hasBody(Method method)
 } // namespace
 
 ApiServerHost::ApiServerHost(const ApiContext &context)
-    : m_context(context), m_simulations(context), m_machines(context), m_convergence(context)
+    : m_context(context)
+    , m_simulations(context)
+    , m_machines(context)
+    , m_convergence(context)
 {
     const auto bind = [](auto *controller, auto method) {
         return [controller, method](const ApiRequest &request) {
@@ -40,28 +43,28 @@ ApiServerHost::ApiServerHost(const ApiContext &context)
                    {{Method::Post, bind(simulations, &SimulationsController::cancel)}});
     addRouteWithId(u"/simulation/<arg>/retry"_s,
                    {{Method::Post, bind(simulations, &SimulationsController::retry)}});
-    const MethodHandlers oneSimulation{
+    const MethodHandlers oneSimulation {
         {Method::Get, bind(simulations, &SimulationsController::get)},
         {Method::Delete, bind(simulations, &SimulationsController::remove)}};
     addRouteWithId(u"/simulation/<arg>"_s, oneSimulation);
     addRouteWithId(u"/simulations/<arg>"_s, oneSimulation);
     addRoute(u"/simulations"_s, {{Method::Get, bind(simulations, &SimulationsController::list)}});
-    addRoute(u"/simulation"_s,
-             {{Method::Post, bind(simulations, &SimulationsController::create)}});
+    addRoute(u"/simulation"_s, {{Method::Post, bind(simulations, &SimulationsController::create)}});
     addRouteWithId(u"/converge/<arg>"_s,
                    {{Method::Get, bind(&m_convergence, &ConvergenceController::get)}});
     addRouteWithId(u"/machines/<arg>"_s,
                    {{Method::Get, bind(machines, &MachinesController::get)},
                     {Method::Patch, bind(machines, &MachinesController::rename)},
                     {Method::Delete, bind(machines, &MachinesController::remove)}});
-    addRoute(u"/machines"_s, {{Method::Get, bind(machines, &MachinesController::list)},
-                              {Method::Post, bind(machines, &MachinesController::create)}});
+    addRoute(u"/machines"_s,
+             {{Method::Get, bind(machines, &MachinesController::list)},
+              {Method::Post, bind(machines, &MachinesController::create)}});
 
-    m_server.setMissingHandler([this](const QHttpServerRequest &request,
-                                      QHttpServerResponder &&responder) {
-        logAccess(request, 404, 0);
-        detailResponse(StatusCode::NotFound, u"Not Found"_s).write(std::move(responder));
-    });
+    m_server.setMissingHandler(
+        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            logAccess(request, 404, 0);
+            detailResponse(StatusCode::NotFound, u"Not Found"_s).write(std::move(responder));
+        });
 }
 
 quint16 ApiServerHost::listen(const QHostAddress &address, quint16 port)
@@ -107,12 +110,11 @@ QHttpServerResponse ApiServerHost::dispatch(const QHttpServerRequest &request,
         }
         if (hasBody(method)) {
             if (request.body().size() > ApiRequest::kMaxBodyBytes)
-                return detailResponse(StatusCode::PayloadTooLarge,
-                                      u"Request body larger than %1 bytes"_s.arg(
-                                          ApiRequest::kMaxBodyBytes));
+                return detailResponse(
+                    StatusCode::PayloadTooLarge,
+                    u"Request body larger than %1 bytes"_s.arg(ApiRequest::kMaxBodyBytes));
             const QByteArray type = request.value("Content-Type"_ba).toLower();
-            if (!type.isEmpty() && !type.startsWith("application/json")
-                && !type.contains("+json"))
+            if (!type.isEmpty() && !type.startsWith("application/json") && !type.contains("+json"))
                 return detailResponse(StatusCode::UnsupportedMediaType,
                                       u"Unsupported media type: send application/json"_s);
         }
@@ -123,11 +125,10 @@ QHttpServerResponse ApiServerHost::dispatch(const QHttpServerRequest &request,
     return response;
 }
 
-void ApiServerHost::logAccess(const QHttpServerRequest &request, int status,
-                              qint64 elapsedUs) const
+void ApiServerHost::logAccess(const QHttpServerRequest &request, int status, qint64 elapsedUs) const
 {
-    qCInfo(lcAccess).noquote() << request.remoteAddress().toString()
-                               << methodName(request.method()) << request.url().path() << status
+    qCInfo(lcAccess).noquote() << request.remoteAddress().toString() << methodName(request.method())
+                               << request.url().path() << status
                                << u"%1ms"_s.arg(double(elapsedUs) / 1000.0, 0, 'f', 1);
 }
 

@@ -36,7 +36,7 @@ private:
     SimulationsController m_simulations;
     MachinesController m_machines;
     ConvergenceController m_convergence;
-    QHttpServer m_server{this}; // a child, so that it moves to the server thread too
+    QHttpServer m_server {this}; // a child, so that it moves to the server thread too
 };
 
 } // namespace aisim::api

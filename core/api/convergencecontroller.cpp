@@ -22,7 +22,7 @@ QHttpServerResponse ConvergenceController::get(const ApiRequest &request) const
     const auto points = ConvergenceRepository(*m_context.database).points(*id, since);
     if (!points)
         return errorResponse(points.error());
-    return jsonResponse(QJsonObject{{u"data"_s, convergenceToJson(points.value())}});
+    return jsonResponse(QJsonObject {{u"data"_s, convergenceToJson(points.value())}});
 }
 
 } // namespace aisim::api

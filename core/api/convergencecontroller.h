@@ -11,7 +11,9 @@ namespace aisim::api {
 class ConvergenceController
 {
 public:
-    explicit ConvergenceController(const ApiContext &context) : m_context(context) { }
+    explicit ConvergenceController(const ApiContext &context)
+        : m_context(context)
+    { }
 
     QHttpServerResponse get(const ApiRequest &request) const;
 

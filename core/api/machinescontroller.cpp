@@ -53,8 +53,8 @@ QHttpServerResponse MachinesController::create(const ApiRequest &request) const
     const auto created = m_context.service->createMachine(id, *name);
     if (!created)
         return errorResponse(created.error());
-    QHttpServerResponse response = jsonResponse(machineToJson(created.value()),
-                                                StatusCode::Created);
+    QHttpServerResponse response
+        = jsonResponse(machineToJson(created.value()), StatusCode::Created);
     response.setHeader("Location"_ba, "/machines/"_ba + QByteArray::number(created->id));
     return response;
 }

@@ -11,7 +11,9 @@ namespace aisim::api {
 class MachinesController
 {
 public:
-    explicit MachinesController(const ApiContext &context) : m_context(context) { }
+    explicit MachinesController(const ApiContext &context)
+        : m_context(context)
+    { }
 
     QHttpServerResponse list(const ApiRequest &request) const;
     QHttpServerResponse get(const ApiRequest &request) const;

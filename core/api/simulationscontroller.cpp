@@ -30,10 +30,10 @@ QHttpServerResponse SimulationsController::list(const ApiRequest &request) const
         if (orderBy)
             query.orderBy = *orderBy;
         else
-            errors.append({{u"query"_s, u"order_by"_s},
-                           u"value is not a valid enumeration member; permitted: "_s
-                               + orderByChoices(),
-                           u"type_error.enum"_s});
+            errors.append(
+                {{u"query"_s, u"order_by"_s},
+                 u"value is not a valid enumeration member; permitted: "_s + orderByChoices(),
+                 u"type_error.enum"_s});
     }
     if (request.hasQuery(u"order"_s)) {
         const QString order = request.query(u"order"_s);
@@ -112,17 +112,17 @@ QHttpServerResponse SimulationsController::create(const ApiRequest &request) con
         const auto nestedId = machine.integer(u"machine_id"_s, !machineId, 1, kMaxId);
         machineName = machine.string(u"name"_s, true, kMaxNameLength);
         if (machineId && nestedId && *machineId != *nestedId)
-            errors.append({fields.location(u"machine"_s) + QStringList{u"machine_id"_s},
-                           u"machine.machine_id (%1) differs from machine_id (%2)"_s
-                               .arg(*nestedId)
-                               .arg(*machineId),
-                           u"value_error.mismatch"_s});
+            errors.append(
+                {fields.location(u"machine"_s) + QStringList {u"machine_id"_s},
+                 u"machine.machine_id (%1) differs from machine_id (%2)"_s.arg(*nestedId).arg(
+                     *machineId),
+                 u"value_error.mismatch"_s});
         if (!machineId)
             machineId = nestedId;
     }
     if (const auto parameters = fields.object(u"parameters"_s))
-        simulation.parameters = parseEmulationParameters(
-            *parameters, fields.location(u"parameters"_s), &errors);
+        simulation.parameters
+            = parseEmulationParameters(*parameters, fields.location(u"parameters"_s), &errors);
     if (const auto attempts = fields.integer(u"max_attempts"_s, false, 1, 100))
         simulation.maxAttempts = int(*attempts);
     if (!errors.isEmpty())
@@ -139,7 +139,7 @@ QHttpServerResponse SimulationsController::create(const ApiRequest &request) con
         return errorResponse(created.error());
     }
     QHttpServerResponse response = jsonResponse(
-        QJsonObject{{u"id"_s, created->id}, {u"status"_s, toString(created->status)}},
+        QJsonObject {{u"id"_s, created->id}, {u"status"_s, toString(created->status)}},
         StatusCode::Created);
     response.setHeader("Location"_ba, "/simulation/"_ba + QByteArray::number(created->id));
     return response;

@@ -11,7 +11,9 @@ namespace aisim::api {
 class SimulationsController
 {
 public:
-    explicit SimulationsController(const ApiContext &context) : m_context(context) { }
+    explicit SimulationsController(const ApiContext &context)
+        : m_context(context)
+    { }
 
     QHttpServerResponse list(const ApiRequest &request) const;
     QHttpServerResponse get(const ApiRequest &request) const;

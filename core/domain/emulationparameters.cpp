@@ -24,12 +24,12 @@ std::optional<int> readInt(const QJsonObject &json, const QString &key, int mini
         return std::nullopt;
     const double number = value.toDouble(std::nan(""));
     if (!value.isDouble() || std::floor(number) != number) {
-        errors->append({location + QStringList{key}, u"value is not a valid integer"_s,
+        errors->append({location + QStringList {key}, u"value is not a valid integer"_s,
                         u"type_error.integer"_s});
         return std::nullopt;
     }
     if (number < minimum || number > maximum) {
-        errors->append({location + QStringList{key},
+        errors->append({location + QStringList {key},
                         u"ensure this value is between %1 and %2"_s.arg(minimum).arg(maximum),
                         u"value_error.number.not_in_range"_s});
         return std::nullopt;
@@ -58,10 +58,10 @@ double EmulationParameters::lossAt(double seconds) const
 
 QJsonObject EmulationParameters::toJson() const
 {
-    QJsonObject json{{u"points"_s, points},
-                     {u"step_seconds"_s, stepSeconds},
-                     {u"pace_ms"_s, paceMs},
-                     {u"curve"_s, curve}};
+    QJsonObject json {{u"points"_s, points},
+                      {u"step_seconds"_s, stepSeconds},
+                      {u"pace_ms"_s, paceMs},
+                      {u"curve"_s, curve}};
     if (failAtPoint)
         json.insert(u"fail_at_point"_s, *failAtPoint);
     return json;
@@ -69,7 +69,7 @@ QJsonObject EmulationParameters::toJson() const
 
 bool EmulationParameters::isDefault() const
 {
-    return *this == EmulationParameters{};
+    return *this == EmulationParameters {};
 }
 
 bool operator==(const EmulationParameters &a, const EmulationParameters &b)
@@ -82,28 +82,28 @@ EmulationParameters parseEmulationParameters(const QJsonObject &json, const QStr
                                              QList<FieldError> *errors)
 {
     EmulationParameters params;
-    static const QStringList known{u"points"_s, u"step_seconds"_s, u"pace_ms"_s, u"curve"_s,
-                                   u"fail_at_point"_s};
+    static const QStringList known {u"points"_s, u"step_seconds"_s, u"pace_ms"_s, u"curve"_s,
+                                    u"fail_at_point"_s};
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!known.contains(it.key()))
-            errors->append({location + QStringList{it.key()}, u"extra fields not permitted"_s,
+            errors->append({location + QStringList {it.key()}, u"extra fields not permitted"_s,
                             u"value_error.extra"_s});
     }
-    if (const auto points = readInt(json, u"points"_s, 1, EmulationParameters::kMaxPoints,
-                                    location, errors))
+    if (const auto points
+        = readInt(json, u"points"_s, 1, EmulationParameters::kMaxPoints, location, errors))
         params.points = *points;
-    if (const auto pace = readInt(json, u"pace_ms"_s, 0, EmulationParameters::kMaxPaceMs,
-                                  location, errors))
+    if (const auto pace
+        = readInt(json, u"pace_ms"_s, 0, EmulationParameters::kMaxPaceMs, location, errors))
         params.paceMs = *pace;
-    if (const auto failAt = readInt(json, u"fail_at_point"_s, 1, EmulationParameters::kMaxPoints,
-                                    location, errors))
+    if (const auto failAt
+        = readInt(json, u"fail_at_point"_s, 1, EmulationParameters::kMaxPoints, location, errors))
         params.failAtPoint = failAt;
 
     const QJsonValue step = json.value(u"step_seconds"_s);
     if (!step.isUndefined() && !step.isNull()) {
         if (!step.isDouble() || !(step.toDouble() > 0) || !std::isfinite(step.toDouble())
             || step.toDouble() > 1e9) {
-            errors->append({location + QStringList{u"step_seconds"_s},
+            errors->append({location + QStringList {u"step_seconds"_s},
                             u"ensure this value is a number greater than 0 and at most 1e9"_s,
                             u"value_error.number.not_gt"_s});
         } else {
@@ -113,7 +113,7 @@ EmulationParameters parseEmulationParameters(const QJsonObject &json, const QStr
     const QJsonValue curve = json.value(u"curve"_s);
     if (!curve.isUndefined() && !curve.isNull()) {
         if (!curve.isString() || !EmulationParameters::curveNames().contains(curve.toString())) {
-            errors->append({location + QStringList{u"curve"_s},
+            errors->append({location + QStringList {u"curve"_s},
                             u"value is not a valid enumeration member; permitted: %1"_s.arg(
                                 EmulationParameters::curveNames().join(u", "_s)),
                             u"type_error.enum"_s});

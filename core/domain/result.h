@@ -23,12 +23,15 @@ struct Error
 };
 
 // A value or the error that prevented it.
-template<typename T = std::monostate>
-class Result
+template<typename T = std::monostate> class Result
 {
 public:
-    Result(T value) : m_state(std::move(value)) { }
-    Result(Error error) : m_state(std::move(error)) { }
+    Result(T value)
+        : m_state(std::move(value))
+    { }
+    Result(Error error)
+        : m_state(std::move(error))
+    { }
 
     bool ok() const { return std::holds_alternative<T>(m_state); }
     explicit operator bool() const { return ok(); }
@@ -45,7 +48,7 @@ private:
 using Status = Result<std::monostate>;
 inline Status success()
 {
-    return Status(std::monostate{});
+    return Status(std::monostate {});
 }
 
 } // namespace aisim

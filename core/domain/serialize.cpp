@@ -48,12 +48,12 @@ QJsonObject simulationToDetailedJson(const Simulation &simulation)
     json.insert(u"max_attempts"_s, simulation.maxAttempts);
     json.insert(u"version"_s, simulation.version);
     json.insert(u"error"_s, simulation.error.isEmpty() ? QJsonValue() : simulation.error);
-    json.insert(u"started_at"_s, simulation.startedAt.isValid()
-                                     ? QJsonValue(formatTimestamp(simulation.startedAt))
-                                     : QJsonValue());
-    json.insert(u"finished_at"_s, simulation.finishedAt.isValid()
-                                      ? QJsonValue(formatTimestamp(simulation.finishedAt))
-                                      : QJsonValue());
+    json.insert(u"started_at"_s,
+                simulation.startedAt.isValid() ? QJsonValue(formatTimestamp(simulation.startedAt))
+                                               : QJsonValue());
+    json.insert(u"finished_at"_s,
+                simulation.finishedAt.isValid() ? QJsonValue(formatTimestamp(simulation.finishedAt))
+                                                : QJsonValue());
     json.insert(u"parameters"_s, simulation.parameters.toJson());
     return json;
 }

@@ -35,7 +35,10 @@ qint64 renewalInterval(qint64 leaseMs)
 } // namespace
 
 Engine::Engine(Database &database, EventHub &events, EngineOptions options, QObject *parent)
-    : QObject(parent), m_database(database), m_events(events), m_options(std::move(options))
+    : QObject(parent)
+    , m_database(database)
+    , m_events(events)
+    , m_options(std::move(options))
 {
     if (m_options.workers <= 0)
         m_options.workers = std::max(1, QThread::idealThreadCount());
@@ -63,7 +66,8 @@ void Engine::start()
     connect(&m_housekeeper, &QThread::started, timer, [timer] { timer->start(); });
     connect(&m_housekeeper, &QThread::finished, timer, &QObject::deleteLater);
     m_housekeeper.start();
-    QMetaObject::invokeMethod(timer, [this] { housekeeping(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        timer, [this] { housekeeping(); }, Qt::QueuedConnection);
     qCInfo(lcEngine) << "engine" << m_options.workerId << "started with" << m_options.workers
                      << "workers";
 }
@@ -166,8 +170,8 @@ void Engine::run(const Simulation &simulation)
             awake = control->sleep(slice);
             remaining -= slice;
             if (awake && remaining > 0) {
-                const auto renewed = simulations.renewLease(simulation.id, worker,
-                                                            m_options.leaseMs);
+                const auto renewed
+                    = simulations.renewLease(simulation.id, worker, m_options.leaseMs);
                 if (renewed && !renewed.value()) {
                     ending = Ending::Lost;
                     break;
@@ -187,9 +191,9 @@ void Engine::run(const Simulation &simulation)
             break;
         }
         const double seconds = params.stepSeconds * pointNumber;
-        const ConvergencePoint point{seconds, params.lossAt(seconds)};
-        const auto recorded = simulations.recordPoint(simulation.id, worker, point, pointNumber,
-                                                      m_options.leaseMs);
+        const ConvergencePoint point {seconds, params.lossAt(seconds)};
+        const auto recorded
+            = simulations.recordPoint(simulation.id, worker, point, pointNumber, m_options.leaseMs);
         if (!recorded) {
             ending = Ending::Failed;
             failure = recorded.error().message;

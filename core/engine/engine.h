@@ -24,8 +24,7 @@ class Engine : public QObject
 {
     Q_OBJECT
 public:
-    Engine(Database &database, EventHub &events, EngineOptions options,
-           QObject *parent = nullptr);
+    Engine(Database &database, EventHub &events, EngineOptions options, QObject *parent = nullptr);
     ~Engine() override;
 
     void start();
@@ -59,8 +58,8 @@ private:
     QThreadPool m_pool;
     QThread m_housekeeper;
     bool m_started = false;
-    std::atomic<bool> m_stopping{false};
-    std::atomic<int> m_busy{0};
+    std::atomic<bool> m_stopping {false};
+    std::atomic<int> m_busy {0};
     QMutex m_mutex; // guards the fields below
     int m_activeWorkers = 0;
     quint64 m_wakeGeneration = 0;

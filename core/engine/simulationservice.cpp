@@ -23,7 +23,9 @@ Status validateName(const QString &name, const QString &what)
 } // namespace
 
 SimulationService::SimulationService(Database &database, EventHub &events, Engine *engine)
-    : m_database(database), m_events(events), m_engine(engine)
+    : m_database(database)
+    , m_events(events)
+    , m_engine(engine)
 { }
 
 Result<Simulation> SimulationService::create(const NewSimulation &simulation,

@@ -16,10 +16,11 @@ Result<ConvergenceSeries> ConvergenceRepository::points(qint64 simulationId,
     QSqlQuery query(db.value());
     query.setForwardOnly(true);
     const Status status = sinceSeconds
-        ? sql::exec(query,
-                    u"SELECT seconds, loss FROM convergence WHERE simulation_id = ? AND seconds > ? "
-                    "ORDER BY seconds"_s,
-                    {simulationId, *sinceSeconds}, u"read convergence"_s)
+        ? sql::exec(
+            query,
+            u"SELECT seconds, loss FROM convergence WHERE simulation_id = ? AND seconds > ? "
+            "ORDER BY seconds"_s,
+            {simulationId, *sinceSeconds}, u"read convergence"_s)
         : sql::exec(query,
                     u"SELECT seconds, loss FROM convergence WHERE simulation_id = ? "
                     "ORDER BY seconds"_s,

@@ -13,7 +13,9 @@ class Database;
 class ConvergenceRepository
 {
 public:
-    explicit ConvergenceRepository(Database &database) : m_database(database) { }
+    explicit ConvergenceRepository(Database &database)
+        : m_database(database)
+    { }
 
     // The points of a run in time order, only those after sinceSeconds when given.
     Result<ConvergenceSeries> points(qint64 simulationId,

@@ -16,11 +16,14 @@ using namespace Qt::StringLiterals;
 namespace aisim {
 
 namespace {
-std::atomic<quint64> s_nextInstanceId{1};
+std::atomic<quint64> s_nextInstanceId {1};
 constexpr int kSqliteBusyTimeoutMs = 10000;
 } // namespace
 
-Database::Database(DatabaseUrl url) : m_url(std::move(url)), m_instanceId(s_nextInstanceId++) { }
+Database::Database(DatabaseUrl url)
+    : m_url(std::move(url))
+    , m_instanceId(s_nextInstanceId++)
+{ }
 
 Database::~Database()
 {
@@ -31,8 +34,7 @@ Database::~Database()
 
 QString Database::connectionNameForThisThread() const
 {
-    return u"aisim-%1-%2"_s.arg(m_instanceId).arg(
-        quintptr(QThread::currentThreadId()), 0, 16);
+    return u"aisim-%1-%2"_s.arg(m_instanceId).arg(quintptr(QThread::currentThreadId()), 0, 16);
 }
 
 QSqlDatabase Database::connection()
@@ -48,8 +50,8 @@ Result<QSqlDatabase> Database::open()
         QSqlDatabase db = QSqlDatabase::database(name, false);
         if (db.isOpen() || db.open())
             return db;
-        return Error::unavailable(u"cannot open %1: %2"_s.arg(m_url.displayString(),
-                                                              db.lastError().text()));
+        return Error::unavailable(
+            u"cannot open %1: %2"_s.arg(m_url.displayString(), db.lastError().text()));
     }
 
     QSqlDatabase db = QSqlDatabase::addDatabase(m_url.driverName(), name);
@@ -76,8 +78,8 @@ Result<QSqlDatabase> Database::open()
         db.setConnectOptions(u"connect_timeout=5;application_name=aisim"_s);
     }
     if (!db.open()) {
-        return Error::unavailable(u"cannot open %1: %2"_s.arg(m_url.displayString(),
-                                                              db.lastError().text()));
+        return Error::unavailable(
+            u"cannot open %1: %2"_s.arg(m_url.displayString(), db.lastError().text()));
     }
     if (m_url.dialect == DatabaseUrl::Dialect::Sqlite) {
         QSqlQuery query(db);

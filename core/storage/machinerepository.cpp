@@ -41,8 +41,8 @@ Result<Machine> MachineRepository::get(qint64 id)
         return db.error();
     QSqlQuery query(db.value());
     if (const Status status
-        = sql::exec(query, u"SELECT "_s + kColumns + u" FROM machines WHERE machine_id = ?"_s,
-                    {id}, u"read machine"_s);
+        = sql::exec(query, u"SELECT "_s + kColumns + u" FROM machines WHERE machine_id = ?"_s, {id},
+                    u"read machine"_s);
         !status)
         return status.error();
     if (!query.next())
@@ -150,14 +150,14 @@ Result<QList<MachineLoad>> MachineRepository::loads()
     if (!db)
         return db.error();
     QSqlQuery query(db.value());
-    if (const Status status = sql::exec(
-            query,
-            u"SELECT m.machine_id, "
-            "COALESCE(SUM(CASE WHEN s.status = 'running' THEN 1 ELSE 0 END), 0), "
-            "COALESCE(SUM(CASE WHEN s.status = 'pending' THEN 1 ELSE 0 END), 0), "
-            "COUNT(s.simulation_id) FROM machines m LEFT JOIN simulations s "
-            "ON s.machine_id = m.machine_id GROUP BY m.machine_id ORDER BY m.machine_id"_s,
-            {}, u"machine load"_s);
+    if (const Status status
+        = sql::exec(query,
+                    u"SELECT m.machine_id, "
+                    "COALESCE(SUM(CASE WHEN s.status = 'running' THEN 1 ELSE 0 END), 0), "
+                    "COALESCE(SUM(CASE WHEN s.status = 'pending' THEN 1 ELSE 0 END), 0), "
+                    "COUNT(s.simulation_id) FROM machines m LEFT JOIN simulations s "
+                    "ON s.machine_id = m.machine_id GROUP BY m.machine_id ORDER BY m.machine_id"_s,
+                    {}, u"machine load"_s);
         !status)
         return status.error();
     QList<MachineLoad> loads;

@@ -24,7 +24,9 @@ struct MachineLoad
 class MachineRepository
 {
 public:
-    explicit MachineRepository(Database &database) : m_database(database) { }
+    explicit MachineRepository(Database &database)
+        : m_database(database)
+    { }
 
     Result<QList<Machine>> list();
     Result<Machine> get(qint64 id);

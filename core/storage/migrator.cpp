@@ -23,7 +23,9 @@ Error sqlError(const QString &what, const QSqlQuery &query)
 }
 } // namespace
 
-Migrator::Migrator(QSqlDatabase db, bool postgreSql) : m_db(std::move(db)), m_postgreSql(postgreSql)
+Migrator::Migrator(QSqlDatabase db, bool postgreSql)
+    : m_db(std::move(db))
+    , m_postgreSql(postgreSql)
 { }
 
 QList<Migrator::Migration> Migrator::available() const
@@ -39,8 +41,8 @@ QList<Migrator::Migration> Migrator::available() const
         QFile sqlFile(folder + u'/' + file);
         if (!sqlFile.open(QIODevice::ReadOnly))
             continue;
-        migrations.append({match.captured(1).toInt(), match.captured(2),
-                           QString::fromUtf8(sqlFile.readAll())});
+        migrations.append(
+            {match.captured(1).toInt(), match.captured(2), QString::fromUtf8(sqlFile.readAll())});
     }
     return migrations;
 }
@@ -101,9 +103,8 @@ Status Migrator::apply(const Migration &migration)
         if (trimmed.isEmpty() || (trimmed.startsWith("--"_L1) && !trimmed.contains(u'\n')))
             continue;
         if (!query.exec(trimmed)) {
-            const Error error = sqlError(u"migration %1 (%2) failed"_s.arg(migration.version)
-                                             .arg(migration.name),
-                                         query);
+            const Error error = sqlError(
+                u"migration %1 (%2) failed"_s.arg(migration.version).arg(migration.name), query);
             m_db.rollback();
             return error;
         }

@@ -117,7 +117,7 @@ Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
     QString statement = u"INSERT INTO simulations (%1name, machine_id, status, creation_date, "
                         "update_date, max_attempts, parameters) VALUES (%2?, ?, 'pending', ?, ?, "
                         "?, ?) RETURNING "_s
-                        + kColumns;
+        + kColumns;
     QVariantList values;
     if (simulation.id) {
         statement = statement.arg(u"simulation_id, "_s, u"?, "_s);
@@ -194,8 +194,7 @@ Result<qint64> SimulationRepository::count(const SimulationQuery &filter)
     QVariantList values;
     const QString statement = u"SELECT COUNT(*) FROM simulations"_s + whereClause(filter, &values);
     QSqlQuery query(db.value());
-    if (const Status status = sql::exec(query, statement, values, u"count simulations"_s);
-        !status)
+    if (const Status status = sql::exec(query, statement, values, u"count simulations"_s); !status)
         return status.error();
     return query.next() ? query.value(0).toLongLong() : 0;
 }
@@ -206,9 +205,9 @@ Result<QMap<SimulationStatus, qint64>> SimulationRepository::countByStatus()
     if (!db)
         return db.error();
     QSqlQuery query(db.value());
-    if (const Status status = sql::exec(
-            query, u"SELECT status, COUNT(*) FROM simulations GROUP BY status"_s, {},
-            u"count simulations by status"_s);
+    if (const Status status
+        = sql::exec(query, u"SELECT status, COUNT(*) FROM simulations GROUP BY status"_s, {},
+                    u"count simulations by status"_s);
         !status)
         return status.error();
     QMap<SimulationStatus, qint64> counts;
@@ -227,7 +226,7 @@ SimulationRepository::claimNextPending(const QString &workerId, const QList<qint
     if (!db)
         return db.error();
     const qint64 now = nowMs();
-    QVariantList values{workerId, now + leaseMs, now, now, now, now};
+    QVariantList values {workerId, now + leaseMs, now, now, now, now};
     QString machineFilter;
     if (!machineIds.isEmpty()) {
         QStringList marks;
@@ -238,8 +237,7 @@ SimulationRepository::claimNextPending(const QString &workerId, const QList<qint
         machineFilter = u" AND machine_id IN ("_s + marks.join(u", "_s) + u')';
     }
     // PostgreSQL lets concurrent claimers skip each other's row; SQLite serialises writers.
-    const QString lockClause
-        = m_database.isPostgreSql() ? u" FOR UPDATE SKIP LOCKED"_s : QString();
+    const QString lockClause = m_database.isPostgreSql() ? u" FOR UPDATE SKIP LOCKED"_s : QString();
     const QString statement
         = u"UPDATE simulations SET status = 'running', lease_owner = ?, lease_expires_at = ?, "
           "heartbeat_at = ?, started_at = COALESCE(started_at, ?), update_date = ?, "
@@ -249,8 +247,7 @@ SimulationRepository::claimNextPending(const QString &workerId, const QList<qint
         + machineFilter + u" ORDER BY creation_date, simulation_id LIMIT 1"_s + lockClause
         + u") AND status = 'pending' RETURNING "_s + kColumns;
     QSqlQuery query(db.value());
-    if (const Status status = sql::exec(query, statement, values, u"claim a simulation"_s);
-        !status)
+    if (const Status status = sql::exec(query, statement, values, u"claim a simulation"_s); !status)
         return status.error();
     std::optional<Simulation> claimed;
     if (query.next())
@@ -281,11 +278,11 @@ Result<bool> SimulationRepository::recordPoint(qint64 id, const QString &workerI
         return status.error();
     if (query.numRowsAffected() != 1)
         return false;
-    if (const Status status = sql::exec(
-            query,
-            u"INSERT INTO convergence (simulation_id, seconds, loss) VALUES (?, ?, ?) "
-            "ON CONFLICT DO NOTHING"_s,
-            {id, point.seconds, point.loss}, u"record a convergence point"_s);
+    if (const Status status
+        = sql::exec(query,
+                    u"INSERT INTO convergence (simulation_id, seconds, loss) VALUES (?, ?, ?) "
+                    "ON CONFLICT DO NOTHING"_s,
+                    {id, point.seconds, point.loss}, u"record a convergence point"_s);
         !status)
         return status.error();
     if (const Status status = transaction.commit(); !status)
@@ -341,7 +338,7 @@ Result<AttemptOutcome> SimulationRepository::failAttempt(qint64 id, const QStrin
         {now + backoffMs, now, error, now, id, workerId}, u"record a failed attempt"_s);
     if (!updated)
         return updated.error();
-    return AttemptOutcome{updated->status, sql::fromMs(now + backoffMs)};
+    return AttemptOutcome {updated->status, sql::fromMs(now + backoffMs)};
 }
 
 Result<bool> SimulationRepository::release(qint64 id, const QString &workerId)
@@ -399,9 +396,9 @@ Result<Simulation> SimulationRepository::cancel(qint64 id)
     const Result<Simulation> existing = get(id);
     if (!existing)
         return existing.error();
-    return Error::conflict(u"Simulation %1 is %2: only pending or running runs can be cancelled"_s
-                               .arg(id)
-                               .arg(toString(existing->status)));
+    return Error::conflict(
+        u"Simulation %1 is %2: only pending or running runs can be cancelled"_s.arg(id).arg(
+            toString(existing->status)));
 }
 
 Result<Simulation> SimulationRepository::retry(qint64 id)
@@ -422,14 +419,13 @@ Result<Simulation> SimulationRepository::retry(qint64 id)
         const Result<Simulation> existing = get(id);
         if (!existing)
             return existing.error();
-        return Error::conflict(u"Simulation %1 is %2: only failed or cancelled runs can be retried"_s
-                                   .arg(id)
-                                   .arg(toString(existing->status)));
+        return Error::conflict(
+            u"Simulation %1 is %2: only failed or cancelled runs can be retried"_s.arg(id).arg(
+                toString(existing->status)));
     }
     QSqlQuery query(db.value());
-    if (const Status status
-        = sql::exec(query, u"DELETE FROM convergence WHERE simulation_id = ?"_s, {id},
-                    u"clear convergence"_s);
+    if (const Status status = sql::exec(query, u"DELETE FROM convergence WHERE simulation_id = ?"_s,
+                                        {id}, u"clear convergence"_s);
         !status)
         return status.error();
     if (const Status status = transaction.commit(); !status)
@@ -464,9 +460,9 @@ Result<Simulation> SimulationRepository::updateReturning(const QString &setAndWh
     if (!db)
         return db.error();
     QSqlQuery query(db.value());
-    if (const Status status = sql::exec(
-            query, u"UPDATE simulations SET "_s + setAndWhere + u" RETURNING "_s + kColumns,
-            values, what);
+    if (const Status status
+        = sql::exec(query, u"UPDATE simulations SET "_s + setAndWhere + u" RETURNING "_s + kColumns,
+                    values, what);
         !status)
         return status.error();
     if (!query.next())

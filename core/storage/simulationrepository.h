@@ -51,7 +51,9 @@ struct AttemptOutcome
 class SimulationRepository
 {
 public:
-    explicit SimulationRepository(Database &database) : m_database(database) { }
+    explicit SimulationRepository(Database &database)
+        : m_database(database)
+    { }
 
     Result<Simulation> create(const NewSimulation &simulation);
     Result<Simulation> get(qint64 id);
@@ -61,9 +63,8 @@ public:
 
     // Atomically takes the oldest runnable pending simulation of the given machines (all when
     // empty) for workerId. Two callers never get the same simulation.
-    Result<std::optional<Simulation>> claimNextPending(const QString &workerId,
-                                                       const QList<qint64> &machineIds,
-                                                       qint64 leaseMs);
+    Result<std::optional<Simulation>>
+    claimNextPending(const QString &workerId, const QList<qint64> &machineIds, qint64 leaseMs);
     // Stores one point and renews the lease in one transaction; false when the run was lost
     // (cancelled, or its lease taken over), in which case nothing is written.
     Result<bool> recordPoint(qint64 id, const QString &workerId, const ConvergencePoint &point,

@@ -42,7 +42,8 @@ bool isUniqueViolation(const QSqlQuery &query)
         || error.databaseText().contains("UNIQUE constraint failed"_L1);
 }
 
-Transaction::Transaction(QSqlDatabase db) : m_db(std::move(db))
+Transaction::Transaction(QSqlDatabase db)
+    : m_db(std::move(db))
 {
     m_active = m_db.transaction();
     if (!m_active)
