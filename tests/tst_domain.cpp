@@ -40,7 +40,7 @@ void TestDomain::statusNamesRoundTrip()
 {
     QFETCH(int, status);
     QFETCH(QString, name);
-    QCOMPARE(toString(SimulationStatus(status)), name);
+    QCOMPARE(statusName(SimulationStatus(status)), name);
     QCOMPARE(statusFromString(name), std::optional(SimulationStatus(status)));
 }
 

@@ -139,7 +139,7 @@ QHttpServerResponse SimulationsController::create(const ApiRequest &request) con
         return errorResponse(created.error());
     }
     QHttpServerResponse response = jsonResponse(
-        QJsonObject {{u"id"_s, created->id}, {u"status"_s, toString(created->status)}},
+        QJsonObject {{u"id"_s, created->id}, {u"status"_s, statusName(created->status)}},
         StatusCode::Created);
     response.setHeader("Location"_ba, "/simulation/"_ba + QByteArray::number(created->id));
     return response;

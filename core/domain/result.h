@@ -35,8 +35,10 @@ public:
 
     bool ok() const { return std::holds_alternative<T>(m_state); }
     explicit operator bool() const { return ok(); }
-    const T &value() const { return std::get<T>(m_state); }
-    T &value() { return std::get<T>(m_state); }
+    const T &value() const & { return std::get<T>(m_state); }
+    T &value() & { return std::get<T>(m_state); }
+    // A temporary hands its value over, so `for (x : f().value())` never dangles.
+    T value() && { return std::get<T>(std::move(m_state)); }
     const T &operator*() const { return value(); }
     const T *operator->() const { return &value(); }
     const Error &error() const { return std::get<Error>(m_state); }

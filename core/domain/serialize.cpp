@@ -34,7 +34,7 @@ QJsonObject simulationToJson(const Simulation &simulation)
     return {{u"simulation_id"_s, simulation.id},
             {u"name"_s, simulation.name},
             {u"machine_id"_s, simulation.machineId},
-            {u"status"_s, toString(simulation.status)},
+            {u"status"_s, statusName(simulation.status)},
             {u"creation_date"_s, formatTimestamp(simulation.creationDate)},
             {u"update_date"_s, formatTimestamp(simulation.updateDate)}};
 }

@@ -19,7 +19,7 @@ constexpr StatusName kStatusNames[] = {
 };
 } // namespace
 
-QString toString(SimulationStatus status)
+QString statusName(SimulationStatus status)
 {
     for (const auto &entry : kStatusNames) {
         if (entry.status == status)

@@ -55,6 +55,20 @@ QString DatabaseUrl::displayString() const
     return u"postgresql://%1%2:%3/%4"_s.arg(userPart, host).arg(port).arg(databaseName);
 }
 
+QString DatabaseUrl::toString() const
+{
+    if (dialect == Dialect::Sqlite)
+        return "sqlite://"_L1 + path;
+    QUrl url;
+    url.setScheme(u"postgresql"_s);
+    url.setHost(host);
+    url.setPort(port);
+    url.setUserName(user);
+    url.setPassword(password);
+    url.setPath(u'/' + databaseName);
+    return url.toString();
+}
+
 QString DatabaseUrl::driverName() const
 {
     return dialect == Dialect::Sqlite ? u"QSQLITE"_s : u"QPSQL"_s;

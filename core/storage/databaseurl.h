@@ -24,6 +24,8 @@ struct DatabaseUrl
     static DatabaseUrl sqliteFile(const QString &path);
     // The URL without its password, safe to log and display.
     QString displayString() const;
+    // The full URL, password included, that parse() reads back.
+    QString toString() const;
     QString driverName() const;
 };
 

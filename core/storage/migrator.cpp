@@ -1,6 +1,7 @@
 #include "migrator.h"
 
 #include "logging.h"
+#include "sqlsupport.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -92,7 +93,8 @@ Status Migrator::migrate()
 
 Status Migrator::apply(const Migration &migration)
 {
-    if (!m_db.transaction())
+    sql::Transaction transaction(m_db);
+    if (!transaction.isActive())
         return Error::internal(u"cannot start a transaction: "_s + m_db.lastError().text());
     QSqlQuery query(m_db);
     // Statements end with a semicolon at the end of a line.
@@ -113,14 +115,9 @@ Status Migrator::apply(const Migration &migration)
     query.addBindValue(migration.version);
     query.addBindValue(migration.name);
     query.addBindValue(QDateTime::currentMSecsSinceEpoch());
-    if (!query.exec()) {
-        const Error error = sqlError(u"cannot record migration"_s, query);
-        m_db.rollback();
-        return error;
-    }
-    if (!m_db.commit())
-        return Error::internal(u"cannot commit migration: "_s + m_db.lastError().text());
-    return success();
+    if (!query.exec())
+        return sqlError(u"cannot record migration"_s, query);
+    return transaction.commit();
 }
 
 } // namespace aisim

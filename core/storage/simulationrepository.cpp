@@ -47,7 +47,7 @@ QString whereClause(const SimulationQuery &query, QVariantList *values)
     QStringList conditions;
     if (query.status) {
         conditions << u"status = ?"_s;
-        values->append(toString(*query.status));
+        values->append(statusName(*query.status));
     }
     if (query.machineId) {
         conditions << u"machine_id = ?"_s;
@@ -331,8 +331,8 @@ Result<AttemptOutcome> SimulationRepository::failAttempt(qint64 id, const QStrin
     const qint64 now = nowMs();
     const Result<Simulation> updated = updateReturning(
         u"status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END, "
-        "not_before = CASE WHEN attempts >= max_attempts THEN NULL ELSE ? END, "
-        "finished_at = CASE WHEN attempts >= max_attempts THEN ? ELSE NULL END, "
+        "not_before = CASE WHEN attempts >= max_attempts THEN NULL ELSE CAST(? AS BIGINT) END, "
+        "finished_at = CASE WHEN attempts >= max_attempts THEN CAST(? AS BIGINT) ELSE NULL END, "
         "error = ?, update_date = ?, lease_owner = NULL, lease_expires_at = NULL, "
         "version = version + 1 WHERE simulation_id = ? AND status = 'running' AND lease_owner = ?"_s,
         {now + backoffMs, now, error, now, id, workerId}, u"record a failed attempt"_s);
@@ -369,7 +369,8 @@ Result<QList<qint64>> SimulationRepository::requeueExpiredLeases()
             query,
             u"UPDATE simulations SET "
             "status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END, "
-            "finished_at = CASE WHEN attempts >= max_attempts THEN ? ELSE NULL END, "
+            "finished_at = CASE WHEN attempts >= max_attempts THEN CAST(? AS BIGINT) ELSE NULL "
+            "END, "
             "error = 'the worker running it stopped responding (lease expired)', "
             "lease_owner = NULL, lease_expires_at = NULL, update_date = ?, version = version + 1 "
             "WHERE status = 'running' AND lease_expires_at < ? RETURNING simulation_id"_s,
@@ -398,7 +399,7 @@ Result<Simulation> SimulationRepository::cancel(qint64 id)
         return existing.error();
     return Error::conflict(
         u"Simulation %1 is %2: only pending or running runs can be cancelled"_s.arg(id).arg(
-            toString(existing->status)));
+            statusName(existing->status)));
 }
 
 Result<Simulation> SimulationRepository::retry(qint64 id)
@@ -421,7 +422,7 @@ Result<Simulation> SimulationRepository::retry(qint64 id)
             return existing.error();
         return Error::conflict(
             u"Simulation %1 is %2: only failed or cancelled runs can be retried"_s.arg(id).arg(
-                toString(existing->status)));
+                statusName(existing->status)));
     }
     QSqlQuery query(db.value());
     if (const Status status = sql::exec(query, u"DELETE FROM convergence WHERE simulation_id = ?"_s,

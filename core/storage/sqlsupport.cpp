@@ -13,9 +13,11 @@ Status exec(QSqlQuery &query, const QString &what)
     if (query.exec())
         return success();
     const QSqlError error = query.lastError();
-    qCWarning(lcStorage) << what << "failed:" << error.text();
-    if (isUniqueViolation(query))
+    if (isUniqueViolation(query)) {
+        qCDebug(lcStorage) << what << "conflicts:" << error.text();
         return Error::conflict(what + u": "_s + error.databaseText());
+    }
+    qCWarning(lcStorage) << what << "failed:" << error.text();
     if (error.type() == QSqlError::ConnectionError)
         return Error::unavailable(what + u": "_s + error.text());
     return Error::internal(what + u": "_s + error.text());

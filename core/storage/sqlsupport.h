@@ -46,7 +46,10 @@ public:
     Status commit();
 
 private:
+    void rollback();
+
     QSqlDatabase m_db;
+    bool m_sqlite = false;
     bool m_active = false;
 };
 

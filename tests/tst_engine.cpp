@@ -1,0 +1,321 @@
+#include "convergencerepository.h"
+#include "database.h"
+#include "engine.h"
+#include "eventhub.h"
+#include "machinerepository.h"
+#include "simulationrepository.h"
+#include "simulationservice.h"
+#include "testsupport.h"
+
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace aisim;
+
+namespace {
+
+// One engine process in miniature: its own database connection pool, events and service.
+struct Node
+{
+    Node(const DatabaseUrl &url, EngineOptions options)
+        : database(url)
+        , engine(database, events, std::move(options))
+        , service(database, events, &engine)
+    { }
+
+    Database database;
+    EventHub events;
+    Engine engine;
+    SimulationService service;
+};
+
+EngineOptions fastOptions(int workers = 2)
+{
+    EngineOptions options;
+    options.workers = workers;
+    options.pollIntervalMs = 50;
+    options.leaseMs = 5000;
+    options.retryBackoffMs = 10;
+    return options;
+}
+
+NewSimulation run(const QString &name, int points = 10, int paceMs = 20)
+{
+    NewSimulation simulation;
+    simulation.name = name;
+    simulation.machineId = 101;
+    simulation.parameters.points = points;
+    simulation.parameters.paceMs = paceMs;
+    return simulation;
+}
+
+} // namespace
+
+// The engine: the seed's lifecycle, live points, cancellation, recovery and exclusive claims.
+class TestEngine : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void runProducesTheSeedPointsLiveAndFinishes_data() { test::addDialectRows(); }
+    void runProducesTheSeedPointsLiveAndFinishes();
+    void cancellingARunningSimulationStopsItAtOnce_data() { test::addDialectRows(); }
+    void cancellingARunningSimulationStopsItAtOnce();
+    void aRunLeftByACrashedProcessIsResumedAfterItsLease_data() { test::addDialectRows(); }
+    void aRunLeftByACrashedProcessIsResumedAfterItsLease();
+    void aFailingRunIsRetriedWithBackoffThenFails_data() { test::addDialectRows(); }
+    void aFailingRunIsRetriedWithBackoffThenFails();
+    void stoppingHandsRunsBackWithoutSpendingAnAttempt_data() { test::addDialectRows(); }
+    void stoppingHandsRunsBackWithoutSpendingAnAttempt();
+    void twoEnginesNeverRunTheSameSimulationTwice_data() { test::addDialectRows(); }
+    void twoEnginesNeverRunTheSameSimulationTwice();
+    void twoWorkerProcessesNeverRunTheSameSimulationTwice_data() { test::addDialectRows(); }
+    void twoWorkerProcessesNeverRunTheSameSimulationTwice();
+    void aWorkerServesOnlyItsMachines();
+
+private:
+    static bool prepare(const DatabaseUrl &url)
+    {
+        Database database(url);
+        return database.migrate().ok()
+            && MachineRepository(database).create(101, u"Machine A"_s).ok()
+            && MachineRepository(database).create(102, u"Machine B"_s).ok();
+    }
+};
+
+void TestEngine::runProducesTheSeedPointsLiveAndFinishes()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    QVERIFY(prepare(db->url()));
+    Node node(db->url(), fastOptions());
+    QSignalSpy points(&node.events, &EventHub::pointAdded);
+    QSignalSpy changes(&node.events, &EventHub::simulationChanged);
+    // Each point must already be in the database when it is announced.
+    QList<int> storedWhenAnnounced;
+    connect(&node.events, &EventHub::pointAdded, this,
+            [&](qint64 id, const ConvergencePoint &, int) {
+                storedWhenAnnounced << int(ConvergenceRepository(node.database).points(id)->size());
+            });
+    node.engine.start();
+    const auto created = node.service.create(run(u"seed"_s));
+    QVERIFY(created.ok());
+    QCOMPARE(created->status, SimulationStatus::Pending);
+
+    SimulationRepository simulations(node.database);
+    QTRY_COMPARE_WITH_TIMEOUT(simulations.get(created->id)->status, SimulationStatus::Finished,
+                              10000);
+    const QList<double> seed {0.042, 0.033, 0.029, 0.027, 0.025, 0.024, 0.023, 0.023, 0.022, 0.022};
+    ConvergenceSeries expected;
+    for (int i = 0; i < seed.size(); ++i)
+        expected.append({10.0 * (i + 1), seed[i]});
+    QCOMPARE(ConvergenceRepository(node.database).points(created->id).value(), expected);
+    QTRY_COMPARE(points.size(), 10);
+    for (int i = 0; i < points.size(); ++i) {
+        QCOMPARE(points.at(i).at(1).value<ConvergencePoint>(), expected.at(i));
+        QCOMPARE(points.at(i).at(2).toInt(), i + 1);
+        QCOMPARE(storedWhenAnnounced.at(i), i + 1);
+    }
+    QList<SimulationStatus> statuses;
+    for (const auto &change : changes)
+        statuses << change.at(1).value<SimulationStatus>();
+    QCOMPARE(statuses,
+             QList<SimulationStatus>({SimulationStatus::Pending, SimulationStatus::Running,
+                                      SimulationStatus::Finished}));
+    const Simulation finished = simulations.get(created->id).value();
+    QCOMPARE(finished.attempts, 1);
+    QCOMPARE(finished.pointsDone, 10);
+    QVERIFY(finished.finishedAt >= finished.startedAt);
+    QVERIFY(finished.leaseOwner.isEmpty());
+}
+
+void TestEngine::cancellingARunningSimulationStopsItAtOnce()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    QVERIFY(prepare(db->url()));
+    Node node(db->url(), fastOptions());
+    node.engine.start();
+    const qint64 id = node.service.create(run(u"slow"_s, 10, 60'000))->id;
+    SimulationRepository simulations(node.database);
+    QTRY_COMPARE(simulations.get(id)->status, SimulationStatus::Running);
+    QTRY_COMPARE(node.engine.busyWorkers(), 1);
+    QCOMPARE(node.service.cancel(id)->status, SimulationStatus::Cancelled);
+    // The worker sleeping for a minute is woken and gives up its slot at once.
+    QTRY_COMPARE_WITH_TIMEOUT(node.engine.busyWorkers(), 0, 2000);
+    QCOMPARE(simulations.get(id)->status, SimulationStatus::Cancelled);
+    QCOMPARE(node.service.cancel(id).error().kind, Error::Kind::Conflict);
+
+    // A pending run can be cancelled before any worker takes it.
+    Node idle(db->url(), fastOptions());
+    const qint64 pending = idle.service.create(run(u"never"_s))->id;
+    QCOMPARE(idle.service.cancel(pending)->status, SimulationStatus::Cancelled);
+}
+
+void TestEngine::aRunLeftByACrashedProcessIsResumedAfterItsLease()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    QVERIFY(prepare(db->url()));
+    Database crashed(db->url());
+    SimulationRepository simulations(crashed);
+    NewSimulation simulation = run(u"orphan"_s, 4, 10);
+    const qint64 id = simulations.create(simulation)->id;
+    // A process claims it, writes two points with a short lease, then dies.
+    QVERIFY(simulations.claimNextPending(u"dead-process"_s, {}, 300).value());
+    QVERIFY(simulations.recordPoint(id, u"dead-process"_s, {10, 0.042}, 1, 300).value());
+    QVERIFY(simulations.recordPoint(id, u"dead-process"_s, {20, 0.033}, 2, 300).value());
+
+    Node survivor(db->url(), fastOptions());
+    QSignalSpy points(&survivor.events, &EventHub::pointAdded);
+    survivor.engine.start();
+    QTRY_COMPARE_WITH_TIMEOUT(simulations.get(id)->status, SimulationStatus::Finished, 5000);
+    // It resumed at the third point: nothing duplicated, nothing lost.
+    QCOMPARE(points.size(), 2);
+    QCOMPARE(points.first().at(2).toInt(), 3);
+    QCOMPARE(ConvergenceRepository(crashed).points(id)->size(), 4);
+    QCOMPARE(simulations.get(id)->attempts, 2);
+}
+
+void TestEngine::aFailingRunIsRetriedWithBackoffThenFails()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    QVERIFY(prepare(db->url()));
+    Node node(db->url(), fastOptions());
+    QSignalSpy changes(&node.events, &EventHub::simulationChanged);
+    node.engine.start();
+    NewSimulation simulation = run(u"fragile"_s, 5, 5);
+    simulation.parameters.failAtPoint = 3;
+    simulation.maxAttempts = 3;
+    const qint64 id = node.service.create(simulation)->id;
+    SimulationRepository simulations(node.database);
+    QTRY_COMPARE_WITH_TIMEOUT(simulations.get(id)->status, SimulationStatus::Failed, 10000);
+    const Simulation failed = simulations.get(id).value();
+    QCOMPARE(failed.attempts, 3);
+    QVERIFY2(failed.error.contains(u"point 3"_s), qPrintable(failed.error));
+    QCOMPARE(ConvergenceRepository(node.database).points(id)->size(), 2);
+    int requeued = 0;
+    for (const auto &change : changes)
+        requeued += change.at(1).value<SimulationStatus>() == SimulationStatus::Pending ? 1 : 0;
+    QCOMPARE(requeued, 3); // created, then twice back in the queue
+
+    // A failed run can be retried by hand; it starts over.
+    QCOMPARE(node.service.retry(id)->status, SimulationStatus::Pending);
+    QTRY_COMPARE_WITH_TIMEOUT(simulations.get(id)->status, SimulationStatus::Failed, 10000);
+}
+
+void TestEngine::stoppingHandsRunsBackWithoutSpendingAnAttempt()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    QVERIFY(prepare(db->url()));
+    qint64 id = 0;
+    {
+        Node first(db->url(), fastOptions());
+        first.engine.start();
+        id = first.service.create(run(u"long"_s, 6, 100))->id;
+        QTRY_VERIFY(SimulationRepository(first.database).get(id)->pointsDone >= 2);
+        first.engine.stop();
+        const Simulation released = SimulationRepository(first.database).get(id).value();
+        QCOMPARE(released.status, SimulationStatus::Pending);
+        QCOMPARE(released.attempts, 0);
+        QVERIFY(released.pointsDone >= 2);
+    }
+    Node second(db->url(), fastOptions());
+    second.engine.start();
+    SimulationRepository simulations(second.database);
+    QTRY_COMPARE_WITH_TIMEOUT(simulations.get(id)->status, SimulationStatus::Finished, 5000);
+    QCOMPARE(ConvergenceRepository(second.database).points(id)->size(), 6);
+    QCOMPARE(simulations.get(id)->attempts, 1);
+}
+
+void TestEngine::twoEnginesNeverRunTheSameSimulationTwice()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    QVERIFY(prepare(db->url()));
+    Node a(db->url(), fastOptions(3));
+    Node b(db->url(), fastOptions(3));
+    QHash<qint64, int> starts;
+    for (Node *node : {&a, &b}) {
+        connect(&node->events, &EventHub::simulationChanged, this,
+                [&starts](qint64 id, SimulationStatus status) {
+                    if (status == SimulationStatus::Running)
+                        ++starts[id];
+                });
+    }
+    constexpr int kRuns = 24;
+    for (int i = 0; i < kRuns; ++i)
+        QVERIFY(a.service.create(run(u"run %1"_s.arg(i), 3, 5)).ok());
+    a.engine.start();
+    b.engine.start();
+    SimulationRepository simulations(a.database);
+    SimulationQuery finished;
+    finished.status = SimulationStatus::Finished;
+    QTRY_COMPARE_WITH_TIMEOUT(simulations.count(finished).value(), kRuns, 20000);
+    QCOMPARE(starts.size(), kRuns);
+    for (auto it = starts.cbegin(); it != starts.cend(); ++it)
+        QVERIFY2(it.value() == 1,
+                 qPrintable(u"simulation %1 started %2 times"_s.arg(it.key()).arg(it.value())));
+    for (const Simulation &s : simulations.list({}).value()) {
+        QCOMPARE(s.attempts, 1);
+        QCOMPARE(ConvergenceRepository(a.database).points(s.id)->size(), 3);
+    }
+}
+
+void TestEngine::twoWorkerProcessesNeverRunTheSameSimulationTwice()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    QVERIFY(prepare(db->url()));
+    Database database(db->url());
+    SimulationRepository simulations(database);
+    constexpr int kRuns = 16;
+    for (int i = 0; i < kRuns; ++i) {
+        NewSimulation simulation = run(u"run %1"_s.arg(i), 3, 20);
+        simulation.machineId = i % 2 ? 101 : 102;
+        QVERIFY(simulations.create(simulation).ok());
+    }
+    const QString url = db->url().toString();
+    QList<QProcess *> workers;
+    for (int i = 0; i < 2; ++i) {
+        auto *worker = new QProcess(this);
+        worker->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        worker->start(QStringLiteral(AISIM_EXECUTABLE),
+                      {u"worker"_s, u"--database"_s, url, u"--machine"_s, u"101"_s, u"--machine"_s,
+                       u"102"_s, u"--workers"_s, u"3"_s});
+        QVERIFY(worker->waitForStarted());
+        workers << worker;
+    }
+    SimulationQuery finished;
+    finished.status = SimulationStatus::Finished;
+    QTRY_COMPARE_WITH_TIMEOUT(simulations.count(finished).value(), kRuns, 30000);
+    for (QProcess *worker : workers) {
+        worker->terminate();
+        QVERIFY(worker->waitForFinished(10000));
+        QCOMPARE(worker->exitStatus(), QProcess::NormalExit);
+        QCOMPARE(worker->exitCode(), 0);
+    }
+    for (const Simulation &s : simulations.list({}).value()) {
+        QCOMPARE(s.attempts, 1);
+        QCOMPARE(ConvergenceRepository(database).points(s.id)->size(), 3);
+    }
+}
+
+void TestEngine::aWorkerServesOnlyItsMachines()
+{
+    test::TestDatabase db(test::TestDatabase::Dialect::Sqlite);
+    QVERIFY(prepare(db.url()));
+    EngineOptions options = fastOptions();
+    options.machineIds = {102};
+    Node node(db.url(), options);
+    NewSimulation onA = run(u"on A"_s, 2, 5);
+    NewSimulation onB = onA;
+    onB.name = u"on B"_s;
+    onB.machineId = 102;
+    const qint64 a = node.service.create(onA)->id;
+    const qint64 b = node.service.create(onB)->id;
+    node.engine.start();
+    SimulationRepository simulations(node.database);
+    QTRY_COMPARE(simulations.get(b)->status, SimulationStatus::Finished);
+    QTest::qWait(200); // several polls: machine 101's run must stay untouched
+    QCOMPARE(simulations.get(a)->status, SimulationStatus::Pending);
+}
+
+QTEST_GUILESS_MAIN(TestEngine)
+#include "tst_engine.moc"

@@ -1,0 +1,399 @@
+#include "convergencerepository.h"
+#include "database.h"
+#include "machinerepository.h"
+#include "migrator.h"
+#include "simulationrepository.h"
+#include "testsupport.h"
+
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace aisim;
+
+// Migrations and repositories, each case on SQLite and on PostgreSQL.
+class TestStorage : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void databaseUrlsParse_data();
+    void databaseUrlsParse();
+    void sqliteRunsInWalModeWithForeignKeys();
+
+    void migrationCreatesTheSchemaOnAnEmptyDatabase_data() { test::addDialectRows(); }
+    void migrationCreatesTheSchemaOnAnEmptyDatabase();
+    void migrationKeepsDataOfAnExistingDatabase_data() { test::addDialectRows(); }
+    void migrationKeepsDataOfAnExistingDatabase();
+    void databaseFromANewerVersionIsRefused_data() { test::addDialectRows(); }
+    void databaseFromANewerVersionIsRefused();
+
+    void explicitAndAssignedIdsNeverCollide_data() { test::addDialectRows(); }
+    void explicitAndAssignedIdsNeverCollide();
+    void existingIdIsAConflict_data() { test::addDialectRows(); }
+    void existingIdIsAConflict();
+    void listSortsFiltersAndPages_data() { test::addDialectRows(); }
+    void listSortsFiltersAndPages();
+    void claimTakesTheOldestPendingRunOnce_data() { test::addDialectRows(); }
+    void claimTakesTheOldestPendingRunOnce();
+    void claimServesOnlyTheGivenMachines_data() { test::addDialectRows(); }
+    void claimServesOnlyTheGivenMachines();
+    void aRetriedStepNeverDuplicatesAPoint_data() { test::addDialectRows(); }
+    void aRetriedStepNeverDuplicatesAPoint();
+    void aWorkerThatLostItsLeaseWritesNothing_data() { test::addDialectRows(); }
+    void aWorkerThatLostItsLeaseWritesNothing();
+    void expiredLeasesGoBackToPendingThenFail_data() { test::addDialectRows(); }
+    void expiredLeasesGoBackToPendingThenFail();
+    void cancelRetryAndDeleteFollowTheLifecycle_data() { test::addDialectRows(); }
+    void cancelRetryAndDeleteFollowTheLifecycle();
+    void machineHoldingSimulationsCannotBeRemoved_data() { test::addDialectRows(); }
+    void machineHoldingSimulationsCannotBeRemoved();
+
+private:
+    static NewSimulation newSimulation(const QString &name, qint64 machineId)
+    {
+        NewSimulation simulation;
+        simulation.name = name;
+        simulation.machineId = machineId;
+        return simulation;
+    }
+};
+
+void TestStorage::databaseUrlsParse_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<bool>("postgres");
+    QTest::addColumn<QString>("display");
+    QTest::newRow("sqlite") << u"sqlite:///var/lib/aisim/a.db"_s << true << false
+                            << u"sqlite:///var/lib/aisim/a.db"_s;
+    QTest::newRow("sqlite relative") << u"sqlite://a.db"_s << false << false << QString();
+    QTest::newRow("sqlite empty") << u"sqlite://"_s << false << false << QString();
+    QTest::newRow("postgresql") << u"postgresql://bob:secret@db.example:5433/runs"_s << true << true
+                                << u"postgresql://bob@db.example:5433/runs"_s;
+    QTest::newRow("postgres default port") << u"postgres://bob@localhost/runs"_s << true << true
+                                           << u"postgresql://bob@localhost:5432/runs"_s;
+    QTest::newRow("postgresql no database")
+        << u"postgresql://bob@localhost/"_s << false << true << QString();
+    QTest::newRow("mysql") << u"mysql://localhost/x"_s << false << false << QString();
+    QTest::newRow("garbage") << u"not a url"_s << false << false << QString();
+}
+
+void TestStorage::databaseUrlsParse()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, valid);
+    QFETCH(bool, postgres);
+    QFETCH(QString, display);
+    QString error;
+    const auto url = DatabaseUrl::parse(text, &error);
+    QCOMPARE(url.has_value(), valid);
+    if (!valid) {
+        QVERIFY(!error.isEmpty());
+        return;
+    }
+    QCOMPARE(url->dialect == DatabaseUrl::Dialect::PostgreSql, postgres);
+    // The password never shows in what is displayed or logged.
+    QCOMPARE(url->displayString(), display);
+    QString again;
+    QCOMPARE(DatabaseUrl::parse(url->toString(), &again)->password, url->password);
+}
+
+void TestStorage::sqliteRunsInWalModeWithForeignKeys()
+{
+    test::TestDatabase file(test::TestDatabase::Dialect::Sqlite);
+    Database database(file.url());
+    QVERIFY(database.migrate().ok());
+    QSqlQuery query(database.connection());
+    QVERIFY(query.exec(u"PRAGMA journal_mode"_s) && query.next());
+    QCOMPARE(query.value(0).toString(), u"wal"_s);
+    QVERIFY(query.exec(u"PRAGMA foreign_keys"_s) && query.next());
+    QCOMPARE(query.value(0).toInt(), 1);
+    // A simulation on a machine that does not exist violates the foreign key.
+    QVERIFY(!SimulationRepository(database).create(newSimulation(u"orphan"_s, 999)).ok());
+}
+
+void TestStorage::migrationCreatesTheSchemaOnAnEmptyDatabase()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    Migrator migrator(database.connection(), database.isPostgreSql());
+    QCOMPARE(migrator.currentVersion().value(), migrator.available().last().version);
+    const QStringList tables = database.connection().tables();
+    for (const auto &table : {u"machines"_s, u"simulations"_s, u"convergence"_s, u"api_tokens"_s,
+                              u"schema_migrations"_s})
+        QVERIFY2(tables.contains(table), qPrintable(table));
+}
+
+void TestStorage::migrationKeepsDataOfAnExistingDatabase()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    {
+        Database database(db->url());
+        QVERIFY(database.migrate().ok());
+        QVERIFY(MachineRepository(database).create(101, u"Machine A"_s).ok());
+        QVERIFY(SimulationRepository(database).create(newSimulation(u"kept"_s, 101)).ok());
+    }
+    Database reopened(db->url());
+    QVERIFY(reopened.migrate().ok());
+    QVERIFY(reopened.migrate().ok()); // twice is harmless
+    const auto simulations = SimulationRepository(reopened).list({});
+    QVERIFY(simulations.ok());
+    QCOMPARE(simulations->size(), 1);
+    QCOMPARE(simulations->first().name, u"kept"_s);
+}
+
+void TestStorage::databaseFromANewerVersionIsRefused()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QSqlQuery query(database.connection());
+    QVERIFY(query.exec(u"INSERT INTO schema_migrations (version, name, applied_at) "
+                       "VALUES (999, 'future', 0)"_s));
+    const Status status = database.migrate();
+    QVERIFY(!status.ok());
+    QCOMPARE(status.error().kind, Error::Kind::Conflict);
+    QVERIFY2(status.error().message.contains(u"newer"_s), qPrintable(status.error().message));
+}
+
+void TestStorage::explicitAndAssignedIdsNeverCollide()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    MachineRepository machines(database);
+    QCOMPARE(machines.create(101, u"A"_s)->id, 101);
+    QCOMPARE(machines.create(std::nullopt, u"B"_s)->id, 102);
+    SimulationRepository simulations(database);
+    NewSimulation explicitId = newSimulation(u"explicit"_s, 101);
+    explicitId.id = 5;
+    QCOMPARE(simulations.create(explicitId)->id, 5);
+    const auto assigned = simulations.create(newSimulation(u"assigned"_s, 102));
+    QVERIFY(assigned.ok());
+    QCOMPARE(assigned->id, 6);
+    QCOMPARE(assigned->status, SimulationStatus::Pending);
+    QVERIFY(assigned->creationDate.isValid());
+    QCOMPARE(assigned->creationDate.timeSpec(), Qt::UTC);
+}
+
+void TestStorage::existingIdIsAConflict()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QCOMPARE(MachineRepository(database).create(1, u"again"_s).error().kind, Error::Kind::Conflict);
+    NewSimulation simulation = newSimulation(u"one"_s, 1);
+    simulation.id = 7;
+    SimulationRepository simulations(database);
+    QVERIFY(simulations.create(simulation).ok());
+    const auto again = simulations.create(simulation);
+    QVERIFY(!again.ok());
+    QCOMPARE(again.error().kind, Error::Kind::Conflict);
+    QCOMPARE(simulations.count({}).value(), 1);
+}
+
+void TestStorage::listSortsFiltersAndPages()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(MachineRepository(database).create(2, u"B"_s).ok());
+    SimulationRepository simulations(database);
+    const QStringList names {u"charlie"_s, u"alpha"_s, u"bravo"_s, u"delta_1"_s};
+    for (int i = 0; i < names.size(); ++i) {
+        QVERIFY(simulations.create(newSimulation(names[i], i % 2 + 1)).ok());
+        QTest::qWait(3); // distinct creation times
+    }
+    QVERIFY(simulations.cancel(3).ok()); // bravo becomes the latest update
+
+    auto namesOf = [](const QList<Simulation> &list) {
+        QStringList result;
+        for (const auto &s : list)
+            result << s.name;
+        return result;
+    };
+    SimulationQuery query;
+    QCOMPARE(namesOf(simulations.list(query).value()), names);
+    query.orderBy = SimulationQuery::OrderBy::Name;
+    QCOMPARE(namesOf(simulations.list(query).value()),
+             QStringList({u"alpha"_s, u"bravo"_s, u"charlie"_s, u"delta_1"_s}));
+    query.descending = true;
+    QCOMPARE(namesOf(simulations.list(query).value()).first(), u"delta_1"_s);
+    query = {};
+    query.orderBy = SimulationQuery::OrderBy::UpdateDate;
+    QCOMPARE(namesOf(simulations.list(query).value()).last(), u"bravo"_s);
+
+    query = {};
+    query.status = SimulationStatus::Cancelled;
+    QCOMPARE(namesOf(simulations.list(query).value()), QStringList {u"bravo"_s});
+    query = {};
+    query.machineId = 2;
+    QCOMPARE(namesOf(simulations.list(query).value()), QStringList({u"alpha"_s, u"delta_1"_s}));
+    query = {};
+    query.nameContains = u"A_"_s; // matched literally, case-insensitively
+    QCOMPARE(namesOf(simulations.list(query).value()), QStringList {u"delta_1"_s});
+    query = {};
+    query.limit = 2;
+    query.offset = 1;
+    QCOMPARE(namesOf(simulations.list(query).value()), QStringList({u"alpha"_s, u"bravo"_s}));
+    QCOMPARE(simulations.count(query).value(), 4);
+    QCOMPARE(simulations.countByStatus()->value(SimulationStatus::Pending), 3);
+}
+
+void TestStorage::claimTakesTheOldestPendingRunOnce()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    SimulationRepository simulations(database);
+    QVERIFY(simulations.create(newSimulation(u"first"_s, 1)).ok());
+    QTest::qWait(2);
+    QVERIFY(simulations.create(newSimulation(u"second"_s, 1)).ok());
+
+    const auto a = simulations.claimNextPending(u"worker-a"_s, {}, 60000);
+    const auto b = simulations.claimNextPending(u"worker-b"_s, {}, 60000);
+    const auto none = simulations.claimNextPending(u"worker-c"_s, {}, 60000);
+    QVERIFY(a.ok() && a.value() && b.ok() && b.value() && none.ok());
+    QCOMPARE(a.value()->name, u"first"_s);
+    QCOMPARE(a.value()->status, SimulationStatus::Running);
+    QCOMPARE(a.value()->leaseOwner, u"worker-a"_s);
+    QCOMPARE(a.value()->attempts, 1);
+    QCOMPARE(b.value()->name, u"second"_s);
+    QVERIFY(!none.value());
+}
+
+void TestStorage::claimServesOnlyTheGivenMachines()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(101, u"A"_s).ok());
+    QVERIFY(MachineRepository(database).create(102, u"B"_s).ok());
+    SimulationRepository simulations(database);
+    QVERIFY(simulations.create(newSimulation(u"on A"_s, 101)).ok());
+    QVERIFY(simulations.create(newSimulation(u"on B"_s, 102)).ok());
+    const auto first = simulations.claimNextPending(u"w"_s, {102}, 60000);
+    QVERIFY(first.ok() && first.value());
+    QCOMPARE(first.value()->machineId, 102);
+    QVERIFY(!simulations.claimNextPending(u"w"_s, {102}, 60000).value());
+    QCOMPARE(simulations.claimNextPending(u"w"_s, {101, 103}, 60000).value()->machineId, 101);
+}
+
+void TestStorage::aRetriedStepNeverDuplicatesAPoint()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    SimulationRepository simulations(database);
+    QVERIFY(simulations.create(newSimulation(u"run"_s, 1)).ok());
+    const qint64 id = simulations.claimNextPending(u"w"_s, {}, 60000).value()->id;
+    QVERIFY(simulations.recordPoint(id, u"w"_s, {10, 0.042}, 1, 60000).value());
+    QVERIFY(simulations.recordPoint(id, u"w"_s, {10, 0.042}, 1, 60000).value());
+    QVERIFY(simulations.recordPoint(id, u"w"_s, {20, 0.033}, 2, 60000).value());
+    const auto points = ConvergenceRepository(database).points(id);
+    QCOMPARE(points.value(), ConvergenceSeries({{10, 0.042}, {20, 0.033}}));
+    QCOMPARE(ConvergenceRepository(database).points(id, 10.0).value(),
+             ConvergenceSeries({{20, 0.033}}));
+    QCOMPARE(simulations.get(id)->pointsDone, 2);
+}
+
+void TestStorage::aWorkerThatLostItsLeaseWritesNothing()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    SimulationRepository simulations(database);
+    QVERIFY(simulations.create(newSimulation(u"run"_s, 1)).ok());
+    const qint64 id = simulations.claimNextPending(u"w"_s, {}, 60000).value()->id;
+    QCOMPARE(simulations.recordPoint(id, u"intruder"_s, {10, 0.042}, 1, 60000).value(), false);
+    QVERIFY(simulations.cancel(id).ok());
+    QCOMPARE(simulations.recordPoint(id, u"w"_s, {10, 0.042}, 1, 60000).value(), false);
+    QCOMPARE(simulations.finish(id, u"w"_s).value(), false);
+    QVERIFY(ConvergenceRepository(database).points(id)->isEmpty());
+    QCOMPARE(simulations.get(id)->status, SimulationStatus::Cancelled);
+}
+
+void TestStorage::expiredLeasesGoBackToPendingThenFail()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    SimulationRepository simulations(database);
+    NewSimulation run = newSimulation(u"run"_s, 1);
+    run.maxAttempts = 2;
+    const qint64 id = simulations.create(run)->id;
+
+    QVERIFY(simulations.claimNextPending(u"dead-1"_s, {}, 1).value());
+    QTest::qWait(5);
+    QCOMPARE(simulations.requeueExpiredLeases().value(), QList<qint64> {id});
+    auto current = simulations.get(id).value();
+    QCOMPARE(current.status, SimulationStatus::Pending);
+    QVERIFY(current.leaseOwner.isEmpty());
+    QVERIFY(!current.error.isEmpty());
+
+    QVERIFY(simulations.claimNextPending(u"dead-2"_s, {}, 1).value());
+    QTest::qWait(5);
+    QCOMPARE(simulations.requeueExpiredLeases().value(), QList<qint64> {id});
+    current = simulations.get(id).value();
+    QCOMPARE(current.status, SimulationStatus::Failed);
+    QCOMPARE(current.attempts, 2);
+    QVERIFY(simulations.requeueExpiredLeases()->isEmpty());
+}
+
+void TestStorage::cancelRetryAndDeleteFollowTheLifecycle()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    SimulationRepository simulations(database);
+    const qint64 id = simulations.create(newSimulation(u"run"_s, 1))->id;
+    const qint64 version = simulations.get(id)->version;
+
+    QCOMPARE(simulations.retry(id).error().kind,
+             Error::Kind::Conflict); // pending: nothing to retry
+    const auto claimed = simulations.claimNextPending(u"w"_s, {}, 60000);
+    QVERIFY(simulations.recordPoint(id, u"w"_s, {10, 0.042}, 1, 60000).value());
+    QCOMPARE(simulations.remove(id).error().kind, Error::Kind::Conflict); // running
+    const auto cancelled = simulations.cancel(id);
+    QCOMPARE(cancelled->status, SimulationStatus::Cancelled);
+    QVERIFY(cancelled->version > version);
+    QCOMPARE(simulations.cancel(id).error().kind, Error::Kind::Conflict);
+
+    const auto retried = simulations.retry(id);
+    QCOMPARE(retried->status, SimulationStatus::Pending);
+    QCOMPARE(retried->attempts, 0);
+    QCOMPARE(retried->pointsDone, 0);
+    QVERIFY(ConvergenceRepository(database).points(id)->isEmpty());
+
+    QVERIFY(simulations.remove(id).ok());
+    QCOMPARE(simulations.get(id).error().kind, Error::Kind::NotFound);
+    QCOMPARE(simulations.remove(id).error().kind, Error::Kind::NotFound);
+    QCOMPARE(simulations.cancel(424242).error().kind, Error::Kind::NotFound);
+}
+
+void TestStorage::machineHoldingSimulationsCannotBeRemoved()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    MachineRepository machines(database);
+    QVERIFY(machines.create(1, u"A"_s).ok());
+    const qint64 id = SimulationRepository(database).create(newSimulation(u"run"_s, 1))->id;
+    QCOMPARE(machines.remove(1).error().kind, Error::Kind::Conflict);
+    QCOMPARE(machines.loads()->first().pending, 1);
+    QVERIFY(SimulationRepository(database).remove(id).ok());
+    QVERIFY(machines.remove(1).ok());
+    QCOMPARE(machines.get(1).error().kind, Error::Kind::NotFound);
+    QCOMPARE(machines.rename(1, u"x"_s).error().kind, Error::Kind::NotFound);
+}
+
+QTEST_GUILESS_MAIN(TestStorage)
+#include "tst_storage.moc"
