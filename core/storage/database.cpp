@@ -83,8 +83,15 @@ Result<QSqlDatabase> Database::open()
     }
     if (m_url.dialect == DatabaseUrl::Dialect::Sqlite) {
         QSqlQuery query(db);
-        for (const auto &pragma : {u"PRAGMA journal_mode=WAL"_s, u"PRAGMA foreign_keys=ON"_s,
-                                   u"PRAGMA synchronous=NORMAL"_s}) {
+        // Switching to WAL needs an exclusive lock: only ask when the file is not in WAL yet,
+        // or a connection opened while another writes would stall it.
+        const bool inWal = query.exec(u"PRAGMA journal_mode"_s) && query.next()
+            && query.value(0).toString() == "wal"_L1;
+        query.finish();
+        QStringList pragmas {u"PRAGMA foreign_keys=ON"_s, u"PRAGMA synchronous=NORMAL"_s};
+        if (!inWal)
+            pragmas.prepend(u"PRAGMA journal_mode=WAL"_s);
+        for (const QString &pragma : std::as_const(pragmas)) {
             if (!query.exec(pragma)) {
                 return Error::unavailable(u"cannot configure %1: %2"_s.arg(
                     m_url.displayString(), query.lastError().text()));

@@ -51,8 +51,10 @@ QList<Migrator::Migration> Migrator::available() const
 Result<int> Migrator::currentVersion()
 {
     QSqlQuery query(m_db);
-    if (!query.exec(u"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-                    "name TEXT NOT NULL, applied_at BIGINT NOT NULL)"_s))
+    if (!m_db.tables().contains(u"schema_migrations"_s)
+        && !query.exec(
+            u"CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+            "name TEXT NOT NULL, applied_at BIGINT NOT NULL)"_s))
         return sqlError(u"cannot create schema_migrations"_s, query);
     if (!query.exec(u"SELECT COALESCE(MAX(version), 0) FROM schema_migrations"_s) || !query.next())
         return sqlError(u"cannot read the schema version"_s, query);

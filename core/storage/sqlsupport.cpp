@@ -46,7 +46,18 @@ bool isUniqueViolation(const QSqlQuery &query)
 
 Transaction::Transaction(QSqlDatabase db)
     : m_db(std::move(db))
+    , m_sqlite(m_db.driverName() == "QSQLITE"_L1)
 {
+    if (m_sqlite) {
+        // IMMEDIATE takes the write lock up front, waiting for it under the busy timeout. A
+        // deferred transaction that reads first cannot write once another connection has
+        // committed meanwhile: every later statement would fail with "database is locked".
+        QSqlQuery begin(m_db);
+        m_active = begin.exec(u"BEGIN IMMEDIATE"_s);
+        if (!m_active)
+            qCWarning(lcStorage) << "cannot begin a transaction:" << begin.lastError().text();
+        return;
+    }
     m_active = m_db.transaction();
     if (!m_active)
         qCWarning(lcStorage) << "cannot begin a transaction:" << m_db.lastError().text();
@@ -55,7 +66,17 @@ Transaction::Transaction(QSqlDatabase db)
 Transaction::~Transaction()
 {
     if (m_active)
-        m_db.rollback();
+        rollback();
+}
+
+void Transaction::rollback()
+{
+    m_active = false;
+    QSqlQuery rollback(m_db);
+    const bool rolledBack = m_sqlite ? rollback.exec(u"ROLLBACK"_s) : m_db.rollback();
+    if (!rolledBack)
+        qCWarning(lcStorage) << "rollback failed:"
+                             << (m_sqlite ? rollback.lastError() : m_db.lastError()).text();
 }
 
 Status Transaction::commit()
@@ -63,11 +84,14 @@ Status Transaction::commit()
     if (!m_active)
         return Error::internal(u"no transaction to commit"_s);
     m_active = false;
-    if (m_db.commit())
+    QSqlQuery commit(m_db);
+    if (m_sqlite ? commit.exec(u"COMMIT"_s) : m_db.commit())
         return success();
-    const QString text = m_db.lastError().text();
-    m_db.rollback();
-    return Error::internal(u"commit failed: "_s + text);
+    const QString failure = (m_sqlite ? commit.lastError() : m_db.lastError()).text();
+    qCWarning(lcStorage) << "commit failed:" << failure;
+    m_active = true;
+    rollback();
+    return Error::internal(u"commit failed: "_s + failure);
 }
 
 } // namespace aisim::sql
