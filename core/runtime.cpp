@@ -19,6 +19,11 @@ Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
             = std::make_unique<Engine>(*runtime->m_database, runtime->m_events, options.engine);
     runtime->m_service = std::make_unique<SimulationService>(
         *runtime->m_database, runtime->m_events, runtime->m_engine.get());
+    if (runtime->m_database->isPostgreSql()) {
+        runtime->m_bridge = std::make_unique<NotificationBridge>(
+            *runtime->m_database, runtime->m_events, runtime->m_engine.get());
+        runtime->m_bridge->start();
+    }
     if (runtime->m_engine)
         runtime->m_engine->start();
     qCInfo(lcStorage).noquote() << "using" << options.database.displayString();
@@ -30,6 +35,8 @@ Runtime::~Runtime()
     stopApi();
     if (m_engine)
         m_engine->stop();
+    if (m_bridge)
+        m_bridge->stop();
 }
 
 Result<quint16> Runtime::startApi(const QHostAddress &address, quint16 port)

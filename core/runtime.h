@@ -4,6 +4,7 @@
 #include "database.h"
 #include "engine.h"
 #include "eventhub.h"
+#include "notificationbridge.h"
 #include "result.h"
 #include "simulationservice.h"
 
@@ -46,6 +47,7 @@ private:
     EventHub m_events;
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<SimulationService> m_service;
+    std::unique_ptr<NotificationBridge> m_bridge;
     std::unique_ptr<api::ApiServer> m_api;
 };
 

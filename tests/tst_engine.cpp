@@ -3,6 +3,7 @@
 #include "engine.h"
 #include "eventhub.h"
 #include "machinerepository.h"
+#include "runtime.h"
 #include "simulationrepository.h"
 #include "simulationservice.h"
 #include "testsupport.h"
@@ -73,6 +74,8 @@ private Q_SLOTS:
     void twoWorkerProcessesNeverRunTheSameSimulationTwice_data() { test::addDialectRows(); }
     void twoWorkerProcessesNeverRunTheSameSimulationTwice();
     void aWorkerServesOnlyItsMachines();
+    void changesMadeByAnotherProcessArriveLiveOnPostgreSql_data();
+    void changesMadeByAnotherProcessArriveLiveOnPostgreSql();
 
 private:
     static bool prepare(const DatabaseUrl &url)
@@ -315,6 +318,46 @@ void TestEngine::aWorkerServesOnlyItsMachines()
     QTRY_COMPARE(simulations.get(b)->status, SimulationStatus::Finished);
     QTest::qWait(200); // several polls: machine 101's run must stay untouched
     QCOMPARE(simulations.get(a)->status, SimulationStatus::Pending);
+}
+
+void TestEngine::changesMadeByAnotherProcessArriveLiveOnPostgreSql_data()
+{
+    QTest::addColumn<int>("dialect");
+    QTest::newRow("postgresql") << int(test::TestDatabase::Dialect::PostgreSql);
+}
+
+void TestEngine::changesMadeByAnotherProcessArriveLiveOnPostgreSql()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    QVERIFY(prepare(db->url()));
+    // A worker that polls only once a minute, and a window's process that runs nothing.
+    RuntimeOptions workerOptions;
+    workerOptions.database = db->url();
+    workerOptions.engine = fastOptions();
+    workerOptions.engine.pollIntervalMs = 60'000;
+    RuntimeOptions viewerOptions = workerOptions;
+    viewerOptions.runEngine = false;
+    auto worker = Runtime::open(workerOptions);
+    auto viewer = Runtime::open(viewerOptions);
+    QVERIFY(worker.ok() && viewer.ok());
+    QTest::qWait(200); // the worker's first poll has passed
+
+    QSignalSpy points(&viewer.value()->events(), &EventHub::pointAdded);
+    QSignalSpy changes(&viewer.value()->events(), &EventHub::simulationChanged);
+    QElapsedTimer clock;
+    clock.start();
+    const auto created = viewer.value()->service().create(run(u"remote"_s, 4, 10));
+    QVERIFY(created.ok());
+    // The notification wakes the worker long before its next poll.
+    QTRY_COMPARE_WITH_TIMEOUT(points.size(), 4, 5000);
+    QVERIFY(clock.elapsed() < 30'000);
+    for (int i = 0; i < points.size(); ++i) {
+        QCOMPARE(points.at(i).at(0).toLongLong(), created->id);
+        QCOMPARE(points.at(i).at(2).toInt(), i + 1);
+    }
+    QTRY_VERIFY(std::any_of(changes.cbegin(), changes.cend(), [](const QList<QVariant> &c) {
+        return c.at(1).value<SimulationStatus>() == SimulationStatus::Finished;
+    }));
 }
 
 QTEST_GUILESS_MAIN(TestEngine)

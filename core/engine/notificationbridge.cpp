@@ -1,0 +1,156 @@
+#include "notificationbridge.h"
+
+#include "database.h"
+#include "engine.h"
+#include "eventhub.h"
+#include "logging.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim {
+
+namespace {
+QByteArray encode(const QString &origin, const QString &type, qint64 id, QJsonObject extra = {})
+{
+    extra.insert(u"o"_s, origin);
+    extra.insert(u"t"_s, type);
+    extra.insert(u"id"_s, id);
+    return QJsonDocument(extra).toJson(QJsonDocument::Compact);
+}
+} // namespace
+
+NotificationBridge::NotificationBridge(Database &database, EventHub &events, Engine *engine,
+                                       QObject *parent)
+    : QObject(parent)
+    , m_database(database)
+    , m_events(events)
+    , m_engine(engine)
+    , m_origin(QUuid::createUuid().toString(QUuid::Id128).left(12))
+{
+    m_listenerThread.setObjectName(u"aisim-listen"_s);
+}
+
+NotificationBridge::~NotificationBridge()
+{
+    stop();
+}
+
+bool NotificationBridge::start()
+{
+    if (m_listener)
+        return true;
+    // Local events go out from whichever thread announced them, on that thread's connection.
+    // Events received from elsewhere are announced on the listener thread and not sent back.
+    const auto local = [this] { return QThread::currentThread() != &m_listenerThread; };
+    connect(
+        &m_events, &EventHub::simulationChanged, this,
+        [this, local](qint64 id, SimulationStatus status) {
+            if (local())
+                publish(encode(m_origin, u"status"_s, id, {{u"s"_s, statusName(status)}}));
+        },
+        Qt::DirectConnection);
+    connect(
+        &m_events, &EventHub::pointAdded, this,
+        [this, local](qint64 id, const ConvergencePoint &point, int done) {
+            if (local())
+                publish(encode(m_origin, u"point"_s, id,
+                               {{u"x"_s, point.seconds}, {u"y"_s, point.loss}, {u"n"_s, done}}));
+        },
+        Qt::DirectConnection);
+    connect(
+        &m_events, &EventHub::simulationRemoved, this,
+        [this, local](qint64 id) {
+            if (local())
+                publish(encode(m_origin, u"removed"_s, id));
+        },
+        Qt::DirectConnection);
+    connect(
+        &m_events, &EventHub::machinesChanged, this,
+        [this, local] {
+            if (local())
+                publish(encode(m_origin, u"machines"_s, 0));
+        },
+        Qt::DirectConnection);
+
+    m_listener = new QObject;
+    m_listener->moveToThread(&m_listenerThread);
+    m_listenerThread.start();
+    bool subscribed = false;
+    QMetaObject::invokeMethod(
+        m_listener,
+        [this, &subscribed] {
+            const auto db = m_database.open();
+            if (!db)
+                return;
+            QSqlDriver *driver = db.value().driver();
+            subscribed = driver->subscribeToNotification(QString::fromLatin1(kChannel));
+            QObject::connect(driver, &QSqlDriver::notification, m_listener,
+                             [this](const QString &, QSqlDriver::NotificationSource,
+                                    const QVariant &payload) { receive(payload.toString()); });
+        },
+        Qt::BlockingQueuedConnection);
+    if (!subscribed)
+        qCWarning(lcEngine) << "cannot listen for changes made by other processes";
+    return subscribed;
+}
+
+void NotificationBridge::stop()
+{
+    disconnect(&m_events, nullptr, this, nullptr);
+    if (!m_listener)
+        return;
+    QObject *listener = m_listener;
+    QMetaObject::invokeMethod(
+        listener, [listener] { delete listener; }, Qt::BlockingQueuedConnection);
+    m_listener = nullptr;
+    m_listenerThread.quit();
+    m_listenerThread.wait();
+}
+
+void NotificationBridge::publish(const QByteArray &payload)
+{
+    const auto db = m_database.open();
+    if (!db)
+        return;
+    QSqlQuery query(db.value());
+    query.prepare(u"SELECT pg_notify(?, ?)"_s);
+    query.addBindValue(QString::fromLatin1(kChannel));
+    query.addBindValue(QString::fromUtf8(payload));
+    if (!query.exec())
+        qCWarning(lcEngine) << "cannot publish a change:" << query.lastError().text();
+}
+
+void NotificationBridge::receive(const QString &payload)
+{
+    const QJsonObject event = QJsonDocument::fromJson(payload.toUtf8()).object();
+    if (event.value(u"o"_s).toString() == m_origin)
+        return;
+    const QString type = event.value(u"t"_s).toString();
+    const qint64 id = event.value(u"id"_s).toInteger();
+    if (type == "point"_L1) {
+        Q_EMIT m_events.pointAdded(id,
+                                   {event.value(u"x"_s).toDouble(), event.value(u"y"_s).toDouble()},
+                                   event.value(u"n"_s).toInt());
+    } else if (type == "status"_L1) {
+        const auto status = statusFromString(event.value(u"s"_s).toString());
+        if (!status)
+            return;
+        Q_EMIT m_events.simulationChanged(id, *status);
+        // Work queued by another process: look for it now rather than at the next poll.
+        if (*status == SimulationStatus::Pending && m_engine)
+            m_engine->wake();
+    } else if (type == "removed"_L1) {
+        Q_EMIT m_events.simulationRemoved(id);
+    } else if (type == "machines"_L1) {
+        Q_EMIT m_events.machinesChanged();
+    }
+}
+
+} // namespace aisim
