@@ -47,6 +47,8 @@ private Q_SLOTS:
     void cancelRetryAndDeleteFollowTheLifecycle();
     void machineHoldingSimulationsCannotBeRemoved_data() { test::addDialectRows(); }
     void machineHoldingSimulationsCannotBeRemoved();
+    void aConnectionDroppedByTheServerIsOpenedAgain_data();
+    void aConnectionDroppedByTheServerIsOpenedAgain();
 
 private:
     static NewSimulation newSimulation(const QString &name, qint64 machineId)
@@ -393,6 +395,35 @@ void TestStorage::machineHoldingSimulationsCannotBeRemoved()
     QVERIFY(machines.remove(1).ok());
     QCOMPARE(machines.get(1).error().kind, Error::Kind::NotFound);
     QCOMPARE(machines.rename(1, u"x"_s).error().kind, Error::Kind::NotFound);
+}
+
+void TestStorage::aConnectionDroppedByTheServerIsOpenedAgain_data()
+{
+    QTest::addColumn<int>("dialect");
+    QTest::newRow("postgresql") << int(test::TestDatabase::Dialect::PostgreSql);
+}
+
+void TestStorage::aConnectionDroppedByTheServerIsOpenedAgain()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    // Another session terminates ours, as a server restart would.
+    Database admin(db->url());
+    QSqlQuery query(admin.connection());
+    QSqlQuery pid(database.connection());
+    QVERIFY(pid.exec(u"SELECT pg_backend_pid()"_s) && pid.next());
+    QVERIFY(query.exec(u"SELECT pg_terminate_backend(%1)"_s.arg(pid.value(0).toInt())));
+    pid.finish();
+
+    MachineRepository machines(database);
+    const auto lost = machines.list();
+    QVERIFY(!lost.ok());
+    QCOMPARE(lost.error().kind, Error::Kind::Unavailable);
+    const auto again = machines.list();
+    QVERIFY2(again.ok(), again.ok() ? "" : qPrintable(again.error().message));
+    QCOMPARE(again->size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestStorage)

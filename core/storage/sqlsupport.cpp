@@ -2,37 +2,65 @@
 
 #include "logging.h"
 
+#include <QSqlDriver>
 #include <QSqlError>
 
 using namespace Qt::StringLiterals;
 
 namespace aisim::sql {
 
-Status exec(QSqlQuery &query, const QString &what)
+namespace {
+// Turns the query's last error into an Error of the right kind, logging what went wrong.
+Error failure(QSqlQuery &query, const QString &what)
 {
-    if (query.exec())
-        return success();
     const QSqlError error = query.lastError();
     if (isUniqueViolation(query)) {
         qCDebug(lcStorage) << what << "conflicts:" << error.text();
         return Error::conflict(what + u": "_s + error.databaseText());
     }
     qCWarning(lcStorage) << what << "failed:" << error.text();
+    if (isConnectionLost(query)) {
+        // Close it so that the thread's next Database::open() connects afresh.
+        const_cast<QSqlDriver *>(query.driver())->close(); // the connection owns it
+        return Error::unavailable(what + u": the database connection was lost: "_s + error.text());
+    }
     if (error.type() == QSqlError::ConnectionError)
         return Error::unavailable(what + u": "_s + error.text());
     return Error::internal(what + u": "_s + error.text());
+}
+} // namespace
+
+Status exec(QSqlQuery &query, const QString &what)
+{
+    if (query.exec())
+        return success();
+    return failure(query, what);
 }
 
 Status exec(QSqlQuery &query, const QString &statement, const QVariantList &values,
             const QString &what)
 {
-    if (!query.prepare(statement)) {
-        qCWarning(lcStorage) << "cannot prepare" << what << query.lastError().text();
-        return Error::internal(what + u": "_s + query.lastError().text());
-    }
+    if (!query.prepare(statement))
+        return failure(query, what);
     for (const QVariant &value : values)
         query.addBindValue(value);
     return exec(query, what);
+}
+
+bool isConnectionLost(const QSqlQuery &query)
+{
+    const QSqlDriver *driver = query.driver();
+    if (!driver || driver->dbmsType() != QSqlDriver::PostgreSQL)
+        return false;
+    // libpq reports a dropped server connection in these words (SQLSTATE 57P01 when the
+    // administrator terminated it).
+    const QSqlError error = query.lastError();
+    const QString text = error.text();
+    return error.nativeErrorCode().startsWith("57P"_L1)
+        || error.nativeErrorCode().startsWith("08"_L1)
+        || text.contains("server closed the connection"_L1)
+        || text.contains("no connection to the server"_L1)
+        || text.contains("terminating connection"_L1);
 }
 
 bool isUniqueViolation(const QSqlQuery &query)

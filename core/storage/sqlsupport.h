@@ -32,6 +32,8 @@ Status exec(QSqlQuery &query, const QString &what);
 Status exec(QSqlQuery &query, const QString &statement, const QVariantList &values,
             const QString &what);
 bool isUniqueViolation(const QSqlQuery &query);
+// True when PostgreSQL dropped the connection (server restart, administrator, network).
+bool isConnectionLost(const QSqlQuery &query);
 
 // Commits or, if never committed, rolls back the transaction it opened.
 class Transaction
