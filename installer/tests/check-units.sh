@@ -3,7 +3,7 @@
 # Documentation= in reach), the hardening they promise, and an exposure score from
 # `systemd-analyze security --offline` of at most 2.0 (0 is best, 10 worst).
 #     check-units.sh path/to/aisim path/to/aisim.1 UNIT…
-# A unit runs /usr/bin/aisim: here each is checked on a copy that runs the given program.
+# A unit runs the installed program: here each is checked on a copy that runs the given one.
 set -euo pipefail
 aisim=$(readlink -f "$1") manpage=$2
 shift 2
@@ -18,7 +18,7 @@ export SYSTEMD_LOG_COLOR=0
 failures=0
 for unit in "$@"; do
     name=$(basename "$unit")
-    sed "s|/usr/bin/aisim|$aisim|g" "$unit" >"$work/units/$name"
+    sed -E "s|^ExecStart=[^ ]*/aisim |ExecStart=$aisim |" "$unit" >"$work/units/$name"
     if ! output=$(systemd-analyze verify "$work/units/$name" 2>&1) || [ -n "$output" ]; then
         printf 'FAIL: systemd-analyze verify %s:\n%s\n' "$name" "$output"
         failures=$((failures + 1))
