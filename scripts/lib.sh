@@ -25,8 +25,9 @@ ensure_packages() {
     done
     [ ${#missing[@]} -eq 0 ] && return 0
     log "Installing ${missing[*]}"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    as_root apt-get -o DPkg::Lock::Timeout=300 update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
+        --no-install-recommends \
         "${missing[@]}" >/dev/null
 }
 
