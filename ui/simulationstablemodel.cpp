@@ -1,0 +1,564 @@
+#include "simulationstablemodel.h"
+
+#include "async.h"
+#include "eventhub.h"
+
+#include <QLocale>
+
+#include <algorithm>
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim {
+
+namespace {
+
+constexpr int kMaxCachedPages = 40;
+constexpr int kMaxQueuedPages = 8;
+constexpr int kPagesRefreshed = 3;
+constexpr int kRefreshDelayMs = 150;
+constexpr int kRetryDelayMs = 2000;
+
+std::optional<SimulationQuery::OrderBy> orderForColumn(int column)
+{
+    using OrderBy = SimulationQuery::OrderBy;
+    switch (column) {
+    case SimulationsTableModel::IdColumn:
+        return OrderBy::Id;
+    case SimulationsTableModel::NameColumn:
+        return OrderBy::Name;
+    case SimulationsTableModel::MachineColumn:
+        return OrderBy::Machine;
+    case SimulationsTableModel::StatusColumn:
+        return OrderBy::Status;
+    case SimulationsTableModel::CreatedColumn:
+        return OrderBy::CreationDate;
+    case SimulationsTableModel::UpdatedColumn:
+        return OrderBy::UpdateDate;
+    case SimulationsTableModel::DurationColumn:
+        return OrderBy::Duration;
+    case SimulationsTableModel::ProgressColumn:
+        return OrderBy::Progress;
+    default:
+        return std::nullopt;
+    }
+}
+
+qint64 durationMs(const Simulation &s)
+{
+    if (!s.startedAt.isValid())
+        return -1;
+    QDateTime end = s.finishedAt;
+    if (!end.isValid())
+        end = s.status == SimulationStatus::Running ? QDateTime::currentDateTimeUtc()
+                                                    : s.updateDate;
+    return std::max<qint64>(0, s.startedAt.msecsTo(end));
+}
+
+QString formatDuration(qint64 ms)
+{
+    if (ms < 0)
+        return QString();
+    if (ms < 60'000)
+        return SimulationsTableModel::tr("%1 s").arg(ms / 1000.0, 0, 'f', 1);
+    const qint64 seconds = ms / 1000;
+    if (seconds < 3600)
+        return SimulationsTableModel::tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
+    return SimulationsTableModel::tr("%1 h %2 min").arg(seconds / 3600).arg(seconds % 3600 / 60);
+}
+
+QString formatDate(const QDateTime &date)
+{
+    return date.isValid() ? QLocale().toString(date.toLocalTime(), u"yyyy-MM-dd HH:mm:ss"_s)
+                          : QString();
+}
+
+bool sameQuery(const SimulationQuery &a, const SimulationQuery &b)
+{
+    return a.orderBy == b.orderBy && a.descending == b.descending && a.status == b.status
+        && a.machineId == b.machineId && a.nameContains == b.nameContains;
+}
+
+QList<qint64> idsOf(const QList<Simulation> &rows)
+{
+    QList<qint64> ids;
+    ids.reserve(rows.size());
+    for (const Simulation &s : rows)
+        ids << s.id;
+    return ids;
+}
+
+} // namespace
+
+SimulationsTableModel::SimulationsTableModel(Database &database, EventHub &events, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_database(database)
+{
+    m_query.orderBy = SimulationQuery::OrderBy::CreationDate;
+    m_query.descending = true;
+    m_pool.setMaxThreadCount(1);
+    m_pool.setExpiryTimeout(-1);
+    m_refreshTimer.setSingleShot(true);
+    m_refreshTimer.setInterval(kRefreshDelayMs);
+    connect(&m_refreshTimer, &QTimer::timeout, this, [this] {
+        m_refreshWanted = true;
+        pump();
+    });
+    m_durationTimer.setInterval(1000);
+    connect(&m_durationTimer, &QTimer::timeout, this, &SimulationsTableModel::tickRunningDurations);
+    m_durationTimer.start();
+    connect(&events, &EventHub::simulationChanged, this,
+            &SimulationsTableModel::onSimulationChanged);
+    connect(&events, &EventHub::simulationRemoved, this, [this] { scheduleRefresh(); });
+    connect(&events, &EventHub::pointAdded, this,
+            [this](qint64 id, const ConvergencePoint &, int pointsDone) {
+                onPointAdded(id, pointsDone);
+            });
+    connect(&events, &EventHub::machinesChanged, this, [this] {
+        m_machinesStale = true;
+        scheduleRefresh();
+    });
+    pump();
+}
+
+SimulationsTableModel::~SimulationsTableModel()
+{
+    m_pool.clear();
+    m_pool.waitForDone();
+}
+
+int SimulationsTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_rowCount;
+}
+
+int SimulationsTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+const Simulation *SimulationsTableModel::cached(int row) const
+{
+    const int page = row / kPageSize;
+    const auto it = m_pages.find(page);
+    if (it == m_pages.end()) {
+        requestPage(page);
+        return nullptr;
+    }
+    it->lastUsed = ++m_useCounter;
+    const int offset = row % kPageSize;
+    return offset < it->rows.size() ? &it->rows.at(offset) : nullptr;
+}
+
+QVariant SimulationsTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rowCount)
+        return {};
+    const Simulation *s = cached(index.row());
+    if (role == LoadedRole)
+        return s != nullptr;
+    if (!s)
+        return role == Qt::DisplayRole && index.column() == NameColumn ? tr("Loading…")
+                                                                       : QVariant();
+    switch (role) {
+    case SimulationIdRole:
+        return s->id;
+    case StatusRole:
+        return int(s->status);
+    case ProgressRole:
+        return s->progress();
+    case Qt::TextAlignmentRole:
+        if (index.column() == IdColumn || index.column() == DurationColumn)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case Qt::ToolTipRole:
+        if (!s->error.isEmpty())
+            return s->error;
+        if (index.column() == MachineColumn)
+            return tr("Machine %1").arg(s->machineId);
+        if (index.column() == ProgressColumn)
+            return tr("%1 of %2 points").arg(s->pointsDone).arg(s->parameters.points);
+        return {};
+    case Qt::DisplayRole:
+        break;
+    default:
+        return {};
+    }
+    switch (index.column()) {
+    case IdColumn:
+        return s->id;
+    case NameColumn:
+        return s->name;
+    case MachineColumn:
+        return machineName(s->machineId);
+    case StatusColumn:
+        return toString(s->status);
+    case CreatedColumn:
+        return formatDate(s->creationDate);
+    case UpdatedColumn:
+        return formatDate(s->updateDate);
+    case DurationColumn:
+        return formatDuration(durationMs(*s));
+    case ProgressColumn:
+        return u"%1%"_s.arg(qRound(s->progress() * 100));
+    default:
+        return {};
+    }
+}
+
+QVariant SimulationsTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case IdColumn:
+        return tr("ID");
+    case NameColumn:
+        return tr("Name");
+    case MachineColumn:
+        return tr("Machine");
+    case StatusColumn:
+        return tr("Status");
+    case CreatedColumn:
+        return tr("Created");
+    case UpdatedColumn:
+        return tr("Updated");
+    case DurationColumn:
+        return tr("Duration");
+    case ProgressColumn:
+        return tr("Progress");
+    default:
+        return {};
+    }
+}
+
+void SimulationsTableModel::sort(int column, Qt::SortOrder order)
+{
+    const auto orderBy = orderForColumn(column);
+    if (!orderBy)
+        return;
+    SimulationQuery query = m_query;
+    query.orderBy = *orderBy;
+    query.descending = order == Qt::DescendingOrder;
+    setQuery(query);
+}
+
+void SimulationsTableModel::setStatusFilter(std::optional<SimulationStatus> status)
+{
+    SimulationQuery query = m_query;
+    query.status = status;
+    setQuery(query);
+}
+
+void SimulationsTableModel::setMachineFilter(std::optional<qint64> machineId)
+{
+    SimulationQuery query = m_query;
+    query.machineId = machineId;
+    setQuery(query);
+}
+
+void SimulationsTableModel::setNameFilter(const QString &text)
+{
+    SimulationQuery query = m_query;
+    query.nameContains = text.trimmed();
+    setQuery(query);
+}
+
+void SimulationsTableModel::setQuery(const SimulationQuery &query)
+{
+    if (sameQuery(query, m_query))
+        return;
+    m_query = query;
+    ++m_generation;
+    m_resetPending = true;
+    m_refreshWanted = true;
+    m_queue.clear();
+    pump();
+}
+
+const Simulation *SimulationsTableModel::peek(int row) const
+{
+    const auto page = m_pages.constFind(row / kPageSize);
+    if (row < 0 || page == m_pages.cend() || row % kPageSize >= page->rows.size())
+        return nullptr;
+    return &page->rows.at(row % kPageSize);
+}
+
+std::optional<Simulation> SimulationsTableModel::simulationAt(int row) const
+{
+    if (row < 0 || row >= m_rowCount)
+        return std::nullopt;
+    if (const Simulation *s = cached(row))
+        return *s;
+    return std::nullopt;
+}
+
+QString SimulationsTableModel::machineName(qint64 machineId) const
+{
+    return m_machineNames.value(machineId, u"#%1"_s.arg(machineId));
+}
+
+void SimulationsTableModel::scheduleRefresh()
+{
+    if (!m_refreshTimer.isActive())
+        m_refreshTimer.start();
+}
+
+void SimulationsTableModel::requestPage(int page) const
+{
+    m_queue.removeAll(page);
+    m_queue.append(page);
+    while (m_queue.size() > kMaxQueuedPages)
+        m_queue.removeFirst(); // scrolled past: no longer wanted
+    if (!m_busy) {
+        auto *self = const_cast<SimulationsTableModel *>(this);
+        QMetaObject::invokeMethod(
+            self, [self] { self->pump(); }, Qt::QueuedConnection);
+    }
+}
+
+void SimulationsTableModel::pump()
+{
+    if (m_busy)
+        return;
+    if (m_refreshWanted) {
+        startRefresh();
+        return;
+    }
+    while (!m_queue.isEmpty()) {
+        const int page = m_queue.takeLast();
+        if (!m_pages.contains(page) && qint64(page) * kPageSize < m_rowCount) {
+            startPageLoad(page);
+            return;
+        }
+    }
+}
+
+void SimulationsTableModel::startRefresh()
+{
+    m_refreshWanted = false;
+    m_busy = true;
+    QList<int> pages;
+    if (m_resetPending) {
+        pages << 0;
+    } else {
+        QList<QPair<quint64, int>> byUse;
+        for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it)
+            byUse.append({it->lastUsed, it.key()});
+        std::sort(byUse.begin(), byUse.end(), std::greater<>());
+        for (int i = 0; i < byUse.size() && i < kPagesRefreshed; ++i)
+            pages << byUse.at(i).second;
+        if (pages.isEmpty())
+            pages << 0;
+    }
+    const bool withMachines = m_machinesStale;
+    m_machinesStale = false;
+    const quint64 generation = m_generation;
+    const bool reset = m_resetPending;
+    runInBackground(
+        this,
+        [database = &m_database, query = m_query, pages, withMachines] {
+            return loadSimulationWindow(*database, query, pages, kPageSize, withMachines);
+        },
+        [this, generation, reset, withMachines](const Result<SimulationWindow> &window) {
+            if (withMachines && window.ok())
+                m_machineNames = window->machineNames;
+            else if (withMachines)
+                m_machinesStale = true;
+            applyWindow(generation, reset, window);
+        },
+        &m_pool);
+}
+
+void SimulationsTableModel::startPageLoad(int page)
+{
+    m_busy = true;
+    const quint64 generation = m_generation;
+    runInBackground(
+        this,
+        [database = &m_database, query = m_query, page, total = qint64(m_rowCount)] {
+            return loadSimulationRows(*database, query, qint64(page) * kPageSize, kPageSize, total);
+        },
+        [this, generation, page](const Result<QList<Simulation>> &rows) {
+            applyPage(generation, page, rows);
+        },
+        &m_pool);
+}
+
+void SimulationsTableModel::applyWindow(quint64 generation, bool reset,
+                                        const Result<SimulationWindow> &window)
+{
+    m_busy = false;
+    if (generation != m_generation) {
+        pump();
+        return;
+    }
+    if (!window) {
+        Q_EMIT loadFailed(window.error().message);
+        QTimer::singleShot(kRetryDelayMs, this, &SimulationsTableModel::scheduleRefresh);
+        return;
+    }
+    const int total = int(std::min<qint64>(window->total, std::numeric_limits<int>::max()));
+    const int oldTotal = m_rowCount;
+    if (reset) {
+        beginResetModel();
+        m_pages.clear();
+        m_rowOfId.clear();
+        m_queue.clear();
+        m_rowCount = total;
+        for (auto it = window->pages.cbegin(); it != window->pages.cend(); ++it)
+            storePage(it.key(), it.value());
+        m_resetPending = false;
+        endResetModel();
+    } else {
+        if (total > m_rowCount) {
+            beginInsertRows({}, m_rowCount, total - 1);
+            m_rowCount = total;
+            endInsertRows();
+        }
+        bool moved = m_pages.size() != window->pages.size();
+        for (auto it = window->pages.cbegin(); !moved && it != window->pages.cend(); ++it) {
+            const auto old = m_pages.constFind(it.key());
+            moved = old == m_pages.cend() || idsOf(old->rows) != idsOf(it.value());
+        }
+        if (moved) {
+            // Rows changed places: keep the selection and the current row on the same runs.
+            Q_EMIT layoutAboutToBeChanged();
+            const QModelIndexList before = persistentIndexList();
+            QList<qint64> ids;
+            for (const QModelIndex &index : before) {
+                const Simulation *s = peek(index.row());
+                ids << (s ? s->id : -1);
+            }
+            m_pages.clear();
+            m_rowOfId.clear();
+            for (auto it = window->pages.cbegin(); it != window->pages.cend(); ++it)
+                storePage(it.key(), it.value());
+            QModelIndexList after;
+            for (int i = 0; i < before.size(); ++i) {
+                const QModelIndex &index = before.at(i);
+                if (ids.at(i) < 0) {
+                    after << (index.row() < total ? index : QModelIndex());
+                } else {
+                    const int row = m_rowOfId.value(ids.at(i), -1);
+                    after << (row >= 0 ? createIndex(row, index.column()) : QModelIndex());
+                }
+            }
+            changePersistentIndexList(before, after);
+            Q_EMIT layoutChanged();
+        } else {
+            for (auto it = window->pages.cbegin(); it != window->pages.cend(); ++it) {
+                storePage(it.key(), it.value());
+                const int first = it.key() * kPageSize;
+                Q_EMIT dataChanged(index(first, 0),
+                                   index(first + int(it->size()) - 1, ColumnCount - 1));
+            }
+        }
+        if (total < m_rowCount) {
+            beginRemoveRows({}, total, m_rowCount - 1);
+            m_rowCount = total;
+            endRemoveRows();
+        }
+    }
+    if (total != oldTotal || reset)
+        Q_EMIT totalChanged(window->total);
+    Q_EMIT rowsLoaded();
+    pump();
+}
+
+void SimulationsTableModel::applyPage(quint64 generation, int page,
+                                      const Result<QList<Simulation>> &rows)
+{
+    m_busy = false;
+    if (generation != m_generation || m_resetPending) {
+        pump();
+        return;
+    }
+    if (!rows) {
+        Q_EMIT loadFailed(rows.error().message);
+        return;
+    }
+    const int first = page * kPageSize;
+    const int count = int(std::min<qint64>(rows->size(), m_rowCount - first));
+    if (count > 0) {
+        storePage(page, rows->mid(0, count));
+        evictOldPages();
+        Q_EMIT dataChanged(index(first, 0), index(first + count - 1, ColumnCount - 1));
+    }
+    Q_EMIT rowsLoaded();
+    pump();
+}
+
+void SimulationsTableModel::storePage(int page, const QList<Simulation> &rows)
+{
+    m_pages.insert(page, Page {rows, ++m_useCounter});
+    for (int i = 0; i < rows.size(); ++i)
+        m_rowOfId.insert(rows.at(i).id, page * kPageSize + i);
+}
+
+void SimulationsTableModel::evictOldPages()
+{
+    while (m_pages.size() > kMaxCachedPages) {
+        auto oldest = m_pages.begin();
+        for (auto it = m_pages.begin(); it != m_pages.end(); ++it) {
+            if (it->lastUsed < oldest->lastUsed)
+                oldest = it;
+        }
+        const int first = oldest.key() * kPageSize;
+        for (const Simulation &s : std::as_const(oldest->rows)) {
+            const int row = m_rowOfId.value(s.id, -1);
+            if (row >= first && row < first + kPageSize)
+                m_rowOfId.remove(s.id);
+        }
+        m_pages.erase(oldest);
+    }
+}
+
+void SimulationsTableModel::onSimulationChanged(qint64 id, SimulationStatus status)
+{
+    if (Simulation *s = cachedById(id); s && s->status != status) {
+        s->status = status;
+        emitRowChanged(m_rowOfId.value(id), 0, ColumnCount - 1);
+    }
+    scheduleRefresh();
+}
+
+void SimulationsTableModel::onPointAdded(qint64 id, int pointsDone)
+{
+    Simulation *s = cachedById(id);
+    if (!s)
+        return;
+    s->pointsDone = pointsDone;
+    s->updateDate = QDateTime::currentDateTimeUtc();
+    emitRowChanged(m_rowOfId.value(id), UpdatedColumn, ProgressColumn);
+}
+
+Simulation *SimulationsTableModel::cachedById(qint64 id)
+{
+    const int row = m_rowOfId.value(id, -1);
+    if (row < 0)
+        return nullptr;
+    const auto page = m_pages.find(row / kPageSize);
+    if (page == m_pages.end() || row % kPageSize >= page->rows.size())
+        return nullptr;
+    Simulation &s = page->rows[row % kPageSize];
+    return s.id == id ? &s : nullptr;
+}
+
+void SimulationsTableModel::emitRowChanged(int row, int firstColumn, int lastColumn)
+{
+    Q_EMIT dataChanged(index(row, firstColumn), index(row, lastColumn));
+}
+
+void SimulationsTableModel::tickRunningDurations()
+{
+    for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it) {
+        for (int i = 0; i < it->rows.size(); ++i) {
+            if (it->rows.at(i).status == SimulationStatus::Running)
+                emitRowChanged(it.key() * kPageSize + i, DurationColumn, DurationColumn);
+        }
+    }
+}
+
+} // namespace aisim
