@@ -3,6 +3,7 @@
 #include "logging.h"
 
 #include <QSqlError>
+#include <QSqlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -45,7 +46,15 @@ bool isUniqueViolation(const QSqlQuery &query)
 Transaction::Transaction(QSqlDatabase db)
     : m_db(std::move(db))
 {
-    m_active = m_db.transaction();
+    if (m_db.driverName() == "QSQLITE"_L1) {
+        // A deferred SQLite transaction that reads and then writes fails at once ("database is
+        // locked") when another connection wrote in between; taking the write lock up front
+        // makes it wait its turn instead.
+        QSqlQuery begin(m_db);
+        m_active = begin.exec(u"BEGIN IMMEDIATE"_s);
+    } else {
+        m_active = m_db.transaction();
+    }
     if (!m_active)
         qCWarning(lcStorage) << "cannot begin a transaction:" << m_db.lastError().text();
 }
