@@ -6,6 +6,7 @@
 #include "mainwindow.h"
 #include "simulationactions.h"
 #include "simulationspanel.h"
+#include "simulationstablemodel.h"
 
 #include <QApplication>
 #include <QDialog>
@@ -45,8 +46,17 @@ CommandLine withSavedSettings(CommandLine options)
 // Saves a picture of the window, or of one of its dialogs, then quits (README, reviews).
 void scheduleScreenshot(MainWindow &window, const CommandLine &options)
 {
-    QTimer::singleShot(options.screenshotDelayMs / 2, &window,
-                       [&window] { window.simulations()->view()->selectAll(); });
+    // The runs that have started, so that the chart has curves and the badges stay readable.
+    QTimer::singleShot(options.screenshotDelayMs / 2, &window, [&window] {
+        QTableView *view = window.simulations()->view();
+        for (int row = 0; row < view->model()->rowCount(); ++row) {
+            const QModelIndex index = view->model()->index(row, 0);
+            if (index.data(SimulationsTableModel::StatusRole).toInt()
+                != int(SimulationStatus::Pending))
+                view->selectionModel()->select(
+                    index, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        }
+    });
     QTimer::singleShot(options.screenshotDelayMs, &window, [&window, options] {
         QWidget *target = &window;
         if (options.screenshotDialog == "new"_L1)

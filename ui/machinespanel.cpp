@@ -68,7 +68,7 @@ MachinesPanel::MachinesPanel(SimulationService &service, QWidget *parent)
     m_reloadTimer.setInterval(300);
     connect(&m_reloadTimer, &QTimer::timeout, this, &MachinesPanel::reload);
     auto *ageTimer = new QTimer(this);
-    ageTimer->start(5000);
+    ageTimer->start(2000);
     connect(ageTimer, &QTimer::timeout, this, &MachinesPanel::reload);
     EventHub &events = service.events();
     const auto later = [this] {

@@ -59,7 +59,7 @@ MainWindow::MainWindow(Runtime &runtime, QWidget *parent)
     m_mainSplitter->addWidget(m_machines);
     m_mainSplitter->addWidget(m_rightSplitter);
     m_mainSplitter->setStretchFactor(1, 1);
-    m_mainSplitter->setSizes({300, 980});
+    m_mainSplitter->setSizes({340, 940});
     m_mainSplitter->setContentsMargins(6, 6, 6, 0);
     setCentralWidget(m_mainSplitter);
 

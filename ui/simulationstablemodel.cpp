@@ -2,8 +2,7 @@
 
 #include "async.h"
 #include "eventhub.h"
-
-#include <QLocale>
+#include "simulationformat.h"
 
 #include <algorithm>
 #include <limits>
@@ -45,48 +44,10 @@ std::optional<SimulationQuery::OrderBy> orderForColumn(int column)
     }
 }
 
-qint64 durationMs(const Simulation &s)
-{
-    if (!s.startedAt.isValid())
-        return -1;
-    QDateTime end = s.finishedAt;
-    if (!end.isValid())
-        end = s.status == SimulationStatus::Running ? QDateTime::currentDateTimeUtc()
-                                                    : s.updateDate;
-    return std::max<qint64>(0, s.startedAt.msecsTo(end));
-}
-
-QString formatDuration(qint64 ms)
-{
-    if (ms < 0)
-        return QString();
-    if (ms < 60'000)
-        return SimulationsTableModel::tr("%1 s").arg(ms / 1000.0, 0, 'f', 1);
-    const qint64 seconds = ms / 1000;
-    if (seconds < 3600)
-        return SimulationsTableModel::tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
-    return SimulationsTableModel::tr("%1 h %2 min").arg(seconds / 3600).arg(seconds % 3600 / 60);
-}
-
-QString formatDate(const QDateTime &date)
-{
-    return date.isValid() ? QLocale().toString(date.toLocalTime(), u"yyyy-MM-dd HH:mm:ss"_s)
-                          : QString();
-}
-
 bool sameQuery(const SimulationQuery &a, const SimulationQuery &b)
 {
     return a.orderBy == b.orderBy && a.descending == b.descending && a.status == b.status
         && a.machineId == b.machineId && a.nameContains == b.nameContains;
-}
-
-QList<qint64> idsOf(const QList<Simulation> &rows)
-{
-    QList<qint64> ids;
-    ids.reserve(rows.size());
-    for (const Simulation &s : rows)
-        ids << s.id;
-    return ids;
 }
 
 } // namespace
@@ -140,15 +101,10 @@ int SimulationsTableModel::columnCount(const QModelIndex &parent) const
 
 const Simulation *SimulationsTableModel::cached(int row) const
 {
-    const int page = row / kPageSize;
-    const auto it = m_pages.find(page);
-    if (it == m_pages.end()) {
-        requestPage(page);
-        return nullptr;
-    }
-    it->lastUsed = ++m_useCounter;
-    const int offset = row % kPageSize;
-    return offset < it->rows.size() ? &it->rows.at(offset) : nullptr;
+    const Simulation *simulation = m_cache.use(row);
+    if (!simulation && !m_cache.contains(row / kPageSize))
+        requestPage(row / kPageSize);
+    return simulation;
 }
 
 QVariant SimulationsTableModel::data(const QModelIndex &index, int role) const
@@ -195,11 +151,11 @@ QVariant SimulationsTableModel::data(const QModelIndex &index, int role) const
     case StatusColumn:
         return toString(s->status);
     case CreatedColumn:
-        return formatDate(s->creationDate);
+        return formatDateTime(s->creationDate);
     case UpdatedColumn:
-        return formatDate(s->updateDate);
+        return formatDateTime(s->updateDate);
     case DurationColumn:
-        return formatDuration(durationMs(*s));
+        return formatDuration(runningTimeMs(*s));
     case ProgressColumn:
         return u"%1%"_s.arg(qRound(s->progress() * 100));
     default:
@@ -277,14 +233,6 @@ void SimulationsTableModel::setQuery(const SimulationQuery &query)
     pump();
 }
 
-const Simulation *SimulationsTableModel::peek(int row) const
-{
-    const auto page = m_pages.constFind(row / kPageSize);
-    if (row < 0 || page == m_pages.cend() || row % kPageSize >= page->rows.size())
-        return nullptr;
-    return &page->rows.at(row % kPageSize);
-}
-
 std::optional<Simulation> SimulationsTableModel::simulationAt(int row) const
 {
     if (row < 0 || row >= m_rowCount)
@@ -328,7 +276,7 @@ void SimulationsTableModel::pump()
     }
     while (!m_queue.isEmpty()) {
         const int page = m_queue.takeLast();
-        if (!m_pages.contains(page) && qint64(page) * kPageSize < m_rowCount) {
+        if (!m_cache.contains(page) && qint64(page) * kPageSize < m_rowCount) {
             startPageLoad(page);
             return;
         }
@@ -343,12 +291,7 @@ void SimulationsTableModel::startRefresh()
     if (m_resetPending) {
         pages << 0;
     } else {
-        QList<QPair<quint64, int>> byUse;
-        for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it)
-            byUse.append({it->lastUsed, it.key()});
-        std::sort(byUse.begin(), byUse.end(), std::greater<>());
-        for (int i = 0; i < byUse.size() && i < kPagesRefreshed; ++i)
-            pages << byUse.at(i).second;
+        pages = m_cache.recentlyUsedPages(kPagesRefreshed);
         if (pages.isEmpty())
             pages << 0;
     }
@@ -403,12 +346,11 @@ void SimulationsTableModel::applyWindow(quint64 generation, bool reset,
     const int oldTotal = m_rowCount;
     if (reset) {
         beginResetModel();
-        m_pages.clear();
-        m_rowOfId.clear();
+        m_cache.clear();
         m_queue.clear();
         m_rowCount = total;
         for (auto it = window->pages.cbegin(); it != window->pages.cend(); ++it)
-            storePage(it.key(), it.value());
+            m_cache.store(it.key(), it.value());
         m_resetPending = false;
         endResetModel();
     } else {
@@ -417,10 +359,12 @@ void SimulationsTableModel::applyWindow(quint64 generation, bool reset,
             m_rowCount = total;
             endInsertRows();
         }
-        bool moved = m_pages.size() != window->pages.size();
+        bool moved = m_cache.pageCount() != window->pages.size();
         for (auto it = window->pages.cbegin(); !moved && it != window->pages.cend(); ++it) {
-            const auto old = m_pages.constFind(it.key());
-            moved = old == m_pages.cend() || idsOf(old->rows) != idsOf(it.value());
+            QList<qint64> ids;
+            for (const Simulation &simulation : it.value())
+                ids << simulation.id;
+            moved = !m_cache.contains(it.key()) || m_cache.idsOfPage(it.key()) != ids;
         }
         if (moved) {
             // Rows changed places: keep the selection and the current row on the same runs.
@@ -428,28 +372,28 @@ void SimulationsTableModel::applyWindow(quint64 generation, bool reset,
             const QModelIndexList before = persistentIndexList();
             QList<qint64> ids;
             for (const QModelIndex &index : before) {
-                const Simulation *s = peek(index.row());
+                const Simulation *s = m_cache.peek(index.row());
                 ids << (s ? s->id : -1);
             }
-            m_pages.clear();
-            m_rowOfId.clear();
+            m_cache.clear();
             for (auto it = window->pages.cbegin(); it != window->pages.cend(); ++it)
-                storePage(it.key(), it.value());
+                m_cache.store(it.key(), it.value());
             QModelIndexList after;
             for (int i = 0; i < before.size(); ++i) {
                 const QModelIndex &index = before.at(i);
                 if (ids.at(i) < 0) {
                     after << (index.row() < total ? index : QModelIndex());
                 } else {
-                    const int row = m_rowOfId.value(ids.at(i), -1);
+                    const int row = m_cache.rowOf(ids.at(i));
                     after << (row >= 0 ? createIndex(row, index.column()) : QModelIndex());
                 }
             }
             changePersistentIndexList(before, after);
             Q_EMIT layoutChanged();
         } else {
+            m_cache.clear(); // pages out of view may be stale: read again when needed
             for (auto it = window->pages.cbegin(); it != window->pages.cend(); ++it) {
-                storePage(it.key(), it.value());
+                m_cache.store(it.key(), it.value());
                 const int first = it.key() * kPageSize;
                 Q_EMIT dataChanged(index(first, 0),
                                    index(first + int(it->size()) - 1, ColumnCount - 1));
@@ -482,68 +426,31 @@ void SimulationsTableModel::applyPage(quint64 generation, int page,
     const int first = page * kPageSize;
     const int count = int(std::min<qint64>(rows->size(), m_rowCount - first));
     if (count > 0) {
-        storePage(page, rows->mid(0, count));
-        evictOldPages();
+        m_cache.store(page, rows->mid(0, count));
+        m_cache.trim(kMaxCachedPages);
         Q_EMIT dataChanged(index(first, 0), index(first + count - 1, ColumnCount - 1));
     }
     Q_EMIT rowsLoaded();
     pump();
 }
 
-void SimulationsTableModel::storePage(int page, const QList<Simulation> &rows)
-{
-    m_pages.insert(page, Page {rows, ++m_useCounter});
-    for (int i = 0; i < rows.size(); ++i)
-        m_rowOfId.insert(rows.at(i).id, page * kPageSize + i);
-}
-
-void SimulationsTableModel::evictOldPages()
-{
-    while (m_pages.size() > kMaxCachedPages) {
-        auto oldest = m_pages.begin();
-        for (auto it = m_pages.begin(); it != m_pages.end(); ++it) {
-            if (it->lastUsed < oldest->lastUsed)
-                oldest = it;
-        }
-        const int first = oldest.key() * kPageSize;
-        for (const Simulation &s : std::as_const(oldest->rows)) {
-            const int row = m_rowOfId.value(s.id, -1);
-            if (row >= first && row < first + kPageSize)
-                m_rowOfId.remove(s.id);
-        }
-        m_pages.erase(oldest);
-    }
-}
-
 void SimulationsTableModel::onSimulationChanged(qint64 id, SimulationStatus status)
 {
-    if (Simulation *s = cachedById(id); s && s->status != status) {
+    if (Simulation *s = m_cache.findById(id); s && s->status != status) {
         s->status = status;
-        emitRowChanged(m_rowOfId.value(id), 0, ColumnCount - 1);
+        emitRowChanged(m_cache.rowOf(id), 0, ColumnCount - 1);
     }
     scheduleRefresh();
 }
 
 void SimulationsTableModel::onPointAdded(qint64 id, int pointsDone)
 {
-    Simulation *s = cachedById(id);
+    Simulation *s = m_cache.findById(id);
     if (!s)
         return;
     s->pointsDone = pointsDone;
     s->updateDate = QDateTime::currentDateTimeUtc();
-    emitRowChanged(m_rowOfId.value(id), UpdatedColumn, ProgressColumn);
-}
-
-Simulation *SimulationsTableModel::cachedById(qint64 id)
-{
-    const int row = m_rowOfId.value(id, -1);
-    if (row < 0)
-        return nullptr;
-    const auto page = m_pages.find(row / kPageSize);
-    if (page == m_pages.end() || row % kPageSize >= page->rows.size())
-        return nullptr;
-    Simulation &s = page->rows[row % kPageSize];
-    return s.id == id ? &s : nullptr;
+    emitRowChanged(m_cache.rowOf(id), UpdatedColumn, ProgressColumn);
 }
 
 void SimulationsTableModel::emitRowChanged(int row, int firstColumn, int lastColumn)
@@ -553,12 +460,10 @@ void SimulationsTableModel::emitRowChanged(int row, int firstColumn, int lastCol
 
 void SimulationsTableModel::tickRunningDurations()
 {
-    for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it) {
-        for (int i = 0; i < it->rows.size(); ++i) {
-            if (it->rows.at(i).status == SimulationStatus::Running)
-                emitRowChanged(it.key() * kPageSize + i, DurationColumn, DurationColumn);
-        }
-    }
+    m_cache.forEachRow([this](int row, const Simulation &simulation) {
+        if (simulation.status == SimulationStatus::Running)
+            emitRowChanged(row, DurationColumn, DurationColumn);
+    });
 }
 
 } // namespace aisim

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "simulation.h"
+#include "simulationpagecache.h"
 #include "simulationpageloader.h"
 #include "simulationrepository.h"
 
@@ -68,24 +69,14 @@ Q_SIGNALS:
     void loadFailed(const QString &message);
 
 private:
-    struct Page
-    {
-        QList<Simulation> rows;
-        quint64 lastUsed = 0;
-    };
-
     void setQuery(const SimulationQuery &query);
     const Simulation *cached(int row) const; // asks for the page when missing
-    const Simulation *peek(int row) const;
-    Simulation *cachedById(qint64 id);
     void requestPage(int page) const;
     void pump();
     void startRefresh();
     void startPageLoad(int page);
     void applyWindow(quint64 generation, bool reset, const Result<SimulationWindow> &window);
     void applyPage(quint64 generation, int page, const Result<QList<Simulation>> &rows);
-    void storePage(int page, const QList<Simulation> &rows);
-    void evictOldPages();
     void onSimulationChanged(qint64 id, SimulationStatus status);
     void onPointAdded(qint64 id, int pointsDone);
     void emitRowChanged(int row, int firstColumn, int lastColumn);
@@ -96,10 +87,8 @@ private:
     quint64 m_generation = 0;
     bool m_resetPending = true;
     int m_rowCount = 0;
-    mutable QHash<int, Page> m_pages;
-    mutable quint64 m_useCounter = 0;
+    mutable SimulationPageCache m_cache {kPageSize};
     mutable QList<int> m_queue; // pages asked for, most recent last
-    QHash<qint64, int> m_rowOfId; // rows of the cached simulations
     QHash<qint64, QString> m_machineNames;
     bool m_machinesStale = true;
     bool m_busy = false;
