@@ -67,12 +67,7 @@ bool hasDisplay()
 int main(int argc, char *argv[])
 {
     setUpApplication();
-    if (wantsDesktop(argc, argv)) {
-        if (!hasDisplay()) {
-            QTextStream(stderr) << "aisim: no display for the desktop window; run 'aisim serve' "
-                                   "for the headless server\n";
-            return 1;
-        }
+    if (wantsDesktop(argc, argv) && hasDisplay()) {
         QApplication app(argc, argv);
         const CommandLine options = parseCommandLine(app.arguments());
         if (options.verbose)
@@ -81,6 +76,11 @@ int main(int argc, char *argv[])
     }
     QCoreApplication app(argc, argv);
     const CommandLine options = parseCommandLine(app.arguments());
+    if (options.command == CommandLine::Command::Desktop) {
+        QTextStream(stderr) << "aisim: no display for the desktop window; run 'aisim serve' for "
+                               "the headless server\n";
+        return 1;
+    }
     if (options.verbose)
         QLoggingCategory::setFilterRules(u"aisim.*.debug=true"_s);
     return runHeadless(app, options);

@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 #include "newsimulationdialog.h"
 #include "runtime.h"
+#include "settingsdialog.h"
 #include "simulationactions.h"
 #include "simulationspanel.h"
 #include "simulationstablemodel.h"
@@ -17,14 +18,17 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QTreeWidget>
 
 using namespace Qt::StringLiterals;
 using namespace aisim;
@@ -127,6 +131,8 @@ private Q_SLOTS:
     void newRowsKeepTheSelectionOnTheSameRun();
     void cancelAndDeleteActOnTheDatabase();
     void machineRemovalRefusalIsShown();
+    void machinesShowWhetherTheyAreBusyAndOnline();
+    void settingsDialogValidatesAndTestsTheConnectionOffThread();
     void portInUseIsShownAndTheWindowKeepsWorking();
 };
 
@@ -376,6 +382,48 @@ void TestUi::machineRemovalRefusalIsShown()
     QVERIFY2(box->text().contains(u"simulation"_s, Qt::CaseInsensitive), qPrintable(box->text()));
     QVERIFY(MachineRepository(desktop.runtime->database()).get(5));
     box->accept();
+}
+
+void TestUi::machinesShowWhetherTheyAreBusyAndOnline()
+{
+    Desktop desktop(1);
+    QVERIFY(desktop.service().createMachine(3, u"Machine C"_s));
+    QTreeWidget *tree = desktop.window->machines()->tree();
+    QTRY_COMPARE(tree->topLevelItemCount(), 1);
+    desktop.create(u"busy for a while"_s, 3, 40, 50);
+    QTRY_VERIFY2(tree->topLevelItemCount() == 1
+                     && tree->topLevelItem(0)->text(1) == u"busy, online"_s,
+                 qPrintable(tree->topLevelItem(0)->text(1)));
+    QCOMPARE(tree->topLevelItem(0)->text(2), u"1"_s); // running
+    QTRY_VERIFY_WITH_TIMEOUT(tree->topLevelItem(0)->text(1) == u"idle, online"_s, 15000);
+    QCOMPARE(tree->topLevelItem(0)->text(4), u"1"_s); // runs in all
+}
+
+void TestUi::settingsDialogValidatesAndTestsTheConnectionOffThread()
+{
+    QTemporaryDir dir;
+    const QString defaultPath = dir.filePath(u"default.db"_s);
+    SettingsDialog dialog(DesktopSettings {}, defaultPath);
+    dialog.show();
+    QPushButton *ok = dialog.buttons()->button(QDialogButtonBox::Ok);
+    QVERIFY(ok->isEnabled());
+    QVERIFY(dialog.settings().databaseUrl.isEmpty()); // the default file
+
+    dialog.postgresChoice()->setChecked(true);
+    QVERIFY(!ok->isEnabled());
+    dialog.postgresField()->setText(u"mysql://nowhere"_s);
+    QVERIFY(!ok->isEnabled());
+    dialog.postgresField()->setText(u"postgresql://aisim@127.0.0.1:1/aisim"_s);
+    QVERIFY(ok->isEnabled());
+    dialog.testConnection();
+    QCOMPARE(dialog.testResult()->text(), u"Connecting…"_s); // not waiting here
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.testResult()->text().startsWith(u"Failed"_s), 15000);
+
+    dialog.findChild<QRadioButton *>()->setChecked(true); // SQLite
+    QVERIFY(ok->isEnabled());
+    dialog.testConnection();
+    QTRY_COMPARE(dialog.testResult()->text(), u"Connection works."_s);
+    QVERIFY(QFile::exists(defaultPath));
 }
 
 void TestUi::portInUseIsShownAndTheWindowKeepsWorking()
