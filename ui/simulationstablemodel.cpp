@@ -259,10 +259,17 @@ void SimulationsTableModel::requestPage(int page) const
     m_queue.append(page);
     while (m_queue.size() > kMaxQueuedPages)
         m_queue.removeFirst(); // scrolled past: no longer wanted
-    if (!m_busy) {
+    if (!m_busy && !m_pumpScheduled) {
+        // Once per paint, after the view has asked for every row it shows.
+        m_pumpScheduled = true;
         auto *self = const_cast<SimulationsTableModel *>(this);
         QMetaObject::invokeMethod(
-            self, [self] { self->pump(); }, Qt::QueuedConnection);
+            self,
+            [self] {
+                self->m_pumpScheduled = false;
+                self->pump();
+            },
+            Qt::QueuedConnection);
     }
 }
 

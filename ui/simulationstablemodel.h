@@ -92,6 +92,7 @@ private:
     QHash<qint64, QString> m_machineNames;
     bool m_machinesStale = true;
     bool m_busy = false;
+    mutable bool m_pumpScheduled = false;
     bool m_refreshWanted = true;
     QTimer m_refreshTimer;
     QTimer m_durationTimer;
