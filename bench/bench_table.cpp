@@ -17,9 +17,11 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTextStream>
+#include <QThread>
 
 #include <cstdio>
 #include <functional>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 using namespace aisim;
@@ -79,7 +81,11 @@ struct Figures
     double paintedMs = -1;
     double lastRowMs = -1;
     double rssMb = -1;
+    double stormStallMs = -1; // longest GUI-thread stall during a burst of engine events
+    int stormReads = -1; // table reads that burst caused
 };
+
+constexpr int kStormEvents = 20'000;
 
 // The desktop's own panel: windowed model, delegates and all.
 Figures measureWindowed(const QString &path, qint64 rows)
@@ -106,6 +112,31 @@ Figures measureWindowed(const QString &path, qint64 rows)
     panel.view()->viewport()->repaint();
     figures.lastRowMs = clock.nsecsElapsed() / 1e6;
     figures.rssMb = residentMegabytes();
+
+    // Workers announce changes from their own threads, in bursts: the table must coalesce them
+    // and the GUI thread keep turning.
+    if (!waitFor([&] { return !model->isLoading(); }))
+        return figures;
+    int reads = 0;
+    QObject::connect(model, &SimulationsTableModel::rowsLoaded, [&reads] { ++reads; });
+    std::unique_ptr<QThread> engine(QThread::create([&events, rows] {
+        for (int i = 0; i < kStormEvents; ++i)
+            Q_EMIT events.simulationChanged(rows - i % 200, SimulationStatus(i % 3));
+    }));
+    QElapsedTimer stall;
+    stall.start();
+    clock.restart();
+    qint64 longest = 0;
+    engine->start();
+    while (!engine->isFinished() || clock.elapsed() < 1000 || model->isLoading()) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        panel.view()->viewport()->repaint();
+        longest = std::max(longest, stall.nsecsElapsed());
+        stall.restart();
+    }
+    engine->wait();
+    figures.stormStallMs = longest / 1e6;
+    figures.stormReads = reads;
     return figures;
 }
 
@@ -147,7 +178,7 @@ int runChild(const QStringList &arguments)
     const Figures figures
         = mode == "windowed"_L1 ? measureWindowed(path, rows) : measureQSqlQueryModel(path, rows);
     QTextStream(stdout) << figures.paintedMs << ' ' << figures.lastRowMs << ' ' << figures.rssMb
-                        << '\n';
+                        << ' ' << figures.stormStallMs << ' ' << figures.stormReads << '\n';
     return figures.rssMb > 0 ? 0 : 1;
 }
 
@@ -161,10 +192,12 @@ Figures runMeasurement(const QString &mode, const QString &path, qint64 rows)
     if (!child.waitForFinished(kTimeoutMs * 2) || child.exitCode() != 0)
         return figures;
     const QList<QByteArray> values = child.readAllStandardOutput().trimmed().split(' ');
-    if (values.size() == 3) {
+    if (values.size() == 5) {
         figures.paintedMs = values.at(0).toDouble();
         figures.lastRowMs = values.at(1).toDouble();
         figures.rssMb = values.at(2).toDouble();
+        figures.stormStallMs = values.at(3).toDouble();
+        figures.stormReads = values.at(4).toInt();
     }
     return figures;
 }
@@ -215,9 +248,16 @@ int main(int argc, char *argv[])
     out << qSetFieldWidth(34) << Qt::left << "" << qSetFieldWidth(10) << Qt::right << "rows"
         << qSetFieldWidth(16) << "to painted" << qSetFieldWidth(16) << "to last row"
         << qSetFieldWidth(12) << "VmRSS" << qSetFieldWidth(0) << '\n';
+    const auto storm = [&out](const QString &name, const Figures &f) {
+        out << name << ": longest GUI stall " << u"%1 ms"_s.arg(f.stormStallMs, 0, 'f', 1)
+            << ", table reads " << f.stormReads << '\n';
+    };
     row(u"windowed table model"_s, large, windowedLarge);
     row(u"windowed table model (baseline)"_s, small, windowedSmall);
     row(u"QSqlQueryModel + fetchMore"_s, large, queryModelLarge);
+    out << '\n' << kStormEvents << " engine events in a burst, from another thread:\n";
+    storm(u"  windowed, %1 rows"_s.arg(large), windowedLarge);
+    storm(u"  windowed, %1 rows"_s.arg(small), windowedSmall);
     out << "\nwindowed, " << large << " vs " << small << " rows: painted "
         << ratio(windowedLarge.paintedMs, windowedSmall.paintedMs) << ", last row "
         << ratio(windowedLarge.lastRowMs, windowedSmall.lastRowMs) << ", memory "
