@@ -8,6 +8,7 @@
 #include "simulationactions.h"
 #include "simulationspanel.h"
 #include "simulationstablemodel.h"
+#include "uilogging.h"
 
 #include <QAction>
 #include <QApplication>
@@ -94,7 +95,7 @@ void MainWindow::createMenus()
     file->addSeparator();
     QAction *settings = file->addAction(QIcon::fromTheme(u"preferences-system"_s), tr("&Settings…"),
                                         this, &MainWindow::showSettings);
-    settings->setShortcut(QKeySequence::Preferences);
+    settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     file->addSeparator();
     QAction *quit = file->addAction(QIcon::fromTheme(u"application-exit"_s), tr("&Quit"), this,
                                     &QWidget::close);
@@ -208,6 +209,7 @@ void MainWindow::updateWorkers(int busy)
 
 void MainWindow::showFailure(const QString &text)
 {
+    qCWarning(lcUi).noquote() << text;
     statusBar()->showMessage(u"⚠ "_s + text, kFailureMs);
 }
 
