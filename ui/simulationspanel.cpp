@@ -93,6 +93,8 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
                                                : std::nullopt);
     });
     connect(m_model, &SimulationsTableModel::totalChanged, this, &SimulationsPanel::updateTotal);
+    connect(m_model, &SimulationsTableModel::queryChanged, this,
+            [this] { m_total->setText(tr("Loading…")); });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &SimulationsPanel::selectionChanged);
     connect(m_model, &QAbstractItemModel::modelReset, this, &SimulationsPanel::selectionChanged);

@@ -5,6 +5,7 @@
 #include "simulationformat.h"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -19,30 +20,26 @@ constexpr int kPagesRefreshed = 3;
 constexpr int kRefreshDelayMs = 150;
 constexpr int kRetryDelayMs = 2000;
 
-std::optional<SimulationQuery::OrderBy> orderForColumn(int column)
-{
-    using OrderBy = SimulationQuery::OrderBy;
-    switch (column) {
-    case SimulationsTableModel::IdColumn:
-        return OrderBy::Id;
-    case SimulationsTableModel::NameColumn:
-        return OrderBy::Name;
-    case SimulationsTableModel::MachineColumn:
-        return OrderBy::Machine;
-    case SimulationsTableModel::StatusColumn:
-        return OrderBy::Status;
-    case SimulationsTableModel::CreatedColumn:
-        return OrderBy::CreationDate;
-    case SimulationsTableModel::UpdatedColumn:
-        return OrderBy::UpdateDate;
-    case SimulationsTableModel::DurationColumn:
-        return OrderBy::Duration;
-    case SimulationsTableModel::ProgressColumn:
-        return OrderBy::Progress;
-    default:
-        return std::nullopt;
-    }
-}
+// What each column sorts by, in column order.
+constexpr SimulationQuery::OrderBy kColumnOrder[] = {
+    SimulationQuery::OrderBy::Id,           SimulationQuery::OrderBy::Name,
+    SimulationQuery::OrderBy::Machine,      SimulationQuery::OrderBy::Status,
+    SimulationQuery::OrderBy::CreationDate, SimulationQuery::OrderBy::UpdateDate,
+    SimulationQuery::OrderBy::Duration,     SimulationQuery::OrderBy::Progress,
+};
+static_assert(std::size(kColumnOrder) == SimulationsTableModel::ColumnCount);
+
+const char *const kColumnTitles[] = {
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "ID"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Name"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Machine"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Status"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Created"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Updated"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Duration"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Progress"),
+};
+static_assert(std::size(kColumnTitles) == SimulationsTableModel::ColumnCount);
 
 bool sameQuery(const SimulationQuery &a, const SimulationQuery &b)
 {
@@ -167,35 +164,17 @@ QVariant SimulationsTableModel::headerData(int section, Qt::Orientation orientat
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case IdColumn:
-        return tr("ID");
-    case NameColumn:
-        return tr("Name");
-    case MachineColumn:
-        return tr("Machine");
-    case StatusColumn:
-        return tr("Status");
-    case CreatedColumn:
-        return tr("Created");
-    case UpdatedColumn:
-        return tr("Updated");
-    case DurationColumn:
-        return tr("Duration");
-    case ProgressColumn:
-        return tr("Progress");
-    default:
+    if (section < 0 || section >= ColumnCount)
         return {};
-    }
+    return tr(kColumnTitles[section]);
 }
 
 void SimulationsTableModel::sort(int column, Qt::SortOrder order)
 {
-    const auto orderBy = orderForColumn(column);
-    if (!orderBy)
+    if (column < 0 || column >= ColumnCount)
         return;
     SimulationQuery query = m_query;
-    query.orderBy = *orderBy;
+    query.orderBy = kColumnOrder[column];
     query.descending = order == Qt::DescendingOrder;
     setQuery(query);
 }
@@ -230,6 +209,7 @@ void SimulationsTableModel::setQuery(const SimulationQuery &query)
     m_resetPending = true;
     m_refreshWanted = true;
     m_queue.clear();
+    Q_EMIT queryChanged();
     pump();
 }
 

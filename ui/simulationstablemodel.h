@@ -66,6 +66,8 @@ Q_SIGNALS:
     // Every completed read; tests and the benchmark wait on it.
     void rowsLoaded();
     void totalChanged(qint64 total);
+    // Sorting or filtering changed; the rows follow once read.
+    void queryChanged();
     void loadFailed(const QString &message);
 
 private:
