@@ -4,6 +4,7 @@
 #include "demo.h"
 #include "desktopsettings.h"
 #include "mainwindow.h"
+#include "signalwatcher.h"
 #include "simulationactions.h"
 #include "simulationspanel.h"
 #include "simulationstablemodel.h"
@@ -93,6 +94,9 @@ int runDesktop(const CommandLine &commandLine)
     int status = 0;
     {
         MainWindow window(rt);
+        // Ctrl+C or SIGTERM close the window as the user would, handing unfinished runs back.
+        SignalWatcher signals;
+        QObject::connect(&signals, &SignalWatcher::terminationRequested, &window, &QWidget::close);
         if (options.serveApi)
             window.startApi(options.host, options.port);
         if (options.screenshotPath.isEmpty())
