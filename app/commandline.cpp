@@ -74,7 +74,16 @@ CommandLine parseCommandLine(const QStringList &arguments)
     const QCommandLineOption demo(u"demo"_s,
                                   u"Fill an empty database with demo machines and runs."_s);
     const QCommandLineOption verbose(u"verbose"_s, u"Log debugging details."_s);
-    parser.addOptions({database, host, port, noApi, workers, machine, lease, demo, verbose});
+    QCommandLineOption screenshot(u"screenshot"_s, u"Save a picture of the window and quit."_s,
+                                  u"file"_s);
+    QCommandLineOption screenshotDialog(
+        u"screenshot-dialog"_s, u"Picture this dialog instead: new or settings."_s, u"dialog"_s);
+    QCommandLineOption screenshotDelay(u"screenshot-delay"_s, u"Wait this long first."_s, u"ms"_s,
+                                       u"4000"_s);
+    for (QCommandLineOption *hidden : {&screenshot, &screenshotDialog, &screenshotDelay})
+        hidden->setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({database, host, port, noApi, workers, machine, lease, demo, verbose,
+                       screenshot, screenshotDialog, screenshotDelay});
     parser.process(arguments);
 
     CommandLine result;
@@ -132,8 +141,40 @@ CommandLine parseCommandLine(const QStringList &arguments)
     if (parser.isSet(noApi))
         result.serveApi = false;
     result.demo = parser.isSet(demo);
+    result.databaseGiven
+        = !parser.value(database).isEmpty() || !qEnvironmentVariable("AISIM_DATABASE").isEmpty();
+    result.hostGiven = parser.isSet(host);
+    result.portGiven = parser.isSet(port);
+    result.workersGiven = parser.isSet(workers);
+    result.screenshotPath = parser.value(screenshot);
+    result.screenshotDialog = parser.value(screenshotDialog);
+    result.screenshotDelayMs
+        = positiveInt(parser.value(screenshotDelay), u"screenshot-delay"_s, 600'000);
     result.verbose = parser.isSet(verbose);
     return result;
+}
+
+bool wantsDesktop(int argc, char *argv[])
+{
+    static const char *const takesValue[]
+        = {"--database",        "--host",          "--port",       "--workers",
+           "--machine",         "--lease-seconds", "--screenshot", "--screenshot-dialog",
+           "--screenshot-delay"};
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray argument(argv[i]);
+        if (argument == "-h" || argument == "--help" || argument == "-v" || argument == "--version"
+            || argument == "--help-all")
+            return false;
+        if (argument.startsWith('-')) {
+            for (const char *option : takesValue) {
+                if (argument == option)
+                    ++i; // skip the value
+            }
+            continue;
+        }
+        return false; // a command: serve or worker (or a mistake the parser will explain)
+    }
+    return true;
 }
 
 } // namespace aisim

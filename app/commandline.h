@@ -21,7 +21,21 @@ struct CommandLine
     bool serveApi = true;
     bool verbose = false;
     bool demo = false;
+    // Options given explicitly (on the command line or, for the database, in $AISIM_DATABASE):
+    // the desktop's saved settings apply to the others.
+    bool databaseGiven = false;
+    bool hostGiven = false;
+    bool portGiven = false;
+    bool workersGiven = false;
+    // Hidden: save a picture of the window (or of one dialog) after a delay, then quit.
+    QString screenshotPath;
+    QString screenshotDialog;
+    int screenshotDelayMs = 4000;
 };
+
+// True when the arguments ask for the desktop window rather than a headless command, --help
+// or --version; decided before the application object exists.
+bool wantsDesktop(int argc, char *argv[]);
 
 // Parses the arguments; on failure prints the reason and exits with status 2.
 // --help and --version print and exit with status 0.

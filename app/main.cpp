@@ -1,7 +1,9 @@
 #include "commandline.h"
 #include "demo.h"
+#include "desktop.h"
 #include "signalwatcher.h"
 
+#include <QApplication>
 #include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QTextStream>
@@ -53,13 +55,32 @@ int runHeadless(QCoreApplication &app, const CommandLine &options)
     return status;
 }
 
+bool hasDisplay()
+{
+    return !qEnvironmentVariableIsEmpty("DISPLAY")
+        || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
     setUpApplication();
+    if (wantsDesktop(argc, argv) && hasDisplay()) {
+        QApplication app(argc, argv);
+        const CommandLine options = parseCommandLine(app.arguments());
+        if (options.verbose)
+            QLoggingCategory::setFilterRules(u"aisim.*.debug=true"_s);
+        return runDesktop(options);
+    }
     QCoreApplication app(argc, argv);
     const CommandLine options = parseCommandLine(app.arguments());
+    if (options.command == CommandLine::Command::Desktop) {
+        QTextStream(stderr) << "aisim: no display for the desktop window; run 'aisim serve' for "
+                               "the headless server\n";
+        return 1;
+    }
     if (options.verbose)
         QLoggingCategory::setFilterRules(u"aisim.*.debug=true"_s);
     return runHeadless(app, options);

@@ -62,9 +62,17 @@ QString whereClause(const SimulationQuery &query, QVariantList *values)
     return conditions.isEmpty() ? QString() : u" WHERE "_s + conditions.join(u" AND "_s);
 }
 
-QString orderColumn(SimulationQuery::OrderBy orderBy)
+QString orderColumn(SimulationQuery::OrderBy orderBy, bool postgreSql)
 {
     switch (orderBy) {
+    case SimulationQuery::OrderBy::Duration:
+        // Time spent running so far; runs that never started sort as zero.
+        return u"COALESCE(COALESCE(finished_at, update_date) - started_at, 0)"_s;
+    case SimulationQuery::OrderBy::Progress:
+        return postgreSql
+            ? u"(points_done * 1.0 / GREATEST(COALESCE((parameters::jsonb ->> 'points')::float8, "
+              "10), 1))"_s
+            : u"(points_done * 1.0 / MAX(COALESCE(json_extract(parameters, '$.points'), 10), 1))"_s;
     case SimulationQuery::OrderBy::UpdateDate:
         return u"update_date"_s;
     case SimulationQuery::OrderBy::Name:
@@ -169,7 +177,8 @@ Result<QList<Simulation>> SimulationRepository::list(const SimulationQuery &filt
         return db.error();
     QVariantList values;
     QString statement = u"SELECT "_s + kColumns + u" FROM simulations"_s
-        + whereClause(filter, &values) + u" ORDER BY "_s + orderColumn(filter.orderBy)
+        + whereClause(filter, &values) + u" ORDER BY "_s
+        + orderColumn(filter.orderBy, m_database.isPostgreSql())
         + (filter.descending ? u" DESC, simulation_id DESC"_s : u", simulation_id"_s);
     if (filter.limit >= 0 || filter.offset > 0) {
         statement += u" LIMIT ? OFFSET ?"_s;

@@ -26,7 +26,7 @@ struct NewSimulation
 // A filtered, sorted window of the simulations table.
 struct SimulationQuery
 {
-    enum class OrderBy { CreationDate, UpdateDate, Name, Id, Status, Machine };
+    enum class OrderBy { CreationDate, UpdateDate, Name, Id, Status, Machine, Duration, Progress };
 
     OrderBy orderBy = OrderBy::CreationDate;
     bool descending = false;

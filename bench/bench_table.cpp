@@ -1,0 +1,275 @@
+// Opens the simulations table on a database of one million runs and measures what a user
+// waits for: the first painted rows, a jump to the last row, and the memory it all takes.
+// Each measurement runs in its own process (for a clean resident set size) and is printed
+// beside baselines: the same window on 1,000 runs, and QSqlQueryModel with fetchMore().
+
+#include "database.h"
+#include "eventhub.h"
+#include "simulationspanel.h"
+#include "simulationstablemodel.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QSqlQuery>
+#include <QSqlQueryModel>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QThread>
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace aisim;
+
+namespace {
+
+constexpr int kTimeoutMs = 120'000;
+
+double residentMegabytes()
+{
+    QFile status(u"/proc/self/status"_s);
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+    }
+    return -1;
+}
+
+// Processes events until done() holds; false on timeout.
+bool waitFor(const std::function<bool()> &done)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!done()) {
+        if (timer.elapsed() > kTimeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
+    return true;
+}
+
+bool createDatabase(const QString &path, qint64 rows)
+{
+    Database database(DatabaseUrl::sqliteFile(path));
+    if (!database.migrate())
+        return false;
+    QSqlDatabase db = database.connection();
+    QSqlQuery query(db);
+    const qint64 base = 1'700'000'000'000;
+    return db.transaction()
+        && query.exec(u"INSERT INTO machines (machine_id, name, created_at) VALUES "
+                      "(1, 'Machine A', %1), (2, 'Machine B', %1)"_s.arg(base))
+        && query.exec(u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
+                      "i < %1) INSERT INTO simulations (name, machine_id, status, creation_date, "
+                      "update_date, started_at, finished_at, points_done, parameters) "
+                      "SELECT 'run ' || i, 1 + i % 2, 'finished', %2 + i * 1000, "
+                      "%2 + i * 1000 + 10000, %2 + i * 1000, %2 + i * 1000 + 10000, 10, "
+                      "'{\"points\":10}' FROM n"_s.arg(rows)
+                          .arg(base))
+        && db.commit();
+}
+
+struct Figures
+{
+    double paintedMs = -1;
+    double lastRowMs = -1;
+    double rssMb = -1;
+    double stormStallMs = -1; // longest GUI-thread stall during a burst of engine events
+    int stormReads = -1; // table reads that burst caused
+};
+
+constexpr int kStormEvents = 20'000;
+
+// The desktop's own panel: windowed model, delegates and all.
+Figures measureWindowed(const QString &path, qint64 rows)
+{
+    Figures figures;
+    QElapsedTimer clock;
+    clock.start();
+    Database database(DatabaseUrl::sqliteFile(path));
+    EventHub events;
+    SimulationsPanel panel(database, events);
+    panel.resize(1200, 700);
+    panel.show();
+    SimulationsTableModel *model = panel.model();
+    if (!waitFor([&] { return model->rowCount() == rows && model->simulationAt(0); }))
+        return figures;
+    panel.view()->viewport()->repaint();
+    figures.paintedMs = clock.nsecsElapsed() / 1e6;
+
+    clock.restart();
+    panel.view()->scrollToBottom();
+    panel.view()->viewport()->repaint(); // asks for the last page
+    if (!waitFor([&] { return model->simulationAt(int(rows) - 1).has_value(); }))
+        return figures;
+    panel.view()->viewport()->repaint();
+    figures.lastRowMs = clock.nsecsElapsed() / 1e6;
+    figures.rssMb = residentMegabytes();
+
+    // Workers announce changes from their own threads, in bursts: the table must coalesce them
+    // and the GUI thread keep turning.
+    if (!waitFor([&] { return !model->isLoading(); }))
+        return figures;
+    int reads = 0;
+    QObject::connect(model, &SimulationsTableModel::rowsLoaded, [&reads] { ++reads; });
+    std::unique_ptr<QThread> engine(QThread::create([&events, rows] {
+        for (int i = 0; i < kStormEvents; ++i)
+            Q_EMIT events.simulationChanged(rows - i % 200, SimulationStatus(i % 3));
+    }));
+    QElapsedTimer stall;
+    stall.start();
+    clock.restart();
+    qint64 longest = 0;
+    engine->start();
+    while (!engine->isFinished() || clock.elapsed() < 1000 || model->isLoading()) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        panel.view()->viewport()->repaint();
+        longest = std::max(longest, stall.nsecsElapsed());
+        stall.restart();
+    }
+    engine->wait();
+    figures.stormStallMs = longest / 1e6;
+    figures.stormReads = reads;
+    return figures;
+}
+
+// The textbook alternative: QSqlQueryModel, which must fetch every row to reach the last.
+Figures measureQSqlQueryModel(const QString &path, qint64 rows)
+{
+    Figures figures;
+    QElapsedTimer clock;
+    clock.start();
+    Database database(DatabaseUrl::sqliteFile(path));
+    QSqlQueryModel model;
+    model.setQuery(u"SELECT simulation_id, name, machine_id, status, creation_date, "
+                   "update_date, points_done FROM simulations ORDER BY creation_date DESC"_s,
+                   database.connection());
+    QTableView view;
+    view.setModel(&model);
+    view.resize(1200, 700);
+    view.show();
+    view.viewport()->repaint();
+    figures.paintedMs = clock.nsecsElapsed() / 1e6;
+
+    clock.restart();
+    while (model.canFetchMore())
+        model.fetchMore();
+    if (model.rowCount() != rows)
+        return figures;
+    view.scrollToBottom();
+    view.viewport()->repaint();
+    figures.lastRowMs = clock.nsecsElapsed() / 1e6;
+    figures.rssMb = residentMegabytes();
+    return figures;
+}
+
+int runChild(const QStringList &arguments)
+{
+    const QString mode = arguments.at(2);
+    const QString path = arguments.at(3);
+    const qint64 rows = arguments.at(4).toLongLong();
+    const Figures figures
+        = mode == "windowed"_L1 ? measureWindowed(path, rows) : measureQSqlQueryModel(path, rows);
+    QTextStream(stdout) << figures.paintedMs << ' ' << figures.lastRowMs << ' ' << figures.rssMb
+                        << ' ' << figures.stormStallMs << ' ' << figures.stormReads << '\n';
+    return figures.rssMb > 0 ? 0 : 1;
+}
+
+Figures runMeasurement(const QString &mode, const QString &path, qint64 rows)
+{
+    QProcess child;
+    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    child.start(QCoreApplication::applicationFilePath(),
+                {u"--measure"_s, mode, path, QString::number(rows)});
+    Figures figures;
+    if (!child.waitForFinished(kTimeoutMs * 2) || child.exitCode() != 0)
+        return figures;
+    const QList<QByteArray> values = child.readAllStandardOutput().trimmed().split(' ');
+    if (values.size() == 5) {
+        figures.paintedMs = values.at(0).toDouble();
+        figures.lastRowMs = values.at(1).toDouble();
+        figures.rssMb = values.at(2).toDouble();
+        figures.stormStallMs = values.at(3).toDouble();
+        figures.stormReads = values.at(4).toInt();
+    }
+    return figures;
+}
+
+QString ratio(double value, double baseline)
+{
+    return value > 0 && baseline > 0 ? u"%1x"_s.arg(value / baseline, 0, 'f', 2) : u"-"_s;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    qputenv("QT_LOGGING_RULES", "aisim.*.info=false");
+    QApplication app(argc, argv);
+    const QStringList arguments = app.arguments();
+    if (arguments.size() == 5 && arguments.at(1) == "--measure"_L1)
+        return runChild(arguments);
+
+    const qint64 large = arguments.size() > 1 ? arguments.at(1).toLongLong() : 1'000'000;
+    const qint64 small = 1'000;
+    QTextStream out(stdout);
+    QTemporaryDir dir;
+    const QString largePath = dir.filePath(u"large.db"_s);
+    const QString smallPath = dir.filePath(u"small.db"_s);
+    QElapsedTimer clock;
+    clock.start();
+    if (!createDatabase(largePath, large) || !createDatabase(smallPath, small)) {
+        out << "cannot create the benchmark databases\n";
+        return 1;
+    }
+    out << "Built " << large << " + " << small << " simulations in " << clock.elapsed()
+        << " ms\n\n";
+    out.flush();
+
+    const Figures windowedLarge = runMeasurement(u"windowed"_s, largePath, large);
+    const Figures windowedSmall = runMeasurement(u"windowed"_s, smallPath, small);
+    const Figures queryModelLarge = runMeasurement(u"qsqlquerymodel"_s, largePath, large);
+
+    const auto row = [&out](const QString &name, qint64 rows, const Figures &f) {
+        out << qSetFieldWidth(34) << Qt::left << name << qSetFieldWidth(10) << Qt::right << rows
+            << qSetFieldWidth(16) << u"%1 ms"_s.arg(f.paintedMs, 0, 'f', 1) << qSetFieldWidth(16)
+            << u"%1 ms"_s.arg(f.lastRowMs, 0, 'f', 1) << qSetFieldWidth(12)
+            << u"%1 MB"_s.arg(f.rssMb, 0, 'f', 1) << qSetFieldWidth(0) << '\n';
+    };
+    out << qSetFieldWidth(34) << Qt::left << "" << qSetFieldWidth(10) << Qt::right << "rows"
+        << qSetFieldWidth(16) << "to painted" << qSetFieldWidth(16) << "to last row"
+        << qSetFieldWidth(12) << "VmRSS" << qSetFieldWidth(0) << '\n';
+    const auto storm = [&out](const QString &name, const Figures &f) {
+        out << name << ": longest GUI stall " << u"%1 ms"_s.arg(f.stormStallMs, 0, 'f', 1)
+            << ", table reads " << f.stormReads << '\n';
+    };
+    row(u"windowed table model"_s, large, windowedLarge);
+    row(u"windowed table model (baseline)"_s, small, windowedSmall);
+    row(u"QSqlQueryModel + fetchMore"_s, large, queryModelLarge);
+    out << '\n' << kStormEvents << " engine events in a burst, from another thread:\n";
+    storm(u"  windowed, %1 rows"_s.arg(large), windowedLarge);
+    storm(u"  windowed, %1 rows"_s.arg(small), windowedSmall);
+    out << "\nwindowed, " << large << " vs " << small << " rows: painted "
+        << ratio(windowedLarge.paintedMs, windowedSmall.paintedMs) << ", last row "
+        << ratio(windowedLarge.lastRowMs, windowedSmall.lastRowMs) << ", memory "
+        << ratio(windowedLarge.rssMb, windowedSmall.rssMb) << '\n';
+    out << "QSqlQueryModel vs windowed, " << large << " rows: painted "
+        << ratio(queryModelLarge.paintedMs, windowedLarge.paintedMs) << ", last row "
+        << ratio(queryModelLarge.lastRowMs, windowedLarge.lastRowMs) << ", memory "
+        << ratio(queryModelLarge.rssMb, windowedLarge.rssMb) << '\n';
+    const bool met = windowedLarge.paintedMs > 0 && windowedLarge.paintedMs < 1000
+        && windowedLarge.lastRowMs > 0 && windowedLarge.lastRowMs < 500 && windowedLarge.rssMb > 0
+        && windowedLarge.rssMb < 300;
+    out << "targets (painted < 1 s, last row < 0.5 s, < 300 MB): " << (met ? "met" : "MISSED")
+        << '\n';
+    return met ? 0 : 1;
+}

@@ -1,0 +1,479 @@
+#include "machinerepository.h"
+#include "machinespanel.h"
+#include "mainwindow.h"
+#include "newsimulationdialog.h"
+#include "runtime.h"
+#include "settingsdialog.h"
+#include "simulationactions.h"
+#include "simulationspanel.h"
+#include "simulationstablemodel.h"
+#include "testsupport.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QTreeWidget>
+
+using namespace Qt::StringLiterals;
+using namespace aisim;
+
+namespace {
+
+// A main window over a runtime on a fresh SQLite file.
+struct Desktop
+{
+    explicit Desktop(int workers,
+                     test::TestDatabase::Dialect dialect = test::TestDatabase::Dialect::Sqlite)
+        : database(dialect)
+    {
+        if (!database.isAvailable())
+            return; // the test skips
+        RuntimeOptions options;
+        options.database = database.url();
+        options.runEngine = workers > 0;
+        options.engine.workers = workers;
+        options.engine.pollIntervalMs = 100;
+        auto opened = Runtime::open(options);
+        if (!opened)
+            qFatal("cannot open the runtime: %s", qPrintable(opened.error().message));
+        runtime = std::move(opened.value());
+        window = std::make_unique<MainWindow>(*runtime);
+        window->actions()->setConfirmDeletion(true);
+        window->show();
+    }
+    ~Desktop()
+    {
+        window.reset();
+        runtime.reset();
+    }
+
+    SimulationService &service() { return runtime->service(); }
+    SimulationsTableModel *model() { return window->simulations()->model(); }
+    QTableView *view() { return window->simulations()->view(); }
+
+    Simulation create(const QString &name, qint64 machineId, int points = 10, int paceMs = 1000)
+    {
+        NewSimulation simulation;
+        simulation.name = name;
+        simulation.machineId = machineId;
+        simulation.parameters.points = points;
+        simulation.parameters.paceMs = paceMs;
+        const auto created = service().create(simulation);
+        if (!created)
+            qFatal("cannot create: %s", qPrintable(created.error().message));
+        return created.value();
+    }
+
+    // The row showing a simulation, or -1 while it is not loaded.
+    int rowOf(qint64 id)
+    {
+        for (int row = 0; row < model()->rowCount(); ++row) {
+            if (const auto s = model()->simulationAt(row); s && s->id == id)
+                return row;
+        }
+        return -1;
+    }
+
+    QString nameAt(int row)
+    {
+        const auto s = model()->simulationAt(row);
+        return s ? s->name : QString();
+    }
+
+    void selectRows(const QList<int> &rows)
+    {
+        view()->clearSelection();
+        for (const int row : rows)
+            view()->selectionModel()->select(
+                model()->index(row, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    }
+
+    test::TestDatabase database;
+    std::unique_ptr<Runtime> runtime;
+    std::unique_ptr<MainWindow> window;
+};
+
+// Answers the next modal message box with the given button.
+void answerNextMessageBox(QMessageBox::StandardButton button)
+{
+    QTimer::singleShot(0, [button] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        QVERIFY(box);
+        box->button(button)->click();
+    });
+}
+
+} // namespace
+
+// The desktop window against a real SQLite file, under the offscreen platform.
+class TestUi : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void dialogCreatesSimulationThatRunsToFinished();
+    void dialogRefusesInvalidInput();
+    void sortingAndFilteringHappenInTheDatabase_data();
+    void sortingAndFilteringHappenInTheDatabase();
+    void lastRowsOfALargeTableLoadWithoutTheRest();
+    void newRowsKeepTheSelectionOnTheSameRun();
+    void cancelAndDeleteActOnTheDatabase();
+    void machineRemovalRefusalIsShown();
+    void machinesShowWhetherTheyAreBusyAndOnline();
+    void settingsDialogValidatesAndTestsTheConnectionOffThread();
+    void portInUseIsShownAndTheWindowKeepsWorking();
+};
+
+void TestUi::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // keep the user's settings out
+}
+
+void TestUi::dialogCreatesSimulationThatRunsToFinished()
+{
+    Desktop desktop(1);
+    QVERIFY(desktop.service().createMachine(1, u"Machine A"_s));
+    QTRY_COMPARE(desktop.window->machines()->machines().size(), 1);
+    // Keeps the only worker busy so that the new run is seen waiting first.
+    desktop.create(u"blocker"_s, 1, 20, 30);
+
+    desktop.window->actions()->newSimulation()->trigger();
+    auto *dialog = desktop.window->findChild<NewSimulationDialog *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    dialog->nameField()->setText(u"from the dialog"_s);
+    dialog->parametersGroup()->setChecked(true);
+    dialog->pointsField()->setValue(10);
+    dialog->paceField()->setValue(40);
+    QSignalSpy created(desktop.window->actions(), &SimulationActions::operationFinished);
+    QPushButton *ok = dialog->buttons()->button(QDialogButtonBox::Ok);
+    QVERIFY(ok->isEnabled());
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QTRY_COMPARE(created.size(), 1);
+
+    // Every status the table shows for the new run, in order.
+    QStringList seen;
+    const auto record = [&] {
+        for (int row = 0; row < desktop.model()->rowCount(); ++row) {
+            const auto s = desktop.model()->simulationAt(row);
+            if (s && s->name == "from the dialog"_L1) {
+                const QString status = statusName(s->status);
+                if (seen.isEmpty() || seen.last() != status)
+                    seen << status;
+            }
+        }
+    };
+    SimulationsTableModel *model = desktop.model();
+    connect(model, &QAbstractItemModel::dataChanged, this, record);
+    connect(model, &QAbstractItemModel::layoutChanged, this, record);
+    connect(model, &QAbstractItemModel::rowsInserted, this, record);
+    connect(model, &SimulationsTableModel::rowsLoaded, this, record);
+    record();
+    QTRY_VERIFY2_WITH_TIMEOUT(seen.contains(u"finished"_s), qPrintable(seen.join(u' ')), 20000);
+    QCOMPARE(seen, (QStringList {u"pending"_s, u"running"_s, u"finished"_s}));
+    QCOMPARE(desktop.model()->rowCount(), 2);
+    const int row = desktop.rowOf(desktop.model()->simulationAt(0)->id);
+    QCOMPARE(desktop.model()
+                 ->data(desktop.model()->index(row, SimulationsTableModel::ProgressColumn))
+                 .toString(),
+             u"100%"_s);
+}
+
+void TestUi::dialogRefusesInvalidInput()
+{
+    const QList<Machine> machines {{7, u"Machine A"_s, {}, {}}};
+    NewSimulationDialog dialog(machines);
+    dialog.show();
+    QPushButton *ok = dialog.buttons()->button(QDialogButtonBox::Ok);
+    auto *problem = dialog.findChild<QLabel *>(u"problemLabel"_s);
+    QVERIFY(problem);
+
+    QVERIFY(!ok->isEnabled()); // no name yet
+    QVERIFY(problem->isVisible());
+    dialog.nameField()->setText(u"   "_s);
+    QVERIFY(!ok->isEnabled());
+    dialog.nameField()->setText(QString(201, u'x'));
+    QVERIFY(!ok->isEnabled());
+    QVERIFY(problem->text().contains(u"too long"_s));
+    dialog.nameField()->setText(u"valid"_s);
+    QVERIFY(ok->isEnabled());
+    QVERIFY(!problem->isVisible());
+
+    // A new machine needs a name and a free id.
+    dialog.machineField()->setCurrentIndex(dialog.machineField()->count() - 1);
+    QVERIFY(!ok->isEnabled());
+    dialog.newMachineNameField()->setText(u"GPU node"_s);
+    QVERIFY(ok->isEnabled());
+    dialog.newMachineIdField()->setValue(7);
+    QVERIFY(!ok->isEnabled());
+    QVERIFY(problem->text().contains(u"Machine A"_s));
+    dialog.newMachineIdField()->setValue(8);
+    QVERIFY(ok->isEnabled());
+    QCOMPARE(dialog.simulation().machineId, 8);
+    QCOMPARE(dialog.newMachineName(), std::optional<QString>(u"GPU node"_s));
+
+    // Clicking OK while invalid does not accept.
+    dialog.nameField()->clear();
+    QVERIFY(!ok->isEnabled());
+    Q_EMIT dialog.buttons()->accepted();
+    QCOMPARE(dialog.result(), int(QDialog::Rejected));
+    QVERIFY(dialog.isVisible());
+}
+
+void TestUi::sortingAndFilteringHappenInTheDatabase_data()
+{
+    test::addDialectRows();
+}
+
+void TestUi::sortingAndFilteringHappenInTheDatabase()
+{
+    QFETCH(int, dialect);
+    Desktop desktop(0, test::TestDatabase::Dialect(dialect));
+    if (!desktop.runtime) {
+        if (qEnvironmentVariableIsSet("AISIM_REQUIRE_POSTGRES"))
+            QFAIL(qPrintable(desktop.database.whyUnavailable()));
+        QSKIP(qPrintable(desktop.database.whyUnavailable()));
+    }
+    QVERIFY(desktop.service().createMachine(1, u"Machine A"_s));
+    QVERIFY(desktop.service().createMachine(2, u"Machine B"_s));
+    const Simulation beta = desktop.create(u"beta"_s, 1);
+    const Simulation gamma = desktop.create(u"gamma"_s, 2);
+    const Simulation alpha = desktop.create(u"alpha"_s, 1);
+    QVERIFY(desktop.service().cancel(gamma.id));
+    {
+        // Progress 100 % / 50 % / 0 %, and durations 1 s / 9 s / none.
+        QSqlQuery update(desktop.runtime->database().connection());
+        QVERIFY(update.exec(u"UPDATE simulations SET points_done = 10, started_at = 1000, "
+                            "finished_at = 2000 WHERE simulation_id = %1"_s.arg(gamma.id)));
+        QVERIFY(update.exec(u"UPDATE simulations SET points_done = 5, started_at = 1000, "
+                            "finished_at = 10000 WHERE simulation_id = %1"_s.arg(beta.id)));
+    }
+    SimulationsTableModel *model = desktop.model();
+    QTRY_COMPARE(model->rowCount(), 3);
+
+    desktop.view()->sortByColumn(SimulationsTableModel::ProgressColumn, Qt::DescendingOrder);
+    QTRY_VERIFY(!desktop.model()->isLoading());
+    QTRY_COMPARE(desktop.nameAt(0), u"gamma"_s);
+    QCOMPARE(desktop.nameAt(1), u"beta"_s);
+    QCOMPARE(desktop.nameAt(2), u"alpha"_s);
+    desktop.view()->sortByColumn(SimulationsTableModel::DurationColumn, Qt::DescendingOrder);
+    QTRY_VERIFY(!desktop.model()->isLoading());
+    QTRY_COMPARE(desktop.nameAt(0), u"beta"_s);
+    QCOMPARE(desktop.nameAt(1), u"gamma"_s);
+    QCOMPARE(desktop.nameAt(2), u"alpha"_s);
+    Q_UNUSED(alpha);
+
+    desktop.view()->sortByColumn(SimulationsTableModel::NameColumn, Qt::AscendingOrder);
+    QTRY_VERIFY(!desktop.model()->isLoading()); // every read applied
+    QTRY_COMPARE(desktop.nameAt(0), u"alpha"_s);
+    QCOMPARE(desktop.nameAt(2), u"gamma"_s);
+    desktop.view()->sortByColumn(SimulationsTableModel::NameColumn, Qt::DescendingOrder);
+    QTRY_VERIFY(!desktop.model()->isLoading()); // every read applied
+    QTRY_COMPARE(desktop.nameAt(0), u"gamma"_s);
+    QCOMPARE(desktop.nameAt(2), u"alpha"_s);
+
+    QComboBox *status = desktop.window->simulations()->statusFilter();
+    status->setCurrentIndex(status->findData(u"cancelled"_s));
+    QTRY_COMPARE(model->rowCount(), 1);
+    QTRY_COMPARE(desktop.nameAt(0), u"gamma"_s);
+    status->setCurrentIndex(0);
+    QTRY_COMPARE(model->rowCount(), 3);
+
+    QComboBox *machine = desktop.window->simulations()->machineFilter();
+    QTRY_COMPARE(machine->count(), 3);
+    machine->setCurrentIndex(machine->findData(1));
+    QTRY_COMPARE(model->rowCount(), 2);
+    machine->setCurrentIndex(0);
+    QTRY_COMPARE(model->rowCount(), 3);
+
+    QLineEdit *search = desktop.window->simulations()->searchField();
+    search->setText(u"AMM"_s); // case-insensitive
+    QTRY_COMPARE(model->rowCount(), 1);
+    QTRY_COMPARE(desktop.nameAt(0), u"gamma"_s);
+    search->setText(u"no such run"_s);
+    QTRY_COMPARE(model->rowCount(), 0);
+}
+
+void TestUi::lastRowsOfALargeTableLoadWithoutTheRest()
+{
+    Desktop desktop(0);
+    QVERIFY(desktop.service().createMachine(1, u"Machine A"_s));
+    {
+        QSqlDatabase db = desktop.runtime->database().connection();
+        QVERIFY(db.transaction());
+        QSqlQuery insert(db);
+        QVERIFY(insert.prepare(u"INSERT INTO simulations (name, machine_id, status, "
+                               "creation_date, update_date) VALUES (?, 1, 'finished', ?, ?)"_s));
+        for (int i = 1; i <= 5000; ++i) {
+            insert.addBindValue(u"run %1"_s.arg(i, 5, 10, QChar(u'0')));
+            insert.addBindValue(qint64(1'700'000'000'000) + i);
+            insert.addBindValue(qint64(1'700'000'000'000) + i);
+            QVERIFY(insert.exec());
+        }
+        QVERIFY(db.commit());
+    }
+    desktop.model()->scheduleRefresh();
+    desktop.view()->sortByColumn(SimulationsTableModel::IdColumn, Qt::AscendingOrder);
+    QTRY_COMPARE(desktop.model()->rowCount(), 5000);
+    QTRY_COMPARE(desktop.nameAt(0), u"run 00001"_s);
+    desktop.view()->scrollToBottom();
+    QTRY_COMPARE(desktop.nameAt(4999), u"run 05000"_s);
+    QCOMPARE(desktop.nameAt(4900), u"run 04901"_s);
+    desktop.view()->scrollTo(desktop.model()->index(3210, 0));
+    QTRY_COMPARE(desktop.nameAt(3210), u"run 03211"_s);
+    // Only the pages looked at were read: the middle of the table never was.
+    QVERIFY(!desktop.model()->simulationAt(1500));
+}
+
+void TestUi::newRowsKeepTheSelectionOnTheSameRun()
+{
+    Desktop desktop(0);
+    QVERIFY(desktop.service().createMachine(1, u"Machine A"_s));
+    const Simulation first = desktop.create(u"first"_s, 1);
+    const Simulation second = desktop.create(u"second"_s, 1);
+    QTRY_COMPARE(desktop.model()->rowCount(), 2);
+    desktop.view()->sortByColumn(SimulationsTableModel::IdColumn, Qt::DescendingOrder);
+    QTRY_VERIFY(!desktop.model()->isLoading()); // every read applied
+    QTRY_COMPARE(desktop.nameAt(0), u"second"_s);
+    desktop.selectRows({1});
+    QCOMPARE(desktop.window->simulations()->selectedSimulations().first().id, first.id);
+
+    desktop.create(u"third"_s, 1); // arrives on top and pushes the others down
+    QTRY_COMPARE(desktop.model()->rowCount(), 3);
+    QTRY_COMPARE(desktop.nameAt(0), u"third"_s);
+    const QList<Simulation> selected = desktop.window->simulations()->selectedSimulations();
+    QCOMPARE(selected.size(), 1);
+    QCOMPARE(selected.first().id, first.id);
+    QCOMPARE(desktop.view()->selectionModel()->selectedRows().first().row(), 2);
+    Q_UNUSED(second);
+}
+
+void TestUi::cancelAndDeleteActOnTheDatabase()
+{
+    Desktop desktop(0);
+    QVERIFY(desktop.service().createMachine(1, u"Machine A"_s));
+    const Simulation one = desktop.create(u"one"_s, 1);
+    const Simulation two = desktop.create(u"two"_s, 1);
+    QTRY_COMPARE(desktop.model()->rowCount(), 2);
+    QTRY_VERIFY(desktop.rowOf(one.id) >= 0);
+    SimulationActions *actions = desktop.window->actions();
+    QSignalSpy finished(actions, &SimulationActions::operationFinished);
+
+    desktop.selectRows({desktop.rowOf(one.id)});
+    QVERIFY(actions->cancel()->isEnabled());
+    actions->cancel()->trigger();
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(statusName(SimulationRepository(desktop.runtime->database()).get(one.id)->status),
+             u"cancelled"_s);
+    QTRY_COMPARE(statusName(desktop.model()->simulationAt(desktop.rowOf(one.id))->status),
+                 u"cancelled"_s);
+    QTRY_VERIFY(!actions->cancel()->isEnabled());
+    QVERIFY(actions->retry()->isEnabled());
+
+    // Declining the confirmation deletes nothing.
+    desktop.view()->selectAll();
+    answerNextMessageBox(QMessageBox::Cancel);
+    actions->remove()->trigger();
+    QCOMPARE(*SimulationRepository(desktop.runtime->database()).count({}), 2);
+
+    answerNextMessageBox(QMessageBox::Yes);
+    actions->remove()->trigger();
+    QTRY_COMPARE(finished.size(), 2);
+    QCOMPARE(*SimulationRepository(desktop.runtime->database()).count({}), 0);
+    QTRY_COMPARE(desktop.model()->rowCount(), 0);
+    Q_UNUSED(two);
+}
+
+void TestUi::machineRemovalRefusalIsShown()
+{
+    Desktop desktop(0);
+    QVERIFY(desktop.service().createMachine(5, u"Busy machine"_s));
+    desktop.create(u"keeps it"_s, 5);
+    MachinesPanel *machines = desktop.window->machines();
+    QTRY_COMPARE(machines->machines().size(), 1);
+    QSignalSpy failed(machines, &MachinesPanel::failed);
+
+    machines->removeMachine(5);
+    QTRY_COMPARE(failed.size(), 1);
+    auto *box = desktop.window->findChild<QMessageBox *>(u"machineErrorBox"_s);
+    QVERIFY(box);
+    QTRY_VERIFY(box->isVisible());
+    QVERIFY2(box->text().contains(u"simulation"_s, Qt::CaseInsensitive), qPrintable(box->text()));
+    QVERIFY(MachineRepository(desktop.runtime->database()).get(5));
+    box->accept();
+}
+
+void TestUi::machinesShowWhetherTheyAreBusyAndOnline()
+{
+    Desktop desktop(1);
+    QVERIFY(desktop.service().createMachine(3, u"Machine C"_s));
+    QTreeWidget *tree = desktop.window->machines()->tree();
+    QTRY_COMPARE(tree->topLevelItemCount(), 1);
+    desktop.create(u"busy for a while"_s, 3, 40, 50);
+    QTRY_VERIFY2(tree->topLevelItemCount() == 1
+                     && tree->topLevelItem(0)->text(1) == u"busy, online"_s,
+                 qPrintable(tree->topLevelItem(0)->text(1)));
+    QCOMPARE(tree->topLevelItem(0)->text(2), u"1"_s); // running
+    QTRY_VERIFY_WITH_TIMEOUT(tree->topLevelItem(0)->text(1) == u"idle, online"_s, 15000);
+    QCOMPARE(tree->topLevelItem(0)->text(4), u"1"_s); // runs in all
+}
+
+void TestUi::settingsDialogValidatesAndTestsTheConnectionOffThread()
+{
+    QTemporaryDir dir;
+    const QString defaultPath = dir.filePath(u"default.db"_s);
+    SettingsDialog dialog(DesktopSettings {}, defaultPath);
+    dialog.show();
+    QPushButton *ok = dialog.buttons()->button(QDialogButtonBox::Ok);
+    QVERIFY(ok->isEnabled());
+    QVERIFY(dialog.settings().databaseUrl.isEmpty()); // the default file
+
+    dialog.postgresChoice()->setChecked(true);
+    QVERIFY(!ok->isEnabled());
+    dialog.postgresField()->setText(u"mysql://nowhere"_s);
+    QVERIFY(!ok->isEnabled());
+    dialog.postgresField()->setText(u"postgresql://aisim@127.0.0.1:1/aisim"_s);
+    QVERIFY(ok->isEnabled());
+    dialog.testConnection();
+    QCOMPARE(dialog.testResult()->text(), u"Connecting…"_s); // not waiting here
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.testResult()->text().startsWith(u"Failed"_s), 15000);
+
+    dialog.findChild<QRadioButton *>()->setChecked(true); // SQLite
+    QVERIFY(ok->isEnabled());
+    dialog.testConnection();
+    QTRY_COMPARE(dialog.testResult()->text(), u"Connection works."_s);
+    QVERIFY(QFile::exists(defaultPath));
+}
+
+void TestUi::portInUseIsShownAndTheWindowKeepsWorking()
+{
+    Desktop desktop(0);
+    QVERIFY(desktop.window->startApi(QHostAddress::LocalHost, 0));
+    const quint16 taken = desktop.runtime->apiServer()->port();
+    Desktop other(0);
+    QVERIFY(!other.window->startApi(QHostAddress::LocalHost, taken));
+    QCOMPARE(other.window->apiStatusText(), u"REST off"_s);
+    QVERIFY(other.window->statusBar()->currentMessage().contains(QString::number(taken)));
+    QVERIFY(other.service().createMachine(1, u"Machine A"_s));
+    other.create(u"still works"_s, 1);
+    QTRY_COMPARE(other.model()->rowCount(), 1);
+}
+
+QTEST_MAIN(TestUi)
+#include "tst_ui.moc"

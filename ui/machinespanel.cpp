@@ -1,0 +1,250 @@
+#include "machinespanel.h"
+
+#include "async.h"
+#include "eventhub.h"
+#include "simulationservice.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim {
+
+namespace {
+enum Column { NameColumn, StateColumn, RunningColumn, PendingColumn, TotalColumn, ColumnCount };
+}
+
+MachinesPanel::MachinesPanel(SimulationService &service, QWidget *parent)
+    : QWidget(parent)
+    , m_service(service)
+    , m_tree(new QTreeWidget(this))
+    , m_add(new QPushButton(tr("Add…"), this))
+    , m_rename(new QPushButton(tr("Rename…"), this))
+    , m_remove(new QPushButton(tr("Remove"), this))
+    , m_error(new QLabel(this))
+{
+    auto *title = new QLabel(tr("<b>Machines</b>"), this);
+    m_tree->setObjectName(u"machinesTree"_s);
+    m_tree->setRootIsDecorated(false);
+    m_tree->setColumnCount(ColumnCount);
+    m_tree->setHeaderLabels({tr("Machine"), tr("State"), tr("Running"), tr("Pending"), tr("Runs")});
+    m_tree->header()->setStretchLastSection(false);
+    m_tree->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_tree->header()->setSectionResizeMode(StateColumn, QHeaderView::Stretch);
+    m_add->setObjectName(u"addMachine"_s);
+    m_rename->setObjectName(u"renameMachine"_s);
+    m_remove->setObjectName(u"removeMachine"_s);
+    m_error->setWordWrap(true);
+    m_error->setForegroundRole(QPalette::PlaceholderText);
+    m_error->hide();
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_add);
+    buttons->addWidget(m_rename);
+    buttons->addWidget(m_remove);
+    buttons->addStretch();
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(title);
+    layout->addWidget(m_tree, 1);
+    layout->addWidget(m_error);
+    layout->addLayout(buttons);
+
+    connect(m_add, &QPushButton::clicked, this, &MachinesPanel::addMachine);
+    connect(m_rename, &QPushButton::clicked, this, &MachinesPanel::renameSelected);
+    connect(m_remove, &QPushButton::clicked, this, &MachinesPanel::removeSelected);
+    connect(m_tree, &QTreeWidget::itemSelectionChanged, this, &MachinesPanel::updateButtons);
+    connect(m_tree, &QTreeWidget::itemDoubleClicked, this, &MachinesPanel::renameSelected);
+
+    // Changes come in bursts; heartbeats age even when nothing changes.
+    m_reloadTimer.setSingleShot(true);
+    m_reloadTimer.setInterval(300);
+    connect(&m_reloadTimer, &QTimer::timeout, this, &MachinesPanel::reload);
+    auto *ageTimer = new QTimer(this);
+    ageTimer->start(2000);
+    connect(ageTimer, &QTimer::timeout, this, &MachinesPanel::reload);
+    EventHub &events = service.events();
+    const auto later = [this] {
+        if (!m_reloadTimer.isActive())
+            m_reloadTimer.start();
+    };
+    connect(&events, &EventHub::machinesChanged, this, later);
+    connect(&events, &EventHub::simulationChanged, this, later);
+    connect(&events, &EventHub::simulationRemoved, this, later);
+    updateButtons();
+    reload();
+}
+
+void MachinesPanel::reload()
+{
+    if (m_loading) {
+        m_reloadTimer.start();
+        return;
+    }
+    m_loading = true;
+    runInBackground(
+        this,
+        [database = &m_service.database()]() -> Result<Snapshot> {
+            MachineRepository repository(*database);
+            const auto machines = repository.list();
+            if (!machines)
+                return machines.error();
+            const auto loads = repository.loads();
+            if (!loads)
+                return loads.error();
+            return Snapshot {machines.value(), loads.value()};
+        },
+        [this](const Result<Snapshot> &snapshot) {
+            m_loading = false;
+            if (!snapshot) {
+                m_error->setText(tr("Cannot read the machines: %1").arg(snapshot.error().message));
+                m_error->show();
+                Q_EMIT failed(m_error->text());
+                return;
+            }
+            m_error->hide();
+            show(snapshot.value());
+        });
+}
+
+void MachinesPanel::show(const Snapshot &snapshot)
+{
+    const std::optional<Machine> selected = selectedMachine();
+    QHash<qint64, MachineLoad> loads;
+    for (const MachineLoad &load : snapshot.loads)
+        loads.insert(load.machineId, load);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QSignalBlocker blocker(m_tree);
+    m_tree->clear();
+    for (const Machine &machine : snapshot.machines) {
+        const MachineLoad load = loads.value(machine.id);
+        const bool online = machine.isOnline(now, kOnlineWithinMs);
+        const QString state = (load.running > 0 ? tr("busy") : tr("idle")) + u", "_s
+            + (online ? tr("online") : tr("offline"));
+        auto *item = new QTreeWidgetItem(m_tree);
+        item->setText(NameColumn, machine.name);
+        item->setToolTip(NameColumn, tr("Machine %1").arg(machine.id));
+        item->setData(NameColumn, Qt::UserRole, machine.id);
+        item->setText(StateColumn, state);
+        item->setToolTip(StateColumn,
+                         machine.heartbeatAt.isValid()
+                             ? tr("Last worker heartbeat: %1")
+                                   .arg(QLocale().toString(machine.heartbeatAt.toLocalTime(),
+                                                           QLocale::ShortFormat))
+                             : tr("No worker has served this machine yet"));
+        if (!online)
+            item->setForeground(StateColumn, palette().brush(QPalette::PlaceholderText));
+        item->setText(RunningColumn, QString::number(load.running));
+        item->setText(PendingColumn, QString::number(load.pending));
+        item->setText(TotalColumn, QString::number(load.total));
+        for (int column = RunningColumn; column < ColumnCount; ++column)
+            item->setTextAlignment(column, Qt::AlignRight | Qt::AlignVCenter);
+        if (selected && selected->id == machine.id)
+            item->setSelected(true);
+    }
+    m_machines = snapshot.machines;
+    updateButtons();
+    Q_EMIT machinesLoaded(m_machines);
+}
+
+std::optional<Machine> MachinesPanel::selectedMachine() const
+{
+    const QList<QTreeWidgetItem *> items = m_tree->selectedItems();
+    if (items.isEmpty())
+        return std::nullopt;
+    const qint64 id = items.first()->data(NameColumn, Qt::UserRole).toLongLong();
+    for (const Machine &machine : m_machines) {
+        if (machine.id == id)
+            return machine;
+    }
+    return std::nullopt;
+}
+
+void MachinesPanel::updateButtons()
+{
+    const bool selected = !m_tree->selectedItems().isEmpty();
+    m_rename->setEnabled(selected);
+    m_remove->setEnabled(selected);
+}
+
+void MachinesPanel::addMachine()
+{
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Add machine"), tr("Machine name:"),
+                                               QLineEdit::Normal, QString(), &ok)
+                             .trimmed();
+    if (ok && !name.isEmpty())
+        createMachine(name);
+    else if (ok)
+        showError(tr("Add machine"), tr("A machine needs a name."));
+}
+
+void MachinesPanel::createMachine(const QString &name)
+{
+    runInBackground(
+        this, [service = &m_service, name] { return service->createMachine(std::nullopt, name); },
+        [this](const Result<Machine> &machine) {
+            if (!machine)
+                showError(tr("Add machine"), machine.error().message);
+            else
+                Q_EMIT message(tr("Machine “%1” added").arg(machine->name));
+        });
+}
+
+void MachinesPanel::renameSelected()
+{
+    const std::optional<Machine> machine = selectedMachine();
+    if (!machine)
+        return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Rename machine"), tr("New name:"),
+                                               QLineEdit::Normal, machine->name, &ok)
+                             .trimmed();
+    if (!ok || name == machine->name)
+        return;
+    runInBackground(
+        this,
+        [service = &m_service, id = machine->id, name] { return service->renameMachine(id, name); },
+        [this](const Result<Machine> &renamed) {
+            if (!renamed)
+                showError(tr("Rename machine"), renamed.error().message);
+            else
+                Q_EMIT message(tr("Machine renamed to “%1”").arg(renamed->name));
+        });
+}
+
+void MachinesPanel::removeSelected()
+{
+    if (const std::optional<Machine> machine = selectedMachine())
+        removeMachine(machine->id);
+}
+
+void MachinesPanel::removeMachine(qint64 id)
+{
+    runInBackground(
+        this, [service = &m_service, id] { return service->removeMachine(id); },
+        [this](const Status &removed) {
+            if (!removed)
+                showError(tr("Cannot remove the machine"), removed.error().message);
+            else
+                Q_EMIT message(tr("Machine removed"));
+        });
+}
+
+void MachinesPanel::showError(const QString &title, const QString &text)
+{
+    Q_EMIT failed(text);
+    auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    box->setObjectName(u"machineErrorBox"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+} // namespace aisim

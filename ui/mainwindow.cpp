@@ -1,0 +1,292 @@
+#include "mainwindow.h"
+
+#include "convergencepanel.h"
+#include "desktopsettings.h"
+#include "machinespanel.h"
+#include "runtime.h"
+#include "settingsdialog.h"
+#include "simulationactions.h"
+#include "simulationspanel.h"
+#include "simulationstablemodel.h"
+#include "uilogging.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QToolBar>
+#include <QToolButton>
+
+static void initUiResources()
+{
+    Q_INIT_RESOURCE(aisim_ui);
+}
+
+using namespace Qt::StringLiterals;
+
+namespace aisim {
+
+namespace {
+constexpr int kMessageMs = 5000;
+constexpr int kFailureMs = 15000;
+} // namespace
+
+MainWindow::MainWindow(Runtime &runtime, QWidget *parent)
+    : QMainWindow(parent)
+    , m_runtime(runtime)
+{
+    initUiResources();
+    setWindowTitle(tr("AISimulation"));
+    setWindowIcon(QIcon(u":/icons/aisim.svg"_s));
+    m_simulations = new SimulationsPanel(runtime.database(), runtime.events(), this);
+    m_machines = new MachinesPanel(runtime.service(), this);
+    m_chart = new ConvergencePanel(runtime.database(), runtime.events(), this);
+    m_actions = new SimulationActions(runtime.service(), *m_simulations, *m_machines, this);
+
+    m_rightSplitter = new QSplitter(Qt::Vertical, this);
+    m_rightSplitter->addWidget(m_simulations);
+    m_rightSplitter->addWidget(m_chart);
+    m_rightSplitter->setSizes({420, 360});
+    m_mainSplitter = new QSplitter(Qt::Horizontal, this);
+    m_mainSplitter->addWidget(m_machines);
+    m_mainSplitter->addWidget(m_rightSplitter);
+    m_mainSplitter->setStretchFactor(1, 1);
+    m_mainSplitter->setSizes({340, 940});
+    m_mainSplitter->setContentsMargins(6, 6, 6, 0);
+    setCentralWidget(m_mainSplitter);
+
+    createMenus();
+    createStatusBar();
+    connect(m_simulations, &SimulationsPanel::selectionChanged, this,
+            &MainWindow::showSelectionInChart);
+    connect(m_simulations, &SimulationsPanel::contextMenuRequested, this,
+            &MainWindow::showContextMenu);
+    connect(m_machines, &MachinesPanel::machinesLoaded, m_simulations,
+            &SimulationsPanel::setMachines);
+    connect(m_machines, &MachinesPanel::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
+    connect(m_machines, &MachinesPanel::failed, this, &MainWindow::showFailure);
+    connect(m_actions, &SimulationActions::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
+    connect(m_actions, &SimulationActions::failed, this, &MainWindow::showFailure);
+    connect(m_simulations->model(), &SimulationsTableModel::loadFailed, this,
+            [this](const QString &text) { showFailure(tr("Database: %1").arg(text)); });
+    // Rows refreshed in place may change what the actions apply to.
+    connect(m_simulations->model(), &QAbstractItemModel::dataChanged, m_actions,
+            &SimulationActions::updateEnabled);
+    restoreLayout();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_actions->newSimulation());
+    file->addSeparator();
+    QAction *settings = file->addAction(QIcon::fromTheme(u"preferences-system"_s), tr("&Settings…"),
+                                        this, &MainWindow::showSettings);
+    settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    file->addSeparator();
+    QAction *quit = file->addAction(QIcon::fromTheme(u"application-exit"_s), tr("&Quit"), this,
+                                    &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_actions->find());
+    edit->addAction(tr("Select &All"), QKeySequence::SelectAll, m_simulations->view(),
+                    &QAbstractItemView::selectAll);
+
+    QMenu *simulation = menuBar()->addMenu(tr("&Simulation"));
+    simulation->addAction(m_actions->newSimulation());
+    simulation->addSeparator();
+    simulation->addActions(m_actions->simulationActions());
+
+    QMenu *machine = menuBar()->addMenu(tr("&Machine"));
+    machine->addAction(tr("&Add Machine…"), m_machines, &MachinesPanel::addMachine);
+    machine->addAction(tr("&Rename Machine…"), m_machines, &MachinesPanel::renameSelected);
+    machine->addAction(tr("Re&move Machine"), m_machines, &MachinesPanel::removeSelected);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("Copy REST &Address"), this, &MainWindow::copyApiAddress);
+    help->addAction(tr("&About AISimulation"), this, [this] {
+        QMessageBox::about(this, tr("About AISimulation"),
+                           tr("<b>AISimulation %1</b><p>Manage machines and simulation runs, "
+                              "watch them converge, and script against them through the REST "
+                              "API.</p>")
+                               .arg(QCoreApplication::applicationVersion()));
+    });
+
+    QToolBar *tools = addToolBar(tr("Simulations"));
+    tools->setObjectName(u"simulationsToolBar"_s);
+    tools->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    tools->setMovable(false);
+    tools->addAction(m_actions->newSimulation());
+    tools->addSeparator();
+    tools->addActions(m_actions->simulationActions());
+}
+
+void MainWindow::createStatusBar()
+{
+    m_api = new QToolButton(this);
+    m_api->setObjectName(u"apiAddress"_s);
+    m_api->setAutoRaise(true);
+    m_api->setToolTip(tr("Click to copy the REST API address"));
+    m_api->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *copy = new QAction(tr("Copy Address"), m_api);
+    connect(copy, &QAction::triggered, this, &MainWindow::copyApiAddress);
+    m_api->addAction(copy);
+    connect(m_api, &QToolButton::clicked, this, &MainWindow::copyApiAddress);
+    m_workers = new QLabel(this);
+    m_workers->setObjectName(u"workersLabel"_s);
+    m_database = new QLabel(this);
+    m_database->setObjectName(u"databaseLabel"_s);
+    m_database->setText(tr("Database: %1").arg(m_runtime.options().database.displayString()));
+    m_database->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addPermanentWidget(m_database);
+    statusBar()->addPermanentWidget(m_workers);
+    statusBar()->addPermanentWidget(m_api);
+    if (Engine *engine = m_runtime.engine()) {
+        connect(engine, &Engine::busyWorkersChanged, this, &MainWindow::updateWorkers);
+        updateWorkers(engine->busyWorkers());
+    } else {
+        m_workers->setText(tr("No workers: runs wait for another process"));
+    }
+    m_api->setText(apiStatusText());
+}
+
+QString MainWindow::apiStatusText() const
+{
+    const api::ApiServer *server = const_cast<Runtime &>(m_runtime).apiServer();
+    return server && server->isListening() ? tr("REST %1").arg(server->baseUrl()) : tr("REST off");
+}
+
+bool MainWindow::startApi(const QHostAddress &address, quint16 port)
+{
+    const Result<quint16> started = m_runtime.startApi(address, port);
+    m_api->setText(apiStatusText());
+    if (!started) {
+        m_api->setText(tr("REST off"));
+        m_api->setToolTip(started.error().message);
+        showFailure(tr("REST API not started: %1").arg(started.error().message));
+        return false;
+    }
+    m_api->setToolTip(tr("Click to copy the REST API address"));
+    return true;
+}
+
+void MainWindow::stopApi()
+{
+    m_runtime.stopApi();
+    m_api->setText(apiStatusText());
+}
+
+void MainWindow::copyApiAddress()
+{
+    const api::ApiServer *server = m_runtime.apiServer();
+    if (!server || !server->isListening()) {
+        statusBar()->showMessage(tr("The REST API is not running"), kMessageMs);
+        return;
+    }
+    QGuiApplication::clipboard()->setText(server->baseUrl());
+    statusBar()->showMessage(tr("Copied %1").arg(server->baseUrl()), kMessageMs);
+}
+
+void MainWindow::updateWorkers(int busy)
+{
+    const int total = m_runtime.engine() ? m_runtime.engine()->workerCount() : 0;
+    m_workers->setText(tr("Workers %1/%2 busy").arg(busy).arg(total));
+}
+
+void MainWindow::showFailure(const QString &text)
+{
+    qCWarning(lcUi).noquote() << text;
+    statusBar()->showMessage(u"⚠ "_s + text, kFailureMs);
+}
+
+void MainWindow::showSelectionInChart()
+{
+    QList<QPair<qint64, QString>> shown;
+    QList<qint64> ids;
+    for (const Simulation &simulation : m_simulations->selectedSimulations()) {
+        shown.append({simulation.id, u"#%1 %2"_s.arg(simulation.id).arg(simulation.name)});
+        ids << simulation.id;
+    }
+    if (ids == m_chartIds)
+        return;
+    m_chartIds = ids;
+    m_chart->showSimulations(shown);
+}
+
+void MainWindow::showContextMenu(const QPoint &globalPosition)
+{
+    QMenu menu(this);
+    menu.addAction(m_actions->newSimulation());
+    menu.addSeparator();
+    menu.addActions(m_actions->simulationActions());
+    menu.exec(globalPosition);
+}
+
+void MainWindow::showSettings()
+{
+    const DesktopSettings before = DesktopSettings::load();
+    auto *dialog = new SettingsDialog(
+        before, QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/aisim.db"_L1,
+        this);
+    dialog->setObjectName(u"settingsDialog"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, before] {
+        const DesktopSettings after = dialog->settings();
+        after.save();
+        if (after.apiEnabled != before.apiEnabled || after.apiHost != before.apiHost
+            || after.apiPort != before.apiPort) {
+            stopApi();
+            if (after.apiEnabled)
+                startApi(QHostAddress(after.apiHost), quint16(after.apiPort));
+        }
+        if (after.databaseUrl != before.databaseUrl || after.workers != before.workers)
+            statusBar()->showMessage(
+                tr("Saved. The database and worker settings apply when AISimulation restarts."),
+                kFailureMs);
+        else
+            statusBar()->showMessage(tr("Settings saved"), kMessageMs);
+    });
+    dialog->open();
+}
+
+void MainWindow::restoreLayout()
+{
+    const QSettings settings;
+    restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
+    restoreState(settings.value(u"window/state"_s).toByteArray());
+    m_mainSplitter->restoreState(settings.value(u"window/mainSplitter"_s).toByteArray());
+    m_rightSplitter->restoreState(settings.value(u"window/rightSplitter"_s).toByteArray());
+    m_simulations->restoreHeaderState(settings.value(u"window/columns"_s).toByteArray());
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(u"window/geometry"_s, saveGeometry());
+    settings.setValue(u"window/state"_s, saveState());
+    settings.setValue(u"window/mainSplitter"_s, m_mainSplitter->saveState());
+    settings.setValue(u"window/rightSplitter"_s, m_rightSplitter->saveState());
+    settings.setValue(u"window/columns"_s, m_simulations->saveHeaderState());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    event->accept();
+}
+
+} // namespace aisim

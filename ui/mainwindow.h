@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QMainWindow>
+
+class QLabel;
+class QSplitter;
+class QToolButton;
+
+namespace aisim {
+
+class ConvergencePanel;
+class MachinesPanel;
+class Runtime;
+class SimulationActions;
+class SimulationsPanel;
+
+// The desktop window over a running Runtime: simulations, machines and convergence, with the
+// REST address, the worker pool and the database in the status bar.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(Runtime &runtime, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Starts (or restarts) the REST server; a failure is shown, the window keeps working.
+    bool startApi(const QHostAddress &address, quint16 port);
+    void stopApi();
+    void showSettings();
+
+    SimulationsPanel *simulations() const { return m_simulations; }
+    MachinesPanel *machines() const { return m_machines; }
+    ConvergencePanel *chart() const { return m_chart; }
+    SimulationActions *actions() const { return m_actions; }
+    QString apiStatusText() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createMenus();
+    void createStatusBar();
+    void showSelectionInChart();
+    void showContextMenu(const QPoint &globalPosition);
+    void showFailure(const QString &text);
+    void updateWorkers(int busy);
+    void copyApiAddress();
+    void restoreLayout();
+    void saveLayout() const;
+
+    Runtime &m_runtime;
+    SimulationsPanel *m_simulations = nullptr;
+    MachinesPanel *m_machines = nullptr;
+    ConvergencePanel *m_chart = nullptr;
+    SimulationActions *m_actions = nullptr;
+    QSplitter *m_mainSplitter = nullptr;
+    QSplitter *m_rightSplitter = nullptr;
+    QToolButton *m_api = nullptr;
+    QLabel *m_workers = nullptr;
+    QLabel *m_database = nullptr;
+    QList<qint64> m_chartIds;
+};
+
+} // namespace aisim

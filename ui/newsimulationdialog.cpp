@@ -1,0 +1,175 @@
+#include "newsimulationdialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim {
+
+namespace {
+constexpr int kMaxNameLength = 200;
+}
+
+NewSimulationDialog::NewSimulationDialog(const QList<Machine> &machines, QWidget *parent)
+    : QDialog(parent)
+    , m_machines(machines)
+    , m_name(new QLineEdit(this))
+    , m_machine(new QComboBox(this))
+    , m_newMachineName(new QLineEdit(this))
+    , m_newMachineId(new QSpinBox(this))
+    , m_newMachine(new QWidget(this))
+    , m_parameters(new QGroupBox(tr("Custom emulation parameters"), this))
+    , m_points(new QSpinBox(this))
+    , m_step(new QDoubleSpinBox(this))
+    , m_pace(new QSpinBox(this))
+    , m_curve(new QComboBox(this))
+    , m_maxAttempts(new QSpinBox(this))
+    , m_problem(new QLabel(this))
+    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+{
+    setWindowTitle(tr("New simulation"));
+    m_name->setObjectName(u"nameField"_s);
+    m_name->setPlaceholderText(tr("e.g. Learning rate 3e-4"));
+    m_name->setMaxLength(kMaxNameLength + 1); // one more, so that the limit gets explained
+    for (const Machine &machine : machines)
+        m_machine->addItem(u"%1  (#%2)"_s.arg(machine.name).arg(machine.id), machine.id);
+    m_machine->addItem(tr("New machine…"));
+    m_machine->setObjectName(u"machineField"_s);
+
+    qint64 nextId = 1;
+    for (const Machine &machine : machines)
+        nextId = std::max(nextId, machine.id + 1);
+    m_newMachineName->setPlaceholderText(tr("name of the new machine"));
+    m_newMachineId->setRange(1, std::numeric_limits<int>::max());
+    m_newMachineId->setValue(int(std::min<qint64>(nextId, std::numeric_limits<int>::max())));
+    m_newMachineId->setPrefix(tr("id "));
+    auto *newMachineLayout = new QHBoxLayout(m_newMachine);
+    newMachineLayout->setContentsMargins(0, 0, 0, 0);
+    newMachineLayout->addWidget(m_newMachineName, 1);
+    newMachineLayout->addWidget(m_newMachineId);
+
+    const EmulationParameters defaults;
+    m_points->setRange(1, EmulationParameters::kMaxPoints);
+    m_points->setValue(defaults.points);
+    m_step->setRange(0.001, 1e9);
+    m_step->setDecimals(3);
+    m_step->setValue(defaults.stepSeconds);
+    m_step->setSuffix(tr(" s"));
+    m_pace->setRange(0, EmulationParameters::kMaxPaceMs);
+    m_pace->setValue(defaults.paceMs);
+    m_pace->setSuffix(tr(" ms"));
+    m_curve->addItems(EmulationParameters::curveNames());
+    m_maxAttempts->setRange(1, 100);
+    m_maxAttempts->setValue(NewSimulation().maxAttempts);
+    m_parameters->setCheckable(true);
+    m_parameters->setChecked(false);
+    auto *parameters = new QFormLayout(m_parameters);
+    parameters->addRow(tr("&Points:"), m_points);
+    parameters->addRow(tr("&Step:"), m_step);
+    parameters->addRow(tr("P&ace per point:"), m_pace);
+    parameters->addRow(tr("C&urve:"), m_curve);
+    parameters->addRow(tr("Max &attempts:"), m_maxAttempts);
+
+    m_problem->setObjectName(u"problemLabel"_s);
+    m_problem->setWordWrap(true);
+    QPalette warning = m_problem->palette();
+    warning.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
+    m_problem->setPalette(warning);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Name:"), m_name);
+    form->addRow(tr("&Machine:"), m_machine);
+    form->addRow(QString(), m_newMachine);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_parameters);
+    layout->addWidget(m_problem);
+    layout->addStretch();
+    layout->addWidget(m_buttons);
+
+    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
+        if (problem().isEmpty())
+            accept();
+    });
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_name, &QLineEdit::textChanged, this, &NewSimulationDialog::validate);
+    connect(m_newMachineName, &QLineEdit::textChanged, this, &NewSimulationDialog::validate);
+    connect(m_newMachineId, &QSpinBox::valueChanged, this, &NewSimulationDialog::validate);
+    connect(m_machine, &QComboBox::currentIndexChanged, this, &NewSimulationDialog::validate);
+    m_machine->setCurrentIndex(0);
+    m_name->setFocus();
+    validate();
+    resize(std::max(sizeHint().width(), 420), sizeHint().height());
+}
+
+bool NewSimulationDialog::creatingMachine() const
+{
+    return !m_machine->currentData().isValid();
+}
+
+QString NewSimulationDialog::problem() const
+{
+    const QString name = m_name->text().trimmed();
+    if (name.isEmpty())
+        return tr("Give the simulation a name.");
+    if (name.size() > kMaxNameLength)
+        return tr("The name is too long: at most %1 characters.").arg(kMaxNameLength);
+    if (creatingMachine()) {
+        const QString machineName = m_newMachineName->text().trimmed();
+        if (machineName.isEmpty())
+            return tr("Give the new machine a name.");
+        if (machineName.size() > kMaxNameLength)
+            return tr("The machine name is too long: at most %1 characters.").arg(kMaxNameLength);
+        for (const Machine &machine : m_machines) {
+            if (machine.id == m_newMachineId->value())
+                return tr("Machine id %1 is taken by “%2”.").arg(machine.id).arg(machine.name);
+        }
+    }
+    return QString();
+}
+
+void NewSimulationDialog::validate()
+{
+    m_newMachine->setVisible(creatingMachine());
+    const QString text = problem();
+    m_problem->setText(text);
+    m_problem->setVisible(!text.isEmpty());
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(text.isEmpty());
+}
+
+NewSimulation NewSimulationDialog::simulation() const
+{
+    NewSimulation simulation;
+    simulation.name = m_name->text().trimmed();
+    simulation.machineId
+        = creatingMachine() ? m_newMachineId->value() : m_machine->currentData().toLongLong();
+    if (m_parameters->isChecked()) {
+        simulation.parameters.points = m_points->value();
+        simulation.parameters.stepSeconds = m_step->value();
+        simulation.parameters.paceMs = m_pace->value();
+        simulation.parameters.curve = m_curve->currentText();
+        simulation.maxAttempts = m_maxAttempts->value();
+    }
+    return simulation;
+}
+
+std::optional<QString> NewSimulationDialog::newMachineName() const
+{
+    if (!creatingMachine())
+        return std::nullopt;
+    return m_newMachineName->text().trimmed();
+}
+
+} // namespace aisim

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "machine.h"
+#include "simulationrepository.h"
+
+#include <QDialog>
+
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+class QDialogButtonBox;
+class QDoubleSpinBox;
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace aisim {
+
+// Asks for a new simulation: its name, its machine (an existing one or a new one) and,
+// optionally, its emulation parameters. OK stays disabled until the input is valid.
+class NewSimulationDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    explicit NewSimulationDialog(const QList<Machine> &machines, QWidget *parent = nullptr);
+
+    NewSimulation simulation() const;
+    // The name of the machine to register first, when the user chose to create one.
+    std::optional<QString> newMachineName() const;
+    // Why the input cannot be accepted; empty when it can.
+    QString problem() const;
+
+    QLineEdit *nameField() const { return m_name; }
+    QComboBox *machineField() const { return m_machine; }
+    QLineEdit *newMachineNameField() const { return m_newMachineName; }
+    QSpinBox *newMachineIdField() const { return m_newMachineId; }
+    QGroupBox *parametersGroup() const { return m_parameters; }
+    QSpinBox *pointsField() const { return m_points; }
+    QSpinBox *paceField() const { return m_pace; }
+    QDialogButtonBox *buttons() const { return m_buttons; }
+
+private:
+    void validate();
+    bool creatingMachine() const;
+
+    QList<Machine> m_machines;
+    QLineEdit *m_name = nullptr;
+    QComboBox *m_machine = nullptr;
+    QLineEdit *m_newMachineName = nullptr;
+    QSpinBox *m_newMachineId = nullptr;
+    QWidget *m_newMachine = nullptr;
+    QGroupBox *m_parameters = nullptr;
+    QSpinBox *m_points = nullptr;
+    QDoubleSpinBox *m_step = nullptr;
+    QSpinBox *m_pace = nullptr;
+    QComboBox *m_curve = nullptr;
+    QSpinBox *m_maxAttempts = nullptr;
+    QLabel *m_problem = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
+};
+
+} // namespace aisim

@@ -1,0 +1,162 @@
+#include "simulationspanel.h"
+
+#include "progressdelegate.h"
+#include "simulationstablemodel.h"
+#include "statusbadgedelegate.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim {
+
+SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget *parent)
+    : QWidget(parent)
+    , m_model(new SimulationsTableModel(database, events, this))
+    , m_view(new QTableView(this))
+    , m_search(new QLineEdit(this))
+    , m_status(new QComboBox(this))
+    , m_machine(new QComboBox(this))
+    , m_total(new QLabel(this))
+{
+    m_search->setPlaceholderText(tr("Search by name (Ctrl+F)"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setObjectName(u"searchField"_s);
+    m_status->setObjectName(u"statusFilter"_s);
+    m_status->addItem(tr("All statuses"));
+    for (const QString &name : allStatusNames())
+        m_status->addItem(name, name);
+    m_machine->setObjectName(u"machineFilter"_s);
+    m_machine->addItem(tr("All machines"));
+    m_machine->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+
+    auto *filters = new QHBoxLayout;
+    filters->addWidget(m_search, 1);
+    filters->addWidget(m_status);
+    filters->addWidget(m_machine);
+    filters->addWidget(m_total);
+
+    m_view->setObjectName(u"simulationsView"_s);
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->verticalHeader()->hide();
+    // Fixed row heights: the view never measures a million rows.
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 10);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionsMovable(true);
+    m_view->horizontalHeader()->setSortIndicator(SimulationsTableModel::CreatedColumn,
+                                                 Qt::DescendingOrder);
+    m_view->setSortingEnabled(true);
+    m_view->setItemDelegateForColumn(SimulationsTableModel::StatusColumn,
+                                     new StatusBadgeDelegate(m_view));
+    m_view->setItemDelegateForColumn(SimulationsTableModel::ProgressColumn,
+                                     new ProgressDelegate(m_view));
+    const int widths[] = {56, 190, 110, 96, 140, 140, 80, 110};
+    for (int column = 0; column < SimulationsTableModel::ColumnCount; ++column)
+        m_view->setColumnWidth(column, widths[column]);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(filters);
+    layout->addWidget(m_view, 1);
+
+    // Typing searches after a short pause, not on every key stroke.
+    auto *searchDelay = new QTimer(this);
+    searchDelay->setSingleShot(true);
+    searchDelay->setInterval(250);
+    connect(m_search, &QLineEdit::textChanged, searchDelay, qOverload<>(&QTimer::start));
+    connect(searchDelay, &QTimer::timeout, this,
+            [this] { m_model->setNameFilter(m_search->text()); });
+    connect(m_search, &QLineEdit::returnPressed, this, [this, searchDelay] {
+        searchDelay->stop();
+        m_model->setNameFilter(m_search->text());
+    });
+    connect(m_status, &QComboBox::currentIndexChanged, this, [this] {
+        const QString name = m_status->currentData().toString();
+        m_model->setStatusFilter(name.isEmpty() ? std::nullopt : statusFromString(name));
+    });
+    connect(m_machine, &QComboBox::currentIndexChanged, this, [this] {
+        const QVariant id = m_machine->currentData();
+        m_model->setMachineFilter(id.isValid() ? std::optional<qint64>(id.toLongLong())
+                                               : std::nullopt);
+    });
+    connect(m_model, &SimulationsTableModel::totalChanged, this, &SimulationsPanel::updateTotal);
+    connect(m_model, &SimulationsTableModel::queryChanged, this,
+            [this] { m_total->setText(tr("Loading…")); });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &SimulationsPanel::selectionChanged);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &SimulationsPanel::selectionChanged);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &position) {
+        Q_EMIT contextMenuRequested(m_view->viewport()->mapToGlobal(position));
+    });
+    connect(m_view, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex &index) {
+        const QVariant id = index.data(SimulationsTableModel::SimulationIdRole);
+        if (id.isValid())
+            Q_EMIT activated(id.toLongLong());
+    });
+    updateTotal(0);
+}
+
+QList<Simulation> SimulationsPanel::selectedSimulations() const
+{
+    QList<int> rows;
+    for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
+        rows << index.row();
+    std::sort(rows.begin(), rows.end());
+    QList<Simulation> simulations;
+    for (const int row : rows) {
+        if (const auto simulation = m_model->simulationAt(row))
+            simulations << *simulation;
+    }
+    return simulations;
+}
+
+void SimulationsPanel::setMachines(const QList<Machine> &machines)
+{
+    const QVariant current = m_machine->currentData();
+    const QSignalBlocker blocker(m_machine);
+    m_machine->clear();
+    m_machine->addItem(tr("All machines"));
+    for (const Machine &machine : machines)
+        m_machine->addItem(machine.name, machine.id);
+    const int index = current.isValid() ? m_machine->findData(current) : 0;
+    m_machine->setCurrentIndex(std::max(index, 0));
+    if (current.isValid() && index < 0)
+        m_model->setMachineFilter(std::nullopt); // the filtered machine is gone
+}
+
+void SimulationsPanel::focusSearch()
+{
+    m_search->setFocus(Qt::ShortcutFocusReason);
+    m_search->selectAll();
+}
+
+QByteArray SimulationsPanel::saveHeaderState() const
+{
+    return m_view->horizontalHeader()->saveState();
+}
+
+void SimulationsPanel::restoreHeaderState(const QByteArray &state)
+{
+    if (!state.isEmpty())
+        m_view->horizontalHeader()->restoreState(state);
+}
+
+void SimulationsPanel::updateTotal(qint64 total)
+{
+    m_total->setText(tr("%Ln simulation(s)", nullptr, int(std::min<qint64>(total, INT_MAX))));
+}
+
+} // namespace aisim

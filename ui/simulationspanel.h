@@ -1,0 +1,56 @@
+#pragma once
+
+#include "machine.h"
+#include "simulation.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+
+namespace aisim {
+
+class Database;
+class EventHub;
+class SimulationsTableModel;
+
+// The simulations table with its search field and its status and machine filters.
+class SimulationsPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    SimulationsPanel(Database &database, EventHub &events, QWidget *parent = nullptr);
+
+    QTableView *view() const { return m_view; }
+    SimulationsTableModel *model() const { return m_model; }
+    QLineEdit *searchField() const { return m_search; }
+    QComboBox *statusFilter() const { return m_status; }
+    QComboBox *machineFilter() const { return m_machine; }
+
+    // The loaded simulations of the selected rows, in row order.
+    QList<Simulation> selectedSimulations() const;
+    void setMachines(const QList<Machine> &machines);
+    void focusSearch();
+
+    QByteArray saveHeaderState() const;
+    void restoreHeaderState(const QByteArray &state);
+
+Q_SIGNALS:
+    void selectionChanged();
+    void contextMenuRequested(const QPoint &globalPosition);
+    void activated(qint64 simulationId);
+
+private:
+    void updateTotal(qint64 total);
+
+    SimulationsTableModel *m_model = nullptr;
+    QTableView *m_view = nullptr;
+    QLineEdit *m_search = nullptr;
+    QComboBox *m_status = nullptr;
+    QComboBox *m_machine = nullptr;
+    QLabel *m_total = nullptr;
+};
+
+} // namespace aisim

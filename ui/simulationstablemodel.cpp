@@ -1,0 +1,456 @@
+#include "simulationstablemodel.h"
+
+#include "async.h"
+#include "eventhub.h"
+#include "simulationformat.h"
+
+#include <algorithm>
+#include <iterator>
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim {
+
+namespace {
+
+constexpr int kMaxCachedPages = 40;
+constexpr int kMaxQueuedPages = 8;
+constexpr int kPagesRefreshed = 3;
+constexpr int kRefreshDelayMs = 150;
+constexpr int kRetryDelayMs = 2000;
+
+// What each column sorts by, in column order.
+constexpr SimulationQuery::OrderBy kColumnOrder[] = {
+    SimulationQuery::OrderBy::Id,           SimulationQuery::OrderBy::Name,
+    SimulationQuery::OrderBy::Machine,      SimulationQuery::OrderBy::Status,
+    SimulationQuery::OrderBy::CreationDate, SimulationQuery::OrderBy::UpdateDate,
+    SimulationQuery::OrderBy::Duration,     SimulationQuery::OrderBy::Progress,
+};
+static_assert(std::size(kColumnOrder) == SimulationsTableModel::ColumnCount);
+
+const char *const kColumnTitles[] = {
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "ID"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Name"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Machine"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Status"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Created"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Updated"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Duration"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Progress"),
+};
+static_assert(std::size(kColumnTitles) == SimulationsTableModel::ColumnCount);
+
+bool sameQuery(const SimulationQuery &a, const SimulationQuery &b)
+{
+    return a.orderBy == b.orderBy && a.descending == b.descending && a.status == b.status
+        && a.machineId == b.machineId && a.nameContains == b.nameContains;
+}
+
+} // namespace
+
+SimulationsTableModel::SimulationsTableModel(Database &database, EventHub &events, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_database(database)
+{
+    m_query.orderBy = SimulationQuery::OrderBy::CreationDate;
+    m_query.descending = true;
+    m_pool.setMaxThreadCount(1);
+    m_pool.setExpiryTimeout(-1);
+    m_refreshTimer.setSingleShot(true);
+    m_refreshTimer.setInterval(kRefreshDelayMs);
+    connect(&m_refreshTimer, &QTimer::timeout, this, [this] {
+        m_refreshWanted = true;
+        pump();
+    });
+    m_durationTimer.setInterval(1000);
+    connect(&m_durationTimer, &QTimer::timeout, this, &SimulationsTableModel::tickRunningDurations);
+    m_durationTimer.start();
+    connect(&events, &EventHub::simulationChanged, this,
+            &SimulationsTableModel::onSimulationChanged);
+    connect(&events, &EventHub::simulationRemoved, this, [this] { scheduleRefresh(); });
+    connect(&events, &EventHub::pointAdded, this,
+            [this](qint64 id, const ConvergencePoint &, int pointsDone) {
+                onPointAdded(id, pointsDone);
+            });
+    connect(&events, &EventHub::machinesChanged, this, [this] {
+        m_machinesStale = true;
+        scheduleRefresh();
+    });
+    pump();
+}
+
+SimulationsTableModel::~SimulationsTableModel()
+{
+    m_pool.clear();
+    m_pool.waitForDone();
+}
+
+int SimulationsTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_rowCount;
+}
+
+int SimulationsTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+const Simulation *SimulationsTableModel::cached(int row) const
+{
+    const Simulation *simulation = m_cache.use(row);
+    if (!simulation && !m_cache.contains(row / kPageSize))
+        requestPage(row / kPageSize);
+    return simulation;
+}
+
+QVariant SimulationsTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_rowCount)
+        return {};
+    const Simulation *s = cached(index.row());
+    if (role == LoadedRole)
+        return s != nullptr;
+    if (!s)
+        return role == Qt::DisplayRole && index.column() == NameColumn ? tr("Loading…")
+                                                                       : QVariant();
+    switch (role) {
+    case SimulationIdRole:
+        return s->id;
+    case StatusRole:
+        return int(s->status);
+    case ProgressRole:
+        return s->progress();
+    case Qt::TextAlignmentRole:
+        if (index.column() == IdColumn || index.column() == DurationColumn)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case Qt::ToolTipRole:
+        if (!s->error.isEmpty())
+            return s->error;
+        if (index.column() == MachineColumn)
+            return tr("Machine %1").arg(s->machineId);
+        if (index.column() == ProgressColumn)
+            return tr("%1 of %2 points").arg(s->pointsDone).arg(s->parameters.points);
+        return {};
+    case Qt::DisplayRole:
+        break;
+    default:
+        return {};
+    }
+    switch (index.column()) {
+    case IdColumn:
+        return s->id;
+    case NameColumn:
+        return s->name;
+    case MachineColumn:
+        return machineName(s->machineId);
+    case StatusColumn:
+        return statusName(s->status);
+    case CreatedColumn:
+        return formatDateTime(s->creationDate);
+    case UpdatedColumn:
+        return formatDateTime(s->updateDate);
+    case DurationColumn:
+        return formatDuration(runningTimeMs(*s));
+    case ProgressColumn:
+        return u"%1%"_s.arg(qRound(s->progress() * 100));
+    default:
+        return {};
+    }
+}
+
+QVariant SimulationsTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    if (section < 0 || section >= ColumnCount)
+        return {};
+    return tr(kColumnTitles[section]);
+}
+
+void SimulationsTableModel::sort(int column, Qt::SortOrder order)
+{
+    if (column < 0 || column >= ColumnCount)
+        return;
+    SimulationQuery query = m_query;
+    query.orderBy = kColumnOrder[column];
+    query.descending = order == Qt::DescendingOrder;
+    setQuery(query);
+}
+
+void SimulationsTableModel::setStatusFilter(std::optional<SimulationStatus> status)
+{
+    SimulationQuery query = m_query;
+    query.status = status;
+    setQuery(query);
+}
+
+void SimulationsTableModel::setMachineFilter(std::optional<qint64> machineId)
+{
+    SimulationQuery query = m_query;
+    query.machineId = machineId;
+    setQuery(query);
+}
+
+void SimulationsTableModel::setNameFilter(const QString &text)
+{
+    SimulationQuery query = m_query;
+    query.nameContains = text.trimmed();
+    setQuery(query);
+}
+
+void SimulationsTableModel::setQuery(const SimulationQuery &query)
+{
+    if (sameQuery(query, m_query))
+        return;
+    m_query = query;
+    ++m_generation;
+    m_resetPending = true;
+    m_refreshWanted = true;
+    m_queue.clear();
+    Q_EMIT queryChanged();
+    pump();
+}
+
+std::optional<Simulation> SimulationsTableModel::simulationAt(int row) const
+{
+    if (row < 0 || row >= m_rowCount)
+        return std::nullopt;
+    if (const Simulation *s = cached(row))
+        return *s;
+    return std::nullopt;
+}
+
+QString SimulationsTableModel::machineName(qint64 machineId) const
+{
+    return m_machineNames.value(machineId, u"#%1"_s.arg(machineId));
+}
+
+void SimulationsTableModel::scheduleRefresh()
+{
+    if (!m_refreshTimer.isActive())
+        m_refreshTimer.start();
+}
+
+void SimulationsTableModel::requestPage(int page) const
+{
+    m_queue.removeAll(page);
+    m_queue.append(page);
+    while (m_queue.size() > kMaxQueuedPages)
+        m_queue.removeFirst(); // scrolled past: no longer wanted
+    if (!m_busy && !m_pumpScheduled) {
+        // Once per paint, after the view has asked for every row it shows.
+        m_pumpScheduled = true;
+        auto *self = const_cast<SimulationsTableModel *>(this);
+        QMetaObject::invokeMethod(
+            self,
+            [self] {
+                self->m_pumpScheduled = false;
+                self->pump();
+            },
+            Qt::QueuedConnection);
+    }
+}
+
+void SimulationsTableModel::pump()
+{
+    if (m_busy)
+        return;
+    if (m_refreshWanted) {
+        startRefresh();
+        return;
+    }
+    while (!m_queue.isEmpty()) {
+        const int page = m_queue.takeLast();
+        if (!m_cache.contains(page) && qint64(page) * kPageSize < m_rowCount) {
+            startPageLoad(page);
+            return;
+        }
+    }
+}
+
+void SimulationsTableModel::startRefresh()
+{
+    m_refreshWanted = false;
+    m_busy = true;
+    QList<int> pages;
+    if (m_resetPending) {
+        pages << 0;
+    } else {
+        pages = m_cache.recentlyUsedPages(kPagesRefreshed);
+        if (pages.isEmpty())
+            pages << 0;
+    }
+    const bool withMachines = m_machinesStale;
+    m_machinesStale = false;
+    const quint64 generation = m_generation;
+    const bool reset = m_resetPending;
+    runInBackground(
+        this,
+        [database = &m_database, query = m_query, pages, withMachines] {
+            return loadSimulationWindow(*database, query, pages, kPageSize, withMachines);
+        },
+        [this, generation, reset, withMachines](const Result<SimulationWindow> &window) {
+            if (withMachines && window.ok())
+                m_machineNames = window->machineNames;
+            else if (withMachines)
+                m_machinesStale = true;
+            applyWindow(generation, reset, window);
+        },
+        &m_pool);
+}
+
+void SimulationsTableModel::startPageLoad(int page)
+{
+    m_busy = true;
+    const quint64 generation = m_generation;
+    runInBackground(
+        this,
+        [database = &m_database, query = m_query, page, total = qint64(m_rowCount)] {
+            return loadSimulationRows(*database, query, qint64(page) * kPageSize, kPageSize, total);
+        },
+        [this, generation, page](const Result<QList<Simulation>> &rows) {
+            applyPage(generation, page, rows);
+        },
+        &m_pool);
+}
+
+void SimulationsTableModel::applyWindow(quint64 generation, bool reset,
+                                        const Result<SimulationWindow> &window)
+{
+    m_busy = false;
+    if (generation != m_generation) {
+        pump();
+        return;
+    }
+    if (!window) {
+        Q_EMIT loadFailed(window.error().message);
+        QTimer::singleShot(kRetryDelayMs, this, &SimulationsTableModel::scheduleRefresh);
+        return;
+    }
+    const int total = int(std::min<qint64>(window->total, std::numeric_limits<int>::max()));
+    const int oldTotal = m_rowCount;
+    if (reset) {
+        beginResetModel();
+        m_cache.clear();
+        m_queue.clear();
+        m_rowCount = total;
+        for (auto it = window->pages.cbegin(); it != window->pages.cend(); ++it)
+            m_cache.store(it.key(), it.value());
+        m_resetPending = false;
+        endResetModel();
+    } else {
+        if (total > m_rowCount) {
+            beginInsertRows({}, m_rowCount, total - 1);
+            m_rowCount = total;
+            endInsertRows();
+        }
+        bool moved = m_cache.pageCount() != window->pages.size();
+        for (auto it = window->pages.cbegin(); !moved && it != window->pages.cend(); ++it) {
+            QList<qint64> ids;
+            for (const Simulation &simulation : it.value())
+                ids << simulation.id;
+            moved = !m_cache.contains(it.key()) || m_cache.idsOfPage(it.key()) != ids;
+        }
+        if (moved) {
+            // Rows changed places: keep the selection and the current row on the same runs.
+            Q_EMIT layoutAboutToBeChanged();
+            const QModelIndexList before = persistentIndexList();
+            QList<qint64> ids;
+            for (const QModelIndex &index : before) {
+                const Simulation *s = m_cache.peek(index.row());
+                ids << (s ? s->id : -1);
+            }
+            m_cache.clear();
+            for (auto it = window->pages.cbegin(); it != window->pages.cend(); ++it)
+                m_cache.store(it.key(), it.value());
+            QModelIndexList after;
+            for (int i = 0; i < before.size(); ++i) {
+                const QModelIndex &index = before.at(i);
+                if (ids.at(i) < 0) {
+                    after << (index.row() < total ? index : QModelIndex());
+                } else {
+                    const int row = m_cache.rowOf(ids.at(i));
+                    after << (row >= 0 ? createIndex(row, index.column()) : QModelIndex());
+                }
+            }
+            changePersistentIndexList(before, after);
+            Q_EMIT layoutChanged();
+        } else {
+            m_cache.clear(); // pages out of view may be stale: read again when needed
+            for (auto it = window->pages.cbegin(); it != window->pages.cend(); ++it) {
+                m_cache.store(it.key(), it.value());
+                const int first = it.key() * kPageSize;
+                Q_EMIT dataChanged(index(first, 0),
+                                   index(first + int(it->size()) - 1, ColumnCount - 1));
+            }
+        }
+        if (total < m_rowCount) {
+            beginRemoveRows({}, total, m_rowCount - 1);
+            m_rowCount = total;
+            endRemoveRows();
+        }
+    }
+    if (total != oldTotal || reset)
+        Q_EMIT totalChanged(window->total);
+    Q_EMIT rowsLoaded();
+    pump();
+}
+
+void SimulationsTableModel::applyPage(quint64 generation, int page,
+                                      const Result<QList<Simulation>> &rows)
+{
+    m_busy = false;
+    if (generation != m_generation || m_resetPending) {
+        pump();
+        return;
+    }
+    if (!rows) {
+        Q_EMIT loadFailed(rows.error().message);
+        return;
+    }
+    const int first = page * kPageSize;
+    const int count = int(std::min<qint64>(rows->size(), m_rowCount - first));
+    if (count > 0) {
+        m_cache.store(page, rows->mid(0, count));
+        m_cache.trim(kMaxCachedPages);
+        Q_EMIT dataChanged(index(first, 0), index(first + count - 1, ColumnCount - 1));
+    }
+    Q_EMIT rowsLoaded();
+    pump();
+}
+
+void SimulationsTableModel::onSimulationChanged(qint64 id, SimulationStatus status)
+{
+    if (Simulation *s = m_cache.findById(id); s && s->status != status) {
+        s->status = status;
+        emitRowChanged(m_cache.rowOf(id), 0, ColumnCount - 1);
+    }
+    scheduleRefresh();
+}
+
+void SimulationsTableModel::onPointAdded(qint64 id, int pointsDone)
+{
+    Simulation *s = m_cache.findById(id);
+    if (!s)
+        return;
+    s->pointsDone = pointsDone;
+    s->updateDate = QDateTime::currentDateTimeUtc();
+    emitRowChanged(m_cache.rowOf(id), UpdatedColumn, ProgressColumn);
+}
+
+void SimulationsTableModel::emitRowChanged(int row, int firstColumn, int lastColumn)
+{
+    Q_EMIT dataChanged(index(row, firstColumn), index(row, lastColumn));
+}
+
+void SimulationsTableModel::tickRunningDurations()
+{
+    m_cache.forEachRow([this](int row, const Simulation &simulation) {
+        if (simulation.status == SimulationStatus::Running)
+            emitRowChanged(row, DurationColumn, DurationColumn);
+    });
+}
+
+} // namespace aisim

@@ -1,0 +1,104 @@
+#pragma once
+
+#include "simulation.h"
+#include "simulationpagecache.h"
+#include "simulationpageloader.h"
+#include "simulationrepository.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QSet>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <optional>
+
+namespace aisim {
+
+class Database;
+class EventHub;
+struct ConvergencePoint;
+
+// The simulations table, read by windows of rows: only the pages the view shows are in memory,
+// sorting and filtering happen in SQL, all SQL runs on the model's own worker thread, and
+// changes announced by the engine update the rows in place.
+class SimulationsTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column {
+        IdColumn,
+        NameColumn,
+        MachineColumn,
+        StatusColumn,
+        CreatedColumn,
+        UpdatedColumn,
+        DurationColumn,
+        ProgressColumn,
+        ColumnCount
+    };
+    enum Role { SimulationIdRole = Qt::UserRole + 1, StatusRole, ProgressRole, LoadedRole };
+    static constexpr int kPageSize = 100;
+
+    SimulationsTableModel(Database &database, EventHub &events, QObject *parent = nullptr);
+    ~SimulationsTableModel() override;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+
+    void setStatusFilter(std::optional<SimulationStatus> status);
+    void setMachineFilter(std::optional<qint64> machineId);
+    void setNameFilter(const QString &text);
+    const SimulationQuery &query() const { return m_query; }
+
+    // The simulation shown in a row, when its page is loaded.
+    std::optional<Simulation> simulationAt(int row) const;
+    QString machineName(qint64 machineId) const;
+    // Rereads the rows in view and the row count (coalesced with other requests).
+    void scheduleRefresh();
+    bool isLoading() const { return m_busy || !m_queue.isEmpty() || m_refreshWanted; }
+
+Q_SIGNALS:
+    // Every completed read; tests and the benchmark wait on it.
+    void rowsLoaded();
+    void totalChanged(qint64 total);
+    // Sorting or filtering changed; the rows follow once read.
+    void queryChanged();
+    void loadFailed(const QString &message);
+
+private:
+    void setQuery(const SimulationQuery &query);
+    const Simulation *cached(int row) const; // asks for the page when missing
+    void requestPage(int page) const;
+    void pump();
+    void startRefresh();
+    void startPageLoad(int page);
+    void applyWindow(quint64 generation, bool reset, const Result<SimulationWindow> &window);
+    void applyPage(quint64 generation, int page, const Result<QList<Simulation>> &rows);
+    void onSimulationChanged(qint64 id, SimulationStatus status);
+    void onPointAdded(qint64 id, int pointsDone);
+    void emitRowChanged(int row, int firstColumn, int lastColumn);
+    void tickRunningDurations();
+
+    Database &m_database;
+    SimulationQuery m_query;
+    quint64 m_generation = 0;
+    bool m_resetPending = true;
+    int m_rowCount = 0;
+    mutable SimulationPageCache m_cache {kPageSize};
+    mutable QList<int> m_queue; // pages asked for, most recent last
+    QHash<qint64, QString> m_machineNames;
+    bool m_machinesStale = true;
+    bool m_busy = false;
+    mutable bool m_pumpScheduled = false;
+    bool m_refreshWanted = true;
+    QTimer m_refreshTimer;
+    QTimer m_durationTimer;
+    QThreadPool m_pool; // one thread: reads run in order on one connection
+};
+
+} // namespace aisim

@@ -1,0 +1,7 @@
+#include "uilogging.h"
+
+namespace aisim {
+
+Q_LOGGING_CATEGORY(lcUi, "aisim.ui", QtInfoMsg)
+
+} // namespace aisim
