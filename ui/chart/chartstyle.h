@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QColor>
+
+class QChart;
+class QPalette;
+
+namespace aisim::chartstyle {
+
+// Whether a palette is dark (light text on a dark window).
+bool isDark(const QPalette &palette);
+// The colour of the index-th plotted run: distinct for the first ten, readable on either theme.
+QColor seriesColor(int index, bool dark);
+// Gives the chart the theme that matches the palette, its window colour as background.
+void applyTheme(QChart *chart, const QPalette &palette);
+
+} // namespace aisim::chartstyle

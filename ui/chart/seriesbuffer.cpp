@@ -1,0 +1,82 @@
+#include "seriesbuffer.h"
+
+#include <algorithm>
+
+namespace aisim {
+
+namespace {
+
+bool lessX(const QPointF &a, const QPointF &b)
+{
+    return a.x() < b.x();
+}
+
+} // namespace
+
+void SeriesBuffer::add(const QPointF &point)
+{
+    if (m_points.isEmpty() || m_points.constLast().x() < point.x()) {
+        m_points.append(point); // the usual case: a run's next point
+        include(point);
+        return;
+    }
+    // Out of order (a merge, a retried step): rare.
+    const auto at = std::lower_bound(m_points.begin(), m_points.end(), point, lessX);
+    if (at != m_points.end() && at->x() == point.x()) {
+        *at = point;
+        recount(); // the replaced point may have been an extreme
+    } else {
+        m_points.insert(at, point);
+        include(point);
+    }
+}
+
+void SeriesBuffer::setPoints(QList<QPointF> points)
+{
+    if (!std::is_sorted(points.cbegin(), points.cend(), lessX))
+        std::stable_sort(points.begin(), points.end(), lessX);
+    m_points = std::move(points);
+    recount();
+}
+
+void SeriesBuffer::mergeStored(QList<QPointF> stored)
+{
+    const QList<QPointF> live = std::exchange(m_points, {});
+    setPoints(std::move(stored));
+    for (const QPointF &point : live)
+        add(point);
+}
+
+qsizetype SeriesBuffer::hiddenCount(bool logX, bool logY) const
+{
+    return (logX ? m_nonPositiveX : 0) + (logY ? m_nonPositiveY : 0)
+        - (logX && logY ? m_nonPositiveBoth : 0);
+}
+
+void SeriesBuffer::include(const QPointF &point)
+{
+    m_x.include(point.x());
+    m_y.include(point.y());
+    const bool positiveX = point.x() > 0;
+    const bool positiveY = point.y() > 0;
+    if (positiveX)
+        m_positiveX.include(point.x());
+    else
+        ++m_nonPositiveX;
+    if (positiveY)
+        m_positiveY.include(point.y());
+    else
+        ++m_nonPositiveY;
+    if (!positiveX && !positiveY)
+        ++m_nonPositiveBoth;
+}
+
+void SeriesBuffer::recount()
+{
+    m_x = m_y = m_positiveX = m_positiveY = Extent {};
+    m_nonPositiveX = m_nonPositiveY = m_nonPositiveBoth = 0;
+    for (const QPointF &point : std::as_const(m_points))
+        include(point);
+}
+
+} // namespace aisim
