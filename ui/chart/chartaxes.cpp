@@ -9,6 +9,12 @@ using namespace Qt::StringLiterals;
 
 namespace aisim::chartaxes {
 
+namespace {
+
+constexpr double kEdgeSlack = 1e-9;
+
+} // namespace
+
 QAbstractAxis *create(bool logarithmic, const QString &title)
 {
     if (logarithmic) {
@@ -43,8 +49,13 @@ void setRange(QAbstractAxis *axis, double min, double max)
 {
     if (auto *log = qobject_cast<QLogValueAxis *>(axis))
         log->setRange(min, max);
-    else if (auto *linear = qobject_cast<QValueAxis *>(axis))
+    else if (auto *linear = qobject_cast<QValueAxis *>(axis)) {
+        // Ticks first: the old interval over a much wider range would mean millions of ticks.
+        linear->setTickType(QValueAxis::TicksDynamic);
+        linear->setTickAnchor(0);
+        linear->setTickInterval(tickStep(max - min));
         linear->setRange(min, max);
+    }
 }
 
 QPair<double, double> fittingRange(const Extent &extent, bool logarithmic)
@@ -56,21 +67,42 @@ QPair<double, double> fittingRange(const Extent &extent, bool logarithmic)
         double high = std::pow(10.0, std::ceil(std::log10(extent.max)));
         if (high <= low)
             high = low * 10;
-        return {low, high};
+        // A hair wider, or rounding can drop the labels of the end decades.
+        return {low * (1 - kEdgeSlack), high * (1 + kEdgeSlack)};
     }
     if (!extent.isValid())
         return {0, 1};
-    const double low = std::min(0.0, extent.min);
+    double low = std::min(0.0, extent.min);
     double high = extent.max;
     if (high <= low)
         high = low + (low == 0 ? 1 : std::abs(low) * 0.1);
-    return {low, high};
+    // A little room so that the markers at the ends are not cut; ticks stay round anyway.
+    const double margin = (high - low) * 0.02;
+    return {low < 0 ? low - margin : low, high + margin};
 }
 
-void applyNiceNumbers(QAbstractAxis *axis)
+double tickStep(double span)
 {
-    if (auto *linear = qobject_cast<QValueAxis *>(axis))
-        linear->applyNiceNumbers();
+    if (!(span > 0) || !std::isfinite(span))
+        return 1;
+    // About five intervals, each 1, 2, 2.5 or 5 times a power of ten.
+    const double raw = span / 5;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    for (const double multiple : {1.0, 2.0, 2.5, 5.0}) {
+        if (multiple * magnitude >= raw * (1 - kEdgeSlack))
+            return multiple * magnitude;
+    }
+    return 10 * magnitude;
+}
+
+void updateTicks(QAbstractAxis *axis)
+{
+    auto *linear = qobject_cast<QValueAxis *>(axis);
+    if (!linear)
+        return;
+    linear->setTickType(QValueAxis::TicksDynamic);
+    linear->setTickAnchor(0);
+    linear->setTickInterval(tickStep(linear->max() - linear->min()));
 }
 
 } // namespace aisim::chartaxes

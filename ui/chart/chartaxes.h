@@ -15,10 +15,12 @@ bool isLogarithmic(const QAbstractAxis *axis);
 // The visible range of a value axis.
 QPair<double, double> range(const QAbstractAxis *axis);
 void setRange(QAbstractAxis *axis, double min, double max);
-// The range that shows all of extent: whole decades on a log axis, from zero (or the lowest
-// value when negative) with round ticks on a linear one. fallback when there is no data.
+// The range that shows all of extent: whole decades on a log axis; on a linear one from zero
+// (or the lowest value when negative) with a small margin. A default range without data.
 QPair<double, double> fittingRange(const Extent &extent, bool logarithmic);
-// Rounds a linear axis' range and ticks to round numbers; does nothing to a log axis.
-void applyNiceNumbers(QAbstractAxis *axis);
+// A round distance between linear ticks that cuts span into about five intervals.
+double tickStep(double span);
+// Puts a linear axis' ticks on round numbers for its current range; log axes keep decades.
+void updateTicks(QAbstractAxis *axis);
 
 } // namespace aisim::chartaxes

@@ -1,5 +1,6 @@
 #include "chartstyle.h"
 
+#include <QAbstractAxis>
 #include <QChart>
 #include <QPalette>
 
@@ -30,6 +31,23 @@ void applyTheme(QChart *chart, const QPalette &palette)
     chart->setBackgroundBrush(palette.color(QPalette::Base));
     chart->setBackgroundPen(Qt::NoPen);
     chart->setTitleBrush(palette.color(QPalette::Text));
+}
+
+void styleAxis(QAbstractAxis *axis, const QPalette &palette)
+{
+    const QColor text = palette.color(QPalette::Text);
+    const auto pen = [&](int alpha) {
+        QColor color = text;
+        color.setAlpha(alpha);
+        QPen line(color, 1);
+        line.setCosmetic(true);
+        return line;
+    };
+    axis->setGridLinePen(pen(isDark(palette) ? 70 : 50));
+    axis->setMinorGridLinePen(pen(isDark(palette) ? 28 : 22));
+    axis->setLinePen(pen(110));
+    axis->setLabelsBrush(text);
+    axis->setTitleBrush(text);
 }
 
 } // namespace aisim::chartstyle

@@ -2,6 +2,7 @@
 
 #include <QColor>
 
+class QAbstractAxis;
 class QChart;
 class QPalette;
 
@@ -13,5 +14,7 @@ bool isDark(const QPalette &palette);
 QColor seriesColor(int index, bool dark);
 // Gives the chart the theme that matches the palette, its window colour as background.
 void applyTheme(QChart *chart, const QPalette &palette);
+// Quiet solid grid lines in the palette's text colour, the minor ones fainter.
+void styleAxis(QAbstractAxis *axis, const QPalette &palette);
 
 } // namespace aisim::chartstyle

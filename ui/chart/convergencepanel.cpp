@@ -58,6 +58,7 @@ ConvergencePanel::ConvergencePanel(Database &database, EventHub &events, QWidget
     font.setPointSizeF(font.pointSizeF() * 1.2);
     m_placeholderItem->setFont(font);
     m_view = new ChartView(m_chart, this);
+    m_view->setFrameShape(QFrame::NoFrame);
     replaceAxis(Qt::Horizontal);
     replaceAxis(Qt::Vertical);
 
@@ -271,10 +272,13 @@ void ConvergencePanel::replaceAxis(Qt::Orientation orientation)
         plot.series->attachAxis(fresh);
     }
     if (axis) {
+        // Its drawing goes away only at the next event loop pass: hide it now for exports.
+        axis->setVisible(false);
         m_chart->removeAxis(axis);
         delete axis;
     }
     axis = fresh;
+    chartstyle::styleAxis(axis, palette());
     if (auto *logAxis = qobject_cast<QLogValueAxis *>(axis))
         connect(logAxis, &QLogValueAxis::rangeChanged, this, &ConvergencePanel::onAxisRangeChanged);
     else if (auto *linearAxis = qobject_cast<QValueAxis *>(axis))
@@ -300,12 +304,12 @@ void ConvergencePanel::applyAutoRange()
 {
     Extent x, y;
     for (const Plot &plot : std::as_const(m_plots)) {
-        const Extent oneX = plot.data.xExtent(m_logX);
+        const Extent oneX = plot.data.xExtent(m_logX, m_logY);
         if (oneX.isValid()) {
             x.include(oneX.min);
             x.include(oneX.max);
         }
-        const Extent oneY = plot.data.yExtent(m_logY);
+        const Extent oneY = plot.data.yExtent(m_logX, m_logY);
         if (oneY.isValid()) {
             y.include(oneY.min);
             y.include(oneY.max);
@@ -315,9 +319,7 @@ void ConvergencePanel::applyAutoRange()
     const auto [minY, maxY] = chartaxes::fittingRange(y, m_logY);
     m_applyingRange = true;
     chartaxes::setRange(m_xAxis, minX, maxX);
-    chartaxes::applyNiceNumbers(m_xAxis);
     chartaxes::setRange(m_yAxis, minY, maxY);
-    chartaxes::applyNiceNumbers(m_yAxis);
     m_applyingRange = false;
 }
 
@@ -336,6 +338,8 @@ void ConvergencePanel::refreshNow()
     m_sinceRefresh.start();
     if (!m_zoomed)
         applyAutoRange();
+    chartaxes::updateTicks(m_xAxis);
+    chartaxes::updateTicks(m_yAxis);
     const auto [minX, maxX] = chartaxes::range(m_xAxis);
     const double pixels = m_chart->plotArea().width() * devicePixelRatioF();
     // Before the first layout the plot area is empty; a later resize redraws anyway.
@@ -355,7 +359,9 @@ QString ConvergencePanel::note() const
 {
     QStringList lines;
     if (m_hiddenPoints > 0)
-        lines.append(tr("%n point(s) ≤ 0 hidden on log axis", nullptr, int(m_hiddenPoints)));
+        lines.append(m_hiddenPoints == 1
+                         ? tr("1 point ≤ 0 hidden on log axis")
+                         : tr("%1 points ≤ 0 hidden on log axis").arg(m_hiddenPoints));
     for (const qint64 id : m_order) {
         const Plot &plot = m_plots[id];
         if (!plot.error.isEmpty())
@@ -368,7 +374,9 @@ void ConvergencePanel::updateNote()
 {
     const QRectF area = m_chart->plotArea();
     m_noteItem->setText(note());
-    m_noteItem->setPos(area.right() - m_noteItem->boundingRect().width() - 8, area.top() + 6);
+    // Above the plot, right-aligned: clear of the curves and the grid.
+    const QRectF noteSize = m_noteItem->boundingRect();
+    m_noteItem->setPos(area.right() - noteSize.width(), area.top() - noteSize.height() - 4);
     m_noteItem->setVisible(!m_noteItem->text().isEmpty());
 
     bool empty = true;
@@ -385,16 +393,19 @@ void ConvergencePanel::updateNote()
 void ConvergencePanel::restyle()
 {
     chartstyle::applyTheme(m_chart, palette());
+    m_view->setBackgroundBrush(palette().color(QPalette::Base));
     const bool dark = chartstyle::isDark(palette());
     for (int index = 0; index < m_order.size(); ++index) {
         QLineSeries *series = m_plots[m_order[index]].series;
         QPen pen(chartstyle::seriesColor(index, dark), 2);
         pen.setCosmetic(true);
         series->setPen(pen);
-        series->setMarkerSize(6);
+        series->setMarkerSize(5);
     }
     const QColor text = palette().color(QPalette::Text);
     m_noteItem->setBrush(text);
+    chartstyle::styleAxis(m_xAxis, palette());
+    chartstyle::styleAxis(m_yAxis, palette());
     m_placeholderItem->setBrush(palette().color(QPalette::PlaceholderText));
     updateNote();
 }

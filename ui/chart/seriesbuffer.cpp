@@ -55,25 +55,23 @@ qsizetype SeriesBuffer::hiddenCount(bool logX, bool logY) const
 
 void SeriesBuffer::include(const QPointF &point)
 {
-    m_x.include(point.x());
-    m_y.include(point.y());
     const bool positiveX = point.x() > 0;
     const bool positiveY = point.y() > 0;
-    if (positiveX)
-        m_positiveX.include(point.x());
-    else
-        ++m_nonPositiveX;
-    if (positiveY)
-        m_positiveY.include(point.y());
-    else
-        ++m_nonPositiveY;
-    if (!positiveX && !positiveY)
-        ++m_nonPositiveBoth;
+    for (int mask = 0; mask < 4; ++mask) {
+        if (((mask & 1) && !positiveX) || ((mask & 2) && !positiveY))
+            continue;
+        m_x[mask].include(point.x());
+        m_y[mask].include(point.y());
+    }
+    m_nonPositiveX += positiveX ? 0 : 1;
+    m_nonPositiveY += positiveY ? 0 : 1;
+    m_nonPositiveBoth += !positiveX && !positiveY ? 1 : 0;
 }
 
 void SeriesBuffer::recount()
 {
-    m_x = m_y = m_positiveX = m_positiveY = Extent {};
+    m_x.fill(Extent {});
+    m_y.fill(Extent {});
     m_nonPositiveX = m_nonPositiveY = m_nonPositiveBoth = 0;
     for (const QPointF &point : std::as_const(m_points))
         include(point);

@@ -3,6 +3,7 @@
 #include <QList>
 #include <QPointF>
 
+#include <array>
 #include <limits>
 
 namespace aisim {
@@ -37,18 +38,20 @@ public:
     void mergeStored(QList<QPointF> stored);
     void clear() { setPoints({}); }
 
-    // The range of x (of y) over the points an axis of that kind can show.
-    Extent xExtent(bool logX) const { return logX ? m_positiveX : m_x; }
-    Extent yExtent(bool logY) const { return logY ? m_positiveY : m_y; }
+    // The range of x (of y) over the points that axes of these kinds can show.
+    Extent xExtent(bool logX, bool logY) const { return m_x[filter(logX, logY)]; }
+    Extent yExtent(bool logX, bool logY) const { return m_y[filter(logX, logY)]; }
     // How many points axes of these kinds cannot show (x <= 0 on log x, y <= 0 on log y).
     qsizetype hiddenCount(bool logX, bool logY) const;
 
 private:
+    // Extents are kept per filter: bit 0, x > 0 only; bit 1, y > 0 only.
+    static int filter(bool logX, bool logY) { return (logX ? 1 : 0) | (logY ? 2 : 0); }
     void include(const QPointF &point);
     void recount();
 
     QList<QPointF> m_points;
-    Extent m_x, m_y, m_positiveX, m_positiveY;
+    std::array<Extent, 4> m_x, m_y;
     qsizetype m_nonPositiveX = 0;
     qsizetype m_nonPositiveY = 0;
     qsizetype m_nonPositiveBoth = 0;
