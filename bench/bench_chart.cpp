@@ -11,11 +11,13 @@
 #include <QChartView>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTextStream>
+#include <QTimer>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -54,7 +56,10 @@ double timePanel(Database &database, EventHub &events, const QList<QPointF> &poi
     ConvergencePanel panel(database, events);
     panel.resize(kSize);
     panel.show();
-    QCoreApplication::processEvents();
+    // Idle for a while, as when a user picks a run: no redraw is due from the throttle.
+    QEventLoop idle;
+    QTimer::singleShot(200, &idle, &QEventLoop::quit);
+    idle.exec();
     QElapsedTimer timer;
     timer.start();
     panel.showPoints(1, u"run"_s, points);

@@ -458,14 +458,14 @@ bool ConvergencePanel::exportPng(const QString &path)
 {
     refreshNow();
     const Status written = ChartExporter::writePng(m_view, path);
-    return finishExport(path, written.ok(), written.ok() ? QString() : written.error().message);
+    return finishExport(written);
 }
 
 bool ConvergencePanel::exportSvg(const QString &path)
 {
     refreshNow();
     const Status written = ChartExporter::writeSvg(m_view, path, m_chart->title());
-    return finishExport(path, written.ok(), written.ok() ? QString() : written.error().message);
+    return finishExport(written);
 }
 
 bool ConvergencePanel::exportCsv(const QString &path)
@@ -474,7 +474,7 @@ bool ConvergencePanel::exportCsv(const QString &path)
     for (const qint64 id : std::as_const(m_order))
         series.append({id, m_plots[id].label, m_plots[id].data.points()});
     const Status written = ChartExporter::writeCsv(series, path);
-    return finishExport(path, written.ok(), written.ok() ? QString() : written.error().message);
+    return finishExport(written);
 }
 
 bool ConvergencePanel::exportTo(const QString &path)
@@ -486,15 +486,16 @@ bool ConvergencePanel::exportTo(const QString &path)
         return exportSvg(path);
     if (suffix == "csv"_L1)
         return exportCsv(path);
-    return finishExport(path, false, tr("unknown file type, use .png, .svg or .csv"));
+    return finishExport(Error::invalid(
+        tr("cannot export %1: unknown file type, use .png, .svg or .csv").arg(path)));
 }
 
-bool ConvergencePanel::finishExport(const QString &what, bool ok, const QString &error)
+bool ConvergencePanel::finishExport(const Status &written)
 {
-    m_lastError = ok ? QString() : tr("Cannot export %1: %2").arg(what, error);
-    if (!ok)
+    m_lastError = written.ok() ? QString() : written.error().message;
+    if (!written.ok())
         qCWarning(lcChart).noquote() << m_lastError;
-    return ok;
+    return written.ok();
 }
 
 void ConvergencePanel::exportWithDialog()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "convergencepoint.h"
+#include "result.h"
 #include "seriesbuffer.h"
 
 #include <QElapsedTimer>
@@ -108,7 +109,7 @@ private:
     void restyle();
     void updateNote();
     void exportWithDialog();
-    bool finishExport(const QString &what, bool ok, const QString &error);
+    bool finishExport(const Status &written);
 
     Database &m_database;
     QChart *m_chart = nullptr;
