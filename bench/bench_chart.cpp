@@ -112,13 +112,18 @@ QPalette darkPalette()
 
 // A picture of the panel comparing three runs, one with a zero loss the log axis cannot show.
 bool renderPicture(Database &database, EventHub &events, const QList<QPointF> &large,
-                   const QString &path, bool dark, bool logX)
+                   const QString &path, const QCommandLineParser &parser)
 {
+    const bool dark = parser.isSet(u"dark"_s);
     if (dark)
         QApplication::setPalette(darkPalette());
     ConvergencePanel panel(database, events);
     panel.resize(kSize);
     panel.show();
+    if (parser.isSet(u"empty"_s)) {
+        QCoreApplication::processEvents();
+        return panel.grab().save(path);
+    }
     panel.showPoints(1, u"large run (%1 points)"_s.arg(large.size()), large);
     panel.showPoints(2, u"exponential"_s, makeRun(40, 2500, 2.0, 7));
     QList<QPointF> seed;
@@ -126,10 +131,11 @@ bool renderPicture(Database &database, EventHub &events, const QList<QPointF> &l
         seed.append({s * 1000.0, std::round(100.0 / std::log(s + 1.0)) / 1000.0});
     seed.append({110000, 0});
     panel.showPoints(3, u"seed (one zero loss)"_s, seed);
-    panel.setLogX(logX);
+    panel.setLogX(parser.isSet(u"log-x"_s));
     panel.refreshNow();
     QCoreApplication::processEvents();
-    return panel.exportPng(path);
+    // The whole panel with its toolbar, or the chart as its PNG export shows it.
+    return parser.isSet(u"whole"_s) ? panel.grab().save(path) : panel.exportPng(path);
 }
 
 } // namespace
@@ -147,6 +153,8 @@ int main(int argc, char *argv[])
     parser.addOption({u"png"_s, u"Also save a picture of the panel here."_s, u"path"_s});
     parser.addOption({u"dark"_s, u"Picture in a dark palette."_s});
     parser.addOption({u"log-x"_s, u"Picture with a log seconds axis."_s});
+    parser.addOption({u"whole"_s, u"Picture of the whole panel, toolbar included."_s});
+    parser.addOption({u"empty"_s, u"Picture of the panel with nothing selected."_s});
     parser.process(app);
 
     const qsizetype count = std::max(2, parser.value(u"points"_s).toInt());
@@ -160,8 +168,7 @@ int main(int argc, char *argv[])
     QTextStream out(stdout);
     if (parser.isSet(u"png"_s)) {
         const QString path = parser.value(u"png"_s);
-        if (!renderPicture(database, events, large, path, parser.isSet(u"dark"_s),
-                           parser.isSet(u"log-x"_s))) {
+        if (!renderPicture(database, events, large, path, parser)) {
             out << "cannot write " << path << Qt::endl;
             return 1;
         }

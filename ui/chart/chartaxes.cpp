@@ -1,7 +1,9 @@
 #include "chartaxes.h"
 
+#include <QChart>
 #include <QLogValueAxis>
 #include <QValueAxis>
+#include <QXYSeries>
 
 #include <cmath>
 
@@ -34,6 +36,35 @@ QAbstractAxis *create(bool logarithmic, const QString &title)
 bool isLogarithmic(const QAbstractAxis *axis)
 {
     return axis && axis->type() == QAbstractAxis::AxisTypeLogValue;
+}
+
+QAbstractAxis *replace(QChart *chart, QAbstractAxis *old, bool logarithmic, const QString &title,
+                       Qt::Alignment alignment, const QList<QAbstractSeries *> &series)
+{
+    QAbstractAxis *fresh = create(logarithmic, title);
+    chart->addAxis(fresh, alignment);
+    for (QAbstractSeries *one : series) {
+        if (auto *xy = qobject_cast<QXYSeries *>(one))
+            xy->clear();
+        if (old)
+            one->detachAxis(old);
+        one->attachAxis(fresh);
+    }
+    if (old) {
+        // Its drawing goes away only at the next event loop pass: hide it now for exports.
+        old->setVisible(false);
+        chart->removeAxis(old);
+        delete old;
+    }
+    return fresh;
+}
+
+void onRangeChanged(QAbstractAxis *axis, QObject *context, std::function<void()> handler)
+{
+    if (auto *log = qobject_cast<QLogValueAxis *>(axis))
+        QObject::connect(log, &QLogValueAxis::rangeChanged, context, handler);
+    else if (auto *linear = qobject_cast<QValueAxis *>(axis))
+        QObject::connect(linear, &QValueAxis::rangeChanged, context, handler);
 }
 
 QPair<double, double> range(const QAbstractAxis *axis)

@@ -1,5 +1,7 @@
 #include "chartexporter.h"
 
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QImage>
 #include <QLocale>
 #include <QPainter>
@@ -88,6 +90,20 @@ QString ChartExporter::csvField(const QString &text)
     QString quoted = text;
     quoted.replace(u"\""_s, u"\"\""_s);
     return u'"' % quoted % u'"';
+}
+
+QString ChartExporter::askPath(QWidget *parent)
+{
+    const QString png = QWidget::tr("PNG image (*.png)");
+    const QString svg = QWidget::tr("SVG drawing (*.svg)");
+    const QString csv = QWidget::tr("CSV data (*.csv)");
+    QString filter = png;
+    QString path = QFileDialog::getSaveFileName(parent, QWidget::tr("Export convergence"),
+                                                u"convergence.png"_s,
+                                                QStringList {png, svg, csv}.join(u";;"_s), &filter);
+    if (!path.isEmpty() && QFileInfo(path).suffix().isEmpty())
+        path += filter == svg ? u".svg"_s : filter == csv ? u".csv"_s : u".png"_s;
+    return path;
 }
 
 } // namespace aisim

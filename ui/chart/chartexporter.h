@@ -29,6 +29,8 @@ public:
     // simulation_id,name,seconds,loss rows, numbers in their shortest exact form.
     static Status writeCsv(const QList<ExportedSeries> &series, const QString &path);
     static QString csvField(const QString &text);
+    // Asks where to export, with the suffix of the chosen format; empty when cancelled.
+    static QString askPath(QWidget *parent);
 };
 
 } // namespace aisim

@@ -3,6 +3,7 @@
 #include <QAbstractAxis>
 #include <QChart>
 #include <QPalette>
+#include <QXYSeries>
 
 #include <array>
 
@@ -21,6 +22,14 @@ QColor seriesColor(int index, bool dark)
                                                    0x9c755f, 0xbab0ac};
     const QColor color = QColor::fromRgb(kColors[size_t(index) % kColors.size()]);
     return dark ? color.lighter(125) : color.darker(105);
+}
+
+void styleSeries(QXYSeries *series, int index, bool dark)
+{
+    QPen pen(seriesColor(index, dark), 2);
+    pen.setCosmetic(true);
+    series->setPen(pen);
+    series->setMarkerSize(5);
 }
 
 void applyTheme(QChart *chart, const QPalette &palette)

@@ -5,6 +5,7 @@
 class QAbstractAxis;
 class QChart;
 class QPalette;
+class QXYSeries;
 
 namespace aisim::chartstyle {
 
@@ -12,6 +13,8 @@ namespace aisim::chartstyle {
 bool isDark(const QPalette &palette);
 // The colour of the index-th plotted run: distinct for the first ten, readable on either theme.
 QColor seriesColor(int index, bool dark);
+// A line of the index-th run's colour, markers small enough for dense runs.
+void styleSeries(QXYSeries *series, int index, bool dark);
 // Gives the chart the theme that matches the palette, its window colour as background.
 void applyTheme(QChart *chart, const QPalette &palette);
 // Quiet solid grid lines in the palette's text colour, the minor ones fainter.

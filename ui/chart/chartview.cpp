@@ -3,6 +3,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QWheelEvent>
+#include <QXYSeries>
 
 #include <cmath>
 
@@ -38,6 +39,31 @@ void ChartView::zoomAt(const QPointF &position, double factor)
     const QPointF anchor = toChart(position);
     const QPointF topLeft = anchor - (anchor - area.topLeft()) / factor;
     chart()->zoomIn(QRectF(topLeft, area.size() / factor));
+}
+
+std::optional<std::pair<QXYSeries *, QPointF>> ChartView::nearestPoint(const QPointF &position,
+                                                                       double radius)
+{
+    const QPointF at = toChart(position);
+    if (!chart()->plotArea().adjusted(-radius, -radius, radius, radius).contains(at))
+        return std::nullopt;
+    std::optional<std::pair<QXYSeries *, QPointF>> nearest;
+    double best = radius * radius;
+    for (QAbstractSeries *one : chart()->series()) {
+        auto *series = qobject_cast<QXYSeries *>(one);
+        if (!series || !series->isVisible())
+            continue;
+        const QList<QPointF> drawn = series->points();
+        for (const QPointF &point : drawn) {
+            const QPointF delta = chart()->mapToPosition(point, series) - at;
+            const double distance = QPointF::dotProduct(delta, delta);
+            if (distance <= best) {
+                best = distance;
+                nearest = std::make_pair(series, point);
+            }
+        }
+    }
+    return nearest;
 }
 
 void ChartView::panBy(double fractionX, double fractionY)

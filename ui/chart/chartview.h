@@ -2,6 +2,11 @@
 
 #include <QChartView>
 
+#include <optional>
+#include <utility>
+
+class QXYSeries;
+
 namespace aisim {
 
 // A chart view that zooms with a rubber band and the mouse wheel, pans with the middle button
@@ -14,6 +19,10 @@ public:
 
     // Zooms by factor (> 1: in) keeping the chart point under position (view coordinates).
     void zoomAt(const QPointF &position, double factor);
+    // The drawn point of any line series nearest to position (view coordinates), if one is
+    // within radius pixels.
+    std::optional<std::pair<QXYSeries *, QPointF>> nearestPoint(const QPointF &position,
+                                                                double radius);
     // Moves the visible area by a fraction of the plot area (positive: right and up).
     void panBy(double fractionX, double fractionY);
 

@@ -2,31 +2,24 @@
 
 #include "chartaxes.h"
 #include "chartexporter.h"
+#include "chartoverlay.h"
 #include "chartstyle.h"
+#include "charttoolbar.h"
 #include "chartview.h"
-#include "convergencerepository.h"
-#include "database.h"
 #include "downsampler.h"
 #include "eventhub.h"
+#include "redrawthrottle.h"
+#include "storedpointsloader.h"
 
-#include <QAction>
 #include <QChart>
-#include <QCoreApplication>
 #include <QEvent>
-#include <QFileDialog>
 #include <QFileInfo>
-#include <QGraphicsSimpleTextItem>
 #include <QLegend>
 #include <QLineSeries>
-#include <QLogValueAxis>
 #include <QLoggingCategory>
 #include <QMessageBox>
-#include <QPointer>
-#include <QToolBar>
 #include <QToolTip>
 #include <QVBoxLayout>
-#include <QValueAxis>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
 
@@ -47,16 +40,13 @@ constexpr qsizetype kMarkerLimit = 60;
 
 ConvergencePanel::ConvergencePanel(Database &database, EventHub &events, QWidget *parent)
     : QWidget(parent)
-    , m_database(database)
+    , m_loader(new StoredPointsLoader(database, this))
+    , m_throttle(new RedrawThrottle(kRefreshIntervalMs, this))
 {
     m_chart = new QChart;
     m_chart->setTitle(tr("Convergence"));
     m_chart->legend()->setAlignment(Qt::AlignBottom);
-    m_noteItem = new QGraphicsSimpleTextItem(m_chart);
-    m_placeholderItem = new QGraphicsSimpleTextItem(m_chart);
-    QFont font = m_placeholderItem->font();
-    font.setPointSizeF(font.pointSizeF() * 1.2);
-    m_placeholderItem->setFont(font);
+    m_overlay = std::make_unique<ChartOverlay>(m_chart);
     m_view = new ChartView(m_chart, this);
     m_view->setFrameShape(QFrame::NoFrame);
     replaceAxis(Qt::Horizontal);
@@ -65,15 +55,21 @@ ConvergencePanel::ConvergencePanel(Database &database, EventHub &events, QWidget
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    layout->addWidget(createToolBar());
+    m_toolBar = new ChartToolBar(this);
+    m_toolBar->setLogScales(m_logX, m_logY);
+    layout->addWidget(m_toolBar);
     layout->addWidget(m_view, 1);
 
-    m_refreshTimer.setSingleShot(true);
-    connect(&m_refreshTimer, &QTimer::timeout, this, &ConvergencePanel::refreshNow);
+    connect(m_throttle, &RedrawThrottle::due, this, &ConvergencePanel::refreshNow);
     connect(m_chart, &QChart::plotAreaChanged, this, [this] {
-        updateNote();
-        scheduleRefresh();
+        m_overlay->relayout();
+        m_throttle->schedule();
     });
+    connect(m_toolBar, &ChartToolBar::logXToggled, this, &ConvergencePanel::setLogX);
+    connect(m_toolBar, &ChartToolBar::logYToggled, this, &ConvergencePanel::setLogY);
+    connect(m_toolBar, &ChartToolBar::resetZoomRequested, this, &ConvergencePanel::resetZoom);
+    connect(m_toolBar, &ChartToolBar::exportRequested, this, &ConvergencePanel::exportWithDialog);
+    connect(m_loader, &StoredPointsLoader::loaded, this, &ConvergencePanel::onStoredPointsLoaded);
     connect(m_view, &ChartView::resetRequested, this, &ConvergencePanel::resetZoom);
     connect(m_view, &ChartView::hovered, this, &ConvergencePanel::onHovered);
     connect(m_view, &ChartView::left, this, [] { QToolTip::hideText(); });
@@ -83,26 +79,7 @@ ConvergencePanel::ConvergencePanel(Database &database, EventHub &events, QWidget
     refreshNow();
 }
 
-QWidget *ConvergencePanel::createToolBar()
-{
-    auto *bar = new QToolBar(this);
-    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    m_logXAction = bar->addAction(tr("Log X"), this, [this](bool on) { setLogX(on); });
-    m_logXAction->setCheckable(true);
-    m_logXAction->setToolTip(tr("Logarithmic seconds axis"));
-    m_logYAction = bar->addAction(tr("Log Y"), this, [this](bool on) { setLogY(on); });
-    m_logYAction->setCheckable(true);
-    m_logYAction->setChecked(m_logY);
-    m_logYAction->setToolTip(tr("Logarithmic loss axis"));
-    bar->addSeparator();
-    QAction *reset = bar->addAction(tr("Reset zoom"), this, &ConvergencePanel::resetZoom);
-    reset->setToolTip(tr("Show all the data (Home, double-click).\nDrag to zoom into a rectangle, "
-                         "wheel to zoom, middle button or arrow keys to pan."));
-    QAction *exportAction
-        = bar->addAction(tr("Export…"), this, &ConvergencePanel::exportWithDialog);
-    exportAction->setToolTip(tr("Save the chart as PNG or SVG, or its data as CSV"));
-    return bar;
-}
+ConvergencePanel::~ConvergencePanel() = default;
 
 void ConvergencePanel::showSimulations(const QList<QPair<qint64, QString>> &simulations)
 {
@@ -121,14 +98,13 @@ void ConvergencePanel::showSimulations(const QList<QPair<qint64, QString>> &simu
             m_plots[id].label = label;
             m_plots[id].series->setName(label);
         } else {
-            addPlot(id, label);
-            loadStoredPoints(id);
+            addPlot(id, label).loadToken = m_loader->load(id);
         }
     }
     m_order = order;
     m_zoomed = false;
     restyle();
-    scheduleRefresh();
+    m_throttle->schedule();
 }
 
 void ConvergencePanel::showPoints(qint64 simulationId, const QString &label,
@@ -143,7 +119,7 @@ void ConvergencePanel::showPoints(qint64 simulationId, const QString &label,
     if (!m_order.contains(simulationId))
         m_order.append(simulationId);
     restyle();
-    scheduleRefresh();
+    m_throttle->schedule();
 }
 
 ConvergencePanel::Plot &ConvergencePanel::addPlot(qint64 simulationId, const QString &label)
@@ -168,32 +144,6 @@ void ConvergencePanel::removePlot(qint64 simulationId)
     }
 }
 
-void ConvergencePanel::loadStoredPoints(qint64 simulationId)
-{
-    // Stored points are read on a pool thread; the answer comes back queued.
-    const quint64 token = ++m_lastLoadToken;
-    m_plots[simulationId].loadToken = token;
-    QPointer<ConvergencePanel> self(this);
-    Database *database = &m_database;
-    static_cast<void>(QtConcurrent::run([self, database, simulationId, token] {
-        const auto stored = ConvergenceRepository(*database).points(simulationId);
-        QList<QPointF> points;
-        QString error;
-        if (stored) {
-            points.reserve(stored->size());
-            for (const ConvergencePoint &point : stored.value())
-                points.append({point.seconds, point.loss});
-        } else {
-            error = stored.error().message;
-        }
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(), [self, simulationId, token, points, error] {
-                if (self)
-                    self->onStoredPointsLoaded(simulationId, token, points, error);
-            });
-    }));
-}
-
 void ConvergencePanel::onStoredPointsLoaded(qint64 simulationId, quint64 token,
                                             const QList<QPointF> &points, const QString &error)
 {
@@ -205,7 +155,7 @@ void ConvergencePanel::onStoredPointsLoaded(qint64 simulationId, quint64 token,
         found->error = error;
     }
     found->data.mergeStored(points);
-    scheduleRefresh();
+    m_throttle->schedule();
     Q_EMIT seriesLoaded(simulationId, int(found->data.size()));
 }
 
@@ -215,7 +165,7 @@ void ConvergencePanel::onPointAdded(qint64 simulationId, const ConvergencePoint 
     if (found == m_plots.end())
         return;
     found->data.add({point.seconds, point.loss});
-    scheduleRefresh();
+    m_throttle->schedule();
 }
 
 ConvergenceSeries ConvergencePanel::plottedPoints(qint64 simulationId) const
@@ -241,7 +191,7 @@ void ConvergencePanel::setLogX(bool on)
     if (on == m_logX)
         return;
     m_logX = on;
-    m_logXAction->setChecked(on);
+    m_toolBar->setLogScales(m_logX, m_logY);
     replaceAxis(Qt::Horizontal);
     resetZoom();
 }
@@ -251,7 +201,7 @@ void ConvergencePanel::setLogY(bool on)
     if (on == m_logY)
         return;
     m_logY = on;
-    m_logYAction->setChecked(on);
+    m_toolBar->setLogScales(m_logX, m_logY);
     replaceAxis(Qt::Vertical);
     resetZoom();
 }
@@ -263,26 +213,13 @@ void ConvergencePanel::replaceAxis(Qt::Orientation orientation)
     QAbstractAxis *&axis = horizontal ? m_xAxis : m_yAxis;
     const QString title = horizontal ? (log ? tr("seconds (log)") : tr("seconds"))
                                      : (log ? tr("loss (log)") : tr("loss"));
-    QAbstractAxis *fresh = chartaxes::create(log, title);
-    m_chart->addAxis(fresh, horizontal ? Qt::AlignBottom : Qt::AlignLeft);
-    for (const Plot &plot : std::as_const(m_plots)) {
-        // Points a log axis cannot take must never be attached to it, even for a moment.
-        plot.series->clear();
-        plot.series->detachAxis(axis);
-        plot.series->attachAxis(fresh);
-    }
-    if (axis) {
-        // Its drawing goes away only at the next event loop pass: hide it now for exports.
-        axis->setVisible(false);
-        m_chart->removeAxis(axis);
-        delete axis;
-    }
-    axis = fresh;
+    QList<QAbstractSeries *> series;
+    for (const Plot &plot : std::as_const(m_plots))
+        series.append(plot.series);
+    axis = chartaxes::replace(m_chart, axis, log, title,
+                              horizontal ? Qt::AlignBottom : Qt::AlignLeft, series);
     chartstyle::styleAxis(axis, palette());
-    if (auto *logAxis = qobject_cast<QLogValueAxis *>(axis))
-        connect(logAxis, &QLogValueAxis::rangeChanged, this, &ConvergencePanel::onAxisRangeChanged);
-    else if (auto *linearAxis = qobject_cast<QValueAxis *>(axis))
-        connect(linearAxis, &QValueAxis::rangeChanged, this, &ConvergencePanel::onAxisRangeChanged);
+    chartaxes::onRangeChanged(axis, this, [this] { onAxisRangeChanged(); });
 }
 
 void ConvergencePanel::onAxisRangeChanged()
@@ -291,7 +228,7 @@ void ConvergencePanel::onAxisRangeChanged()
         return;
     // The user zoomed or panned: keep that range, draw the points it holds.
     m_zoomed = true;
-    scheduleRefresh();
+    m_throttle->schedule();
 }
 
 void ConvergencePanel::resetZoom()
@@ -304,16 +241,8 @@ void ConvergencePanel::applyAutoRange()
 {
     Extent x, y;
     for (const Plot &plot : std::as_const(m_plots)) {
-        const Extent oneX = plot.data.xExtent(m_logX, m_logY);
-        if (oneX.isValid()) {
-            x.include(oneX.min);
-            x.include(oneX.max);
-        }
-        const Extent oneY = plot.data.yExtent(m_logX, m_logY);
-        if (oneY.isValid()) {
-            y.include(oneY.min);
-            y.include(oneY.max);
-        }
+        x.include(plot.data.xExtent(m_logX, m_logY));
+        y.include(plot.data.yExtent(m_logX, m_logY));
     }
     const auto [minX, maxX] = chartaxes::fittingRange(x, m_logX);
     const auto [minY, maxY] = chartaxes::fittingRange(y, m_logY);
@@ -323,19 +252,9 @@ void ConvergencePanel::applyAutoRange()
     m_applyingRange = false;
 }
 
-void ConvergencePanel::scheduleRefresh()
-{
-    if (m_refreshTimer.isActive())
-        return;
-    // The first change after a quiet spell is drawn at once, later ones at most every 50 ms.
-    const qint64 since = m_sinceRefresh.isValid() ? m_sinceRefresh.elapsed() : kRefreshIntervalMs;
-    m_refreshTimer.start(int(std::max<qint64>(0, kRefreshIntervalMs - since)));
-}
-
 void ConvergencePanel::refreshNow()
 {
-    m_refreshTimer.stop();
-    m_sinceRefresh.start();
+    m_throttle->markDone();
     if (!m_zoomed)
         applyAutoRange();
     chartaxes::updateTicks(m_xAxis);
@@ -372,22 +291,14 @@ QString ConvergencePanel::note() const
 
 void ConvergencePanel::updateNote()
 {
-    const QRectF area = m_chart->plotArea();
-    m_noteItem->setText(note());
-    // Above the plot, right-aligned: clear of the curves and the grid.
-    const QRectF noteSize = m_noteItem->boundingRect();
-    m_noteItem->setPos(area.right() - noteSize.width(), area.top() - noteSize.height() - 4);
-    m_noteItem->setVisible(!m_noteItem->text().isEmpty());
-
+    m_overlay->setNote(note());
     bool empty = true;
     for (const Plot &plot : std::as_const(m_plots))
         empty = empty && plot.data.size() == 0;
-    m_placeholderItem->setText(m_order.isEmpty()
-                                   ? tr("Select simulations to plot their convergence")
-                                   : tr("No points yet"));
-    const QRectF text = m_placeholderItem->boundingRect();
-    m_placeholderItem->setPos(area.center() - text.center());
-    m_placeholderItem->setVisible(empty);
+    m_overlay->setPlaceholder(!empty ? QString()
+                                  : m_order.isEmpty()
+                                  ? tr("Select simulations to plot their convergence")
+                                  : tr("No points yet"));
 }
 
 void ConvergencePanel::restyle()
@@ -395,18 +306,11 @@ void ConvergencePanel::restyle()
     chartstyle::applyTheme(m_chart, palette());
     m_view->setBackgroundBrush(palette().color(QPalette::Base));
     const bool dark = chartstyle::isDark(palette());
-    for (int index = 0; index < m_order.size(); ++index) {
-        QLineSeries *series = m_plots[m_order[index]].series;
-        QPen pen(chartstyle::seriesColor(index, dark), 2);
-        pen.setCosmetic(true);
-        series->setPen(pen);
-        series->setMarkerSize(5);
-    }
-    const QColor text = palette().color(QPalette::Text);
-    m_noteItem->setBrush(text);
+    for (int index = 0; index < m_order.size(); ++index)
+        chartstyle::styleSeries(m_plots[m_order[index]].series, index, dark);
+    m_overlay->setColors(palette());
     chartstyle::styleAxis(m_xAxis, palette());
     chartstyle::styleAxis(m_yAxis, palette());
-    m_placeholderItem->setBrush(palette().color(QPalette::PlaceholderText));
     updateNote();
 }
 
@@ -420,24 +324,14 @@ void ConvergencePanel::changeEvent(QEvent *event)
 std::optional<ConvergencePanel::HoveredPoint>
 ConvergencePanel::pointNear(const QPointF &viewPosition, double radius)
 {
-    const QPointF at = m_chart->mapFromScene(m_view->mapToScene(viewPosition.toPoint()));
-    if (!m_chart->plotArea().adjusted(-radius, -radius, radius, radius).contains(at))
+    const auto found = m_view->nearestPoint(viewPosition, radius);
+    if (!found)
         return std::nullopt;
-    std::optional<HoveredPoint> nearest;
-    double best = radius * radius;
     for (const qint64 id : std::as_const(m_order)) {
-        QLineSeries *series = m_plots[id].series;
-        const QList<QPointF> drawn = series->points();
-        for (const QPointF &point : drawn) {
-            const QPointF delta = m_chart->mapToPosition(point, series) - at;
-            const double distance = QPointF::dotProduct(delta, delta);
-            if (distance <= best) {
-                best = distance;
-                nearest = HoveredPoint {id, m_plots[id].label, point};
-            }
-        }
+        if (m_plots[id].series == found->first)
+            return HoveredPoint {id, m_plots[id].label, found->second};
     }
-    return nearest;
+    return std::nullopt;
 }
 
 void ConvergencePanel::onHovered(const QPointF &viewPosition)
@@ -500,17 +394,9 @@ bool ConvergencePanel::finishExport(const Status &written)
 
 void ConvergencePanel::exportWithDialog()
 {
-    const QString png = tr("PNG image (*.png)");
-    const QString svg = tr("SVG drawing (*.svg)");
-    const QString csv = tr("CSV data (*.csv)");
-    QString filter = png;
-    QString path
-        = QFileDialog::getSaveFileName(this, tr("Export convergence"), u"convergence.png"_s,
-                                       QStringList {png, svg, csv}.join(u";;"_s), &filter);
+    const QString path = ChartExporter::askPath(this);
     if (path.isEmpty())
         return;
-    if (QFileInfo(path).suffix().isEmpty())
-        path += filter == svg ? u".svg"_s : filter == csv ? u".csv"_s : u".png"_s;
     if (!exportTo(path))
         QMessageBox::warning(this, tr("Export failed"), m_lastError);
 }

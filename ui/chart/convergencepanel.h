@@ -4,25 +4,26 @@
 #include "result.h"
 #include "seriesbuffer.h"
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QPointF>
-#include <QTimer>
 #include <QWidget>
 
+#include <memory>
 #include <optional>
 
 class QAbstractAxis;
-class QAction;
 class QChart;
-class QGraphicsSimpleTextItem;
 class QLineSeries;
 
 namespace aisim {
 
+class ChartOverlay;
+class ChartToolBar;
 class ChartView;
 class Database;
 class EventHub;
+class RedrawThrottle;
+class StoredPointsLoader;
 
 // Plots the convergence of the selected simulations, loss against seconds on log or linear
 // axes, loading stored points off the GUI thread and growing live as workers add points.
@@ -32,6 +33,7 @@ class ConvergencePanel : public QWidget
     Q_OBJECT
 public:
     ConvergencePanel(Database &database, EventHub &events, QWidget *parent = nullptr);
+    ~ConvergencePanel() override;
 
     // Shows these simulations (id and legend label), replacing what was shown.
     void showSimulations(const QList<QPair<qint64, QString>> &simulations);
@@ -94,10 +96,8 @@ private:
         QString error;
     };
 
-    QWidget *createToolBar();
     Plot &addPlot(qint64 simulationId, const QString &label);
     void removePlot(qint64 simulationId);
-    void loadStoredPoints(qint64 simulationId);
     void onPointAdded(qint64 simulationId, const ConvergencePoint &point);
     void onStoredPointsLoaded(qint64 simulationId, quint64 token, const QList<QPointF> &points,
                               const QString &error);
@@ -105,31 +105,26 @@ private:
     void onAxisRangeChanged();
     void replaceAxis(Qt::Orientation orientation);
     void applyAutoRange();
-    void scheduleRefresh();
     void restyle();
     void updateNote();
     void exportWithDialog();
     bool finishExport(const Status &written);
 
-    Database &m_database;
+    StoredPointsLoader *m_loader = nullptr;
+    RedrawThrottle *m_throttle = nullptr;
     QChart *m_chart = nullptr;
     ChartView *m_view = nullptr;
     QAbstractAxis *m_xAxis = nullptr;
     QAbstractAxis *m_yAxis = nullptr;
-    QGraphicsSimpleTextItem *m_noteItem = nullptr;
-    QGraphicsSimpleTextItem *m_placeholderItem = nullptr;
-    QAction *m_logXAction = nullptr;
-    QAction *m_logYAction = nullptr;
+    ChartToolBar *m_toolBar = nullptr;
+    std::unique_ptr<ChartOverlay> m_overlay;
     QHash<qint64, Plot> m_plots;
     QList<qint64> m_order;
-    quint64 m_lastLoadToken = 0;
     bool m_logX = false;
     bool m_logY = true;
     bool m_zoomed = false;
     bool m_applyingRange = false;
     qsizetype m_hiddenPoints = 0;
-    QTimer m_refreshTimer;
-    QElapsedTimer m_sinceRefresh;
     QString m_lastError;
 };
 

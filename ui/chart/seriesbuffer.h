@@ -20,6 +20,11 @@ struct Extent
         min = std::min(min, value);
         max = std::max(max, value);
     }
+    void include(const Extent &other)
+    {
+        min = std::min(min, other.min);
+        max = std::max(max, other.max);
+    }
 };
 
 // Every point of one plotted run, sorted by x, with running extents and counts of the points

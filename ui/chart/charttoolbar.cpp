@@ -1,0 +1,34 @@
+#include "charttoolbar.h"
+
+#include <QAction>
+#include <QSignalBlocker>
+
+namespace aisim {
+
+ChartToolBar::ChartToolBar(QWidget *parent)
+    : QToolBar(parent)
+{
+    setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_logX = addAction(tr("Log X"), this, &ChartToolBar::logXToggled);
+    m_logX->setCheckable(true);
+    m_logX->setToolTip(tr("Logarithmic seconds axis"));
+    m_logY = addAction(tr("Log Y"), this, &ChartToolBar::logYToggled);
+    m_logY->setCheckable(true);
+    m_logY->setToolTip(tr("Logarithmic loss axis"));
+    addSeparator();
+    QAction *reset = addAction(tr("Reset zoom"), this, &ChartToolBar::resetZoomRequested);
+    reset->setToolTip(tr("Show all the data (Home, double-click).\nDrag to zoom into a rectangle, "
+                         "wheel to zoom, middle button or arrow keys to pan."));
+    QAction *exportAction = addAction(tr("Export…"), this, &ChartToolBar::exportRequested);
+    exportAction->setToolTip(tr("Save the chart as PNG or SVG, or its data as CSV"));
+}
+
+void ChartToolBar::setLogScales(bool logX, bool logY)
+{
+    const QSignalBlocker blockX(m_logX);
+    const QSignalBlocker blockY(m_logY);
+    m_logX->setChecked(logX);
+    m_logY->setChecked(logY);
+}
+
+} // namespace aisim
