@@ -124,8 +124,17 @@ void TestDownsampler::seriesBufferKeepsOrderExtentsAndHiddenCounts()
     QCOMPARE(buffer.yExtent(false, true).max, 2.0);
     QCOMPARE(buffer.xExtent(true, false).min, 1.0);
 
+    // NaN or infinite values never reach an axis range.
+    buffer.add({qQNaN(), 1});
+    buffer.add({4, qInf()});
+    QCOMPARE(buffer.size(), 5);
+    QCOMPARE(buffer.yExtent(false, false).max, 2.0);
+    QVERIFY(!Downsampler::isPlottable({4, qInf()}, false, false));
+    buffer.add({4, 0.2});
+
     buffer.mergeStored({{0.5, 1}, {2, 9}}); // live points win on equal x
-    QCOMPARE(buffer.points(), (QList<QPointF> {{0, -1}, {0.5, 1}, {1, 2}, {2, 0.5}, {3, 0.25}}));
+    QCOMPARE(buffer.points(),
+             (QList<QPointF> {{0, -1}, {0.5, 1}, {1, 2}, {2, 0.5}, {3, 0.25}, {4, 0.2}}));
 }
 
 QTEST_APPLESS_MAIN(TestDownsampler)

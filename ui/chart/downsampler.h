@@ -3,6 +3,8 @@
 #include <QList>
 #include <QPointF>
 
+#include <cmath>
+
 namespace aisim {
 
 // Reduces a series sorted by x to what a plot of a given pixel width can show: the first and
@@ -24,10 +26,10 @@ public:
     // point on each side outside the range so that lines reach the edges.
     static QList<QPointF> reduce(const QList<QPointF> &points, const Options &options);
 
-    // Whether a point can be drawn on axes of these kinds.
+    // Whether a point can be drawn on axes of these kinds (never a NaN or infinite loss).
     static bool isPlottable(const QPointF &point, bool logX, bool logY)
     {
-        return (!logX || point.x() > 0) && (!logY || point.y() > 0);
+        return (!logX || point.x() > 0) && (!logY || point.y() > 0) && std::isfinite(point.y());
     }
 };
 

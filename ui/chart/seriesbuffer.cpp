@@ -1,6 +1,7 @@
 #include "seriesbuffer.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace aisim {
 
@@ -15,6 +16,8 @@ bool lessX(const QPointF &a, const QPointF &b)
 
 void SeriesBuffer::add(const QPointF &point)
 {
+    if (!std::isfinite(point.x()))
+        return; // no place on any axis, and it would break the order
     if (m_points.isEmpty() || m_points.constLast().x() < point.x()) {
         m_points.append(point); // the usual case: a run's next point
         include(point);
@@ -33,6 +36,7 @@ void SeriesBuffer::add(const QPointF &point)
 
 void SeriesBuffer::setPoints(QList<QPointF> points)
 {
+    points.removeIf([](const QPointF &point) { return !std::isfinite(point.x()); });
     if (!std::is_sorted(points.cbegin(), points.cend(), lessX))
         std::stable_sort(points.begin(), points.end(), lessX);
     m_points = std::move(points);
@@ -56,8 +60,9 @@ qsizetype SeriesBuffer::hiddenCount(bool logX, bool logY) const
 void SeriesBuffer::include(const QPointF &point)
 {
     const bool positiveX = point.x() > 0;
-    const bool positiveY = point.y() > 0;
-    for (int mask = 0; mask < 4; ++mask) {
+    const bool finiteY = std::isfinite(point.y());
+    const bool positiveY = finiteY && point.y() > 0;
+    for (int mask = 0; finiteY && mask < 4; ++mask) {
         if (((mask & 1) && !positiveX) || ((mask & 2) && !positiveY))
             continue;
         m_x[mask].include(point.x());

@@ -35,7 +35,8 @@ public:
     const QList<QPointF> &points() const { return m_points; }
     qsizetype size() const { return m_points.size(); }
 
-    // Adds a point; one with the x of an existing point replaces it.
+    // Adds a point; one with the x of an existing point replaces it. Points whose x is NaN or
+    // infinite are dropped: they have no place on any axis.
     void add(const QPointF &point);
     // Replaces everything (sorted here when needed).
     void setPoints(QList<QPointF> points);
