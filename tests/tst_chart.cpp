@@ -7,6 +7,8 @@
 #include <QChart>
 #include <QFile>
 #include <QImage>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -35,6 +37,8 @@ private Q_SLOTS:
     void aBurstOfLivePointsIsDrawnInOneRedraw();
     void largeSeriesAreReducedToThePixels();
     void wheelZoomsArrowsPanAndHomeResets();
+    void reselectingTheSameRunsKeepsTheZoom();
+    void aLegendClickHidesAndShowsARun();
     void hoveringFindsTheExactPoint();
     void exportWritesPngSvgAndExactCsv();
     void exportFailuresAreReported();
@@ -345,6 +349,57 @@ void TestChart::wheelZoomsArrowsPanAndHomeResets()
     QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, to);
     QVERIFY(!panel->isZoomed());
     QCOMPARE(range(), full);
+}
+
+void TestChart::reselectingTheSameRunsKeepsTheZoom()
+{
+    openRuntime(false);
+    const qint64 first = createSimulation({});
+    const qint64 second = createSimulation({});
+    insertStoredPoints(first, {{10, 0.5}, {20, 0.25}, {30, 0.125}});
+    insertStoredPoints(second, {{10, 0.4}, {20, 0.2}});
+    ConvergencePanel *panel = createPanel();
+    QVERIFY(panel);
+    QSignalSpy loaded(panel, &ConvergencePanel::seriesLoaded);
+    panel->showSimulations({{first, u"first"_s}, {second, u"second"_s}});
+    QTRY_COMPARE(loaded.size(), 2);
+    panel->view()->zoomAt(panel->view()->rect().center(), 2);
+    QVERIFY(panel->isZoomed());
+
+    // A refresh of the labels (say, a status change) keeps the zoom and the points.
+    panel->showSimulations({{first, u"first (finished)"_s}, {second, u"second"_s}});
+    QVERIFY(panel->isZoomed());
+    QVERIFY(lineSeries(panel, u"first (finished)"_s));
+    QCOMPARE(panel->plottedPoints(first).size(), 3);
+    QCOMPARE(loaded.size(), 2); // not read again
+
+    panel->showSimulations({{first, u"first"_s}});
+    QVERIFY(!panel->isZoomed());
+    QCOMPARE(panel->shownSimulations(), QList<qint64> {first});
+    QCOMPARE(panel->chart()->series().size(), 1);
+}
+
+void TestChart::aLegendClickHidesAndShowsARun()
+{
+    ConvergencePanel *panel = createPanel();
+    QVERIFY(panel);
+    panel->showPoints(21, u"kept"_s, {{10, 0.5}, {20, 0.25}});
+    panel->showPoints(22, u"hidden"_s, {{10, 0.001}, {20, 0.0005}});
+    panel->refreshNow();
+    const double lowest = panel->yAxis()->property("min").toDouble();
+    QLineSeries *hidden = lineSeries(panel, u"hidden"_s);
+    const auto markers = panel->chart()->legend()->markers(hidden);
+    QCOMPARE(markers.size(), 1);
+
+    Q_EMIT markers.first()->clicked();
+    QVERIFY(!hidden->isVisible());
+    QVERIFY(markers.first()->isVisible()); // still there to be clicked again
+    // The axes fit the runs still shown.
+    QTRY_VERIFY(panel->yAxis()->property("min").toDouble() > lowest);
+
+    Q_EMIT markers.first()->clicked();
+    QVERIFY(hidden->isVisible());
+    QTRY_COMPARE(panel->yAxis()->property("min").toDouble(), lowest);
 }
 
 void TestChart::hoveringFindsTheExactPoint()

@@ -1,6 +1,8 @@
 #include "chartview.h"
 
 #include <QKeyEvent>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QMouseEvent>
 #include <QWheelEvent>
 #include <QXYSeries>
@@ -64,6 +66,23 @@ std::optional<std::pair<QXYSeries *, QPointF>> ChartView::nearestPoint(const QPo
         }
     }
     return nearest;
+}
+
+void ChartView::addLegendToggle(QXYSeries *series)
+{
+    for (QLegendMarker *marker : chart()->legend()->markers(series)) {
+        connect(marker, &QLegendMarker::clicked, this, [this, marker, series] {
+            series->setVisible(!series->isVisible());
+            marker->setVisible(true); // hiding a series hides its entry: keep it to click again
+            QColor label = marker->labelBrush().color();
+            label.setAlphaF(series->isVisible() ? 1.0 : 0.4);
+            marker->setLabelBrush(label);
+            QColor fill = marker->brush().color();
+            fill.setAlphaF(series->isVisible() ? 1.0 : 0.3);
+            marker->setBrush(fill);
+            Q_EMIT seriesToggled(series, series->isVisible());
+        });
+    }
 }
 
 void ChartView::panBy(double fractionX, double fractionY)

@@ -23,11 +23,14 @@ public:
     // within radius pixels.
     std::optional<std::pair<QXYSeries *, QPointF>> nearestPoint(const QPointF &position,
                                                                 double radius);
+    // Lets a click on the series' legend entry hide and show it again; the entry stays, dimmed.
+    void addLegendToggle(QXYSeries *series);
     // Moves the visible area by a fraction of the plot area (positive: right and up).
     void panBy(double fractionX, double fractionY);
 
 Q_SIGNALS:
     void resetRequested();
+    void seriesToggled(QXYSeries *series, bool visible);
     // The mouse moved over the view (view coordinates), or left it.
     void hovered(const QPointF &position);
     void left();

@@ -72,6 +72,7 @@ ConvergencePanel::ConvergencePanel(Database &database, EventHub &events, QWidget
     connect(m_loader, &StoredPointsLoader::loaded, this, &ConvergencePanel::onStoredPointsLoaded);
     connect(m_view, &ChartView::resetRequested, this, &ConvergencePanel::resetZoom);
     connect(m_view, &ChartView::hovered, this, &ConvergencePanel::onHovered);
+    connect(m_view, &ChartView::seriesToggled, m_throttle, &RedrawThrottle::schedule);
     connect(m_view, &ChartView::left, this, [] { QToolTip::hideText(); });
     connect(&events, &EventHub::pointAdded, this,
             [this](qint64 id, const ConvergencePoint &point, int) { onPointAdded(id, point); });
@@ -88,6 +89,7 @@ void ConvergencePanel::showSimulations(const QList<QPair<qint64, QString>> &simu
         if (!order.contains(id))
             order.append(id);
     }
+    const bool sameRuns = order == m_order;
     for (const qint64 id : QList<qint64>(m_order)) {
         if (!order.contains(id))
             removePlot(id);
@@ -101,8 +103,10 @@ void ConvergencePanel::showSimulations(const QList<QPair<qint64, QString>> &simu
             addPlot(id, label).loadToken = m_loader->load(id);
         }
     }
+    // Another choice of runs shows all their data; the same runs keep the user's zoom.
+    if (!sameRuns)
+        m_zoomed = false;
     m_order = order;
-    m_zoomed = false;
     restyle();
     m_throttle->schedule();
 }
@@ -131,6 +135,7 @@ ConvergencePanel::Plot &ConvergencePanel::addPlot(qint64 simulationId, const QSt
     m_chart->addSeries(plot.series);
     plot.series->attachAxis(m_xAxis);
     plot.series->attachAxis(m_yAxis);
+    m_view->addLegendToggle(plot.series);
     return plot;
 }
 
@@ -154,6 +159,7 @@ void ConvergencePanel::onStoredPointsLoaded(qint64 simulationId, quint64 token,
         qCWarning(lcChart) << "cannot load the points of simulation" << simulationId << error;
         found->error = error;
     }
+    found->loadToken = 0; // loaded
     found->data.mergeStored(points);
     m_throttle->schedule();
     Q_EMIT seriesLoaded(simulationId, int(found->data.size()));
@@ -241,6 +247,8 @@ void ConvergencePanel::applyAutoRange()
 {
     Extent x, y;
     for (const Plot &plot : std::as_const(m_plots)) {
+        if (!plot.series->isVisible())
+            continue; // hidden from the legend
         x.include(plot.data.xExtent(m_logX, m_logY));
         y.include(plot.data.yExtent(m_logX, m_logY));
     }
@@ -293,12 +301,17 @@ void ConvergencePanel::updateNote()
 {
     m_overlay->setNote(note());
     bool empty = true;
-    for (const Plot &plot : std::as_const(m_plots))
+    bool loading = false;
+    for (const Plot &plot : std::as_const(m_plots)) {
         empty = empty && plot.data.size() == 0;
-    m_overlay->setPlaceholder(!empty ? QString()
-                                  : m_order.isEmpty()
-                                  ? tr("Select simulations to plot their convergence")
-                                  : tr("No points yet"));
+        loading = loading || plot.loadToken != 0;
+    }
+    QString placeholder;
+    if (m_order.isEmpty())
+        placeholder = tr("Select simulations to plot their convergence");
+    else if (empty)
+        placeholder = loading ? tr("Loading…") : tr("No points yet");
+    m_overlay->setPlaceholder(placeholder);
 }
 
 void ConvergencePanel::restyle()
