@@ -133,6 +133,16 @@ bool renderPicture(Database &database, EventHub &events, const QList<QPointF> &l
     panel.showPoints(3, u"seed (one zero loss)"_s, seed);
     panel.setLogX(parser.isSet(u"log-x"_s));
     panel.refreshNow();
+    if (const double zoom = parser.value(u"zoom"_s).toDouble(); zoom > 0) {
+        QCoreApplication::processEvents();
+        // Around the large run at a tenth of its length.
+        QAbstractSeries *series = panel.chart()->series().constFirst();
+        const QPointF anchor = large[large.size() / 10];
+        panel.view()->zoomAt(panel.view()->mapFromScene(panel.chart()->mapToScene(
+                                 panel.chart()->mapToPosition(anchor, series))),
+                             zoom);
+        panel.refreshNow();
+    }
     QCoreApplication::processEvents();
     // The whole panel with its toolbar, or the chart as its PNG export shows it.
     return parser.isSet(u"whole"_s) ? panel.grab().save(path) : panel.exportPng(path);
@@ -153,6 +163,7 @@ int main(int argc, char *argv[])
     parser.addOption({u"png"_s, u"Also save a picture of the panel here."_s, u"path"_s});
     parser.addOption({u"dark"_s, u"Picture in a dark palette."_s});
     parser.addOption({u"log-x"_s, u"Picture with a log seconds axis."_s});
+    parser.addOption({u"zoom"_s, u"Picture zoomed in by this factor near the start."_s, u"f"_s});
     parser.addOption({u"whole"_s, u"Picture of the whole panel, toolbar included."_s});
     parser.addOption({u"empty"_s, u"Picture of the panel with nothing selected."_s});
     parser.process(app);

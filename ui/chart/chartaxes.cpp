@@ -128,6 +128,19 @@ double tickStep(double span)
 
 void updateTicks(QAbstractAxis *axis)
 {
+    if (auto *log = qobject_cast<QLogValueAxis *>(axis)) {
+        // Labels sit at powers of the base: over less than a decade, powers of ten would leave
+        // the axis without any, so the base shrinks to give about four.
+        const double decades = std::log10(log->max() / log->min());
+        const bool wide = !(decades < 1 - kEdgeSlack) || !std::isfinite(decades);
+        const double base = wide ? 10 : std::pow(10.0, std::max(decades, 1e-9) / 4);
+        if (std::abs(log->base() - base) > 1e-12 * base) {
+            log->setBase(base);
+            log->setLabelFormat(wide ? u"%g"_s : u"%.3g"_s);
+            log->setMinorTickCount(wide ? 8 : 0);
+        }
+        return;
+    }
     auto *linear = qobject_cast<QValueAxis *>(axis);
     if (!linear)
         return;

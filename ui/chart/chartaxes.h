@@ -32,7 +32,8 @@ void setRange(QAbstractAxis *axis, double min, double max);
 QPair<double, double> fittingRange(const Extent &extent, bool logarithmic);
 // A round distance between linear ticks that cuts span into about five intervals.
 double tickStep(double span);
-// Puts a linear axis' ticks on round numbers for its current range; log axes keep decades.
+// Puts a linear axis' ticks on round numbers for its current range; a log axis gets labels
+// at decades, or at about four points when zoomed into less than one.
 void updateTicks(QAbstractAxis *axis);
 
 } // namespace aisim::chartaxes
