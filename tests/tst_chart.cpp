@@ -37,6 +37,7 @@ private Q_SLOTS:
     void aBurstOfLivePointsIsDrawnInOneRedraw();
     void largeSeriesAreReducedToThePixels();
     void wheelZoomsArrowsPanAndHomeResets();
+    void aLogAxisZoomedInsideADecadeKeepsItsLabels();
     void reselectingTheSameRunsKeepsTheZoom();
     void aLegendClickHidesAndShowsARun();
     void hoveringFindsTheExactPoint();
@@ -349,6 +350,28 @@ void TestChart::wheelZoomsArrowsPanAndHomeResets()
     QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, to);
     QVERIFY(!panel->isZoomed());
     QCOMPARE(range(), full);
+}
+
+void TestChart::aLogAxisZoomedInsideADecadeKeepsItsLabels()
+{
+    ConvergencePanel *panel = createPanel();
+    QVERIFY(panel);
+    panel->showPoints(31, u"narrow"_s, {{10, 0.6}, {20, 0.55}, {30, 0.5}});
+    panel->refreshNow();
+    QAbstractAxis *loss = panel->yAxis();
+    QCOMPARE(loss->property("base").toDouble(), 10.0); // whole decades: 0.1 and 1
+    QVERIFY(loss->property("tickCount").toInt() >= 2);
+
+    panel->view()->zoomAt(panel->view()->rect().center(), 4);
+    panel->refreshNow();
+    const double decades
+        = std::log10(loss->property("max").toDouble() / loss->property("min").toDouble());
+    QVERIFY(decades < 1);
+    QVERIFY(loss->property("base").toDouble() < 10);
+    QVERIFY2(loss->property("tickCount").toInt() >= 3,
+             qPrintable(QString::number(loss->property("tickCount").toInt())));
+    QTest::keyClick(panel->view(), Qt::Key_Home);
+    QCOMPARE(loss->property("base").toDouble(), 10.0);
 }
 
 void TestChart::reselectingTheSameRunsKeepsTheZoom()
