@@ -36,7 +36,9 @@ void SeriesBuffer::add(const QPointF &point)
 
 void SeriesBuffer::setPoints(QList<QPointF> points)
 {
-    points.removeIf([](const QPointF &point) { return !std::isfinite(point.x()); });
+    const auto notFinite = [](const QPointF &point) { return !std::isfinite(point.x()); };
+    if (std::any_of(points.cbegin(), points.cend(), notFinite)) // removeIf would copy shared data
+        points.removeIf(notFinite);
     if (!std::is_sorted(points.cbegin(), points.cend(), lessX))
         std::stable_sort(points.begin(), points.end(), lessX);
     m_points = std::move(points);
@@ -59,18 +61,31 @@ qsizetype SeriesBuffer::hiddenCount(bool logX, bool logY) const
 
 void SeriesBuffer::include(const QPointF &point)
 {
-    const bool positiveX = point.x() > 0;
-    const bool finiteY = std::isfinite(point.y());
-    const bool positiveY = finiteY && point.y() > 0;
-    for (int mask = 0; finiteY && mask < 4; ++mask) {
-        if (((mask & 1) && !positiveX) || ((mask & 2) && !positiveY))
-            continue;
-        m_x[mask].include(point.x());
-        m_y[mask].include(point.y());
-    }
+    const double x = point.x();
+    const double y = point.y();
+    const bool positiveX = x > 0;
+    const bool finiteY = std::isfinite(y);
+    const bool positiveY = finiteY && y > 0;
     m_nonPositiveX += positiveX ? 0 : 1;
     m_nonPositiveY += positiveY ? 0 : 1;
     m_nonPositiveBoth += !positiveX && !positiveY ? 1 : 0;
+    if (!finiteY)
+        return;
+    const auto includeIn = [&](size_t filter) {
+        Extent &ex = m_x[filter];
+        Extent &ey = m_y[filter];
+        ex.min = x < ex.min ? x : ex.min;
+        ex.max = x > ex.max ? x : ex.max;
+        ey.min = y < ey.min ? y : ey.min;
+        ey.max = y > ey.max ? y : ey.max;
+    };
+    includeIn(0);
+    if (positiveX)
+        includeIn(1);
+    if (positiveY)
+        includeIn(2);
+    if (positiveX && positiveY)
+        includeIn(3);
 }
 
 void SeriesBuffer::recount()
