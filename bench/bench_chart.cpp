@@ -121,6 +121,12 @@ QPalette darkPalette()
     palette.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
     palette.setColor(QPalette::ButtonText, QColor(0xe0, 0xe0, 0xe0));
     palette.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
+    palette.setColor(QPalette::Light, QColor(0x50, 0x50, 0x50));
+    palette.setColor(QPalette::Midlight, QColor(0x40, 0x40, 0x40));
+    palette.setColor(QPalette::Mid, QColor(0x30, 0x30, 0x30));
+    palette.setColor(QPalette::Dark, QColor(0x18, 0x18, 0x18));
+    palette.setColor(QPalette::Highlight, QColor(0x3d, 0x7a, 0xd6));
+    palette.setColor(QPalette::HighlightedText, Qt::white);
     return palette;
 }
 

@@ -1,6 +1,7 @@
 #include "charttoolbar.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QSignalBlocker>
 
 namespace aisim {
@@ -9,12 +10,16 @@ ChartToolBar::ChartToolBar(QWidget *parent)
     : QToolBar(parent)
 {
     setToolButtonStyle(Qt::ToolButtonTextOnly);
-    m_logX = addAction(tr("Log X"), this, &ChartToolBar::logXToggled);
-    m_logX->setCheckable(true);
+    m_logX = new QCheckBox(tr("Log X"), this);
     m_logX->setToolTip(tr("Logarithmic seconds axis"));
-    m_logY = addAction(tr("Log Y"), this, &ChartToolBar::logYToggled);
-    m_logY->setCheckable(true);
+    connect(m_logX, &QCheckBox::toggled, this, &ChartToolBar::logXToggled);
+    m_logX->setContentsMargins(4, 0, 4, 0);
+    addWidget(m_logX);
+    m_logY = new QCheckBox(tr("Log Y"), this);
     m_logY->setToolTip(tr("Logarithmic loss axis"));
+    connect(m_logY, &QCheckBox::toggled, this, &ChartToolBar::logYToggled);
+    m_logY->setContentsMargins(4, 0, 4, 0);
+    addWidget(m_logY);
     addSeparator();
     QAction *reset = addAction(tr("Reset zoom"), this, &ChartToolBar::resetZoomRequested);
     reset->setToolTip(tr("Show all the data (Home, double-click).\nDrag to zoom into a rectangle, "

@@ -2,6 +2,8 @@
 
 #include <QToolBar>
 
+class QCheckBox;
+
 namespace aisim {
 
 // The chart's toolbar: log/linear toggles for both axes, reset zoom and export.
@@ -21,8 +23,9 @@ Q_SIGNALS:
     void exportRequested();
 
 private:
-    QAction *m_logX = nullptr;
-    QAction *m_logY = nullptr;
+    // Check boxes rather than checkable buttons: their state reads at a glance in any style.
+    QCheckBox *m_logX = nullptr;
+    QCheckBox *m_logY = nullptr;
 };
 
 } // namespace aisim

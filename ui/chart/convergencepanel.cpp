@@ -107,7 +107,7 @@ void ConvergencePanel::showSimulations(const QList<QPair<qint64, QString>> &simu
     if (!sameRuns)
         m_zoomed = false;
     m_order = order;
-    restyle();
+    recolorSeries();
     m_throttle->schedule();
 }
 
@@ -122,7 +122,7 @@ void ConvergencePanel::showPoints(qint64 simulationId, const QString &label,
     plot.data.setPoints(points);
     if (!m_order.contains(simulationId))
         m_order.append(simulationId);
-    restyle();
+    recolorSeries();
     m_throttle->schedule();
 }
 
@@ -314,13 +314,18 @@ void ConvergencePanel::updateNote()
     m_overlay->setPlaceholder(placeholder);
 }
 
+void ConvergencePanel::recolorSeries()
+{
+    const bool dark = chartstyle::isDark(palette());
+    for (int index = 0; index < m_order.size(); ++index)
+        chartstyle::styleSeries(m_plots[m_order[index]].series, index, dark);
+}
+
 void ConvergencePanel::restyle()
 {
     chartstyle::applyTheme(m_chart, palette());
     m_view->setBackgroundBrush(palette().color(QPalette::Base));
-    const bool dark = chartstyle::isDark(palette());
-    for (int index = 0; index < m_order.size(); ++index)
-        chartstyle::styleSeries(m_plots[m_order[index]].series, index, dark);
+    recolorSeries();
     m_overlay->setColors(palette());
     chartstyle::styleAxis(m_xAxis, palette());
     chartstyle::styleAxis(m_yAxis, palette());

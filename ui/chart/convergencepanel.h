@@ -105,7 +105,9 @@ private:
     void onAxisRangeChanged();
     void replaceAxis(Qt::Orientation orientation);
     void applyAutoRange();
+    // The theme and colours that match the palette; recolorSeries() for a new choice of runs.
     void restyle();
+    void recolorSeries();
     void updateNote();
     void exportWithDialog();
     bool finishExport(const Status &written);
