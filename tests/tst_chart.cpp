@@ -42,6 +42,7 @@ private Q_SLOTS:
     void hoveringFindsTheExactPoint();
     void exportWritesPngSvgAndExactCsv();
     void exportFailuresAreReported();
+    void aPanelNeverShownExportsAFullChart();
     void darkPaletteGivesADarkChart();
 
 private:
@@ -494,6 +495,21 @@ void TestChart::exportFailuresAreReported()
     QVERIFY(!panel->exportCsv(u"/nonexistent-directory/chart.csv"_s));
     QVERIFY(!panel->exportTo(u"/tmp/chart.gif"_s));
     QVERIFY(panel->lastError().contains(u".png, .svg or .csv"_s));
+}
+
+void TestChart::aPanelNeverShownExportsAFullChart()
+{
+    openRuntime(false);
+    ConvergencePanel panel(m_runtime->database(), m_runtime->events());
+    panel.showPoints(41, u"offscreen run"_s, noisyRun(500));
+    QTemporaryDir dir;
+    const QString png = dir.filePath(u"hidden.png"_s);
+    QVERIFY2(panel.exportPng(png), qPrintable(panel.lastError()));
+    const QImage image(png);
+    QVERIFY2(image.width() >= 640 && image.height() >= 400,
+             qPrintable(u"%1x%2"_s.arg(image.width()).arg(image.height())));
+    QVERIFY(!panel.isVisible());
+    QCOMPARE(panel.drawnPoints(41).size(), 500);
 }
 
 void TestChart::darkPaletteGivesADarkChart()

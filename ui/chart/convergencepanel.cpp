@@ -366,16 +366,27 @@ void ConvergencePanel::onHovered(const QPointF &viewPosition)
     QToolTip::showText(m_view->viewport()->mapToGlobal(viewPosition.toPoint()), text, m_view);
 }
 
+void ConvergencePanel::prepareForExport()
+{
+    if (!isVisible()) {
+        // Never shown, the panel has no size of its own nor a laid out chart: give it both.
+        resize(size().expandedTo(QSize(960, 600)));
+        layout()->activate();
+        m_view->grab(); // delivers the pending resize events
+    }
+    refreshNow();
+}
+
 bool ConvergencePanel::exportPng(const QString &path)
 {
-    refreshNow();
+    prepareForExport();
     const Status written = ChartExporter::writePng(m_view, path);
     return finishExport(written);
 }
 
 bool ConvergencePanel::exportSvg(const QString &path)
 {
-    refreshNow();
+    prepareForExport();
     const Status written = ChartExporter::writeSvg(m_view, path, m_chart->title());
     return finishExport(written);
 }

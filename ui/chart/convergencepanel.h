@@ -110,6 +110,7 @@ private:
     void recolorSeries();
     void updateNote();
     void exportWithDialog();
+    void prepareForExport();
     bool finishExport(const Status &written);
 
     StoredPointsLoader *m_loader = nullptr;
