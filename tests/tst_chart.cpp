@@ -15,6 +15,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolTip>
 
 #include <cmath>
 
@@ -442,6 +443,12 @@ void TestChart::hoveringFindsTheExactPoint()
     QCOMPARE(hovered->simulationId, 6);
     QCOMPARE(hovered->label, u"second"_s);
     QCOMPARE(hovered->value, target);
+    // Moving the mouse there shows the exact values in a tooltip.
+    QMouseEvent move(QEvent::MouseMove, at, panel->view()->viewport()->mapToGlobal(at),
+                     Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(panel->view()->viewport(), &move);
+    QTRY_VERIFY(QToolTip::isVisible());
+    QCOMPARE(QToolTip::text(), u"second\nseconds: 20\nloss: 0.0333"_s);
     // Far from every point: nothing.
     const QPointF empty = panel->view()->mapFromScene(
         chart->mapToScene(chart->plotArea().topRight() + QPointF(-5, 5)));
