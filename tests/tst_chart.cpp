@@ -332,6 +332,22 @@ void TestChart::wheelZoomsArrowsPanAndHomeResets()
     QVERIFY(panned.first < zoomed.first);
     QVERIFY(qFuzzyCompare(panned.second - panned.first, zoomed.second - zoomed.first));
 
+    // Dragging with the middle button moves the data with the mouse: to the right, earlier x.
+    const auto beforeDrag = range();
+    const QPointF start = center;
+    const QPointF end = center + QPointF(100, 0);
+    QMouseEvent press(QEvent::MouseButtonPress, start, view->viewport()->mapToGlobal(start),
+                      Qt::MiddleButton, Qt::MiddleButton, Qt::NoModifier);
+    QMouseEvent drag(QEvent::MouseMove, end, view->viewport()->mapToGlobal(end), Qt::NoButton,
+                     Qt::MiddleButton, Qt::NoModifier);
+    QMouseEvent release(QEvent::MouseButtonRelease, end, view->viewport()->mapToGlobal(end),
+                        Qt::MiddleButton, Qt::NoButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(view->viewport(), &press);
+    QCoreApplication::sendEvent(view->viewport(), &drag);
+    QCoreApplication::sendEvent(view->viewport(), &release);
+    QVERIFY(range().first < beforeDrag.first);
+    QVERIFY(range().second < beforeDrag.second);
+
     QTest::keyClick(view, Qt::Key_Home);
     QVERIFY(!panel->isZoomed());
     QCOMPARE(range(), full);
