@@ -1,145 +1,433 @@
 #include "convergencepanel.h"
 
-#include "convergencerepository.h"
-#include "database.h"
+#include "chartaxes.h"
+#include "chartexporter.h"
+#include "chartoverlay.h"
+#include "chartstyle.h"
+#include "charttoolbar.h"
+#include "chartview.h"
+#include "downsampler.h"
 #include "eventhub.h"
+#include "redrawthrottle.h"
+#include "storedpointsloader.h"
 
 #include <QChart>
-#include <QChartView>
-#include <QCoreApplication>
+#include <QEvent>
+#include <QFileInfo>
+#include <QLegend>
 #include <QLineSeries>
-#include <QLogValueAxis>
-#include <QPointer>
+#include <QLoggingCategory>
+#include <QMessageBox>
+#include <QToolTip>
 #include <QVBoxLayout>
-#include <QValueAxis>
-#include <QtConcurrent/QtConcurrentRun>
 
-#include <limits>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
 namespace aisim {
 
+Q_LOGGING_CATEGORY(lcChart, "aisim.ui.chart")
+
+namespace {
+
+// Redraws are coalesced: at most one per this many milliseconds however fast points arrive.
+constexpr int kRefreshIntervalMs = 50;
+// Runs with at most this many points show a marker on each.
+constexpr qsizetype kMarkerLimit = 60;
+
+} // namespace
+
 ConvergencePanel::ConvergencePanel(Database &database, EventHub &events, QWidget *parent)
     : QWidget(parent)
-    , m_database(database)
+    , m_loader(new StoredPointsLoader(database, this))
+    , m_throttle(new RedrawThrottle(kRefreshIntervalMs, this))
 {
     m_chart = new QChart;
     m_chart->setTitle(tr("Convergence"));
-    m_secondsAxis = new QValueAxis(m_chart);
-    m_secondsAxis->setTitleText(tr("seconds"));
-    m_secondsAxis->setLabelFormat(u"%g"_s);
-    m_lossAxis = new QLogValueAxis(m_chart);
-    m_lossAxis->setTitleText(tr("loss (log)"));
-    m_lossAxis->setLabelFormat(u"%g"_s);
-    m_lossAxis->setBase(10);
-    m_chart->addAxis(m_secondsAxis, Qt::AlignBottom);
-    m_chart->addAxis(m_lossAxis, Qt::AlignLeft);
-    m_view = new QChartView(m_chart, this);
-    m_view->setRenderHint(QPainter::Antialiasing);
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+    m_overlay = std::make_unique<ChartOverlay>(m_chart);
+    m_view = new ChartView(m_chart, this);
+    m_view->setFrameShape(QFrame::NoFrame);
+    replaceAxis(Qt::Horizontal);
+    replaceAxis(Qt::Vertical);
+
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_view);
+    layout->setSpacing(0);
+    m_toolBar = new ChartToolBar(this);
+    m_toolBar->setLogScales(m_logX, m_logY);
+    layout->addWidget(m_toolBar);
+    layout->addWidget(m_view, 1);
+
+    connect(m_throttle, &RedrawThrottle::due, this, &ConvergencePanel::refreshNow);
+    connect(m_chart, &QChart::plotAreaChanged, this, [this] {
+        m_overlay->relayout();
+        m_throttle->schedule();
+    });
+    connect(m_toolBar, &ChartToolBar::logXToggled, this, &ConvergencePanel::setLogX);
+    connect(m_toolBar, &ChartToolBar::logYToggled, this, &ConvergencePanel::setLogY);
+    connect(m_toolBar, &ChartToolBar::resetZoomRequested, this, &ConvergencePanel::resetZoom);
+    connect(m_toolBar, &ChartToolBar::exportRequested, this, &ConvergencePanel::exportWithDialog);
+    connect(m_loader, &StoredPointsLoader::loaded, this, &ConvergencePanel::onStoredPointsLoaded);
+    connect(m_view, &ChartView::resetRequested, this, &ConvergencePanel::resetZoom);
+    connect(m_view, &ChartView::hovered, this, &ConvergencePanel::onHovered);
+    connect(m_view, &ChartView::seriesToggled, m_throttle, &RedrawThrottle::schedule);
+    connect(m_view, &ChartView::left, this, [] { QToolTip::hideText(); });
     connect(&events, &EventHub::pointAdded, this,
             [this](qint64 id, const ConvergencePoint &point, int) { onPointAdded(id, point); });
+    restyle();
+    refreshNow();
 }
+
+ConvergencePanel::~ConvergencePanel() = default;
 
 void ConvergencePanel::showSimulations(const QList<QPair<qint64, QString>> &simulations)
 {
-    ++m_generation;
-    for (QLineSeries *series : std::as_const(m_series)) {
-        m_chart->removeSeries(series);
-        delete series;
-    }
-    m_series.clear();
+    QList<qint64> order;
     for (const auto &[id, label] : simulations) {
-        auto *series = new QLineSeries;
-        series->setName(label);
-        series->setPointsVisible(true);
-        m_chart->addSeries(series);
-        series->attachAxis(m_secondsAxis);
-        series->attachAxis(m_lossAxis);
-        m_series.insert(id, series);
-        // Stored points are read on a pool thread; the answer comes back queued.
-        const quint64 generation = m_generation;
-        QPointer<ConvergencePanel> self(this);
-        Database *database = &m_database;
-        static_cast<void>(QtConcurrent::run([self, database, id, generation] {
-            const auto points = ConvergenceRepository(*database).points(id);
-            QMetaObject::invokeMethod(QCoreApplication::instance(), [self, id, generation, points] {
-                if (self && points)
-                    self->onSeriesLoaded(id, generation, points.value());
-            });
-        }));
+        if (!order.contains(id))
+            order.append(id);
     }
-    updateRanges();
+    const bool sameRuns = order == m_order;
+    for (const qint64 id : QList<qint64>(m_order)) {
+        if (!order.contains(id))
+            removePlot(id);
+    }
+    // Runs still shown keep their points (they stay current from live events).
+    for (const auto &[id, label] : simulations) {
+        if (m_plots.contains(id)) {
+            m_plots[id].label = label;
+            m_plots[id].series->setName(label);
+        } else {
+            addPlot(id, label).loadToken = m_loader->load(id);
+        }
+    }
+    // Another choice of runs shows all their data; the same runs keep the user's zoom.
+    if (!sameRuns)
+        m_zoomed = false;
+    m_order = order;
+    recolorSeries();
+    m_throttle->schedule();
+}
+
+void ConvergencePanel::showPoints(qint64 simulationId, const QString &label,
+                                  const QList<QPointF> &points)
+{
+    Plot &plot
+        = m_plots.contains(simulationId) ? m_plots[simulationId] : addPlot(simulationId, label);
+    plot.label = label;
+    plot.series->setName(label);
+    plot.loadToken = 0; // a stored load under way no longer applies
+    plot.data.setPoints(points);
+    if (!m_order.contains(simulationId))
+        m_order.append(simulationId);
+    recolorSeries();
+    m_throttle->schedule();
+}
+
+ConvergencePanel::Plot &ConvergencePanel::addPlot(qint64 simulationId, const QString &label)
+{
+    Plot &plot = m_plots[simulationId];
+    plot.label = label;
+    plot.series = new QLineSeries;
+    plot.series->setName(label);
+    m_chart->addSeries(plot.series);
+    plot.series->attachAxis(m_xAxis);
+    plot.series->attachAxis(m_yAxis);
+    m_view->addLegendToggle(plot.series);
+    return plot;
+}
+
+void ConvergencePanel::removePlot(qint64 simulationId)
+{
+    const Plot plot = m_plots.take(simulationId);
+    m_order.removeAll(simulationId);
+    if (plot.series) {
+        m_chart->removeSeries(plot.series);
+        delete plot.series;
+    }
+}
+
+void ConvergencePanel::onStoredPointsLoaded(qint64 simulationId, quint64 token,
+                                            const QList<QPointF> &points, const QString &error)
+{
+    const auto found = m_plots.find(simulationId);
+    if (found == m_plots.end() || found->loadToken != token)
+        return; // no longer shown, or shown again since
+    if (!error.isEmpty()) {
+        qCWarning(lcChart) << "cannot load the points of simulation" << simulationId << error;
+        found->error = error;
+    }
+    found->loadToken = 0; // loaded
+    found->data.mergeStored(points);
+    m_throttle->schedule();
+    Q_EMIT seriesLoaded(simulationId, int(found->data.size()));
+}
+
+void ConvergencePanel::onPointAdded(qint64 simulationId, const ConvergencePoint &point)
+{
+    const auto found = m_plots.find(simulationId);
+    if (found == m_plots.end())
+        return;
+    found->data.add({point.seconds, point.loss});
+    m_throttle->schedule();
 }
 
 ConvergenceSeries ConvergencePanel::plottedPoints(qint64 simulationId) const
 {
     ConvergenceSeries points;
-    if (const QLineSeries *series = m_series.value(simulationId)) {
-        for (const QPointF &p : series->points())
-            points.append({p.x(), p.y()});
-    }
+    const auto found = m_plots.constFind(simulationId);
+    if (found == m_plots.cend())
+        return points;
+    points.reserve(found->data.size());
+    for (const QPointF &point : found->data.points())
+        points.append({point.x(), point.y()});
     return points;
 }
 
-void ConvergencePanel::onSeriesLoaded(qint64 simulationId, quint64 generation,
-                                      const ConvergenceSeries &points)
+QList<QPointF> ConvergencePanel::drawnPoints(qint64 simulationId) const
 {
-    QLineSeries *series = m_series.value(simulationId);
-    if (generation != m_generation || !series)
+    const auto found = m_plots.constFind(simulationId);
+    return found == m_plots.cend() ? QList<QPointF>() : found->series->points();
+}
+
+void ConvergencePanel::setLogX(bool on)
+{
+    if (on == m_logX)
         return;
-    // Points that arrived live while loading are kept; stored ones fill in before them.
-    QList<QPointF> merged;
-    for (const ConvergencePoint &point : points) {
-        if (point.loss > 0)
-            merged.append({point.seconds, point.loss});
-    }
-    for (const QPointF &live : series->points()) {
-        if (merged.isEmpty() || live.x() > merged.last().x())
-            merged.append(live);
-    }
-    series->replace(merged);
-    updateRanges();
-    Q_EMIT seriesLoaded(simulationId, int(merged.size()));
+    m_logX = on;
+    m_toolBar->setLogScales(m_logX, m_logY);
+    replaceAxis(Qt::Horizontal);
+    resetZoom();
 }
 
-void ConvergencePanel::onPointAdded(qint64 simulationId, const ConvergencePoint &point)
+void ConvergencePanel::setLogY(bool on)
 {
-    if (QLineSeries *series = m_series.value(simulationId)) {
-        addPoint(series, point);
-        updateRanges();
-    }
+    if (on == m_logY)
+        return;
+    m_logY = on;
+    m_toolBar->setLogScales(m_logX, m_logY);
+    replaceAxis(Qt::Vertical);
+    resetZoom();
 }
 
-void ConvergencePanel::addPoint(QLineSeries *series, const ConvergencePoint &point)
+void ConvergencePanel::replaceAxis(Qt::Orientation orientation)
 {
-    // A log axis drops a whole series with one non-positive value: keep such points off it.
-    if (point.loss > 0)
-        series->append(point.seconds, point.loss);
+    const bool horizontal = orientation == Qt::Horizontal;
+    const bool log = horizontal ? m_logX : m_logY;
+    QAbstractAxis *&axis = horizontal ? m_xAxis : m_yAxis;
+    const QString title = horizontal ? (log ? tr("seconds (log)") : tr("seconds"))
+                                     : (log ? tr("loss (log)") : tr("loss"));
+    QList<QAbstractSeries *> series;
+    for (const Plot &plot : std::as_const(m_plots))
+        series.append(plot.series);
+    axis = chartaxes::replace(m_chart, axis, log, title,
+                              horizontal ? Qt::AlignBottom : Qt::AlignLeft, series);
+    chartstyle::styleAxis(axis, palette());
+    chartaxes::onRangeChanged(axis, this, [this] { onAxisRangeChanged(); });
 }
 
-void ConvergencePanel::updateRanges()
+void ConvergencePanel::onAxisRangeChanged()
 {
-    double minX = std::numeric_limits<double>::max(), maxX = 0;
-    double minY = std::numeric_limits<double>::max(), maxY = 0;
-    for (const QLineSeries *series : std::as_const(m_series)) {
-        for (const QPointF &p : series->points()) {
-            minX = std::min(minX, p.x());
-            maxX = std::max(maxX, p.x());
-            minY = std::min(minY, p.y());
-            maxY = std::max(maxY, p.y());
-        }
+    if (m_applyingRange)
+        return;
+    // The user zoomed or panned: keep that range, draw the points it holds.
+    m_zoomed = true;
+    m_throttle->schedule();
+}
+
+void ConvergencePanel::resetZoom()
+{
+    m_zoomed = false;
+    refreshNow();
+}
+
+void ConvergencePanel::applyAutoRange()
+{
+    Extent x, y;
+    for (const Plot &plot : std::as_const(m_plots)) {
+        if (!plot.series->isVisible())
+            continue; // hidden from the legend
+        x.include(plot.data.xExtent(m_logX, m_logY));
+        y.include(plot.data.yExtent(m_logX, m_logY));
     }
-    if (maxY <= 0) {
-        m_secondsAxis->setRange(0, 100);
-        m_lossAxis->setRange(0.01, 0.1);
+    const auto [minX, maxX] = chartaxes::fittingRange(x, m_logX);
+    const auto [minY, maxY] = chartaxes::fittingRange(y, m_logY);
+    m_applyingRange = true;
+    chartaxes::setRange(m_xAxis, minX, maxX);
+    chartaxes::setRange(m_yAxis, minY, maxY);
+    m_applyingRange = false;
+}
+
+void ConvergencePanel::refreshNow()
+{
+    m_throttle->markDone();
+    if (!m_zoomed)
+        applyAutoRange();
+    chartaxes::updateTicks(m_xAxis);
+    chartaxes::updateTicks(m_yAxis);
+    const auto [minX, maxX] = chartaxes::range(m_xAxis);
+    const double pixels = m_chart->plotArea().width() * devicePixelRatioF();
+    // Before the first layout the plot area is empty; a later resize redraws anyway.
+    const int columns = pixels >= 2 ? int(std::ceil(pixels)) : 1000;
+    const Downsampler::Options options {minX, maxX, columns, m_logX, m_logY};
+    m_hiddenPoints = 0;
+    for (const qint64 id : std::as_const(m_order)) {
+        const Plot &plot = m_plots[id];
+        plot.series->setPointsVisible(plot.data.size() <= kMarkerLimit);
+        plot.series->replace(Downsampler::reduce(plot.data.points(), options));
+        m_hiddenPoints += plot.data.hiddenCount(m_logX, m_logY);
+    }
+    updateNote();
+}
+
+QString ConvergencePanel::note() const
+{
+    QStringList lines;
+    if (m_hiddenPoints > 0)
+        lines.append(m_hiddenPoints == 1
+                         ? tr("1 point ≤ 0 hidden on log axis")
+                         : tr("%1 points ≤ 0 hidden on log axis").arg(m_hiddenPoints));
+    for (const qint64 id : m_order) {
+        const Plot &plot = m_plots[id];
+        if (!plot.error.isEmpty())
+            lines.append(tr("%1: points not loaded (%2)").arg(plot.label, plot.error));
+    }
+    return lines.join(u'\n');
+}
+
+void ConvergencePanel::updateNote()
+{
+    m_overlay->setNote(note());
+    bool empty = true;
+    bool loading = false;
+    for (const Plot &plot : std::as_const(m_plots)) {
+        empty = empty && plot.data.size() == 0;
+        loading = loading || plot.loadToken != 0;
+    }
+    QString placeholder;
+    if (m_order.isEmpty())
+        placeholder = tr("Select simulations to plot their convergence");
+    else if (empty)
+        placeholder = loading ? tr("Loading…") : tr("No points yet");
+    m_overlay->setPlaceholder(placeholder);
+}
+
+void ConvergencePanel::recolorSeries()
+{
+    const bool dark = chartstyle::isDark(palette());
+    for (int index = 0; index < m_order.size(); ++index)
+        chartstyle::styleSeries(m_plots[m_order[index]].series, index, dark);
+}
+
+void ConvergencePanel::restyle()
+{
+    chartstyle::applyTheme(m_chart, palette());
+    m_view->setBackgroundBrush(palette().color(QPalette::Base));
+    recolorSeries();
+    m_overlay->setColors(palette());
+    chartstyle::styleAxis(m_xAxis, palette());
+    chartstyle::styleAxis(m_yAxis, palette());
+    updateNote();
+}
+
+void ConvergencePanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        restyle();
+    QWidget::changeEvent(event);
+}
+
+std::optional<ConvergencePanel::HoveredPoint>
+ConvergencePanel::pointNear(const QPointF &viewPosition, double radius)
+{
+    const auto found = m_view->nearestPoint(viewPosition, radius);
+    if (!found)
+        return std::nullopt;
+    for (const qint64 id : std::as_const(m_order)) {
+        if (m_plots[id].series == found->first)
+            return HoveredPoint {id, m_plots[id].label, found->second};
+    }
+    return std::nullopt;
+}
+
+void ConvergencePanel::onHovered(const QPointF &viewPosition)
+{
+    const auto point = pointNear(viewPosition);
+    if (!point) {
+        QToolTip::hideText();
         return;
     }
-    m_secondsAxis->setRange(std::min(0.0, minX), maxX);
-    m_lossAxis->setRange(minY * 0.9, maxY * 1.1);
+    const QString text = tr("%1\nseconds: %2\nloss: %3")
+                             .arg(point->label)
+                             .arg(point->value.x(), 0, 'g', 12)
+                             .arg(point->value.y(), 0, 'g', 12);
+    QToolTip::showText(m_view->viewport()->mapToGlobal(viewPosition.toPoint()), text, m_view);
+}
+
+void ConvergencePanel::prepareForExport()
+{
+    if (!isVisible()) {
+        // Never shown, the panel has no size of its own nor a laid out chart: give it both.
+        resize(size().expandedTo(QSize(960, 600)));
+        layout()->activate();
+        m_view->grab(); // delivers the pending resize events
+    }
+    refreshNow();
+}
+
+bool ConvergencePanel::exportPng(const QString &path)
+{
+    prepareForExport();
+    const Status written = ChartExporter::writePng(m_view, path);
+    return finishExport(written);
+}
+
+bool ConvergencePanel::exportSvg(const QString &path)
+{
+    prepareForExport();
+    const Status written = ChartExporter::writeSvg(m_view, path, m_chart->title());
+    return finishExport(written);
+}
+
+bool ConvergencePanel::exportCsv(const QString &path)
+{
+    QList<ExportedSeries> series;
+    for (const qint64 id : std::as_const(m_order))
+        series.append({id, m_plots[id].label, m_plots[id].data.points()});
+    const Status written = ChartExporter::writeCsv(series, path);
+    return finishExport(written);
+}
+
+bool ConvergencePanel::exportTo(const QString &path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == "png"_L1)
+        return exportPng(path);
+    if (suffix == "svg"_L1)
+        return exportSvg(path);
+    if (suffix == "csv"_L1)
+        return exportCsv(path);
+    return finishExport(Error::invalid(
+        tr("cannot export %1: unknown file type, use .png, .svg or .csv").arg(path)));
+}
+
+bool ConvergencePanel::finishExport(const Status &written)
+{
+    m_lastError = written.ok() ? QString() : written.error().message;
+    if (!written.ok())
+        qCWarning(lcChart).noquote() << m_lastError;
+    return written.ok();
+}
+
+void ConvergencePanel::exportWithDialog()
+{
+    const QString path = ChartExporter::askPath(this);
+    if (path.isEmpty())
+        return;
+    if (!exportTo(path))
+        QMessageBox::warning(this, tr("Export failed"), m_lastError);
 }
 
 } // namespace aisim

@@ -1,51 +1,134 @@
 #pragma once
 
 #include "convergencepoint.h"
+#include "result.h"
+#include "seriesbuffer.h"
 
 #include <QHash>
+#include <QPointF>
 #include <QWidget>
 
+#include <memory>
+#include <optional>
+
+class QAbstractAxis;
 class QChart;
-class QChartView;
 class QLineSeries;
-class QLogValueAxis;
-class QValueAxis;
 
 namespace aisim {
 
+class ChartOverlay;
+class ChartToolBar;
+class ChartView;
 class Database;
 class EventHub;
+class RedrawThrottle;
+class StoredPointsLoader;
 
-// Plots the convergence of the selected simulations, loss against seconds on a log axis,
-// loading stored points off the GUI thread and growing live as workers add points.
+// Plots the convergence of the selected simulations, loss against seconds on log or linear
+// axes, loading stored points off the GUI thread and growing live as workers add points.
+// Every point is kept; the chart draws only what the visible pixels can show.
 class ConvergencePanel : public QWidget
 {
     Q_OBJECT
 public:
     ConvergencePanel(Database &database, EventHub &events, QWidget *parent = nullptr);
+    ~ConvergencePanel() override;
 
     // Shows these simulations (id and legend label), replacing what was shown.
     void showSimulations(const QList<QPair<qint64, QString>> &simulations);
-    QList<qint64> shownSimulations() const { return m_series.keys(); }
-    // Points currently plotted for a simulation (for tests and exports).
+    QList<qint64> shownSimulations() const { return m_order; }
+    // Every point held for a simulation in time order, whether drawn or not.
     ConvergenceSeries plottedPoints(qint64 simulationId) const;
+    // Adds a run with points given directly (imports, benchmarks) beside those shown.
+    void showPoints(qint64 simulationId, const QString &label, const QList<QPointF> &points);
+    // What the chart draws for a simulation now: its points reduced to the visible pixels.
+    QList<QPointF> drawnPoints(qint64 simulationId) const;
+
+    bool isLogX() const { return m_logX; }
+    bool isLogY() const { return m_logY; }
+    void setLogX(bool on);
+    void setLogY(bool on);
+    QAbstractAxis *xAxis() const { return m_xAxis; }
+    QAbstractAxis *yAxis() const { return m_yAxis; }
+    ChartView *view() const { return m_view; }
+    QChart *chart() const { return m_chart; }
+
+    // Whether the user zoomed or panned away from showing all the data.
+    bool isZoomed() const { return m_zoomed; }
+    void resetZoom();
+    // What the chart says about itself, e.g. points a log axis cannot show; empty: nothing.
+    QString note() const;
+
+    // A drawn point near a position of the view, with its exact values.
+    struct HoveredPoint
+    {
+        qint64 simulationId = 0;
+        QString label;
+        QPointF value;
+    };
+    std::optional<HoveredPoint> pointNear(const QPointF &viewPosition, double radius = 12);
+
+    // Export without a dialog; false with lastError() on failure.
+    bool exportPng(const QString &path);
+    bool exportSvg(const QString &path);
+    bool exportCsv(const QString &path);
+    // Picks the format from the file name suffix (png, svg, csv).
+    bool exportTo(const QString &path);
+    QString lastError() const { return m_lastError; }
+
+    // Brings the drawn points up to date now rather than at the next throttled redraw.
+    void refreshNow();
 
 Q_SIGNALS:
     void seriesLoaded(qint64 simulationId, int pointCount);
 
-private:
-    void onPointAdded(qint64 simulationId, const ConvergencePoint &point);
-    void onSeriesLoaded(qint64 simulationId, quint64 generation, const ConvergenceSeries &points);
-    void addPoint(QLineSeries *series, const ConvergencePoint &point);
-    void updateRanges();
+protected:
+    void changeEvent(QEvent *event) override;
 
-    Database &m_database;
+private:
+    struct Plot
+    {
+        QString label;
+        QLineSeries *series = nullptr;
+        SeriesBuffer data;
+        quint64 loadToken = 0;
+        QString error;
+    };
+
+    Plot &addPlot(qint64 simulationId, const QString &label);
+    void removePlot(qint64 simulationId);
+    void onPointAdded(qint64 simulationId, const ConvergencePoint &point);
+    void onStoredPointsLoaded(qint64 simulationId, quint64 token, const QList<QPointF> &points,
+                              const QString &error);
+    void onHovered(const QPointF &viewPosition);
+    void onAxisRangeChanged();
+    void replaceAxis(Qt::Orientation orientation);
+    void applyAutoRange();
+    // The theme and colours that match the palette; recolorSeries() for a new choice of runs.
+    void restyle();
+    void recolorSeries();
+    void updateNote();
+    void exportWithDialog();
+    void prepareForExport();
+    bool finishExport(const Status &written);
+
+    StoredPointsLoader *m_loader = nullptr;
+    RedrawThrottle *m_throttle = nullptr;
     QChart *m_chart = nullptr;
-    QChartView *m_view = nullptr;
-    QValueAxis *m_secondsAxis = nullptr;
-    QLogValueAxis *m_lossAxis = nullptr;
-    QHash<qint64, QLineSeries *> m_series;
-    quint64 m_generation = 0;
+    ChartView *m_view = nullptr;
+    QAbstractAxis *m_xAxis = nullptr;
+    QAbstractAxis *m_yAxis = nullptr;
+    ChartToolBar *m_toolBar = nullptr;
+    std::unique_ptr<ChartOverlay> m_overlay;
+    QHash<qint64, Plot> m_plots;
+    QList<qint64> m_order;
+    bool m_logX = false;
+    bool m_logY = true;
+    bool m_zoomed = false;
+    bool m_applyingRange = false;
+    qsizetype m_hiddenPoints = 0;
+    QString m_lastError;
 };
 
 } // namespace aisim

@@ -1,0 +1,152 @@
+#include "chartaxes.h"
+
+#include <QChart>
+#include <QLogValueAxis>
+#include <QValueAxis>
+#include <QXYSeries>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim::chartaxes {
+
+namespace {
+
+constexpr double kEdgeSlack = 1e-9;
+
+} // namespace
+
+QAbstractAxis *create(bool logarithmic, const QString &title)
+{
+    if (logarithmic) {
+        auto *axis = new QLogValueAxis;
+        axis->setBase(10);
+        axis->setLabelFormat(u"%g"_s);
+        axis->setMinorTickCount(8);
+        axis->setTitleText(title);
+        return axis;
+    }
+    auto *axis = new QValueAxis;
+    axis->setLabelFormat(u"%g"_s);
+    axis->setTitleText(title);
+    return axis;
+}
+
+bool isLogarithmic(const QAbstractAxis *axis)
+{
+    return axis && axis->type() == QAbstractAxis::AxisTypeLogValue;
+}
+
+QAbstractAxis *replace(QChart *chart, QAbstractAxis *old, bool logarithmic, const QString &title,
+                       Qt::Alignment alignment, const QList<QAbstractSeries *> &series)
+{
+    QAbstractAxis *fresh = create(logarithmic, title);
+    chart->addAxis(fresh, alignment);
+    for (QAbstractSeries *one : series) {
+        if (auto *xy = qobject_cast<QXYSeries *>(one))
+            xy->clear();
+        if (old)
+            one->detachAxis(old);
+        one->attachAxis(fresh);
+    }
+    if (old) {
+        // Its drawing goes away only at the next event loop pass: hide it now for exports.
+        old->setVisible(false);
+        chart->removeAxis(old);
+        delete old;
+    }
+    return fresh;
+}
+
+void onRangeChanged(QAbstractAxis *axis, QObject *context, std::function<void()> handler)
+{
+    if (auto *log = qobject_cast<QLogValueAxis *>(axis))
+        QObject::connect(log, &QLogValueAxis::rangeChanged, context, handler);
+    else if (auto *linear = qobject_cast<QValueAxis *>(axis))
+        QObject::connect(linear, &QValueAxis::rangeChanged, context, handler);
+}
+
+QPair<double, double> range(const QAbstractAxis *axis)
+{
+    if (const auto *log = qobject_cast<const QLogValueAxis *>(axis))
+        return {log->min(), log->max()};
+    if (const auto *linear = qobject_cast<const QValueAxis *>(axis))
+        return {linear->min(), linear->max()};
+    return {0, 0};
+}
+
+void setRange(QAbstractAxis *axis, double min, double max)
+{
+    if (auto *log = qobject_cast<QLogValueAxis *>(axis))
+        log->setRange(min, max);
+    else if (auto *linear = qobject_cast<QValueAxis *>(axis)) {
+        // Ticks first: the old interval over a much wider range would mean millions of ticks.
+        linear->setTickType(QValueAxis::TicksDynamic);
+        linear->setTickAnchor(0);
+        linear->setTickInterval(tickStep(max - min));
+        linear->setRange(min, max);
+    }
+}
+
+QPair<double, double> fittingRange(const Extent &extent, bool logarithmic)
+{
+    if (logarithmic) {
+        if (!extent.isValid() || extent.min <= 0)
+            return {1, 10};
+        const double low = std::pow(10.0, std::floor(std::log10(extent.min)));
+        double high = std::pow(10.0, std::ceil(std::log10(extent.max)));
+        if (high <= low)
+            high = low * 10;
+        // A hair wider, or rounding can drop the labels of the end decades.
+        return {low * (1 - kEdgeSlack), high * (1 + kEdgeSlack)};
+    }
+    if (!extent.isValid())
+        return {0, 1};
+    double low = std::min(0.0, extent.min);
+    double high = extent.max;
+    if (high <= low)
+        high = low + (low == 0 ? 1 : std::abs(low) * 0.1);
+    // A little room so that the markers at the ends are not cut; ticks stay round anyway.
+    const double margin = (high - low) * 0.02;
+    return {low < 0 ? low - margin : low, high + margin};
+}
+
+double tickStep(double span)
+{
+    if (!(span > 0) || !std::isfinite(span))
+        return 1;
+    // About five intervals, each 1, 2, 2.5 or 5 times a power of ten.
+    const double raw = span / 5;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    for (const double multiple : {1.0, 2.0, 2.5, 5.0}) {
+        if (multiple * magnitude >= raw * (1 - kEdgeSlack))
+            return multiple * magnitude;
+    }
+    return 10 * magnitude;
+}
+
+void updateTicks(QAbstractAxis *axis)
+{
+    if (auto *log = qobject_cast<QLogValueAxis *>(axis)) {
+        // Labels sit at powers of the base: over less than a decade, powers of ten would leave
+        // the axis without any, so the base shrinks to give about four.
+        const double decades = std::log10(log->max() / log->min());
+        const bool wide = !(decades < 1 - kEdgeSlack) || !std::isfinite(decades);
+        const double base = wide ? 10 : std::pow(10.0, std::max(decades, 1e-9) / 4);
+        if (std::abs(log->base() - base) > 1e-12 * base) {
+            log->setBase(base);
+            log->setLabelFormat(wide ? u"%g"_s : u"%.3g"_s);
+            log->setMinorTickCount(wide ? 8 : 0);
+        }
+        return;
+    }
+    auto *linear = qobject_cast<QValueAxis *>(axis);
+    if (!linear)
+        return;
+    linear->setTickType(QValueAxis::TicksDynamic);
+    linear->setTickAnchor(0);
+    linear->setTickInterval(tickStep(linear->max() - linear->min()));
+}
+
+} // namespace aisim::chartaxes
