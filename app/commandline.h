@@ -12,7 +12,7 @@ namespace aisim {
 // What the command line asks for, validated.
 struct CommandLine
 {
-    enum class Command { Desktop, Serve, Worker };
+    enum class Command { Desktop, Serve, Worker, Token };
 
     Command command = Command::Desktop;
     RuntimeOptions runtime;
@@ -21,6 +21,10 @@ struct CommandLine
     bool serveApi = true;
     bool verbose = false;
     bool demo = false;
+    // `aisim token ACTION [NAME]`: the action and its arguments, checked by runTokenCommand().
+    QStringList tokenArguments;
+    QString tokenName;
+    QString tokenScope;
 };
 
 // Parses the arguments; on failure prints the reason and exits with status 2.

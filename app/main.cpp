@@ -1,6 +1,7 @@
 #include "commandline.h"
 #include "demo.h"
 #include "signalwatcher.h"
+#include "tokencommand.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -39,6 +40,10 @@ int runHeadless(QCoreApplication &app, const CommandLine &options)
             return 1;
         }
         out << "AISimulation REST API on " << rt.apiServer()->baseUrl() << '\n';
+        if (!rt.initialAdminToken().isEmpty())
+            out << "Created the first admin token (shown only once; 'aisim token' manages "
+                   "tokens):\n    "
+                << rt.initialAdminToken() << '\n';
     }
     out << "Database: " << options.runtime.database.displayString() << '\n';
     if (rt.engine())
@@ -62,5 +67,7 @@ int main(int argc, char *argv[])
     const CommandLine options = parseCommandLine(app.arguments());
     if (options.verbose)
         QLoggingCategory::setFilterRules(u"aisim.*.debug=true"_s);
+    if (options.command == CommandLine::Command::Token)
+        return runTokenCommand(options);
     return runHeadless(app, options);
 }

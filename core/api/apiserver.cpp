@@ -3,6 +3,8 @@
 #include "apiserverhost.h"
 #include "logging.h"
 
+#include <QMetaEnum>
+
 using namespace Qt::StringLiterals;
 
 namespace aisim::api {
@@ -23,6 +25,12 @@ Result<quint16> ApiServer::listen(const QHostAddress &address, quint16 port)
 {
     close();
     m_host = new ApiServerHost(m_context);
+    m_routes.clear();
+    for (const Route &route : m_host->routes()) {
+        const char *name
+            = QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(route.method));
+        m_routes.append({QByteArray(name).toUpper(), route.path});
+    }
     m_host->moveToThread(&m_thread);
     m_thread.start();
     quint16 bound = 0;
