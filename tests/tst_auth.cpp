@@ -1,0 +1,340 @@
+#include "runtime.h"
+#include "testsupport.h"
+#include "tokenrepository.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace aisim;
+using aisim::test::httpRequest;
+using aisim::test::TestDatabase;
+
+namespace {
+QPair<QByteArray, QByteArray> bearer(const QString &secret)
+{
+    return {"Authorization"_ba, "Bearer "_ba + secret.toLatin1()};
+}
+} // namespace
+
+// Bearer tokens: their storage, the scope matrix of the REST API and the auth options.
+class TestAuth : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void tokensAreStoredAsHashesOnly_data() { test::addDialectRows(); }
+    void tokensAreStoredAsHashesOnly();
+    void firstStartCreatesOneAdminToken();
+    void scopeMatrix_data();
+    void scopeMatrix();
+    void missingOrMalformedTokenIsChallenged_data();
+    void missingOrMalformedTokenIsChallenged();
+    void revokedTokenIsRefused();
+    void useIsRecorded();
+    void adminManagesTokensOverHttp();
+    void publicEndpointsNeedNoToken_data();
+    void publicEndpointsNeedNoToken();
+    void disabledAuthIsRefusedOffLoopback();
+    void disabledAuthServesWithoutToken();
+    void corsIsOffByDefaultAndAnswersAllowedOrigins();
+
+private:
+    void startApi(api::AuthMode mode, const QStringList &corsOrigins = {});
+    QString createToken(const QString &name, TokenScope scope);
+
+    std::unique_ptr<TestDatabase> m_database;
+    std::unique_ptr<Runtime> m_runtime;
+    quint16 m_port = 0;
+};
+
+void TestAuth::init()
+{
+    m_database = std::make_unique<TestDatabase>(TestDatabase::Dialect::Sqlite);
+    QVERIFY(m_database->isAvailable());
+}
+
+void TestAuth::cleanup()
+{
+    m_runtime.reset();
+    m_database.reset();
+}
+
+void TestAuth::startApi(api::AuthMode mode, const QStringList &corsOrigins)
+{
+    RuntimeOptions options;
+    options.database = m_database->url();
+    options.runEngine = false;
+    options.apiAuth = mode;
+    options.corsOrigins = corsOrigins;
+    auto runtime = Runtime::open(options);
+    QVERIFY2(runtime.ok(), qPrintable(runtime ? QString() : runtime.error().message));
+    m_runtime = std::move(runtime.value());
+    const auto port = m_runtime->startApi(QHostAddress::LocalHost, 0);
+    QVERIFY2(port.ok(), qPrintable(port ? QString() : port.error().message));
+    m_port = port.value();
+}
+
+QString TestAuth::createToken(const QString &name, TokenScope scope)
+{
+    const auto created = TokenRepository(m_runtime->database()).create(name, scope);
+    return created ? created->secret : QString();
+}
+
+void TestAuth::tokensAreStoredAsHashesOnly()
+{
+    AISIM_OPEN_TEST_DATABASE(database);
+    Database db(database->url());
+    QVERIFY(db.migrate().ok());
+    TokenRepository tokens(db);
+    const auto created = tokens.create(u"ci"_s, TokenScope::Write);
+    QVERIFY(created.ok());
+    QVERIFY(created->secret.startsWith("aisim_"_L1));
+    QVERIFY(created->secret.size() > 40);
+    QCOMPARE(tokens.create(u"ci"_s, TokenScope::Read).error().kind, Error::Kind::Conflict);
+
+    QSqlQuery query(db.connection());
+    QVERIFY(query.exec(u"SELECT token_hash FROM api_tokens"_s));
+    QVERIFY(query.next());
+    const QString stored = query.value(0).toString();
+    QVERIFY(!stored.contains(created->secret));
+    QCOMPARE(stored.toLatin1(), TokenRepository::hashSecret(created->secret.toLatin1()));
+
+    const auto found = tokens.findBySecret(created->secret.toLatin1());
+    QVERIFY(found.ok() && found.value());
+    QCOMPARE(found.value()->name, u"ci"_s);
+    QCOMPARE(toString(found.value()->scope), u"write"_s);
+    const auto unknown = tokens.findBySecret("aisim_nonsense"_ba);
+    QVERIFY(unknown.ok() && !unknown.value());
+
+    QVERIFY(tokens.revoke(u"ci"_s).ok());
+    QVERIFY(tokens.findBySecret(created->secret.toLatin1()).value()->isRevoked());
+    QCOMPARE(tokens.revoke(u"nobody"_s).error().kind, Error::Kind::NotFound);
+}
+
+void TestAuth::firstStartCreatesOneAdminToken()
+{
+    startApi(api::AuthMode::Required);
+    const QString secret = m_runtime->initialAdminToken();
+    QVERIFY(!secret.isEmpty());
+    const auto reply = httpRequest(m_port, "GET", "/tokens", {}, {bearer(secret)});
+    QCOMPARE(reply.status, 200);
+    const QJsonArray tokens = reply.json().array();
+    QCOMPARE(tokens.size(), 1);
+    QCOMPARE(tokens.at(0)[u"scope"_s].toString(), u"admin"_s);
+    QVERIFY(!reply.body.contains(secret.toLatin1()));
+
+    // A second start on the same database creates none.
+    m_runtime.reset();
+    startApi(api::AuthMode::Required);
+    QVERIFY(m_runtime->initialAdminToken().isEmpty());
+    QCOMPARE(httpRequest(m_port, "GET", "/tokens", {}, {bearer(secret)}).status, 200);
+}
+
+void TestAuth::scopeMatrix_data()
+{
+    QTest::addColumn<int>("scope");
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    const QByteArray machine = R"({"name": "m"})"_ba;
+    const QByteArray token = R"({"name": "t", "scope": "read"})"_ba;
+    for (const auto &[name, scope] :
+         {std::pair {"read", TokenScope::Read}, std::pair {"write", TokenScope::Write},
+          std::pair {"admin", TokenScope::Admin}}) {
+        const bool canWrite = scope != TokenScope::Read;
+        const bool isAdmin = scope == TokenScope::Admin;
+        QTest::addRow("%s GET /machines", name) << int(scope) << "GET"_ba
+                                                << "/machines"_ba << QByteArray() << 200;
+        QTest::addRow("%s GET /simulations", name) << int(scope) << "GET"_ba
+                                                   << "/simulations"_ba << QByteArray() << 200;
+        QTest::addRow("%s GET /metrics", name) << int(scope) << "GET"_ba
+                                               << "/metrics"_ba << QByteArray() << 200;
+        QTest::addRow("%s POST /machines", name)
+            << int(scope) << "POST"_ba
+            << "/machines"_ba << machine << (canWrite ? 201 : 403);
+        QTest::addRow("%s POST /simulation/1/cancel", name)
+            << int(scope) << "POST"_ba
+            << "/simulation/1/cancel"_ba << QByteArray() << (canWrite ? 404 : 403);
+        QTest::addRow("%s DELETE /machines/5", name)
+            << int(scope) << "DELETE"_ba
+            << "/machines/5"_ba << QByteArray() << (canWrite ? 404 : 403);
+        QTest::addRow("%s GET /tokens", name)
+            << int(scope) << "GET"_ba
+            << "/tokens"_ba << QByteArray() << (isAdmin ? 200 : 403);
+        QTest::addRow("%s POST /tokens", name) << int(scope) << "POST"_ba
+                                               << "/tokens"_ba << token << (isAdmin ? 201 : 403);
+        QTest::addRow("%s DELETE /tokens/admin", name)
+            << int(scope) << "DELETE"_ba
+            << "/tokens/nobody"_ba << QByteArray() << (isAdmin ? 404 : 403);
+    }
+}
+
+void TestAuth::scopeMatrix()
+{
+    QFETCH(int, scope);
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, path);
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    startApi(api::AuthMode::Required);
+    const QString secret = createToken(u"caller"_s, TokenScope(scope));
+    const auto reply = httpRequest(m_port, method, path, body, {bearer(secret)});
+    QCOMPARE(reply.status, status);
+    if (status == 403)
+        QVERIFY(reply.json()[u"detail"_s].toString().contains(u"scope"_s));
+}
+
+void TestAuth::missingOrMalformedTokenIsChallenged_data()
+{
+    QTest::addColumn<QByteArray>("authorization");
+    QTest::addColumn<QByteArray>("challenge");
+    QTest::newRow("none") << QByteArray() << "Bearer"_ba;
+    QTest::newRow("basic") << "Basic dXNlcjpwYXNz"_ba
+                           << "Bearer"_ba;
+    QTest::newRow("empty bearer") << "Bearer "_ba
+                                  << "Bearer"_ba;
+    QTest::newRow("unknown") << "Bearer aisim_unknown"_ba
+                             << "Bearer error=\"invalid_token\""_ba;
+}
+
+void TestAuth::missingOrMalformedTokenIsChallenged()
+{
+    QFETCH(QByteArray, authorization);
+    QFETCH(QByteArray, challenge);
+    startApi(api::AuthMode::Required);
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (!authorization.isEmpty())
+        headers.append({"Authorization"_ba, authorization});
+    for (const QByteArray &path : {"/simulations"_ba, "/machines/1"_ba, "/events"_ba}) {
+        const auto reply = httpRequest(m_port, "GET", path, {}, headers);
+        QCOMPARE(reply.status, 401);
+        QCOMPARE(reply.header("WWW-Authenticate"), challenge);
+        QVERIFY(reply.json()[u"detail"_s].isString());
+    }
+    const auto post = httpRequest(m_port, "POST", "/machines", R"({"name": "m"})"_ba, headers);
+    QCOMPARE(post.status, 401);
+}
+
+void TestAuth::revokedTokenIsRefused()
+{
+    startApi(api::AuthMode::Required);
+    const QString secret = createToken(u"soon-gone"_s, TokenScope::Admin);
+    QCOMPARE(httpRequest(m_port, "GET", "/machines", {}, {bearer(secret)}).status, 200);
+    QVERIFY(TokenRepository(m_runtime->database()).revoke(u"soon-gone"_s).ok());
+    const auto reply = httpRequest(m_port, "GET", "/machines", {}, {bearer(secret)});
+    QCOMPARE(reply.status, 401);
+    QCOMPARE(reply.header("WWW-Authenticate"), "Bearer error=\"invalid_token\""_ba);
+}
+
+void TestAuth::useIsRecorded()
+{
+    startApi(api::AuthMode::Required);
+    const QString secret = createToken(u"reader"_s, TokenScope::Read);
+    TokenRepository tokens(m_runtime->database());
+    QVERIFY(!tokens.findBySecret(secret.toLatin1()).value()->lastUsedAt.isValid());
+    QCOMPARE(httpRequest(m_port, "GET", "/machines", {}, {bearer(secret)}).status, 200);
+    QTRY_VERIFY(tokens.findBySecret(secret.toLatin1()).value()->lastUsedAt.isValid());
+}
+
+void TestAuth::adminManagesTokensOverHttp()
+{
+    startApi(api::AuthMode::Required);
+    const auto admin = bearer(m_runtime->initialAdminToken());
+    const auto created = httpRequest(m_port, "POST", "/tokens",
+                                     R"({"name": "dashboard", "scope": "write"})"_ba, {admin});
+    QCOMPARE(created.status, 201);
+    const QString secret = created.json()[u"token"_s].toString();
+    QVERIFY(!secret.isEmpty());
+    QCOMPARE(
+        httpRequest(m_port, "POST", "/machines", R"({"name": "m"})"_ba, {bearer(secret)}).status,
+        201);
+    QCOMPARE(httpRequest(m_port, "POST", "/tokens", R"({"name": "dashboard", "scope": "read"})"_ba,
+                         {admin})
+                 .status,
+             409);
+    const auto invalid
+        = httpRequest(m_port, "POST", "/tokens", R"({"name": "", "scope": "root"})"_ba, {admin});
+    QCOMPARE(invalid.status, 422);
+    QCOMPARE(invalid.json()[u"detail"_s].toArray().size(), 2);
+
+    const auto revoked = httpRequest(m_port, "DELETE", "/tokens/dashboard", {}, {admin});
+    QCOMPARE(revoked.status, 200);
+    QVERIFY(!revoked.json()[u"revoked_at"_s].isNull());
+    QCOMPARE(httpRequest(m_port, "GET", "/machines", {}, {bearer(secret)}).status, 401);
+}
+
+void TestAuth::publicEndpointsNeedNoToken_data()
+{
+    QTest::addColumn<QByteArray>("path");
+    QTest::newRow("healthz") << "/healthz"_ba;
+    QTest::newRow("readyz") << "/readyz"_ba;
+    QTest::newRow("openapi") << "/openapi.json"_ba;
+}
+
+void TestAuth::publicEndpointsNeedNoToken()
+{
+    QFETCH(QByteArray, path);
+    startApi(api::AuthMode::Required);
+    QCOMPARE(httpRequest(m_port, "GET", path).status, 200);
+}
+
+void TestAuth::disabledAuthIsRefusedOffLoopback()
+{
+    RuntimeOptions options;
+    options.database = m_database->url();
+    options.runEngine = false;
+    options.apiAuth = api::AuthMode::Disabled;
+    auto runtime = Runtime::open(options);
+    QVERIFY(runtime.ok());
+    const auto refused = runtime.value()->startApi(QHostAddress::AnyIPv4, 0);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().kind, Error::Kind::Invalid);
+    QVERIFY(refused.error().message.contains(u"loopback"_s));
+    QVERIFY(runtime.value()->startApi(QHostAddress::LocalHost, 0).ok());
+}
+
+void TestAuth::disabledAuthServesWithoutToken()
+{
+    startApi(api::AuthMode::Disabled);
+    QVERIFY(m_runtime->initialAdminToken().isEmpty());
+    QCOMPARE(httpRequest(m_port, "POST", "/machines", R"({"name": "m"})"_ba).status, 201);
+    QCOMPARE(httpRequest(m_port, "GET", "/tokens").status, 200);
+}
+
+void TestAuth::corsIsOffByDefaultAndAnswersAllowedOrigins()
+{
+    const QPair<QByteArray, QByteArray> origin {"Origin"_ba, "https://dash.example"_ba};
+    const QList<QPair<QByteArray, QByteArray>> preflight {
+        origin, {"Access-Control-Request-Method"_ba, "POST"_ba}};
+    startApi(api::AuthMode::Disabled);
+    auto plain = httpRequest(m_port, "GET", "/machines", {}, {origin});
+    QCOMPARE(plain.status, 200);
+    QVERIFY(plain.header("Access-Control-Allow-Origin").isEmpty());
+    QCOMPARE(httpRequest(m_port, "OPTIONS", "/machines", {}, preflight).status, 405);
+
+    m_runtime.reset();
+    startApi(api::AuthMode::Disabled, {u"https://dash.example"_s});
+    plain = httpRequest(m_port, "GET", "/machines", {}, {origin});
+    QCOMPARE(plain.header("Access-Control-Allow-Origin"), "https://dash.example"_ba);
+    const auto answer = httpRequest(m_port, "OPTIONS", "/machines", {}, preflight);
+    QCOMPARE(answer.status, 204);
+    QCOMPARE(answer.header("Access-Control-Allow-Origin"), "https://dash.example"_ba);
+    QCOMPARE(answer.header("Access-Control-Allow-Methods"), "GET, POST"_ba);
+    QVERIFY(answer.header("Access-Control-Allow-Headers").contains("Authorization"));
+    const auto stranger
+        = httpRequest(m_port, "GET", "/machines", {}, {{"Origin"_ba, "https://evil.example"_ba}});
+    QVERIFY(stranger.header("Access-Control-Allow-Origin").isEmpty());
+    QCOMPARE(httpRequest(m_port, "OPTIONS", "/machines", {},
+                         {{"Origin"_ba, "https://evil.example"_ba},
+                          {"Access-Control-Request-Method"_ba, "POST"_ba}})
+                 .status,
+             403);
+}
+
+QTEST_GUILESS_MAIN(TestAuth)
+#include "tst_auth.moc"
