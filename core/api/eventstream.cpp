@@ -78,8 +78,8 @@ void EventStream::publish(qint64 simulationId, const QByteArray &event, const QB
     const QByteArray frame = "id: "_ba + QByteArray::number(m_nextEventId++) + "\nevent: "_ba
         + event + "\ndata: "_ba + json + "\n\n"_ba;
     for (Subscriber &subscriber : m_subscribers) {
-        if (!subscriber.simulationId || simulationId == 0
-            || *subscriber.simulationId == simulationId)
+        // Machine events (simulationId 0) go to the unfiltered streams only.
+        if (!subscriber.simulationId || *subscriber.simulationId == simulationId)
             subscriber.reply->writeChunk(frame);
     }
 }
