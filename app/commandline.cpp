@@ -52,7 +52,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
         "           token list, token revoke NAME"_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(u"command"_s, u"serve or worker; none for the desktop."_s,
+    parser.addPositionalArgument(u"command"_s, u"serve, worker or token; none for the desktop."_s,
                                  u"[command]"_s);
     const QCommandLineOption database(
         u"database"_s,
