@@ -41,9 +41,10 @@ private Q_SLOTS:
     void disabledAuthIsRefusedOffLoopback();
     void disabledAuthServesWithoutToken();
     void corsIsOffByDefaultAndAnswersAllowedOrigins();
+    void seedRequestsAnswerAsBeforeWithAToken();
 
 private:
-    void startApi(api::AuthMode mode, const QStringList &corsOrigins = {});
+    void startApi(api::AuthMode mode, const QStringList &corsOrigins = {}, bool runEngine = false);
     QString createToken(const QString &name, TokenScope scope);
 
     std::unique_ptr<TestDatabase> m_database;
@@ -63,11 +64,12 @@ void TestAuth::cleanup()
     m_database.reset();
 }
 
-void TestAuth::startApi(api::AuthMode mode, const QStringList &corsOrigins)
+void TestAuth::startApi(api::AuthMode mode, const QStringList &corsOrigins, bool runEngine)
 {
     RuntimeOptions options;
     options.database = m_database->url();
-    options.runEngine = false;
+    options.runEngine = runEngine;
+    options.engine.workers = 1;
     options.apiAuth = mode;
     options.corsOrigins = corsOrigins;
     auto runtime = Runtime::open(options);
@@ -334,6 +336,45 @@ void TestAuth::corsIsOffByDefaultAndAnswersAllowedOrigins()
                           {"Access-Control-Request-Method"_ba, "POST"_ba}})
                  .status,
              403);
+}
+
+void TestAuth::seedRequestsAnswerAsBeforeWithAToken()
+{
+    startApi(api::AuthMode::Required, {}, true);
+    const QString secret = createToken(u"seed-client"_s, TokenScope::Write);
+    const QByteArray seedBody = R"({"simulation_id": 1, "name": "Sample Simulation",
+        "machine_id": 101, "status": "pending", "creation_date": "2024-03-05T14:30:00",
+        "update_date": "2024-03-05T15:00:00",
+        "machine": {"machine_id": 101, "name": "Machine A"}})"_ba;
+    QCOMPARE(httpRequest(m_port, "POST", "/simulation", seedBody).status, 401);
+
+    const auto created = httpRequest(m_port, "POST", "/simulation", seedBody, {bearer(secret)});
+    QCOMPARE(created.status, 201);
+    QCOMPARE(created.json().object(), (QJsonObject {{u"id"_s, 1}, {u"status"_s, u"pending"_s}}));
+    QCOMPARE(created.header("Location"), "/simulation/1"_ba);
+
+    const auto list
+        = httpRequest(m_port, "GET", "/simulations?order_by=creation_date", {}, {bearer(secret)});
+    QCOMPARE(list.status, 200);
+    QCOMPARE(list.json().array().size(), 1);
+    const QJsonObject simulation = list.json().array().at(0).toObject();
+    QCOMPARE(simulation.keys(),
+             (QStringList {u"creation_date"_s, u"machine_id"_s, u"name"_s, u"simulation_id"_s,
+                           u"status"_s, u"update_date"_s}));
+    QCOMPARE(simulation[u"name"_s].toString(), u"Sample Simulation"_s);
+    QCOMPARE(httpRequest(m_port, "GET", "/simulation/1", {}, {bearer(secret)}).json().object(),
+             simulation);
+    // The seed's first point: 0.042 after 10 seconds, a second of wall time after the start.
+    QTRY_VERIFY_WITH_TIMEOUT(!httpRequest(m_port, "GET", "/converge/1", {}, {bearer(secret)})
+                                  .json()[u"data"_s]
+                                  .toArray()
+                                  .isEmpty(),
+                             10000);
+    const QJsonObject first = httpRequest(m_port, "GET", "/converge/1", {}, {bearer(secret)})
+                                  .json()[u"data"_s][0]
+                                  .toObject();
+    QCOMPARE(first, (QJsonObject {{u"seconds"_s, 10}, {u"loss"_s, 0.042}}));
+    QCOMPARE(httpRequest(m_port, "GET", "/converge/1").status, 401);
 }
 
 QTEST_GUILESS_MAIN(TestAuth)
