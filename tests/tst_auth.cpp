@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QSqlQuery>
 #include <QTest>
+#include <QWebSocket>
 
 using namespace Qt::StringLiterals;
 using namespace aisim;
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void disabledAuthServesWithoutToken();
     void corsIsOffByDefaultAndAnswersAllowedOrigins();
     void seedRequestsAnswerAsBeforeWithAToken();
+    void webSocketEventsNeedAToken();
 
 private:
     void startApi(api::AuthMode mode, const QStringList &corsOrigins = {}, bool runEngine = false);
@@ -375,6 +377,35 @@ void TestAuth::seedRequestsAnswerAsBeforeWithAToken()
                                   .toObject();
     QCOMPARE(first, (QJsonObject {{u"seconds"_s, 10}, {u"loss"_s, 0.042}}));
     QCOMPARE(httpRequest(m_port, "GET", "/converge/1").status, 401);
+}
+
+void TestAuth::webSocketEventsNeedAToken()
+{
+    startApi(api::AuthMode::Required);
+    const QString secret = createToken(u"watcher"_s, TokenScope::Read);
+    const auto open = [this](const QString &query, QWebSocket &socket) {
+        socket.open(QUrl(u"ws://127.0.0.1:%1/events%2"_s.arg(m_port).arg(query)));
+    };
+    QWebSocket anonymous;
+    open(QString(), anonymous);
+    QTRY_COMPARE(anonymous.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+    QCOMPARE(anonymous.closeReason(), u"Not authenticated"_s);
+    QWebSocket wrong;
+    open(u"?access_token=aisim_wrong"_s, wrong);
+    QTRY_COMPARE(wrong.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+
+    QWebSocket allowed;
+    QStringList messages;
+    connect(&allowed, &QWebSocket::textMessageReceived, this,
+            [&messages](const QString &text) { messages << text; });
+    open(u"?access_token="_s + secret, allowed);
+    QTRY_COMPARE(allowed.state(), QAbstractSocket::ConnectedState);
+    const QString writer = createToken(u"writer"_s, TokenScope::Write);
+    QCOMPARE(
+        httpRequest(m_port, "POST", "/machines", R"({"name": "m"})"_ba, {bearer(writer)}).status,
+        201);
+    QTRY_COMPARE(messages, QStringList {uR"({"event":"machines","data":{}})"_s});
+    QCOMPARE(allowed.state(), QAbstractSocket::ConnectedState);
 }
 
 QTEST_GUILESS_MAIN(TestAuth)

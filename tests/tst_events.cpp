@@ -8,6 +8,7 @@
 #include <QNetworkReply>
 #include <QTcpSocket>
 #include <QTest>
+#include <QWebSocket>
 
 using namespace Qt::StringLiterals;
 using namespace aisim;
@@ -89,6 +90,8 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void subscriberReceivesEveryPointInOrder();
+    void webSocketReceivesEveryPointInOrder();
+    void webSocketOnAnotherPathIsClosed();
     void filterKeepsOtherRunsOut();
     void invalidFilterIsRejected();
     void closedSubscribersAreDropped();
@@ -162,6 +165,41 @@ void TestEvents::subscriberReceivesEveryPointInOrder()
         QCOMPARE(points.at(i)[u"seconds"_s].toDouble(), stored.at(i)[u"seconds"_s].toDouble());
         QCOMPARE(points.at(i)[u"loss"_s].toDouble(), stored.at(i)[u"loss"_s].toDouble());
     }
+}
+
+void TestEvents::webSocketReceivesEveryPointInOrder()
+{
+    QWebSocket socket;
+    QList<QJsonObject> messages;
+    connect(&socket, &QWebSocket::textMessageReceived, this, [&messages](const QString &text) {
+        messages.append(QJsonDocument::fromJson(text.toUtf8()).object());
+    });
+    socket.open(QUrl(u"ws://127.0.0.1:%1/events?simulation_id=11"_s.arg(m_port)));
+    QTRY_COMPARE(socket.state(), QAbstractSocket::ConnectedState);
+
+    constexpr int kPoints = 30;
+    QCOMPARE(httpRequest(m_port, "POST", "/simulation", newSimulation(11, kPoints, 5)).status, 201);
+    QTRY_VERIFY_WITH_TIMEOUT(!messages.isEmpty()
+                                 && messages.constLast()[u"data"_s][u"status"_s] == u"finished"_s,
+                             20000);
+    QCOMPARE(messages.size(), 3 + kPoints);
+    QCOMPARE(messages.first()[u"event"_s].toString(), u"status"_s);
+    int expected = 1;
+    for (const QJsonObject &message : std::as_const(messages)) {
+        QCOMPARE(message[u"data"_s][u"id"_s].toInteger(), 11);
+        if (message[u"event"_s] == u"point"_s)
+            QCOMPARE(message[u"data"_s][u"points_done"_s].toInt(), expected++);
+    }
+    QCOMPARE(expected, kPoints + 1);
+}
+
+void TestEvents::webSocketOnAnotherPathIsClosed()
+{
+    QWebSocket socket;
+    socket.open(QUrl(u"ws://127.0.0.1:%1/machines"_s.arg(m_port)));
+    QTRY_COMPARE(socket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+    QTRY_COMPARE(socket.state(), QAbstractSocket::UnconnectedState);
+    QCOMPARE(httpRequest(m_port, "GET", "/healthz").status, 200);
 }
 
 void TestEvents::filterKeepsOtherRunsOut()

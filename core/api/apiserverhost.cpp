@@ -10,6 +10,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMetaEnum>
+#include <QUrlQuery>
+#include <QWebSocket>
 
 using namespace Qt::StringLiterals;
 using Method = QHttpServerRequest::Method;
@@ -53,6 +55,8 @@ ApiServerHost::ApiServerHost(const ApiContext &context)
 {
     addRoutes();
     registerPaths();
+    connect(&m_server, &QHttpServer::newWebSocketConnection, this,
+            &ApiServerHost::acceptWebSockets);
     m_server.setMissingHandler(
         [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
             dispatch({}, {}, request, std::move(responder));
@@ -162,6 +166,10 @@ void ApiServerHost::registerPaths()
 void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
                              const QHttpServerRequest &request, QHttpServerResponder &&responder)
 {
+    // QHttpServer 6.4 routes a WebSocket handshake too, and upgrades the connection only after
+    // the handler returns: answer nothing, acceptWebSockets() takes it from there.
+    if (request.value("Upgrade"_ba).compare("websocket", Qt::CaseInsensitive) == 0)
+        return;
     QElapsedTimer timer;
     timer.start();
     const Method method = request.method();
@@ -226,6 +234,54 @@ void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
         route->asyncHandler(apiRequest, std::move(reply));
     else
         reply.send(route->handler(apiRequest));
+}
+
+// WebSocket clients of /events. QHttpServer accepts the upgrade on any path before routing,
+// so the path, the filter and the token are checked here and a refusal closes the socket.
+// Browsers cannot set headers on a WebSocket: the token may come as ?access_token= too.
+void ApiServerHost::acceptWebSockets()
+{
+    while (m_server.hasPendingWebSocketConnections()) {
+        std::unique_ptr<QWebSocket> socket = m_server.nextPendingWebSocketConnection();
+        QElapsedTimer timer;
+        timer.start();
+        const QUrl url = socket->requestUrl();
+        const QUrlQuery query(url);
+        const auto refuse = [&](QWebSocketProtocol::CloseCode code, int status,
+                                const QString &reason) {
+            m_metrics.recordRequest(url.path() == "/events"_L1 ? url.path() : u"(unmatched)"_s,
+                                    "GET"_ba, status, double(timer.nsecsElapsed()) / 1e9);
+            socket->close(code, reason);
+        };
+        if (url.path() != "/events"_L1) {
+            refuse(QWebSocketProtocol::CloseCodePolicyViolated, 404, u"Not Found"_s);
+            continue;
+        }
+        QByteArray authorization = socket->request().rawHeader("Authorization");
+        if (authorization.isEmpty() && query.hasQueryItem(u"access_token"_s))
+            authorization = "Bearer "_ba + query.queryItemValue(u"access_token"_s).toUtf8();
+        if (const auto denied
+            = m_authenticator.checkAuthorization(authorization, TokenScope::Read)) {
+            const QString detail
+                = QJsonDocument::fromJson(denied->data()).object().value(u"detail"_s).toString();
+            refuse(QWebSocketProtocol::CloseCodePolicyViolated, int(denied->statusCode()), detail);
+            continue;
+        }
+        std::optional<qint64> simulationId;
+        if (query.hasQueryItem(u"simulation_id"_s)) {
+            bool ok = false;
+            simulationId = query.queryItemValue(u"simulation_id"_s).toLongLong(&ok);
+            if (!ok || *simulationId <= 0) {
+                refuse(QWebSocketProtocol::CloseCodePolicyViolated, 422,
+                       u"simulation_id must be a positive integer"_s);
+                continue;
+            }
+        }
+        m_metrics.recordRequest(url.path(), "GET"_ba, 101, double(timer.nsecsElapsed()) / 1e9);
+        qCInfo(lcAccess).noquote()
+            << socket->peerAddress().toString() << "GET" << url.path() << 101 << "(WebSocket)";
+        m_events->subscribe(std::move(socket), simulationId);
+    }
 }
 
 void ApiServerHost::createSimulation(const ApiRequest &request, PendingReply &&reply)

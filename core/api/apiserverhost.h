@@ -43,6 +43,7 @@ private:
     void dispatch(const QString &path, const QStringList &arguments,
                   const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void createSimulation(const ApiRequest &request, PendingReply &&reply);
+    void acceptWebSockets();
 
     ApiContext m_context;
     ApiMetrics m_metrics;

@@ -25,9 +25,15 @@ QHttpServerResponse unauthorized(const QString &message, const QByteArray &chall
 std::optional<QHttpServerResponse> Authenticator::check(const QHttpServerRequest &request,
                                                         TokenScope required)
 {
+    return checkAuthorization(request.value("Authorization"_ba), required);
+}
+
+std::optional<QHttpServerResponse>
+Authenticator::checkAuthorization(const QByteArray &authorization, TokenScope required)
+{
     if (!isEnabled())
         return std::nullopt;
-    const QByteArray header = request.value("Authorization"_ba).trimmed();
+    const QByteArray header = authorization.trimmed();
     const qsizetype space = header.indexOf(' ');
     const QByteArray kind = header.left(space).toLower();
     const QByteArray secret = space < 0 ? QByteArray() : header.mid(space + 1).trimmed();

@@ -24,6 +24,9 @@ public:
     // nullopt when the request may go on; otherwise the 401/403 answer.
     std::optional<QHttpServerResponse> check(const QHttpServerRequest &request,
                                              TokenScope required);
+    // The same for the value of an Authorization header ("Bearer <token>").
+    std::optional<QHttpServerResponse> checkAuthorization(const QByteArray &authorization,
+                                                          TokenScope required);
 
 private:
     void recordUse(const ApiToken &token);

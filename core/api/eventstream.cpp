@@ -44,13 +44,37 @@ EventStream::EventStream(EventHub &events, QObject *parent)
     // A comment now and then keeps proxies from closing an idle stream and finds dead clients.
     m_keepAlive.setInterval(kKeepAliveMs);
     connect(&m_keepAlive, &QTimer::timeout, this, [this] {
-        for (Subscriber &subscriber : m_subscribers)
-            subscriber.reply->writeChunk(": keep-alive\n\n"_ba);
+        for (Subscriber &subscriber : m_subscribers) {
+            if (subscriber.reply)
+                subscriber.reply->writeChunk(": keep-alive\n\n"_ba);
+            else
+                subscriber.webSocket->ping();
+        }
         removeClosed();
     });
 }
 
 EventStream::~EventStream() = default;
+
+bool EventStream::Subscriber::isOpen() const
+{
+    if (webSocket)
+        return webSocket->state() == QAbstractSocket::ConnectedState;
+    const QTcpSocket *socket = reply->socket();
+    return socket && socket->state() == QAbstractSocket::ConnectedState;
+}
+
+void EventStream::subscribe(std::unique_ptr<QWebSocket> socket, std::optional<qint64> simulationId)
+{
+    socket->setParent(nullptr);
+    connect(socket.get(), &QWebSocket::disconnected, this, &EventStream::removeClosed,
+            Qt::QueuedConnection);
+    Subscriber subscriber;
+    subscriber.webSocket = std::move(socket);
+    subscriber.simulationId = simulationId;
+    m_subscribers.push_back(std::move(subscriber));
+    m_keepAlive.start();
+}
 
 void EventStream::subscribe(const ApiRequest &request, PendingReply &&reply)
 {
@@ -66,7 +90,7 @@ void EventStream::subscribe(const ApiRequest &request, PendingReply &&reply)
         // The server deletes the socket later; drop the subscriber as soon as it goes.
         connect(socket, &QTcpSocket::disconnected, this, &EventStream::removeClosed,
                 Qt::QueuedConnection);
-        m_subscribers.push_back({std::move(held), simulationId});
+        m_subscribers.push_back({std::move(held), {}, simulationId});
         m_keepAlive.start();
     }
 }
@@ -77,19 +101,22 @@ void EventStream::publish(qint64 simulationId, const QByteArray &event, const QB
         return;
     const QByteArray frame = "id: "_ba + QByteArray::number(m_nextEventId++) + "\nevent: "_ba
         + event + "\ndata: "_ba + json + "\n\n"_ba;
+    const QString message
+        = QString::fromUtf8("{\"event\":\""_ba + event + "\",\"data\":"_ba + json + '}');
     for (Subscriber &subscriber : m_subscribers) {
         // Machine events (simulationId 0) go to the unfiltered streams only.
-        if (!subscriber.simulationId || *subscriber.simulationId == simulationId)
+        if (subscriber.simulationId && *subscriber.simulationId != simulationId)
+            continue;
+        if (subscriber.reply)
             subscriber.reply->writeChunk(frame);
+        else if (subscriber.webSocket->state() == QAbstractSocket::ConnectedState)
+            subscriber.webSocket->sendTextMessage(message);
     }
 }
 
 void EventStream::removeClosed()
 {
-    const auto closed = [](const Subscriber &subscriber) {
-        const QTcpSocket *socket = subscriber.reply->socket();
-        return !socket || socket->state() != QAbstractSocket::ConnectedState;
-    };
+    const auto closed = [](const Subscriber &subscriber) { return !subscriber.isOpen(); };
     m_subscribers.erase(std::remove_if(m_subscribers.begin(), m_subscribers.end(), closed),
                         m_subscribers.end());
     if (m_subscribers.empty())
@@ -99,7 +126,9 @@ void EventStream::removeClosed()
 void EventStream::closeAll()
 {
     for (Subscriber &subscriber : m_subscribers) {
-        if (QTcpSocket *socket = subscriber.reply->socket())
+        if (subscriber.webSocket)
+            subscriber.webSocket->close(QWebSocketProtocol::CloseCodeGoingAway);
+        else if (QTcpSocket *socket = subscriber.reply->socket())
             socket->disconnectFromHost();
     }
     m_subscribers.clear();

@@ -7,6 +7,7 @@
 
 #include <QObject>
 #include <QTimer>
+#include <QWebSocket>
 
 #include <memory>
 #include <optional>
@@ -28,6 +29,9 @@ public:
     ~EventStream() override;
 
     void subscribe(const ApiRequest &request, PendingReply &&reply);
+    // A WebSocket subscriber: each event arrives as one text message
+    // {"event": "point", "data": {…}}.
+    void subscribe(std::unique_ptr<QWebSocket> socket, std::optional<qint64> simulationId);
     int subscriberCount() const { return int(m_subscribers.size()); }
     // Ends every stream, so that clients see the end instead of silence.
     void closeAll();
@@ -35,8 +39,11 @@ public:
 private:
     struct Subscriber
     {
-        std::unique_ptr<PendingReply> reply;
+        std::unique_ptr<PendingReply> reply; // a Server-Sent Events stream, or
+        std::unique_ptr<QWebSocket> webSocket; // a WebSocket
         std::optional<qint64> simulationId;
+
+        bool isOpen() const;
     };
 
     void publish(qint64 simulationId, const QByteArray &event, const QByteArray &json);
