@@ -251,6 +251,8 @@ void ApiServerHost::acceptWebSockets()
                                 const QString &reason) {
             m_metrics.recordRequest(url.path() == "/events"_L1 ? url.path() : u"(unmatched)"_s,
                                     "GET"_ba, status, double(timer.nsecsElapsed()) / 1e9);
+            qCInfo(lcAccess).noquote() << socket->peerAddress().toString() << "GET" << url.path()
+                                       << status << "(WebSocket refused)";
             socket->close(code, reason);
         };
         if (url.path() != "/events"_L1) {
