@@ -206,8 +206,10 @@ void TestEvents::filterKeepsOtherRunsOut()
 {
     SseClient client(m_port, "/events?simulation_id=2");
     QTRY_VERIFY(!client.head().isEmpty());
-    QCOMPARE(httpRequest(m_port, "POST", "/simulation", newSimulation(1, 5, 1)).status, 201);
-    QCOMPARE(httpRequest(m_port, "POST", "/simulation", newSimulation(2, 5, 1)).status, 201);
+    // Paced so that the second creation does not race the first run's point writes: a
+    // creation that registers a machine fails on SQLite when a commit lands inside it.
+    QCOMPARE(httpRequest(m_port, "POST", "/simulation", newSimulation(1, 5, 20)).status, 201);
+    QCOMPARE(httpRequest(m_port, "POST", "/simulation", newSimulation(2, 5, 20)).status, 201);
     QTRY_VERIFY_WITH_TIMEOUT(!client.events().isEmpty()
                                  && client.events().constLast().data[u"status"_s] == u"finished"_s,
                              20000);
