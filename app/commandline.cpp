@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QStandardPaths>
 #include <QTextStream>
+#include <QUrl>
 
 #include <cstdio>
 #include <cstdlib>
@@ -46,10 +47,12 @@ CommandLine parseCommandLine(const QStringList &arguments)
         "Commands:\n"
         "  (none)   the desktop application, with the engine and the REST API\n"
         "  serve    the engine and the REST API without a window\n"
-        "  worker   an engine only, serving the given machines (for scale-out on PostgreSQL)"_s);
+        "  worker   an engine only, serving the given machines (for scale-out on PostgreSQL)\n"
+        "  token    REST API tokens: token create --name NAME --scope read|write|admin,\n"
+        "           token list, token revoke NAME"_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(u"command"_s, u"serve or worker; none for the desktop."_s,
+    parser.addPositionalArgument(u"command"_s, u"serve, worker or token; none for the desktop."_s,
                                  u"[command]"_s);
     const QCommandLineOption database(
         u"database"_s,
@@ -82,16 +85,28 @@ CommandLine parseCommandLine(const QStringList &arguments)
                                        u"4000"_s);
     for (QCommandLineOption *hidden : {&screenshot, &screenshotDialog, &screenshotDelay})
         hidden->setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({database, host, port, noApi, workers, machine, lease, demo, verbose,
-                       screenshot, screenshotDialog, screenshotDelay});
+    const QCommandLineOption noAuth(u"no-auth"_s,
+                                    u"Serve the REST API without tokens (loopback only)."_s);
+    const QCommandLineOption corsOrigin(
+        u"cors-origin"_s, u"Let pages from this origin call the REST API; repeat for more."_s,
+        u"origin"_s);
+    const QCommandLineOption tokenName(u"name"_s, u"Name of the new token (token create)."_s,
+                                       u"name"_s);
+    const QCommandLineOption tokenScope(
+        u"scope"_s, u"Scope of the new token: read, write or admin (token create)."_s, u"scope"_s);
+    parser.addOptions({database, host, port, noApi, workers, machine, lease, demo, verbose, noAuth,
+                       corsOrigin, tokenName, tokenScope, screenshot, screenshotDialog,
+                       screenshotDelay});
     parser.process(arguments);
 
     CommandLine result;
     const QStringList positional = parser.positionalArguments();
-    if (positional.size() > 1)
-        fail(u"too many arguments: %1"_s.arg(positional.join(u' ')));
     const QString command = positional.value(0);
-    if (command == "serve"_L1)
+    if (positional.size() > 1 && command != "token"_L1)
+        fail(u"too many arguments: %1"_s.arg(positional.join(u' ')));
+    if (command == "token"_L1)
+        result.command = CommandLine::Command::Token;
+    else if (command == "serve"_L1)
         result.command = CommandLine::Command::Serve;
     else if (command == "worker"_L1)
         result.command = CommandLine::Command::Worker;
@@ -140,6 +155,29 @@ CommandLine parseCommandLine(const QStringList &arguments)
         fail(u"--no-api is for the desktop; serve always serves the API"_s);
     if (parser.isSet(noApi))
         result.serveApi = false;
+    if (parser.isSet(noAuth)) {
+        if (!result.host.isLoopback())
+            fail(u"--no-auth is only allowed when listening on a loopback address, not on %1"_s.arg(
+                result.host.toString()));
+        result.runtime.apiAuth = api::AuthMode::Disabled;
+    } else {
+        result.runtime.apiAuth = api::AuthMode::Required;
+    }
+    for (const QString &origin : parser.values(corsOrigin)) {
+        const QUrl url(origin);
+        if (origin != "*"_L1
+            && (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty()
+                || !url.path().isEmpty()))
+            fail(u"--cors-origin takes an origin such as https://example.org, not '%1'"_s.arg(
+                origin));
+        result.runtime.corsOrigins << origin;
+    }
+    result.tokenArguments = positional.mid(1);
+    result.tokenName = parser.value(tokenName);
+    result.tokenScope = parser.value(tokenScope);
+    if (result.command != CommandLine::Command::Token
+        && (parser.isSet(tokenName) || parser.isSet(tokenScope)))
+        fail(u"--name and --scope are for 'token create'"_s);
     result.demo = parser.isSet(demo);
     result.databaseGiven
         = !parser.value(database).isEmpty() || !qEnvironmentVariable("AISIM_DATABASE").isEmpty();

@@ -12,7 +12,7 @@ namespace aisim {
 // What the command line asks for, validated.
 struct CommandLine
 {
-    enum class Command { Desktop, Serve, Worker };
+    enum class Command { Desktop, Serve, Worker, Token };
 
     Command command = Command::Desktop;
     RuntimeOptions runtime;
@@ -31,6 +31,10 @@ struct CommandLine
     QString screenshotPath;
     QString screenshotDialog;
     int screenshotDelayMs = 4000;
+    // `aisim token ACTION [NAME]`: the action and its arguments, checked by runTokenCommand().
+    QStringList tokenArguments;
+    QString tokenName;
+    QString tokenScope;
 };
 
 // True when the arguments ask for the desktop window rather than a headless command, --help

@@ -2,6 +2,7 @@
 #include "demo.h"
 #include "desktop.h"
 #include "signalwatcher.h"
+#include "tokencommand.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -41,6 +42,10 @@ int runHeadless(QCoreApplication &app, const CommandLine &options)
             return 1;
         }
         out << "AISimulation REST API on " << rt.apiServer()->baseUrl() << '\n';
+        if (!rt.initialAdminToken().isEmpty())
+            out << "Created the first admin token (shown only once; 'aisim token' manages "
+                   "tokens):\n    "
+                << rt.initialAdminToken() << '\n';
     }
     out << "Database: " << options.runtime.database.displayString() << '\n';
     if (rt.engine())
@@ -83,5 +88,7 @@ int main(int argc, char *argv[])
     }
     if (options.verbose)
         QLoggingCategory::setFilterRules(u"aisim.*.debug=true"_s);
+    if (options.command == CommandLine::Command::Token)
+        return runTokenCommand(options);
     return runHeadless(app, options);
 }

@@ -1,6 +1,9 @@
 #include "runtime.h"
 
 #include "logging.h"
+#include "tokenrepository.h"
+
+using namespace Qt::StringLiterals;
 
 namespace aisim {
 
@@ -41,8 +44,26 @@ Runtime::~Runtime()
 
 Result<quint16> Runtime::startApi(const QHostAddress &address, quint16 port)
 {
+    if (m_options.apiAuth == api::AuthMode::Disabled && !address.isLoopback())
+        return Error::invalid(u"the REST API runs without tokens only on a loopback address, "
+                              "not on %1"_s.arg(address.toString()));
+    if (m_options.apiAuth == api::AuthMode::Required) {
+        TokenRepository tokens(*m_database);
+        const auto count = tokens.count();
+        if (!count)
+            return count.error();
+        if (count.value() == 0) {
+            const auto created = tokens.create(u"admin"_s, TokenScope::Admin);
+            if (!created)
+                return created.error();
+            m_initialAdminToken = created->secret;
+            qCInfo(lcApi) << "created the first admin token of this database";
+        }
+    }
     if (!m_api) {
         api::ApiContext context;
+        context.auth = m_options.apiAuth;
+        context.corsOrigins = m_options.corsOrigins;
         context.database = m_database.get();
         context.service = m_service.get();
         context.engine = m_engine.get();

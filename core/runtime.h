@@ -18,6 +18,11 @@ struct RuntimeOptions
     DatabaseUrl database;
     EngineOptions engine;
     bool runEngine = true;
+    // Whether the REST API asks for bearer tokens. Off only on a loopback address: the
+    // command line turns it on unless --no-auth is given.
+    api::AuthMode apiAuth = api::AuthMode::Disabled;
+    // Origins whose pages may call the REST API (CORS); none by default.
+    QStringList corsOrigins;
 };
 
 // The database, the engine, the operations and the REST server of one process, started and
@@ -31,6 +36,9 @@ public:
 
     Result<quint16> startApi(const QHostAddress &address, quint16 port);
     void stopApi();
+    // The admin token created when the API started with tokens required and the database had
+    // none; empty otherwise. Show it once: only its hash is stored.
+    QString initialAdminToken() const { return m_initialAdminToken; }
 
     Database &database() { return *m_database; }
     EventHub &events() { return m_events; }
@@ -49,6 +57,7 @@ private:
     std::unique_ptr<SimulationService> m_service;
     std::unique_ptr<NotificationBridge> m_bridge;
     std::unique_ptr<api::ApiServer> m_api;
+    QString m_initialAdminToken;
 };
 
 } // namespace aisim

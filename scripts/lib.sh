@@ -31,6 +31,12 @@ ensure_packages() {
         "${missing[@]}" >/dev/null
 }
 
+# npm fetches Swagger UI for /docs at build time. Debian's nodejs needs its npm package; a
+# nodejs from elsewhere may bring npm itself, and then Debian's npm would conflict with it.
+ensure_npm() {
+    command -v npm >/dev/null || ensure_packages nodejs npm
+}
+
 # configure_and_build BUILD_DIR BUILD_TYPE [cmake options…]
 configure_and_build() {
     local dir=$1 type=$2

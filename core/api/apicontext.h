@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QStringList>
+
 namespace aisim {
 class Database;
 class Engine;
@@ -8,12 +10,20 @@ class SimulationService;
 
 namespace aisim::api {
 
+// Whether requests must carry a bearer token.
+enum class AuthMode { Required, Disabled };
+
 // What the REST controllers work with; all of it outlives the server.
 struct ApiContext
 {
     Database *database = nullptr;
     SimulationService *service = nullptr;
     Engine *engine = nullptr; // may be null when this process runs no workers
+    AuthMode auth = AuthMode::Required;
+    // Origins allowed to call the API from a browser; empty turns CORS off.
+    QStringList corsOrigins;
+    // Where the Swagger UI files are; empty looks in the build tree and the installed path.
+    QString swaggerUiDir;
 };
 
 } // namespace aisim::api

@@ -45,6 +45,11 @@ std::optional<qint64> ApiRequest::pathId(int index, const QString &name, FieldEr
     return id;
 }
 
+QString ApiRequest::pathArgument(int index) const
+{
+    return QUrl::fromPercentEncoding(m_pathArguments.value(index).toUtf8());
+}
+
 QString ApiRequest::query(const QString &key) const
 {
     return m_query.queryItemValue(key, QUrl::FullyDecoded);

@@ -25,6 +25,8 @@ public:
 
     // A positive integer path argument named name (for the error location).
     std::optional<qint64> pathId(int index, const QString &name, FieldErrors *errors) const;
+    // A path argument as sent, percent-decoded.
+    QString pathArgument(int index) const;
     bool hasQuery(const QString &key) const { return m_query.hasQueryItem(key); }
     QString query(const QString &key) const;
     // An integer query value in [minimum, maximum], or fallback when absent.

@@ -3,6 +3,8 @@
 #include "apiserverhost.h"
 #include "logging.h"
 
+#include <QMetaEnum>
+
 using namespace Qt::StringLiterals;
 
 namespace aisim::api {
@@ -22,15 +24,26 @@ ApiServer::~ApiServer()
 Result<quint16> ApiServer::listen(const QHostAddress &address, quint16 port)
 {
     close();
-    m_host = new ApiServerHost(m_context);
-    m_host->moveToThread(&m_thread);
+    // The host is built on the server thread: QHttpServer keeps helper objects (its WebSocket
+    // server) that are not its children and would stay behind if it were moved there.
+    auto *anchor = new QObject;
+    anchor->moveToThread(&m_thread);
     m_thread.start();
     quint16 bound = 0;
-    // Listening happens on the server thread so that the sockets live there.
-    ApiServerHost *host = m_host;
     QMetaObject::invokeMethod(
-        host, [host, address, port, &bound] { bound = host->listen(address, port); },
+        anchor,
+        [this, address, port, &bound] {
+            m_host = new ApiServerHost(m_context);
+            bound = m_host->listen(address, port);
+        },
         Qt::BlockingQueuedConnection);
+    anchor->deleteLater();
+    m_routes.clear();
+    for (const Route &route : m_host->routes()) {
+        const char *name
+            = QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(route.method));
+        m_routes.append({QByteArray(name).toUpper(), route.path});
+    }
     if (bound == 0) {
         close();
         return Error::unavailable(

@@ -27,6 +27,8 @@ public:
     quint16 port() const { return m_port; }
     // The base URL clients use, e.g. http://127.0.0.1:8000.
     QString baseUrl() const;
+    // Every operation served, as (method, OpenAPI path) pairs, e.g. ("GET", "/machines").
+    QList<QPair<QByteArray, QString>> routes() const { return m_routes; }
 
 private:
     ApiContext m_context;
@@ -34,6 +36,7 @@ private:
     ApiServerHost *m_host = nullptr;
     QHostAddress m_address;
     quint16 m_port = 0;
+    QList<QPair<QByteArray, QString>> m_routes;
 };
 
 } // namespace aisim::api

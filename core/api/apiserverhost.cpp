@@ -1,10 +1,17 @@
 #include "apiserverhost.h"
 
 #include "apiresponse.h"
+#include "eventstream.h"
 #include "logging.h"
+#include "simulationservice.h"
+#include "simulationwaiter.h"
 
 #include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMetaEnum>
+#include <QUrlQuery>
+#include <QWebSocket>
 
 using namespace Qt::StringLiterals;
 using Method = QHttpServerRequest::Method;
@@ -12,6 +19,8 @@ using Method = QHttpServerRequest::Method;
 namespace aisim::api {
 
 namespace {
+constexpr qint64 kMaxWaitSeconds = 86'400;
+
 QByteArray methodName(Method method)
 {
     const char *key = QMetaEnum::fromType<Method>().valueToKey(int(method));
@@ -22,49 +31,41 @@ bool hasBody(Method method)
 {
     return method == Method::Post || method == Method::Put || method == Method::Patch;
 }
+
+// /simulation/{simulation_id} becomes QHttpServer's /simulation/<arg>.
+QString routerPattern(QString path)
+{
+    static const QRegularExpression placeholder(u"\\{[a-z_]+\\}"_s);
+    return path.replace(placeholder, u"<arg>"_s);
+}
 } // namespace
 
 ApiServerHost::ApiServerHost(const ApiContext &context)
     : m_context(context)
+    , m_authenticator(context)
+    , m_cors(context.corsOrigins)
     , m_simulations(context)
     , m_machines(context)
     , m_convergence(context)
+    , m_tokens(context)
+    , m_system(context, m_metrics)
+    , m_docs(context)
+    , m_events(new EventStream(context.service->events(), this))
+    , m_waiter(new SimulationWaiter(*context.database, context.service->events(), this))
 {
-    const auto bind = [](auto *controller, auto method) {
-        return [controller, method](const ApiRequest &request) {
-            return (controller->*method)(request);
-        };
-    };
-    auto *simulations = &m_simulations;
-    auto *machines = &m_machines;
-
-    // More specific paths first: the router tries rules in order.
-    addRouteWithId(u"/simulation/<arg>/cancel"_s,
-                   {{Method::Post, bind(simulations, &SimulationsController::cancel)}});
-    addRouteWithId(u"/simulation/<arg>/retry"_s,
-                   {{Method::Post, bind(simulations, &SimulationsController::retry)}});
-    const MethodHandlers oneSimulation {
-        {Method::Get, bind(simulations, &SimulationsController::get)},
-        {Method::Delete, bind(simulations, &SimulationsController::remove)}};
-    addRouteWithId(u"/simulation/<arg>"_s, oneSimulation);
-    addRouteWithId(u"/simulations/<arg>"_s, oneSimulation);
-    addRoute(u"/simulations"_s, {{Method::Get, bind(simulations, &SimulationsController::list)}});
-    addRoute(u"/simulation"_s, {{Method::Post, bind(simulations, &SimulationsController::create)}});
-    addRouteWithId(u"/converge/<arg>"_s,
-                   {{Method::Get, bind(&m_convergence, &ConvergenceController::get)}});
-    addRouteWithId(u"/machines/<arg>"_s,
-                   {{Method::Get, bind(machines, &MachinesController::get)},
-                    {Method::Patch, bind(machines, &MachinesController::rename)},
-                    {Method::Delete, bind(machines, &MachinesController::remove)}});
-    addRoute(u"/machines"_s,
-             {{Method::Get, bind(machines, &MachinesController::list)},
-              {Method::Post, bind(machines, &MachinesController::create)}});
-
+    addRoutes();
+    registerPaths();
+    connect(&m_server, &QHttpServer::newWebSocketConnection, this,
+            &ApiServerHost::acceptWebSockets);
     m_server.setMissingHandler(
         [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            logAccess(request, 404, 0);
-            detailResponse(StatusCode::NotFound, u"Not Found"_s).write(std::move(responder));
+            dispatch({}, {}, request, std::move(responder));
         });
+}
+
+ApiServerHost::~ApiServerHost()
+{
+    m_events->closeAll();
 }
 
 quint16 ApiServerHost::listen(const QHostAddress &address, quint16 port)
@@ -72,64 +73,235 @@ quint16 ApiServerHost::listen(const QHostAddress &address, quint16 port)
     return m_server.listen(address, port);
 }
 
-void ApiServerHost::addRoute(const QString &path, const MethodHandlers &handlers)
+void ApiServerHost::addRoutes()
 {
-    m_server.route(path, [this, handlers](const QHttpServerRequest &request) {
-        return dispatch(request, {}, handlers);
-    });
+    constexpr auto read = TokenScope::Read;
+    constexpr auto write = TokenScope::Write;
+    constexpr auto admin = TokenScope::Admin;
+    constexpr std::nullopt_t open = std::nullopt;
+    const auto bind = [](const auto *controller, auto method) {
+        return [controller, method](const ApiRequest &request) {
+            return (controller->*method)(request);
+        };
+    };
+    const auto *simulations = &m_simulations;
+    const auto *machines = &m_machines;
+
+    // More specific paths first: the router tries them in order.
+    add(Method::Post, u"/simulation/{simulation_id}/cancel"_s, write,
+        bind(simulations, &SimulationsController::cancel));
+    add(Method::Post, u"/simulation/{simulation_id}/retry"_s, write,
+        bind(simulations, &SimulationsController::retry));
+    for (const QString &path :
+         {u"/simulation/{simulation_id}"_s, u"/simulations/{simulation_id}"_s}) {
+        add(Method::Get, path, read, bind(simulations, &SimulationsController::get));
+        add(Method::Delete, path, write, bind(simulations, &SimulationsController::remove));
+    }
+    add(Method::Get, u"/simulations"_s, read, bind(simulations, &SimulationsController::list));
+    addAsync(Method::Post, u"/simulation"_s, write,
+             [this](const ApiRequest &request, PendingReply &&reply) {
+                 createSimulation(request, std::move(reply));
+             });
+    add(Method::Get, u"/converge/{simulation_id}"_s, read,
+        bind(&m_convergence, &ConvergenceController::get));
+    add(Method::Get, u"/machines/{machine_id}"_s, read, bind(machines, &MachinesController::get));
+    add(Method::Patch, u"/machines/{machine_id}"_s, write,
+        bind(machines, &MachinesController::rename));
+    add(Method::Delete, u"/machines/{machine_id}"_s, write,
+        bind(machines, &MachinesController::remove));
+    add(Method::Get, u"/machines"_s, read, bind(machines, &MachinesController::list));
+    add(Method::Post, u"/machines"_s, write, bind(machines, &MachinesController::create));
+    addAsync(Method::Get, u"/events"_s, read,
+             [this](const ApiRequest &request, PendingReply &&reply) {
+                 m_events->subscribe(request, std::move(reply));
+             });
+    add(Method::Delete, u"/tokens/{name}"_s, admin, bind(&m_tokens, &TokensController::revoke));
+    add(Method::Get, u"/tokens"_s, admin, bind(&m_tokens, &TokensController::list));
+    add(Method::Post, u"/tokens"_s, admin, bind(&m_tokens, &TokensController::create));
+    add(Method::Get, u"/metrics"_s, read, bind(&m_system, &SystemController::metrics));
+    add(Method::Get, u"/healthz"_s, open, bind(&m_system, &SystemController::health));
+    add(Method::Get, u"/readyz"_s, open, bind(&m_system, &SystemController::readiness));
+    add(Method::Get, u"/openapi.json"_s, open, bind(&m_docs, &DocsController::openApi));
+    add(Method::Get, u"/docs/{file}"_s, open, bind(&m_docs, &DocsController::asset));
+    add(Method::Get, u"/docs"_s, open, bind(&m_docs, &DocsController::page));
 }
 
-void ApiServerHost::addRouteWithId(const QString &path, const MethodHandlers &handlers)
+void ApiServerHost::add(Method method, const QString &path, std::optional<TokenScope> scope,
+                        Route::Handler handler)
 {
-    m_server.route(path, [this, handlers](const QString &id, const QHttpServerRequest &request) {
-        return dispatch(request, {id}, handlers);
-    });
+    m_routes.append({method, path, scope, std::move(handler), {}});
 }
 
-QHttpServerResponse ApiServerHost::dispatch(const QHttpServerRequest &request,
-                                            const QStringList &arguments,
-                                            const MethodHandlers &handlers) const
+void ApiServerHost::addAsync(Method method, const QString &path, std::optional<TokenScope> scope,
+                             Route::AsyncHandler handler)
 {
+    m_routes.append({method, path, scope, {}, std::move(handler)});
+}
+
+void ApiServerHost::registerPaths()
+{
+    QStringList paths;
+    for (const Route &route : std::as_const(m_routes)) {
+        if (!paths.contains(route.path))
+            paths.append(route.path);
+    }
+    for (const QString &path : std::as_const(paths)) {
+        const QString pattern = routerPattern(path);
+        if (pattern == path) {
+            m_server.route(
+                pattern,
+                [this, path](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                    dispatch(path, {}, request, std::move(responder));
+                });
+        } else {
+            m_server.route(pattern,
+                           [this, path](const QString &argument, const QHttpServerRequest &request,
+                                        QHttpServerResponder &&responder) {
+                               dispatch(path, {argument}, request, std::move(responder));
+                           });
+        }
+    }
+}
+
+void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
+                             const QHttpServerRequest &request, QHttpServerResponder &&responder)
+{
+    // QHttpServer 6.4 routes a WebSocket handshake too, and upgrades the connection only after
+    // the handler returns: answer nothing, acceptWebSockets() takes it from there.
+    if (request.value("Upgrade"_ba).compare("websocket", Qt::CaseInsensitive) == 0)
+        return;
     QElapsedTimer timer;
     timer.start();
     const Method method = request.method();
-    const Handler *handler = nullptr;
-    QByteArrayList allowed;
-    for (const auto &[candidate, candidateHandler] : handlers) {
-        allowed << methodName(candidate);
-        if (candidate == method)
-            handler = &candidateHandler;
-    }
-
-    auto answer = [&]() -> QHttpServerResponse {
-        if (!handler) {
-            QHttpServerResponse response
-                = detailResponse(StatusCode::MethodNotAllowed, u"Method Not Allowed"_s);
-            response.setHeader("Allow"_ba, allowed.join(", "));
-            return response;
-        }
-        if (hasBody(method)) {
-            if (request.body().size() > ApiRequest::kMaxBodyBytes)
-                return detailResponse(
-                    StatusCode::PayloadTooLarge,
-                    u"Request body larger than %1 bytes"_s.arg(ApiRequest::kMaxBodyBytes));
-            const QByteArray type = request.value("Content-Type"_ba).toLower();
-            if (!type.isEmpty() && !type.startsWith("application/json") && !type.contains("+json"))
-                return detailResponse(StatusCode::UnsupportedMediaType,
-                                      u"Unsupported media type: send application/json"_s);
-        }
-        return (*handler)(ApiRequest(request, arguments));
+    const QByteArray name = methodName(method);
+    const QString client = request.remoteAddress().toString();
+    const QString rawPath = request.url().path();
+    const QString routeLabel = path.isEmpty() ? u"(unmatched)"_s : path;
+    auto finished = [this, timer, name, client, rawPath, routeLabel](int status) {
+        const qint64 elapsedNs = timer.nsecsElapsed();
+        m_metrics.recordRequest(routeLabel, name, status, double(elapsedNs) / 1e9);
+        qCInfo(lcAccess).noquote() << client << name << rawPath << status
+                                   << u"%1ms"_s.arg(double(elapsedNs) / 1e6, 0, 'f', 1);
     };
-    QHttpServerResponse response = answer();
-    logAccess(request, int(response.statusCode()), timer.nsecsElapsed() / 1000);
-    return response;
+    PendingReply reply(std::move(responder), m_cors.headersFor(request), std::move(finished));
+
+    if (path.isEmpty()) {
+        reply.send(detailResponse(StatusCode::NotFound, u"Not Found"_s));
+        return;
+    }
+    const Route *route = nullptr;
+    QByteArrayList allowed;
+    for (const Route &candidate : std::as_const(m_routes)) {
+        if (candidate.path != path)
+            continue;
+        allowed << methodName(candidate.method);
+        if (candidate.method == method)
+            route = &candidate;
+    }
+    if (m_cors.isPreflight(request)) {
+        reply.send(m_cors.preflight(request, allowed));
+        return;
+    }
+    if (!route) {
+        QHttpServerResponse response
+            = detailResponse(StatusCode::MethodNotAllowed, u"Method Not Allowed"_s);
+        response.setHeader("Allow"_ba, allowed.join(", "));
+        reply.send(std::move(response));
+        return;
+    }
+    if (route->scope) {
+        if (auto denied = m_authenticator.check(request, *route->scope)) {
+            reply.send(std::move(*denied));
+            return;
+        }
+    }
+    if (hasBody(method)) {
+        if (request.body().size() > ApiRequest::kMaxBodyBytes) {
+            reply.send(detailResponse(
+                StatusCode::PayloadTooLarge,
+                u"Request body larger than %1 bytes"_s.arg(ApiRequest::kMaxBodyBytes)));
+            return;
+        }
+        const QByteArray type = request.value("Content-Type"_ba).toLower();
+        if (!type.isEmpty() && !type.startsWith("application/json") && !type.contains("+json")) {
+            reply.send(detailResponse(StatusCode::UnsupportedMediaType,
+                                      u"Unsupported media type: send application/json"_s));
+            return;
+        }
+    }
+    const ApiRequest apiRequest(request, arguments);
+    if (route->asyncHandler)
+        route->asyncHandler(apiRequest, std::move(reply));
+    else
+        reply.send(route->handler(apiRequest));
 }
 
-void ApiServerHost::logAccess(const QHttpServerRequest &request, int status, qint64 elapsedUs) const
+// WebSocket clients of /events. QHttpServer accepts the upgrade on any path before routing,
+// so the path, the filter and the token are checked here and a refusal closes the socket.
+// Browsers cannot set headers on a WebSocket: the token may come as ?access_token= too.
+void ApiServerHost::acceptWebSockets()
 {
-    qCInfo(lcAccess).noquote() << request.remoteAddress().toString() << methodName(request.method())
-                               << request.url().path() << status
-                               << u"%1ms"_s.arg(double(elapsedUs) / 1000.0, 0, 'f', 1);
+    while (m_server.hasPendingWebSocketConnections()) {
+        std::unique_ptr<QWebSocket> socket = m_server.nextPendingWebSocketConnection();
+        QElapsedTimer timer;
+        timer.start();
+        const QUrl url = socket->requestUrl();
+        const QUrlQuery query(url);
+        const auto refuse = [&](QWebSocketProtocol::CloseCode code, int status,
+                                const QString &reason) {
+            m_metrics.recordRequest(url.path() == "/events"_L1 ? url.path() : u"(unmatched)"_s,
+                                    "GET"_ba, status, double(timer.nsecsElapsed()) / 1e9);
+            qCInfo(lcAccess).noquote() << socket->peerAddress().toString() << "GET" << url.path()
+                                       << status << "(WebSocket refused)";
+            socket->close(code, reason);
+        };
+        if (url.path() != "/events"_L1) {
+            refuse(QWebSocketProtocol::CloseCodePolicyViolated, 404, u"Not Found"_s);
+            continue;
+        }
+        QByteArray authorization = socket->request().rawHeader("Authorization");
+        if (authorization.isEmpty() && query.hasQueryItem(u"access_token"_s))
+            authorization = "Bearer "_ba + query.queryItemValue(u"access_token"_s).toUtf8();
+        if (const auto denied
+            = m_authenticator.checkAuthorization(authorization, TokenScope::Read)) {
+            const QString detail
+                = QJsonDocument::fromJson(denied->data()).object().value(u"detail"_s).toString();
+            refuse(QWebSocketProtocol::CloseCodePolicyViolated, int(denied->statusCode()), detail);
+            continue;
+        }
+        std::optional<qint64> simulationId;
+        if (query.hasQueryItem(u"simulation_id"_s)) {
+            bool ok = false;
+            simulationId = query.queryItemValue(u"simulation_id"_s).toLongLong(&ok);
+            if (!ok || *simulationId <= 0) {
+                refuse(QWebSocketProtocol::CloseCodePolicyViolated, 422,
+                       u"simulation_id must be a positive integer"_s);
+                continue;
+            }
+        }
+        m_metrics.recordRequest(url.path(), "GET"_ba, 101, double(timer.nsecsElapsed()) / 1e9);
+        qCInfo(lcAccess).noquote()
+            << socket->peerAddress().toString() << "GET" << url.path() << 101 << "(WebSocket)";
+        m_events->subscribe(std::move(socket), simulationId);
+    }
+}
+
+void ApiServerHost::createSimulation(const ApiRequest &request, PendingReply &&reply)
+{
+    FieldErrors errors;
+    const bool wait = request.queryBool(u"wait"_s, &errors).value_or(false);
+    const auto timeout = request.queryInt(u"timeout"_s, 0, kMaxWaitSeconds, &errors);
+    if (!errors.isEmpty()) {
+        reply.send(validationResponse(errors));
+        return;
+    }
+    QHttpServerResponse response = m_simulations.create(request);
+    if (!wait || response.statusCode() != StatusCode::Created) {
+        reply.send(std::move(response));
+        return;
+    }
+    const qint64 id = QJsonDocument::fromJson(response.data()).object().value(u"id"_s).toInteger();
+    m_waiter->wait(id, int(timeout.value_or(kMaxWaitSeconds)), std::move(reply));
 }
 
 } // namespace aisim::api

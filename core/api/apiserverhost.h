@@ -1,41 +1,63 @@
 #pragma once
 
 #include "apicontext.h"
-#include "apirequest.h"
+#include "apimetrics.h"
+#include "authenticator.h"
 #include "convergencecontroller.h"
+#include "corspolicy.h"
+#include "docscontroller.h"
 #include "machinescontroller.h"
+#include "route.h"
 #include "simulationscontroller.h"
+#include "systemcontroller.h"
+#include "tokenscontroller.h"
 
 #include <QHttpServer>
 #include <QObject>
 
-#include <functional>
-
 namespace aisim::api {
 
-// Lives on the server thread: owns the QHttpServer, its routes and the controllers.
+class EventStream;
+class SimulationWaiter;
+
+// Lives on the server thread: owns the QHttpServer, the route table and the controllers, and
+// runs every request through one dispatcher (405, CORS, auth, 413, 415, access log, metrics).
 class ApiServerHost : public QObject
 {
     Q_OBJECT
 public:
-    using Handler = std::function<QHttpServerResponse(const ApiRequest &)>;
-    using MethodHandlers = QList<QPair<QHttpServerRequest::Method, Handler>>;
-
     explicit ApiServerHost(const ApiContext &context);
+    ~ApiServerHost() override;
 
     quint16 listen(const QHostAddress &address, quint16 port);
+    // Every operation served, in registration order.
+    const QList<Route> &routes() const { return m_routes; }
 
 private:
-    void addRoute(const QString &path, const MethodHandlers &handlers);
-    void addRouteWithId(const QString &path, const MethodHandlers &handlers);
-    QHttpServerResponse dispatch(const QHttpServerRequest &request, const QStringList &arguments,
-                                 const MethodHandlers &handlers) const;
-    void logAccess(const QHttpServerRequest &request, int status, qint64 elapsedUs) const;
+    void addRoutes();
+    void add(QHttpServerRequest::Method method, const QString &path,
+             std::optional<TokenScope> scope, Route::Handler handler);
+    void addAsync(QHttpServerRequest::Method method, const QString &path,
+                  std::optional<TokenScope> scope, Route::AsyncHandler handler);
+    void registerPaths();
+    void dispatch(const QString &path, const QStringList &arguments,
+                  const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    void createSimulation(const ApiRequest &request, PendingReply &&reply);
+    void acceptWebSockets();
 
     ApiContext m_context;
+    ApiMetrics m_metrics;
+    Authenticator m_authenticator;
+    CorsPolicy m_cors;
     SimulationsController m_simulations;
     MachinesController m_machines;
     ConvergenceController m_convergence;
+    TokensController m_tokens;
+    SystemController m_system;
+    DocsController m_docs;
+    EventStream *m_events;
+    SimulationWaiter *m_waiter;
+    QList<Route> m_routes;
     QHttpServer m_server {this}; // a child, so that it moves to the server thread too
 };
 

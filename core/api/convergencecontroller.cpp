@@ -1,8 +1,8 @@
 #include "convergencecontroller.h"
 
 #include "apiresponse.h"
+#include "convergencejson.h"
 #include "convergencerepository.h"
-#include "serialize.h"
 #include "simulationrepository.h"
 
 using namespace Qt::StringLiterals;
@@ -14,6 +14,7 @@ QHttpServerResponse ConvergenceController::get(const ApiRequest &request) const
     FieldErrors errors;
     const auto id = request.pathId(0, u"simulation_id"_s, &errors);
     const auto since = request.queryDouble(u"since"_s, &errors);
+    const auto maxPoints = request.queryInt(u"max_points"_s, 1, 1'000'000, &errors);
     if (!errors.isEmpty())
         return validationResponse(errors);
     // An unknown run is a 404, not an empty series.
@@ -22,7 +23,10 @@ QHttpServerResponse ConvergenceController::get(const ApiRequest &request) const
     const auto points = ConvergenceRepository(*m_context.database).points(*id, since);
     if (!points)
         return errorResponse(points.error());
-    return jsonResponse(QJsonObject {{u"data"_s, convergenceToJson(points.value())}});
+    const ConvergenceSeries &series = points.value();
+    return QHttpServerResponse(
+        "application/json"_ba,
+        convergenceDocument(maxPoints ? thinOnLogAxis(series, int(*maxPoints)) : series));
 }
 
 } // namespace aisim::api

@@ -39,12 +39,14 @@ expect() {
 expect "aisim " "serve worker token"
 expect "aisim s" "serve"
 expect "aisim to" "token"
-expect "aisim --" "--database --host --port --workers --lease-seconds --no-api --demo --verbose \
---help --help-all --version"
-expect "aisim --n" "--no-api"
+expect "aisim --" "--database --host --port --workers --lease-seconds --no-api --no-auth \
+--cors-origin --demo --verbose --help --help-all --version"
+expect "aisim --no-a" "--no-api --no-auth"
 expect "aisim --database sqlite:///tmp/a.db " "serve worker token"
 expect "aisim --port 8080 se" "serve"
-expect "aisim serve --" "--database --host --port --workers --lease-seconds --demo --verbose --help"
+expect "aisim serve --" "--database --host --port --workers --lease-seconds --no-auth \
+--cors-origin --demo --verbose --help"
+expect "aisim serve --cors-origin " ""
 expect "aisim serve --l" "--lease-seconds"
 expect "aisim serve --port " ""
 expect "aisim serve " ""

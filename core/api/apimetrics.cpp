@@ -1,0 +1,113 @@
+#include "apimetrics.h"
+
+#include "engine.h"
+#include "simulationrepository.h"
+#include "statisticsrepository.h"
+
+using namespace Qt::StringLiterals;
+
+namespace aisim::api {
+
+namespace {
+QByteArray escapeLabel(const QByteArray &value)
+{
+    QByteArray escaped = value;
+    escaped.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+    return escaped;
+}
+
+QByteArray number(double value)
+{
+    return QByteArray::number(value, 'g', 12);
+}
+
+void header(QByteArray &out, const char *name, const char *type, const char *help)
+{
+    out += "# HELP "_ba + name + ' ' + help + "\n# TYPE "_ba + name + ' ' + type + '\n';
+}
+} // namespace
+
+void ApiMetrics::recordRequest(const QString &route, const QByteArray &method, int status,
+                               double seconds)
+{
+    const QByteArray routeLabel = escapeLabel(route.toUtf8());
+    const QByteArray requestKey = routeLabel + '\t' + method + '\t' + QByteArray::number(status);
+    if (!m_requests.contains(requestKey))
+        m_requestKeys.append(requestKey);
+    ++m_requests[requestKey];
+
+    const QByteArray latencyKey = routeLabel + '\t' + method;
+    if (!m_latencies.contains(latencyKey))
+        m_latencyKeys.append(latencyKey);
+    Latency &latency = m_latencies[latencyKey];
+    for (size_t i = 0; i < kBuckets.size(); ++i) {
+        if (seconds <= kBuckets[i])
+            ++latency.buckets[i];
+    }
+    ++latency.count;
+    latency.sum += seconds;
+}
+
+void ApiMetrics::renderRequests(QByteArray &out) const
+{
+    header(out, "aisim_http_requests_total", "counter",
+           "HTTP requests by route, method and status.");
+    for (const QByteArray &key : m_requestKeys) {
+        const QByteArrayList parts = key.split('\t');
+        out += "aisim_http_requests_total{route=\""_ba + parts[0] + "\",method=\"" + parts[1]
+            + "\",status=\"" + parts[2] + "\"} " + QByteArray::number(m_requests.value(key)) + '\n';
+    }
+    header(out, "aisim_http_request_duration_seconds", "histogram",
+           "Time to answer HTTP requests, by route and method.");
+    for (const QByteArray &key : m_latencyKeys) {
+        const QByteArrayList parts = key.split('\t');
+        const QByteArray labels = "route=\""_ba + parts[0] + "\",method=\"" + parts[1] + '"';
+        const Latency &latency = m_latencies[key];
+        for (size_t i = 0; i < kBuckets.size(); ++i)
+            out += "aisim_http_request_duration_seconds_bucket{"_ba + labels + ",le=\""
+                + number(kBuckets[i]) + "\"} " + QByteArray::number(latency.buckets[i]) + '\n';
+        out += "aisim_http_request_duration_seconds_bucket{"_ba + labels + ",le=\"+Inf\"} "
+            + QByteArray::number(latency.count) + '\n';
+        out += "aisim_http_request_duration_seconds_sum{"_ba + labels + "} " + number(latency.sum)
+            + '\n';
+        out += "aisim_http_request_duration_seconds_count{"_ba + labels + "} "
+            + QByteArray::number(latency.count) + '\n';
+    }
+}
+
+QByteArray ApiMetrics::render(Database &database, const Engine *engine) const
+{
+    QByteArray out;
+    renderRequests(out);
+
+    const auto counts = SimulationRepository(database).countByStatus();
+    if (counts) {
+        header(out, "aisim_simulations", "gauge", "Simulations by status.");
+        for (const QString &name : allStatusNames()) {
+            const auto status = statusFromString(name);
+            out += "aisim_simulations{status=\""_ba + name.toUtf8() + "\"} "
+                + QByteArray::number(counts->value(*status, 0)) + '\n';
+        }
+        header(out, "aisim_queue_depth", "gauge", "Simulations waiting for a worker.");
+        out += "aisim_queue_depth "_ba
+            + QByteArray::number(counts->value(SimulationStatus::Pending, 0)) + '\n';
+    }
+    if (const auto totals = StatisticsRepository(database).runTotals()) {
+        header(out, "aisim_simulation_retries_total", "counter",
+               "Attempts started beyond each run's first.");
+        out += "aisim_simulation_retries_total "_ba + QByteArray::number(totals->retries) + '\n';
+        header(out, "aisim_simulation_failures_total", "counter",
+               "Attempts that ended in an error.");
+        out += "aisim_simulation_failures_total "_ba + QByteArray::number(totals->failedAttempts)
+            + '\n';
+    }
+    header(out, "aisim_workers", "gauge", "Workers of the engine in this process.");
+    out += "aisim_workers "_ba + QByteArray::number(engine ? engine->workerCount() : 0) + '\n';
+    header(out, "aisim_workers_busy", "gauge", "Workers running a simulation now.");
+    out += "aisim_workers_busy "_ba + QByteArray::number(engine ? engine->busyWorkers() : 0) + '\n';
+    header(out, "aisim_database_up", "gauge", "1 when the last database query succeeded.");
+    out += "aisim_database_up "_ba + (counts ? "1" : "0") + '\n';
+    return out;
+}
+
+} // namespace aisim::api

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <array>
+
+namespace aisim {
+class Database;
+class Engine;
+} // namespace aisim
+
+namespace aisim::api {
+
+// Request counts and latencies by route, and the state of the runs, in the Prometheus text
+// exposition format. Lives on the server thread.
+class ApiMetrics
+{
+public:
+    // Seconds; the last bucket (+Inf) is implicit.
+    static constexpr std::array<double, 12> kBuckets {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                      0.1,   0.25,   0.5,   1.0,  2.5,   10.0};
+
+    // route is the pattern (/simulation/{simulation_id}), never the raw path.
+    void recordRequest(const QString &route, const QByteArray &method, int status, double seconds);
+    // The whole exposition, with the run gauges read from the database now.
+    QByteArray render(Database &database, const Engine *engine) const;
+
+private:
+    struct Latency
+    {
+        std::array<quint64, kBuckets.size()> buckets {};
+        quint64 count = 0;
+        double sum = 0;
+    };
+    void renderRequests(QByteArray &out) const;
+
+    // Keyed by route, method and status joined with tabs, kept in first-seen order.
+    QHash<QByteArray, quint64> m_requests;
+    QList<QByteArray> m_requestKeys;
+    QHash<QByteArray, Latency> m_latencies; // keyed by route and method
+    QList<QByteArray> m_latencyKeys;
+};
+
+} // namespace aisim::api

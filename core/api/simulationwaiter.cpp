@@ -1,0 +1,106 @@
+#include "simulationwaiter.h"
+
+#include "apiresponse.h"
+#include "eventhub.h"
+#include "simulationrepository.h"
+
+#include <QJsonObject>
+#include <QTcpSocket>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim::api {
+
+namespace {
+QHttpServerResponse statusResponse(qint64 id, SimulationStatus status)
+{
+    QHttpServerResponse response = jsonResponse(
+        QJsonObject {{u"id"_s, id}, {u"status"_s, statusName(status)}}, StatusCode::Created);
+    response.setHeader("Location"_ba, "/simulation/"_ba + QByteArray::number(id));
+    return response;
+}
+} // namespace
+
+SimulationWaiter::SimulationWaiter(Database &database, EventHub &events, QObject *parent)
+    : QObject(parent)
+    , m_database(database)
+{
+    // Connected once, before any wait begins: a run that ends right after its creation is
+    // announced through the queue after wait() has registered it, so no ending is missed.
+    connect(&events, &EventHub::simulationChanged, this,
+            [this](qint64 id, SimulationStatus status) {
+                if (isTerminal(status))
+                    answer(id, status);
+            });
+    connect(&events, &EventHub::simulationRemoved, this, &SimulationWaiter::answerRemoved);
+}
+
+SimulationWaiter::~SimulationWaiter() = default;
+
+void SimulationWaiter::wait(qint64 simulationId, int timeoutSeconds, PendingReply &&reply)
+{
+    const quint64 ticket = m_nextTicket++;
+    auto held = std::make_unique<PendingReply>(std::move(reply));
+    QTcpSocket *socket = held->socket();
+    if (!socket)
+        return;
+    // A client that gives up waiting is forgotten at once.
+    connect(socket, &QTcpSocket::disconnected, this, &SimulationWaiter::removeClosed,
+            Qt::QueuedConnection);
+    m_waiting.push_back({simulationId, ticket, std::move(held)});
+    QTimer::singleShot(std::chrono::seconds(timeoutSeconds), this,
+                       [this, ticket] { timeOut(ticket); });
+}
+
+void SimulationWaiter::answer(qint64 simulationId, SimulationStatus status)
+{
+    for (auto it = m_waiting.begin(); it != m_waiting.end();) {
+        if (it->simulationId == simulationId) {
+            it->reply->send(statusResponse(simulationId, status));
+            it = m_waiting.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+void SimulationWaiter::answerRemoved(qint64 simulationId)
+{
+    for (auto it = m_waiting.begin(); it != m_waiting.end();) {
+        if (it->simulationId == simulationId) {
+            it->reply->send(detailResponse(
+                StatusCode::NotFound,
+                u"Simulation %1 was deleted while waiting for it"_s.arg(simulationId)));
+            it = m_waiting.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+void SimulationWaiter::removeClosed()
+{
+    const auto closed = [](const Waiting &waiting) {
+        const QTcpSocket *socket = waiting.reply->socket();
+        return !socket || socket->state() != QAbstractSocket::ConnectedState;
+    };
+    m_waiting.erase(std::remove_if(m_waiting.begin(), m_waiting.end(), closed), m_waiting.end());
+}
+
+void SimulationWaiter::timeOut(quint64 ticket)
+{
+    const auto it
+        = std::find_if(m_waiting.begin(), m_waiting.end(),
+                       [ticket](const Waiting &waiting) { return waiting.ticket == ticket; });
+    if (it == m_waiting.end())
+        return;
+    const auto simulation = SimulationRepository(m_database).get(it->simulationId);
+    if (simulation)
+        it->reply->send(statusResponse(it->simulationId, simulation->status));
+    else
+        it->reply->send(errorResponse(simulation.error()));
+    m_waiting.erase(it);
+}
+
+} // namespace aisim::api

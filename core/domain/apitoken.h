@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QDateTime>
+#include <QString>
+
+#include <optional>
+
+namespace aisim {
+
+// What a REST API token may do; each scope includes the ones before it.
+enum class TokenScope { Read, Write, Admin };
+
+QString toString(TokenScope scope);
+std::optional<TokenScope> scopeFromString(const QString &text);
+// True when a token of scope `granted` may call an endpoint that needs `required`.
+inline bool scopeAllows(TokenScope granted, TokenScope required)
+{
+    return int(granted) >= int(required);
+}
+
+// A stored API token; the secret itself is never stored, only its SHA-256 hash.
+struct ApiToken
+{
+    qint64 id = 0;
+    QString name;
+    TokenScope scope = TokenScope::Read;
+    QDateTime createdAt;
+    QDateTime lastUsedAt;
+    QDateTime revokedAt;
+
+    bool isRevoked() const { return revokedAt.isValid(); }
+};
+
+} // namespace aisim

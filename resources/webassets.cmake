@@ -1,0 +1,43 @@
+# Swagger UI for /docs and the OpenAPI validator for the tests, fetched from the npm registry
+# at build time into the build tree (nothing is fetched at run time). The server finds the
+# Swagger UI files in the build tree, or installed under share/aisim/swagger-ui.
+find_program(AISIM_NPM npm)
+if(AISIM_NPM)
+    set(web_assets_default ON)
+else()
+    set(web_assets_default OFF)
+endif()
+option(AISIM_WEB_ASSETS "Fetch Swagger UI (and the OpenAPI validator) with npm"
+    ${web_assets_default})
+set(AISIM_SWAGGER_UI_VERSION 5.35.0)
+set(AISIM_SWAGGER_PARSER_VERSION 10.1.1)
+
+if(AISIM_WEB_ASSETS)
+    if(NOT AISIM_NPM)
+        message(FATAL_ERROR "AISIM_WEB_ASSETS needs npm (apt-get install npm)")
+    endif()
+    set(AISIM_NPM_DIR ${CMAKE_BINARY_DIR}/npm CACHE INTERNAL "")
+    set(AISIM_NPM_CACHE "$ENV{HOME}/.cache/aisim-npm" CACHE PATH "npm download cache")
+    set(swagger_ui_dir ${AISIM_NPM_DIR}/node_modules/swagger-ui-dist)
+    set(swagger_parser ${AISIM_NPM_DIR}/node_modules/@apidevtools/swagger-parser/package.json)
+    add_custom_command(
+        OUTPUT ${swagger_ui_dir}/swagger-ui-bundle.js ${swagger_parser}
+        COMMAND ${CMAKE_COMMAND} -E make_directory ${AISIM_NPM_DIR}
+        COMMAND ${AISIM_NPM} install --prefix ${AISIM_NPM_DIR} --cache ${AISIM_NPM_CACHE}
+                --no-audit --no-fund --no-save --loglevel=error
+                swagger-ui-dist@${AISIM_SWAGGER_UI_VERSION}
+                @apidevtools/swagger-parser@${AISIM_SWAGGER_PARSER_VERSION}
+        COMMENT "Fetching Swagger UI and the OpenAPI validator with npm"
+        VERBATIM)
+    add_custom_target(aisim_web_assets ALL DEPENDS ${swagger_ui_dir}/swagger-ui-bundle.js)
+    target_compile_definitions(aisim_resources INTERFACE
+        AISIM_SWAGGER_UI_BUILD_DIR="${swagger_ui_dir}")
+    install(FILES
+            ${swagger_ui_dir}/swagger-ui.css
+            ${swagger_ui_dir}/swagger-ui-bundle.js
+            ${swagger_ui_dir}/swagger-ui-standalone-preset.js
+            ${swagger_ui_dir}/favicon-16x16.png
+            ${swagger_ui_dir}/favicon-32x32.png
+            ${swagger_ui_dir}/LICENSE
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/aisim/swagger-ui)
+endif()

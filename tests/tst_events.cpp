@@ -1,0 +1,290 @@
+#include "runtime.h"
+#include "testsupport.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTcpSocket>
+#include <QTest>
+#include <QWebSocket>
+
+using namespace Qt::StringLiterals;
+using namespace aisim;
+using aisim::test::httpRequest;
+using aisim::test::TestDatabase;
+
+namespace {
+struct Event
+{
+    QByteArray name;
+    QJsonObject data;
+};
+
+// A Server-Sent Events client over a plain socket: collects every frame it receives.
+class SseClient : public QObject
+{
+public:
+    SseClient(quint16 port, const QByteArray &path)
+    {
+        connect(&m_socket, &QTcpSocket::readyRead, this, [this] { read(); });
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        m_socket.waitForConnected(5000);
+        m_socket.write("GET "_ba + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n"_ba);
+    }
+
+    QByteArray head() const { return m_head; }
+    const QList<Event> &events() const { return m_events; }
+    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+
+private:
+    void read()
+    {
+        m_buffer += m_socket.readAll();
+        if (m_head.isEmpty()) {
+            const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+            if (end < 0)
+                return;
+            m_head = m_buffer.left(end);
+            m_buffer.remove(0, end + 4);
+        }
+        qsizetype end;
+        while ((end = m_buffer.indexOf("\n\n")) >= 0) {
+            const QByteArray frame = m_buffer.left(end);
+            m_buffer.remove(0, end + 2);
+            Event event;
+            for (const QByteArray &line : frame.split('\n')) {
+                if (line.startsWith("event: "))
+                    event.name = line.mid(7);
+                else if (line.startsWith("data: "))
+                    event.data = QJsonDocument::fromJson(line.mid(6)).object();
+            }
+            if (!event.name.isEmpty())
+                m_events.append(event);
+        }
+    }
+
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+    QByteArray m_head;
+    QList<Event> m_events;
+};
+
+QByteArray newSimulation(int id, int points, int paceMs)
+{
+    return u"{\"simulation_id\": %1, \"name\": \"run %1\", \"machine\": {\"machine_id\": 1, "
+           "\"name\": \"m1\"}, \"parameters\": {\"points\": %2, \"pace_ms\": %3, "
+           "\"step_seconds\": 1, \"curve\": \"exponential\"}}"_s.arg(id)
+               .arg(points)
+               .arg(paceMs)
+               .toUtf8();
+}
+} // namespace
+
+// Live events over Server-Sent Events, and POST /simulation?wait=true.
+class TestEvents : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void subscriberReceivesEveryPointInOrder();
+    void webSocketReceivesEveryPointInOrder();
+    void webSocketOnAnotherPathIsClosed();
+    void filterKeepsOtherRunsOut();
+    void invalidFilterIsRejected();
+    void closedSubscribersAreDropped();
+    void waitAnswersWhenTheRunEnds();
+    void waitTimesOutWithTheCurrentStatus();
+    void waitDoesNotBlockOtherRequests();
+
+private:
+    std::unique_ptr<TestDatabase> m_database;
+    std::unique_ptr<Runtime> m_runtime;
+    quint16 m_port = 0;
+};
+
+void TestEvents::init()
+{
+    m_database = std::make_unique<TestDatabase>(TestDatabase::Dialect::Sqlite);
+    QVERIFY(m_database->isAvailable());
+    RuntimeOptions options;
+    options.database = m_database->url();
+    options.engine.workers = 2;
+    options.apiAuth = api::AuthMode::Disabled;
+    auto runtime = Runtime::open(options);
+    QVERIFY(runtime.ok());
+    m_runtime = std::move(runtime.value());
+    const auto port = m_runtime->startApi(QHostAddress::LocalHost, 0);
+    QVERIFY(port.ok());
+    m_port = port.value();
+}
+
+void TestEvents::cleanup()
+{
+    m_runtime.reset();
+    m_database.reset();
+}
+
+void TestEvents::subscriberReceivesEveryPointInOrder()
+{
+    SseClient client(m_port, "/events");
+    QTRY_VERIFY(!client.head().isEmpty());
+    QVERIFY(client.head().startsWith("HTTP/1.1 200"));
+    QVERIFY(client.head().contains("Content-Type: text/event-stream"));
+
+    constexpr int kPoints = 40;
+    QCOMPARE(httpRequest(m_port, "POST", "/simulation", newSimulation(7, kPoints, 5)).status, 201);
+    const auto finished = [&client] {
+        for (const Event &event : client.events()) {
+            if (event.name == "status" && event.data[u"status"_s].toString() == "finished"_L1)
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(finished(), 20000);
+
+    QStringList statuses;
+    QList<QJsonObject> points;
+    for (const Event &event : client.events()) {
+        if (event.name == "machines")
+            continue; // the run's machine was registered with it
+        QCOMPARE(event.data[u"id"_s].toInteger(), 7);
+        if (event.name == "status")
+            statuses << event.data[u"status"_s].toString();
+        else if (event.name == "point")
+            points << event.data;
+    }
+    QCOMPARE(statuses, (QStringList {u"pending"_s, u"running"_s, u"finished"_s}));
+    QCOMPARE(points.size(), kPoints);
+    const QJsonArray stored = httpRequest(m_port, "GET", "/converge/7").json()[u"data"_s].toArray();
+    QCOMPARE(stored.size(), kPoints);
+    for (int i = 0; i < kPoints; ++i) {
+        QCOMPARE(points.at(i)[u"points_done"_s].toInt(), i + 1);
+        QCOMPARE(points.at(i)[u"seconds"_s].toDouble(), stored.at(i)[u"seconds"_s].toDouble());
+        QCOMPARE(points.at(i)[u"loss"_s].toDouble(), stored.at(i)[u"loss"_s].toDouble());
+    }
+}
+
+void TestEvents::webSocketReceivesEveryPointInOrder()
+{
+    QWebSocket socket;
+    QList<QJsonObject> messages;
+    connect(&socket, &QWebSocket::textMessageReceived, this, [&messages](const QString &text) {
+        messages.append(QJsonDocument::fromJson(text.toUtf8()).object());
+    });
+    socket.open(QUrl(u"ws://127.0.0.1:%1/events?simulation_id=11"_s.arg(m_port)));
+    QTRY_COMPARE(socket.state(), QAbstractSocket::ConnectedState);
+
+    constexpr int kPoints = 30;
+    QCOMPARE(httpRequest(m_port, "POST", "/simulation", newSimulation(11, kPoints, 5)).status, 201);
+    QTRY_VERIFY_WITH_TIMEOUT(!messages.isEmpty()
+                                 && messages.constLast()[u"data"_s][u"status"_s] == u"finished"_s,
+                             20000);
+    QCOMPARE(messages.size(), 3 + kPoints);
+    QCOMPARE(messages.first()[u"event"_s].toString(), u"status"_s);
+    int expected = 1;
+    for (const QJsonObject &message : std::as_const(messages)) {
+        QCOMPARE(message[u"data"_s][u"id"_s].toInteger(), 11);
+        if (message[u"event"_s] == u"point"_s)
+            QCOMPARE(message[u"data"_s][u"points_done"_s].toInt(), expected++);
+    }
+    QCOMPARE(expected, kPoints + 1);
+}
+
+void TestEvents::webSocketOnAnotherPathIsClosed()
+{
+    QWebSocket socket;
+    socket.open(QUrl(u"ws://127.0.0.1:%1/machines"_s.arg(m_port)));
+    QTRY_COMPARE(socket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+    QTRY_COMPARE(socket.state(), QAbstractSocket::UnconnectedState);
+    QCOMPARE(httpRequest(m_port, "GET", "/healthz").status, 200);
+}
+
+void TestEvents::filterKeepsOtherRunsOut()
+{
+    SseClient client(m_port, "/events?simulation_id=2");
+    QTRY_VERIFY(!client.head().isEmpty());
+    // Paced so that the second creation does not race the first run's point writes: a
+    // creation that registers a machine fails on SQLite when a commit lands inside it.
+    QCOMPARE(httpRequest(m_port, "POST", "/simulation", newSimulation(1, 5, 20)).status, 201);
+    QCOMPARE(httpRequest(m_port, "POST", "/simulation", newSimulation(2, 5, 20)).status, 201);
+    QTRY_VERIFY_WITH_TIMEOUT(!client.events().isEmpty()
+                                 && client.events().constLast().data[u"status"_s] == u"finished"_s,
+                             20000);
+    for (const Event &event : client.events())
+        QCOMPARE(event.data[u"id"_s].toInteger(), 2);
+    QCOMPARE(client.events().size(), 3 + 5);
+}
+
+void TestEvents::invalidFilterIsRejected()
+{
+    const auto reply = httpRequest(m_port, "GET", "/events?simulation_id=abc");
+    QCOMPARE(reply.status, 422);
+    QCOMPARE(reply.json()[u"detail"_s][0][u"loc"_s].toArray(),
+             (QJsonArray {u"query"_s, u"simulation_id"_s}));
+}
+
+void TestEvents::closedSubscribersAreDropped()
+{
+    auto client = std::make_unique<SseClient>(m_port, "/events");
+    QTRY_VERIFY(!client->head().isEmpty());
+    client.reset();
+    // Events after the client left go nowhere and break nothing.
+    QCOMPARE(httpRequest(m_port, "POST", "/simulation", newSimulation(3, 5, 1)).status, 201);
+    QTRY_COMPARE(httpRequest(m_port, "GET", "/simulation/3").json()[u"status"_s].toString(),
+                 u"finished"_s);
+    QCOMPARE(httpRequest(m_port, "GET", "/healthz").status, 200);
+}
+
+void TestEvents::waitAnswersWhenTheRunEnds()
+{
+    const auto reply
+        = httpRequest(m_port, "POST", "/simulation?wait=true", newSimulation(4, 20, 10));
+    QCOMPARE(reply.status, 201);
+    QCOMPARE(reply.json().object(), (QJsonObject {{u"id"_s, 4}, {u"status"_s, u"finished"_s}}));
+    QCOMPARE(reply.header("Location"), "/simulation/4"_ba);
+    QCOMPARE(httpRequest(m_port, "GET", "/converge/4").json()[u"data"_s].toArray().size(), 20);
+
+    const auto failing
+        = httpRequest(m_port, "POST", "/simulation?wait=1",
+                      R"({"simulation_id": 5, "name": "f", "machine_id": 1, "max_attempts": 1,
+            "parameters": {"points": 5, "pace_ms": 1, "fail_at_point": 2}})"_ba);
+    QCOMPARE(failing.json()[u"status"_s].toString(), u"failed"_s);
+}
+
+void TestEvents::waitTimesOutWithTheCurrentStatus()
+{
+    const auto reply = httpRequest(m_port, "POST", "/simulation?wait=true&timeout=1",
+                                   newSimulation(6, 1000, 50));
+    QCOMPARE(reply.status, 201);
+    QCOMPARE(reply.json()[u"id"_s].toInteger(), 6);
+    const QString status = reply.json()[u"status"_s].toString();
+    QVERIFY2(status == "running"_L1 || status == "pending"_L1, qPrintable(status));
+
+    const auto invalid
+        = httpRequest(m_port, "POST", "/simulation?wait=maybe&timeout=-1", newSimulation(8, 5, 1));
+    QCOMPARE(invalid.status, 422);
+    QCOMPARE(invalid.json()[u"detail"_s].toArray().size(), 2);
+    QCOMPARE(httpRequest(m_port, "GET", "/simulation/8").status, 404);
+}
+
+void TestEvents::waitDoesNotBlockOtherRequests()
+{
+    QNetworkAccessManager manager;
+    QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/simulation?wait=true"_s.arg(m_port)));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json"_ba);
+    QNetworkReply *waiting = manager.post(request, newSimulation(9, 30, 30));
+    QTRY_COMPARE(httpRequest(m_port, "GET", "/simulation/9").json()[u"status"_s].toString(),
+                 u"running"_s);
+    QVERIFY(!waiting->isFinished());
+    QCOMPARE(httpRequest(m_port, "GET", "/machines").status, 200);
+    QCOMPARE(httpRequest(m_port, "POST", "/simulation/9/cancel").status, 200);
+    QTRY_VERIFY(waiting->isFinished());
+    QCOMPARE(QJsonDocument::fromJson(waiting->readAll())[u"status"_s].toString(), u"cancelled"_s);
+    waiting->deleteLater();
+}
+
+QTEST_GUILESS_MAIN(TestEvents)
+#include "tst_events.moc"

@@ -1,0 +1,223 @@
+#include "convergencejson.h"
+#include "runtime.h"
+#include "serialize.h"
+#include "testsupport.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+using namespace aisim;
+using aisim::test::httpRequest;
+using aisim::test::TestDatabase;
+
+// The dispatcher's status codes, malformed HTTP, and large convergence answers.
+class TestHttpEdge : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void dispatcherStatusCodes_data();
+    void dispatcherStatusCodes();
+    void malformedHttpLeavesTheServerServing_data();
+    void malformedHttpLeavesTheServerServing();
+    void halfSentRequestsDoNotBlockOthers();
+    void convergenceDocumentMatchesQJsonDocument();
+    void thinningKeepsAtMostNPointsSpreadOnTheLogAxis();
+    void maxPointsOverHttp();
+
+private:
+    std::unique_ptr<TestDatabase> m_database;
+    std::unique_ptr<Runtime> m_runtime;
+    quint16 m_port = 0;
+};
+
+void TestHttpEdge::initTestCase()
+{
+    m_database = std::make_unique<TestDatabase>(TestDatabase::Dialect::Sqlite);
+    QVERIFY(m_database->isAvailable());
+    RuntimeOptions options;
+    options.database = m_database->url();
+    options.engine.workers = 1;
+    options.apiAuth = api::AuthMode::Disabled;
+    auto runtime = Runtime::open(options);
+    QVERIFY(runtime.ok());
+    m_runtime = std::move(runtime.value());
+    const auto port = m_runtime->startApi(QHostAddress::LocalHost, 0);
+    QVERIFY(port.ok());
+    m_port = port.value();
+}
+
+void TestHttpEdge::cleanupTestCase()
+{
+    m_runtime.reset();
+    m_database.reset();
+}
+
+void TestHttpEdge::dispatcherStatusCodes_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<int>("status");
+    QTest::newRow("405") << "PUT"_ba
+                         << "/machines"_ba
+                         << "{}"_ba
+                         << "application/json"_ba << 405;
+    QTest::newRow("413") << "POST"_ba
+                         << "/machines"_ba << QByteArray(2 * 1024 * 1024, ' ') + "{}"
+                         << "application/json"_ba << 413;
+    QTest::newRow("415") << "POST"_ba
+                         << "/machines"_ba
+                         << "name=x"_ba
+                         << "application/x-www-form-urlencoded"_ba << 415;
+    QTest::newRow("422 json") << "POST"_ba
+                              << "/machines"_ba
+                              << "{\"name\": "_ba
+                              << "application/json"_ba << 422;
+    QTest::newRow("422 path") << "GET"_ba
+                              << "/machines/-3"_ba << QByteArray() << QByteArray() << 422;
+    QTest::newRow("422 max_points")
+        << "GET"_ba
+        << "/converge/1?max_points=0"_ba << QByteArray() << QByteArray() << 422;
+    QTest::newRow("404") << "GET"_ba
+                         << "/nowhere"_ba << QByteArray() << QByteArray() << 404;
+}
+
+void TestHttpEdge::dispatcherStatusCodes()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, path);
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, contentType);
+    QFETCH(int, status);
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (!contentType.isEmpty())
+        headers.append({"Content-Type"_ba, contentType});
+    const auto reply = httpRequest(m_port, method, path, body, headers);
+    QCOMPARE(reply.status, status);
+    QVERIFY(reply.json().object().contains(u"detail"_s));
+    if (status == 405)
+        QCOMPARE(reply.header("Allow"), "GET, POST"_ba);
+    if (status == 422)
+        QVERIFY(reply.json()[u"detail"_s][0].toObject().contains(u"loc"_s));
+}
+
+void TestHttpEdge::malformedHttpLeavesTheServerServing_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::newRow("garbage") << "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 hello\r\n\r\n"_ba;
+    QTest::newRow("no version") << "GET /\r\n\r\n"_ba;
+    QTest::newRow("bad method") << "FROB /machines HTTP/1.1\r\nHost: x\r\n\r\n"_ba;
+    QTest::newRow("huge header") << "GET /machines HTTP/1.1\r\nHost: x\r\nX-Big: "_ba
+            + QByteArray(4 * 1024 * 1024, 'a') + "\r\n\r\n"_ba;
+    QTest::newRow("many headers") << "GET /machines HTTP/1.1\r\n"_ba
+            + QByteArray("X-A: b\r\n").repeated(50000) + "\r\n"_ba;
+    QTest::newRow("bad length") << "POST /machines HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n"
+                                   "Content-Type: application/json\r\n\r\n{}"_ba;
+    QTest::newRow("truncated body") << "POST /machines HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                                       "1000\r\nContent-Type: application/json\r\n\r\n{\"na"_ba;
+    QTest::newRow("bad chunk") << "POST /machines HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                                  "chunked\r\n\r\nzz\r\nabc\r\n"_ba;
+    QTest::newRow("nul bytes") << QByteArray(1000, '\0');
+}
+
+void TestHttpEdge::malformedHttpLeavesTheServerServing()
+{
+    QFETCH(QByteArray, bytes);
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write(bytes);
+    socket.waitForBytesWritten(5000);
+    // The server may answer, close or wait for more; it must not crash or stop serving.
+    socket.waitForReadyRead(300);
+    const QByteArray answer = socket.readAll();
+    if (!answer.isEmpty())
+        QVERIFY2(answer.startsWith("HTTP/1.1 "), answer.left(200).constData());
+    socket.abort();
+    QCOMPARE(httpRequest(m_port, "GET", "/healthz").status, 200);
+    QCOMPARE(httpRequest(m_port, "GET", "/machines").status, 200);
+}
+
+void TestHttpEdge::halfSentRequestsDoNotBlockOthers()
+{
+    std::vector<std::unique_ptr<QTcpSocket>> stalled;
+    for (int i = 0; i < 20; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, m_port);
+        QVERIFY(socket->waitForConnected(5000));
+        socket->write("POST /machines HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{"_ba);
+        socket->waitForBytesWritten(5000);
+        stalled.push_back(std::move(socket));
+    }
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(httpRequest(m_port, "GET", "/simulations").status, 200);
+}
+
+void TestHttpEdge::convergenceDocumentMatchesQJsonDocument()
+{
+    const ConvergenceSeries points {{0, 1},      {10, 0.5},     {20.5, 0.123456789012345},
+                                    {30, 1e-7},  {40, 0},       {50, -2.5},
+                                    {1e9, 3e20}, {0.25, 1e-300}};
+    const QByteArray expected = QJsonDocument(QJsonObject {{u"data"_s, convergenceToJson(points)}})
+                                    .toJson(QJsonDocument::Compact);
+    QCOMPARE(api::convergenceDocument(points), expected);
+    QCOMPARE(api::convergenceDocument({}), "{\"data\":[]}"_ba);
+}
+
+void TestHttpEdge::thinningKeepsAtMostNPointsSpreadOnTheLogAxis()
+{
+    // Loss falls from 1 to 1e-4 quickly, then creeps along a long flat tail.
+    ConvergenceSeries points;
+    for (int i = 0; i < 10'000; ++i)
+        points.append({double(i), std::max(1e-4, std::pow(10.0, -i / 25.0)) * (1 + 1e-6 * i)});
+    for (const int maximum : {2, 3, 10, 50, 500}) {
+        const ConvergenceSeries thinned = api::thinOnLogAxis(points, maximum);
+        QVERIFY(thinned.size() <= maximum);
+        QVERIFY(thinned.size() >= std::min(maximum, 2));
+        QCOMPARE(thinned.constFirst(), points.constFirst());
+        QCOMPARE(thinned.constLast(), points.constLast());
+        for (qsizetype i = 1; i < thinned.size(); ++i)
+            QVERIFY(thinned.at(i).seconds > thinned.at(i - 1).seconds);
+    }
+    // Evenly on the log axis: the descent (first 100 s) gets most of 10 points, where an
+    // even spread in time would give it none between the ends.
+    const ConvergenceSeries ten = api::thinOnLogAxis(points, 10);
+    const auto inDescent = std::count_if(ten.begin(), ten.end(),
+                                         [](const ConvergencePoint &p) { return p.seconds < 100; });
+    QVERIFY2(inDescent >= 5, qPrintable(QString::number(inDescent)));
+    QCOMPARE(api::thinOnLogAxis(points, 20'000), points);
+    QCOMPARE(api::thinOnLogAxis(points.mid(0, 1), 1).size(), 1);
+    QCOMPARE(api::thinOnLogAxis(points, 1).size(), 1);
+}
+
+void TestHttpEdge::maxPointsOverHttp()
+{
+    const auto reply = httpRequest(
+        m_port, "POST", "/simulation?wait=true",
+        R"({"simulation_id": 40, "name": "long", "machine": {"machine_id": 1, "name": "m"},
+            "parameters": {"points": 300, "pace_ms": 0, "curve": "exponential"}})"_ba);
+    QCOMPARE(reply.json()[u"status"_s].toString(), u"finished"_s);
+    const QJsonArray all = httpRequest(m_port, "GET", "/converge/40").json()[u"data"_s].toArray();
+    QCOMPARE(all.size(), 300);
+    const QJsonArray some
+        = httpRequest(m_port, "GET", "/converge/40?max_points=25").json()[u"data"_s].toArray();
+    QVERIFY(some.size() <= 25 && some.size() >= 2);
+    QCOMPARE(some.first(), all.first());
+    QCOMPARE(some.last(), all.last());
+    QCOMPARE(httpRequest(m_port, "GET", "/converge/40?max_points=1000")
+                 .json()[u"data"_s]
+                 .toArray()
+                 .size(),
+             300);
+}
+
+QTEST_GUILESS_MAIN(TestHttpEdge)
+#include "tst_httpedge.moc"

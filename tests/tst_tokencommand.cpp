@@ -1,0 +1,107 @@
+#include "database.h"
+#include "testsupport.h"
+#include "tokenrepository.h"
+
+#include <QProcess>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace aisim;
+using aisim::test::TestDatabase;
+
+namespace {
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run runAisim(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral(AISIM_EXECUTABLE), arguments);
+    Run run;
+    if (!process.waitForFinished(30000))
+        return run;
+    run.exitCode = process.exitCode();
+    run.out = QString::fromUtf8(process.readAllStandardOutput());
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+} // namespace
+
+// `aisim token create|list|revoke` and the API options of the command line.
+class TestTokenCommand : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void createListRevoke();
+    void badArgumentsAreRefused_data();
+    void badArgumentsAreRefused();
+};
+
+void TestTokenCommand::createListRevoke()
+{
+    TestDatabase database(TestDatabase::Dialect::Sqlite);
+    QVERIFY(database.isAvailable());
+    const QString url = u"sqlite://"_s + database.url().path;
+    const Run created = runAisim({u"token"_s, u"create"_s, u"--name"_s, u"ci"_s, u"--scope"_s,
+                                  u"write"_s, u"--database"_s, url});
+    QCOMPARE(created.exitCode, 0);
+    // Standard output holds the secret alone, so that scripts can capture it.
+    const QString secret = created.out.trimmed();
+    QVERIFY2(secret.startsWith("aisim_"_L1) && !secret.contains(u' '), qPrintable(created.out));
+    QVERIFY(created.err.contains(u"shown only this once"_s));
+
+    Database db(database.url());
+    const auto found = TokenRepository(db).findBySecret(secret.toLatin1());
+    QVERIFY(found.ok() && found.value());
+    QCOMPARE(toString(found.value()->scope), u"write"_s);
+
+    const Run again = runAisim({u"token"_s, u"create"_s, u"--name"_s, u"ci"_s, u"--scope"_s,
+                                u"read"_s, u"--database"_s, url});
+    QCOMPARE(again.exitCode, 1);
+    QVERIFY(again.err.contains(u"already exists"_s));
+
+    const Run listed = runAisim({u"token"_s, u"list"_s, u"--database"_s, url});
+    QCOMPARE(listed.exitCode, 0);
+    QVERIFY(listed.out.contains(u"ci"_s) && listed.out.contains(u"write"_s));
+    QVERIFY(!listed.out.contains(secret));
+
+    QCOMPARE(runAisim({u"token"_s, u"revoke"_s, u"ci"_s, u"--database"_s, url}).exitCode, 0);
+    QVERIFY(TokenRepository(db).findBySecret(secret.toLatin1()).value()->isRevoked());
+    QCOMPARE(runAisim({u"token"_s, u"revoke"_s, u"nobody"_s, u"--database"_s, url}).exitCode, 1);
+}
+
+void TestTokenCommand::badArgumentsAreRefused_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no action") << QStringList {u"token"_s} << u"create, list or revoke"_s;
+    QTest::newRow("bad scope") << QStringList {u"token"_s, u"create"_s,  u"--name"_s,
+                                               u"x"_s,     u"--scope"_s, u"root"_s}
+                               << u"read, write or admin"_s;
+    QTest::newRow("no name") << QStringList {u"token"_s, u"create"_s, u"--scope"_s, u"read"_s}
+                             << u"--name"_s;
+    QTest::newRow("revoke without name")
+        << QStringList {u"token"_s, u"revoke"_s} << u"wrong arguments"_s;
+    QTest::newRow("no-auth off loopback")
+        << QStringList {u"serve"_s, u"--host"_s, u"0.0.0.0"_s, u"--no-auth"_s} << u"loopback"_s;
+    QTest::newRow("bad cors origin")
+        << QStringList {u"serve"_s, u"--cors-origin"_s, u"nonsense"_s} << u"--cors-origin"_s;
+}
+
+void TestTokenCommand::badArgumentsAreRefused()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, message);
+    TestDatabase database(TestDatabase::Dialect::Sqlite);
+    const Run run
+        = runAisim(arguments + QStringList {u"--database"_s, u"sqlite://"_s + database.url().path});
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains(message), qPrintable(run.err));
+}
+
+QTEST_GUILESS_MAIN(TestTokenCommand)
+#include "tst_tokencommand.moc"
