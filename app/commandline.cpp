@@ -80,7 +80,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
     QCommandLineOption screenshot(u"screenshot"_s, u"Save a picture of the window and quit."_s,
                                   u"file"_s);
     QCommandLineOption screenshotDialog(
-        u"screenshot-dialog"_s, u"Picture this dialog instead: new or settings."_s, u"dialog"_s);
+        u"screenshot-dialog"_s, u"Picture this dialog instead: new, settings or tokens."_s, u"dialog"_s);
     QCommandLineOption screenshotDelay(u"screenshot-delay"_s, u"Wait this long first."_s, u"ms"_s,
                                        u"4000"_s);
     for (QCommandLineOption *hidden : {&screenshot, &screenshotDialog, &screenshotDelay})

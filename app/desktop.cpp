@@ -64,6 +64,8 @@ void scheduleScreenshot(MainWindow &window, const CommandLine &options)
             window.actions()->newSimulation()->trigger();
         else if (options.screenshotDialog == "settings"_L1)
             window.showSettings();
+        else if (options.screenshotDialog == "tokens"_L1)
+            window.showTokens();
         if (!options.screenshotDialog.isEmpty())
             target = window.findChild<QDialog *>();
         QTimer::singleShot(500, &window, [target, options] {

@@ -41,7 +41,7 @@ int create(TokenRepository &tokens, const CommandLine &options, QTextStream &out
         return 1;
     }
     out << created->secret << '\n';
-    err << "Token '" << name << "' (" << toString(*scope)
+    err << "Token '" << name << "' (" << scopeName(*scope)
         << ") created. It is shown only this once: keep it safe.\n";
     return 0;
 }
@@ -57,7 +57,7 @@ int list(TokenRepository &tokens, QTextStream &out, QTextStream &err)
         << qSetFieldWidth(22) << "CREATED"
         << "LAST USED" << qSetFieldWidth(0) << "REVOKED\n";
     for (const ApiToken &token : all.value()) {
-        out << qSetFieldWidth(24) << token.name << qSetFieldWidth(8) << toString(token.scope)
+        out << qSetFieldWidth(24) << token.name << qSetFieldWidth(8) << scopeName(token.scope)
             << qSetFieldWidth(22) << timeOrDash(token.createdAt) << timeOrDash(token.lastUsedAt)
             << qSetFieldWidth(0) << timeOrDash(token.revokedAt) << '\n';
     }

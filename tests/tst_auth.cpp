@@ -110,7 +110,7 @@ void TestAuth::tokensAreStoredAsHashesOnly()
     const auto found = tokens.findBySecret(created->secret.toLatin1());
     QVERIFY(found.ok() && found.value());
     QCOMPARE(found.value()->name, u"ci"_s);
-    QCOMPARE(toString(found.value()->scope), u"write"_s);
+    QCOMPARE(scopeName(found.value()->scope), u"write"_s);
     const auto unknown = tokens.findBySecret("aisim_nonsense"_ba);
     QVERIFY(unknown.ok() && !unknown.value());
 

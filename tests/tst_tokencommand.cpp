@@ -57,7 +57,7 @@ void TestTokenCommand::createListRevoke()
     Database db(database.url());
     const auto found = TokenRepository(db).findBySecret(secret.toLatin1());
     QVERIFY(found.ok() && found.value());
-    QCOMPARE(toString(found.value()->scope), u"write"_s);
+    QCOMPARE(scopeName(found.value()->scope), u"write"_s);
 
     const Run again = runAisim({u"token"_s, u"create"_s, u"--name"_s, u"ci"_s, u"--scope"_s,
                                 u"read"_s, u"--database"_s, url});

@@ -8,9 +8,12 @@
 #include "simulationspanel.h"
 #include "simulationstablemodel.h"
 #include "testsupport.h"
+#include "tokenrepository.h"
+#include "tokensdialog.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QGroupBox>
@@ -28,6 +31,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QToolButton>
 #include <QTreeWidget>
 
 using namespace Qt::StringLiterals;
@@ -138,6 +142,7 @@ private Q_SLOTS:
     void machinesShowWhetherTheyAreBusyAndOnline();
     void settingsDialogValidatesAndTestsTheConnectionOffThread();
     void portInUseIsShownAndTheWindowKeepsWorking();
+    void firstAdminTokenIsOfferedOnceAndTokensAreManaged();
 };
 
 void TestUi::initTestCase()
@@ -473,6 +478,63 @@ void TestUi::portInUseIsShownAndTheWindowKeepsWorking()
     QVERIFY(other.service().createMachine(1, u"Machine A"_s));
     other.create(u"still works"_s, 1);
     QTRY_COMPARE(other.model()->rowCount(), 1);
+}
+
+void TestUi::firstAdminTokenIsOfferedOnceAndTokensAreManaged()
+{
+    test::TestDatabase database(test::TestDatabase::Dialect::Sqlite);
+    RuntimeOptions options;
+    options.database = database.url();
+    options.runEngine = false;
+    options.apiAuth = api::AuthMode::Required;
+    auto runtime = Runtime::open(options);
+    QVERIFY(runtime.ok());
+    MainWindow window(*runtime.value());
+    window.show();
+    QVERIFY(!window.adminTokenButton()->isVisible());
+    QVERIFY(window.startApi(QHostAddress::LocalHost, 0));
+    // A new database gets an admin token, offered for copying in the status bar.
+    QVERIFY(window.adminTokenButton()->isVisible());
+    window.adminTokenButton()->click();
+    const QString secret = QGuiApplication::clipboard()->text();
+    QCOMPARE(secret, runtime.value()->initialAdminToken());
+    const auto found = TokenRepository(runtime.value()->database()).findBySecret(secret.toUtf8());
+    QVERIFY(found.ok() && found.value());
+    QCOMPARE(found.value()->scope, TokenScope::Admin);
+
+    TokensDialog dialog(runtime.value()->database());
+    dialog.setConfirmRevocation(false);
+    dialog.show();
+    QTRY_COMPARE(dialog.list()->topLevelItemCount(), 1);
+    QVERIFY(!dialog.createButton()->isEnabled()); // no name yet
+    dialog.nameEdit()->setText(u"ci"_s);
+    dialog.scopeBox()->setCurrentIndex(dialog.scopeBox()->findText(u"read"_s));
+    QVERIFY(dialog.createButton()->isEnabled());
+    dialog.createButton()->click();
+    QTRY_VERIFY(!dialog.secretEdit()->text().isEmpty());
+    QTRY_COMPARE(dialog.list()->topLevelItemCount(), 2);
+    const auto created = TokenRepository(runtime.value()->database())
+                             .findBySecret(dialog.secretEdit()->text().toUtf8());
+    QVERIFY(created.ok() && created.value());
+    QCOMPARE(created.value()->name, u"ci"_s);
+    QCOMPARE(created.value()->scope, TokenScope::Read);
+
+    // A second token of the same name is refused with a message; nothing changes.
+    dialog.nameEdit()->setText(u"ci"_s);
+    dialog.createButton()->click();
+    QTRY_VERIFY(dialog.messageLabel()->text().contains(u"exists"_s));
+    QCOMPARE(TokenRepository(runtime.value()->database()).count().value(), 2);
+
+    QTreeWidgetItem *ci = dialog.list()->findItems(u"ci"_s, Qt::MatchExactly).value(0);
+    QVERIFY(ci);
+    dialog.list()->setCurrentItem(ci);
+    QVERIFY(dialog.revokeButton()->isEnabled());
+    dialog.revokeButton()->click();
+    QTRY_VERIFY(TokenRepository(runtime.value()->database())
+                    .findBySecret(dialog.secretEdit()->text().toUtf8())
+                    .value()
+                    .value()
+                    .isRevoked());
 }
 
 QTEST_MAIN(TestUi)

@@ -8,6 +8,7 @@
 #include "simulationactions.h"
 #include "simulationspanel.h"
 #include "simulationstablemodel.h"
+#include "tokensdialog.h"
 #include "uilogging.h"
 
 #include <QAction>
@@ -96,6 +97,7 @@ void MainWindow::createMenus()
     QAction *settings = file->addAction(QIcon::fromTheme(u"preferences-system"_s), tr("&Settings…"),
                                         this, &MainWindow::showSettings);
     settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    file->addAction(tr("REST API &Tokens…"), this, &MainWindow::showTokens);
     file->addSeparator();
     QAction *quit = file->addAction(QIcon::fromTheme(u"application-exit"_s), tr("&Quit"), this,
                                     &QWidget::close);
@@ -155,6 +157,21 @@ void MainWindow::createStatusBar()
     statusBar()->addPermanentWidget(m_database);
     statusBar()->addPermanentWidget(m_workers);
     statusBar()->addPermanentWidget(m_api);
+    // The first admin token of a new database is shown this once; the database keeps a hash.
+    m_adminToken = new QToolButton(this);
+    m_adminToken->setObjectName(u"adminToken"_s);
+    m_adminToken->setAutoRaise(true);
+    m_adminToken->setText(tr("Copy admin token"));
+    m_adminToken->setToolTip(tr("The first admin token of this database was created now and is "
+                                "shown only this once. Click to copy it; manage tokens under "
+                                "File > REST API Tokens."));
+    m_adminToken->setVisible(false);
+    connect(m_adminToken, &QToolButton::clicked, this, [this] {
+        QGuiApplication::clipboard()->setText(m_runtime.initialAdminToken());
+        statusBar()->showMessage(tr("Admin token copied: send it as 'Authorization: Bearer …'"),
+                                 kMessageMs);
+    });
+    statusBar()->addPermanentWidget(m_adminToken);
     if (Engine *engine = m_runtime.engine()) {
         connect(engine, &Engine::busyWorkersChanged, this, &MainWindow::updateWorkers);
         updateWorkers(engine->busyWorkers());
@@ -181,6 +198,7 @@ bool MainWindow::startApi(const QHostAddress &address, quint16 port)
         return false;
     }
     m_api->setToolTip(tr("Click to copy the REST API address"));
+    m_adminToken->setVisible(!m_runtime.initialAdminToken().isEmpty());
     return true;
 }
 
@@ -234,6 +252,13 @@ void MainWindow::showContextMenu(const QPoint &globalPosition)
     menu.addSeparator();
     menu.addActions(m_actions->simulationActions());
     menu.exec(globalPosition);
+}
+
+void MainWindow::showTokens()
+{
+    auto *dialog = new TokensDialog(m_runtime.database(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 void MainWindow::showSettings()

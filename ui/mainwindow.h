@@ -28,6 +28,8 @@ public:
     bool startApi(const QHostAddress &address, quint16 port);
     void stopApi();
     void showSettings();
+    void showTokens();
+    QToolButton *adminTokenButton() const { return m_adminToken; }
 
     SimulationsPanel *simulations() const { return m_simulations; }
     MachinesPanel *machines() const { return m_machines; }
@@ -57,6 +59,7 @@ private:
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_rightSplitter = nullptr;
     QToolButton *m_api = nullptr;
+    QToolButton *m_adminToken = nullptr;
     QLabel *m_workers = nullptr;
     QLabel *m_database = nullptr;
     QList<qint64> m_chartIds;

@@ -51,7 +51,7 @@ Authenticator::checkAuthorization(const QByteArray &authorization, TokenScope re
         return detailResponse(
             StatusCode::Forbidden,
             u"This endpoint needs a token with the '%1' scope; '%2' has '%3'"_s.arg(
-                toString(required), token->name, toString(token->scope)));
+                scopeName(required), token->name, scopeName(token->scope)));
     return std::nullopt;
 }
 

@@ -22,7 +22,7 @@ QJsonObject tokenToJson(const ApiToken &token)
 {
     return {{u"id"_s, token.id},
             {u"name"_s, token.name},
-            {u"scope"_s, toString(token.scope)},
+            {u"scope"_s, scopeName(token.scope)},
             {u"created_at"_s, timeOrNull(token.createdAt)},
             {u"last_used_at"_s, timeOrNull(token.lastUsedAt)},
             {u"revoked_at"_s, timeOrNull(token.revokedAt)}};

@@ -4,7 +4,7 @@ using namespace Qt::StringLiterals;
 
 namespace aisim {
 
-QString toString(TokenScope scope)
+QString scopeName(TokenScope scope)
 {
     switch (scope) {
     case TokenScope::Read:
@@ -20,7 +20,7 @@ QString toString(TokenScope scope)
 std::optional<TokenScope> scopeFromString(const QString &text)
 {
     for (const TokenScope scope : {TokenScope::Read, TokenScope::Write, TokenScope::Admin}) {
-        if (text == toString(scope))
+        if (text == scopeName(scope))
             return scope;
     }
     return std::nullopt;

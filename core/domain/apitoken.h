@@ -10,7 +10,7 @@ namespace aisim {
 // What a REST API token may do; each scope includes the ones before it.
 enum class TokenScope { Read, Write, Admin };
 
-QString toString(TokenScope scope);
+QString scopeName(TokenScope scope);
 std::optional<TokenScope> scopeFromString(const QString &text);
 // True when a token of scope `granted` may call an endpoint that needs `required`.
 inline bool scopeAllows(TokenScope granted, TokenScope required)

@@ -95,7 +95,7 @@ Result<NewApiToken> TokenRepository::create(const QString &name, TokenScope scop
             u"INSERT INTO api_tokens (name, token_hash, scope, created_at) VALUES (?, ?, ?, ?) "
             "RETURNING "_s
                 + kColumns,
-            {name, QString::fromLatin1(hashSecret(created.secret.toLatin1())), toString(scope),
+            {name, QString::fromLatin1(hashSecret(created.secret.toLatin1())), scopeName(scope),
              QDateTime::currentMSecsSinceEpoch()},
             u"create token"_s);
         !status) {
