@@ -76,6 +76,42 @@ void addDialectRows()
     QTest::newRow("postgresql") << int(TestDatabase::Dialect::PostgreSql);
 }
 
+Result<std::unique_ptr<Runtime>> openServer(const RuntimeOptions &options)
+{
+    auto runtime = Runtime::open(options);
+    if (!runtime)
+        return runtime.error();
+    if (const auto port = runtime.value()->startApi(QHostAddress::LocalHost, 0); !port)
+        return port.error();
+    return std::move(runtime.value());
+}
+
+bool TestServer::start(const std::function<void(RuntimeOptions &)> &adjust)
+{
+    stop();
+    m_database = std::make_unique<TestDatabase>(TestDatabase::Dialect::Sqlite);
+    RuntimeOptions options;
+    options.database = m_database->url();
+    options.engine.workers = 2;
+    options.engine.pollIntervalMs = 50;
+    options.apiAuth = api::AuthMode::Disabled;
+    if (adjust)
+        adjust(options);
+    auto server = openServer(options);
+    if (!server) {
+        m_error = server.error().message;
+        return false;
+    }
+    m_runtime = std::move(server.value());
+    return true;
+}
+
+void TestServer::stop()
+{
+    m_runtime.reset();
+    m_database.reset();
+}
+
 QByteArray HttpReply::header(const QByteArray &name) const
 {
     for (const auto &[key, value] : headers) {

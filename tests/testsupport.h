@@ -1,6 +1,7 @@
 #pragma once
 
 #include "databaseurl.h"
+#include "runtime.h"
 
 #include <QByteArray>
 #include <QJsonDocument>
@@ -9,6 +10,7 @@
 #include <QString>
 #include <QTemporaryDir>
 
+#include <functional>
 #include <memory>
 
 namespace aisim::test {
@@ -40,6 +42,28 @@ private:
 // PostgreSQL rows are skipped only when no server is configured and AISIM_REQUIRE_POSTGRES
 // is unset; scripts/test always sets both, so there a missing server fails the run.
 void addDialectRows();
+
+// Opens a runtime and starts its REST API on a free loopback port, or says why it cannot.
+Result<std::unique_ptr<Runtime>> openServer(const RuntimeOptions &options);
+
+// A fresh SQLite database and a runtime serving its REST API on a free loopback port: the
+// fixture of the API tests. Defaults: two workers polling every 50 ms, no tokens.
+class TestServer
+{
+public:
+    // adjust() changes the options (workers, auth, CORS …) before the runtime opens.
+    bool start(const std::function<void(RuntimeOptions &)> &adjust = {});
+    void stop();
+
+    Runtime *runtime() const { return m_runtime.get(); }
+    quint16 port() const { return m_runtime ? m_runtime->apiServer()->port() : 0; }
+    const QString &error() const { return m_error; }
+
+private:
+    std::unique_ptr<TestDatabase> m_database;
+    std::unique_ptr<Runtime> m_runtime;
+    QString m_error;
+};
 
 struct HttpReply
 {

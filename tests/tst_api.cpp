@@ -91,10 +91,9 @@ private:
 void TestApi::initTestCase()
 {
     m_db = std::make_unique<test::TestDatabase>(test::TestDatabase::Dialect::Sqlite);
-    auto runtime = Runtime::open(optionsFor(m_db->url()));
-    QVERIFY(runtime.ok());
-    m_runtime = std::move(runtime.value());
-    QVERIFY(m_runtime->startApi(QHostAddress::LocalHost, 0).ok());
+    auto server = test::openServer(optionsFor(m_db->url()));
+    QVERIFY(server.ok());
+    m_runtime = std::move(server.value());
     QVERIFY(m_runtime->service().createMachine(101, u"Machine A"_s).ok());
     QVERIFY(m_runtime->service().createMachine(102, u"Machine B"_s).ok());
 }
@@ -117,10 +116,9 @@ qint64 TestApi::createFast(const QString &name, qint64 machineId, int points, in
 void TestApi::seedReadmeRequestsAnswerAsDocumented()
 {
     AISIM_OPEN_TEST_DATABASE(db);
-    auto runtime = Runtime::open(optionsFor(db->url()));
+    auto runtime = test::openServer(optionsFor(db->url()));
     QVERIFY(runtime.ok());
-    const auto port = runtime.value()->startApi(QHostAddress::LocalHost, 0);
-    QVERIFY(port.ok());
+    const std::optional<quint16> port = runtime.value()->apiServer()->port();
 
     // The original README's POST, default emulation: ten points, one per second.
     QElapsedTimer clock;

@@ -74,12 +74,10 @@ void TestAuth::startApi(api::AuthMode mode, const QStringList &corsOrigins, bool
     options.engine.workers = 1;
     options.apiAuth = mode;
     options.corsOrigins = corsOrigins;
-    auto runtime = Runtime::open(options);
-    QVERIFY2(runtime.ok(), qPrintable(runtime ? QString() : runtime.error().message));
-    m_runtime = std::move(runtime.value());
-    const auto port = m_runtime->startApi(QHostAddress::LocalHost, 0);
-    QVERIFY2(port.ok(), qPrintable(port ? QString() : port.error().message));
-    m_port = port.value();
+    auto server = aisim::test::openServer(options);
+    QVERIFY2(server.ok(), qPrintable(server ? QString() : server.error().message));
+    m_runtime = std::move(server.value());
+    m_port = m_runtime->apiServer()->port();
 }
 
 QString TestAuth::createToken(const QString &name, TokenScope scope)

@@ -100,42 +100,30 @@ private Q_SLOTS:
     void waitDoesNotBlockOtherRequests();
 
 private:
-    std::unique_ptr<TestDatabase> m_database;
-    std::unique_ptr<Runtime> m_runtime;
-    quint16 m_port = 0;
+    aisim::test::TestServer m_server;
 };
 
 void TestEvents::init()
 {
-    m_database = std::make_unique<TestDatabase>(TestDatabase::Dialect::Sqlite);
-    QVERIFY(m_database->isAvailable());
-    RuntimeOptions options;
-    options.database = m_database->url();
-    options.engine.workers = 2;
-    options.apiAuth = api::AuthMode::Disabled;
-    auto runtime = Runtime::open(options);
-    QVERIFY(runtime.ok());
-    m_runtime = std::move(runtime.value());
-    const auto port = m_runtime->startApi(QHostAddress::LocalHost, 0);
-    QVERIFY(port.ok());
-    m_port = port.value();
+    QVERIFY2(m_server.start(), qPrintable(m_server.error()));
 }
 
 void TestEvents::cleanup()
 {
-    m_runtime.reset();
-    m_database.reset();
+    m_server.stop();
 }
 
 void TestEvents::subscriberReceivesEveryPointInOrder()
 {
-    SseClient client(m_port, "/events");
+    SseClient client(m_server.port(), "/events");
     QTRY_VERIFY(!client.head().isEmpty());
     QVERIFY(client.head().startsWith("HTTP/1.1 200"));
     QVERIFY(client.head().contains("Content-Type: text/event-stream"));
 
     constexpr int kPoints = 40;
-    QCOMPARE(httpRequest(m_port, "POST", "/simulation", newSimulation(7, kPoints, 5)).status, 201);
+    QCOMPARE(
+        httpRequest(m_server.port(), "POST", "/simulation", newSimulation(7, kPoints, 5)).status,
+        201);
     const auto finished = [&client] {
         for (const Event &event : client.events()) {
             if (event.name == "status" && event.data[u"status"_s].toString() == "finished"_L1)
@@ -158,7 +146,8 @@ void TestEvents::subscriberReceivesEveryPointInOrder()
     }
     QCOMPARE(statuses, (QStringList {u"pending"_s, u"running"_s, u"finished"_s}));
     QCOMPARE(points.size(), kPoints);
-    const QJsonArray stored = httpRequest(m_port, "GET", "/converge/7").json()[u"data"_s].toArray();
+    const QJsonArray stored
+        = httpRequest(m_server.port(), "GET", "/converge/7").json()[u"data"_s].toArray();
     QCOMPARE(stored.size(), kPoints);
     for (int i = 0; i < kPoints; ++i) {
         QCOMPARE(points.at(i)[u"points_done"_s].toInt(), i + 1);
@@ -174,11 +163,13 @@ void TestEvents::webSocketReceivesEveryPointInOrder()
     connect(&socket, &QWebSocket::textMessageReceived, this, [&messages](const QString &text) {
         messages.append(QJsonDocument::fromJson(text.toUtf8()).object());
     });
-    socket.open(QUrl(u"ws://127.0.0.1:%1/events?simulation_id=11"_s.arg(m_port)));
+    socket.open(QUrl(u"ws://127.0.0.1:%1/events?simulation_id=11"_s.arg(m_server.port())));
     QTRY_COMPARE(socket.state(), QAbstractSocket::ConnectedState);
 
     constexpr int kPoints = 30;
-    QCOMPARE(httpRequest(m_port, "POST", "/simulation", newSimulation(11, kPoints, 5)).status, 201);
+    QCOMPARE(
+        httpRequest(m_server.port(), "POST", "/simulation", newSimulation(11, kPoints, 5)).status,
+        201);
     QTRY_VERIFY_WITH_TIMEOUT(!messages.isEmpty()
                                  && messages.constLast()[u"data"_s][u"status"_s] == u"finished"_s,
                              20000);
@@ -196,20 +187,22 @@ void TestEvents::webSocketReceivesEveryPointInOrder()
 void TestEvents::webSocketOnAnotherPathIsClosed()
 {
     QWebSocket socket;
-    socket.open(QUrl(u"ws://127.0.0.1:%1/machines"_s.arg(m_port)));
+    socket.open(QUrl(u"ws://127.0.0.1:%1/machines"_s.arg(m_server.port())));
     QTRY_COMPARE(socket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
     QTRY_COMPARE(socket.state(), QAbstractSocket::UnconnectedState);
-    QCOMPARE(httpRequest(m_port, "GET", "/healthz").status, 200);
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/healthz").status, 200);
 }
 
 void TestEvents::filterKeepsOtherRunsOut()
 {
-    SseClient client(m_port, "/events?simulation_id=2");
+    SseClient client(m_server.port(), "/events?simulation_id=2");
     QTRY_VERIFY(!client.head().isEmpty());
     // Paced so that the second creation does not race the first run's point writes: a
     // creation that registers a machine fails on SQLite when a commit lands inside it.
-    QCOMPARE(httpRequest(m_port, "POST", "/simulation", newSimulation(1, 5, 20)).status, 201);
-    QCOMPARE(httpRequest(m_port, "POST", "/simulation", newSimulation(2, 5, 20)).status, 201);
+    QCOMPARE(httpRequest(m_server.port(), "POST", "/simulation", newSimulation(1, 5, 20)).status,
+             201);
+    QCOMPARE(httpRequest(m_server.port(), "POST", "/simulation", newSimulation(2, 5, 20)).status,
+             201);
     QTRY_VERIFY_WITH_TIMEOUT(!client.events().isEmpty()
                                  && client.events().constLast().data[u"status"_s] == u"finished"_s,
                              20000);
@@ -220,7 +213,7 @@ void TestEvents::filterKeepsOtherRunsOut()
 
 void TestEvents::invalidFilterIsRejected()
 {
-    const auto reply = httpRequest(m_port, "GET", "/events?simulation_id=abc");
+    const auto reply = httpRequest(m_server.port(), "GET", "/events?simulation_id=abc");
     QCOMPARE(reply.status, 422);
     QCOMPARE(reply.json()[u"detail"_s][0][u"loc"_s].toArray(),
              (QJsonArray {u"query"_s, u"simulation_id"_s}));
@@ -228,27 +221,30 @@ void TestEvents::invalidFilterIsRejected()
 
 void TestEvents::closedSubscribersAreDropped()
 {
-    auto client = std::make_unique<SseClient>(m_port, "/events");
+    auto client = std::make_unique<SseClient>(m_server.port(), "/events");
     QTRY_VERIFY(!client->head().isEmpty());
     client.reset();
     // Events after the client left go nowhere and break nothing.
-    QCOMPARE(httpRequest(m_port, "POST", "/simulation", newSimulation(3, 5, 1)).status, 201);
-    QTRY_COMPARE(httpRequest(m_port, "GET", "/simulation/3").json()[u"status"_s].toString(),
-                 u"finished"_s);
-    QCOMPARE(httpRequest(m_port, "GET", "/healthz").status, 200);
+    QCOMPARE(httpRequest(m_server.port(), "POST", "/simulation", newSimulation(3, 5, 1)).status,
+             201);
+    QTRY_COMPARE(
+        httpRequest(m_server.port(), "GET", "/simulation/3").json()[u"status"_s].toString(),
+        u"finished"_s);
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/healthz").status, 200);
 }
 
 void TestEvents::waitAnswersWhenTheRunEnds()
 {
     const auto reply
-        = httpRequest(m_port, "POST", "/simulation?wait=true", newSimulation(4, 20, 10));
+        = httpRequest(m_server.port(), "POST", "/simulation?wait=true", newSimulation(4, 20, 10));
     QCOMPARE(reply.status, 201);
     QCOMPARE(reply.json().object(), (QJsonObject {{u"id"_s, 4}, {u"status"_s, u"finished"_s}}));
     QCOMPARE(reply.header("Location"), "/simulation/4"_ba);
-    QCOMPARE(httpRequest(m_port, "GET", "/converge/4").json()[u"data"_s].toArray().size(), 20);
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/converge/4").json()[u"data"_s].toArray().size(),
+             20);
 
     const auto failing
-        = httpRequest(m_port, "POST", "/simulation?wait=1",
+        = httpRequest(m_server.port(), "POST", "/simulation?wait=1",
                       R"({"simulation_id": 5, "name": "f", "machine_id": 1, "max_attempts": 1,
             "parameters": {"points": 5, "pace_ms": 1, "fail_at_point": 2}})"_ba);
     QCOMPARE(failing.json()[u"status"_s].toString(), u"failed"_s);
@@ -256,31 +252,33 @@ void TestEvents::waitAnswersWhenTheRunEnds()
 
 void TestEvents::waitTimesOutWithTheCurrentStatus()
 {
-    const auto reply = httpRequest(m_port, "POST", "/simulation?wait=true&timeout=1",
+    const auto reply = httpRequest(m_server.port(), "POST", "/simulation?wait=true&timeout=1",
                                    newSimulation(6, 1000, 50));
     QCOMPARE(reply.status, 201);
     QCOMPARE(reply.json()[u"id"_s].toInteger(), 6);
     const QString status = reply.json()[u"status"_s].toString();
     QVERIFY2(status == "running"_L1 || status == "pending"_L1, qPrintable(status));
 
-    const auto invalid
-        = httpRequest(m_port, "POST", "/simulation?wait=maybe&timeout=-1", newSimulation(8, 5, 1));
+    const auto invalid = httpRequest(m_server.port(), "POST", "/simulation?wait=maybe&timeout=-1",
+                                     newSimulation(8, 5, 1));
     QCOMPARE(invalid.status, 422);
     QCOMPARE(invalid.json()[u"detail"_s].toArray().size(), 2);
-    QCOMPARE(httpRequest(m_port, "GET", "/simulation/8").status, 404);
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/simulation/8").status, 404);
 }
 
 void TestEvents::waitDoesNotBlockOtherRequests()
 {
     QNetworkAccessManager manager;
-    QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/simulation?wait=true"_s.arg(m_port)));
+    QNetworkRequest request(
+        QUrl(u"http://127.0.0.1:%1/simulation?wait=true"_s.arg(m_server.port())));
     request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json"_ba);
     QNetworkReply *waiting = manager.post(request, newSimulation(9, 30, 30));
-    QTRY_COMPARE(httpRequest(m_port, "GET", "/simulation/9").json()[u"status"_s].toString(),
-                 u"running"_s);
+    QTRY_COMPARE(
+        httpRequest(m_server.port(), "GET", "/simulation/9").json()[u"status"_s].toString(),
+        u"running"_s);
     QVERIFY(!waiting->isFinished());
-    QCOMPARE(httpRequest(m_port, "GET", "/machines").status, 200);
-    QCOMPARE(httpRequest(m_port, "POST", "/simulation/9/cancel").status, 200);
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/machines").status, 200);
+    QCOMPARE(httpRequest(m_server.port(), "POST", "/simulation/9/cancel").status, 200);
     QTRY_VERIFY(waiting->isFinished());
     QCOMPARE(QJsonDocument::fromJson(waiting->readAll())[u"status"_s].toString(), u"cancelled"_s);
     waiting->deleteLater();

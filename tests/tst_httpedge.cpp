@@ -32,31 +32,18 @@ private Q_SLOTS:
     void maxPointsOverHttp();
 
 private:
-    std::unique_ptr<TestDatabase> m_database;
-    std::unique_ptr<Runtime> m_runtime;
-    quint16 m_port = 0;
+    aisim::test::TestServer m_server;
 };
 
 void TestHttpEdge::initTestCase()
 {
-    m_database = std::make_unique<TestDatabase>(TestDatabase::Dialect::Sqlite);
-    QVERIFY(m_database->isAvailable());
-    RuntimeOptions options;
-    options.database = m_database->url();
-    options.engine.workers = 1;
-    options.apiAuth = api::AuthMode::Disabled;
-    auto runtime = Runtime::open(options);
-    QVERIFY(runtime.ok());
-    m_runtime = std::move(runtime.value());
-    const auto port = m_runtime->startApi(QHostAddress::LocalHost, 0);
-    QVERIFY(port.ok());
-    m_port = port.value();
+    QVERIFY2(m_server.start([](RuntimeOptions &options) { options.engine.workers = 1; }),
+             qPrintable(m_server.error()));
 }
 
 void TestHttpEdge::cleanupTestCase()
 {
-    m_runtime.reset();
-    m_database.reset();
+    m_server.stop();
 }
 
 void TestHttpEdge::dispatcherStatusCodes_data()
@@ -100,7 +87,7 @@ void TestHttpEdge::dispatcherStatusCodes()
     QList<QPair<QByteArray, QByteArray>> headers;
     if (!contentType.isEmpty())
         headers.append({"Content-Type"_ba, contentType});
-    const auto reply = httpRequest(m_port, method, path, body, headers);
+    const auto reply = httpRequest(m_server.port(), method, path, body, headers);
     QCOMPARE(reply.status, status);
     QVERIFY(reply.json().object().contains(u"detail"_s));
     if (status == 405)
@@ -132,7 +119,7 @@ void TestHttpEdge::malformedHttpLeavesTheServerServing()
 {
     QFETCH(QByteArray, bytes);
     QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    socket.connectToHost(QHostAddress::LocalHost, m_server.port());
     QVERIFY(socket.waitForConnected(5000));
     socket.write(bytes);
     socket.waitForBytesWritten(5000);
@@ -142,8 +129,8 @@ void TestHttpEdge::malformedHttpLeavesTheServerServing()
     if (!answer.isEmpty())
         QVERIFY2(answer.startsWith("HTTP/1.1 "), answer.left(200).constData());
     socket.abort();
-    QCOMPARE(httpRequest(m_port, "GET", "/healthz").status, 200);
-    QCOMPARE(httpRequest(m_port, "GET", "/machines").status, 200);
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/healthz").status, 200);
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/machines").status, 200);
 }
 
 void TestHttpEdge::halfSentRequestsDoNotBlockOthers()
@@ -151,14 +138,14 @@ void TestHttpEdge::halfSentRequestsDoNotBlockOthers()
     std::vector<std::unique_ptr<QTcpSocket>> stalled;
     for (int i = 0; i < 20; ++i) {
         auto socket = std::make_unique<QTcpSocket>();
-        socket->connectToHost(QHostAddress::LocalHost, m_port);
+        socket->connectToHost(QHostAddress::LocalHost, m_server.port());
         QVERIFY(socket->waitForConnected(5000));
         socket->write("POST /machines HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{"_ba);
         socket->waitForBytesWritten(5000);
         stalled.push_back(std::move(socket));
     }
     for (int i = 0; i < 5; ++i)
-        QCOMPARE(httpRequest(m_port, "GET", "/simulations").status, 200);
+        QCOMPARE(httpRequest(m_server.port(), "GET", "/simulations").status, 200);
 }
 
 void TestHttpEdge::convergenceDocumentMatchesQJsonDocument()
@@ -201,18 +188,20 @@ void TestHttpEdge::thinningKeepsAtMostNPointsSpreadOnTheLogAxis()
 void TestHttpEdge::maxPointsOverHttp()
 {
     const auto reply = httpRequest(
-        m_port, "POST", "/simulation?wait=true",
+        m_server.port(), "POST", "/simulation?wait=true",
         R"({"simulation_id": 40, "name": "long", "machine": {"machine_id": 1, "name": "m"},
             "parameters": {"points": 300, "pace_ms": 0, "curve": "exponential"}})"_ba);
     QCOMPARE(reply.json()[u"status"_s].toString(), u"finished"_s);
-    const QJsonArray all = httpRequest(m_port, "GET", "/converge/40").json()[u"data"_s].toArray();
+    const QJsonArray all
+        = httpRequest(m_server.port(), "GET", "/converge/40").json()[u"data"_s].toArray();
     QCOMPARE(all.size(), 300);
-    const QJsonArray some
-        = httpRequest(m_port, "GET", "/converge/40?max_points=25").json()[u"data"_s].toArray();
+    const QJsonArray some = httpRequest(m_server.port(), "GET", "/converge/40?max_points=25")
+                                .json()[u"data"_s]
+                                .toArray();
     QVERIFY(some.size() <= 25 && some.size() >= 2);
     QCOMPARE(some.first(), all.first());
     QCOMPARE(some.last(), all.last());
-    QCOMPARE(httpRequest(m_port, "GET", "/converge/40?max_points=1000")
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/converge/40?max_points=1000")
                  .json()[u"data"_s]
                  .toArray()
                  .size(),

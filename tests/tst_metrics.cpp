@@ -43,38 +43,28 @@ private:
     void start(bool runEngine, api::AuthMode auth = api::AuthMode::Disabled);
     QByteArray metrics();
 
-    std::unique_ptr<TestDatabase> m_database;
-    std::unique_ptr<Runtime> m_runtime;
-    quint16 m_port = 0;
+    aisim::test::TestServer m_server;
 };
 
 void TestMetrics::start(bool runEngine, api::AuthMode auth)
 {
-    m_database = std::make_unique<TestDatabase>(TestDatabase::Dialect::Sqlite);
-    QVERIFY(m_database->isAvailable());
-    RuntimeOptions options;
-    options.database = m_database->url();
-    options.runEngine = runEngine;
-    options.engine.workers = 1;
-    options.engine.retryBackoffMs = 10;
-    options.apiAuth = auth;
-    auto runtime = Runtime::open(options);
-    QVERIFY(runtime.ok());
-    m_runtime = std::move(runtime.value());
-    const auto port = m_runtime->startApi(QHostAddress::LocalHost, 0);
-    QVERIFY(port.ok());
-    m_port = port.value();
+    QVERIFY2(m_server.start([=](RuntimeOptions &options) {
+        options.runEngine = runEngine;
+        options.engine.workers = 1;
+        options.engine.retryBackoffMs = 10;
+        options.apiAuth = auth;
+    }),
+             qPrintable(m_server.error()));
 }
 
 void TestMetrics::cleanup()
 {
-    m_runtime.reset();
-    m_database.reset();
+    m_server.stop();
 }
 
 QByteArray TestMetrics::metrics()
 {
-    const auto reply = httpRequest(m_port, "GET", "/metrics");
+    const auto reply = httpRequest(m_server.port(), "GET", "/metrics");
     if (reply.status != 200 || !reply.header("Content-Type").startsWith("text/plain"))
         return {};
     return reply.body;
@@ -92,13 +82,14 @@ void TestMetrics::requestsAreCountedByRoutePatternMethodAndStatus()
     QCOMPARE(sample(metrics(), found), -1.0);
 
     QCOMPARE(
-        httpRequest(m_port, "POST", "/machines", R"({"machine_id": 3, "name": "a"})"_ba).status,
+        httpRequest(m_server.port(), "POST", "/machines", R"({"machine_id": 3, "name": "a"})"_ba)
+            .status,
         201);
-    QCOMPARE(httpRequest(m_port, "GET", "/machines/3").status, 200);
-    QCOMPARE(httpRequest(m_port, "GET", "/machines/3").status, 200);
-    QCOMPARE(httpRequest(m_port, "GET", "/machines/4").status, 404);
-    QCOMPARE(httpRequest(m_port, "POST", "/machines", "{}"_ba).status, 422);
-    QCOMPARE(httpRequest(m_port, "GET", "/no/such/path").status, 404);
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/machines/3").status, 200);
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/machines/3").status, 200);
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/machines/4").status, 404);
+    QCOMPARE(httpRequest(m_server.port(), "POST", "/machines", "{}"_ba).status, 422);
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/no/such/path").status, 404);
 
     const QByteArray after = metrics();
     QCOMPARE(sample(after, found), 2.0);
@@ -117,7 +108,7 @@ void TestMetrics::latencyHistogramIsCumulative()
 {
     start(false);
     for (int i = 0; i < 3; ++i)
-        QCOMPARE(httpRequest(m_port, "GET", "/simulations").status, 200);
+        QCOMPARE(httpRequest(m_server.port(), "GET", "/simulations").status, 200);
     const QByteArray text = metrics();
     const QByteArray labels = R"(route="/simulations",method="GET")"_ba;
     QCOMPARE(sample(text, "aisim_http_request_duration_seconds_count{"_ba + labels + '}'), 3.0);
@@ -150,9 +141,9 @@ void TestMetrics::runGaugesFollowTheQueue()
             = u"{\"simulation_id\": %1, \"name\": \"r\", \"machine\": {\"machine_id\": 1, "
               "\"name\": \"m\"}}"_s.arg(id)
                   .toUtf8();
-        QCOMPARE(httpRequest(m_port, "POST", "/simulation", body).status, 201);
+        QCOMPARE(httpRequest(m_server.port(), "POST", "/simulation", body).status, 201);
     }
-    QCOMPARE(httpRequest(m_port, "POST", "/simulation/2/cancel").status, 200);
+    QCOMPARE(httpRequest(m_server.port(), "POST", "/simulation/2/cancel").status, 200);
     const QByteArray text = metrics();
     QCOMPARE(sample(text, "aisim_queue_depth"), 2.0);
     QCOMPARE(sample(text, R"(aisim_simulations{status="pending"})"_ba), 2.0);
@@ -167,7 +158,7 @@ void TestMetrics::retriesAndFailuresAreCounted()
     start(true);
     QCOMPARE(sample(metrics(), "aisim_simulation_retries_total"), 0.0);
     const auto reply = httpRequest(
-        m_port, "POST", "/simulation?wait=true",
+        m_server.port(), "POST", "/simulation?wait=true",
         R"({"name": "flaky", "machine": {"machine_id": 1, "name": "m"}, "max_attempts": 3,
             "parameters": {"points": 4, "pace_ms": 1, "fail_at_point": 2}})"_ba);
     QCOMPARE(reply.json()[u"status"_s].toString(), u"failed"_s);
@@ -181,10 +172,10 @@ void TestMetrics::retriesAndFailuresAreCounted()
 void TestMetrics::metricsNeedAToken()
 {
     start(false, api::AuthMode::Required);
-    QCOMPARE(httpRequest(m_port, "GET", "/metrics").status, 401);
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/metrics").status, 401);
     const auto reply = httpRequest(
-        m_port, "GET", "/metrics", {},
-        {{"Authorization"_ba, "Bearer "_ba + m_runtime->initialAdminToken().toLatin1()}});
+        m_server.port(), "GET", "/metrics", {},
+        {{"Authorization"_ba, "Bearer "_ba + m_server.runtime()->initialAdminToken().toLatin1()}});
     QCOMPARE(reply.status, 200);
     QVERIFY(reply.body.contains(R"(route="/metrics",method="GET",status="401")"));
 }
@@ -192,13 +183,13 @@ void TestMetrics::metricsNeedAToken()
 void TestMetrics::healthAndReadiness()
 {
     start(false);
-    const auto health = httpRequest(m_port, "GET", "/healthz");
+    const auto health = httpRequest(m_server.port(), "GET", "/healthz");
     QCOMPARE(health.status, 200);
     QCOMPARE(health.json()[u"status"_s].toString(), u"ok"_s);
-    const auto ready = httpRequest(m_port, "GET", "/readyz");
+    const auto ready = httpRequest(m_server.port(), "GET", "/readyz");
     QCOMPARE(ready.status, 200);
     QCOMPARE(ready.json()[u"status"_s].toString(), u"ready"_s);
-    QCOMPARE(httpRequest(m_port, "POST", "/healthz").status, 405);
+    QCOMPARE(httpRequest(m_server.port(), "POST", "/healthz").status, 405);
 }
 
 void TestMetrics::readinessFailsWithoutTheDatabase()

@@ -34,36 +34,26 @@ private:
     // Runs the npm validator on a document; its exit code, and its output in *output.
     int validate(const QByteArray &json, QString *output);
 
-    std::unique_ptr<TestDatabase> m_database;
-    std::unique_ptr<Runtime> m_runtime;
-    quint16 m_port = 0;
+    aisim::test::TestServer m_server;
 };
 
 void TestOpenApi::initTestCase()
 {
-    m_database = std::make_unique<TestDatabase>(TestDatabase::Dialect::Sqlite);
-    QVERIFY(m_database->isAvailable());
-    RuntimeOptions options;
-    options.database = m_database->url();
-    options.runEngine = false;
-    options.apiAuth = api::AuthMode::Required;
-    auto runtime = Runtime::open(options);
-    QVERIFY(runtime.ok());
-    m_runtime = std::move(runtime.value());
-    const auto port = m_runtime->startApi(QHostAddress::LocalHost, 0);
-    QVERIFY(port.ok());
-    m_port = port.value();
+    QVERIFY2(m_server.start([](RuntimeOptions &options) {
+        options.runEngine = false;
+        options.apiAuth = api::AuthMode::Required;
+    }),
+             qPrintable(m_server.error()));
 }
 
 void TestOpenApi::cleanupTestCase()
 {
-    m_runtime.reset();
-    m_database.reset();
+    m_server.stop();
 }
 
 QJsonObject TestOpenApi::document()
 {
-    const auto reply = httpRequest(m_port, "GET", "/openapi.json");
+    const auto reply = httpRequest(m_server.port(), "GET", "/openapi.json");
     return reply.status == 200 ? reply.json().object() : QJsonObject();
 }
 
@@ -101,12 +91,13 @@ int TestOpenApi::validate(const QByteArray &json, QString *output)
 
 void TestOpenApi::documentPassesTheValidator()
 {
-    const auto reply = httpRequest(m_port, "GET", "/openapi.json");
+    const auto reply = httpRequest(m_server.port(), "GET", "/openapi.json");
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.header("Content-Type"), "application/json"_ba);
     QString output;
     QCOMPARE(validate(reply.body, &output), 0);
-    const QString operations = u", %1 operations"_s.arg(m_runtime->apiServer()->routes().size());
+    const QString operations
+        = u", %1 operations"_s.arg(m_server.runtime()->apiServer()->routes().size());
     QVERIFY2(output.contains(operations), qPrintable(output));
     QVERIFY2(output.startsWith("valid: AISimulation REST API"_L1), qPrintable(output));
 }
@@ -129,7 +120,7 @@ void TestOpenApi::validatorRejectsABrokenDocument()
 void TestOpenApi::everyServedRouteIsDocumentedAndBack()
 {
     QSet<QString> served;
-    for (const auto &[method, path] : m_runtime->apiServer()->routes())
+    for (const auto &[method, path] : m_server.runtime()->apiServer()->routes())
         served.insert(QString::fromLatin1(method.toLower()) + u' ' + path);
     QVERIFY(served.size() >= 20);
     QSet<QString> documented;
@@ -149,7 +140,7 @@ void TestOpenApi::securedOperationsDocumentTheirErrors()
     QCOMPARE(api[u"components"_s][u"securitySchemes"_s][u"bearerAuth"_s][u"scheme"_s].toString(),
              u"bearer"_s);
     QSet<QString> publicPaths;
-    for (const auto &[method, path] : m_runtime->apiServer()->routes()) {
+    for (const auto &[method, path] : m_server.runtime()->apiServer()->routes()) {
         const QJsonObject operation
             = api[u"paths"_s][path][QString::fromLatin1(method.toLower())].toObject();
         const QJsonObject responses = operation[u"responses"_s].toObject();
@@ -157,7 +148,7 @@ void TestOpenApi::securedOperationsDocumentTheirErrors()
         if (isPublic)
             publicPaths.insert(path);
         // What the document says must be what the server does.
-        const int status = httpRequest(m_port, method, path.toUtf8()).status;
+        const int status = httpRequest(m_server.port(), method, path.toUtf8()).status;
         if (isPublic) {
             QVERIFY2(status != 401, qPrintable(path));
         } else {
@@ -187,7 +178,7 @@ void TestOpenApi::docsPageShowsEveryOperationInChromium()
                    u"--disable-background-networking"_s, u"--disable-component-update"_s,
                    u"--no-first-run"_s, u"--user-data-dir="_s + profile.path(),
                    u"--virtual-time-budget=15000"_s, u"--dump-dom"_s,
-                   u"http://127.0.0.1:%1/docs"_s.arg(m_port)});
+                   u"http://127.0.0.1:%1/docs"_s.arg(m_server.port())});
     QVERIFY(browser.waitForFinished(120000));
     const QByteArray dom = browser.readAllStandardOutput();
     QVERIFY2(dom.contains("swagger-ui"), dom.left(2000).constData());
@@ -207,18 +198,18 @@ void TestOpenApi::docsPageShowsEveryOperationInChromium()
             ++operations;
         }
     }
-    QCOMPARE(operations, int(m_runtime->apiServer()->routes().size()));
+    QCOMPARE(operations, int(m_server.runtime()->apiServer()->routes().size()));
 }
 
 void TestOpenApi::docsServesOnlyItsOwnFiles()
 {
-    const auto script = httpRequest(m_port, "GET", "/docs/swagger-ui-bundle.js");
+    const auto script = httpRequest(m_server.port(), "GET", "/docs/swagger-ui-bundle.js");
     QCOMPARE(script.status, 200);
     QCOMPARE(script.header("Content-Type"), "application/javascript"_ba);
     QVERIFY(script.body.size() > 100000);
-    QCOMPARE(httpRequest(m_port, "GET", "/docs/package.json").status, 404);
-    QCOMPARE(httpRequest(m_port, "GET", "/docs/..%2F..%2Fetc%2Fpasswd").status, 404);
-    const auto page = httpRequest(m_port, "GET", "/docs");
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/docs/package.json").status, 404);
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/docs/..%2F..%2Fetc%2Fpasswd").status, 404);
+    const auto page = httpRequest(m_server.port(), "GET", "/docs");
     QCOMPARE(page.status, 200);
     QVERIFY(page.body.contains("/openapi.json"));
     QVERIFY(!page.body.contains("http://") && !page.body.contains("https://"));
