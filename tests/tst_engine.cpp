@@ -8,6 +8,7 @@
 #include "simulationservice.h"
 #include "testsupport.h"
 
+#include <QMutex>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
@@ -94,12 +95,18 @@ void TestEngine::runProducesTheSeedPointsLiveAndFinishes()
     Node node(db->url(), fastOptions());
     QSignalSpy points(&node.events, &EventHub::pointAdded);
     QSignalSpy changes(&node.events, &EventHub::simulationChanged);
-    // Each point must already be in the database when it is announced.
+    // Each point must already be in the database when it is announced: look from the
+    // announcing thread itself, at the moment of the signal.
+    QMutex mutex;
     QList<int> storedWhenAnnounced;
-    connect(&node.events, &EventHub::pointAdded, this,
-            [&](qint64 id, const ConvergencePoint &, int) {
-                storedWhenAnnounced << int(ConvergenceRepository(node.database).points(id)->size());
-            });
+    connect(
+        &node.events, &EventHub::pointAdded, this,
+        [&](qint64 id, const ConvergencePoint &, int) {
+            const int stored = int(ConvergenceRepository(node.database).points(id)->size());
+            const QMutexLocker lock(&mutex);
+            storedWhenAnnounced << stored;
+        },
+        Qt::DirectConnection);
     node.engine.start();
     const auto created = node.service.create(run(u"seed"_s));
     QVERIFY(created.ok());
@@ -114,6 +121,8 @@ void TestEngine::runProducesTheSeedPointsLiveAndFinishes()
         expected.append({10.0 * (i + 1), seed[i]});
     QCOMPARE(ConvergenceRepository(node.database).points(created->id).value(), expected);
     QTRY_COMPARE(points.size(), 10);
+    const QMutexLocker lock(&mutex);
+    QCOMPARE(storedWhenAnnounced.size(), 10);
     for (int i = 0; i < points.size(); ++i) {
         QCOMPARE(points.at(i).at(1).value<ConvergencePoint>(), expected.at(i));
         QCOMPARE(points.at(i).at(2).toInt(), i + 1);
