@@ -79,8 +79,9 @@ CommandLine parseCommandLine(const QStringList &arguments)
     const QCommandLineOption verbose(u"verbose"_s, u"Log debugging details."_s);
     QCommandLineOption screenshot(u"screenshot"_s, u"Save a picture of the window and quit."_s,
                                   u"file"_s);
-    QCommandLineOption screenshotDialog(
-        u"screenshot-dialog"_s, u"Picture this dialog instead: new, settings or tokens."_s, u"dialog"_s);
+    QCommandLineOption screenshotDialog(u"screenshot-dialog"_s,
+                                        u"Picture this dialog instead: new, settings or tokens."_s,
+                                        u"dialog"_s);
     QCommandLineOption screenshotDelay(u"screenshot-delay"_s, u"Wait this long first."_s, u"ms"_s,
                                        u"4000"_s);
     for (QCommandLineOption *hidden : {&screenshot, &screenshotDialog, &screenshotDelay})

@@ -24,10 +24,10 @@ QByteArray compact(const QJsonObject &object)
 EventStream::EventStream(EventHub &events, QObject *parent)
     : QObject(parent)
 {
-    connect(&events, &EventHub::simulationChanged, this,
-            [this](qint64 id, SimulationStatus status) {
-                publish(id, "status"_ba, compact({{u"id"_s, id}, {u"status"_s, statusName(status)}}));
-            });
+    connect(
+        &events, &EventHub::simulationChanged, this, [this](qint64 id, SimulationStatus status) {
+            publish(id, "status"_ba, compact({{u"id"_s, id}, {u"status"_s, statusName(status)}}));
+        });
     connect(&events, &EventHub::pointAdded, this,
             [this](qint64 id, const ConvergencePoint &point, int pointsDone) {
                 QJsonObject json = convergencePointToJson(point);
