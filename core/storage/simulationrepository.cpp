@@ -94,6 +94,16 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
+// True when the statement changed exactly one row: the run was still this worker's.
+Result<bool> changedOne(Database &database, const QString &statement, const QVariantList &values,
+                        const QString &what)
+{
+    const Result<int> changed = sql::change(database, statement, values, what);
+    if (!changed)
+        return changed.error();
+    return changed.value() == 1;
+}
+
 } // namespace
 
 std::optional<SimulationQuery::OrderBy> SimulationQuery::orderByFromString(const QString &text)
@@ -115,13 +125,9 @@ std::optional<SimulationQuery::OrderBy> SimulationQuery::orderByFromString(const
 
 Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
     const qint64 now = nowMs();
     const QByteArray parameters
         = QJsonDocument(simulation.parameters.toJson()).toJson(QJsonDocument::Compact);
-    QSqlQuery query(db.value());
     QString statement = u"INSERT INTO simulations (%1name, machine_id, status, creation_date, "
                         "update_date, max_attempts, parameters) VALUES (%2?, ?, 'pending', ?, ?, "
                         "?, ?) RETURNING "_s
@@ -135,46 +141,40 @@ Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
     }
     values << simulation.name << simulation.machineId << now << now << simulation.maxAttempts
            << QString::fromUtf8(parameters);
-    if (const Status status = sql::exec(query, statement, values, u"create simulation"_s);
-        !status) {
-        if (status.error().kind == Error::Kind::Conflict)
+    auto query = sql::run(m_database, statement, values, u"create simulation"_s);
+    if (!query) {
+        if (query.error().kind == Error::Kind::Conflict && simulation.id)
             return Error::conflict(u"simulation %1 already exists"_s.arg(*simulation.id));
-        return status.error();
+        return query.error();
     }
-    if (!query.next())
+    const auto created = sql::readOne(query.value(), readSimulation);
+    if (!created)
         return Error::internal(u"create simulation returned no row"_s);
-    const Simulation created = readSimulation(query);
-    query.finish();
     if (simulation.id && m_database.isPostgreSql()) {
         // An explicit id does not move the identity sequence: move it past the id.
-        QSqlQuery bump(db.value());
-        bump.exec(u"SELECT setval(pg_get_serial_sequence('simulations', 'simulation_id'), "
-                  "GREATEST((SELECT MAX(simulation_id) FROM simulations), 1))"_s);
+        sql::run(m_database,
+                 u"SELECT setval(pg_get_serial_sequence('simulations', 'simulation_id'), "
+                 "GREATEST((SELECT MAX(simulation_id) FROM simulations), 1))"_s,
+                 {}, u"advance the simulation ids"_s);
     }
-    return created;
+    return *created;
 }
 
 Result<Simulation> SimulationRepository::get(qint64 id)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    QSqlQuery query(db.value());
-    if (const Status status
-        = sql::exec(query, u"SELECT "_s + kColumns + u" FROM simulations WHERE simulation_id = ?"_s,
-                    {id}, u"read simulation"_s);
-        !status)
-        return status.error();
-    if (!query.next())
+    auto query = sql::run(m_database,
+                          u"SELECT "_s + kColumns + u" FROM simulations WHERE simulation_id = ?"_s,
+                          {id}, u"read simulation"_s);
+    if (!query)
+        return query.error();
+    const auto simulation = sql::readOne(query.value(), readSimulation);
+    if (!simulation)
         return Error::notFound(u"Simulation %1 not found"_s.arg(id));
-    return readSimulation(query);
+    return *simulation;
 }
 
 Result<QList<Simulation>> SimulationRepository::list(const SimulationQuery &filter)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
     QVariantList values;
     QString statement = u"SELECT "_s + kColumns + u" FROM simulations"_s
         + whereClause(filter, &values) + u" ORDER BY "_s
@@ -185,44 +185,35 @@ Result<QList<Simulation>> SimulationRepository::list(const SimulationQuery &filt
         values << (filter.limit >= 0 ? filter.limit : std::numeric_limits<qint64>::max())
                << filter.offset;
     }
-    QSqlQuery query(db.value());
-    query.setForwardOnly(true);
-    if (const Status status = sql::exec(query, statement, values, u"list simulations"_s); !status)
-        return status.error();
-    QList<Simulation> simulations;
-    while (query.next())
-        simulations.append(readSimulation(query));
-    return simulations;
+    auto query = sql::run(m_database, statement, values, u"list simulations"_s);
+    if (!query)
+        return query.error();
+    return sql::readAll(query.value(), readSimulation);
 }
 
 Result<qint64> SimulationRepository::count(const SimulationQuery &filter)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
     QVariantList values;
     const QString statement = u"SELECT COUNT(*) FROM simulations"_s + whereClause(filter, &values);
-    QSqlQuery query(db.value());
-    if (const Status status = sql::exec(query, statement, values, u"count simulations"_s); !status)
-        return status.error();
-    return query.next() ? query.value(0).toLongLong() : 0;
+    auto query = sql::run(m_database, statement, values, u"count simulations"_s);
+    if (!query)
+        return query.error();
+    return sql::readOne(query.value(),
+                        [](const QSqlQuery &row) { return row.value(0).toLongLong(); })
+        .value_or(0);
 }
 
 Result<QMap<SimulationStatus, qint64>> SimulationRepository::countByStatus()
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    QSqlQuery query(db.value());
-    if (const Status status
-        = sql::exec(query, u"SELECT status, COUNT(*) FROM simulations GROUP BY status"_s, {},
-                    u"count simulations by status"_s);
-        !status)
-        return status.error();
+    auto query = sql::run(m_database, u"SELECT status, COUNT(*) FROM simulations GROUP BY status"_s,
+                          {}, u"count simulations by status"_s);
+    if (!query)
+        return query.error();
     QMap<SimulationStatus, qint64> counts;
-    while (query.next()) {
-        if (const auto status = statusFromString(query.value(0).toString()))
-            counts.insert(*status, query.value(1).toLongLong());
+    QSqlQuery &row = query.value();
+    while (row.next()) {
+        if (const auto status = statusFromString(row.value(0).toString()))
+            counts.insert(*status, row.value(1).toLongLong());
     }
     return counts;
 }
@@ -231,9 +222,6 @@ Result<std::optional<Simulation>>
 SimulationRepository::claimNextPending(const QString &workerId, const QList<qint64> &machineIds,
                                        qint64 leaseMs)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
     const qint64 now = nowMs();
     QVariantList values {workerId, now + leaseMs, now, now, now, now};
     QString machineFilter;
@@ -255,14 +243,10 @@ SimulationRepository::claimNextPending(const QString &workerId, const QList<qint
           "AND (not_before IS NULL OR not_before <= ?)"_s
         + machineFilter + u" ORDER BY creation_date, simulation_id LIMIT 1"_s + lockClause
         + u") AND status = 'pending' RETURNING "_s + kColumns;
-    QSqlQuery query(db.value());
-    if (const Status status = sql::exec(query, statement, values, u"claim a simulation"_s); !status)
-        return status.error();
-    std::optional<Simulation> claimed;
-    if (query.next())
-        claimed = readSimulation(query);
-    query.finish();
-    return claimed;
+    auto query = sql::run(m_database, statement, values, u"claim a simulation"_s);
+    if (!query)
+        return query.error();
+    return sql::readOne(query.value(), readSimulation);
 }
 
 Result<bool> SimulationRepository::recordPoint(qint64 id, const QString &workerId,
@@ -276,24 +260,21 @@ Result<bool> SimulationRepository::recordPoint(qint64 id, const QString &workerI
     if (!transaction.isActive())
         return Error::unavailable(u"cannot begin a transaction"_s);
     const qint64 now = nowMs();
-    QSqlQuery query(db.value());
-    if (const Status status = sql::exec(
-            query,
-            u"UPDATE simulations SET points_done = ?, heartbeat_at = ?, lease_expires_at = ?, "
-            "update_date = ?, version = version + 1 WHERE simulation_id = ? AND status = "
-            "'running' AND lease_owner = ?"_s,
-            {pointsDone, now, now + leaseMs, now, id, workerId}, u"record progress"_s);
-        !status)
-        return status.error();
-    if (query.numRowsAffected() != 1)
-        return false;
-    if (const Status status
-        = sql::exec(query,
-                    u"INSERT INTO convergence (simulation_id, seconds, loss) VALUES (?, ?, ?) "
-                    "ON CONFLICT DO NOTHING"_s,
-                    {id, point.seconds, point.loss}, u"record a convergence point"_s);
-        !status)
-        return status.error();
+    const Result<bool> progressed = changedOne(
+        m_database,
+        u"UPDATE simulations SET points_done = ?, heartbeat_at = ?, lease_expires_at = ?, "
+        "update_date = ?, version = version + 1 WHERE simulation_id = ? AND status = "
+        "'running' AND lease_owner = ?"_s,
+        {pointsDone, now, now + leaseMs, now, id, workerId}, u"record progress"_s);
+    if (!progressed || !progressed.value())
+        return progressed;
+    if (const auto inserted
+        = sql::change(m_database,
+                      u"INSERT INTO convergence (simulation_id, seconds, loss) VALUES (?, ?, ?) "
+                      "ON CONFLICT DO NOTHING"_s,
+                      {id, point.seconds, point.loss}, u"record a convergence point"_s);
+        !inserted)
+        return inserted.error();
     if (const Status status = transaction.commit(); !status)
         return status.error();
     return true;
@@ -301,37 +282,22 @@ Result<bool> SimulationRepository::recordPoint(qint64 id, const QString &workerI
 
 Result<bool> SimulationRepository::renewLease(qint64 id, const QString &workerId, qint64 leaseMs)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
     const qint64 now = nowMs();
-    QSqlQuery query(db.value());
-    if (const Status status
-        = sql::exec(query,
-                    u"UPDATE simulations SET heartbeat_at = ?, lease_expires_at = ? WHERE "
-                    "simulation_id = ? AND status = 'running' AND lease_owner = ?"_s,
-                    {now, now + leaseMs, id, workerId}, u"renew a lease"_s);
-        !status)
-        return status.error();
-    return query.numRowsAffected() == 1;
+    return changedOne(m_database,
+                      u"UPDATE simulations SET heartbeat_at = ?, lease_expires_at = ? WHERE "
+                      "simulation_id = ? AND status = 'running' AND lease_owner = ?"_s,
+                      {now, now + leaseMs, id, workerId}, u"renew a lease"_s);
 }
 
 Result<bool> SimulationRepository::finish(qint64 id, const QString &workerId)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
     const qint64 now = nowMs();
-    QSqlQuery query(db.value());
-    if (const Status status = sql::exec(
-            query,
-            u"UPDATE simulations SET status = 'finished', finished_at = ?, update_date = ?, "
-            "lease_owner = NULL, lease_expires_at = NULL, error = NULL, version = version + 1 "
-            "WHERE simulation_id = ? AND status = 'running' AND lease_owner = ?"_s,
-            {now, now, id, workerId}, u"finish a simulation"_s);
-        !status)
-        return status.error();
-    return query.numRowsAffected() == 1;
+    return changedOne(
+        m_database,
+        u"UPDATE simulations SET status = 'finished', finished_at = ?, update_date = ?, "
+        "lease_owner = NULL, lease_expires_at = NULL, error = NULL, version = version + 1 "
+        "WHERE simulation_id = ? AND status = 'running' AND lease_owner = ?"_s,
+        {now, now, id, workerId}, u"finish a simulation"_s);
 }
 
 Result<AttemptOutcome> SimulationRepository::failAttempt(qint64 id, const QString &workerId,
@@ -352,45 +318,30 @@ Result<AttemptOutcome> SimulationRepository::failAttempt(qint64 id, const QStrin
 
 Result<bool> SimulationRepository::release(qint64 id, const QString &workerId)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    QSqlQuery query(db.value());
-    if (const Status status = sql::exec(
-            query,
-            u"UPDATE simulations SET status = 'pending', attempts = attempts - 1, "
-            "lease_owner = NULL, lease_expires_at = NULL, update_date = ?, version = version + 1 "
-            "WHERE simulation_id = ? AND status = 'running' AND lease_owner = ?"_s,
-            {nowMs(), id, workerId}, u"release a simulation"_s);
-        !status)
-        return status.error();
-    return query.numRowsAffected() == 1;
+    return changedOne(
+        m_database,
+        u"UPDATE simulations SET status = 'pending', attempts = attempts - 1, "
+        "lease_owner = NULL, lease_expires_at = NULL, update_date = ?, version = version + 1 "
+        "WHERE simulation_id = ? AND status = 'running' AND lease_owner = ?"_s,
+        {nowMs(), id, workerId}, u"release a simulation"_s);
 }
 
 Result<QList<qint64>> SimulationRepository::requeueExpiredLeases()
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
     const qint64 now = nowMs();
-    QSqlQuery query(db.value());
-    if (const Status status = sql::exec(
-            query,
-            u"UPDATE simulations SET "
-            "status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END, "
-            "finished_at = CASE WHEN attempts >= max_attempts THEN CAST(? AS BIGINT) ELSE NULL "
-            "END, "
-            "error = 'the worker running it stopped responding (lease expired)', "
-            "lease_owner = NULL, lease_expires_at = NULL, update_date = ?, version = version + 1 "
-            "WHERE status = 'running' AND lease_expires_at < ? RETURNING simulation_id"_s,
-            {now, now, now}, u"requeue expired leases"_s);
-        !status)
-        return status.error();
-    QList<qint64> ids;
-    while (query.next())
-        ids << query.value(0).toLongLong();
-    query.finish();
-    return ids;
+    auto query = sql::run(
+        m_database,
+        u"UPDATE simulations SET "
+        "status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END, "
+        "finished_at = CASE WHEN attempts >= max_attempts THEN CAST(? AS BIGINT) ELSE NULL END, "
+        "error = 'the worker running it stopped responding (lease expired)', "
+        "lease_owner = NULL, lease_expires_at = NULL, update_date = ?, version = version + 1 "
+        "WHERE status = 'running' AND lease_expires_at < ? RETURNING simulation_id"_s,
+        {now, now, now}, u"requeue expired leases"_s);
+    if (!query)
+        return query.error();
+    return sql::readAll(query.value(),
+                        [](const QSqlQuery &row) { return row.value(0).toLongLong(); });
 }
 
 Result<Simulation> SimulationRepository::cancel(qint64 id)
@@ -403,12 +354,7 @@ Result<Simulation> SimulationRepository::cancel(qint64 id)
         {now, now, id}, u"cancel a simulation"_s);
     if (cancelled || cancelled.error().kind != Error::Kind::NotFound)
         return cancelled;
-    const Result<Simulation> existing = get(id);
-    if (!existing)
-        return existing.error();
-    return Error::conflict(
-        u"Simulation %1 is %2: only pending or running runs can be cancelled"_s.arg(id).arg(
-            statusName(existing->status)));
+    return refusal(id, u"only pending or running runs can be cancelled"_s);
 }
 
 Result<Simulation> SimulationRepository::retry(qint64 id)
@@ -426,18 +372,13 @@ Result<Simulation> SimulationRepository::retry(qint64 id)
     if (!retried) {
         if (retried.error().kind != Error::Kind::NotFound)
             return retried;
-        const Result<Simulation> existing = get(id);
-        if (!existing)
-            return existing.error();
-        return Error::conflict(
-            u"Simulation %1 is %2: only failed or cancelled runs can be retried"_s.arg(id).arg(
-                statusName(existing->status)));
+        return refusal(id, u"only failed or cancelled runs can be retried"_s);
     }
-    QSqlQuery query(db.value());
-    if (const Status status = sql::exec(query, u"DELETE FROM convergence WHERE simulation_id = ?"_s,
-                                        {id}, u"clear convergence"_s);
-        !status)
-        return status.error();
+    if (const auto cleared
+        = sql::change(m_database, u"DELETE FROM convergence WHERE simulation_id = ?"_s, {id},
+                      u"clear convergence"_s);
+        !cleared)
+        return cleared.error();
     if (const Status status = transaction.commit(); !status)
         return status.error();
     return retried;
@@ -445,41 +386,39 @@ Result<Simulation> SimulationRepository::retry(qint64 id)
 
 Status SimulationRepository::remove(qint64 id)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    QSqlQuery query(db.value());
-    if (const Status status = sql::exec(
-            query, u"DELETE FROM simulations WHERE simulation_id = ? AND status <> 'running'"_s,
-            {id}, u"delete a simulation"_s);
-        !status)
-        return status;
-    if (query.numRowsAffected() == 1)
+    const Result<int> removed = sql::change(
+        m_database, u"DELETE FROM simulations WHERE simulation_id = ? AND status <> 'running'"_s,
+        {id}, u"delete a simulation"_s);
+    if (!removed)
+        return removed.error();
+    if (removed.value() == 1)
         return success();
-    const Result<Simulation> existing = get(id);
-    if (!existing)
-        return existing.error();
-    return Error::conflict(u"Simulation %1 is running: cancel it before deleting it"_s.arg(id));
+    const Result<Simulation> refused = refusal(id, u"cancel it before deleting it"_s);
+    return refused.error();
 }
 
 Result<Simulation> SimulationRepository::updateReturning(const QString &setAndWhere,
                                                          const QVariantList &values,
                                                          const QString &what)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    QSqlQuery query(db.value());
-    if (const Status status
-        = sql::exec(query, u"UPDATE simulations SET "_s + setAndWhere + u" RETURNING "_s + kColumns,
-                    values, what);
-        !status)
-        return status.error();
-    if (!query.next())
+    auto query = sql::run(m_database,
+                          u"UPDATE simulations SET "_s + setAndWhere + u" RETURNING "_s + kColumns,
+                          values, what);
+    if (!query)
+        return query.error();
+    const auto simulation = sql::readOne(query.value(), readSimulation);
+    if (!simulation)
         return Error::notFound(u"no simulation matched"_s);
-    Simulation simulation = readSimulation(query);
-    query.finish();
-    return simulation;
+    return *simulation;
+}
+
+Result<Simulation> SimulationRepository::refusal(qint64 id, const QString &rule)
+{
+    const Result<Simulation> existing = get(id);
+    if (!existing)
+        return existing.error();
+    return Error::conflict(
+        u"Simulation %1 is %2: %3"_s.arg(id).arg(statusName(existing->status), rule));
 }
 
 } // namespace aisim

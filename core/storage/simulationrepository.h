@@ -84,6 +84,8 @@ public:
     Status remove(qint64 id);
 
 private:
+    // Why a simulation that exists was left alone: a conflict naming its status and the rule.
+    Result<Simulation> refusal(qint64 id, const QString &rule);
     Result<Simulation> updateReturning(const QString &setAndWhere, const QVariantList &values,
                                        const QString &what);
 

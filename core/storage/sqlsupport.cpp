@@ -1,5 +1,6 @@
 #include "sqlsupport.h"
 
+#include "database.h"
 #include "logging.h"
 
 #include <QSqlDriver>
@@ -45,6 +46,28 @@ Status exec(QSqlQuery &query, const QString &statement, const QVariantList &valu
     for (const QVariant &value : values)
         query.addBindValue(value);
     return exec(query, what);
+}
+
+Result<QSqlQuery> run(Database &database, const QString &statement, const QVariantList &values,
+                      const QString &what)
+{
+    const auto db = database.open();
+    if (!db)
+        return db.error();
+    QSqlQuery query(db.value());
+    query.setForwardOnly(true); // rows are read once, in order: no cache of them all
+    if (const Status status = exec(query, statement, values, what); !status)
+        return status.error();
+    return query;
+}
+
+Result<int> change(Database &database, const QString &statement, const QVariantList &values,
+                   const QString &what)
+{
+    auto query = run(database, statement, values, what);
+    if (!query)
+        return query.error();
+    return query.value().numRowsAffected();
 }
 
 bool isConnectionLost(const QSqlQuery &query)

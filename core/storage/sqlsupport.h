@@ -6,6 +6,13 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <optional>
+#include <type_traits>
+
+namespace aisim {
+class Database;
+}
+
 namespace aisim::sql {
 
 // Times are stored as milliseconds since the epoch; null stays null.
@@ -31,6 +38,35 @@ Status exec(QSqlQuery &query, const QString &what);
 // Prepares and runs a statement with positional bound values.
 Status exec(QSqlQuery &query, const QString &statement, const QVariantList &values,
             const QString &what);
+// Prepares and runs a statement on the calling thread's connection to the database; the query
+// stands before its first row.
+Result<QSqlQuery> run(Database &database, const QString &statement, const QVariantList &values,
+                      const QString &what);
+// Runs a statement that changes rows and answers how many it changed.
+Result<int> change(Database &database, const QString &statement, const QVariantList &values,
+                   const QString &what);
+
+// Every row of a query, each read by read(query).
+template<typename Read> auto readAll(QSqlQuery &query, Read read)
+{
+    QList<std::decay_t<decltype(read(query))>> rows;
+    while (query.next())
+        rows.append(read(query));
+    return rows;
+}
+
+// The first row of a query, or nullopt; the statement is released at once, which also ends the
+// implicit transaction of an UPDATE … RETURNING.
+template<typename Read>
+auto readOne(QSqlQuery &query, Read read) -> std::optional<std::decay_t<decltype(read(query))>>
+{
+    std::optional<std::decay_t<decltype(read(query))>> row;
+    if (query.next())
+        row = read(query);
+    query.finish();
+    return row;
+}
+
 bool isUniqueViolation(const QSqlQuery &query);
 // True when PostgreSQL dropped the connection (server restart, administrator, network).
 bool isConnectionLost(const QSqlQuery &query);

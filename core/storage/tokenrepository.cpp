@@ -54,107 +54,85 @@ QByteArray TokenRepository::generateSecret()
 
 Result<QList<ApiToken>> TokenRepository::list()
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    QSqlQuery query(db.value());
-    if (const Status status
-        = sql::exec(query, u"SELECT "_s + kColumns + u" FROM api_tokens ORDER BY token_id"_s, {},
-                    u"list tokens"_s);
-        !status)
-        return status.error();
-    QList<ApiToken> tokens;
-    while (query.next())
-        tokens.append(readToken(query));
-    return tokens;
+    auto query
+        = sql::run(m_database, u"SELECT "_s + kColumns + u" FROM api_tokens ORDER BY token_id"_s,
+                   {}, u"list tokens"_s);
+    if (!query)
+        return query.error();
+    return sql::readAll(query.value(), readToken);
 }
 
 Result<qint64> TokenRepository::count()
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    QSqlQuery query(db.value());
-    if (const Status status
-        = sql::exec(query, u"SELECT COUNT(*) FROM api_tokens"_s, {}, u"count tokens"_s);
-        !status)
-        return status.error();
-    return query.next() ? query.value(0).toLongLong() : 0;
+    auto query = sql::run(m_database, u"SELECT COUNT(*) FROM api_tokens"_s, {}, u"count tokens"_s);
+    if (!query)
+        return query.error();
+    return sql::readOne(query.value(),
+                        [](const QSqlQuery &row) { return row.value(0).toLongLong(); })
+        .value_or(0);
 }
 
 Result<NewApiToken> TokenRepository::create(const QString &name, TokenScope scope)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
     NewApiToken created;
     created.secret = QString::fromLatin1(generateSecret());
-    QSqlQuery query(db.value());
-    if (const Status status = sql::exec(
-            query,
-            u"INSERT INTO api_tokens (name, token_hash, scope, created_at) VALUES (?, ?, ?, ?) "
-            "RETURNING "_s
-                + kColumns,
-            {name, QString::fromLatin1(hashSecret(created.secret.toLatin1())), scopeName(scope),
-             QDateTime::currentMSecsSinceEpoch()},
-            u"create token"_s);
-        !status) {
-        if (status.error().kind == Error::Kind::Conflict)
+    auto query = sql::run(
+        m_database,
+        u"INSERT INTO api_tokens (name, token_hash, scope, created_at) VALUES (?, ?, ?, ?) "
+        "RETURNING "_s
+            + kColumns,
+        {name, QString::fromLatin1(hashSecret(created.secret.toLatin1())), scopeName(scope),
+         QDateTime::currentMSecsSinceEpoch()},
+        u"create token"_s);
+    if (!query) {
+        if (query.error().kind == Error::Kind::Conflict)
             return Error::conflict(u"A token named '%1' already exists"_s.arg(name));
-        return status.error();
+        return query.error();
     }
-    if (!query.next())
+    const auto token = sql::readOne(query.value(), readToken);
+    if (!token)
         return Error::internal(u"create token returned no row"_s);
-    created.token = readToken(query);
+    created.token = *token;
     return created;
 }
 
 Result<ApiToken> TokenRepository::revoke(const QString &name)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    QSqlQuery query(db.value());
-    if (const Status status
-        = sql::exec(query,
-                    u"UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE name = ? "
-                    "RETURNING "_s
-                        + kColumns,
-                    {QDateTime::currentMSecsSinceEpoch(), name}, u"revoke token"_s);
-        !status)
-        return status.error();
-    if (!query.next())
+    auto query = sql::run(m_database,
+                          u"UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) "
+                          "WHERE name = ? RETURNING "_s
+                              + kColumns,
+                          {QDateTime::currentMSecsSinceEpoch(), name}, u"revoke token"_s);
+    if (!query)
+        return query.error();
+    const auto token = sql::readOne(query.value(), readToken);
+    if (!token)
         return Error::notFound(u"No token named '%1'"_s.arg(name));
-    const ApiToken token = readToken(query);
-    query.finish();
-    return token;
+    return *token;
 }
 
 Result<std::optional<ApiToken>> TokenRepository::findBySecret(const QByteArray &secret)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
     const QByteArray hash = hashSecret(secret);
-    QSqlQuery query(db.value());
-    if (const Status status = sql::exec(
-            query, u"SELECT "_s + kColumns + u", token_hash FROM api_tokens WHERE token_hash = ?"_s,
-            {QString::fromLatin1(hash)}, u"find token"_s);
-        !status)
-        return status.error();
-    if (!query.next() || !constantTimeEquals(query.value(6).toString().toLatin1(), hash))
+    auto query = sql::run(m_database,
+                          u"SELECT "_s + kColumns
+                              + u", token_hash FROM api_tokens "
+                                "WHERE token_hash = ?"_s,
+                          {QString::fromLatin1(hash)}, u"find token"_s);
+    if (!query)
+        return query.error();
+    QSqlQuery &row = query.value();
+    if (!row.next() || !constantTimeEquals(row.value(6).toString().toLatin1(), hash))
         return std::optional<ApiToken>();
-    return std::optional<ApiToken>(readToken(query));
+    return std::optional<ApiToken>(readToken(row));
 }
 
 Status TokenRepository::touch(qint64 id)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    QSqlQuery query(db.value());
-    return sql::exec(query, u"UPDATE api_tokens SET last_used_at = ? WHERE token_id = ?"_s,
-                     {QDateTime::currentMSecsSinceEpoch(), id}, u"record token use"_s);
+    const Result<int> touched
+        = sql::change(m_database, u"UPDATE api_tokens SET last_used_at = ? WHERE token_id = ?"_s,
+                      {QDateTime::currentMSecsSinceEpoch(), id}, u"record token use"_s);
+    return touched ? success() : Status(touched.error());
 }
 
 } // namespace aisim
