@@ -19,6 +19,20 @@ QString orderByChoices()
 {
     return u"'creation_date', 'update_date', 'name', 'simulation_id', 'status' or 'machine_id'"_s;
 }
+
+// Runs an operation on the simulation named by the path; answers with its new state.
+template<typename Operation>
+QHttpServerResponse actOnSimulation(const ApiRequest &request, Operation operation)
+{
+    FieldErrors errors;
+    const auto id = request.pathId(0, u"simulation_id"_s, &errors);
+    if (!id)
+        return validationResponse(errors);
+    const Result<Simulation> changed = operation(*id);
+    if (!changed)
+        return errorResponse(changed.error());
+    return jsonResponse(simulationToJson(changed.value()));
+}
 } // namespace
 
 QHttpServerResponse SimulationsController::list(const ApiRequest &request) const
@@ -147,26 +161,12 @@ QHttpServerResponse SimulationsController::create(const ApiRequest &request) con
 
 QHttpServerResponse SimulationsController::cancel(const ApiRequest &request) const
 {
-    FieldErrors errors;
-    const auto id = request.pathId(0, u"simulation_id"_s, &errors);
-    if (!id)
-        return validationResponse(errors);
-    const auto cancelled = m_context.service->cancel(*id);
-    if (!cancelled)
-        return errorResponse(cancelled.error());
-    return jsonResponse(simulationToJson(cancelled.value()));
+    return actOnSimulation(request, [this](qint64 id) { return m_context.service->cancel(id); });
 }
 
 QHttpServerResponse SimulationsController::retry(const ApiRequest &request) const
 {
-    FieldErrors errors;
-    const auto id = request.pathId(0, u"simulation_id"_s, &errors);
-    if (!id)
-        return validationResponse(errors);
-    const auto retried = m_context.service->retry(*id);
-    if (!retried)
-        return errorResponse(retried.error());
-    return jsonResponse(simulationToJson(retried.value()));
+    return actOnSimulation(request, [this](qint64 id) { return m_context.service->retry(id); });
 }
 
 QHttpServerResponse SimulationsController::remove(const ApiRequest &request) const
