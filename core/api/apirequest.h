@@ -15,7 +15,7 @@ namespace aisim::api {
 class ApiRequest
 {
 public:
-    static constexpr qint64 kMaxBodyBytes = 1024 * 1024;
+    static constexpr qint64 kMaxBodyBytes = qint64(1024) * 1024;
 
     ApiRequest(const QHttpServerRequest &request, QStringList pathArguments);
 

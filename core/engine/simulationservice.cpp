@@ -50,12 +50,12 @@ Result<Simulation> SimulationService::create(const NewSimulation &simulation,
                                   "register it"_s.arg(simulation.machineId));
         if (const Status valid = validateName(*newMachineName, u"machine"_s); !valid)
             return valid.error();
-        const Result<Machine> created = machines.create(simulation.machineId, *newMachineName);
+        Result<Machine> created = machines.create(simulation.machineId, *newMachineName);
         if (!created)
             return created.error();
         machineCreated = true;
     }
-    const Result<Simulation> created = SimulationRepository(m_database).create(simulation);
+    Result<Simulation> created = SimulationRepository(m_database).create(simulation);
     if (!created)
         return created;
     if (const Status committed = transaction.commit(); !committed)
@@ -71,7 +71,7 @@ Result<Simulation> SimulationService::create(const NewSimulation &simulation,
 
 Result<Simulation> SimulationService::cancel(qint64 id)
 {
-    const Result<Simulation> cancelled = SimulationRepository(m_database).cancel(id);
+    Result<Simulation> cancelled = SimulationRepository(m_database).cancel(id);
     if (!cancelled)
         return cancelled;
     if (m_engine)
@@ -82,7 +82,7 @@ Result<Simulation> SimulationService::cancel(qint64 id)
 
 Result<Simulation> SimulationService::retry(qint64 id)
 {
-    const Result<Simulation> retried = SimulationRepository(m_database).retry(id);
+    Result<Simulation> retried = SimulationRepository(m_database).retry(id);
     if (!retried)
         return retried;
     Q_EMIT m_events.simulationChanged(id, retried->status);
@@ -93,7 +93,7 @@ Result<Simulation> SimulationService::retry(qint64 id)
 
 Result<Simulation> SimulationService::duplicate(qint64 id)
 {
-    const Result<Simulation> original = SimulationRepository(m_database).get(id);
+    Result<Simulation> original = SimulationRepository(m_database).get(id);
     if (!original)
         return original;
     NewSimulation copy;
@@ -106,7 +106,7 @@ Result<Simulation> SimulationService::duplicate(qint64 id)
 
 Status SimulationService::remove(qint64 id)
 {
-    const Status removed = SimulationRepository(m_database).remove(id);
+    Status removed = SimulationRepository(m_database).remove(id);
     if (removed)
         Q_EMIT m_events.simulationRemoved(id);
     return removed;
@@ -118,7 +118,7 @@ Result<Machine> SimulationService::createMachine(std::optional<qint64> id, const
         return valid.error();
     if (id && *id <= 0)
         return Error::invalid(u"machine_id must be a positive integer"_s);
-    const Result<Machine> created = MachineRepository(m_database).create(id, name.trimmed());
+    Result<Machine> created = MachineRepository(m_database).create(id, name.trimmed());
     if (created)
         Q_EMIT m_events.machinesChanged();
     return created;
@@ -128,7 +128,7 @@ Result<Machine> SimulationService::renameMachine(qint64 id, const QString &name)
 {
     if (const Status valid = validateName(name, u"machine"_s); !valid)
         return valid.error();
-    const Result<Machine> renamed = MachineRepository(m_database).rename(id, name.trimmed());
+    Result<Machine> renamed = MachineRepository(m_database).rename(id, name.trimmed());
     if (renamed)
         Q_EMIT m_events.machinesChanged();
     return renamed;
@@ -136,7 +136,7 @@ Result<Machine> SimulationService::renameMachine(qint64 id, const QString &name)
 
 Status SimulationService::removeMachine(qint64 id)
 {
-    const Status removed = MachineRepository(m_database).remove(id);
+    Status removed = MachineRepository(m_database).remove(id);
     if (removed)
         Q_EMIT m_events.machinesChanged();
     return removed;

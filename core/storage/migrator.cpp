@@ -24,8 +24,8 @@ Error sqlError(const QString &what, const QSqlQuery &query)
 }
 } // namespace
 
-Migrator::Migrator(QSqlDatabase db, bool postgreSql)
-    : m_db(std::move(db))
+Migrator::Migrator(const QSqlDatabase &db, bool postgreSql)
+    : m_db(db)
     , m_postgreSql(postgreSql)
 { }
 

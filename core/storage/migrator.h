@@ -18,7 +18,7 @@ public:
         QString sql;
     };
 
-    Migrator(QSqlDatabase db, bool postgreSql);
+    Migrator(const QSqlDatabase &db, bool postgreSql);
 
     // The migrations shipped with this build, in order.
     QList<Migration> available() const;

@@ -260,7 +260,7 @@ Result<bool> SimulationRepository::recordPoint(qint64 id, const QString &workerI
     if (!transaction.isActive())
         return Error::unavailable(u"cannot begin a transaction"_s);
     const qint64 now = nowMs();
-    const Result<bool> progressed = changedOne(
+    Result<bool> progressed = changedOne(
         m_database,
         u"UPDATE simulations SET points_done = ?, heartbeat_at = ?, lease_expires_at = ?, "
         "update_date = ?, version = version + 1 WHERE simulation_id = ? AND status = "

@@ -95,8 +95,8 @@ bool isUniqueViolation(const QSqlQuery &query)
         || error.databaseText().contains("UNIQUE constraint failed"_L1);
 }
 
-Transaction::Transaction(QSqlDatabase db)
-    : m_db(std::move(db))
+Transaction::Transaction(const QSqlDatabase &db)
+    : m_db(db)
     , m_sqlite(m_db.driverName() == "QSQLITE"_L1)
 {
     if (m_sqlite) {

@@ -59,7 +59,7 @@ QAbstractAxis *replace(QChart *chart, QAbstractAxis *old, bool logarithmic, cons
     return fresh;
 }
 
-void onRangeChanged(QAbstractAxis *axis, QObject *context, std::function<void()> handler)
+void onRangeChanged(QAbstractAxis *axis, QObject *context, const std::function<void()> &handler)
 {
     if (auto *log = qobject_cast<QLogValueAxis *>(axis))
         QObject::connect(log, &QLogValueAxis::rangeChanged, context, handler);

@@ -23,7 +23,7 @@ bool isLogarithmic(const QAbstractAxis *axis);
 QAbstractAxis *replace(QChart *chart, QAbstractAxis *old, bool logarithmic, const QString &title,
                        Qt::Alignment alignment, const QList<QAbstractSeries *> &series);
 // Calls handler whenever the axis' range changes.
-void onRangeChanged(QAbstractAxis *axis, QObject *context, std::function<void()> handler);
+void onRangeChanged(QAbstractAxis *axis, QObject *context, const std::function<void()> &handler);
 // The visible range of a value axis.
 QPair<double, double> range(const QAbstractAxis *axis);
 void setRange(QAbstractAxis *axis, double min, double max);
