@@ -161,7 +161,9 @@ CommandLine parseCommandLine(const QStringList &arguments)
             fail(u"--no-auth is only allowed when listening on a loopback address, not on %1"_s.arg(
                 result.host.toString()));
         result.runtime.apiAuth = api::AuthMode::Disabled;
-    } else {
+    } else if (result.command == CommandLine::Command::Desktop
+               || result.command == CommandLine::Command::Serve) {
+        // Only a process that serves the API asks for tokens (and makes the first one).
         result.runtime.apiAuth = api::AuthMode::Required;
     }
     for (const QString &origin : parser.values(corsOrigin)) {

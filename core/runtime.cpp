@@ -27,6 +27,12 @@ Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
             *runtime->m_database, runtime->m_events, runtime->m_engine.get());
         runtime->m_bridge->start();
     }
+    // A database served with tokens gets its first admin token now, at start, rather than
+    // when the API starts later (from a window, whose thread must not wait on the database).
+    if (options.apiAuth == api::AuthMode::Required) {
+        if (const Status bootstrapped = runtime->createFirstAdminToken(); !bootstrapped)
+            return bootstrapped.error();
+    }
     if (runtime->m_engine)
         runtime->m_engine->start();
     qCInfo(lcStorage).noquote() << "using" << options.database.displayString();
@@ -42,24 +48,27 @@ Runtime::~Runtime()
         m_bridge->stop();
 }
 
+Status Runtime::createFirstAdminToken()
+{
+    TokenRepository tokens(*m_database);
+    const auto count = tokens.count();
+    if (!count)
+        return count.error();
+    if (count.value() > 0)
+        return success();
+    const auto created = tokens.create(u"admin"_s, TokenScope::Admin);
+    if (!created)
+        return created.error();
+    m_initialAdminToken = created->secret;
+    qCInfo(lcApi) << "created the first admin token of this database";
+    return success();
+}
+
 Result<quint16> Runtime::startApi(const QHostAddress &address, quint16 port)
 {
     if (m_options.apiAuth == api::AuthMode::Disabled && !address.isLoopback())
         return Error::invalid(u"the REST API runs without tokens only on a loopback address, "
                               "not on %1"_s.arg(address.toString()));
-    if (m_options.apiAuth == api::AuthMode::Required) {
-        TokenRepository tokens(*m_database);
-        const auto count = tokens.count();
-        if (!count)
-            return count.error();
-        if (count.value() == 0) {
-            const auto created = tokens.create(u"admin"_s, TokenScope::Admin);
-            if (!created)
-                return created.error();
-            m_initialAdminToken = created->secret;
-            qCInfo(lcApi) << "created the first admin token of this database";
-        }
-    }
     if (!m_api) {
         api::ApiContext context;
         context.auth = m_options.apiAuth;

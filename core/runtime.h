@@ -49,6 +49,8 @@ public:
 
 private:
     explicit Runtime(const RuntimeOptions &options);
+    // Creates an admin token when the database has none, keeping its secret to show once.
+    Status createFirstAdminToken();
 
     RuntimeOptions m_options;
     std::unique_ptr<Database> m_database;
