@@ -36,7 +36,7 @@ public:
 
     Result<quint16> startApi(const QHostAddress &address, quint16 port);
     void stopApi();
-    // The admin token created when the API started with tokens required and the database had
+    // The admin token created when the runtime opened with tokens required and the database had
     // none; empty otherwise. Show it once: only its hash is stored.
     QString initialAdminToken() const { return m_initialAdminToken; }
 
