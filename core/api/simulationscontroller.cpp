@@ -6,6 +6,7 @@
 #include "simulationservice.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
@@ -76,13 +77,17 @@ QHttpServerResponse SimulationsController::list(const ApiRequest &request) const
     query.offset = offset.value_or(0);
 
     SimulationRepository repository(*m_context.database);
-    const auto simulations = repository.list(query);
-    if (!simulations)
-        return errorResponse(simulations.error());
-    QJsonArray array;
-    for (const Simulation &simulation : simulations.value())
-        array.append(simulationToJson(simulation));
-    QHttpServerResponse response = jsonResponse(array);
+    // Each row becomes JSON as it is read: no list of them, no document tree of the answer.
+    QByteArray body("[");
+    const Status read = repository.forEach(query, [&body](const Simulation &simulation) {
+        if (body.size() > 1)
+            body += ',';
+        body += QJsonDocument(simulationToJson(simulation)).toJson(QJsonDocument::Compact);
+    });
+    if (!read)
+        return errorResponse(read.error());
+    body += ']';
+    QHttpServerResponse response("application/json"_ba, body);
     // The total lets a client page through without counting itself.
     if (limit || offset) {
         const auto total = repository.count(query);

@@ -175,6 +175,17 @@ Result<Simulation> SimulationRepository::get(qint64 id)
 
 Result<QList<Simulation>> SimulationRepository::list(const SimulationQuery &filter)
 {
+    QList<Simulation> simulations;
+    const Status read = forEach(
+        filter, [&simulations](const Simulation &simulation) { simulations.append(simulation); });
+    if (!read)
+        return read.error();
+    return simulations;
+}
+
+Status SimulationRepository::forEach(const SimulationQuery &filter,
+                                     const std::function<void(const Simulation &)> &visit)
+{
     QVariantList values;
     QString statement = u"SELECT "_s + kColumns + u" FROM simulations"_s
         + whereClause(filter, &values) + u" ORDER BY "_s
@@ -188,7 +199,10 @@ Result<QList<Simulation>> SimulationRepository::list(const SimulationQuery &filt
     auto query = sql::run(m_database, statement, values, u"list simulations"_s);
     if (!query)
         return query.error();
-    return sql::readAll(query.value(), readSimulation);
+    QSqlQuery &rows = query.value();
+    while (rows.next())
+        visit(readSimulation(rows));
+    return success();
 }
 
 Result<qint64> SimulationRepository::count(const SimulationQuery &filter)

@@ -7,6 +7,8 @@
 #include <QList>
 #include <QMap>
 
+#include <functional>
+
 #include <optional>
 
 namespace aisim {
@@ -58,6 +60,10 @@ public:
     Result<Simulation> create(const NewSimulation &simulation);
     Result<Simulation> get(qint64 id);
     Result<QList<Simulation>> list(const SimulationQuery &query);
+    // Hands each matching simulation to visit() as it is read, holding none of them: for
+    // answers too large to keep as a list.
+    Status forEach(const SimulationQuery &query,
+                   const std::function<void(const Simulation &)> &visit);
     Result<qint64> count(const SimulationQuery &query);
     Result<QMap<SimulationStatus, qint64>> countByStatus();
 
