@@ -148,4 +148,41 @@ HttpReply httpRequest(quint16 port, const QByteArray &method, const QByteArray &
     return result;
 }
 
+SseClient::SseClient(quint16 port, const QByteArray &path, const QByteArray &authorization)
+{
+    connect(&m_socket, &QTcpSocket::readyRead, this, [this] { read(); });
+    m_socket.connectToHost(QHostAddress::LocalHost, port);
+    m_socket.waitForConnected(5000);
+    QByteArray request = "GET "_ba + path + " HTTP/1.1\r\nHost: localhost\r\n"_ba;
+    if (!authorization.isEmpty())
+        request += "Authorization: "_ba + authorization + "\r\n"_ba;
+    m_socket.write(request + "\r\n"_ba);
+}
+
+void SseClient::read()
+{
+    m_buffer += m_socket.readAll();
+    if (m_head.isEmpty()) {
+        const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        m_head = m_buffer.left(end);
+        m_buffer.remove(0, end + 4);
+    }
+    qsizetype end;
+    while ((end = m_buffer.indexOf("\n\n")) >= 0) {
+        const QByteArray frame = m_buffer.left(end);
+        m_buffer.remove(0, end + 2);
+        SseEvent event;
+        for (const QByteArray &line : frame.split('\n')) {
+            if (line.startsWith("event: "))
+                event.name = line.mid(7);
+            else if (line.startsWith("data: "))
+                event.data = QJsonDocument::fromJson(line.mid(6)).object();
+        }
+        if (!event.name.isEmpty())
+            m_events.append(event);
+    }
+}
+
 } // namespace aisim::test

@@ -5,9 +5,11 @@
 
 #include <QByteArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 
 #include <functional>
@@ -79,6 +81,31 @@ struct HttpReply
 HttpReply httpRequest(quint16 port, const QByteArray &method, const QByteArray &path,
                       const QByteArray &body = {},
                       const QList<QPair<QByteArray, QByteArray>> &headers = {});
+
+struct SseEvent
+{
+    QByteArray name;
+    QJsonObject data;
+};
+
+// A Server-Sent Events client over a plain socket: collects every frame it receives.
+class SseClient : public QObject
+{
+public:
+    SseClient(quint16 port, const QByteArray &path, const QByteArray &authorization = {});
+
+    QByteArray head() const { return m_head; }
+    const QList<SseEvent> &events() const { return m_events; }
+    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+
+private:
+    void read();
+
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+    QByteArray m_head;
+    QList<SseEvent> m_events;
+};
 
 } // namespace aisim::test
 

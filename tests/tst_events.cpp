@@ -16,60 +16,8 @@ using aisim::test::httpRequest;
 using aisim::test::TestDatabase;
 
 namespace {
-struct Event
-{
-    QByteArray name;
-    QJsonObject data;
-};
-
-// A Server-Sent Events client over a plain socket: collects every frame it receives.
-class SseClient : public QObject
-{
-public:
-    SseClient(quint16 port, const QByteArray &path)
-    {
-        connect(&m_socket, &QTcpSocket::readyRead, this, [this] { read(); });
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-        m_socket.waitForConnected(5000);
-        m_socket.write("GET "_ba + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n"_ba);
-    }
-
-    QByteArray head() const { return m_head; }
-    const QList<Event> &events() const { return m_events; }
-    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
-
-private:
-    void read()
-    {
-        m_buffer += m_socket.readAll();
-        if (m_head.isEmpty()) {
-            const qsizetype end = m_buffer.indexOf("\r\n\r\n");
-            if (end < 0)
-                return;
-            m_head = m_buffer.left(end);
-            m_buffer.remove(0, end + 4);
-        }
-        qsizetype end;
-        while ((end = m_buffer.indexOf("\n\n")) >= 0) {
-            const QByteArray frame = m_buffer.left(end);
-            m_buffer.remove(0, end + 2);
-            Event event;
-            for (const QByteArray &line : frame.split('\n')) {
-                if (line.startsWith("event: "))
-                    event.name = line.mid(7);
-                else if (line.startsWith("data: "))
-                    event.data = QJsonDocument::fromJson(line.mid(6)).object();
-            }
-            if (!event.name.isEmpty())
-                m_events.append(event);
-        }
-    }
-
-    QTcpSocket m_socket;
-    QByteArray m_buffer;
-    QByteArray m_head;
-    QList<Event> m_events;
-};
+using Event = aisim::test::SseEvent;
+using aisim::test::SseClient;
 
 QByteArray newSimulation(int id, int points, int paceMs)
 {
