@@ -73,6 +73,7 @@ Result<quint16> Runtime::startApi(const QHostAddress &address, quint16 port)
         api::ApiContext context;
         context.auth = m_options.apiAuth;
         context.corsOrigins = m_options.corsOrigins;
+        context.connectionTimeouts = m_options.connectionTimeouts;
         context.database = m_database.get();
         context.service = m_service.get();
         context.engine = m_engine.get();

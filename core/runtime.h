@@ -23,6 +23,8 @@ struct RuntimeOptions
     api::AuthMode apiAuth = api::AuthMode::Disabled;
     // Origins whose pages may call the REST API (CORS); none by default.
     QStringList corsOrigins;
+    // How long the REST server waits for a request to complete, and keeps an idle connection.
+    api::ConnectionTimeouts connectionTimeouts;
 };
 
 // The database, the engine, the operations and the REST server of one process, started and

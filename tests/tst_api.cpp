@@ -471,13 +471,13 @@ void TestApi::protocolErrorsGetTheRightStatus_data()
     QTest::addColumn<QByteArray>("allow");
     QTest::newRow("PUT /simulations")
         << "PUT"_ba
-        << "/simulations"_ba << QByteArray() << QByteArray() << 405 << "GET"_ba;
+        << "/simulations"_ba << QByteArray() << QByteArray() << 405 << "GET, HEAD"_ba;
     QTest::newRow("GET /simulation")
         << "GET"_ba
         << "/simulation"_ba << QByteArray() << QByteArray() << 405 << "POST"_ba;
     QTest::newRow("POST /simulation/1")
         << "POST"_ba
-        << "/simulation/1"_ba << QByteArray() << QByteArray() << 405 << "GET, DELETE"_ba;
+        << "/simulation/1"_ba << QByteArray() << QByteArray() << 405 << "GET, HEAD, DELETE"_ba;
     QTest::newRow("text body") << "POST"_ba
                                << "/simulation"_ba
                                << "text/plain"_ba

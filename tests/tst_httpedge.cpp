@@ -3,6 +3,7 @@
 #include "serialize.h"
 #include "testsupport.h"
 
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTcpSocket>
@@ -13,7 +14,6 @@
 using namespace Qt::StringLiterals;
 using namespace aisim;
 using aisim::test::httpRequest;
-using aisim::test::TestDatabase;
 
 // The dispatcher's status codes, malformed HTTP, and large convergence answers.
 class TestHttpEdge : public QObject
@@ -27,6 +27,9 @@ private Q_SLOTS:
     void malformedHttpLeavesTheServerServing_data();
     void malformedHttpLeavesTheServerServing();
     void halfSentRequestsDoNotBlockOthers();
+    void headAnswersAsGetWithoutTheBody_data();
+    void headAnswersAsGetWithoutTheBody();
+    void headOnEventsOpensNoStream();
     void convergenceDocumentMatchesQJsonDocument();
     void thinningKeepsAtMostNPointsSpreadOnTheLogAxis();
     void maxPointsOverHttp();
@@ -58,7 +61,7 @@ void TestHttpEdge::dispatcherStatusCodes_data()
                          << "{}"_ba
                          << "application/json"_ba << 405;
     QTest::newRow("413") << "POST"_ba
-                         << "/machines"_ba << QByteArray(2 * 1024 * 1024, ' ') + "{}"
+                         << "/machines"_ba << QByteArray(qsizetype(2) * 1024 * 1024, ' ') + "{}"
                          << "application/json"_ba << 413;
     QTest::newRow("415") << "POST"_ba
                          << "/machines"_ba
@@ -91,7 +94,7 @@ void TestHttpEdge::dispatcherStatusCodes()
     QCOMPARE(reply.status, status);
     QVERIFY(reply.json().object().contains(u"detail"_s));
     if (status == 405)
-        QCOMPARE(reply.header("Allow"), "GET, POST"_ba);
+        QCOMPARE(reply.header("Allow"), "GET, HEAD, POST"_ba);
     if (status == 422)
         QVERIFY(reply.json()[u"detail"_s][0].toObject().contains(u"loc"_s));
 }
@@ -103,7 +106,7 @@ void TestHttpEdge::malformedHttpLeavesTheServerServing_data()
     QTest::newRow("no version") << "GET /\r\n\r\n"_ba;
     QTest::newRow("bad method") << "FROB /machines HTTP/1.1\r\nHost: x\r\n\r\n"_ba;
     QTest::newRow("huge header") << "GET /machines HTTP/1.1\r\nHost: x\r\nX-Big: "_ba
-            + QByteArray(4 * 1024 * 1024, 'a') + "\r\n\r\n"_ba;
+            + QByteArray(qsizetype(4) * 1024 * 1024, 'a') + "\r\n\r\n"_ba;
     QTest::newRow("many headers") << "GET /machines HTTP/1.1\r\n"_ba
             + QByteArray("X-A: b\r\n").repeated(50000) + "\r\n"_ba;
     QTest::newRow("bad length") << "POST /machines HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n"
@@ -146,6 +149,103 @@ void TestHttpEdge::halfSentRequestsDoNotBlockOthers()
     }
     for (int i = 0; i < 5; ++i)
         QCOMPARE(httpRequest(m_server.port(), "GET", "/simulations").status, 200);
+}
+
+namespace {
+// Reads from socket until buffer holds a whole response (header block, then as many body
+// bytes as Content-Length says; none for HEAD). Returns the header block, or empty on timeout.
+QByteArray readResponse(QTcpSocket &socket, QByteArray &buffer, bool headersOnly)
+{
+    QDeadlineTimer deadline(10'000);
+    for (;;) {
+        const qsizetype end = buffer.indexOf("\r\n\r\n");
+        if (end >= 0) {
+            QByteArray head = buffer.left(end);
+            qsizetype length = 0;
+            for (const QByteArray &line : head.split('\n')) {
+                if (line.toLower().startsWith("content-length:"))
+                    length = line.mid(15).trimmed().toLongLong();
+            }
+            const qsizetype total = end + 4 + (headersOnly ? 0 : length);
+            if (buffer.size() >= total) {
+                buffer.remove(0, total);
+                return head;
+            }
+        }
+        if (deadline.hasExpired() || !socket.waitForReadyRead(int(deadline.remainingTime())))
+            return {};
+        buffer += socket.readAll();
+    }
+}
+
+QByteArray headerOf(const QByteArray &head, const QByteArray &name)
+{
+    for (const QByteArray &line : head.split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
+            return line.mid(colon + 1).trimmed();
+    }
+    return {};
+}
+} // namespace
+
+void TestHttpEdge::headAnswersAsGetWithoutTheBody_data()
+{
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<int>("status");
+    QTest::newRow("machines") << "/machines"_ba << 200;
+    QTest::newRow("page of runs") << "/simulations?limit=1"_ba << 200;
+    QTest::newRow("openapi") << "/openapi.json"_ba << 200;
+    QTest::newRow("docs page") << "/docs"_ba << 200;
+    QTest::newRow("unknown run") << "/simulation/999999"_ba << 404;
+    QTest::newRow("invalid id") << "/converge/x"_ba << 422;
+    QTest::newRow("unknown path") << "/nowhere"_ba << 404;
+}
+
+// HEAD gets GET's status line and headers, Content-Length included, and not one body byte:
+// the next answer on the same connection follows the header block at once.
+void TestHttpEdge::headAnswersAsGetWithoutTheBody()
+{
+    QFETCH(QByteArray, path);
+    QFETCH(int, status);
+    QCOMPARE(httpRequest(m_server.port(), "POST", "/machines", R"({"name": "head"})"_ba).status,
+             201);
+    const auto get = httpRequest(m_server.port(), "GET", path);
+    QCOMPARE(get.status, status);
+
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_server.port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("HEAD "_ba + path + " HTTP/1.1\r\nHost: x\r\n\r\n"_ba);
+    QByteArray buffer;
+    const QByteArray head = readResponse(socket, buffer, true);
+    QVERIFY2(head.startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status))),
+             head.constData());
+    QCOMPARE(headerOf(head, "Content-Type"), get.header("Content-Type"));
+    QCOMPARE(headerOf(head, "Content-Length").toLongLong(), get.body.size());
+    QCOMPARE(headerOf(head, "X-Total-Count"), get.header("X-Total-Count"));
+
+    socket.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"_ba);
+    const QByteArray next = readResponse(socket, buffer, false);
+    QVERIFY2(next.startsWith("HTTP/1.1 200"), next.constData());
+    QVERIFY(buffer.isEmpty());
+}
+
+void TestHttpEdge::headOnEventsOpensNoStream()
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_server.port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("HEAD /events HTTP/1.1\r\nHost: x\r\n\r\n"_ba);
+    QByteArray buffer;
+    const QByteArray head = readResponse(socket, buffer, true);
+    QVERIFY2(head.startsWith("HTTP/1.1 200"), head.constData());
+    QCOMPARE(headerOf(head, "Content-Type"), "text/event-stream"_ba);
+    // Not a subscriber: the connection answers the next request instead of streaming.
+    socket.write("GET /machines HTTP/1.1\r\nHost: x\r\n\r\n"_ba);
+    const QByteArray next = readResponse(socket, buffer, false);
+    QVERIFY2(next.startsWith("HTTP/1.1 200"), next.constData());
+    QCOMPARE(headerOf(next, "Content-Type"), "application/json"_ba);
 }
 
 void TestHttpEdge::convergenceDocumentMatchesQJsonDocument()

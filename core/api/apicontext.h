@@ -1,5 +1,7 @@
 #pragma once
 
+#include "connectionguard.h"
+
 #include <QStringList>
 
 namespace aisim {
@@ -24,6 +26,7 @@ struct ApiContext
     QStringList corsOrigins;
     // Where the Swagger UI files are; empty looks in the build tree and the installed path.
     QString swaggerUiDir;
+    ConnectionTimeouts connectionTimeouts;
 };
 
 } // namespace aisim::api

@@ -22,10 +22,11 @@ FieldError rangeError(const QStringList &location, qint64 minimum, qint64 maximu
 }
 } // namespace
 
-ApiRequest::ApiRequest(const QHttpServerRequest &request, QStringList pathArguments)
+ApiRequest::ApiRequest(const QHttpServerRequest &request, QStringList pathArguments, qint64 tokenId)
     : m_request(request)
     , m_pathArguments(std::move(pathArguments))
     , m_query(request.query())
+    , m_tokenId(tokenId)
 { }
 
 std::optional<qint64> ApiRequest::pathId(int index, const QString &name, FieldErrors *errors) const

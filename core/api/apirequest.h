@@ -17,11 +17,13 @@ class ApiRequest
 public:
     static constexpr qint64 kMaxBodyBytes = qint64(1024) * 1024;
 
-    ApiRequest(const QHttpServerRequest &request, QStringList pathArguments);
+    // tokenId: the API token the request was authenticated with, 0 when none was needed.
+    ApiRequest(const QHttpServerRequest &request, QStringList pathArguments, qint64 tokenId = 0);
 
     const QHttpServerRequest &http() const { return m_request; }
     QHttpServerRequest::Method method() const { return m_request.method(); }
     QString path() const { return m_request.url().path(); }
+    qint64 tokenId() const { return m_tokenId; }
 
     // A positive integer path argument named name (for the error location).
     std::optional<qint64> pathId(int index, const QString &name, FieldErrors *errors) const;
@@ -41,6 +43,7 @@ private:
     const QHttpServerRequest &m_request;
     QStringList m_pathArguments;
     QUrlQuery m_query;
+    qint64 m_tokenId = 0;
 };
 
 // Reads body fields of a JSON object with type checks, collecting errors.

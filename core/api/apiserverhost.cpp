@@ -50,13 +50,17 @@ ApiServerHost::ApiServerHost(const ApiContext &context)
     , m_tokens(context)
     , m_system(context, m_metrics)
     , m_docs(context)
-    , m_events(new EventStream(context.service->events(), this))
+    , m_events(new EventStream(*context.database, context.service->events(), this))
     , m_waiter(new SimulationWaiter(*context.database, context.service->events(), this))
+    , m_guard(new ConnectionGuard(context.connectionTimeouts, this))
 {
     addRoutes();
     registerPaths();
     connect(&m_server, &QHttpServer::newWebSocketConnection, this,
             &ApiServerHost::acceptWebSockets);
+    connect(m_guard, &ConnectionGuard::requestTimedOut, this, [this](double seconds) {
+        m_metrics.recordRequest(u"(incomplete)"_s, "UNKNOWN"_ba, 408, seconds);
+    });
     m_server.setMissingHandler(
         [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
             dispatch({}, {}, request, std::move(responder));
@@ -70,7 +74,14 @@ ApiServerHost::~ApiServerHost()
 
 quint16 ApiServerHost::listen(const QHostAddress &address, quint16 port)
 {
-    return m_server.listen(address, port);
+    auto *tcpServer = new GuardedTcpServer(*m_guard, &m_server);
+    if (!tcpServer->listen(address, port)) {
+        qCWarning(lcApi).noquote() << "cannot listen:" << tcpServer->errorString();
+        delete tcpServer;
+        return 0;
+    }
+    m_server.bind(tcpServer);
+    return tcpServer->serverPort();
 }
 
 void ApiServerHost::addRoutes()
@@ -115,7 +126,12 @@ void ApiServerHost::addRoutes()
              [this](const ApiRequest &request, PendingReply &&reply) {
                  m_events->subscribe(request, std::move(reply));
              });
-    add(Method::Delete, u"/tokens/{name}"_s, admin, bind(&m_tokens, &TokensController::revoke));
+    add(Method::Delete, u"/tokens/{name}"_s, admin, [this](const ApiRequest &request) {
+        QHttpServerResponse response = m_tokens.revoke(request);
+        if (response.statusCode() == StatusCode::Ok)
+            m_events->closeRevoked(); // at once; revocations elsewhere are seen within a second
+        return response;
+    });
     add(Method::Get, u"/tokens"_s, admin, bind(&m_tokens, &TokensController::list));
     add(Method::Post, u"/tokens"_s, admin, bind(&m_tokens, &TokensController::create));
     add(Method::Get, u"/metrics"_s, read, bind(&m_system, &SystemController::metrics));
@@ -168,8 +184,10 @@ void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
 {
     // QHttpServer 6.4 routes a WebSocket handshake too, and upgrades the connection only after
     // the handler returns: answer nothing, acceptWebSockets() takes it from there.
-    if (request.value("Upgrade"_ba).compare("websocket", Qt::CaseInsensitive) == 0)
+    if (request.value("Upgrade"_ba).compare("websocket", Qt::CaseInsensitive) == 0) {
+        m_guard->release(responder.socket());
         return;
+    }
     QElapsedTimer timer;
     timer.start();
     const Method method = request.method();
@@ -183,19 +201,28 @@ void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
         qCInfo(lcAccess).noquote() << client << name << rawPath << status
                                    << u"%1ms"_s.arg(double(elapsedNs) / 1e6, 0, 'f', 1);
     };
+    QTcpSocket *socket = responder.socket();
     PendingReply reply(std::move(responder), m_cors.headersFor(request), std::move(finished));
+    reply.holdWhileAnswering(m_guard->answering(socket));
+    // HEAD is GET without the body, as HTTP asks of every server.
+    const bool headersOnly = method == Method::Head;
+    if (headersOnly)
+        reply.setHeadersOnly();
 
     if (path.isEmpty()) {
         reply.send(detailResponse(StatusCode::NotFound, u"Not Found"_s));
         return;
     }
+    const Method routeMethod = headersOnly ? Method::Get : method;
     const Route *route = nullptr;
     QByteArrayList allowed;
     for (const Route &candidate : std::as_const(m_routes)) {
         if (candidate.path != path)
             continue;
         allowed << methodName(candidate.method);
-        if (candidate.method == method)
+        if (candidate.method == Method::Get)
+            allowed << "HEAD"_ba;
+        if (candidate.method == routeMethod)
             route = &candidate;
     }
     if (m_cors.isPreflight(request)) {
@@ -209,8 +236,9 @@ void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
         reply.send(std::move(response));
         return;
     }
+    qint64 tokenId = 0;
     if (route->scope) {
-        if (auto denied = m_authenticator.check(request, *route->scope)) {
+        if (auto denied = m_authenticator.check(request, *route->scope, &tokenId)) {
             reply.send(std::move(*denied));
             return;
         }
@@ -229,7 +257,7 @@ void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
             return;
         }
     }
-    const ApiRequest apiRequest(request, arguments);
+    const ApiRequest apiRequest(request, arguments, tokenId);
     if (route->asyncHandler)
         route->asyncHandler(apiRequest, std::move(reply));
     else
@@ -262,8 +290,9 @@ void ApiServerHost::acceptWebSockets()
         QByteArray authorization = socket->request().rawHeader("Authorization");
         if (authorization.isEmpty() && query.hasQueryItem(u"access_token"_s))
             authorization = "Bearer "_ba + query.queryItemValue(u"access_token"_s).toUtf8();
+        qint64 tokenId = 0;
         if (const auto denied
-            = m_authenticator.checkAuthorization(authorization, TokenScope::Read)) {
+            = m_authenticator.checkAuthorization(authorization, TokenScope::Read, &tokenId)) {
             const QString detail
                 = QJsonDocument::fromJson(denied->data()).object().value(u"detail"_s).toString();
             refuse(QWebSocketProtocol::CloseCodePolicyViolated, int(denied->statusCode()), detail);
@@ -282,7 +311,7 @@ void ApiServerHost::acceptWebSockets()
         m_metrics.recordRequest(url.path(), "GET"_ba, 101, double(timer.nsecsElapsed()) / 1e9);
         qCInfo(lcAccess).noquote()
             << socket->peerAddress().toString() << "GET" << url.path() << 101 << "(WebSocket)";
-        m_events->subscribe(std::move(socket), simulationId);
+        m_events->subscribe(std::move(socket), simulationId, tokenId);
     }
 }
 

@@ -3,6 +3,7 @@
 #include "apicontext.h"
 #include "apimetrics.h"
 #include "authenticator.h"
+#include "connectionguard.h"
 #include "convergencecontroller.h"
 #include "corspolicy.h"
 #include "docscontroller.h"
@@ -57,6 +58,7 @@ private:
     DocsController m_docs;
     EventStream *m_events;
     SimulationWaiter *m_waiter;
+    ConnectionGuard *m_guard;
     QList<Route> m_routes;
     QHttpServer m_server {this}; // a child, so that it moves to the server thread too
 };

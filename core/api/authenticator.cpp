@@ -23,14 +23,17 @@ QHttpServerResponse unauthorized(const QString &message, const QByteArray &chall
 } // namespace
 
 std::optional<QHttpServerResponse> Authenticator::check(const QHttpServerRequest &request,
-                                                        TokenScope required)
+                                                        TokenScope required, qint64 *tokenId)
 {
-    return checkAuthorization(request.value("Authorization"_ba), required);
+    return checkAuthorization(request.value("Authorization"_ba), required, tokenId);
 }
 
 std::optional<QHttpServerResponse>
-Authenticator::checkAuthorization(const QByteArray &authorization, TokenScope required)
+Authenticator::checkAuthorization(const QByteArray &authorization, TokenScope required,
+                                  qint64 *tokenId)
 {
+    if (tokenId)
+        *tokenId = 0;
     if (!isEnabled())
         return std::nullopt;
     const QByteArray header = authorization.trimmed();
@@ -52,6 +55,8 @@ Authenticator::checkAuthorization(const QByteArray &authorization, TokenScope re
             StatusCode::Forbidden,
             u"This endpoint needs a token with the '%1' scope; '%2' has '%3'"_s.arg(
                 scopeName(required), token->name, scopeName(token->scope)));
+    if (tokenId)
+        *tokenId = token->id;
     return std::nullopt;
 }
 

@@ -21,12 +21,14 @@ public:
     { }
 
     bool isEnabled() const { return m_context.auth == AuthMode::Required; }
-    // nullopt when the request may go on; otherwise the 401/403 answer.
-    std::optional<QHttpServerResponse> check(const QHttpServerRequest &request,
-                                             TokenScope required);
+    // nullopt when the request may go on; otherwise the 401/403 answer. tokenId, when given,
+    // learns the id of the token that was accepted (0 without authentication).
+    std::optional<QHttpServerResponse> check(const QHttpServerRequest &request, TokenScope required,
+                                             qint64 *tokenId = nullptr);
     // The same for the value of an Authorization header ("Bearer <token>").
     std::optional<QHttpServerResponse> checkAuthorization(const QByteArray &authorization,
-                                                          TokenScope required);
+                                                          TokenScope required,
+                                                          qint64 *tokenId = nullptr);
 
 private:
     void recordUse(const ApiToken &token);

@@ -2,7 +2,9 @@
 
 #include "apiresponse.h"
 #include "eventhub.h"
+#include "logging.h"
 #include "serialize.h"
+#include "tokenrepository.h"
 
 #include <QJsonDocument>
 #include <QTcpSocket>
@@ -13,6 +15,8 @@ namespace aisim::api {
 
 namespace {
 constexpr int kKeepAliveMs = 15'000;
+constexpr int kTokenCheckMs = 1'000;
+constexpr int kClosingGraceMs = 5'000;
 constexpr qint64 kMaxId = 9'000'000'000'000'000;
 
 QByteArray compact(const QJsonObject &object)
@@ -21,8 +25,9 @@ QByteArray compact(const QJsonObject &object)
 }
 } // namespace
 
-EventStream::EventStream(EventHub &events, QObject *parent)
+EventStream::EventStream(Database &database, EventHub &events, QObject *parent)
     : QObject(parent)
+    , m_database(database)
 {
     connect(
         &events, &EventHub::simulationChanged, this, [this](qint64 id, SimulationStatus status) {
@@ -52,6 +57,9 @@ EventStream::EventStream(EventHub &events, QObject *parent)
         }
         removeClosed();
     });
+    // Tokens are revoked in other threads and processes too: look at them every second.
+    m_tokenCheck.setInterval(kTokenCheckMs);
+    connect(&m_tokenCheck, &QTimer::timeout, this, &EventStream::closeRevoked);
 }
 
 EventStream::~EventStream() = default;
@@ -64,7 +72,22 @@ bool EventStream::Subscriber::isOpen() const
     return socket && socket->state() == QAbstractSocket::ConnectedState;
 }
 
-void EventStream::subscribe(std::unique_ptr<QWebSocket> socket, std::optional<qint64> simulationId)
+// A WebSocket gets a close frame with the reason; an SSE stream a last `error` event.
+void EventStream::Subscriber::close(QWebSocketProtocol::CloseCode code, const QByteArray &reason)
+{
+    if (webSocket) {
+        webSocket->close(code, QString::fromUtf8(reason));
+        return;
+    }
+    if (!reason.isEmpty())
+        reply->writeChunk("event: error\ndata: "_ba
+                          + compact({{u"detail"_s, QString::fromUtf8(reason)}}) + "\n\n"_ba);
+    if (QTcpSocket *socket = reply->socket())
+        socket->disconnectFromHost();
+}
+
+void EventStream::subscribe(std::unique_ptr<QWebSocket> socket, std::optional<qint64> simulationId,
+                            qint64 tokenId)
 {
     socket->setParent(nullptr);
     connect(socket.get(), &QWebSocket::disconnected, this, &EventStream::removeClosed,
@@ -72,6 +95,14 @@ void EventStream::subscribe(std::unique_ptr<QWebSocket> socket, std::optional<qi
     Subscriber subscriber;
     subscriber.webSocket = std::move(socket);
     subscriber.simulationId = simulationId;
+    subscriber.tokenId = tokenId;
+    add(std::move(subscriber));
+}
+
+void EventStream::add(Subscriber &&subscriber)
+{
+    if (subscriber.tokenId != 0)
+        m_tokenCheck.start();
     m_subscribers.push_back(std::move(subscriber));
     m_keepAlive.start();
 }
@@ -85,14 +116,12 @@ void EventStream::subscribe(const ApiRequest &request, PendingReply &&reply)
         return;
     }
     auto held = std::make_unique<PendingReply>(std::move(reply));
-    held->startStream("text/event-stream"_ba);
-    if (QTcpSocket *socket = held->socket()) {
-        // The server deletes the socket later; drop the subscriber as soon as it goes.
-        connect(socket, &QTcpSocket::disconnected, this, &EventStream::removeClosed,
-                Qt::QueuedConnection);
-        m_subscribers.push_back({std::move(held), {}, simulationId});
-        m_keepAlive.start();
-    }
+    if (!held->startStream("text/event-stream"_ba))
+        return;
+    // The server deletes the socket later; drop the subscriber as soon as it goes.
+    connect(held->socket(), &QTcpSocket::disconnected, this, &EventStream::removeClosed,
+            Qt::QueuedConnection);
+    add({std::move(held), {}, simulationId, request.tokenId()});
 }
 
 void EventStream::publish(qint64 simulationId, const QByteArray &event, const QByteArray &json)
@@ -117,22 +146,60 @@ void EventStream::publish(qint64 simulationId, const QByteArray &event, const QB
 void EventStream::removeClosed()
 {
     const auto closed = [](const Subscriber &subscriber) { return !subscriber.isOpen(); };
-    m_subscribers.erase(std::remove_if(m_subscribers.begin(), m_subscribers.end(), closed),
-                        m_subscribers.end());
+    const auto firstClosed = std::stable_partition(
+        m_subscribers.begin(), m_subscribers.end(),
+        [&closed](const Subscriber &subscriber) { return !closed(subscriber); });
+    for (auto it = firstClosed; it != m_subscribers.end(); ++it) {
+        // A WebSocket still closing keeps its socket until the close frame is out.
+        if (it->webSocket && it->webSocket->state() != QAbstractSocket::UnconnectedState) {
+            QWebSocket *socket = it->webSocket.release();
+            connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+            QTimer::singleShot(kClosingGraceMs, socket, [socket] {
+                socket->abort();
+                socket->deleteLater();
+            });
+        }
+    }
+    m_subscribers.erase(firstClosed, m_subscribers.end());
     if (m_subscribers.empty())
         m_keepAlive.stop();
+    const auto withToken = [](const Subscriber &subscriber) { return subscriber.tokenId != 0; };
+    if (std::none_of(m_subscribers.begin(), m_subscribers.end(), withToken))
+        m_tokenCheck.stop();
 }
 
 void EventStream::closeAll()
 {
-    for (Subscriber &subscriber : m_subscribers) {
-        if (subscriber.webSocket)
-            subscriber.webSocket->close(QWebSocketProtocol::CloseCodeGoingAway);
-        else if (QTcpSocket *socket = subscriber.reply->socket())
-            socket->disconnectFromHost();
-    }
+    for (Subscriber &subscriber : m_subscribers)
+        subscriber.close(QWebSocketProtocol::CloseCodeGoingAway, {});
     m_subscribers.clear();
     m_keepAlive.stop();
+    m_tokenCheck.stop();
+}
+
+void EventStream::closeRevoked()
+{
+    const auto tokens = TokenRepository(m_database).list();
+    if (!tokens) {
+        // Streams stay open while the database cannot tell; the next check tries again.
+        qCWarning(lcApi).noquote()
+            << "cannot check the tokens of event streams:" << tokens.error().message;
+        return;
+    }
+    QSet<qint64> valid;
+    for (const ApiToken &token : tokens.value()) {
+        if (!token.isRevoked())
+            valid.insert(token.id);
+    }
+    bool closed = false;
+    for (Subscriber &subscriber : m_subscribers) {
+        if (subscriber.tokenId == 0 || valid.contains(subscriber.tokenId) || !subscriber.isOpen())
+            continue;
+        subscriber.close(QWebSocketProtocol::CloseCodePolicyViolated, "Token revoked"_ba);
+        closed = true;
+    }
+    if (closed)
+        removeClosed();
 }
 
 } // namespace aisim::api

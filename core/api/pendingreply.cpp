@@ -1,6 +1,21 @@
 #include "pendingreply.h"
 
+using namespace Qt::StringLiterals;
+
 namespace aisim::api {
+
+namespace {
+// QHttpServerResponse 6.4 cannot list its headers: these are the ones the API sets.
+const QByteArrayList kResponseHeaders {"Content-Type"_ba,
+                                       "Location"_ba,
+                                       "X-Total-Count"_ba,
+                                       "Allow"_ba,
+                                       "WWW-Authenticate"_ba,
+                                       "Cache-Control"_ba,
+                                       "Access-Control-Allow-Origin"_ba,
+                                       "Access-Control-Expose-Headers"_ba,
+                                       "Vary"_ba};
+} // namespace
 
 PendingReply::PendingReply(QHttpServerResponder &&responder, Headers headers, Finished finished)
     : m_responder(std::move(responder))
@@ -22,17 +37,42 @@ void PendingReply::send(QHttpServerResponse &&response)
     for (const auto &[name, value] : m_headers)
         response.setHeader(name, value);
     const int status = int(response.statusCode());
-    response.write(std::move(m_responder));
+    if (m_headersOnly)
+        writeHeadersOnly(response, response.data().size());
+    else
+        response.write(std::move(m_responder));
     finish(status);
 }
 
-void PendingReply::startStream(const QByteArray &contentType)
+void PendingReply::writeHeadersOnly(const QHttpServerResponse &response,
+                                    std::optional<qint64> contentLength)
+{
+    m_responder.writeStatusLine(response.statusCode());
+    for (const QByteArray &name : kResponseHeaders) {
+        for (const QByteArray &value : response.headers(name))
+            m_responder.writeHeader(name, value);
+    }
+    if (contentLength)
+        m_responder.writeHeader("Content-Length"_ba, QByteArray::number(*contentLength));
+    m_responder.writeBody(QByteArray()); // ends the header block
+}
+
+bool PendingReply::startStream(const QByteArray &contentType)
 {
     if (m_answered)
-        return;
+        return false;
     if (!m_socket || !m_socket->isOpen()) {
         finish(499);
-        return;
+        return false;
+    }
+    if (m_headersOnly) {
+        QHttpServerResponse response(contentType, QByteArray());
+        response.setHeader("Cache-Control"_ba, "no-cache"_ba);
+        for (const auto &[name, value] : m_headers)
+            response.setHeader(name, value);
+        writeHeadersOnly(response, std::nullopt);
+        finish(200);
+        return false;
     }
     m_responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);
     m_responder.writeHeader("Content-Type", contentType);
@@ -43,6 +83,7 @@ void PendingReply::startStream(const QByteArray &contentType)
     // The first body write ends the header block; an empty comment keeps it a valid stream.
     m_responder.writeBody(":\n\n");
     finish(200);
+    return true;
 }
 
 void PendingReply::writeChunk(const QByteArray &data)

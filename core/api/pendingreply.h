@@ -6,6 +6,8 @@
 #include <QTcpSocket>
 
 #include <functional>
+#include <memory>
+#include <optional>
 
 namespace aisim::api {
 
@@ -22,9 +24,15 @@ public:
     PendingReply(PendingReply &&other) = default;
     ~PendingReply();
 
+    // Answers a HEAD request: status line and headers as for GET, no body.
+    void setHeadersOnly() { m_headersOnly = true; }
+    // Keeps handle (a ConnectionGuard's) for as long as this answer is pending.
+    void holdWhileAnswering(std::shared_ptr<void> handle) { m_answering = std::move(handle); }
+
     void send(QHttpServerResponse &&response);
-    // Writes the status line and headers of an open-ended answer; chunks follow.
-    void startStream(const QByteArray &contentType);
+    // Writes the status line and headers of an open-ended answer; chunks follow. False when
+    // no stream follows: the client has gone, or it asked for the headers only.
+    bool startStream(const QByteArray &contentType);
     void writeChunk(const QByteArray &data);
     bool isAnswered() const { return m_answered; }
     // Null once the client has gone; nothing is written after that.
@@ -32,12 +40,16 @@ public:
 
 private:
     void finish(int status);
+    // contentLength is what GET would send; a stream has none.
+    void writeHeadersOnly(const QHttpServerResponse &response, std::optional<qint64> contentLength);
 
     QHttpServerResponder m_responder;
     QPointer<QTcpSocket> m_socket; // the server deletes it when the client disconnects
     Headers m_headers;
     Finished m_finished;
     bool m_answered = false;
+    bool m_headersOnly = false;
+    std::shared_ptr<void> m_answering;
 };
 
 } // namespace aisim::api

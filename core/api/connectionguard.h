@@ -1,0 +1,81 @@
+#pragma once
+
+#include <QHash>
+#include <QObject>
+#include <QTcpServer>
+#include <QTimer>
+
+#include <memory>
+
+class QTcpSocket;
+
+namespace aisim::api {
+
+// How long a connection may take to send a request, and stay open with nothing to do.
+struct ConnectionTimeouts
+{
+    int requestMs = 30'000;
+    int idleMs = 120'000;
+};
+
+// Watches every connection of the REST server, which Qt 6.4 leaves open for as long as the
+// client likes: a request that has begun but is not complete within the request timeout is
+// answered 408 and closed (a client sending a few bytes now and then cannot hold a
+// connection), and a kept-alive connection that has nothing to answer is closed once idle.
+// Connections being answered (a slow request, a wait, an event stream) and upgraded
+// WebSockets are left alone. Lives on the server thread.
+class ConnectionGuard : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ConnectionGuard(ConnectionTimeouts timeouts, QObject *parent = nullptr);
+
+    void watch(QTcpSocket *socket);
+    // The socket carries a complete request; it is exempt until the returned handle is dropped.
+    std::shared_ptr<void> answering(QTcpSocket *socket);
+    // The socket is a WebSocket now; its own keep-alive takes over.
+    void release(QTcpSocket *socket);
+    int watchedCount() const { return int(m_connections.size()); }
+
+Q_SIGNALS:
+    // A request was answered 408 after seconds of waiting for its end.
+    void requestTimedOut(double seconds);
+
+private:
+    struct Connection
+    {
+        quint64 serial = 0;
+        qint64 lastActivityMs = 0;
+        qint64 requestStartedMs = -1; // the first byte of an incomplete request
+        int answering = 0;
+    };
+
+    void received(QTcpSocket *socket);
+    void answered(QTcpSocket *socket, quint64 serial);
+    void sweep();
+
+    ConnectionTimeouts m_timeouts;
+    std::shared_ptr<ConnectionGuard *> m_self; // handles reach the guard through a weak_ptr
+    QHash<QTcpSocket *, Connection> m_connections;
+    quint64 m_nextSerial = 1;
+    QTimer m_sweep {this}; // a child, so that it moves to the server thread too
+};
+
+// A QTcpServer that hands each new connection to a ConnectionGuard before QHttpServer sees it.
+class GuardedTcpServer : public QTcpServer
+{
+    Q_OBJECT
+public:
+    GuardedTcpServer(ConnectionGuard &guard, QObject *parent = nullptr)
+        : QTcpServer(parent)
+        , m_guard(guard)
+    { }
+
+protected:
+    void incomingConnection(qintptr descriptor) override;
+
+private:
+    ConnectionGuard &m_guard;
+};
+
+} // namespace aisim::api
