@@ -1,7 +1,8 @@
 #include "apiresponse.h"
 
+#include "jsonwriter.h"
+
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 
 using namespace Qt::StringLiterals;
@@ -10,10 +11,7 @@ namespace aisim::api {
 
 QHttpServerResponse jsonResponse(const QJsonValue &value, StatusCode status)
 {
-    const QJsonDocument document
-        = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
-    return QHttpServerResponse("application/json"_ba, document.toJson(QJsonDocument::Compact),
-                               status);
+    return QHttpServerResponse("application/json"_ba, toJsonBytes(value), status);
 }
 
 QHttpServerResponse detailResponse(StatusCode status, const QString &message)

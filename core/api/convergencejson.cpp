@@ -78,11 +78,11 @@ QByteArray convergenceDocument(const ConvergenceSeries &points)
     for (qsizetype i = 0; i < points.size(); ++i) {
         if (i > 0)
             out += ',';
-        // QJsonDocument writes an object's keys sorted: loss before seconds.
-        out += "{\"loss\":";
-        appendNumber(out, points.at(i).loss);
-        out += ",\"seconds\":";
+        // The original's order, as toJsonBytes() writes it: seconds before loss.
+        out += "{\"seconds\":";
         appendNumber(out, points.at(i).seconds);
+        out += ",\"loss\":";
+        appendNumber(out, points.at(i).loss);
         out += '}';
     }
     out += "]}";

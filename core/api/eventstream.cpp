@@ -2,11 +2,11 @@
 
 #include "apiresponse.h"
 #include "eventhub.h"
+#include "jsonwriter.h"
 #include "logging.h"
 #include "serialize.h"
 #include "tokenrepository.h"
 
-#include <QJsonDocument>
 #include <QTcpSocket>
 
 using namespace Qt::StringLiterals;
@@ -21,7 +21,7 @@ constexpr qint64 kMaxId = 9'000'000'000'000'000;
 
 QByteArray compact(const QJsonObject &object)
 {
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+    return toJsonBytes(object);
 }
 } // namespace
 

@@ -1,12 +1,12 @@
 #include "simulationscontroller.h"
 
 #include "apiresponse.h"
+#include "jsonwriter.h"
 #include "serialize.h"
 #include "simulationrepository.h"
 #include "simulationservice.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
@@ -82,7 +82,7 @@ QHttpServerResponse SimulationsController::list(const ApiRequest &request) const
     const Status read = repository.forEach(query, [&body](const Simulation &simulation) {
         if (body.size() > 1)
             body += ',';
-        body += QJsonDocument(simulationToJson(simulation)).toJson(QJsonDocument::Compact);
+        appendJson(body, simulationToJson(simulation));
     });
     if (!read)
         return errorResponse(read.error());

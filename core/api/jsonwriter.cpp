@@ -1,0 +1,170 @@
+#include "jsonwriter.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLocale>
+#include <QVariant>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim::api {
+
+namespace {
+// The key orders of the original service's models. An object takes the first order whose
+// leading key it has: its keys in that order, then the others alphabetically.
+const QList<QStringList> &keyOrders()
+{
+    static const QList<QStringList> orders {
+        {u"simulation_id"_s, u"name"_s, u"machine_id"_s, u"status"_s, u"creation_date"_s,
+         u"update_date"_s},
+        {u"machine_id"_s, u"name"_s},
+        {u"id"_s, u"status"_s, u"seconds"_s, u"loss"_s},
+        {u"seconds"_s, u"loss"_s},
+    };
+    return orders;
+}
+
+// The order for object, or null when none of the original's models matches.
+const QStringList *keyOrderFor(const QJsonObject &object)
+{
+    for (const QStringList &order : keyOrders()) {
+        if (object.contains(order.constFirst()))
+            return &order;
+    }
+    return nullptr;
+}
+
+void appendString(QByteArray &out, const QString &text)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    const QByteArray utf8 = text.toUtf8();
+    out += '"';
+    const auto plain
+        = [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\'; };
+    if (std::all_of(utf8.begin(), utf8.end(), plain)) {
+        out += utf8;
+        out += '"';
+        return;
+    }
+    for (const char c : utf8) {
+        const auto byte = static_cast<unsigned char>(c);
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (byte < 0x20) {
+                out += "\\u00";
+                out += kHex[byte >> 4];
+                out += kHex[byte & 0xf];
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+
+void appendNumber(QByteArray &out, const QJsonValue &value)
+{
+    // Integral values below 1e15 print alike as integers and as doubles: skip the type test.
+    const double number = value.toDouble();
+    if (number == std::trunc(number) && std::fabs(number) < 1e15) {
+        out += QByteArray::number(qint64(number));
+        return;
+    }
+    if (value.toVariant().typeId() == QMetaType::LongLong) {
+        out += QByteArray::number(value.toInteger());
+        return;
+    }
+    if (std::isfinite(number))
+        out += QByteArray::number(number, 'g', QLocale::FloatingPointShortest);
+    else
+        out += "null";
+}
+} // namespace
+
+void appendJson(QByteArray &out, const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        out += "null";
+        break;
+    case QJsonValue::Bool:
+        out += value.toBool() ? "true" : "false";
+        break;
+    case QJsonValue::Double:
+        appendNumber(out, value);
+        break;
+    case QJsonValue::String:
+        appendString(out, value.toString());
+        break;
+    case QJsonValue::Array: {
+        out += '[';
+        const QJsonArray array = value.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            if (i > 0)
+                out += ',';
+            appendJson(out, array.at(i));
+        }
+        out += ']';
+        break;
+    }
+    case QJsonValue::Object: {
+        const QJsonObject object = value.toObject();
+        const QStringList *order = keyOrderFor(object);
+        bool first = true;
+        const auto appendMember = [&out, &first](const QString &key, const QJsonValue &member) {
+            out += first ? "{" : ",";
+            first = false;
+            appendString(out, key);
+            out += ':';
+            appendJson(out, member);
+        };
+        if (order) {
+            for (const QString &key : *order) {
+                if (const auto found = object.constFind(key); found != object.constEnd())
+                    appendMember(key, found.value());
+            }
+        }
+        // A QJsonObject iterates its keys sorted.
+        for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+            if (!order || !order->contains(it.key()))
+                appendMember(it.key(), it.value());
+        }
+        out += first ? "{}" : "}";
+        break;
+    }
+    }
+}
+
+QByteArray toJsonBytes(const QJsonValue &value)
+{
+    QByteArray out;
+    appendJson(out, value);
+    return out;
+}
+
+} // namespace aisim::api

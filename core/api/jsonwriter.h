@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonValue>
+
+namespace aisim::api {
+
+// Compact JSON as QJsonDocument writes it, byte for byte, except for the order of object
+// keys: the fields of the original service's models come first and in its order
+// (simulation_id, name, machine_id, status, creation_date, update_date; seconds, loss), the
+// others after them alphabetically. Clients comparing answers with the original's see them
+// in the same order.
+QByteArray toJsonBytes(const QJsonValue &value);
+void appendJson(QByteArray &out, const QJsonValue &value);
+
+} // namespace aisim::api
