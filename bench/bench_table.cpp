@@ -1,5 +1,6 @@
 // Opens the simulations table on a database of one million runs and measures what a user
-// waits for: the first painted rows, a jump to the last row, and the memory it all takes.
+// waits for: the first painted rows, a jump to the last row, the memory it all takes, and a
+// click on each column header (a sort in the database) until the first and the last rows show.
 // Each measurement runs in its own process (for a clean resident set size) and is printed
 // beside baselines: the same window on 1,000 runs, and QSqlQueryModel with fetchMore().
 
@@ -83,7 +84,23 @@ struct Figures
     double rssMb = -1;
     double stormStallMs = -1; // longest GUI-thread stall during a burst of engine events
     int stormReads = -1; // table reads that burst caused
+    // Per sorted column: ms from the header click to painted first rows, then to the last row.
+    QList<QPair<double, double>> sorts;
 };
+
+// The columns a user sorts by, with their names as printed.
+const QList<QPair<int, QString>> &sortColumns()
+{
+    static const QList<QPair<int, QString>> columns {
+        {SimulationsTableModel::NameColumn, u"name"_s},
+        {SimulationsTableModel::MachineColumn, u"machine"_s},
+        {SimulationsTableModel::StatusColumn, u"status"_s},
+        {SimulationsTableModel::UpdatedColumn, u"updated"_s},
+        {SimulationsTableModel::DurationColumn, u"duration"_s},
+        {SimulationsTableModel::ProgressColumn, u"progress"_s},
+    };
+    return columns;
+}
 
 constexpr int kStormEvents = 20'000;
 
@@ -137,6 +154,24 @@ Figures measureWindowed(const QString &path, qint64 rows)
     engine->wait();
     figures.stormStallMs = longest / 1e6;
     figures.stormReads = reads;
+
+    for (const auto &[column, name] : sortColumns()) {
+        Q_UNUSED(name)
+        clock.restart();
+        panel.view()->sortByColumn(column, Qt::AscendingOrder);
+        if (!waitFor([&] { return !model->isLoading() && model->simulationAt(0).has_value(); }))
+            return figures;
+        panel.view()->scrollToTop();
+        panel.view()->viewport()->repaint();
+        const double paintedMs = clock.nsecsElapsed() / 1e6;
+        clock.restart();
+        panel.view()->scrollToBottom();
+        panel.view()->viewport()->repaint();
+        if (!waitFor([&] { return model->simulationAt(int(rows) - 1).has_value(); }))
+            return figures;
+        panel.view()->viewport()->repaint();
+        figures.sorts.append({paintedMs, clock.nsecsElapsed() / 1e6});
+    }
     return figures;
 }
 
@@ -177,8 +212,12 @@ int runChild(const QStringList &arguments)
     const qint64 rows = arguments.at(4).toLongLong();
     const Figures figures
         = mode == "windowed"_L1 ? measureWindowed(path, rows) : measureQSqlQueryModel(path, rows);
-    QTextStream(stdout) << figures.paintedMs << ' ' << figures.lastRowMs << ' ' << figures.rssMb
-                        << ' ' << figures.stormStallMs << ' ' << figures.stormReads << '\n';
+    QTextStream output(stdout);
+    output << figures.paintedMs << ' ' << figures.lastRowMs << ' ' << figures.rssMb << ' '
+           << figures.stormStallMs << ' ' << figures.stormReads;
+    for (const auto &[painted, lastRow] : figures.sorts)
+        output << ' ' << painted << ' ' << lastRow;
+    output << '\n';
     return figures.rssMb > 0 ? 0 : 1;
 }
 
@@ -192,12 +231,14 @@ Figures runMeasurement(const QString &mode, const QString &path, qint64 rows)
     if (!child.waitForFinished(kTimeoutMs * 2) || child.exitCode() != 0)
         return figures;
     const QList<QByteArray> values = child.readAllStandardOutput().trimmed().split(' ');
-    if (values.size() == 5) {
+    if (values.size() >= 5) {
         figures.paintedMs = values.at(0).toDouble();
         figures.lastRowMs = values.at(1).toDouble();
         figures.rssMb = values.at(2).toDouble();
         figures.stormStallMs = values.at(3).toDouble();
         figures.stormReads = values.at(4).toInt();
+        for (qsizetype i = 5; i + 1 < values.size(); i += 2)
+            figures.sorts.append({values.at(i).toDouble(), values.at(i + 1).toDouble()});
     }
     return figures;
 }
@@ -258,6 +299,21 @@ int main(int argc, char *argv[])
     out << '\n' << kStormEvents << " engine events in a burst, from another thread:\n";
     storm(u"  windowed, %1 rows"_s.arg(large), windowedLarge);
     storm(u"  windowed, %1 rows"_s.arg(small), windowedSmall);
+    out << "\nA click on a column header (a sort in the database): to the first rows painted, "
+           "then to the last row\n";
+    const auto sortFigures = [](const Figures &f, qsizetype i) {
+        return i < f.sorts.size() ? u"%1 / %2 ms"_s.arg(f.sorts.at(i).first, 0, 'f', 1)
+                                        .arg(f.sorts.at(i).second, 0, 'f', 1)
+                                  : u"-"_s;
+    };
+    for (qsizetype i = 0; i < sortColumns().size(); ++i) {
+        const auto first
+            = [i](const Figures &f) { return i < f.sorts.size() ? f.sorts.at(i).first : -1.0; };
+        out << "  by " << qSetFieldWidth(10) << Qt::left << sortColumns().at(i).second
+            << qSetFieldWidth(0) << large << " rows " << sortFigures(windowedLarge, i) << ", "
+            << small << " rows " << sortFigures(windowedSmall, i) << ", first rows "
+            << ratio(first(windowedLarge), first(windowedSmall)) << '\n';
+    }
     out << "\nwindowed, " << large << " vs " << small << " rows: painted "
         << ratio(windowedLarge.paintedMs, windowedSmall.paintedMs) << ", last row "
         << ratio(windowedLarge.lastRowMs, windowedSmall.lastRowMs) << ", memory "

@@ -5,6 +5,7 @@
 #include "simulationrepository.h"
 #include "testsupport.h"
 
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -24,6 +25,8 @@ private Q_SLOTS:
     void migrationCreatesTheSchemaOnAnEmptyDatabase();
     void migrationKeepsDataOfAnExistingDatabase_data() { test::addDialectRows(); }
     void migrationKeepsDataOfAnExistingDatabase();
+    void upgradeFromTheFirstSchemaKeepsRunsAndTheirProgress_data() { test::addDialectRows(); }
+    void upgradeFromTheFirstSchemaKeepsRunsAndTheirProgress();
     void databaseFromANewerVersionIsRefused_data() { test::addDialectRows(); }
     void databaseFromANewerVersionIsRefused();
 
@@ -33,6 +36,8 @@ private Q_SLOTS:
     void existingIdIsAConflict();
     void listSortsFiltersAndPages_data() { test::addDialectRows(); }
     void listSortsFiltersAndPages();
+    void everySortIsServedByAnIndex_data() { test::addDialectRows(); }
+    void everySortIsServedByAnIndex();
     void claimTakesTheOldestPendingRunOnce_data() { test::addDialectRows(); }
     void claimTakesTheOldestPendingRunOnce();
     void claimServesOnlyTheGivenMachines_data() { test::addDialectRows(); }
@@ -145,6 +150,54 @@ void TestStorage::migrationKeepsDataOfAnExistingDatabase()
     QCOMPARE(simulations->first().name, u"kept"_s);
 }
 
+// A database written by the first release (schema 1) gains points_total from each run's
+// parameters, so that sorting by progress stays right.
+void TestStorage::upgradeFromTheFirstSchemaKeepsRunsAndTheirProgress()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    Migrator migrator(database.connection(), database.isPostgreSql());
+    QVERIFY(migrator.migrate(1).ok());
+    QCOMPARE(migrator.currentVersion().value(), 1);
+    QSqlQuery query(database.connection());
+    QVERIFY(
+        query.exec(u"INSERT INTO machines (machine_id, name, created_at) VALUES (1, 'm', 0)"_s));
+    // run: points_done of points → progress 0.5, 0.2, 0.9, 0.3 (no points given: 10).
+    const QList<std::tuple<QString, int, QString>> runs {
+        {u"half"_s, 50, uR"({"points":100})"_s},
+        {u"fifth"_s, 2, uR"({"points":10})"_s},
+        {u"most"_s, 9, uR"({})"_s},
+        {u"third"_s, 300, uR"({"points":1000,"pace_ms":0})"_s},
+    };
+    for (const auto &[name, done, parameters] : runs) {
+        QVERIFY(query.prepare(u"INSERT INTO simulations (name, machine_id, status, creation_date, "
+                              "update_date, points_done, parameters) VALUES (?, 1, 'running', 0, "
+                              "0, ?, ?)"_s));
+        query.addBindValue(name);
+        query.addBindValue(done);
+        query.addBindValue(parameters);
+        QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
+    }
+    QVERIFY(database.migrate().ok());
+    QCOMPARE(migrator.currentVersion().value(), migrator.available().last().version);
+
+    SimulationQuery byProgress;
+    byProgress.orderBy = SimulationQuery::OrderBy::Progress;
+    const auto sorted = SimulationRepository(database).list(byProgress);
+    QVERIFY(sorted.ok());
+    QStringList names;
+    for (const Simulation &simulation : sorted.value())
+        names << simulation.name;
+    QCOMPARE(names, (QStringList {u"fifth"_s, u"third"_s, u"half"_s, u"most"_s}));
+    QVERIFY(query.exec(u"SELECT name, points_total FROM simulations ORDER BY name"_s));
+    QList<QPair<QString, int>> totals;
+    while (query.next())
+        totals.append({query.value(0).toString(), query.value(1).toInt()});
+    QCOMPARE(totals,
+             (QList<QPair<QString, int>> {
+                 {u"fifth"_s, 10}, {u"half"_s, 100}, {u"most"_s, 10}, {u"third"_s, 1000}}));
+}
+
 void TestStorage::databaseFromANewerVersionIsRefused()
 {
     AISIM_OPEN_TEST_DATABASE(db);
@@ -243,6 +296,47 @@ void TestStorage::listSortsFiltersAndPages()
     QCOMPARE(namesOf(simulations.list(query).value()), QStringList({u"alpha"_s, u"bravo"_s}));
     QCOMPARE(simulations.count(query).value(), 4);
     QCOMPARE(simulations.countByStatus()->value(SimulationStatus::Pending), 3);
+}
+
+// A click on a column header of a million-run table must not sort every run: each order of
+// list() is read from an index (migration 002).
+void TestStorage::everySortIsServedByAnIndex()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QSqlDatabase connection = database.connection();
+    QSqlQuery query(connection);
+    if (database.isPostgreSql()) {
+        // Sorting costs nothing to the planner of a nearly empty table: forbid it, so that a
+        // plan without a usable index shows its Sort node.
+        QVERIFY(connection.transaction());
+        QVERIFY(query.exec(u"SET LOCAL enable_sort = off"_s));
+    }
+    using OrderBy = SimulationQuery::OrderBy;
+    for (const OrderBy orderBy :
+         {OrderBy::CreationDate, OrderBy::UpdateDate, OrderBy::Name, OrderBy::Id, OrderBy::Status,
+          OrderBy::Machine, OrderBy::Duration, OrderBy::Progress}) {
+        for (const bool descending : {false, true}) {
+            SimulationQuery sort;
+            sort.orderBy = orderBy;
+            sort.descending = descending;
+            const QString clause = SimulationRepository::orderClause(sort);
+            const QString statement
+                = (database.isPostgreSql() ? u"EXPLAIN "_s : u"EXPLAIN QUERY PLAN "_s)
+                + u"SELECT simulation_id FROM simulations ORDER BY "_s + clause + u" LIMIT 100"_s;
+            QVERIFY2(query.exec(statement), qPrintable(query.lastError().text()));
+            QStringList plan;
+            while (query.next())
+                plan << query.value(database.isPostgreSql() ? 0 : 3).toString();
+            const QString text = plan.join(u'\n');
+            const bool sorts = database.isPostgreSql() ? text.contains(u"Sort"_s)
+                                                       : text.contains(u"TEMP B-TREE"_s);
+            QVERIFY2(!sorts, qPrintable(clause + u"\n"_s + text));
+        }
+    }
+    if (database.isPostgreSql())
+        connection.rollback();
 }
 
 void TestStorage::claimTakesTheOldestPendingRunOnce()

@@ -61,7 +61,7 @@ Result<int> Migrator::currentVersion()
     return query.value(0).toInt();
 }
 
-Status Migrator::migrate()
+Status Migrator::migrate(int upTo)
 {
     QSqlQuery lock(m_db);
     // Two processes starting on one server must not migrate at the same time.
@@ -82,6 +82,8 @@ Status Migrator::migrate()
         for (const Migration &migration : migrations) {
             if (migration.version <= current.value())
                 continue;
+            if (migration.version > upTo)
+                break;
             status = apply(migration);
             if (!status)
                 break;

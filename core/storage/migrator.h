@@ -5,6 +5,8 @@
 #include <QSqlDatabase>
 #include <QString>
 
+#include <limits>
+
 namespace aisim {
 
 // Brings a database's schema up to date from the numbered SQL files of its dialect.
@@ -24,7 +26,8 @@ public:
     QList<Migration> available() const;
     // The highest migration applied to the database, 0 for an empty one.
     Result<int> currentVersion();
-    Status migrate();
+    // Applies the pending migrations up to version upTo (all of them by default).
+    Status migrate(int upTo = std::numeric_limits<int>::max());
 
 private:
     Status apply(const Migration &migration);

@@ -65,6 +65,8 @@ public:
     Status forEach(const SimulationQuery &query,
                    const std::function<void(const Simulation &)> &visit);
     Result<qint64> count(const SimulationQuery &query);
+    // What follows ORDER BY in list() and forEach(); an index serves each order.
+    static QString orderClause(const SimulationQuery &query);
     Result<QMap<SimulationStatus, qint64>> countByStatus();
 
     // Atomically takes the oldest runnable pending simulation of the given machines (all when
