@@ -1,3 +1,4 @@
+#include "desktopfixture.h"
 #include "machinerepository.h"
 #include "machinespanel.h"
 #include "mainwindow.h"
@@ -37,93 +38,8 @@
 using namespace Qt::StringLiterals;
 using namespace aisim;
 
-namespace {
-
-// A main window over a runtime on a fresh SQLite file.
-struct Desktop
-{
-    explicit Desktop(int workers,
-                     test::TestDatabase::Dialect dialect = test::TestDatabase::Dialect::Sqlite)
-        : database(dialect)
-    {
-        if (!database.isAvailable())
-            return; // the test skips
-        RuntimeOptions options;
-        options.database = database.url();
-        options.runEngine = workers > 0;
-        options.engine.workers = workers;
-        options.engine.pollIntervalMs = 100;
-        auto opened = Runtime::open(options);
-        if (!opened)
-            qFatal("cannot open the runtime: %s", qPrintable(opened.error().message));
-        runtime = std::move(opened.value());
-        window = std::make_unique<MainWindow>(*runtime);
-        window->actions()->setConfirmDeletion(true);
-        window->show();
-    }
-    ~Desktop()
-    {
-        window.reset();
-        runtime.reset();
-    }
-
-    SimulationService &service() { return runtime->service(); }
-    SimulationsTableModel *model() { return window->simulations()->model(); }
-    QTableView *view() { return window->simulations()->view(); }
-
-    Simulation create(const QString &name, qint64 machineId, int points = 10, int paceMs = 1000)
-    {
-        NewSimulation simulation;
-        simulation.name = name;
-        simulation.machineId = machineId;
-        simulation.parameters.points = points;
-        simulation.parameters.paceMs = paceMs;
-        const auto created = service().create(simulation);
-        if (!created)
-            qFatal("cannot create: %s", qPrintable(created.error().message));
-        return created.value();
-    }
-
-    // The row showing a simulation, or -1 while it is not loaded.
-    int rowOf(qint64 id)
-    {
-        for (int row = 0; row < model()->rowCount(); ++row) {
-            if (const auto s = model()->simulationAt(row); s && s->id == id)
-                return row;
-        }
-        return -1;
-    }
-
-    QString nameAt(int row)
-    {
-        const auto s = model()->simulationAt(row);
-        return s ? s->name : QString();
-    }
-
-    void selectRows(const QList<int> &rows)
-    {
-        view()->clearSelection();
-        for (const int row : rows)
-            view()->selectionModel()->select(
-                model()->index(row, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
-    }
-
-    test::TestDatabase database;
-    std::unique_ptr<Runtime> runtime;
-    std::unique_ptr<MainWindow> window;
-};
-
-// Answers the next modal message box with the given button.
-void answerNextMessageBox(QMessageBox::StandardButton button)
-{
-    QTimer::singleShot(0, [button] {
-        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-        QVERIFY(box);
-        box->button(button)->click();
-    });
-}
-
-} // namespace
+using aisim::test::answerNextMessageBox;
+using aisim::test::Desktop;
 
 // The desktop window against a real SQLite file, under the offscreen platform.
 class TestUi : public QObject
@@ -319,20 +235,7 @@ void TestUi::lastRowsOfALargeTableLoadWithoutTheRest()
 {
     Desktop desktop(0);
     QVERIFY(desktop.service().createMachine(1, u"Machine A"_s));
-    {
-        QSqlDatabase db = desktop.runtime->database().connection();
-        QVERIFY(db.transaction());
-        QSqlQuery insert(db);
-        QVERIFY(insert.prepare(u"INSERT INTO simulations (name, machine_id, status, "
-                               "creation_date, update_date) VALUES (?, 1, 'finished', ?, ?)"_s));
-        for (int i = 1; i <= 5000; ++i) {
-            insert.addBindValue(u"run %1"_s.arg(i, 5, 10, QChar(u'0')));
-            insert.addBindValue(qint64(1'700'000'000'000) + i);
-            insert.addBindValue(qint64(1'700'000'000'000) + i);
-            QVERIFY(insert.exec());
-        }
-        QVERIFY(db.commit());
-    }
+    QVERIFY(desktop.insertRuns(5000, u"finished"_s));
     desktop.model()->scheduleRefresh();
     desktop.view()->sortByColumn(SimulationsTableModel::IdColumn, Qt::AscendingOrder);
     QTRY_COMPARE(desktop.model()->rowCount(), 5000);

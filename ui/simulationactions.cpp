@@ -41,6 +41,16 @@ bool always(const Simulation &)
     return true;
 }
 
+// One action reads and changes at most this many runs; more must be narrowed with the filters.
+constexpr qint64 kMaxRunsPerAction = 100'000;
+
+struct Outcome
+{
+    QString refusal; // the selection could not be read: nothing was done
+    QStringList errors;
+    qsizetype changed = 0;
+};
+
 } // namespace
 
 SimulationActions::SimulationActions(SimulationService &service, SimulationsPanel &simulations,
@@ -109,11 +119,14 @@ QList<QAction *> SimulationActions::simulationActions() const
 
 void SimulationActions::updateEnabled()
 {
-    const QList<Simulation> selected = m_simulations.selectedSimulations();
-    m_cancel->setEnabled(std::any_of(selected.begin(), selected.end(), canCancel));
-    m_retry->setEnabled(std::any_of(selected.begin(), selected.end(), canRetry));
-    m_duplicate->setEnabled(!selected.isEmpty());
-    m_remove->setEnabled(!selected.isEmpty());
+    const SimulationSelection selection = m_simulations.selection();
+    const QList<Simulation> &loaded = selection.loaded;
+    // Rows not in memory may hold runs of any status.
+    const bool unknown = !selection.isComplete();
+    m_cancel->setEnabled(unknown || std::any_of(loaded.begin(), loaded.end(), canCancel));
+    m_retry->setEnabled(unknown || std::any_of(loaded.begin(), loaded.end(), canRetry));
+    m_duplicate->setEnabled(selection.count() > 0);
+    m_remove->setEnabled(selection.count() > 0);
 }
 
 void SimulationActions::showNewSimulationDialog()
@@ -144,13 +157,15 @@ void SimulationActions::showNewSimulationDialog()
 
 void SimulationActions::confirmAndRemove()
 {
-    const QList<Simulation> selected = m_simulations.selectedSimulations();
-    if (selected.isEmpty())
+    const SimulationSelection selection = m_simulations.selection();
+    const qint64 count = selection.count();
+    if (count == 0)
         return;
     if (m_confirmDeletion) {
-        const QString question = selected.size() == 1
-            ? tr("Delete the simulation “%1” and its convergence data?").arg(selected.first().name)
-            : tr("Delete %1 simulations and their convergence data?").arg(selected.size());
+        const QString question = count == 1 && selection.isComplete()
+            ? tr("Delete the simulation “%1” and its convergence data?")
+                  .arg(selection.loaded.first().name)
+            : tr("Delete %L1 simulations and their convergence data?").arg(count);
         if (QMessageBox::question(m_window, tr("Delete simulations"), question,
                                   QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
             != QMessageBox::Yes)
@@ -165,30 +180,47 @@ void SimulationActions::confirmAndRemove()
 void SimulationActions::apply(const QString &verb, const Operation &operation,
                               bool (*applies)(const Simulation &))
 {
-    QList<Simulation> targets = m_simulations.selectedSimulations();
-    targets.erase(std::remove_if(targets.begin(), targets.end(),
-                                 [applies](const Simulation &s) { return !applies(s); }),
-                  targets.end());
-    if (targets.isEmpty())
+    const SimulationSelection selection = m_simulations.selection();
+    if (selection.count() == 0)
         return;
+    if (selection.count() > kMaxRunsPerAction) {
+        Q_EMIT failed(tr("%L1 simulations are selected; one action changes at most %L2. Narrow "
+                         "the selection with the filters.")
+                          .arg(selection.count())
+                          .arg(kMaxRunsPerAction));
+        return;
+    }
+    // Rows not in memory are read off the GUI thread, with the change itself.
     runInBackground(
         this,
-        [service = &m_service, operation, targets] {
-            QStringList errors;
-            for (const Simulation &simulation : targets) {
-                if (const QString error = operation(*service, simulation); !error.isEmpty())
-                    errors << u"#%1 %2: %3"_s.arg(simulation.id).arg(simulation.name, error);
+        [service = &m_service, operation, applies, selection] {
+            Outcome outcome;
+            const auto targets = resolveSelection(service->database(), selection);
+            if (!targets) {
+                outcome.refusal = targets.error().message;
+                return outcome;
             }
-            return errors;
+            for (const Simulation &simulation : targets.value()) {
+                if (!applies(simulation))
+                    continue;
+                if (const QString error = operation(*service, simulation); !error.isEmpty())
+                    outcome.errors
+                        << u"#%1 %2: %3"_s.arg(simulation.id).arg(simulation.name, error);
+                else
+                    ++outcome.changed;
+            }
+            return outcome;
         },
-        [this, verb, count = targets.size()](const QStringList &errors) {
-            if (errors.isEmpty()) {
-                Q_EMIT message(tr("%1 %Ln simulation(s)", nullptr, int(count)).arg(verb));
+        [this, verb](const Outcome &outcome) {
+            if (!outcome.refusal.isEmpty()) {
+                Q_EMIT failed(outcome.refusal);
+            } else if (outcome.errors.isEmpty()) {
+                Q_EMIT message(tr("%1 %Ln simulation(s)", nullptr, int(outcome.changed)).arg(verb));
             } else {
-                Q_EMIT failed(errors.join(u'\n'));
+                Q_EMIT failed(outcome.errors.join(u'\n'));
                 auto *box
                     = new QMessageBox(QMessageBox::Warning, tr("Not every simulation changed"),
-                                      errors.join(u'\n'), QMessageBox::Ok, m_window);
+                                      outcome.errors.join(u'\n'), QMessageBox::Ok, m_window);
                 box->setAttribute(Qt::WA_DeleteOnClose);
                 box->open();
             }

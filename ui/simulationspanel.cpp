@@ -109,18 +109,51 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
     updateTotal(0);
 }
 
-QList<Simulation> SimulationsPanel::selectedSimulations() const
+SimulationSelection SimulationsPanel::selection() const
 {
-    QList<int> rows;
-    for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
-        rows << index.row();
-    std::sort(rows.begin(), rows.end());
-    QList<Simulation> simulations;
-    for (const int row : rows) {
-        if (const auto simulation = m_model->simulationAt(row))
-            simulations << *simulation;
+    SimulationSelection selection;
+    selection.query = m_model->query();
+    selection.total = m_model->rowCount();
+    // Ranges of rows, sorted and merged: a selection may list them in any order, overlapping.
+    QList<QPair<int, int>> ranges;
+    for (const QItemSelectionRange &range : m_view->selectionModel()->selection())
+        ranges.append({range.top(), range.bottom()});
+    std::sort(ranges.begin(), ranges.end());
+    QList<QPair<int, int>> merged;
+    for (const auto &range : std::as_const(ranges)) {
+        if (!merged.isEmpty() && range.first <= merged.last().second + 1)
+            merged.last().second = std::max(merged.last().second, range.second);
+        else
+            merged.append(range);
     }
-    return simulations;
+    const auto idAt = [this](int row) -> std::optional<qint64> {
+        if (const Simulation *simulation = m_model->loadedAt(row))
+            return simulation->id;
+        return std::nullopt;
+    };
+    constexpr int kPage = SimulationsTableModel::kPageSize;
+    for (const auto &[top, bottom] : std::as_const(merged)) {
+        int row = top;
+        while (row <= bottom) {
+            if (const Simulation *simulation = m_model->loadedAt(row)) {
+                selection.loaded.append(*simulation);
+                ++row;
+                continue;
+            }
+            // Rows are held by pages: the rest of this page is missing too.
+            const int first = row;
+            row = std::min(bottom, (row / kPage + 1) * kPage - 1) + 1;
+            while (row <= bottom && !m_model->loadedAt(row))
+                row = std::min(bottom, (row / kPage + 1) * kPage - 1) + 1;
+            if (!selection.unloaded.isEmpty() && selection.unloaded.last().last == first - 1)
+                selection.unloaded.last().last = row - 1;
+            else
+                selection.unloaded.append(
+                    {first, row - 1, first > 0 ? idAt(first - 1) : std::nullopt, {}});
+            selection.unloaded.last().idAfter = idAt(row);
+        }
+    }
+    return selection;
 }
 
 void SimulationsPanel::setMachines(const QList<Machine> &machines)

@@ -2,6 +2,7 @@
 
 #include "machine.h"
 #include "simulation.h"
+#include "simulationselection.h"
 
 #include <QWidget>
 
@@ -30,7 +31,9 @@ public:
     QComboBox *machineFilter() const { return m_machine; }
 
     // The loaded simulations of the selected rows, in row order.
-    QList<Simulation> selectedSimulations() const;
+    QList<Simulation> selectedSimulations() const { return selection().loaded; }
+    // Every selected row: the loaded runs and the spans still to be read.
+    SimulationSelection selection() const;
     void setMachines(const QList<Machine> &machines);
     void focusSearch();
 

@@ -213,6 +213,11 @@ void SimulationsTableModel::setQuery(const SimulationQuery &query)
     pump();
 }
 
+const Simulation *SimulationsTableModel::loadedAt(int row) const
+{
+    return row >= 0 && row < m_rowCount ? m_cache.peek(row) : nullptr;
+}
+
 std::optional<Simulation> SimulationsTableModel::simulationAt(int row) const
 {
     if (row < 0 || row >= m_rowCount)

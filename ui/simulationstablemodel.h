@@ -57,6 +57,8 @@ public:
 
     // The simulation shown in a row, when its page is loaded.
     std::optional<Simulation> simulationAt(int row) const;
+    // The same without asking for a missing page: null when not in memory.
+    const Simulation *loadedAt(int row) const;
     QString machineName(qint64 machineId) const;
     // Rereads the rows in view and the row count (coalesced with other requests).
     void scheduleRefresh();

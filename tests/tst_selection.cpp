@@ -1,0 +1,126 @@
+#include "desktopfixture.h"
+#include "simulationrepository.h"
+#include "simulationselection.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace aisim;
+using aisim::test::answerNextMessageBox;
+using aisim::test::Desktop;
+
+// Actions on selected rows reach every selected run, also those whose rows were never read
+// into memory, and do nothing when the table has moved under them.
+class TestSelection : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void selectAllCancelsEveryRun();
+    void scatteredSpansDeleteExactlyTheirRuns();
+    void tableThatMovedUnderTheSelectionChangesNothing();
+
+private:
+    static bool openLargeTable(Desktop &desktop, int runs);
+    static void select(Desktop &desktop, int first, int last);
+};
+
+bool TestSelection::openLargeTable(Desktop &desktop, int runs)
+{
+    if (!desktop.service().createMachine(1, u"Machine A"_s)
+        || !desktop.insertRuns(runs, u"pending"_s))
+        return false;
+    desktop.model()->scheduleRefresh();
+    desktop.view()->sortByColumn(SimulationsTableModel::IdColumn, Qt::AscendingOrder);
+    return QTest::qWaitFor([&] {
+        return desktop.model()->rowCount() == runs && !desktop.model()->isLoading()
+            && desktop.model()->loadedAt(0);
+    });
+}
+
+void TestSelection::select(Desktop &desktop, int first, int last)
+{
+    const QItemSelection rows(desktop.model()->index(first, 0),
+                              desktop.model()->index(last, SimulationsTableModel::ColumnCount - 1));
+    desktop.view()->selectionModel()->select(rows, QItemSelectionModel::Select);
+}
+
+void TestSelection::selectAllCancelsEveryRun()
+{
+    Desktop desktop(0);
+    QVERIFY(openLargeTable(desktop, 6000));
+    desktop.view()->selectAll();
+    const SimulationSelection selection = desktop.window->simulations()->selection();
+    QCOMPARE(selection.count(), 6000);
+    QVERIFY(!selection.isComplete()); // most pages were never read
+    QVERIFY(selection.loaded.size() < 6000);
+
+    SimulationActions *actions = desktop.window->actions();
+    QSignalSpy finished(actions, &SimulationActions::operationFinished);
+    QVERIFY(actions->cancel()->isEnabled());
+    actions->cancel()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60'000);
+    SimulationQuery cancelled;
+    cancelled.status = SimulationStatus::Cancelled;
+    QCOMPARE(*SimulationRepository(desktop.runtime->database()).count(cancelled), 6000);
+}
+
+void TestSelection::scatteredSpansDeleteExactlyTheirRuns()
+{
+    Desktop desktop(0);
+    QVERIFY(openLargeTable(desktop, 6000));
+    desktop.view()->scrollToBottom();
+    QTRY_VERIFY(desktop.model()->loadedAt(5999));
+    select(desktop, 0, 9); // in memory
+    select(desktop, 3000, 3009); // never read
+    select(desktop, 5990, 5999); // in memory
+    select(desktop, 2995, 3004); // overlaps the middle span
+    const SimulationSelection selection = desktop.window->simulations()->selection();
+    QCOMPARE(selection.count(), 35);
+    QCOMPARE(selection.unloaded.size(), 1);
+    QCOMPARE(selection.unloaded.first().first, 2995);
+    QCOMPARE(selection.unloaded.first().last, 3009);
+
+    SimulationActions *actions = desktop.window->actions();
+    QSignalSpy finished(actions, &SimulationActions::operationFinished);
+    answerNextMessageBox(QMessageBox::Yes);
+    actions->remove()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30'000);
+
+    // Row r showed the run with id r + 1 (sorted by id): exactly those 35 runs are gone.
+    SimulationRepository repository(desktop.runtime->database());
+    QCOMPARE(*repository.count({}), 6000 - 35);
+    for (const qint64 id : {1, 10, 2996, 3010, 5991, 6000})
+        QCOMPARE(repository.get(id).error().kind, Error::Kind::NotFound);
+    for (const qint64 id : {11, 2995, 3011, 5990})
+        QVERIFY(repository.get(id).ok());
+}
+
+void TestSelection::tableThatMovedUnderTheSelectionChangesNothing()
+{
+    Desktop desktop(0);
+    QVERIFY(openLargeTable(desktop, 3000));
+    select(desktop, 1000, 1099);
+    QVERIFY(!desktop.window->simulations()->selection().isComplete());
+    // A run the window has not heard of yet lands in the table.
+    {
+        QSqlQuery insert(desktop.runtime->database().connection());
+        QVERIFY(
+            insert.exec(u"INSERT INTO simulations (simulation_id, name, machine_id, status, "
+                        "creation_date, update_date) VALUES (0, 'early', 1, 'pending', 0, 0)"_s));
+    }
+    SimulationActions *actions = desktop.window->actions();
+    QSignalSpy finished(actions, &SimulationActions::operationFinished);
+    QSignalSpy failed(actions, &SimulationActions::failed);
+    actions->cancel()->trigger();
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(failed.size(), 1);
+    QVERIFY2(failed.first().first().toString().contains(u"nothing was done"_s),
+             qPrintable(failed.first().first().toString()));
+    SimulationQuery cancelled;
+    cancelled.status = SimulationStatus::Cancelled;
+    QCOMPARE(*SimulationRepository(desktop.runtime->database()).count(cancelled), 0);
+}
+
+QTEST_MAIN(TestSelection)
+#include "tst_selection.moc"
