@@ -6,6 +6,8 @@
 
 #include "database.h"
 #include "eventhub.h"
+#include "simulationpageloader.h"
+#include "simulationrepository.h"
 #include "simulationspanel.h"
 #include "simulationstablemodel.h"
 
@@ -86,6 +88,11 @@ struct Figures
     int stormReads = -1; // table reads that burst caused
     // Per sorted column: ms from the header click to painted first rows, then to the last row.
     QList<QPair<double, double>> sorts;
+    // The database work of one refresh (count and three pages), alone and while following a
+    // selected block of 10 rows far from the view: near the top, in the middle.
+    double refreshMs = -1;
+    double refreshFollowingTopMs = -1;
+    double refreshFollowingMiddleMs = -1;
 };
 
 // The columns a user sorts by, with their names as printed.
@@ -172,6 +179,34 @@ Figures measureWindowed(const QString &path, qint64 rows)
         panel.view()->viewport()->repaint();
         figures.sorts.append({paintedMs, clock.nsecsElapsed() / 1e6});
     }
+
+    // What following a selection far from the view adds to a refresh.
+    SimulationQuery query;
+    query.descending = true;
+    const auto blockAt = [&](qint64 row) {
+        SimulationQuery page = query;
+        page.offset = row;
+        page.limit = 10;
+        QList<qint64> ids;
+        for (const Simulation &simulation : SimulationRepository(database).list(page).value())
+            ids << simulation.id;
+        return ids;
+    };
+    const QList<int> lastPages {int(rows / 100) - 1, int(rows / 100) - 2, int(rows / 100) - 3};
+    const auto timeRefresh = [&](const QList<QList<qint64>> &tracked) {
+        double best = -1;
+        for (int i = 0; i < 5; ++i) {
+            clock.restart();
+            if (!loadSimulationWindow(database, query, lastPages, 100, false, tracked))
+                return -1.0;
+            const double ms = clock.nsecsElapsed() / 1e6;
+            best = best < 0 ? ms : std::min(best, ms);
+        }
+        return best;
+    };
+    figures.refreshMs = timeRefresh({});
+    figures.refreshFollowingTopMs = timeRefresh({blockAt(10)});
+    figures.refreshFollowingMiddleMs = timeRefresh({blockAt(rows / 2)});
     return figures;
 }
 
@@ -215,6 +250,8 @@ int runChild(const QStringList &arguments)
     QTextStream output(stdout);
     output << figures.paintedMs << ' ' << figures.lastRowMs << ' ' << figures.rssMb << ' '
            << figures.stormStallMs << ' ' << figures.stormReads;
+    output << ' ' << figures.refreshMs << ' ' << figures.refreshFollowingTopMs << ' '
+           << figures.refreshFollowingMiddleMs;
     for (const auto &[painted, lastRow] : figures.sorts)
         output << ' ' << painted << ' ' << lastRow;
     output << '\n';
@@ -231,13 +268,16 @@ Figures runMeasurement(const QString &mode, const QString &path, qint64 rows)
     if (!child.waitForFinished(kTimeoutMs * 2) || child.exitCode() != 0)
         return figures;
     const QList<QByteArray> values = child.readAllStandardOutput().trimmed().split(' ');
-    if (values.size() >= 5) {
+    if (values.size() >= 8) {
         figures.paintedMs = values.at(0).toDouble();
         figures.lastRowMs = values.at(1).toDouble();
         figures.rssMb = values.at(2).toDouble();
         figures.stormStallMs = values.at(3).toDouble();
         figures.stormReads = values.at(4).toInt();
-        for (qsizetype i = 5; i + 1 < values.size(); i += 2)
+        figures.refreshMs = values.at(5).toDouble();
+        figures.refreshFollowingTopMs = values.at(6).toDouble();
+        figures.refreshFollowingMiddleMs = values.at(7).toDouble();
+        for (qsizetype i = 8; i + 1 < values.size(); i += 2)
             figures.sorts.append({values.at(i).toDouble(), values.at(i + 1).toDouble()});
     }
     return figures;
@@ -314,6 +354,13 @@ int main(int argc, char *argv[])
             << small << " rows " << sortFigures(windowedSmall, i) << ", first rows "
             << ratio(first(windowedLarge), first(windowedSmall)) << '\n';
     }
+    out << "\nThe database work of a refresh (row count, three pages) on " << large
+        << " rows: " << windowedLarge.refreshMs
+        << " ms (1.00); following 10 selected rows far from the view, "
+        << "near the top " << windowedLarge.refreshFollowingTopMs << " ms ("
+        << ratio(windowedLarge.refreshFollowingTopMs, windowedLarge.refreshMs)
+        << "), in the middle " << windowedLarge.refreshFollowingMiddleMs << " ms ("
+        << ratio(windowedLarge.refreshFollowingMiddleMs, windowedLarge.refreshMs) << ")\n";
     out << "\nwindowed, " << large << " vs " << small << " rows: painted "
         << ratio(windowedLarge.paintedMs, windowedSmall.paintedMs) << ", last row "
         << ratio(windowedLarge.lastRowMs, windowedSmall.lastRowMs) << ", memory "

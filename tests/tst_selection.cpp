@@ -19,6 +19,7 @@ private Q_SLOTS:
     void selectAllCancelsEveryRun();
     void scatteredSpansDeleteExactlyTheirRuns();
     void tableThatMovedUnderTheSelectionChangesNothing();
+    void selectionAwayFromTheViewStaysOnItsRuns();
 
 private:
     static bool openLargeTable(Desktop &desktop, int runs);
@@ -120,6 +121,46 @@ void TestSelection::tableThatMovedUnderTheSelectionChangesNothing()
     SimulationQuery cancelled;
     cancelled.status = SimulationStatus::Cancelled;
     QCOMPARE(*SimulationRepository(desktop.runtime->database()).count(cancelled), 0);
+}
+
+// Runs arriving on top push every row down; selected rows whose pages have left memory follow
+// their runs all the same.
+void TestSelection::selectionAwayFromTheViewStaysOnItsRuns()
+{
+    Desktop desktop(0);
+    QVERIFY(openLargeTable(desktop, 3000));
+    desktop.view()->sortByColumn(SimulationsTableModel::IdColumn, Qt::DescendingOrder);
+    QTRY_VERIFY(!desktop.model()->isLoading() && desktop.model()->loadedAt(0)
+                && desktop.model()->loadedAt(0)->id == 3000);
+    select(desktop, 10, 12); // runs 2990 … 2988
+    desktop.view()->selectionModel()->setCurrentIndex(desktop.model()->index(10, 0),
+                                                      QItemSelectionModel::NoUpdate);
+    // Far away, long enough for page 0 to drop out of the pages a refresh reads again.
+    for (const int row : {800, 1500, 2200, 2999}) {
+        desktop.view()->scrollTo(desktop.model()->index(row, 0));
+        QTRY_VERIFY(desktop.model()->loadedAt(row));
+    }
+
+    for (int i = 0; i < 5; ++i)
+        desktop.create(u"new %1"_s.arg(i), 1);
+    QTRY_COMPARE(desktop.model()->rowCount(), 3005);
+    QTRY_VERIFY(!desktop.model()->isLoading());
+    QModelIndexList rows = desktop.view()->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end());
+    QCOMPARE(rows.size(), 3);
+    QCOMPARE(rows.first().row(), 15);
+    QCOMPARE(rows.last().row(), 17);
+    QCOMPARE(desktop.view()->currentIndex().row(), 15);
+
+    // And the rows really hold those runs.
+    desktop.view()->scrollToTop();
+    QTRY_VERIFY(desktop.model()->loadedAt(15));
+    QCOMPARE(desktop.model()->loadedAt(15)->id, 2990);
+    QCOMPARE(desktop.model()->loadedAt(17)->id, 2988);
+    QList<qint64> selected;
+    for (const Simulation &simulation : desktop.window->simulations()->selectedSimulations())
+        selected << simulation.id;
+    QCOMPARE(selected, (QList<qint64> {2990, 2989, 2988}));
 }
 
 QTEST_MAIN(TestSelection)

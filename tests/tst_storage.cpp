@@ -36,6 +36,8 @@ private Q_SLOTS:
     void existingIdIsAConflict();
     void listSortsFiltersAndPages_data() { test::addDialectRows(); }
     void listSortsFiltersAndPages();
+    void positionIsTheRowInTheList_data() { test::addDialectRows(); }
+    void positionIsTheRowInTheList();
     void everySortIsServedByAnIndex_data() { test::addDialectRows(); }
     void everySortIsServedByAnIndex();
     void claimTakesTheOldestPendingRunOnce_data() { test::addDialectRows(); }
@@ -296,6 +298,47 @@ void TestStorage::listSortsFiltersAndPages()
     QCOMPARE(namesOf(simulations.list(query).value()), QStringList({u"alpha"_s, u"bravo"_s}));
     QCOMPARE(simulations.count(query).value(), 4);
     QCOMPARE(simulations.countByStatus()->value(SimulationStatus::Pending), 3);
+}
+
+void TestStorage::positionIsTheRowInTheList()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(MachineRepository(database).create(2, u"B"_s).ok());
+    SimulationRepository repository(database);
+    // Repeated names and statuses, so that ties are broken by the id.
+    for (int i = 0; i < 30; ++i) {
+        NewSimulation run = newSimulation(u"run %1"_s.arg(i % 7), 1 + i % 2);
+        run.parameters.points = 1 + i % 4;
+        const auto created = repository.create(run);
+        QVERIFY(created.ok());
+        if (i % 3 == 0)
+            QVERIFY(repository.cancel(created->id).ok());
+    }
+    using OrderBy = SimulationQuery::OrderBy;
+    for (const OrderBy orderBy : {OrderBy::CreationDate, OrderBy::Name, OrderBy::Status,
+                                  OrderBy::Machine, OrderBy::Progress, OrderBy::Duration}) {
+        for (const bool descending : {false, true}) {
+            SimulationQuery query;
+            query.orderBy = orderBy;
+            query.descending = descending;
+            if (orderBy == OrderBy::Name)
+                query.machineId = 2; // with a filter
+            const auto rows = repository.list(query);
+            QVERIFY(rows.ok());
+            for (qsizetype row = 0; row < rows->size(); ++row) {
+                const auto position = repository.position(query, rows->at(row).id);
+                QVERIFY(position.ok());
+                QCOMPARE(position.value(), std::optional<qint64>(row));
+            }
+        }
+    }
+    SimulationQuery onMachineTwo;
+    onMachineTwo.machineId = 2;
+    QCOMPARE(repository.position(onMachineTwo, 1).value(), std::nullopt); // run 1 is on A
+    QCOMPARE(repository.position({}, 999).value(), std::nullopt);
 }
 
 // A click on a column header of a million-run table must not sort every run: each order of

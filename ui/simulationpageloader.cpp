@@ -2,9 +2,16 @@
 
 #include "machinerepository.h"
 
+#include <QSet>
+
 #include <algorithm>
 
 namespace aisim {
+
+namespace {
+// Runs of a broken-up block looked up one by one in a refresh, at most.
+constexpr int kMaxSingleLookups = 20;
+} // namespace
 
 Result<QList<Simulation>> loadSimulationRows(Database &database, SimulationQuery query,
                                              qint64 offset, qint64 limit, qint64 total)
@@ -27,7 +34,8 @@ Result<QList<Simulation>> loadSimulationRows(Database &database, SimulationQuery
 
 Result<SimulationWindow> loadSimulationWindow(Database &database, const SimulationQuery &query,
                                               const QList<int> &pages, int pageSize,
-                                              bool withMachineNames)
+                                              bool withMachineNames,
+                                              const QList<QList<qint64>> &trackedBlocks)
 {
     SimulationWindow window;
     const Result<qint64> total = SimulationRepository(database).count(query);
@@ -42,6 +50,46 @@ Result<SimulationWindow> loadSimulationWindow(Database &database, const Simulati
         if (!rows)
             return rows.error();
         window.pages.insert(page, rows.value());
+    }
+    QSet<qint64> read;
+    for (const QList<Simulation> &rows : std::as_const(window.pages)) {
+        for (const Simulation &simulation : rows)
+            read.insert(simulation.id);
+    }
+    SimulationRepository repository(database);
+    int singleLookups = 0;
+    for (const QList<qint64> &block : trackedBlocks) {
+        if (std::all_of(block.begin(), block.end(),
+                        [&read](qint64 id) { return read.contains(id); }))
+            continue; // the pages show where they are
+        // Most often the block moved as one: find its first run, read the rows from there.
+        const auto first = repository.position(query, block.constFirst());
+        if (!first)
+            return first.error();
+        if (first.value()) {
+            const auto rows
+                = loadSimulationRows(database, query, *first.value(), block.size(), window.total);
+            if (!rows)
+                return rows.error();
+            QList<qint64> ids;
+            for (const Simulation &simulation : rows.value())
+                ids << simulation.id;
+            if (ids == block) {
+                for (qsizetype i = 0; i < block.size(); ++i)
+                    window.positions.insert(block.at(i), *first.value() + i);
+                continue;
+            }
+        }
+        // The block broke up: look its runs up one by one, a bounded number of them.
+        for (const qint64 id : block) {
+            if (read.contains(id) || singleLookups >= kMaxSingleLookups)
+                continue;
+            ++singleLookups;
+            const auto position = repository.position(query, id);
+            if (!position)
+                return position.error();
+            window.positions.insert(id, position.value().value_or(-1));
+        }
     }
     if (withMachineNames) {
         const auto machines = MachineRepository(database).list();

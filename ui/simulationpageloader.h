@@ -17,6 +17,8 @@ struct SimulationWindow
     qint64 total = 0;
     QHash<int, QList<Simulation>> pages;
     QHash<qint64, QString> machineNames; // filled only when asked for
+    // Where the tracked runs that are not in the pages read are now; -1 for those gone.
+    QHash<qint64, qint64> positions;
 };
 
 // Reads rows [offset, offset + limit) of a sorted, filtered query. Past the middle of the
@@ -25,9 +27,13 @@ struct SimulationWindow
 Result<QList<Simulation>> loadSimulationRows(Database &database, SimulationQuery query,
                                              qint64 offset, qint64 limit, qint64 total);
 
-// Counts the query's rows, then reads the given pages; runs on a worker thread.
+// Counts the query's rows, reads the given pages, and finds where the tracked runs (the
+// selection away from those pages) are now. Each tracked block holds the runs of consecutive
+// rows; a block that moved as one is found with one lookup and one read. Runs on a worker
+// thread.
 Result<SimulationWindow> loadSimulationWindow(Database &database, const SimulationQuery &query,
                                               const QList<int> &pages, int pageSize,
-                                              bool withMachineNames);
+                                              bool withMachineNames,
+                                              const QList<QList<qint64>> &trackedBlocks = {});
 
 } // namespace aisim

@@ -45,6 +45,7 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
 
     m_view->setObjectName(u"simulationsView"_s);
     m_view->setModel(m_model);
+    m_model->trackSelection(m_view->selectionModel());
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setAlternatingRowColors(true);

@@ -17,6 +17,9 @@ namespace {
 constexpr int kMaxCachedPages = 40;
 constexpr int kMaxQueuedPages = 8;
 constexpr int kPagesRefreshed = 3;
+// Selected rows whose runs are remembered, and blocks of them a refresh looks up, at most.
+constexpr int kMaxTrackedRows = 2'000;
+constexpr int kMaxTrackedBlocks = 8;
 constexpr int kRefreshDelayMs = 150;
 constexpr int kRetryDelayMs = 2000;
 
@@ -291,10 +294,15 @@ void SimulationsTableModel::startRefresh()
     m_machinesStale = false;
     const quint64 generation = m_generation;
     const bool reset = m_resetPending;
+    QList<QList<qint64>> tracked;
+    if (!reset) {
+        rememberTrackedIds();
+        tracked = trackedBlocks();
+    }
     runInBackground(
         this,
-        [database = &m_database, query = m_query, pages, withMachines] {
-            return loadSimulationWindow(*database, query, pages, kPageSize, withMachines);
+        [database = &m_database, query = m_query, pages, withMachines, tracked] {
+            return loadSimulationWindow(*database, query, pages, kPageSize, withMachines, tracked);
         },
         [this, generation, reset, withMachines](const Result<SimulationWindow> &window) {
             if (withMachines && window.ok())
@@ -340,6 +348,7 @@ void SimulationsTableModel::applyWindow(quint64 generation, bool reset,
         beginResetModel();
         m_cache.clear();
         m_queue.clear();
+        m_trackedIds.clear();
         m_rowCount = total;
         for (auto it = window->pages.cbegin(); it != window->pages.cend(); ++it)
             m_cache.store(it.key(), it.value());
@@ -358,28 +367,39 @@ void SimulationsTableModel::applyWindow(quint64 generation, bool reset,
                 ids << simulation.id;
             moved = !m_cache.contains(it.key()) || m_cache.idsOfPage(it.key()) != ids;
         }
+        rememberTrackedIds();
+        for (auto it = m_trackedIds.cbegin(); !moved && it != m_trackedIds.cend(); ++it) {
+            const auto position = window->positions.constFind(it.value());
+            moved = position != window->positions.cend() && *position != it.key();
+        }
         if (moved) {
             // Rows changed places: keep the selection and the current row on the same runs.
             Q_EMIT layoutAboutToBeChanged();
             const QModelIndexList before = persistentIndexList();
             QList<qint64> ids;
-            for (const QModelIndex &index : before) {
-                const Simulation *s = m_cache.peek(index.row());
-                ids << (s ? s->id : -1);
-            }
+            for (const QModelIndex &index : before)
+                ids << m_trackedIds.value(index.row(), -1);
             m_cache.clear();
             for (auto it = window->pages.cbegin(); it != window->pages.cend(); ++it)
                 m_cache.store(it.key(), it.value());
             QModelIndexList after;
+            QHash<int, qint64> afterIds;
             for (int i = 0; i < before.size(); ++i) {
                 const QModelIndex &index = before.at(i);
-                if (ids.at(i) < 0) {
+                const qint64 id = ids.at(i);
+                qint64 row = id < 0 ? -2 : m_cache.rowOf(id);
+                if (id >= 0 && row < 0)
+                    row = window->positions.value(id, -2); // -1: gone; -2: not looked up
+                if (row == -2) {
                     after << (index.row() < total ? index : QModelIndex());
+                } else if (row >= 0 && row < total) {
+                    after << createIndex(int(row), index.column());
+                    afterIds.insert(int(row), id);
                 } else {
-                    const int row = m_cache.rowOf(ids.at(i));
-                    after << (row >= 0 ? createIndex(row, index.column()) : QModelIndex());
+                    after << QModelIndex();
                 }
             }
+            m_trackedIds = afterIds;
             changePersistentIndexList(before, after);
             Q_EMIT layoutChanged();
         } else {
@@ -419,6 +439,7 @@ void SimulationsTableModel::applyPage(quint64 generation, int page,
     const int count = int(std::min<qint64>(rows->size(), m_rowCount - first));
     if (count > 0) {
         m_cache.store(page, rows->mid(0, count));
+        rememberTrackedIds();
         m_cache.trim(kMaxCachedPages);
         Q_EMIT dataChanged(index(first, 0), index(first + count - 1, ColumnCount - 1));
     }
@@ -448,6 +469,59 @@ void SimulationsTableModel::onPointAdded(qint64 id, int pointsDone)
 void SimulationsTableModel::emitRowChanged(int row, int firstColumn, int lastColumn)
 {
     Q_EMIT dataChanged(index(row, firstColumn), index(row, lastColumn));
+}
+
+void SimulationsTableModel::rememberTrackedIds()
+{
+    QHash<int, qint64> ids;
+    const auto keep = [this, &ids](int row) {
+        if (ids.size() >= kMaxTrackedRows || ids.contains(row))
+            return;
+        if (const Simulation *simulation = m_cache.peek(row))
+            ids.insert(row, simulation->id);
+        else if (const auto known = m_trackedIds.constFind(row); known != m_trackedIds.cend())
+            ids.insert(row, known.value());
+    };
+    for (const QModelIndex &index : persistentIndexList()) {
+        if (index.isValid())
+            keep(index.row());
+    }
+    // With every row selected there is nothing to follow.
+    qint64 selectedRows = 0;
+    if (m_selection) {
+        for (const QItemSelectionRange &range : m_selection->selection())
+            selectedRows += range.height();
+    }
+    const auto selected = [this](int row) { return m_selection->isRowSelected(row, {}); };
+    if (selectedRows > 0 && selectedRows < m_rowCount) {
+        m_cache.forEachRow([&](int row, const Simulation &) {
+            if (selected(row))
+                keep(row);
+        });
+        for (auto it = m_trackedIds.cbegin(); it != m_trackedIds.cend(); ++it) {
+            if (selected(it.key()))
+                keep(it.key());
+        }
+    }
+    m_trackedIds = ids;
+}
+
+QList<QList<qint64>> SimulationsTableModel::trackedBlocks() const
+{
+    QList<int> rows = m_trackedIds.keys();
+    std::sort(rows.begin(), rows.end());
+    QList<QList<qint64>> blocks;
+    int previous = -2;
+    for (const int row : std::as_const(rows)) {
+        if (row != previous + 1) {
+            if (blocks.size() == kMaxTrackedBlocks)
+                break;
+            blocks.append(QList<qint64>());
+        }
+        blocks.last().append(m_trackedIds.value(row));
+        previous = row;
+    }
+    return blocks;
 }
 
 void SimulationsTableModel::tickRunningDurations()

@@ -7,6 +7,8 @@
 
 #include <QAbstractTableModel>
 #include <QHash>
+#include <QItemSelectionModel>
+#include <QPointer>
 #include <QSet>
 #include <QThreadPool>
 #include <QTimer>
@@ -63,6 +65,9 @@ public:
     // Rereads the rows in view and the row count (coalesced with other requests).
     void scheduleRefresh();
     bool isLoading() const { return m_busy || !m_queue.isEmpty() || m_refreshWanted; }
+    // The view's selection: selected runs stay selected while rows come and go around them,
+    // also when they are far from the rows in view.
+    void trackSelection(QItemSelectionModel *selection) { m_selection = selection; }
 
 Q_SIGNALS:
     // Every completed read; tests and the benchmark wait on it.
@@ -85,6 +90,10 @@ private:
     void onPointAdded(qint64 id, int pointsDone);
     void emitRowChanged(int row, int firstColumn, int lastColumn);
     void tickRunningDurations();
+    // Notes the runs of the selected rows and of the rows the view holds on to, while their
+    // pages are in memory, so that a refresh can find where they went.
+    void rememberTrackedIds();
+    QList<QList<qint64>> trackedBlocks() const;
 
     Database &m_database;
     SimulationQuery m_query;
@@ -93,6 +102,10 @@ private:
     int m_rowCount = 0;
     mutable SimulationPageCache m_cache {kPageSize};
     mutable QList<int> m_queue; // pages asked for, most recent last
+    // The runs in the selected rows and the rows the view holds on to (current row), also
+    // after their pages left memory: a refresh finds where they went.
+    QHash<int, qint64> m_trackedIds;
+    QPointer<QItemSelectionModel> m_selection;
     QHash<qint64, QString> m_machineNames;
     bool m_machinesStale = true;
     bool m_busy = false;

@@ -177,6 +177,34 @@ QString SimulationRepository::orderClause(const SimulationQuery &query)
         + (query.descending ? u" DESC, simulation_id DESC"_s : u", simulation_id"_s);
 }
 
+Result<std::optional<qint64>> SimulationRepository::position(const SimulationQuery &filter,
+                                                             qint64 id)
+{
+    QVariantList values;
+    const QString where = whereClause(filter, &values);
+    const QString andWhere = where.isEmpty() ? u" WHERE "_s : where + u" AND "_s;
+    auto member
+        = sql::run(m_database, u"SELECT 1 FROM simulations"_s + andWhere + u"simulation_id = ?"_s,
+                   values + QVariantList {id}, u"find a simulation's row"_s);
+    if (!member)
+        return member.error();
+    if (!member.value().next())
+        return std::optional<qint64>();
+    // The rows before it: smaller (larger, descending) in the order's key, then in the id.
+    const QString key = orderColumn(filter.orderBy);
+    auto before = sql::run(m_database,
+                           u"SELECT COUNT(*) FROM simulations"_s + andWhere + u"("_s + key
+                               + u", simulation_id) "_s + (filter.descending ? u">"_s : u"<"_s)
+                               + u" (SELECT "_s + key
+                               + u", simulation_id FROM simulations WHERE simulation_id = ?)"_s,
+                           values + QVariantList {id}, u"find a simulation's row"_s);
+    if (!before)
+        return before.error();
+    if (!before.value().next())
+        return Error::internal(u"counting the rows before a simulation returned nothing"_s);
+    return std::optional<qint64>(before.value().value(0).toLongLong());
+}
+
 Result<QList<Simulation>> SimulationRepository::list(const SimulationQuery &filter)
 {
     QList<Simulation> simulations;

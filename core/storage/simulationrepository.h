@@ -65,6 +65,9 @@ public:
     Status forEach(const SimulationQuery &query,
                    const std::function<void(const Simulation &)> &visit);
     Result<qint64> count(const SimulationQuery &query);
+    // The row of a simulation in the query's order (0 first); nullopt when it does not match
+    // the filters or does not exist.
+    Result<std::optional<qint64>> position(const SimulationQuery &query, qint64 id);
     // What follows ORDER BY in list() and forEach(); an index serves each order.
     static QString orderClause(const SimulationQuery &query);
     Result<QMap<SimulationStatus, qint64>> countByStatus();
