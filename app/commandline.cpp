@@ -38,66 +38,87 @@ QString defaultDatabasePath()
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/aisim.db"_L1;
 }
 
-CommandLine parseCommandLine(const QStringList &arguments)
+namespace {
+// Every option of the command line, described once for the parser and for wantsDesktop().
+struct Options
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        u"AISimulation: manage machines and simulation runs, watch them converge, and script "
-        "against them through a REST API.\n\n"
-        "Commands:\n"
-        "  (none)   the desktop application, with the engine and the REST API\n"
-        "  serve    the engine and the REST API without a window\n"
-        "  worker   an engine only, serving the given machines (for scale-out on PostgreSQL)\n"
-        "  token    REST API tokens: token create --name NAME --scope read|write|admin,\n"
-        "           token list, token revoke NAME"_s);
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(u"command"_s, u"serve, worker or token; none for the desktop."_s,
-                                 u"[command]"_s);
-    const QCommandLineOption database(
+    QCommandLineOption database {
         u"database"_s,
         u"Database URL: sqlite:///path/file.db or postgresql://user:password@host:port/db. "
         "Default: $AISIM_DATABASE, else sqlite://"_s
             + defaultDatabasePath() + u'.',
-        u"url"_s);
-    const QCommandLineOption host(u"host"_s, u"Address the REST API listens on (127.0.0.1)."_s,
-                                  u"address"_s, u"127.0.0.1"_s);
-    const QCommandLineOption port(u"port"_s, u"Port of the REST API (8000)."_s, u"port"_s,
-                                  u"8000"_s);
-    const QCommandLineOption noApi(u"no-api"_s, u"Do not start the REST API (desktop only)."_s);
-    const QCommandLineOption workers(u"workers"_s,
-                                     u"Simulations run at once; 0 runs none here (default: one "
-                                     "per core)."_s,
-                                     u"n"_s);
-    const QCommandLineOption machine(
-        u"machine"_s, u"Serve only this machine id; repeat for more (worker)."_s, u"id"_s);
-    const QCommandLineOption lease(u"lease-seconds"_s,
-                                   u"How long a silent worker keeps its runs (30)."_s, u"seconds"_s,
-                                   u"30"_s);
-    const QCommandLineOption demo(u"demo"_s,
-                                  u"Fill an empty database with demo machines and runs."_s);
-    const QCommandLineOption verbose(u"verbose"_s, u"Log debugging details."_s);
-    QCommandLineOption screenshot(u"screenshot"_s, u"Save a picture of the window and quit."_s,
-                                  u"file"_s);
-    QCommandLineOption screenshotDialog(u"screenshot-dialog"_s,
-                                        u"Picture this dialog instead: new, settings or tokens."_s,
-                                        u"dialog"_s);
-    QCommandLineOption screenshotDelay(u"screenshot-delay"_s, u"Wait this long first."_s, u"ms"_s,
-                                       u"4000"_s);
-    for (QCommandLineOption *hidden : {&screenshot, &screenshotDialog, &screenshotDelay})
-        hidden->setFlags(QCommandLineOption::HiddenFromHelp);
-    const QCommandLineOption noAuth(u"no-auth"_s,
-                                    u"Serve the REST API without tokens (loopback only)."_s);
-    const QCommandLineOption corsOrigin(
+        u"url"_s};
+    QCommandLineOption host {u"host"_s, u"Address the REST API listens on (127.0.0.1)."_s,
+                             u"address"_s, u"127.0.0.1"_s};
+    QCommandLineOption port {u"port"_s, u"Port of the REST API (8000)."_s, u"port"_s, u"8000"_s};
+    QCommandLineOption noApi {u"no-api"_s, u"Do not start the REST API (desktop only)."_s};
+    QCommandLineOption workers {
+        u"workers"_s, u"Simulations run at once; 0 runs none here (default: one per core)."_s,
+        u"n"_s};
+    QCommandLineOption machine {
+        u"machine"_s, u"Serve only this machine id; repeat for more (worker)."_s, u"id"_s};
+    QCommandLineOption lease {u"lease-seconds"_s,
+                              u"How long a silent worker keeps its runs (30)."_s, u"seconds"_s,
+                              u"30"_s};
+    QCommandLineOption demo {u"demo"_s, u"Fill an empty database with demo machines and runs."_s};
+    QCommandLineOption verbose {u"verbose"_s, u"Log debugging details."_s};
+    QCommandLineOption screenshot {u"screenshot"_s, u"Save a picture of the window and quit."_s,
+                                   u"file"_s};
+    QCommandLineOption screenshotDialog {u"screenshot-dialog"_s,
+                                         u"Picture this dialog instead: new, settings or tokens."_s,
+                                         u"dialog"_s};
+    QCommandLineOption screenshotDelay {u"screenshot-delay"_s, u"Wait this long first."_s, u"ms"_s,
+                                        u"4000"_s};
+    QCommandLineOption noAuth {u"no-auth"_s,
+                               u"Serve the REST API without tokens (loopback only)."_s};
+    QCommandLineOption corsOrigin {
         u"cors-origin"_s, u"Let pages from this origin call the REST API; repeat for more."_s,
-        u"origin"_s);
-    const QCommandLineOption tokenName(u"name"_s, u"Name of the new token (token create)."_s,
-                                       u"name"_s);
-    const QCommandLineOption tokenScope(
-        u"scope"_s, u"Scope of the new token: read, write or admin (token create)."_s, u"scope"_s);
-    parser.addOptions({database, host, port, noApi, workers, machine, lease, demo, verbose, noAuth,
-                       corsOrigin, tokenName, tokenScope, screenshot, screenshotDialog,
-                       screenshotDelay});
+        u"origin"_s};
+    QCommandLineOption requestTimeout {
+        u"request-timeout"_s,
+        u"Answer 408 to a request not complete this long after its first byte (30)."_s,
+        u"seconds"_s, u"30"_s};
+    QCommandLineOption idleTimeout {u"idle-timeout"_s,
+                                    u"Close a kept-alive REST connection idle this long (120)."_s,
+                                    u"seconds"_s, u"120"_s};
+    QCommandLineOption tokenName {u"name"_s, u"Name of the new token (token create)."_s, u"name"_s};
+    QCommandLineOption tokenScope {
+        u"scope"_s, u"Scope of the new token: read, write or admin (token create)."_s, u"scope"_s};
+
+    Options()
+    {
+        for (QCommandLineOption *hidden : {&screenshot, &screenshotDialog, &screenshotDelay})
+            hidden->setFlags(QCommandLineOption::HiddenFromHelp);
+    }
+
+    void describe(QCommandLineParser &parser) const
+    {
+        parser.setApplicationDescription(
+            u"AISimulation: manage machines and simulation runs, watch them converge, and "
+            "script against them through a REST API.\n\n"
+            "Commands:\n"
+            "  (none)   the desktop application, with the engine and the REST API\n"
+            "  serve    the engine and the REST API without a window\n"
+            "  worker   an engine only, serving the given machines (for scale-out on "
+            "PostgreSQL)\n"
+            "  token    REST API tokens: token create --name NAME --scope read|write|admin,\n"
+            "           token list, token revoke NAME"_s);
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addPositionalArgument(
+            u"command"_s, u"serve, worker or token; none for the desktop."_s, u"[command]"_s);
+        parser.addOptions({database, host, port, noApi, workers, machine, lease, demo, verbose,
+                           noAuth, corsOrigin, requestTimeout, idleTimeout, tokenName, tokenScope,
+                           screenshot, screenshotDialog, screenshotDelay});
+    }
+};
+} // namespace
+
+CommandLine parseCommandLine(const QStringList &arguments)
+{
+    const Options options;
+    QCommandLineParser parser;
+    options.describe(parser);
     parser.process(arguments);
 
     CommandLine result;
@@ -114,7 +135,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
     else if (!command.isEmpty())
         fail(u"unknown command '%1'"_s.arg(command));
 
-    QString url = parser.value(database);
+    QString url = parser.value(options.database);
     if (url.isEmpty())
         url = qEnvironmentVariable("AISIM_DATABASE");
     if (url.isEmpty()) {
@@ -127,16 +148,18 @@ CommandLine parseCommandLine(const QStringList &arguments)
         result.runtime.database = *parsed;
     }
 
-    if (!result.host.setAddress(parser.value(host)))
-        fail(u"--host takes an IP address, not '%1'"_s.arg(parser.value(host)));
-    result.port = quint16(positiveInt(parser.value(port), u"port"_s, 65535));
-    if (parser.isSet(workers)) {
-        result.runtime.engine.workers = positiveInt(parser.value(workers), u"workers"_s, 256);
+    if (!result.host.setAddress(parser.value(options.host)))
+        fail(u"--host takes an IP address, not '%1'"_s.arg(parser.value(options.host)));
+    result.port = quint16(positiveInt(parser.value(options.port), u"port"_s, 65535));
+    if (parser.isSet(options.workers)) {
+        result.runtime.engine.workers
+            = positiveInt(parser.value(options.workers), u"workers"_s, 256);
         result.runtime.runEngine = result.runtime.engine.workers > 0;
     }
     result.runtime.engine.leaseMs
-        = qint64(std::max(1, positiveInt(parser.value(lease), u"lease-seconds"_s, 86400))) * 1000;
-    for (const QString &id : parser.values(machine)) {
+        = qint64(std::max(1, positiveInt(parser.value(options.lease), u"lease-seconds"_s, 86400)))
+        * 1000;
+    for (const QString &id : parser.values(options.machine)) {
         bool ok = false;
         const qint64 value = id.toLongLong(&ok);
         if (!ok || value <= 0)
@@ -152,11 +175,11 @@ CommandLine parseCommandLine(const QStringList &arguments)
     } else if (!result.runtime.engine.machineIds.isEmpty()) {
         fail(u"--machine is for the worker command"_s);
     }
-    if (result.command != CommandLine::Command::Desktop && parser.isSet(noApi))
+    if (result.command != CommandLine::Command::Desktop && parser.isSet(options.noApi))
         fail(u"--no-api is for the desktop; serve always serves the API"_s);
-    if (parser.isSet(noApi))
+    if (parser.isSet(options.noApi))
         result.serveApi = false;
-    if (parser.isSet(noAuth)) {
+    if (parser.isSet(options.noAuth)) {
         if (!result.host.isLoopback())
             fail(u"--no-auth is only allowed when listening on a loopback address, not on %1"_s.arg(
                 result.host.toString()));
@@ -166,7 +189,14 @@ CommandLine parseCommandLine(const QStringList &arguments)
         // Only a process that serves the API asks for tokens (and makes the first one).
         result.runtime.apiAuth = api::AuthMode::Required;
     }
-    for (const QString &origin : parser.values(corsOrigin)) {
+    result.runtime.connectionTimeouts.requestMs
+        = std::max(1,
+                   positiveInt(parser.value(options.requestTimeout), u"request-timeout"_s, 86400))
+        * 1000;
+    result.runtime.connectionTimeouts.idleMs
+        = std::max(1, positiveInt(parser.value(options.idleTimeout), u"idle-timeout"_s, 86400))
+        * 1000;
+    for (const QString &origin : parser.values(options.corsOrigin)) {
         const QUrl url(origin);
         if (origin != "*"_L1
             && (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty()
@@ -176,46 +206,40 @@ CommandLine parseCommandLine(const QStringList &arguments)
         result.runtime.corsOrigins << origin;
     }
     result.tokenArguments = positional.mid(1);
-    result.tokenName = parser.value(tokenName);
-    result.tokenScope = parser.value(tokenScope);
+    result.tokenName = parser.value(options.tokenName);
+    result.tokenScope = parser.value(options.tokenScope);
     if (result.command != CommandLine::Command::Token
-        && (parser.isSet(tokenName) || parser.isSet(tokenScope)))
+        && (parser.isSet(options.tokenName) || parser.isSet(options.tokenScope)))
         fail(u"--name and --scope are for 'token create'"_s);
-    result.demo = parser.isSet(demo);
-    result.databaseGiven
-        = !parser.value(database).isEmpty() || !qEnvironmentVariable("AISIM_DATABASE").isEmpty();
-    result.hostGiven = parser.isSet(host);
-    result.portGiven = parser.isSet(port);
-    result.workersGiven = parser.isSet(workers);
-    result.screenshotPath = parser.value(screenshot);
-    result.screenshotDialog = parser.value(screenshotDialog);
+    result.demo = parser.isSet(options.demo);
+    result.databaseGiven = !parser.value(options.database).isEmpty()
+        || !qEnvironmentVariable("AISIM_DATABASE").isEmpty();
+    result.hostGiven = parser.isSet(options.host);
+    result.portGiven = parser.isSet(options.port);
+    result.workersGiven = parser.isSet(options.workers);
+    result.screenshotPath = parser.value(options.screenshot);
+    result.screenshotDialog = parser.value(options.screenshotDialog);
     result.screenshotDelayMs
-        = positiveInt(parser.value(screenshotDelay), u"screenshot-delay"_s, 600'000);
-    result.verbose = parser.isSet(verbose);
+        = positiveInt(parser.value(options.screenshotDelay), u"screenshot-delay"_s, 600'000);
+    result.verbose = parser.isSet(options.verbose);
     return result;
 }
 
 bool wantsDesktop(int argc, char *argv[])
 {
-    static const char *const takesValue[]
-        = {"--database",        "--host",          "--port",       "--workers",
-           "--machine",         "--lease-seconds", "--screenshot", "--screenshot-dialog",
-           "--screenshot-delay"};
-    for (int i = 1; i < argc; ++i) {
-        const QByteArray argument(argv[i]);
-        if (argument == "-h" || argument == "--help" || argument == "-v" || argument == "--version"
-            || argument == "--help-all")
-            return false;
-        if (argument.startsWith('-')) {
-            for (const char *option : takesValue) {
-                if (argument == option)
-                    ++i; // skip the value
-            }
-            continue;
-        }
-        return false; // a command: serve or worker (or a mistake the parser will explain)
-    }
-    return true;
+    // The same parser as parseCommandLine(), so that every option's value is skipped alike;
+    // a command line it cannot read goes the headless way, where the real parser explains.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    const Options options;
+    QCommandLineParser parser;
+    options.describe(parser);
+    if (!parser.parse(arguments))
+        return false;
+    if (parser.isSet(u"help"_s) || parser.isSet(u"help-all"_s) || parser.isSet(u"version"_s))
+        return false;
+    return parser.positionalArguments().isEmpty();
 }
 
 } // namespace aisim

@@ -2,7 +2,12 @@
 #include "testsupport.h"
 #include "tokenrepository.h"
 
+#include <QElapsedTimer>
+#include <QFileInfo>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -31,7 +36,7 @@ Run runAisim(const QStringList &arguments)
 }
 } // namespace
 
-// `aisim token create|list|revoke` and the API options of the command line.
+// `aisim token create|list|revoke` and the options of the command line, through the program.
 class TestTokenCommand : public QObject
 {
     Q_OBJECT
@@ -39,6 +44,8 @@ private Q_SLOTS:
     void createListRevoke();
     void badArgumentsAreRefused_data();
     void badArgumentsAreRefused();
+    void desktopTakesOptionsWithValues();
+    void requestTimeoutReachesTheServer();
 };
 
 void TestTokenCommand::createListRevoke()
@@ -90,6 +97,10 @@ void TestTokenCommand::badArgumentsAreRefused_data()
         << QStringList {u"serve"_s, u"--host"_s, u"0.0.0.0"_s, u"--no-auth"_s} << u"loopback"_s;
     QTest::newRow("bad cors origin")
         << QStringList {u"serve"_s, u"--cors-origin"_s, u"nonsense"_s} << u"--cors-origin"_s;
+    QTest::newRow("bad request timeout")
+        << QStringList {u"serve"_s, u"--request-timeout"_s, u"soon"_s} << u"--request-timeout"_s;
+    QTest::newRow("bad idle timeout")
+        << QStringList {u"serve"_s, u"--idle-timeout"_s, u"-4"_s} << u"--idle-timeout"_s;
 }
 
 void TestTokenCommand::badArgumentsAreRefused()
@@ -101,6 +112,63 @@ void TestTokenCommand::badArgumentsAreRefused()
         = runAisim(arguments + QStringList {u"--database"_s, u"sqlite://"_s + database.url().path});
     QCOMPARE(run.exitCode, 2);
     QVERIFY2(run.err.contains(message), qPrintable(run.err));
+}
+
+// Options with a value before no command still mean the desktop (the value is not a command).
+void TestTokenCommand::desktopTakesOptionsWithValues()
+{
+    TestDatabase database(TestDatabase::Dialect::Sqlite);
+    QTemporaryDir dir;
+    const QString picture = dir.filePath(u"window.png"_s);
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+    environment.insert(u"XDG_CONFIG_HOME"_s, dir.filePath(u"config"_s));
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(AISIM_EXECUTABLE),
+                  {u"--cors-origin"_s, u"https://dash.example"_s, u"--request-timeout"_s, u"20"_s,
+                   u"--idle-timeout"_s, u"60"_s, u"--port"_s, u"0"_s, u"--database"_s,
+                   u"sqlite://"_s + database.url().path, u"--screenshot"_s, picture,
+                   u"--screenshot-delay"_s, u"300"_s});
+    QVERIFY(process.waitForFinished(30'000));
+    QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+    QVERIFY(QFileInfo(picture).size() > 0);
+}
+
+void TestTokenCommand::requestTimeoutReachesTheServer()
+{
+    TestDatabase database(TestDatabase::Dialect::Sqlite);
+    QProcess server;
+    server.setProcessChannelMode(QProcess::SeparateChannels);
+    server.start(QStringLiteral(AISIM_EXECUTABLE),
+                 {u"serve"_s, u"--no-auth"_s, u"--port"_s, u"0"_s, u"--workers"_s, u"0"_s,
+                  u"--request-timeout"_s, u"1"_s, u"--database"_s,
+                  u"sqlite://"_s + database.url().path});
+    static const QRegularExpression listening(u"REST API on http://127\\.0\\.0\\.1:(\\d+)"_s);
+    QByteArray log;
+    quint16 port = 0;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            server.waitForReadyRead(100);
+            log += server.readAll();
+            const auto match = listening.match(QString::fromUtf8(log));
+            port = match.hasMatch() ? quint16(match.captured(1).toUInt()) : 0;
+            return port != 0;
+        },
+        20'000));
+
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    QVERIFY(socket.waitForConnected(5000));
+    QElapsedTimer timer;
+    timer.start();
+    socket.write("GET /machines HTTP/1.1\r\nHost: x\r\n"_ba); // no blank line: never complete
+    QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, 10'000);
+    QVERIFY(socket.readAll().startsWith("HTTP/1.1 408 "));
+    QVERIFY2(timer.elapsed() >= 900 && timer.elapsed() < 8'000,
+             qPrintable(QString::number(timer.elapsed())));
+    server.terminate();
+    QVERIFY(server.waitForFinished(10'000));
 }
 
 QTEST_GUILESS_MAIN(TestTokenCommand)
