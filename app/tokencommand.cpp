@@ -29,8 +29,9 @@ int usage(QTextStream &err, const QString &problem)
 int create(TokenRepository &tokens, const CommandLine &options, QTextStream &out, QTextStream &err)
 {
     const QString name = options.tokenName.trimmed();
-    if (name.isEmpty() || name.size() > 100)
-        return usage(err, u"token create needs --name NAME (1 to 100 characters)"_s);
+    if (!isValidTokenName(name))
+        return usage(err,
+                     u"token create needs --name NAME: %1"_s.arg(QLatin1String(kTokenNameRule)));
     const auto scope = scopeFromString(options.tokenScope);
     if (!scope)
         return usage(err,

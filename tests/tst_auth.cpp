@@ -263,6 +263,19 @@ void TestAuth::adminManagesTokensOverHttp()
         = httpRequest(m_port, "POST", "/tokens", R"({"name": "", "scope": "root"})"_ba, {admin});
     QCOMPARE(invalid.status, 422);
     QCOMPARE(invalid.json()[u"detail"_s].toArray().size(), 2);
+    // Names must work in a path and a table: no spaces, slashes, line feeds or other letters.
+    for (const QByteArray &name :
+         {"my token"_ba, "a/b"_ba, "two\\nlines"_ba, "über"_ba, QByteArray(65, 'a')}) {
+        const auto refused = httpRequest(
+            m_port, "POST", "/tokens", R"({"name": ")" + name + R"(", "scope": "read"})", {admin});
+        QVERIFY2(refused.status == 422, name.constData());
+        QCOMPARE(refused.json()[u"detail"_s][0][u"loc"_s].toArray(),
+                 (QJsonArray {u"body"_s, u"name"_s}));
+    }
+    QCOMPARE(httpRequest(m_port, "POST", "/tokens",
+                         R"({"name": "ci.build-2_x", "scope": "read"})"_ba, {admin})
+                 .status,
+             201);
 
     const auto revoked = httpRequest(m_port, "DELETE", "/tokens/dashboard", {}, {admin});
     QCOMPARE(revoked.status, 200);

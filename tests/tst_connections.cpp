@@ -26,6 +26,13 @@ private Q_SLOTS:
     void requestSplitAcrossPacketsIsAnswered();
     void idleKeptAliveConnectionIsClosed();
     void streamsAndWaitsOutliveTheTimeouts();
+    void ambiguousRequestsAreRefusedAndHideNothing_data();
+    void ambiguousRequestsAreRefusedAndHideNothing();
+    void endlessHeaderIsRefused();
+    void oversizedBodyIsRefusedBeforeItIsSent();
+    void closeIsHonouredAfterTheAnswer_data();
+    void closeIsHonouredAfterTheAnswer();
+    void expectContinueIsAnswered();
 
 private:
     static bool startServer(TestServer &server, int requestMs, int idleMs);
@@ -163,6 +170,119 @@ void TestConnections::streamsAndWaitsOutliveTheTimeouts()
     QTRY_VERIFY(!messages.isEmpty()
                 && messages.constLast()[u"data"_s][u"status"_s] == u"finished"_s);
     QCOMPARE(webSocket.state(), QAbstractSocket::ConnectedState);
+}
+
+namespace {
+// Sends bytes and collects what comes back until the server closes (or timeoutMs passes).
+QByteArray exchange(quint16 port, const QByteArray &bytes, int timeoutMs = 10'000)
+{
+    const auto socket = connectTo(port);
+    socket->write(bytes);
+    QByteArray answer;
+    QElapsedTimer timer;
+    timer.start();
+    while (socket->state() == QAbstractSocket::ConnectedState && timer.elapsed() < timeoutMs) {
+        socket->waitForReadyRead(100);
+        answer += socket->readAll();
+    }
+    return answer + socket->readAll();
+}
+} // namespace
+
+void TestConnections::ambiguousRequestsAreRefusedAndHideNothing_data()
+{
+    QTest::addColumn<QByteArray>("framing");
+    QTest::addColumn<int>("status");
+    QTest::newRow("negative length") << "Content-Length: -1\r\n"_ba << 400;
+    QTest::newRow("text length") << "Content-Length: abc\r\n"_ba << 400;
+    QTest::newRow("huge length") << "Content-Length: 99999999999999999999\r\n"_ba << 400;
+    QTest::newRow("two lengths") << "Content-Length: 0\r\nContent-Length: 5\r\n"_ba << 400;
+    QTest::newRow("length and chunked")
+        << "Content-Length: 0\r\nTransfer-Encoding: chunked\r\n"_ba << 400;
+    QTest::newRow("unknown coding") << "Transfer-Encoding: gzip\r\n"_ba << 501;
+    QTest::newRow("folded header") << "X-A: b\r\n  folded\r\n"_ba << 400;
+}
+
+// A request whose length the parser could read two ways would let a second request ride in
+// its body: such requests are refused, and the hidden one never runs.
+void TestConnections::ambiguousRequestsAreRefusedAndHideNothing()
+{
+    QFETCH(QByteArray, framing);
+    QFETCH(int, status);
+    TestServer server;
+    QVERIFY2(startServer(server, 30'000, 60'000), qPrintable(server.error()));
+    const QByteArray hidden = R"({"name": "smuggled"})"_ba;
+    const QByteArray answer = exchange(
+        server.port(),
+        "POST /machines HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"_ba + framing
+            + "\r\nPOST /machines HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              "Content-Length: "_ba
+            + QByteArray::number(hidden.size()) + "\r\n\r\n"_ba + hidden);
+    QVERIFY2(answer.startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status) + ' ')),
+             answer.constData());
+    QCOMPARE(answer.count("HTTP/1.1 "), 1);
+    QCOMPARE(httpRequest(server.port(), "GET", "/machines").json().array().size(), 0);
+}
+
+void TestConnections::endlessHeaderIsRefused()
+{
+    TestServer server;
+    QVERIFY2(startServer(server, 30'000, 60'000), qPrintable(server.error()));
+    QElapsedTimer timer;
+    timer.start();
+    const QByteArray answer = exchange(
+        server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: "_ba + QByteArray(200'000, 'a'));
+    QVERIFY2(answer.startsWith("HTTP/1.1 431 "), answer.left(100).constData());
+    QVERIFY2(timer.elapsed() < 8'000, qPrintable(QString::number(timer.elapsed())));
+}
+
+void TestConnections::oversizedBodyIsRefusedBeforeItIsSent()
+{
+    TestServer server;
+    QVERIFY2(startServer(server, 30'000, 60'000), qPrintable(server.error()));
+    const auto socket = connectTo(server.port());
+    socket->write("POST /machines HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  "Content-Length: 50000000\r\n\r\n{"_ba);
+    QTRY_VERIFY(socket->peek(4096).contains("\r\n\r\n"));
+    QVERIFY(socket->readAll().startsWith("HTTP/1.1 413 "));
+}
+
+void TestConnections::closeIsHonouredAfterTheAnswer_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::newRow("Connection: close")
+        << "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"_ba;
+    QTest::newRow("HTTP/1.0") << "GET /healthz HTTP/1.0\r\n\r\n"_ba;
+}
+
+// Clients that read until the server closes get their end at once, not after the idle time.
+void TestConnections::closeIsHonouredAfterTheAnswer()
+{
+    QFETCH(QByteArray, request);
+    TestServer server;
+    QVERIFY2(startServer(server, 30'000, 60'000), qPrintable(server.error()));
+    QElapsedTimer timer;
+    timer.start();
+    const QByteArray answer = exchange(server.port(), request, 20'000);
+    QVERIFY2(answer.startsWith("HTTP/1.1 200 ") && answer.endsWith(R"({"status":"ok"})"),
+             answer.constData());
+    QVERIFY2(timer.elapsed() < 5'000, qPrintable(QString::number(timer.elapsed())));
+}
+
+void TestConnections::expectContinueIsAnswered()
+{
+    TestServer server;
+    QVERIFY2(startServer(server, 30'000, 60'000), qPrintable(server.error()));
+    const auto socket = connectTo(server.port());
+    const QByteArray body = R"({"name": "patient"})"_ba;
+    socket->write("POST /machines HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  "Expect: 100-continue\r\nContent-Length: "_ba
+                  + QByteArray::number(body.size()) + "\r\n\r\n"_ba);
+    QTRY_VERIFY(socket->peek(100).startsWith("HTTP/1.1 100 Continue\r\n\r\n"));
+    socket->read(25);
+    socket->write(body);
+    QTRY_VERIFY(socket->peek(4096).contains("patient"));
+    QVERIFY(socket->readAll().startsWith("HTTP/1.1 201 "));
 }
 
 QTEST_GUILESS_MAIN(TestConnections)

@@ -46,6 +46,8 @@ private Q_SLOTS:
     void waitAnswersWhenTheRunEnds();
     void waitTimesOutWithTheCurrentStatus();
     void waitDoesNotBlockOtherRequests();
+    void abandonedWaitIsStillCounted();
+    void webSocketFromAForeignPageIsRefused();
 
 private:
     aisim::test::TestServer m_server;
@@ -230,6 +232,50 @@ void TestEvents::waitDoesNotBlockOtherRequests()
     QTRY_VERIFY(waiting->isFinished());
     QCOMPARE(QJsonDocument::fromJson(waiting->readAll())[u"status"_s].toString(), u"cancelled"_s);
     waiting->deleteLater();
+}
+
+// A client that gives up on wait=true still gets its access-log line and its count.
+void TestEvents::abandonedWaitIsStillCounted()
+{
+    const auto counted = [this] {
+        const QByteArray metrics = httpRequest(m_server.port(), "GET", "/metrics").body;
+        return metrics.contains(
+            R"(aisim_http_requests_total{route="/simulation",method="POST",status="499"} 1)");
+    };
+    QVERIFY(!counted());
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_server.port());
+        QVERIFY(socket.waitForConnected(5000));
+        const QByteArray body = newSimulation(12, 5, 50);
+        socket.write("POST /simulation?wait=true HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                     "application/json\r\nContent-Length: "_ba
+                     + QByteArray::number(body.size()) + "\r\n\r\n"_ba + body);
+        QVERIFY(socket.waitForBytesWritten(5000));
+        QTRY_COMPARE(
+            httpRequest(m_server.port(), "GET", "/simulation/12").json()[u"status"_s].toString(),
+            u"running"_s);
+    } // the client leaves while the run goes on
+    QTRY_COMPARE(
+        httpRequest(m_server.port(), "GET", "/simulation/12").json()[u"status"_s].toString(),
+        u"finished"_s);
+    QTRY_VERIFY(counted());
+}
+
+void TestEvents::webSocketFromAForeignPageIsRefused()
+{
+    const auto open = [this](const QByteArray &origin, QWebSocket &socket) {
+        QNetworkRequest request(QUrl(u"ws://127.0.0.1:%1/events"_s.arg(m_server.port())));
+        request.setRawHeader("Origin", origin);
+        socket.open(request);
+    };
+    QWebSocket foreign;
+    open("http://evil.example"_ba, foreign);
+    QTRY_COMPARE(foreign.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+    QCOMPARE(foreign.closeReason(), u"Origin not allowed"_s);
+    QWebSocket own; // a page served by the API itself
+    open("http://127.0.0.1:"_ba + QByteArray::number(m_server.port()), own);
+    QTRY_COMPARE(own.state(), QAbstractSocket::ConnectedState);
 }
 
 QTEST_GUILESS_MAIN(TestEvents)

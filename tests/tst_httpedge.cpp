@@ -7,6 +7,8 @@
 #include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLoggingCategory>
+#include <QMutex>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -31,6 +33,7 @@ private Q_SLOTS:
     void headAnswersAsGetWithoutTheBody_data();
     void headAnswersAsGetWithoutTheBody();
     void headOnEventsOpensNoStream();
+    void accessLogWritesOneLinePerRequest();
     void convergenceDocumentMatchesTheJsonWriter();
     void thinningKeepsAtMostNPointsSpreadOnTheLogAxis();
     void maxPointsOverHttp();
@@ -247,6 +250,48 @@ void TestHttpEdge::headOnEventsOpensNoStream()
     const QByteArray next = readResponse(socket, buffer, false);
     QVERIFY2(next.startsWith("HTTP/1.1 200"), next.constData());
     QCOMPARE(headerOf(next, "Content-Type"), "application/json"_ba);
+}
+
+namespace {
+QMutex accessLogMutex;
+QStringList accessLog;
+QLoggingCategory::CategoryFilter previousFilter = nullptr;
+
+void enableAccessLog(QLoggingCategory *category)
+{
+    if (previousFilter)
+        previousFilter(category);
+    if (qstrcmp(category->categoryName(), "aisim.api.access") == 0)
+        category->setEnabled(QtInfoMsg, true);
+}
+
+void collectAccessLog(QtMsgType, const QMessageLogContext &context, const QString &message)
+{
+    if (qstrcmp(context.category, "aisim.api.access") == 0) {
+        const QMutexLocker lock(&accessLogMutex);
+        accessLog << message;
+    }
+}
+} // namespace
+
+// A path cannot forge log lines: %0A, %0D and %00 stay encoded in the one line it gets.
+void TestHttpEdge::accessLogWritesOneLinePerRequest()
+{
+    previousFilter = QLoggingCategory::installFilter(enableAccessLog);
+    const QtMessageHandler previousHandler = qInstallMessageHandler(collectAccessLog);
+    const auto reply
+        = httpRequest(m_server.port(), "GET",
+                      "/simulation/1%0Aaisim.api.access:%20127.0.0.1%20DELETE%20/tokens"
+                      "/admin%20204%0D%0A%00");
+    qInstallMessageHandler(previousHandler);
+    QLoggingCategory::installFilter(previousFilter);
+    QVERIFY(reply.status >= 400 && reply.status < 500);
+    const QMutexLocker lock(&accessLogMutex);
+    QCOMPARE(accessLog.size(), 1);
+    const QString &line = accessLog.first();
+    QVERIFY2(!line.contains(u'\n') && !line.contains(u'\r') && !line.contains(QChar(0)),
+             qPrintable(line));
+    QVERIFY2(line.contains(u"%0A"_s) && line.endsWith(u"ms"_s), qPrintable(line));
 }
 
 void TestHttpEdge::convergenceDocumentMatchesTheJsonWriter()

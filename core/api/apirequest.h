@@ -16,6 +16,10 @@ class ApiRequest
 {
 public:
     static constexpr qint64 kMaxBodyBytes = qint64(1024) * 1024;
+    // Ids a client can hold exactly in a JSON number (2^53 - 1) are accepted wherever an id is
+    // read; ids given at creation stay well below, so that the ids assigned after them do too.
+    static constexpr qint64 kMaxId = (qint64(1) << 53) - 1;
+    static constexpr qint64 kMaxNewId = 9'000'000'000'000'000;
 
     // tokenId: the API token the request was authenticated with, 0 when none was needed.
     ApiRequest(const QHttpServerRequest &request, QStringList pathArguments, qint64 tokenId = 0);

@@ -52,14 +52,14 @@ ApiServerHost::ApiServerHost(const ApiContext &context)
     , m_docs(context)
     , m_events(new EventStream(*context.database, context.service->events(), this))
     , m_waiter(new SimulationWaiter(*context.database, context.service->events(), this))
-    , m_guard(new ConnectionGuard(context.connectionTimeouts, this))
+    , m_guard(new ConnectionGuard(context.connectionTimeouts, ApiRequest::kMaxBodyBytes, this))
 {
     addRoutes();
     registerPaths();
     connect(&m_server, &QHttpServer::newWebSocketConnection, this,
             &ApiServerHost::acceptWebSockets);
-    connect(m_guard, &ConnectionGuard::requestTimedOut, this, [this](double seconds) {
-        m_metrics.recordRequest(u"(incomplete)"_s, "UNKNOWN"_ba, 408, seconds);
+    connect(m_guard, &ConnectionGuard::requestRefused, this, [this](int status, double seconds) {
+        m_metrics.recordRequest(u"(incomplete)"_s, "UNKNOWN"_ba, status, seconds);
     });
     m_server.setMissingHandler(
         [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
@@ -193,7 +193,8 @@ void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
     const Method method = request.method();
     const QByteArray name = methodName(method);
     const QString client = request.remoteAddress().toString();
-    const QString rawPath = request.url().path();
+    // Encoded, so that a %0A in the path cannot start a line of its own in the log.
+    const QString rawPath = request.url().path(QUrl::FullyEncoded);
     const QString routeLabel = path.isEmpty() ? u"(unmatched)"_s : path;
     auto finished = [this, timer, name, client, rawPath, routeLabel](int status) {
         const qint64 elapsedNs = timer.nsecsElapsed();
@@ -279,12 +280,21 @@ void ApiServerHost::acceptWebSockets()
                                 const QString &reason) {
             m_metrics.recordRequest(url.path() == "/events"_L1 ? url.path() : u"(unmatched)"_s,
                                     "GET"_ba, status, double(timer.nsecsElapsed()) / 1e9);
-            qCInfo(lcAccess).noquote() << socket->peerAddress().toString() << "GET" << url.path()
-                                       << status << "(WebSocket refused)";
+            qCInfo(lcAccess).noquote()
+                << socket->peerAddress().toString() << "GET" << url.path(QUrl::FullyEncoded)
+                << status << "(WebSocket refused:" << reason << ")";
             socket->close(code, reason);
         };
         if (url.path() != "/events"_L1) {
             refuse(QWebSocketProtocol::CloseCodePolicyViolated, 404, u"Not Found"_s);
+            continue;
+        }
+        // Browsers send the page's origin and let any page open a WebSocket: only the API's
+        // own pages and the --cors-origin ones may (clients outside browsers send none).
+        const QByteArray origin = socket->request().rawHeader("Origin");
+        if (!origin.isEmpty()
+            && !m_cors.allowsPageFrom(origin, socket->request().rawHeader("Host"))) {
+            refuse(QWebSocketProtocol::CloseCodePolicyViolated, 403, u"Origin not allowed"_s);
             continue;
         }
         QByteArray authorization = socket->request().rawHeader("Authorization");
@@ -309,8 +319,8 @@ void ApiServerHost::acceptWebSockets()
             }
         }
         m_metrics.recordRequest(url.path(), "GET"_ba, 101, double(timer.nsecsElapsed()) / 1e9);
-        qCInfo(lcAccess).noquote()
-            << socket->peerAddress().toString() << "GET" << url.path() << 101 << "(WebSocket)";
+        qCInfo(lcAccess).noquote() << socket->peerAddress().toString() << "GET"
+                                   << url.path(QUrl::FullyEncoded) << 101 << "(WebSocket)";
         m_events->subscribe(std::move(socket), simulationId, tokenId);
     }
 }

@@ -3,6 +3,8 @@
 #include "logging.h"
 
 #include <QDateTime>
+#include <QHttpServerResponder>
+#include <QMetaEnum>
 #include <QTcpSocket>
 
 #include <algorithm>
@@ -12,23 +14,36 @@ using namespace Qt::StringLiterals;
 namespace aisim::api {
 
 namespace {
+// How long a refused request's connection is drained before it closes.
+constexpr qint64 kLingerMs = 2'000;
+
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-QByteArray requestTimeoutAnswer()
+QByteArray refusal(int status, const QByteArray &reason)
 {
-    const QByteArray body = R"({"detail":"Request not received in time"})"_ba;
-    return "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\n"
-           "Connection: close\r\nContent-Length: "_ba
+    const QByteArray body = R"({"detail":")"_ba + reason + R"("})"_ba;
+    const char *text = QMetaEnum::fromType<QHttpServerResponder::StatusCode>().valueToKey(status);
+    // StatusCode keys read like "RequestTimeout": split them into words.
+    QByteArray phrase;
+    for (const char *c = text ? text : "Error"; *c; ++c) {
+        if (c != text && *c >= 'A' && *c <= 'Z')
+            phrase += ' ';
+        phrase += *c;
+    }
+    phrase.replace("Http", "HTTP");
+    return "HTTP/1.1 "_ba + QByteArray::number(status) + ' ' + phrase
+        + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "_ba
         + QByteArray::number(body.size()) + "\r\n\r\n"_ba + body;
 }
 } // namespace
 
-ConnectionGuard::ConnectionGuard(ConnectionTimeouts timeouts, QObject *parent)
+ConnectionGuard::ConnectionGuard(ConnectionTimeouts timeouts, qint64 maxBodyBytes, QObject *parent)
     : QObject(parent)
     , m_timeouts(timeouts)
+    , m_maxBodyBytes(maxBodyBytes)
     , m_self(std::make_shared<ConnectionGuard *>(this))
 {
     // Sweeping at a quarter of the shorter timeout closes a connection at most 25% late.
@@ -38,7 +53,7 @@ ConnectionGuard::ConnectionGuard(ConnectionTimeouts timeouts, QObject *parent)
 
 void ConnectionGuard::watch(QTcpSocket *socket)
 {
-    Connection connection;
+    Connection connection(m_maxBodyBytes);
     connection.serial = m_nextSerial++;
     connection.lastActivityMs = nowMs();
     m_connections.insert(socket, connection);
@@ -59,9 +74,45 @@ void ConnectionGuard::received(QTcpSocket *socket)
     const auto found = m_connections.find(socket);
     if (found == m_connections.end())
         return;
-    found->lastActivityMs = nowMs();
-    if (found->requestStartedMs < 0)
-        found->requestStartedMs = found->lastActivityMs;
+    Connection &connection = *found;
+    if (connection.refused) {
+        socket->readAll(); // nothing after a refusal reaches the server
+        return;
+    }
+    connection.lastActivityMs = nowMs();
+    if (connection.requestStartedMs < 0)
+        connection.requestStartedMs = connection.lastActivityMs;
+    if (connection.scanner.isUpgraded())
+        return;
+    // The server reads everything after this slot: what is buffered now is what just came.
+    const HttpRequestScanner::Verdict verdict
+        = connection.scanner.scan(socket->peek(socket->bytesAvailable()));
+    if (verdict.status != 0) {
+        refuse(socket, connection, verdict.status, verdict.reason);
+        return;
+    }
+    connection.closeAfterAnswer = connection.closeAfterAnswer || verdict.closeWanted;
+    if (verdict.continueWanted)
+        socket->write("HTTP/1.1 100 Continue\r\n\r\n"_ba);
+}
+
+void ConnectionGuard::refuse(QTcpSocket *socket, Connection &connection, int status,
+                             const QByteArray &reason)
+{
+    const double seconds = connection.requestStartedMs < 0
+        ? 0
+        : double(nowMs() - connection.requestStartedMs) / 1000;
+    qCInfo(lcAccess).noquote() << socket->peerAddress().toString() << "-" << status << "(" << reason
+                               << ")";
+    connection.refused = true;
+    connection.refusedMs = nowMs();
+    socket->readAll();
+    socket->write(refusal(status, reason));
+    // Closing at once could reset a connection the client is still sending on, and the client
+    // would never read the answer: a refused request is drained for a moment first.
+    if (status == 408)
+        socket->disconnectFromHost();
+    Q_EMIT requestRefused(status, seconds);
 }
 
 std::shared_ptr<void> ConnectionGuard::answering(QTcpSocket *socket)
@@ -88,6 +139,10 @@ void ConnectionGuard::answered(QTcpSocket *socket, quint64 serial)
         return;
     found->answering = std::max(0, found->answering - 1);
     found->lastActivityMs = nowMs();
+    if (found->closeAfterAnswer && found->answering == 0) {
+        release(socket);
+        socket->disconnectFromHost(); // after what is still to be written
+    }
 }
 
 void ConnectionGuard::release(QTcpSocket *socket)
@@ -99,26 +154,30 @@ void ConnectionGuard::release(QTcpSocket *socket)
 void ConnectionGuard::sweep()
 {
     const qint64 now = nowMs();
-    QList<QPair<QTcpSocket *, qint64>> slow;
+    QList<QTcpSocket *> slow;
     QList<QTcpSocket *> idle;
+    QList<QTcpSocket *> lingered;
     for (auto it = m_connections.cbegin(); it != m_connections.cend(); ++it) {
         const Connection &connection = it.value();
+        if (connection.refused) {
+            if (now - connection.refusedMs >= kLingerMs)
+                lingered.append(it.key());
+            continue;
+        }
         if (connection.answering > 0)
             continue;
         if (connection.requestStartedMs >= 0) {
             if (now - connection.requestStartedMs >= m_timeouts.requestMs)
-                slow.append({it.key(), now - connection.requestStartedMs});
+                slow.append(it.key());
         } else if (now - connection.lastActivityMs >= m_timeouts.idleMs) {
             idle.append(it.key());
         }
     }
-    for (const auto &[socket, waitedMs] : std::as_const(slow)) {
-        qCInfo(lcAccess).noquote()
-            << socket->peerAddress().toString() << "-" << 408 << "(request not complete in time)";
+    for (QTcpSocket *socket : std::as_const(slow))
+        refuse(socket, *m_connections.find(socket), 408, "Request not received in time"_ba);
+    for (QTcpSocket *socket : std::as_const(lingered)) {
         release(socket);
-        socket->write(requestTimeoutAnswer());
         socket->disconnectFromHost();
-        Q_EMIT requestTimedOut(double(waitedMs) / 1000);
     }
     for (QTcpSocket *socket : std::as_const(idle)) {
         release(socket);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "httprequestscanner.h"
+
 #include <QHash>
 #include <QObject>
 #include <QTcpServer>
@@ -18,17 +20,22 @@ struct ConnectionTimeouts
     int idleMs = 120'000;
 };
 
-// Watches every connection of the REST server, which Qt 6.4 leaves open for as long as the
-// client likes: a request that has begun but is not complete within the request timeout is
-// answered 408 and closed (a client sending a few bytes now and then cannot hold a
-// connection), and a kept-alive connection that has nothing to answer is closed once idle.
+// Watches every connection of the REST server ahead of Qt 6.4's own parser, which leaves a
+// connection open for as long as the client likes and takes whatever it is sent:
+// - a request that has begun but is not complete within the request timeout is answered 408
+//   and closed (a client sending a few bytes now and then cannot hold a connection);
+// - a kept-alive connection that has nothing to answer is closed once idle;
+// - requests the parser would misread or buffer without bound (see HttpRequestScanner) are
+//   answered 400, 413, 431, 501 or 505 and closed before any of their bytes reach the server;
+// - Connection: close and HTTP/1.0 close the connection after the answer, and
+//   Expect: 100-continue gets its 100 Continue.
 // Connections being answered (a slow request, a wait, an event stream) and upgraded
 // WebSockets are left alone. Lives on the server thread.
 class ConnectionGuard : public QObject
 {
     Q_OBJECT
 public:
-    explicit ConnectionGuard(ConnectionTimeouts timeouts, QObject *parent = nullptr);
+    ConnectionGuard(ConnectionTimeouts timeouts, qint64 maxBodyBytes, QObject *parent = nullptr);
 
     void watch(QTcpSocket *socket);
     // The socket carries a complete request; it is exempt until the returned handle is dropped.
@@ -38,23 +45,33 @@ public:
     int watchedCount() const { return int(m_connections.size()); }
 
 Q_SIGNALS:
-    // A request was answered 408 after seconds of waiting for its end.
-    void requestTimedOut(double seconds);
+    // A request was answered by the guard itself (408, 400 …) seconds after its first byte.
+    void requestRefused(int status, double seconds);
 
 private:
     struct Connection
     {
+        explicit Connection(qint64 maxBodyBytes)
+            : scanner(maxBodyBytes)
+        { }
+
         quint64 serial = 0;
         qint64 lastActivityMs = 0;
         qint64 requestStartedMs = -1; // the first byte of an incomplete request
         int answering = 0;
+        bool closeAfterAnswer = false;
+        bool refused = false;
+        qint64 refusedMs = 0; // a refused connection is drained a while before it closes
+        HttpRequestScanner scanner;
     };
 
     void received(QTcpSocket *socket);
     void answered(QTcpSocket *socket, quint64 serial);
     void sweep();
+    void refuse(QTcpSocket *socket, Connection &connection, int status, const QByteArray &reason);
 
     ConnectionTimeouts m_timeouts;
+    qint64 m_maxBodyBytes;
     std::shared_ptr<ConnectionGuard *> m_self; // handles reach the guard through a weak_ptr
     QHash<QTcpSocket *, Connection> m_connections;
     quint64 m_nextSerial = 1;

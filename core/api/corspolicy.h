@@ -22,9 +22,15 @@ public:
     QHttpServerResponse preflight(const QHttpServerRequest &request,
                                   const QByteArrayList &allowedMethods) const;
 
-private:
+    // Whether a page from origin may call the API: listed, or the API's own (host is the
+    // Host header of the request), as for a WebSocket opened by /docs.
     bool allows(const QByteArray &origin) const;
+    bool allowsPageFrom(const QByteArray &origin, const QByteArray &host) const
+    {
+        return allows(origin) || origin == "http://" + host;
+    }
 
+private:
     QByteArrayList m_origins;
 };
 

@@ -17,7 +17,6 @@ namespace {
 constexpr int kKeepAliveMs = 15'000;
 constexpr int kTokenCheckMs = 1'000;
 constexpr int kClosingGraceMs = 5'000;
-constexpr qint64 kMaxId = 9'000'000'000'000'000;
 
 QByteArray compact(const QJsonObject &object)
 {
@@ -110,7 +109,7 @@ void EventStream::add(Subscriber &&subscriber)
 void EventStream::subscribe(const ApiRequest &request, PendingReply &&reply)
 {
     FieldErrors errors;
-    const auto simulationId = request.queryInt(u"simulation_id"_s, 1, kMaxId, &errors);
+    const auto simulationId = request.queryInt(u"simulation_id"_s, 1, ApiRequest::kMaxId, &errors);
     if (!errors.isEmpty()) {
         reply.send(validationResponse(errors));
         return;

@@ -12,7 +12,6 @@ using namespace Qt::StringLiterals;
 namespace aisim::api {
 
 namespace {
-constexpr qint64 kMaxId = 9'000'000'000'000'000;
 constexpr int kMaxNameLength = 200;
 } // namespace
 
@@ -46,7 +45,7 @@ QHttpServerResponse MachinesController::create(const ApiRequest &request) const
     if (!body)
         return validationResponse(errors);
     const JsonFields fields(*body, {u"body"_s}, &errors);
-    const auto id = fields.integer(u"machine_id"_s, false, 1, kMaxId);
+    const auto id = fields.integer(u"machine_id"_s, false, 1, ApiRequest::kMaxNewId);
     const auto name = fields.string(u"name"_s, true, kMaxNameLength);
     if (!errors.isEmpty())
         return validationResponse(errors);

@@ -1,5 +1,7 @@
 #include "pendingreply.h"
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace aisim::api {
@@ -24,7 +26,21 @@ PendingReply::PendingReply(QHttpServerResponder &&responder, Headers headers, Fi
     , m_finished(std::move(finished))
 { }
 
-PendingReply::~PendingReply() = default;
+PendingReply::PendingReply(PendingReply &&other) noexcept
+    : m_responder(std::move(other.m_responder))
+    , m_socket(std::move(other.m_socket))
+    , m_headers(std::move(other.m_headers))
+    , m_finished(std::exchange(other.m_finished, nullptr))
+    , m_answered(std::exchange(other.m_answered, true))
+    , m_headersOnly(other.m_headersOnly)
+    , m_answering(std::move(other.m_answering))
+{ }
+
+PendingReply::~PendingReply()
+{
+    if (!m_answered)
+        finish(499); // nginx's "client closed request"
+}
 
 void PendingReply::send(QHttpServerResponse &&response)
 {

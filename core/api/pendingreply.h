@@ -21,7 +21,9 @@ public:
     using Finished = std::function<void(int status)>;
 
     PendingReply(QHttpServerResponder &&responder, Headers headers, Finished finished);
-    PendingReply(PendingReply &&other) = default;
+    PendingReply(PendingReply &&other) noexcept;
+    PendingReply &operator=(PendingReply &&) = delete;
+    // An answer never given (the client left while it waited) is still logged and counted.
     ~PendingReply();
 
     // Answers a HEAD request: status line and headers as for GET, no body.

@@ -13,7 +13,6 @@ using namespace Qt::StringLiterals;
 namespace aisim::api {
 
 namespace {
-constexpr qint64 kMaxId = 9'000'000'000'000'000;
 constexpr int kMaxNameLength = 200;
 
 QString orderByChoices()
@@ -67,10 +66,10 @@ QHttpServerResponse SimulationsController::list(const ApiRequest &request) const
                                + allStatusNames().join(u", "_s),
                            u"type_error.enum"_s});
     }
-    query.machineId = request.queryInt(u"machine_id"_s, 1, kMaxId, &errors);
+    query.machineId = request.queryInt(u"machine_id"_s, 1, ApiRequest::kMaxId, &errors);
     query.nameContains = request.query(u"name"_s);
     const auto limit = request.queryInt(u"limit"_s, 0, 100'000, &errors);
-    const auto offset = request.queryInt(u"offset"_s, 0, kMaxId, &errors);
+    const auto offset = request.queryInt(u"offset"_s, 0, ApiRequest::kMaxId, &errors);
     if (!errors.isEmpty())
         return validationResponse(errors);
     query.limit = limit.value_or(-1);
@@ -120,15 +119,16 @@ QHttpServerResponse SimulationsController::create(const ApiRequest &request) con
 
     const JsonFields fields(*body, {u"body"_s}, &errors);
     NewSimulation simulation;
-    simulation.id = fields.integer(u"simulation_id"_s, false, 1, kMaxId);
+    simulation.id = fields.integer(u"simulation_id"_s, false, 1, ApiRequest::kMaxNewId);
     const auto name = fields.string(u"name"_s, true, kMaxNameLength);
     const auto machineObject = fields.object(u"machine"_s);
     // machine_id may come from the top level, the machine object, or both if they agree.
-    auto machineId = fields.integer(u"machine_id"_s, !fields.has(u"machine"_s), 1, kMaxId);
+    auto machineId
+        = fields.integer(u"machine_id"_s, !fields.has(u"machine"_s), 1, ApiRequest::kMaxId);
     std::optional<QString> machineName;
     if (machineObject) {
         const JsonFields machine(*machineObject, fields.location(u"machine"_s), &errors);
-        const auto nestedId = machine.integer(u"machine_id"_s, !machineId, 1, kMaxId);
+        const auto nestedId = machine.integer(u"machine_id"_s, !machineId, 1, ApiRequest::kMaxId);
         machineName = machine.string(u"name"_s, true, kMaxNameLength);
         if (machineId && nestedId && *machineId != *nestedId)
             errors.append(

@@ -58,6 +58,10 @@ QHttpServerResponse TokensController::create(const ApiRequest &request) const
                            "'write', 'admin'"_s,
                            u"type_error.enum"_s});
     }
+    if (name && !isValidTokenName(name->trimmed()))
+        errors.append({fields.location(u"name"_s),
+                       u"string does not match the rule: %1"_s.arg(QLatin1String(kTokenNameRule)),
+                       u"value_error.str.regex"_s});
     if (!errors.isEmpty())
         return validationResponse(errors);
     const auto created = TokenRepository(*m_context.database).create(name->trimmed(), *scope);

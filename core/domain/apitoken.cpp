@@ -1,5 +1,7 @@
 #include "apitoken.h"
 
+#include <QRegularExpression>
+
 using namespace Qt::StringLiterals;
 
 namespace aisim {
@@ -15,6 +17,15 @@ QString scopeName(TokenScope scope)
         break;
     }
     return u"admin"_s;
+}
+
+const char *const kTokenNameRule
+    = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or a digit";
+
+bool isValidTokenName(const QString &name)
+{
+    static const QRegularExpression rule(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"));
+    return rule.match(name).hasMatch();
 }
 
 std::optional<TokenScope> scopeFromString(const QString &text)

@@ -18,6 +18,11 @@ inline bool scopeAllows(TokenScope granted, TokenScope required)
     return int(granted) >= int(required);
 }
 
+// Token names are used in paths (DELETE /tokens/{name}) and tables: 1 to 64 ASCII letters,
+// digits, '.', '_' or '-', starting with a letter or a digit.
+bool isValidTokenName(const QString &name);
+extern const char *const kTokenNameRule;
+
 // A stored API token; the secret itself is never stored, only its SHA-256 hash.
 struct ApiToken
 {

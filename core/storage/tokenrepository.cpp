@@ -74,6 +74,9 @@ Result<qint64> TokenRepository::count()
 
 Result<NewApiToken> TokenRepository::create(const QString &name, TokenScope scope)
 {
+    if (!isValidTokenName(name))
+        return Error::invalid(
+            u"a token name is %1, not '%2'"_s.arg(QLatin1String(kTokenNameRule), name));
     NewApiToken created;
     created.secret = QString::fromLatin1(generateSecret());
     auto query = sql::run(
