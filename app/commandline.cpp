@@ -1,5 +1,7 @@
 #include "commandline.h"
 
+#include "apiserver.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
@@ -148,8 +150,11 @@ CommandLine parseCommandLine(const QStringList &arguments)
         result.runtime.database = *parsed;
     }
 
-    if (!result.host.setAddress(parser.value(options.host)))
-        fail(u"--host takes an IP address, not '%1'"_s.arg(parser.value(options.host)));
+    const auto address = api::ApiServer::parseAddress(parser.value(options.host));
+    if (!address)
+        fail(u"--host takes an IP address such as 127.0.0.1 or ::1, or localhost; not '%1'"_s.arg(
+            parser.value(options.host)));
+    result.host = *address;
     result.port = quint16(positiveInt(parser.value(options.port), u"port"_s, 65535));
     if (parser.isSet(options.workers)) {
         result.runtime.engine.workers

@@ -20,6 +20,7 @@ private Q_SLOTS:
     void scatteredSpansDeleteExactlyTheirRuns();
     void tableThatMovedUnderTheSelectionChangesNothing();
     void selectionAwayFromTheViewStaysOnItsRuns();
+    void viewKeepsItsRunsWhenRunsArriveAbove();
 
 private:
     static bool openLargeTable(Desktop &desktop, int runs);
@@ -161,6 +162,33 @@ void TestSelection::selectionAwayFromTheViewStaysOnItsRuns()
     for (const Simulation &simulation : desktop.window->simulations()->selectedSimulations())
         selected << simulation.id;
     QCOMPARE(selected, (QList<qint64> {2990, 2989, 2988}));
+}
+
+void TestSelection::viewKeepsItsRunsWhenRunsArriveAbove()
+{
+    Desktop desktop(0);
+    QVERIFY(openLargeTable(desktop, 3000));
+    desktop.view()->sortByColumn(SimulationsTableModel::IdColumn, Qt::DescendingOrder);
+    QTRY_VERIFY(!desktop.model()->isLoading() && desktop.model()->loadedAt(0)
+                && desktop.model()->loadedAt(0)->id == 3000);
+    desktop.view()->scrollTo(desktop.model()->index(500, 0), QAbstractItemView::PositionAtTop);
+    QTRY_VERIFY(desktop.model()->loadedAt(desktop.view()->rowAt(0)));
+    const qint64 shown = desktop.model()->loadedAt(desktop.view()->rowAt(0))->id;
+
+    for (int i = 0; i < 5; ++i)
+        desktop.create(u"new %1"_s.arg(i), 1);
+    QTRY_COMPARE(desktop.model()->rowCount(), 3005);
+    QTRY_VERIFY(!desktop.model()->isLoading());
+    QTRY_VERIFY(desktop.model()->loadedAt(desktop.view()->rowAt(0)));
+    QCOMPARE(desktop.model()->loadedAt(desktop.view()->rowAt(0))->id, shown);
+
+    // At the top, the newest runs come into view instead.
+    desktop.view()->scrollToTop();
+    QTRY_VERIFY(desktop.model()->loadedAt(0));
+    desktop.create(u"newest"_s, 1);
+    QTRY_COMPARE(desktop.model()->rowCount(), 3006);
+    QTRY_VERIFY(desktop.model()->loadedAt(0) && desktop.model()->loadedAt(0)->name == u"newest"_s);
+    QCOMPARE(desktop.view()->rowAt(0), 0);
 }
 
 QTEST_MAIN(TestSelection)

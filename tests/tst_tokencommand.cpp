@@ -97,6 +97,8 @@ void TestTokenCommand::badArgumentsAreRefused_data()
         << QStringList {u"serve"_s, u"--host"_s, u"0.0.0.0"_s, u"--no-auth"_s} << u"loopback"_s;
     QTest::newRow("bad cors origin")
         << QStringList {u"serve"_s, u"--cors-origin"_s, u"nonsense"_s} << u"--cors-origin"_s;
+    QTest::newRow("host as a number")
+        << QStringList {u"serve"_s, u"--host"_s, u"18600"_s} << u"--host"_s;
     QTest::newRow("bad request timeout")
         << QStringList {u"serve"_s, u"--request-timeout"_s, u"soon"_s} << u"--request-timeout"_s;
     QTest::newRow("bad idle timeout")

@@ -23,12 +23,14 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -58,6 +60,7 @@ private Q_SLOTS:
     void machinesShowWhetherTheyAreBusyAndOnline();
     void settingsDialogValidatesAndTestsTheConnectionOffThread();
     void portInUseIsShownAndTheWindowKeepsWorking();
+    void settingsThatCannotStartTheApiSayWhyAndOkTriesAgain();
     void firstAdminTokenIsOfferedOnceAndTokensAreManaged();
 };
 
@@ -364,6 +367,14 @@ void TestUi::settingsDialogValidatesAndTestsTheConnectionOffThread()
 
     dialog.findChild<QRadioButton *>()->setChecked(true); // SQLite
     QVERIFY(ok->isEnabled());
+    for (const QString &address : {u"18600"_s, u"127.1"_s, u"my host"_s}) {
+        dialog.apiHostField()->setText(address);
+        QVERIFY2(!ok->isEnabled(), qPrintable(address)); // not quietly 0.0.72.168 or 127.0.0.1
+    }
+    for (const QString &address : {u"127.0.0.1"_s, u"::1"_s, u"localhost"_s}) {
+        dialog.apiHostField()->setText(address);
+        QVERIFY2(ok->isEnabled(), qPrintable(address));
+    }
     dialog.testConnection();
     QTRY_COMPARE(dialog.testResult()->text(), u"Connection works."_s);
     QVERIFY(QFile::exists(defaultPath));
@@ -381,6 +392,38 @@ void TestUi::portInUseIsShownAndTheWindowKeepsWorking()
     QVERIFY(other.service().createMachine(1, u"Machine A"_s));
     other.create(u"still works"_s, 1);
     QTRY_COMPARE(other.model()->rowCount(), 1);
+}
+
+void TestUi::settingsThatCannotStartTheApiSayWhyAndOkTriesAgain()
+{
+    QSettings().clear();
+    Desktop desktop(0);
+    QTcpServer taken;
+    QVERIFY(taken.listen(QHostAddress::LocalHost));
+    const quint16 port = taken.serverPort();
+    const auto applySettings = [&] {
+        desktop.window->showSettings();
+        auto *dialog = desktop.window->findChild<SettingsDialog *>();
+        QVERIFY(dialog);
+        dialog->apiHostField()->setText(u"127.0.0.1"_s);
+        dialog->apiPortField()->setValue(port);
+        dialog->buttons()->button(QDialogButtonBox::Ok)->click();
+    };
+    applySettings();
+    // Said in a message box and in the status bar, not covered by "Settings saved".
+    QTRY_VERIFY(QApplication::activeModalWidget());
+    auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+    QVERIFY(box);
+    QVERIFY2(box->text().contains(QString::number(port)), qPrintable(box->text()));
+    box->accept();
+    QCOMPARE(desktop.window->apiStatusText(), u"REST off"_s);
+    QVERIFY(desktop.window->statusBar()->currentMessage().contains(u"⚠"_s));
+
+    // The port is free now: OK with the same values starts the API.
+    taken.close();
+    applySettings();
+    QTRY_COMPARE(desktop.window->apiStatusText(), u"REST http://127.0.0.1:%1"_s.arg(port));
+    QSettings().clear();
 }
 
 void TestUi::firstAdminTokenIsOfferedOnceAndTokensAreManaged()

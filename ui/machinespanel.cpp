@@ -180,10 +180,26 @@ void MachinesPanel::addMachine()
     const QString name = QInputDialog::getText(this, tr("Add machine"), tr("Machine name:"),
                                                QLineEdit::Normal, QString(), &ok)
                              .trimmed();
-    if (ok && !name.isEmpty())
+    if (!ok)
+        return;
+    if (const QString problem = nameProblem(name, std::nullopt); !problem.isEmpty())
+        showError(tr("Add machine"), problem);
+    else
         createMachine(name);
-    else if (ok)
-        showError(tr("Add machine"), tr("A machine needs a name."));
+}
+
+QString MachinesPanel::nameProblem(const QString &name, std::optional<qint64> renamedId) const
+{
+    if (name.isEmpty())
+        return tr("A machine needs a name.");
+    // Two machines of one name could not be told apart in the lists and filters.
+    for (const Machine &machine : m_machines) {
+        if (machine.id != renamedId && machine.name.compare(name, Qt::CaseInsensitive) == 0)
+            return tr("A machine named “%1” exists already (#%2).")
+                .arg(machine.name)
+                .arg(machine.id);
+    }
+    return QString();
 }
 
 void MachinesPanel::createMachine(const QString &name)
@@ -209,6 +225,10 @@ void MachinesPanel::renameSelected()
                              .trimmed();
     if (!ok || name == machine->name)
         return;
+    if (const QString problem = nameProblem(name, machine->id); !problem.isEmpty()) {
+        showError(tr("Rename machine"), problem);
+        return;
+    }
     runInBackground(
         this,
         [service = &m_service, id = machine->id, name] { return service->renameMachine(id, name); },

@@ -33,6 +33,8 @@ public:
     void removeSelected();
     // The operations behind the buttons, without asking: for scripts and tests.
     void createMachine(const QString &name);
+    // Why a machine cannot take this name (empty, or another machine's), or empty.
+    QString nameProblem(const QString &name, std::optional<qint64> renamedId) const;
     void removeMachine(qint64 id);
 
 Q_SIGNALS:

@@ -19,6 +19,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -272,11 +273,24 @@ void MainWindow::showSettings()
     connect(dialog, &QDialog::accepted, this, [this, dialog, before] {
         const DesktopSettings after = dialog->settings();
         after.save();
-        if (after.apiEnabled != before.apiEnabled || after.apiHost != before.apiHost
-            || after.apiPort != before.apiPort) {
+        // Compared with what runs, not with what was saved: OK after a failed start tries again.
+        const api::ApiServer *server = m_runtime.apiServer();
+        const bool running = server && server->isListening();
+        const auto address = api::ApiServer::parseAddress(after.apiHost);
+        const bool same = running && address && server->address() == *address
+            && server->port() == after.apiPort;
+        if (after.apiEnabled != running || (after.apiEnabled && !same)) {
             stopApi();
-            if (after.apiEnabled)
-                startApi(QHostAddress(after.apiHost), quint16(after.apiPort));
+            if (after.apiEnabled
+                && !startApi(address.value_or(QHostAddress()), quint16(after.apiPort))) {
+                auto *box
+                    = new QMessageBox(QMessageBox::Warning, tr("REST API"),
+                                      tr("The REST API could not start: %1").arg(m_api->toolTip()),
+                                      QMessageBox::Ok, this);
+                box->setAttribute(Qt::WA_DeleteOnClose);
+                box->open();
+                return; // the failure stays in the status bar
+            }
         }
         if (after.databaseUrl != before.databaseUrl || after.workers != before.workers)
             statusBar()->showMessage(
@@ -291,7 +305,12 @@ void MainWindow::showSettings()
 void MainWindow::restoreLayout()
 {
     const QSettings settings;
-    restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
+    if (!restoreGeometry(settings.value(u"window/geometry"_s).toByteArray())) {
+        // First start: most of the screen, so that the table and the chart both have room.
+        const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1600, 1000);
+        resize(std::min(1280, available.width() * 9 / 10),
+               std::min(820, available.height() * 9 / 10));
+    }
     restoreState(settings.value(u"window/state"_s).toByteArray());
     m_mainSplitter->restoreState(settings.value(u"window/mainSplitter"_s).toByteArray());
     m_rightSplitter->restoreState(settings.value(u"window/rightSplitter"_s).toByteArray());

@@ -108,6 +108,11 @@ NewSimulationDialog::NewSimulationDialog(const QList<Machine> &machines, QWidget
     connect(m_newMachineName, &QLineEdit::textChanged, this, &NewSimulationDialog::validate);
     connect(m_newMachineId, &QSpinBox::valueChanged, this, &NewSimulationDialog::validate);
     connect(m_machine, &QComboBox::currentIndexChanged, this, &NewSimulationDialog::validate);
+    connect(m_parameters, &QGroupBox::toggled, this, &NewSimulationDialog::validate);
+    for (QAbstractSpinBox *field :
+         std::initializer_list<QAbstractSpinBox *> {m_points, m_step, m_pace, m_maxAttempts})
+        connect(field->findChild<QLineEdit *>(), &QLineEdit::textEdited, this,
+                &NewSimulationDialog::validate);
     m_machine->setCurrentIndex(0);
     m_name->setFocus();
     validate();
@@ -135,6 +140,23 @@ QString NewSimulationDialog::problem() const
         for (const Machine &machine : m_machines) {
             if (machine.id == m_newMachineId->value())
                 return tr("Machine id %1 is taken by “%2”.").arg(machine.id).arg(machine.name);
+            if (machine.name.compare(machineName, Qt::CaseInsensitive) == 0)
+                return tr("A machine named “%1” exists already (#%2): pick it in the list.")
+                    .arg(machine.name)
+                    .arg(machine.id);
+        }
+    }
+    // What is typed in a number field counts only once it is a valid number in range: a
+    // field showing "0 s" must not quietly create a run with the old value.
+    if (m_parameters->isChecked()) {
+        const QList<QPair<const QAbstractSpinBox *, QString>> fields {
+            {m_points, tr("Points")},
+            {m_step, tr("Step")},
+            {m_pace, tr("Pace")},
+            {m_maxAttempts, tr("Attempts")}};
+        for (const auto &[field, label] : fields) {
+            if (!field->hasAcceptableInput())
+                return tr("%1: “%2” is not a value it takes.").arg(label, field->text());
         }
     }
     return QString();

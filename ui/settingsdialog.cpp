@@ -1,5 +1,7 @@
 #include "settingsdialog.h"
 
+#include "apiserver.h"
+
 #include "async.h"
 #include "database.h"
 #include "databaseurl.h"
@@ -168,8 +170,9 @@ QString SettingsDialog::problem() const
         return tr("The SQLite file needs an absolute path.");
     if (!DatabaseUrl::parse(databaseUrl(), &error))
         return error;
-    if (m_apiEnabled->isChecked() && QHostAddress(m_apiHost->text().trimmed()).isNull())
-        return tr("The REST address must be an IP address such as 127.0.0.1.");
+    if (m_apiEnabled->isChecked() && !api::ApiServer::parseAddress(m_apiHost->text()))
+        return tr("The REST address must be an IP address such as 127.0.0.1 or ::1, or "
+                  "localhost.");
     return QString();
 }
 

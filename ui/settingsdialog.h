@@ -28,6 +28,8 @@ public:
     void testConnection();
 
     QLineEdit *postgresField() const { return m_postgresUrl; }
+    QLineEdit *apiHostField() const { return m_apiHost; }
+    QSpinBox *apiPortField() const { return m_apiPort; }
     QRadioButton *postgresChoice() const { return m_postgres; }
     QLabel *testResult() const { return m_testResult; }
     QDialogButtonBox *buttons() const { return m_buttons; }

@@ -155,12 +155,24 @@ void SimulationActions::showNewSimulationDialog()
     dialog->open();
 }
 
+QString SimulationActions::tooMany(qint64 count) const
+{
+    return tr("%L1 simulations are selected; one action changes at most %L2. Narrow the "
+              "selection with the filters.")
+        .arg(count)
+        .arg(kMaxRunsPerAction);
+}
+
 void SimulationActions::confirmAndRemove()
 {
     const SimulationSelection selection = m_simulations.selection();
     const qint64 count = selection.count();
     if (count == 0)
         return;
+    if (count > kMaxRunsPerAction) {
+        Q_EMIT failed(tooMany(count));
+        return;
+    }
     if (m_confirmDeletion) {
         const QString question = count == 1 && selection.isComplete()
             ? tr("Delete the simulation “%1” and its convergence data?")
@@ -184,10 +196,7 @@ void SimulationActions::apply(const QString &verb, const Operation &operation,
     if (selection.count() == 0)
         return;
     if (selection.count() > kMaxRunsPerAction) {
-        Q_EMIT failed(tr("%L1 simulations are selected; one action changes at most %L2. Narrow "
-                         "the selection with the filters.")
-                          .arg(selection.count())
-                          .arg(kMaxRunsPerAction));
+        Q_EMIT failed(tooMany(selection.count()));
         return;
     }
     // Rows not in memory are read off the GUI thread, with the change itself.

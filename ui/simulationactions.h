@@ -50,6 +50,7 @@ private:
     void apply(const QString &verb, const Operation &operation,
                bool (*applies)(const Simulation &));
     void confirmAndRemove();
+    QString tooMany(qint64 count) const;
     QAction *makeAction(const QString &text, const QString &icon, const QKeySequence &shortcut);
 
     SimulationService &m_service;

@@ -99,6 +99,24 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &SimulationsPanel::selectionChanged);
     connect(m_model, &QAbstractItemModel::modelReset, this, &SimulationsPanel::selectionChanged);
+    // Runs arriving above the rows in view push them down: keep the same runs in view, unless
+    // the view is at the top, where the newest runs are to be seen.
+    connect(m_model, &QAbstractItemModel::layoutAboutToBeChanged, this, [this] {
+        const int top = m_view->rowAt(0);
+        const Simulation *shown = top > 0 ? m_model->loadedAt(top) : nullptr;
+        m_anchor = shown ? std::optional<QPair<qint64, int>>({shown->id, top}) : std::nullopt;
+    });
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, [this] {
+        if (!m_anchor)
+            return;
+        const int row = m_model->loadedRowOf(m_anchor->first);
+        if (row >= 0 && row != m_anchor->second)
+            m_view->scrollTo(m_model->index(row, 0), QAbstractItemView::PositionAtTop);
+        m_anchor.reset();
+    });
+    // Rows that moved or went away (a deletion) change the selection without selectionChanged.
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, &SimulationsPanel::selectionChanged);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &SimulationsPanel::selectionChanged);
     connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &position) {
         Q_EMIT contextMenuRequested(m_view->viewport()->mapToGlobal(position));
     });

@@ -6,6 +6,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -54,6 +56,7 @@ private:
     QComboBox *m_status = nullptr;
     QComboBox *m_machine = nullptr;
     QLabel *m_total = nullptr;
+    std::optional<QPair<qint64, int>> m_anchor; // the run at the top of the view, and its row
 };
 
 } // namespace aisim

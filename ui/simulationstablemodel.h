@@ -61,6 +61,8 @@ public:
     std::optional<Simulation> simulationAt(int row) const;
     // The same without asking for a missing page: null when not in memory.
     const Simulation *loadedAt(int row) const;
+    // The row of a run in memory, or -1.
+    int loadedRowOf(qint64 id) const { return m_cache.rowOf(id); }
     QString machineName(qint64 machineId) const;
     // Rereads the rows in view and the row count (coalesced with other requests).
     void scheduleRefresh();

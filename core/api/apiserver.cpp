@@ -4,6 +4,7 @@
 #include "logging.h"
 
 #include <QMetaEnum>
+#include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
 
@@ -68,6 +69,20 @@ void ApiServer::close()
     m_thread.quit();
     m_thread.wait();
     m_port = 0;
+}
+
+std::optional<QHostAddress> ApiServer::parseAddress(const QString &text)
+{
+    const QString trimmed = text.trimmed();
+    if (trimmed.compare("localhost"_L1, Qt::CaseInsensitive) == 0)
+        return QHostAddress(QHostAddress::LocalHost);
+    static const QRegularExpression dotted(u"^\\d{1,3}(\\.\\d{1,3}){3}$"_s);
+    if (!trimmed.contains(u':') && !dotted.match(trimmed).hasMatch())
+        return std::nullopt;
+    const QHostAddress address(trimmed);
+    if (address.isNull())
+        return std::nullopt;
+    return address;
 }
 
 QString ApiServer::baseUrl() const

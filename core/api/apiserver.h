@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QThread>
 
+#include <optional>
+
 namespace aisim::api {
 
 class ApiServerHost;
@@ -27,6 +29,10 @@ public:
     quint16 port() const { return m_port; }
     // The base URL clients use, e.g. http://127.0.0.1:8000.
     QString baseUrl() const;
+    QHostAddress address() const { return m_address; }
+    // An address to listen on as a user types it: a dotted IPv4 address (all four parts), an
+    // IPv6 address, or localhost; nullopt for anything else ("18600" is not 0.0.72.168 here).
+    static std::optional<QHostAddress> parseAddress(const QString &text);
     // Every operation served, as (method, OpenAPI path) pairs, e.g. ("GET", "/machines").
     QList<QPair<QByteArray, QString>> routes() const { return m_routes; }
 
