@@ -32,6 +32,8 @@ private Q_SLOTS:
 
     void explicitAndAssignedIdsNeverCollide_data() { test::addDialectRows(); }
     void explicitAndAssignedIdsNeverCollide();
+    void deletedIdsAreNeverHandedOutAgain_data() { test::addDialectRows(); }
+    void deletedIdsAreNeverHandedOutAgain();
     void existingIdIsAConflict_data() { test::addDialectRows(); }
     void existingIdIsAConflict();
     void listSortsFiltersAndPages_data() { test::addDialectRows(); }
@@ -249,6 +251,43 @@ void TestStorage::existingIdIsAConflict()
     QVERIFY(!again.ok());
     QCOMPARE(again.error().kind, Error::Kind::Conflict);
     QCOMPARE(simulations.count({}).value(), 1);
+}
+
+// A client holding the id of a deleted run must never find another run under it.
+void TestStorage::deletedIdsAreNeverHandedOutAgain()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    MachineRepository machines(database);
+    SimulationRepository simulations(database);
+    const auto first = machines.create(std::nullopt, u"first"_s);
+    QVERIFY(first.ok());
+    QVERIFY(machines.remove(first->id).ok());
+    const auto second = machines.create(std::nullopt, u"second"_s);
+    QVERIFY(second.ok());
+    QVERIFY(second->id > first->id);
+
+    qint64 newest = 0;
+    for (int i = 0; i < 3; ++i)
+        newest = simulations.create(newSimulation(u"run"_s, second->id))->id;
+    QVERIFY(simulations.remove(newest).ok());
+    const auto after = simulations.create(newSimulation(u"after"_s, second->id));
+    QVERIFY(after.ok());
+    QVERIFY2(after->id > newest, qPrintable(u"%1 after %2"_s.arg(after->id).arg(newest)));
+
+    // An explicit id below the newest does not pull the numbering back either.
+    QVERIFY(simulations.remove(after->id).ok());
+    NewSimulation explicitId = newSimulation(u"explicit"_s, second->id);
+    explicitId.id = 1'000;
+    QVERIFY(simulations.create(explicitId).ok());
+    QVERIFY(simulations.remove(1'000).ok());
+    explicitId.id = 2;
+    QVERIFY(simulations.remove(2).ok());
+    QVERIFY(simulations.create(explicitId).ok());
+    const auto last = simulations.create(newSimulation(u"last"_s, second->id));
+    QVERIFY(last.ok());
+    QVERIFY2(last->id > 1'000, qPrintable(QString::number(last->id)));
 }
 
 void TestStorage::listSortsFiltersAndPages()

@@ -54,9 +54,15 @@ Result<Machine> MachineRepository::create(std::optional<qint64> id, const QStrin
                                    + kColumns,
                                {*id, name, now}, u"create machine"_s)
                     : sql::run(m_database,
-                               u"INSERT INTO machines (name, created_at) VALUES (?, ?) "
-                               "RETURNING "_s
-                                   + kColumns,
+                               m_database.isPostgreSql()
+                                   ? u"INSERT INTO machines (name, created_at) VALUES (?, ?) "
+                                     "RETURNING "_s
+                                       + kColumns
+                                   // Numbered past every id ever used (migration 003).
+                                   : u"INSERT INTO machines (machine_id, name, created_at) "
+                                     "VALUES ((SELECT last_id + 1 FROM id_watermarks WHERE "
+                                     "table_name = 'machines'), ?, ?) RETURNING "_s
+                                       + kColumns,
                                {name, now}, u"create machine"_s);
     if (!query) {
         if (query.error().kind == Error::Kind::Conflict && id)
@@ -67,10 +73,12 @@ Result<Machine> MachineRepository::create(std::optional<qint64> id, const QStrin
     if (!machine)
         return Error::internal(u"create machine returned no row"_s);
     if (id && m_database.isPostgreSql()) {
-        // An explicit id does not move the identity sequence: move it past the id.
+        // An explicit id does not move the identity sequence: move it past the id, and never
+        // back (the largest id may be gone).
         sql::run(m_database,
                  u"SELECT setval(pg_get_serial_sequence('machines', 'machine_id'), "
-                 "GREATEST((SELECT MAX(machine_id) FROM machines), 1))"_s,
+                 "GREATEST((SELECT MAX(machine_id) FROM machines), "
+                 "nextval(pg_get_serial_sequence('machines', 'machine_id'))))"_s,
                  {}, u"advance the machine ids"_s);
     }
     return *machine;

@@ -134,6 +134,11 @@ Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
     if (simulation.id) {
         statement = statement.arg(u"simulation_id, "_s, u"?, "_s);
         values << *simulation.id;
+    } else if (!m_database.isPostgreSql()) {
+        // Numbered past every id ever used (migration 003), not past the largest one left.
+        statement = statement.arg(u"simulation_id, "_s,
+                                  u"(SELECT last_id + 1 FROM id_watermarks WHERE table_name = "
+                                  "'simulations'), "_s);
     } else {
         statement = statement.arg(QString(), QString());
     }
@@ -152,7 +157,8 @@ Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
         // An explicit id does not move the identity sequence: move it past the id.
         sql::run(m_database,
                  u"SELECT setval(pg_get_serial_sequence('simulations', 'simulation_id'), "
-                 "GREATEST((SELECT MAX(simulation_id) FROM simulations), 1))"_s,
+                 "GREATEST((SELECT MAX(simulation_id) FROM simulations), "
+                 "nextval(pg_get_serial_sequence('simulations', 'simulation_id'))))"_s,
                  {}, u"advance the simulation ids"_s);
     }
     return *created;
