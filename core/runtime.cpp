@@ -1,5 +1,7 @@
 #include "runtime.h"
 
+#include "simulationrepository.h"
+
 #include "logging.h"
 #include "tokenrepository.h"
 
@@ -17,6 +19,8 @@ Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
     std::unique_ptr<Runtime> runtime(new Runtime(options));
     if (const Status migrated = runtime->m_database->migrate(); !migrated)
         return migrated.error();
+    if (const Status folded = SimulationRepository(*runtime->m_database).foldNames(); !folded)
+        return folded.error();
     if (options.runEngine)
         runtime->m_engine
             = std::make_unique<Engine>(*runtime->m_database, runtime->m_events, options.engine);

@@ -38,6 +38,8 @@ private Q_SLOTS:
     void existingIdIsAConflict();
     void listSortsFiltersAndPages_data() { test::addDialectRows(); }
     void listSortsFiltersAndPages();
+    void nameSearchFoldsEveryScript_data() { test::addDialectRows(); }
+    void nameSearchFoldsEveryScript();
     void positionIsTheRowInTheList_data() { test::addDialectRows(); }
     void positionIsTheRowInTheList();
     void everySortIsServedByAnIndex_data() { test::addDialectRows(); }
@@ -337,6 +339,42 @@ void TestStorage::listSortsFiltersAndPages()
     QCOMPARE(namesOf(simulations.list(query).value()), QStringList({u"alpha"_s, u"bravo"_s}));
     QCOMPARE(simulations.count(query).value(), 4);
     QCOMPARE(simulations.countByStatus()->value(SimulationStatus::Pending), 3);
+}
+
+void TestStorage::nameSearchFoldsEveryScript()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    Migrator migrator(database.connection(), database.isPostgreSql());
+    QVERIFY(migrator.migrate(3).ok());
+    QSqlQuery query(database.connection());
+    QVERIFY(
+        query.exec(u"INSERT INTO machines (machine_id, name, created_at) VALUES (1, 'm', 0)"_s));
+    // A run stored before names were folded, as an older version left it.
+    QVERIFY(query.exec(u"INSERT INTO simulations (name, machine_id, status, creation_date, "
+                       "update_date) VALUES ('ÜBERLAUF Ωmega', 1, 'pending', 0, 0)"_s));
+    QVERIFY(database.migrate().ok());
+    SimulationRepository repository(database);
+    QVERIFY(repository.foldNames().ok());
+    QVERIFY(repository.create(newSimulation(u"Модель Über straße"_s, 1)).ok());
+    QVERIFY(repository.create(newSimulation(u"plain ascii"_s, 1)).ok());
+
+    const auto namesMatching = [&repository](const QString &text) {
+        SimulationQuery search;
+        search.nameContains = text;
+        search.orderBy = SimulationQuery::OrderBy::Id;
+        QStringList names;
+        for (const Simulation &simulation : repository.list(search).value())
+            names << simulation.name;
+        return names;
+    };
+    QCOMPARE(namesMatching(u"über"_s),
+             (QStringList {u"ÜBERLAUF Ωmega"_s, u"Модель Über straße"_s}));
+    QCOMPARE(namesMatching(u"МОДЕЛЬ"_s), QStringList {u"Модель Über straße"_s});
+    QCOMPARE(namesMatching(u"ωMEGA"_s), QStringList {u"ÜBERLAUF Ωmega"_s});
+    QCOMPARE(namesMatching(u"STRAßE"_s), QStringList {u"Модель Über straße"_s});
+    QCOMPARE(namesMatching(u"ASCII"_s), QStringList {u"plain ascii"_s});
+    QCOMPARE(namesMatching(u"%"_s), QStringList {});
 }
 
 void TestStorage::positionIsTheRowInTheList()

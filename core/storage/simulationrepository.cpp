@@ -54,8 +54,9 @@ QString whereClause(const SimulationQuery &query, QVariantList *values)
         values->append(*query.machineId);
     }
     if (!query.nameContains.isEmpty()) {
-        conditions << u"LOWER(name) LIKE ? ESCAPE '\\'"_s;
-        QString pattern = query.nameContains.toLower();
+        // Folded in C++, where every script folds; a run not folded yet falls back to LOWER().
+        conditions << u"COALESCE(name_folded, LOWER(name)) LIKE ? ESCAPE '\\'"_s;
+        QString pattern = query.nameContains.toCaseFolded();
         pattern.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
         values->append(QString(u'%' + pattern + u'%'));
     }
@@ -127,8 +128,8 @@ Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
     const QByteArray parameters
         = QJsonDocument(simulation.parameters.toJson()).toJson(QJsonDocument::Compact);
     QString statement = u"INSERT INTO simulations (%1name, machine_id, status, creation_date, "
-                        "update_date, max_attempts, parameters, points_total) VALUES (%2?, ?, "
-                        "'pending', ?, ?, ?, ?, ?) RETURNING "_s
+                        "update_date, max_attempts, parameters, points_total, name_folded) "
+                        "VALUES (%2?, ?, 'pending', ?, ?, ?, ?, ?, ?) RETURNING "_s
         + kColumns;
     QVariantList values;
     if (simulation.id) {
@@ -143,7 +144,8 @@ Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
         statement = statement.arg(QString(), QString());
     }
     values << simulation.name << simulation.machineId << now << now << simulation.maxAttempts
-           << QString::fromUtf8(parameters) << std::max(1, simulation.parameters.points);
+           << QString::fromUtf8(parameters) << std::max(1, simulation.parameters.points)
+           << simulation.name.toCaseFolded();
     auto query = sql::run(m_database, statement, values, u"create simulation"_s);
     if (!query) {
         if (query.error().kind == Error::Kind::Conflict && simulation.id)
@@ -209,6 +211,29 @@ Result<std::optional<qint64>> SimulationRepository::position(const SimulationQue
     if (!before.value().next())
         return Error::internal(u"counting the rows before a simulation returned nothing"_s);
     return std::optional<qint64>(before.value().value(0).toLongLong());
+}
+
+Status SimulationRepository::foldNames()
+{
+    sql::Transaction transaction(m_database.connection());
+    auto unfolded = sql::run(m_database,
+                             u"SELECT simulation_id, name FROM simulations "
+                             "WHERE name_folded IS NULL"_s,
+                             {}, u"find names to fold"_s);
+    if (!unfolded)
+        return unfolded.error();
+    QList<QPair<qint64, QString>> names;
+    while (unfolded.value().next())
+        names.append(
+            {unfolded.value().value(0).toLongLong(), unfolded.value().value(1).toString()});
+    for (const auto &[id, name] : std::as_const(names)) {
+        auto folded = sql::run(m_database,
+                               u"UPDATE simulations SET name_folded = ? WHERE simulation_id = ?"_s,
+                               {name.toCaseFolded(), id}, u"fold a name"_s);
+        if (!folded)
+            return folded.error();
+    }
+    return transaction.commit();
 }
 
 Result<QList<Simulation>> SimulationRepository::list(const SimulationQuery &filter)

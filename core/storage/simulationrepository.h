@@ -65,6 +65,8 @@ public:
     Status forEach(const SimulationQuery &query,
                    const std::function<void(const Simulation &)> &visit);
     Result<qint64> count(const SimulationQuery &query);
+    // Folds the names of runs stored before names were folded (migration 004), once.
+    Status foldNames();
     // The row of a simulation in the query's order (0 first); nullopt when it does not match
     // the filters or does not exist.
     Result<std::optional<qint64>> position(const SimulationQuery &query, qint64 id);
