@@ -391,8 +391,11 @@ void TestApi::unknownIdsAre404AndBadIds422_data()
                                      << "/machines/987654"_ba << 404;
     QTest::newRow("get text id") << "GET"_ba
                                  << "/simulation/abc"_ba << 422;
+    // Whole numbers that name no run are unknown ids, as in the original: 404, not 422.
     QTest::newRow("get zero id") << "GET"_ba
-                                 << "/simulation/0"_ba << 422;
+                                 << "/simulation/0"_ba << 404;
+    QTest::newRow("delete negative id") << "DELETE"_ba
+                                        << "/simulation/-1"_ba << 404;
     QTest::newRow("converge text id") << "GET"_ba
                                       << "/converge/1e3"_ba << 422;
     QTest::newRow("converge bad since") << "GET"_ba

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void headAnswersAsGetWithoutTheBody_data();
     void headAnswersAsGetWithoutTheBody();
     void headOnEventsOpensNoStream();
+    void trailingSlashRedirectsAndRepeatedParametersTakeTheLast();
     void accessLogWritesOneLinePerRequest();
     void convergenceDocumentMatchesTheJsonWriter();
     void thinningKeepsAtMostNPointsSpreadOnTheLogAxis();
@@ -76,7 +77,7 @@ void TestHttpEdge::dispatcherStatusCodes_data()
                               << "{\"name\": "_ba
                               << "application/json"_ba << 422;
     QTest::newRow("422 path") << "GET"_ba
-                              << "/machines/-3"_ba << QByteArray() << QByteArray() << 422;
+                              << "/machines/three"_ba << QByteArray() << QByteArray() << 422;
     QTest::newRow("422 max_points")
         << "GET"_ba
         << "/converge/1?max_points=0"_ba << QByteArray() << QByteArray() << 422;
@@ -292,6 +293,27 @@ void TestHttpEdge::accessLogWritesOneLinePerRequest()
     QVERIFY2(!line.contains(u'\n') && !line.contains(u'\r') && !line.contains(QChar(0)),
              qPrintable(line));
     QVERIFY2(line.contains(u"%0A"_s) && line.endsWith(u"ms"_s), qPrintable(line));
+}
+
+// Two habits of the original (FastAPI) that scripts rely on.
+void TestHttpEdge::trailingSlashRedirectsAndRepeatedParametersTakeTheLast()
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_server.port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("GET /simulations/?order_by=name HTTP/1.1\r\nHost: x\r\n\r\n"_ba);
+    QByteArray buffer;
+    const QByteArray head = readResponse(socket, buffer, false);
+    QVERIFY2(head.startsWith("HTTP/1.1 307 "), head.constData());
+    QCOMPARE(headerOf(head, "Location"), "/simulations?order_by=name"_ba);
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/nowhere/").status, 404);
+
+    QCOMPARE(
+        httpRequest(m_server.port(), "GET", "/simulations?order_by=bogus&order_by=name").status,
+        200);
+    QCOMPARE(
+        httpRequest(m_server.port(), "GET", "/simulations?order_by=name&order_by=bogus").status,
+        422);
 }
 
 void TestHttpEdge::convergenceDocumentMatchesTheJsonWriter()

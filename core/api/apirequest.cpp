@@ -37,12 +37,8 @@ std::optional<qint64> ApiRequest::pathId(int index, const QString &name, FieldEr
         errors->append(integerError({u"path"_s, name}));
         return std::nullopt;
     }
-    if (id <= 0) {
-        errors->append({{u"path"_s, name},
-                        u"ensure this value is greater than 0"_s,
-                        u"value_error.number.not_gt"_s});
-        return std::nullopt;
-    }
+    // Any whole number is an id here, as for the original's int path parameters: 0 and -1
+    // name no run and get 404 from the lookup, not 422.
     return id;
 }
 
@@ -53,7 +49,9 @@ QString ApiRequest::pathArgument(int index) const
 
 QString ApiRequest::query(const QString &key) const
 {
-    return m_query.queryItemValue(key, QUrl::FullyDecoded);
+    // A repeated parameter counts with its last value, as in the original.
+    const QStringList values = m_query.allQueryItemValues(key, QUrl::FullyDecoded);
+    return values.isEmpty() ? QString() : values.last();
 }
 
 std::optional<qint64> ApiRequest::queryInt(const QString &key, qint64 minimum, qint64 maximum,

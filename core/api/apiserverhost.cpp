@@ -211,6 +211,19 @@ void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
         reply.setHeadersOnly();
 
     if (path.isEmpty()) {
+        // As the original: a path that matches once its trailing slash is gone redirects there.
+        const QString trimmed = request.url().path();
+        if (trimmed.size() > 1 && trimmed.endsWith(u'/') && matchesRoute(trimmed.chopped(1))) {
+            QUrl target = request.url();
+            target.setPath(trimmed.chopped(1));
+            QHttpServerResponse redirect(QHttpServerResponse::StatusCode::TemporaryRedirect);
+            redirect.setHeader(
+                "Location"_ba,
+                target.toString(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::FullyEncoded)
+                    .toUtf8());
+            reply.send(std::move(redirect));
+            return;
+        }
         reply.send(detailResponse(StatusCode::NotFound, u"Not Found"_s));
         return;
     }
@@ -263,6 +276,24 @@ void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
         route->asyncHandler(apiRequest, std::move(reply));
     else
         reply.send(route->handler(apiRequest));
+}
+
+bool ApiServerHost::matchesRoute(const QString &path) const
+{
+    const QStringList segments = path.split(u'/');
+    for (const Route &route : m_routes) {
+        const QStringList pattern = route.path.split(u'/');
+        if (pattern.size() != segments.size())
+            continue;
+        bool matches = true;
+        for (qsizetype i = 0; matches && i < pattern.size(); ++i) {
+            const bool placeholder = pattern.at(i).startsWith(u'{');
+            matches = placeholder ? !segments.at(i).isEmpty() : pattern.at(i) == segments.at(i);
+        }
+        if (matches)
+            return true;
+    }
+    return false;
 }
 
 // WebSocket clients of /events. QHttpServer accepts the upgrade on any path before routing,

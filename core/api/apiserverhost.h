@@ -45,6 +45,8 @@ private:
                   const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void createSimulation(const ApiRequest &request, PendingReply &&reply);
     void acceptWebSockets();
+    // Whether a path (not a pattern) is served by some route, whatever the method.
+    bool matchesRoute(const QString &path) const;
 
     ApiContext m_context;
     ApiMetrics m_metrics;

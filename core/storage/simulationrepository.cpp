@@ -149,7 +149,7 @@ Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
     auto query = sql::run(m_database, statement, values, u"create simulation"_s);
     if (!query) {
         if (query.error().kind == Error::Kind::Conflict && simulation.id)
-            return Error::conflict(u"simulation %1 already exists"_s.arg(*simulation.id));
+            return Error::conflict(u"Simulation %1 already exists"_s.arg(*simulation.id));
         return query.error();
     }
     const auto created = sql::readOne(query.value(), readSimulation);
