@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Small clients and the report of scripts/bench (Python standard library only).
+
+  benchclient.py fill URL TOKEN COUNT MACHINE POINTS PACE_MS    create runs over one connection
+  benchclient.py spaced URL TOKEN COUNT MACHINE GAP_MS          create runs one at a time, apart
+  benchclient.py wrk FILE                                       req/s and p99 (ms) of a wrk log
+  benchclient.py report RESULTS.tsv OUT.md OUT.json MODE        the tables, with the ratios
+"""
+import http.client
+import json
+import re
+import sys
+import time
+import urllib.parse
+
+
+def connect(url):
+    parts = urllib.parse.urlsplit(url)
+    return http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+
+
+def post_run(conn, token, machine, points, pace_ms):
+    body = json.dumps({"name": "bench run", "machine_id": machine,
+                       "parameters": {"points": points, "pace_ms": pace_ms}})
+    conn.request("POST", "/simulation", body,
+                 {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    response = conn.getresponse()
+    response.read()
+    if response.status != 201:
+        raise SystemExit(f"POST /simulation answered {response.status}")
+
+
+def fill(url, token, count, machine, points, pace_ms):
+    conn = connect(url)
+    for _ in range(int(count)):
+        post_run(conn, token, int(machine), int(points), int(pace_ms))
+
+
+def spaced(url, token, count, machine, gap_ms):
+    conn = connect(url)
+    for _ in range(int(count)):
+        post_run(conn, token, int(machine), 1, 0)
+        time.sleep(int(gap_ms) / 1000)
+
+
+def wrk_figures(path):
+    text = open(path, encoding="utf-8", errors="replace").read()
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    print(rate.group(1) if rate else "0",
+          f"{float(p99.group(1)) * scale[p99.group(2)]:.2f}" if p99 else "0",
+          errors.group(1) if errors else "0")
+
+
+def fmt(value, unit=""):
+    if value is None:
+        return "—"
+    if abs(value) >= 100:
+        return f"{value:,.0f}{unit}"
+    return f"{value:.2f}{unit}" if abs(value) < 10 else f"{value:.1f}{unit}"
+
+
+def ratio(a, b):
+    return None if not a or not b else a / b
+
+
+def report(results_path, md_path, json_path, mode):
+    figures = {}
+    for line in open(results_path, encoding="utf-8"):
+        key, _, value = line.rstrip("\n").partition("\t")
+        try:
+            figures[key] = float(value)
+        except ValueError:
+            figures[key] = value
+    get = figures.get
+
+    rows = []
+    http_rows = [
+        ("GET /simulation/{id}", "id"),
+        ("GET /simulations, 1,000 rows", "list"),
+        ("GET /converge/{id}", "converge"),
+    ]
+    lines = [
+        "# scripts/bench results",
+        "",
+        f"Mode: {mode}. Machine: {get('machine', '?')}. Date: {get('date', '?')}. "
+        f"Commit: {get('commit', '?')}.",
+        "Every figure of a table was measured in the same run; ratios are aisim over the baseline.",
+        "",
+        "## HTTP reads (SQLite, token, wrk -t2 -c64)",
+        "",
+        "| work | bytes | aisim req/s | p99 ms | bare QHttpServer req/s | nginx req/s "
+        "| aisim / bare | aisim / nginx |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for label, key in http_rows:
+        a, bare, nginx = get(f"{key}_aisim"), get(f"{key}_bare"), get(f"{key}_nginx")
+        lines.append(
+            f"| {label} | {fmt(get(f'{key}_bytes'))} | {fmt(a)} | {fmt(get(f'{key}_aisim_p99'))} "
+            f"| {fmt(bare)} | {fmt(nginx)} | {fmt(ratio(a, bare))} | {fmt(ratio(a, nginx))} |")
+        rows.append({"work": label, "aisim_rps": a, "aisim_p99_ms": get(f"{key}_aisim_p99"),
+                     "bare_rps": bare, "nginx_rps": nginx, "bytes": get(f"{key}_bytes"),
+                     "ratio_bare": ratio(a, bare), "ratio_nginx": ratio(a, nginx)})
+    busy = get("list_busy_aisim")
+    lines += [
+        f"| GET /simulations, 1,000 rows, while 2 workers finish runs | "
+        f"{fmt(get('list_bytes'))} | {fmt(busy)} | {fmt(get('list_busy_aisim_p99'))} | "
+        f"{fmt(get('list_bare'))} | {fmt(get('list_nginx'))} | "
+        f"{fmt(ratio(busy, get('list_bare')))} | {fmt(ratio(busy, get('list_nginx')))} |",
+        f"| GET /simulation/{{id}} with If-None-Match (304) | 0 | {fmt(get('id304_aisim'))} | "
+        f"{fmt(get('id304_aisim_p99'))} | {fmt(get('id_bare'))} | {fmt(get('id_nginx'))} | "
+        f"{fmt(ratio(get('id304_aisim'), get('id_bare')))} | "
+        f"{fmt(ratio(get('id304_aisim'), get('id_nginx')))} |",
+        "",
+        "## Writes and the engine",
+        "",
+        "| work | SQLite | PostgreSQL | baseline | SQLite / baseline | PostgreSQL / baseline |",
+        "|---|---|---|---|---|---|",
+    ]
+    post_s, post_p, post_b = get("post_sqlite"), get("post_pg"), get("post_bare")
+    lines.append(
+        f"| POST /simulation req/s (16 connections, no workers) | {fmt(post_s)} "
+        f"(p99 {fmt(get('post_sqlite_p99'))} ms) | {fmt(post_p)} (p99 {fmt(get('post_pg_p99'))} ms) "
+        f"| bare QHttpServer {fmt(post_b)} | {fmt(ratio(post_s, post_b))} "
+        f"| {fmt(ratio(post_p, post_b))} |")
+    lines.append(
+        f"| runs/s, 10 points at pace 0, 2 workers | {fmt(get('engine_sqlite'))} (1 process) "
+        f"| {fmt(get('engine_pg_2'))} (2 processes) | target 2,000 / 1,000 "
+        f"| {fmt(ratio(get('engine_sqlite'), 2000))} | {fmt(ratio(get('engine_pg_2'), 1000))} |")
+    lines.append(
+        f"| POST→claim through NOTIFY, median ms (p90) | — | {fmt(get('claim_p50'))} "
+        f"({fmt(get('claim_p90'))}) | target 5 ms | — | {fmt(ratio(get('claim_p50'), 5))} |")
+    lines += [
+        "",
+        "## Worker processes on one PostgreSQL (runs/s, 10 points at pace 0, 2 workers each)",
+        "",
+        "| processes | runs/s | per process |",
+        "|---|---|---|",
+    ]
+    for n in (1, 2, 4):
+        value = get(f"engine_pg_{n}")
+        lines.append(f"| {n} | {fmt(value)} | {fmt(value / n if value else None)} |")
+    lines += [
+        "",
+        "## Memory and size",
+        "",
+        f"- Resident memory of `aisim serve` over {fmt(get('rss_seconds'))} s of wrk on "
+        f"GET /simulation/{{id}}: {fmt(get('rss_start_kb'))} kB → {fmt(get('rss_end_kb'))} kB "
+        f"({fmt(get('rss_growth_pct'))} %).",
+        f"- GET /simulation/{{id}} with {fmt(get('big_runs'))} runs in the database: "
+        f"{fmt(get('id_big_aisim'))} req/s (p99 {fmt(get('id_big_aisim_p99'))} ms), "
+        f"{fmt(ratio(get('id_big_aisim'), get('id_aisim')))} of the figure with 1,000 runs.",
+        "",
+    ]
+    open(md_path, "w", encoding="utf-8").write("\n".join(lines))
+    document = {"mode": mode, "figures": figures, "http": rows}
+    json.dump(document, open(json_path, "w", encoding="utf-8"), indent=2, sort_keys=True)
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    {"fill": fill, "spaced": spaced, "wrk": wrk_figures, "report": report}[command](*args)
