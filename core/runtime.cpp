@@ -78,6 +78,7 @@ Result<quint16> Runtime::startApi(const QHostAddress &address, quint16 port)
         context.auth = m_options.apiAuth;
         context.corsOrigins = m_options.corsOrigins;
         context.connectionTimeouts = m_options.connectionTimeouts;
+        context.httpThreads = m_options.httpThreads;
         context.database = m_database.get();
         context.service = m_service.get();
         context.engine = m_engine.get();

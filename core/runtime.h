@@ -25,6 +25,8 @@ struct RuntimeOptions
     QStringList corsOrigins;
     // How long the REST server waits for a request to complete, and keeps an idle connection.
     api::ConnectionTimeouts connectionTimeouts;
+    // Threads serving the REST API; 0: one per core.
+    int httpThreads = 0;
 };
 
 // The database, the engine, the operations and the REST server of one process, started and

@@ -69,6 +69,7 @@ private Q_SLOTS:
     void unknownIdsAre404AndBadIds422_data();
     void unknownIdsAre404AndBadIds422();
     void convergeReturnsThePointsSoFar();
+    void pollingWithAnEntityTagGets304UntilTheRunChanges();
     void cancelRetryAndDeleteControlRuns();
     void machinesCanBeManaged();
     void protocolErrorsGetTheRightStatus_data();
@@ -433,6 +434,44 @@ void TestApi::convergeReturnsThePointsSoFar()
          get(path + "?since=" + QByteArray::number(lastSeconds)).json()[u"data"_s].toArray())
         QVERIFY(point[u"seconds"_s].toDouble() > lastSeconds);
     httpRequest(port(), "POST", "/simulation/" + QByteArray::number(id) + "/cancel");
+}
+
+void TestApi::pollingWithAnEntityTagGets304UntilTheRunChanges()
+{
+    const qint64 id = createFast(u"polled"_s, 101, 5, 60000);
+    const QByteArray number = QByteArray::number(id);
+    QTRY_COMPARE(get("/simulation/" + number).json()[u"status"_s].toString(), u"running"_s);
+    for (const QByteArray &path :
+         QByteArrayList {"/simulation/" + number, "/simulation/" + number + "?detail=true",
+                         "/converge/" + number}) {
+        const auto first = get(path);
+        QCOMPARE(first.status, 200);
+        const QByteArray tag = first.header("ETag");
+        QVERIFY2(tag.startsWith('"') && tag.endsWith('"'), path.constData());
+        // Unchanged: 304, the tag, no body; also as a weak tag, in a list, or as *.
+        for (const QByteArray &condition :
+             QByteArrayList {tag, "W/" + tag, "\"other\", " + tag, "*"_ba}) {
+            const auto again = httpRequest(port(), "GET", path, {}, {{"If-None-Match", condition}});
+            QCOMPARE(again.status, 304);
+            QCOMPARE(again.header("ETag"), tag);
+            QVERIFY(again.body.isEmpty());
+        }
+        const auto stale = httpRequest(port(), "GET", path, {}, {{"If-None-Match", "\"old\""}});
+        QCOMPARE(stale.status, 200);
+        QCOMPARE(stale.body, first.body);
+    }
+    // Each kind of answer has its own tags.
+    QVERIFY(get("/simulation/" + number).header("ETag")
+            != get("/converge/" + number).header("ETag"));
+    const QByteArray before = get("/simulation/" + number).header("ETag");
+    QCOMPARE(httpRequest(port(), "POST", "/simulation/" + number + "/cancel").status, 200);
+    const auto changed
+        = httpRequest(port(), "GET", "/simulation/" + number, {}, {{"If-None-Match", before}});
+    QCOMPARE(changed.status, 200);
+    QCOMPARE(changed.json()[u"status"_s].toString(), u"cancelled"_s);
+    QVERIFY(changed.header("ETag") != before);
+    QCOMPARE(httpRequest(port(), "GET", "/simulation/999999", {}, {{"If-None-Match", "*"}}).status,
+             404);
 }
 
 void TestApi::cancelRetryAndDeleteControlRuns()

@@ -1,9 +1,12 @@
 #include "jsonwriter.h"
 #include "serialize.h"
+#include "simulationbytes.h"
+#include "timestamp.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 
 #include <cmath>
@@ -20,6 +23,9 @@ private Q_SLOTS:
     void matchesQJsonDocumentByteForByte_data();
     void matchesQJsonDocumentByteForByte();
     void originalFieldsComeInTheOriginalOrder();
+    void timestampsMatchQDateTimeByteForByte();
+    void summaryBytesMatchTheSlowPathByteForByte_data();
+    void summaryBytesMatchTheSlowPathByteForByte();
 };
 
 void TestJsonWriter::matchesQJsonDocumentByteForByte_data()
@@ -105,6 +111,93 @@ void TestJsonWriter::originalFieldsComeInTheOriginalOrder()
                                            {u"seconds"_s, 30},
                                            {u"id"_s, 7}}),
              R"({"id":7,"seconds":30,"loss":0.5,"points_done":3,"zeta":1})"_ba);
+}
+
+void TestJsonWriter::timestampsMatchQDateTimeByteForByte()
+{
+    QList<qint64> times {0,
+                         1,
+                         999,
+                         86'399'999,
+                         86'400'000,
+                         951'782'400'000, // 2000-02-29
+                         4'107'542'399'999, // 2100-02-28T23:59:59.999
+                         253'402'300'799'999, // 9999-12-31T23:59:59.999
+                         -1,
+                         -86'400'001};
+    QRandomGenerator random(42);
+    for (int i = 0; i < 20'000; ++i)
+        times.append(random.bounded(qint64(0), qint64(4'102'444'800'000))); // to 2100
+    for (const qint64 ms : std::as_const(times)) {
+        QByteArray fast;
+        appendTimestamp(fast, ms);
+        const QByteArray slow
+            = formatTimestamp(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)).toUtf8();
+        if (fast != slow)
+            QFAIL(qPrintable(u"%1 ms: %2, not %3"_s.arg(ms).arg(QString::fromUtf8(fast),
+                                                                QString::fromUtf8(slow))));
+    }
+}
+
+void TestJsonWriter::summaryBytesMatchTheSlowPathByteForByte_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("status");
+    QTest::addColumn<qint64>("id");
+    QTest::addColumn<qint64>("creationMs");
+    QString everyAscii;
+    for (char16_t c = 0; c < 0x80; ++c)
+        everyAscii += QChar(c);
+    QTest::newRow("seed") << u"Sample Simulation"_s << u"pending"_s << qint64(1)
+                          << qint64(1'709'649'000'000);
+    QTest::newRow("every ascii character")
+        << everyAscii << u"running"_s << qint64(42) << qint64(1'709'649'000'123);
+    QTest::newRow("unicode") << u"é 中 😀 \u2028 \u00a0 ÜBER"_s << u"finished"_s
+                             << qint64(9'007'199'254'740'991) << qint64(0);
+    QTest::newRow("empty name") << QString() << u"failed"_s << qint64(7) << qint64(86'400'000);
+    QTest::newRow("quotes and backslashes")
+        << u"a \"b\" \\c\\"_s << u"cancelled"_s << qint64(8) << qint64(1);
+    QTest::newRow("unknown status reads as failed")
+        << u"x"_s << u"exploded"_s << qint64(9) << qint64(2);
+    QTest::newRow("lone surrogate")
+        << QString(QChar(0xd800)) << u"pending"_s << qint64(10) << qint64(3);
+}
+
+void TestJsonWriter::summaryBytesMatchTheSlowPathByteForByte()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, status);
+    QFETCH(qint64, id);
+    QFETCH(qint64, creationMs);
+    SimulationSummary summary;
+    summary.id = id;
+    summary.name = name;
+    summary.machineId = 101;
+    summary.status = status;
+    summary.creationMs = creationMs;
+    summary.updateMs = creationMs + 123'456;
+    summary.version = 5;
+
+    // The slow path: a Simulation read as the repository reads one, then its JSON object.
+    Simulation simulation;
+    simulation.id = id;
+    simulation.name = name;
+    simulation.machineId = 101;
+    simulation.status = statusFromString(status).value_or(SimulationStatus::Failed);
+    simulation.creationDate = QDateTime::fromMSecsSinceEpoch(summary.creationMs, Qt::UTC);
+    simulation.updateDate = QDateTime::fromMSecsSinceEpoch(summary.updateMs, Qt::UTC);
+    const QByteArray slow = api::toJsonBytes(simulationToJson(simulation));
+    QCOMPARE(api::simulationSummaryBytes(summary), slow);
+
+    // A list of them, as GET /simulations writes it into one buffer.
+    QByteArray list("[");
+    api::appendSimulationSummary(list, summary);
+    list += ',';
+    api::appendSimulationSummary(list, summary);
+    list += ']';
+    QCOMPARE(
+        list,
+        api::toJsonBytes(QJsonArray {simulationToJson(simulation), simulationToJson(simulation)}));
 }
 
 QTEST_GUILESS_MAIN(TestJsonWriter)

@@ -27,6 +27,10 @@ struct ApiContext
     // Where the Swagger UI files are; empty looks in the build tree and the installed path.
     QString swaggerUiDir;
     ConnectionTimeouts connectionTimeouts;
+    // Threads serving requests; 0: one per core, at most kMaxDefaultThreads.
+    int httpThreads = 0;
 };
+
+constexpr int kMaxDefaultThreads = 8;
 
 } // namespace aisim::api

@@ -32,11 +32,12 @@ void ApiMetrics::recordRequest(const QString &route, const QByteArray &method, i
 {
     const QByteArray routeLabel = escapeLabel(route.toUtf8());
     const QByteArray requestKey = routeLabel + '\t' + method + '\t' + QByteArray::number(status);
+    const QByteArray latencyKey = routeLabel + '\t' + method;
+    const QMutexLocker lock(&m_mutex);
     if (!m_requests.contains(requestKey))
         m_requestKeys.append(requestKey);
     ++m_requests[requestKey];
 
-    const QByteArray latencyKey = routeLabel + '\t' + method;
     if (!m_latencies.contains(latencyKey))
         m_latencyKeys.append(latencyKey);
     Latency &latency = m_latencies[latencyKey];
@@ -50,6 +51,7 @@ void ApiMetrics::recordRequest(const QString &route, const QByteArray &method, i
 
 void ApiMetrics::renderRequests(QByteArray &out) const
 {
+    const QMutexLocker lock(&m_mutex);
     header(out, "aisim_http_requests_total", "counter",
            "HTTP requests by route, method and status.");
     for (const QByteArray &key : m_requestKeys) {

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QList>
+#include <QMutex>
 #include <QString>
 
 #include <array>
@@ -15,7 +16,7 @@ class Engine;
 namespace aisim::api {
 
 // Request counts and latencies by route, and the state of the runs, in the Prometheus text
-// exposition format. Lives on the server thread.
+// exposition format. Shared by the server threads: safe to use from any thread.
 class ApiMetrics
 {
 public:
@@ -37,6 +38,7 @@ private:
     };
     void renderRequests(QByteArray &out) const;
 
+    mutable QMutex m_mutex; // guards the fields below
     // Keyed by route, method and status joined with tabs, kept in first-seen order.
     QHash<QByteArray, quint64> m_requests;
     QList<QByteArray> m_requestKeys;

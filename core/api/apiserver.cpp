@@ -1,10 +1,15 @@
 #include "apiserver.h"
 
 #include "apiserverhost.h"
+#include "apiservershared.h"
 #include "logging.h"
 
 #include <QMetaEnum>
 #include <QRegularExpression>
+
+#include <algorithm>
+
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -13,34 +18,49 @@ namespace aisim::api {
 ApiServer::ApiServer(const ApiContext &context, QObject *parent)
     : QObject(parent)
     , m_context(context)
-{
-    m_thread.setObjectName(u"aisim-http"_s);
-}
+{ }
 
 ApiServer::~ApiServer()
 {
     close();
 }
 
-Result<quint16> ApiServer::listen(const QHostAddress &address, quint16 port)
+bool ApiServer::startThread(const std::function<bool(ApiServerHost *host)> &run)
 {
-    close();
-    // The host is built on the server thread: QHttpServer keeps helper objects (its WebSocket
-    // server) that are not its children and would stay behind if it were moved there.
+    ServerThread server;
+    server.thread = std::make_unique<QThread>();
+    server.thread->setObjectName(u"aisim-http-%1"_s.arg(m_threads.size() + 1));
+    // The host is built on its thread: QHttpServer keeps helper objects (its WebSocket server)
+    // that are not its children and would stay behind if it were moved there.
     auto *anchor = new QObject;
-    anchor->moveToThread(&m_thread);
-    m_thread.start();
-    quint16 bound = 0;
+    anchor->moveToThread(server.thread.get());
+    server.thread->start();
+    bool ran = false;
     QMetaObject::invokeMethod(
         anchor,
-        [this, address, port, &bound] {
-            m_host = new ApiServerHost(m_context);
-            bound = m_host->listen(address, port);
+        [this, &server, &run, &ran] {
+            server.host = new ApiServerHost(m_context, *m_shared);
+            ran = run(server.host);
         },
         Qt::BlockingQueuedConnection);
     anchor->deleteLater();
+    m_threads.push_back(std::move(server));
+    return ran;
+}
+
+Result<quint16> ApiServer::listen(const QHostAddress &address, quint16 port)
+{
+    close();
+    m_shared = std::make_unique<ApiServerShared>();
+    quint16 bound = 0;
+    qintptr listening = -1;
+    startThread([address, port, &bound, &listening](ApiServerHost *host) {
+        bound = host->listen(address, port);
+        listening = host->socketDescriptor();
+        return bound != 0;
+    });
     m_routes.clear();
-    for (const Route &route : m_host->routes()) {
+    for (const Route &route : m_threads.front().host->routes()) {
         const char *name
             = QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(route.method));
         m_routes.append({QByteArray(name).toUpper(), route.path});
@@ -50,24 +70,38 @@ Result<quint16> ApiServer::listen(const QHostAddress &address, quint16 port)
         return Error::unavailable(
             u"cannot listen on %1:%2 (is the port in use?)"_s.arg(address.toString()).arg(port));
     }
+    // The other threads accept on duplicates of the same socket: the kernel hands each new
+    // connection to one of them, and a busy thread leaves it to an idle one.
+    const int threads = m_context.httpThreads > 0
+        ? m_context.httpThreads
+        : std::clamp(QThread::idealThreadCount(), 1, kMaxDefaultThreads);
+    for (int i = 1; i < threads; ++i) {
+        const qintptr duplicate = ::dup(int(listening));
+        if (duplicate < 0
+            || !startThread([duplicate](ApiServerHost *host) { return host->listenOn(duplicate); }))
+            break; // fewer threads, still serving
+    }
     m_address = address;
     m_port = bound;
-    qCInfo(lcApi).noquote() << "REST API listening on" << baseUrl();
+    qCInfo(lcApi).noquote() << "REST API listening on" << baseUrl() << "with" << m_threads.size()
+                            << "threads";
     return bound;
 }
 
 void ApiServer::close()
 {
-    if (!m_thread.isRunning())
-        return;
-    if (m_host) {
-        ApiServerHost *host = m_host;
-        QMetaObject::invokeMethod(
-            host, [host] { delete host; }, Qt::BlockingQueuedConnection);
-        m_host = nullptr;
+    // The last threads first: the first one holds the socket the others duplicated.
+    while (!m_threads.empty()) {
+        ServerThread &server = m_threads.back();
+        if (ApiServerHost *host = server.host) {
+            QMetaObject::invokeMethod(
+                host, [host] { delete host; }, Qt::BlockingQueuedConnection);
+        }
+        server.thread->quit();
+        server.thread->wait();
+        m_threads.pop_back();
     }
-    m_thread.quit();
-    m_thread.wait();
+    m_shared.reset();
     m_port = 0;
 }
 

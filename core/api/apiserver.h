@@ -7,14 +7,20 @@
 #include <QObject>
 #include <QThread>
 
+#include <functional>
+
+#include <memory>
 #include <optional>
+#include <vector>
 
 namespace aisim::api {
 
 class ApiServerHost;
+class ApiServerShared;
 
-// The REST API on its own thread: QHttpServer, routes and controllers. The server thread has
-// its own database connection, so the caller's thread never waits on a request.
+// The REST API on threads of its own, one per core by default: each runs a QHttpServer with
+// the routes and controllers and its own database connection, all accepting on one listening
+// socket, so the caller's thread never waits on a request and requests use every core.
 class ApiServer : public QObject
 {
     Q_OBJECT
@@ -36,10 +42,22 @@ public:
     // Every operation served, as (method, OpenAPI path) pairs, e.g. ("GET", "/machines").
     QList<QPair<QByteArray, QString>> routes() const { return m_routes; }
 
+    // How many threads serve requests.
+    int threadCount() const { return int(m_threads.size()); }
+
 private:
+    struct ServerThread
+    {
+        std::unique_ptr<QThread> thread;
+        ApiServerHost *host = nullptr; // lives on thread
+    };
+
+    // Starts one more server thread and builds its host there; run(host) follows on it.
+    bool startThread(const std::function<bool(ApiServerHost *host)> &run);
+
     ApiContext m_context;
-    QThread m_thread;
-    ApiServerHost *m_host = nullptr;
+    std::unique_ptr<ApiServerShared> m_shared;
+    std::vector<ServerThread> m_threads;
     QHostAddress m_address;
     quint16 m_port = 0;
     QList<QPair<QByteArray, QString>> m_routes;

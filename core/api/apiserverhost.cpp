@@ -1,6 +1,7 @@
 #include "apiserverhost.h"
 
 #include "apiresponse.h"
+#include "apiservershared.h"
 #include "eventstream.h"
 #include "logging.h"
 #include "simulationservice.h"
@@ -40,8 +41,10 @@ QString routerPattern(QString path)
 }
 } // namespace
 
-ApiServerHost::ApiServerHost(const ApiContext &context)
+ApiServerHost::ApiServerHost(const ApiContext &context, ApiServerShared &shared)
     : m_context(context)
+    , m_shared(shared)
+    , m_metrics(shared.metrics())
     , m_authenticator(context)
     , m_cors(context.corsOrigins)
     , m_simulations(context)
@@ -58,6 +61,8 @@ ApiServerHost::ApiServerHost(const ApiContext &context)
     registerPaths();
     connect(&m_server, &QHttpServer::newWebSocketConnection, this,
             &ApiServerHost::acceptWebSockets);
+    // Revoked on any thread: this thread's streams of those tokens end too.
+    connect(&m_shared, &ApiServerShared::tokensRevoked, m_events, &EventStream::closeRevoked);
     connect(m_guard, &ConnectionGuard::requestRefused, this, [this](int status, double seconds) {
         m_metrics.recordRequest(u"(incomplete)"_s, "UNKNOWN"_ba, status, seconds);
     });
@@ -81,7 +86,27 @@ quint16 ApiServerHost::listen(const QHostAddress &address, quint16 port)
         return 0;
     }
     m_server.bind(tcpServer);
+    m_tcpServer = tcpServer;
     return tcpServer->serverPort();
+}
+
+bool ApiServerHost::listenOn(qintptr descriptor)
+{
+    auto *tcpServer = new GuardedTcpServer(*m_guard, &m_server);
+    if (!tcpServer->setSocketDescriptor(descriptor)) {
+        qCWarning(lcApi).noquote()
+            << "cannot share the listening socket:" << tcpServer->errorString();
+        delete tcpServer;
+        return false;
+    }
+    m_server.bind(tcpServer);
+    m_tcpServer = tcpServer;
+    return true;
+}
+
+qintptr ApiServerHost::socketDescriptor() const
+{
+    return m_tcpServer ? m_tcpServer->socketDescriptor() : -1;
 }
 
 void ApiServerHost::addRoutes()
@@ -129,7 +154,8 @@ void ApiServerHost::addRoutes()
     add(Method::Delete, u"/tokens/{name}"_s, admin, [this](const ApiRequest &request) {
         QHttpServerResponse response = m_tokens.revoke(request);
         if (response.statusCode() == StatusCode::Ok)
-            m_events->closeRevoked(); // at once; revocations elsewhere are seen within a second
+            Q_EMIT m_shared.tokensRevoked(); // at once, on every server thread; revocations
+                                             // elsewhere are seen within a second
         return response;
     });
     add(Method::Get, u"/tokens"_s, admin, bind(&m_tokens, &TokensController::list));

@@ -18,19 +18,26 @@
 
 namespace aisim::api {
 
+class ApiServerShared;
 class EventStream;
 class SimulationWaiter;
 
-// Lives on the server thread: owns the QHttpServer, the route table and the controllers, and
+// Lives on one server thread: owns a QHttpServer, the route table and the controllers, and
 // runs every request through one dispatcher (405, CORS, auth, 413, 415, access log, metrics).
+// Each server thread has its own host, with its own database connection, streams and waits.
 class ApiServerHost : public QObject
 {
     Q_OBJECT
 public:
-    explicit ApiServerHost(const ApiContext &context);
+    ApiServerHost(const ApiContext &context, ApiServerShared &shared);
     ~ApiServerHost() override;
 
     quint16 listen(const QHostAddress &address, quint16 port);
+    // Accepts connections on a socket another host listens on too (a duplicate of its
+    // descriptor, which this host then owns): whichever thread is free takes the next one.
+    bool listenOn(qintptr descriptor);
+    // The listening socket, for listenOn() of the other hosts; -1 when not listening.
+    qintptr socketDescriptor() const;
     // Every operation served, in registration order.
     const QList<Route> &routes() const { return m_routes; }
 
@@ -49,7 +56,8 @@ private:
     bool matchesRoute(const QString &path) const;
 
     ApiContext m_context;
-    ApiMetrics m_metrics;
+    ApiServerShared &m_shared;
+    ApiMetrics &m_metrics;
     Authenticator m_authenticator;
     CorsPolicy m_cors;
     SimulationsController m_simulations;
@@ -63,6 +71,7 @@ private:
     ConnectionGuard *m_guard;
     QList<Route> m_routes;
     QHttpServer m_server {this}; // a child, so that it moves to the server thread too
+    QTcpServer *m_tcpServer = nullptr;
 };
 
 } // namespace aisim::api

@@ -3,7 +3,8 @@
 #include "apiresponse.h"
 #include "convergencejson.h"
 #include "convergencerepository.h"
-#include "simulationrepository.h"
+#include "entitytag.h"
+#include "simulationsummaries.h"
 
 using namespace Qt::StringLiterals;
 
@@ -18,15 +19,27 @@ QHttpServerResponse ConvergenceController::get(const ApiRequest &request) const
     if (!errors.isEmpty())
         return validationResponse(errors);
     // An unknown run is a 404, not an empty series.
-    if (const auto simulation = SimulationRepository(*m_context.database).get(*id); !simulation)
-        return errorResponse(simulation.error());
-    const auto points = ConvergenceRepository(*m_context.database).points(*id, since);
-    if (!points)
-        return errorResponse(points.error());
-    const ConvergenceSeries &series = points.value();
-    return QHttpServerResponse(
-        "application/json"_ba,
-        convergenceDocument(maxPoints ? thinOnLogAxis(series, int(*maxPoints)) : series));
+    const auto summary = SimulationSummaries(*m_context.database).get(*id);
+    if (!summary)
+        return errorResponse(summary.error());
+    if (!summary.value())
+        return errorResponse(Error::notFound(u"Simulation %1 not found"_s.arg(*id)));
+    // Every stored point bumps the run's version: a client polling with the tag gets a 304
+    // until a point comes, without the points being read.
+    std::optional<Error> failed;
+    QHttpServerResponse response = taggedJsonResponse(
+        request.http(), runEntityTag('c', *id, summary.value()->version), [&] {
+            const auto points = ConvergenceRepository(*m_context.database).points(*id, since);
+            if (!points) {
+                failed = points.error();
+                return QByteArray();
+            }
+            const ConvergenceSeries &series = points.value();
+            return convergenceDocument(maxPoints ? thinOnLogAxis(series, int(*maxPoints)) : series);
+        });
+    if (failed)
+        return errorResponse(*failed);
+    return response;
 }
 
 } // namespace aisim::api

@@ -6,6 +6,7 @@
 #include <QVariant>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -39,9 +40,46 @@ const QStringList *keyOrderFor(const QJsonObject &object)
 
 void appendString(QByteArray &out, const QString &text)
 {
+    appendJsonString(out, text);
+}
+
+void appendNumber(QByteArray &out, const QJsonValue &value)
+{
+    // Integral values below 1e15 print alike as integers and as doubles: skip the type test.
+    const double number = value.toDouble();
+    if (number == std::trunc(number) && std::fabs(number) < 1e15) {
+        out += QByteArray::number(qint64(number));
+        return;
+    }
+    if (value.toVariant().typeId() == QMetaType::LongLong) {
+        out += QByteArray::number(value.toInteger());
+        return;
+    }
+    if (std::isfinite(number))
+        out += QByteArray::number(number, 'g', QLocale::FloatingPointShortest);
+    else
+        out += "null";
+}
+} // namespace
+
+void appendJsonString(QByteArray &out, QStringView text)
+{
     static constexpr char kHex[] = "0123456789abcdef";
-    const QByteArray utf8 = text.toUtf8();
     out += '"';
+    // Most strings are plain ASCII: copied as they are, without a UTF-8 copy first.
+    const auto plainAscii = [](QChar c) {
+        return c.unicode() >= 0x20 && c.unicode() < 0x80 && c != u'"' && c != u'\\';
+    };
+    if (std::all_of(text.begin(), text.end(), plainAscii)) {
+        const qsizetype start = out.size();
+        out.resize(start + text.size());
+        char *at = out.data() + start;
+        for (const QChar c : text)
+            *at++ = char(c.unicode());
+        out += '"';
+        return;
+    }
+    const QByteArray utf8 = text.toUtf8();
     const auto plain
         = [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\'; };
     if (std::all_of(utf8.begin(), utf8.end(), plain)) {
@@ -85,25 +123,6 @@ void appendString(QByteArray &out, const QString &text)
     }
     out += '"';
 }
-
-void appendNumber(QByteArray &out, const QJsonValue &value)
-{
-    // Integral values below 1e15 print alike as integers and as doubles: skip the type test.
-    const double number = value.toDouble();
-    if (number == std::trunc(number) && std::fabs(number) < 1e15) {
-        out += QByteArray::number(qint64(number));
-        return;
-    }
-    if (value.toVariant().typeId() == QMetaType::LongLong) {
-        out += QByteArray::number(value.toInteger());
-        return;
-    }
-    if (std::isfinite(number))
-        out += QByteArray::number(number, 'g', QLocale::FloatingPointShortest);
-    else
-        out += "null";
-}
-} // namespace
 
 void appendJson(QByteArray &out, const QJsonValue &value)
 {
@@ -158,6 +177,13 @@ void appendJson(QByteArray &out, const QJsonValue &value)
         break;
     }
     }
+}
+
+void appendJsonInteger(QByteArray &out, qint64 value)
+{
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+    out.append(digits, end - digits);
 }
 
 QByteArray toJsonBytes(const QJsonValue &value)

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QJsonValue>
+#include <QStringView>
 
 namespace aisim::api {
 
@@ -12,5 +13,9 @@ namespace aisim::api {
 // in the same order.
 QByteArray toJsonBytes(const QJsonValue &value);
 void appendJson(QByteArray &out, const QJsonValue &value);
+// A string as appendJson() writes it, quotes included.
+void appendJsonString(QByteArray &out, QStringView text);
+// An integer as appendJson() writes one.
+void appendJsonInteger(QByteArray &out, qint64 value);
 
 } // namespace aisim::api

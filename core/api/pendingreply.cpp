@@ -10,6 +10,7 @@ namespace {
 // QHttpServerResponse 6.4 cannot list its headers: these are the ones the API sets.
 const QByteArrayList kResponseHeaders {"Content-Type"_ba,
                                        "Location"_ba,
+                                       "ETag"_ba,
                                        "X-Total-Count"_ba,
                                        "Allow"_ba,
                                        "WWW-Authenticate"_ba,

@@ -1,10 +1,13 @@
 #include "simulationscontroller.h"
 
 #include "apiresponse.h"
+#include "entitytag.h"
 #include "jsonwriter.h"
 #include "serialize.h"
+#include "simulationbytes.h"
 #include "simulationrepository.h"
 #include "simulationservice.h"
+#include "simulationsummaries.h"
 
 #include <QJsonArray>
 
@@ -75,21 +78,24 @@ QHttpServerResponse SimulationsController::list(const ApiRequest &request) const
     query.limit = limit.value_or(-1);
     query.offset = offset.value_or(0);
 
-    SimulationRepository repository(*m_context.database);
-    // Each row becomes JSON as it is read: no list of them, no document tree of the answer.
-    QByteArray body("[");
-    const Status read = repository.forEach(query, [&body](const Simulation &simulation) {
-        if (body.size() > 1)
-            body += ',';
-        appendJson(body, simulationToJson(simulation));
-    });
+    // Each row is written as bytes as it is read: no list of runs, no JSON object of any.
+    QByteArray body;
+    body.reserve(query.limit > 0 ? std::min<qint64>(query.limit, 10'000) * kSummaryBytesEstimate
+                                 : 64 * 1024);
+    body += '[';
+    const Status read = SimulationSummaries(*m_context.database)
+                            .forEach(query, [&body](const SimulationSummary &summary) {
+                                if (body.size() > 1)
+                                    body += ',';
+                                appendSimulationSummary(body, summary);
+                            });
     if (!read)
         return errorResponse(read.error());
     body += ']';
     QHttpServerResponse response("application/json"_ba, body);
     // The total lets a client page through without counting itself.
     if (limit || offset) {
-        const auto total = repository.count(query);
+        const auto total = SimulationRepository(*m_context.database).count(query);
         if (total)
             response.setHeader("X-Total-Count"_ba, QByteArray::number(total.value()));
     }
@@ -102,12 +108,23 @@ QHttpServerResponse SimulationsController::get(const ApiRequest &request) const
     const auto id = request.pathId(0, u"simulation_id"_s, &errors);
     if (!id)
         return validationResponse(errors);
-    const auto simulation = SimulationRepository(*m_context.database).get(*id);
-    if (!simulation)
-        return errorResponse(simulation.error());
-    if (request.queryBool(u"detail"_s, &errors).value_or(false))
-        return jsonResponse(simulationToDetailedJson(simulation.value()));
-    return jsonResponse(simulationToJson(simulation.value()));
+    if (request.queryBool(u"detail"_s, &errors).value_or(false)) {
+        const auto simulation = SimulationRepository(*m_context.database).get(*id);
+        if (!simulation)
+            return errorResponse(simulation.error());
+        return taggedJsonResponse(
+            request.http(), runEntityTag('d', *id, simulation->version),
+            [&simulation] { return toJsonBytes(simulationToDetailedJson(*simulation)); });
+    }
+    // The original's answer, the hottest of all: the shown columns only, written as bytes.
+    const auto summary = SimulationSummaries(*m_context.database).get(*id);
+    if (!summary)
+        return errorResponse(summary.error());
+    if (!summary.value())
+        return errorResponse(Error::notFound(u"Simulation %1 not found"_s.arg(*id)));
+    const SimulationSummary &run = *summary.value();
+    return taggedJsonResponse(request.http(), runEntityTag('s', run.id, run.version),
+                              [&run] { return simulationSummaryBytes(run); });
 }
 
 QHttpServerResponse SimulationsController::create(const ApiRequest &request) const

@@ -10,18 +10,16 @@ namespace aisim {
 Result<ConvergenceSeries> ConvergenceRepository::points(qint64 simulationId,
                                                         std::optional<double> sinceSeconds)
 {
+    static const QString all = u"SELECT seconds, loss FROM convergence WHERE simulation_id = ? "
+                               "ORDER BY seconds"_s;
+    static const QString since = u"SELECT seconds, loss FROM convergence WHERE simulation_id = ? "
+                                 "AND seconds > ? ORDER BY seconds"_s;
     auto query = sinceSeconds
-        ? sql::run(m_database,
-                   u"SELECT seconds, loss FROM convergence WHERE simulation_id = ? AND seconds > ? "
-                   "ORDER BY seconds"_s,
-                   {simulationId, *sinceSeconds}, u"read convergence"_s)
-        : sql::run(m_database,
-                   u"SELECT seconds, loss FROM convergence WHERE simulation_id = ? "
-                   "ORDER BY seconds"_s,
-                   {simulationId}, u"read convergence"_s);
+        ? sql::runKept(m_database, since, {simulationId, *sinceSeconds}, u"read convergence"_s)
+        : sql::runKept(m_database, all, {simulationId}, u"read convergence"_s);
     if (!query)
         return query.error();
-    return sql::readAll(query.value(), [](const QSqlQuery &row) {
+    return sql::readAll(*query.value(), [](const QSqlQuery &row) {
         return ConvergencePoint {row.value(0).toDouble(), row.value(1).toDouble()};
     });
 }

@@ -23,10 +23,16 @@ constexpr int kSqliteBusyTimeoutMs = 10000;
 Database::Database(DatabaseUrl url)
     : m_url(std::move(url))
     , m_instanceId(s_nextInstanceId++)
+    , m_prepared(std::make_shared<PreparedStatements>())
 { }
 
 Database::~Database()
 {
+    {
+        // The queries go before their connections do.
+        const QMutexLocker lock(&m_prepared->mutex);
+        m_prepared->byConnection.clear();
+    }
     const QMutexLocker lock(&m_mutex);
     for (const QString &name : std::as_const(m_connectionNames))
         QSqlDatabase::removeDatabase(name);
@@ -48,7 +54,14 @@ Result<QSqlDatabase> Database::open()
     const QString name = connectionNameForThisThread();
     if (QSqlDatabase::contains(name)) {
         QSqlDatabase db = QSqlDatabase::database(name, false);
-        if (db.isOpen() || db.open())
+        if (db.isOpen())
+            return db;
+        {
+            // Statements prepared on the connection that closed are gone with it.
+            const QMutexLocker lock(&m_prepared->mutex);
+            m_prepared->byConnection.remove(name);
+        }
+        if (db.open())
             return db;
         return Error::unavailable(
             u"cannot open %1: %2"_s.arg(m_url.displayString(), db.lastError().text()));
@@ -59,9 +72,15 @@ Result<QSqlDatabase> Database::open()
         const QMutexLocker lock(&m_mutex);
         m_connectionNames << name;
     }
-    // A pooled thread that ends takes its connection with it.
+    // A pooled thread that ends takes its connection, and the statements prepared on it, along.
     QObject::connect(QThread::currentThread(), &QThread::finished,
-                     [name] { QSqlDatabase::removeDatabase(name); });
+                     [name, prepared = std::weak_ptr(m_prepared)] {
+                         if (const auto statements = prepared.lock()) {
+                             const QMutexLocker lock(&statements->mutex);
+                             statements->byConnection.remove(name);
+                         }
+                         QSqlDatabase::removeDatabase(name);
+                     });
 
     if (m_url.dialect == DatabaseUrl::Dialect::Sqlite) {
         const QFileInfo file(m_url.path);
@@ -103,6 +122,35 @@ Result<QSqlDatabase> Database::open()
     }
     qCDebug(lcStorage) << "opened" << m_url.displayString() << "as" << name;
     return db;
+}
+
+Result<QSqlQuery *> Database::prepared(const QString &statement)
+{
+    const Result<QSqlDatabase> db = open();
+    if (!db)
+        return db.error();
+    const QString name = db.value().connectionName();
+    const QMutexLocker lock(&m_prepared->mutex);
+    auto &statements = m_prepared->byConnection[name];
+    if (const auto found = statements.constFind(statement); found != statements.constEnd())
+        return found.value().get();
+    auto query = std::make_shared<QSqlQuery>(db.value());
+    query->setForwardOnly(true);
+    if (!query->prepare(statement)) {
+        qCWarning(lcStorage) << "cannot prepare a statement:" << query->lastError().text();
+        return Error::internal(u"cannot prepare a statement: "_s + query->lastError().text());
+    }
+    statements.insert(statement, query);
+    return query.get();
+}
+
+void Database::forgetPrepared(const QString &statement)
+{
+    const QString name = connectionNameForThisThread();
+    const QMutexLocker lock(&m_prepared->mutex);
+    if (const auto found = m_prepared->byConnection.find(name);
+        found != m_prepared->byConnection.end())
+        found->remove(statement);
 }
 
 Status Database::migrate()

@@ -1,6 +1,7 @@
 #include "simulationrepository.h"
 
 #include "database.h"
+#include "runledger.h"
 #include "sqlsupport.h"
 
 #include <QJsonDocument>
@@ -104,6 +105,16 @@ Result<bool> changedOne(Database &database, const QString &statement, const QVar
 }
 
 } // namespace
+
+const QString &SimulationRepository::columns()
+{
+    return kColumns;
+}
+
+Simulation SimulationRepository::readRow(const QSqlQuery &row)
+{
+    return readSimulation(row);
+}
 
 std::optional<SimulationQuery::OrderBy> SimulationQuery::orderByFromString(const QString &text)
 {
@@ -250,13 +261,7 @@ Status SimulationRepository::forEach(const SimulationQuery &filter,
                                      const std::function<void(const Simulation &)> &visit)
 {
     QVariantList values;
-    QString statement = u"SELECT "_s + kColumns + u" FROM simulations"_s
-        + whereClause(filter, &values) + u" ORDER BY "_s + orderClause(filter);
-    if (filter.limit >= 0 || filter.offset > 0) {
-        statement += u" LIMIT ? OFFSET ?"_s;
-        values << (filter.limit >= 0 ? filter.limit : std::numeric_limits<qint64>::max())
-               << filter.offset;
-    }
+    const QString statement = selectStatement(filter, kColumns, &values);
     auto query = sql::run(m_database, statement, values, u"list simulations"_s);
     if (!query)
         return query.error();
@@ -264,6 +269,19 @@ Status SimulationRepository::forEach(const SimulationQuery &filter,
     while (rows.next())
         visit(readSimulation(rows));
     return success();
+}
+
+QString SimulationRepository::selectStatement(const SimulationQuery &filter, const QString &columns,
+                                              QVariantList *values)
+{
+    QString statement = u"SELECT "_s + columns + u" FROM simulations"_s
+        + whereClause(filter, values) + u" ORDER BY "_s + orderClause(filter);
+    if (filter.limit >= 0 || filter.offset > 0) {
+        statement += u" LIMIT ? OFFSET ?"_s;
+        *values << (filter.limit >= 0 ? filter.limit : std::numeric_limits<qint64>::max())
+                << filter.offset;
+    }
+    return statement;
 }
 
 Result<qint64> SimulationRepository::count(const SimulationQuery &filter)
@@ -297,62 +315,19 @@ Result<std::optional<Simulation>>
 SimulationRepository::claimNextPending(const QString &workerId, const QList<qint64> &machineIds,
                                        qint64 leaseMs)
 {
-    const qint64 now = nowMs();
-    QVariantList values {workerId, now + leaseMs, now, now, now, now};
-    QString machineFilter;
-    if (!machineIds.isEmpty()) {
-        QStringList marks;
-        for (const qint64 id : machineIds) {
-            marks << u"?"_s;
-            values << id;
-        }
-        machineFilter = u" AND machine_id IN ("_s + marks.join(u", "_s) + u')';
-    }
-    // PostgreSQL lets concurrent claimers skip each other's row; SQLite serialises writers.
-    const QString lockClause = m_database.isPostgreSql() ? u" FOR UPDATE SKIP LOCKED"_s : QString();
-    const QString statement
-        = u"UPDATE simulations SET status = 'running', lease_owner = ?, lease_expires_at = ?, "
-          "heartbeat_at = ?, started_at = COALESCE(started_at, ?), update_date = ?, "
-          "attempts = attempts + 1, version = version + 1, not_before = NULL "
-          "WHERE simulation_id = (SELECT simulation_id FROM simulations WHERE status = 'pending' "
-          "AND (not_before IS NULL OR not_before <= ?)"_s
-        + machineFilter + u" ORDER BY creation_date, simulation_id LIMIT 1"_s + lockClause
-        + u") AND status = 'pending' RETURNING "_s + kColumns;
-    auto query = sql::run(m_database, statement, values, u"claim a simulation"_s);
-    if (!query)
-        return query.error();
-    return sql::readOne(query.value(), readSimulation);
+    const auto claimed = RunLedger(m_database).claimPending(workerId, machineIds, leaseMs, 1);
+    if (!claimed)
+        return claimed.error();
+    if (claimed->isEmpty())
+        return std::optional<Simulation>();
+    return std::optional<Simulation>(claimed->constFirst());
 }
 
 Result<bool> SimulationRepository::recordPoint(qint64 id, const QString &workerId,
                                                const ConvergencePoint &point, int pointsDone,
                                                qint64 leaseMs)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    sql::Transaction transaction(db.value());
-    if (!transaction.isActive())
-        return Error::unavailable(u"cannot begin a transaction"_s);
-    const qint64 now = nowMs();
-    Result<bool> progressed = changedOne(
-        m_database,
-        u"UPDATE simulations SET points_done = ?, heartbeat_at = ?, lease_expires_at = ?, "
-        "update_date = ?, version = version + 1 WHERE simulation_id = ? AND status = "
-        "'running' AND lease_owner = ?"_s,
-        {pointsDone, now, now + leaseMs, now, id, workerId}, u"record progress"_s);
-    if (!progressed || !progressed.value())
-        return progressed;
-    if (const auto inserted
-        = sql::change(m_database,
-                      u"INSERT INTO convergence (simulation_id, seconds, loss) VALUES (?, ?, ?) "
-                      "ON CONFLICT DO NOTHING"_s,
-                      {id, point.seconds, point.loss}, u"record a convergence point"_s);
-        !inserted)
-        return inserted.error();
-    if (const Status status = transaction.commit(); !status)
-        return status.error();
-    return true;
+    return RunLedger(m_database).recordPoints(id, workerId, {point}, pointsDone, leaseMs, false);
 }
 
 Result<bool> SimulationRepository::renewLease(qint64 id, const QString &workerId, qint64 leaseMs)

@@ -9,6 +9,8 @@
 
 #include <functional>
 
+class QSqlQuery;
+
 #include <optional>
 
 namespace aisim {
@@ -70,16 +72,25 @@ public:
     // The row of a simulation in the query's order (0 first); nullopt when it does not match
     // the filters or does not exist.
     Result<std::optional<qint64>> position(const SimulationQuery &query, qint64 id);
+    // The SELECT of the given columns that list() and forEach() run, with its bound values.
+    static QString selectStatement(const SimulationQuery &query, const QString &columns,
+                                   QVariantList *values);
     // What follows ORDER BY in list() and forEach(); an index serves each order.
     static QString orderClause(const SimulationQuery &query);
     Result<QMap<SimulationStatus, qint64>> countByStatus();
 
+    // The columns every read of a whole run selects, and how such a row becomes a Simulation.
+    static const QString &columns();
+    static Simulation readRow(const QSqlQuery &row);
+
     // Atomically takes the oldest runnable pending simulation of the given machines (all when
-    // empty) for workerId. Two callers never get the same simulation.
+    // empty) for workerId. Two callers never get the same simulation (RunLedger::claimPending
+    // takes several at once).
     Result<std::optional<Simulation>>
     claimNextPending(const QString &workerId, const QList<qint64> &machineIds, qint64 leaseMs);
     // Stores one point and renews the lease in one transaction; false when the run was lost
-    // (cancelled, or its lease taken over), in which case nothing is written.
+    // (cancelled, or its lease taken over), in which case nothing is written. The engine
+    // stores points in groups: RunLedger::recordPoints.
     Result<bool> recordPoint(qint64 id, const QString &workerId, const ConvergencePoint &point,
                              int pointsDone, qint64 leaseMs);
     Result<bool> renewLease(qint64 id, const QString &workerId, qint64 leaseMs);

@@ -61,6 +61,25 @@ Result<QSqlQuery> run(Database &database, const QString &statement, const QVaria
     return query;
 }
 
+Result<KeptQuery> runKept(Database &database, const QString &statement, const QVariantList &values,
+                          const QString &what)
+{
+    const Result<QSqlQuery *> prepared = database.prepared(statement);
+    if (!prepared)
+        return prepared.error();
+    QSqlQuery *query = prepared.value();
+    for (qsizetype i = 0; i < values.size(); ++i)
+        query->bindValue(int(i), values.at(i));
+    if (query->exec())
+        return KeptQuery(query);
+    const Error error = failure(*query, what);
+    query->finish();
+    // A statement that failed may have lost its connection or its server-side plan: prepare
+    // it afresh next time.
+    database.forgetPrepared(statement);
+    return error;
+}
+
 Result<int> change(Database &database, const QString &statement, const QVariantList &values,
                    const QString &what)
 {

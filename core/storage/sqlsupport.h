@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <type_traits>
+#include <utility>
 
 namespace aisim {
 class Database;
@@ -42,6 +43,34 @@ Status exec(QSqlQuery &query, const QString &statement, const QVariantList &valu
 // stands before its first row.
 Result<QSqlQuery> run(Database &database, const QString &statement, const QVariantList &values,
                       const QString &what);
+// A statement kept prepared on the thread's connection (Database::prepared), run with values.
+// It is finished when this goes, so that SQLite ends the read at once and the statement is
+// ready for its next use.
+class KeptQuery
+{
+public:
+    explicit KeptQuery(QSqlQuery *query)
+        : m_query(query)
+    { }
+    KeptQuery(KeptQuery &&other) noexcept
+        : m_query(std::exchange(other.m_query, nullptr))
+    { }
+    KeptQuery &operator=(KeptQuery &&) = delete;
+    ~KeptQuery()
+    {
+        if (m_query)
+            m_query->finish();
+    }
+    QSqlQuery &operator*() const { return *m_query; }
+    QSqlQuery *operator->() const { return m_query; }
+
+private:
+    QSqlQuery *m_query;
+};
+
+// As run(), on a kept statement: for the statements every request or every point runs.
+Result<KeptQuery> runKept(Database &database, const QString &statement, const QVariantList &values,
+                          const QString &what);
 // Runs a statement that changes rows and answers how many it changed.
 Result<int> change(Database &database, const QString &statement, const QVariantList &values,
                    const QString &what);

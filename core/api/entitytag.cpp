@@ -1,0 +1,54 @@
+#include "entitytag.h"
+
+#include "jsonwriter.h"
+
+#include <QHttpServerRequest>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim::api {
+
+QByteArray runEntityTag(char kind, qint64 id, qint64 version)
+{
+    QByteArray tag;
+    tag.reserve(48);
+    tag += '"';
+    tag += kind;
+    appendJsonInteger(tag, id);
+    tag += '.';
+    appendJsonInteger(tag, version);
+    tag += '"';
+    return tag;
+}
+
+bool ifNoneMatchHits(const QHttpServerRequest &request, const QByteArray &tag)
+{
+    const QByteArray header = request.value("If-None-Match"_ba);
+    if (header.isEmpty())
+        return false;
+    for (QByteArray candidate : header.split(',')) {
+        candidate = candidate.trimmed();
+        if (candidate == "*")
+            return true;
+        if (candidate.startsWith("W/"))
+            candidate = candidate.mid(2);
+        if (candidate == tag)
+            return true;
+    }
+    return false;
+}
+
+QHttpServerResponse taggedJsonResponse(const QHttpServerRequest &request, const QByteArray &tag,
+                                       const std::function<QByteArray()> &body)
+{
+    if (ifNoneMatchHits(request, tag)) {
+        QHttpServerResponse notModified(QHttpServerResponse::StatusCode::NotModified);
+        notModified.setHeader("ETag"_ba, tag);
+        return notModified;
+    }
+    QHttpServerResponse response("application/json"_ba, body());
+    response.setHeader("ETag"_ba, tag);
+    return response;
+}
+
+} // namespace aisim::api

@@ -1,0 +1,119 @@
+#include "runledger.h"
+
+#include "database.h"
+#include "simulationrepository.h"
+#include "sqlsupport.h"
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim {
+
+namespace {
+// Rows of one INSERT: a larger group takes several, each statement kept prepared.
+constexpr int kPointsPerInsert = 32;
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+QString insertPointsStatement(int rows)
+{
+    QStringList tuples;
+    for (int i = 0; i < rows; ++i)
+        tuples << u"(?, ?, ?)"_s;
+    return u"INSERT INTO convergence (simulation_id, seconds, loss) VALUES "_s
+        + tuples.join(u", "_s) + u" ON CONFLICT DO NOTHING"_s;
+}
+} // namespace
+
+Result<QList<Simulation>> RunLedger::claimPending(const QString &workerId,
+                                                  const QList<qint64> &machineIds, qint64 leaseMs,
+                                                  int limit)
+{
+    const qint64 now = nowMs();
+    QVariantList values {now};
+    QString machineFilter;
+    if (!machineIds.isEmpty()) {
+        QStringList marks;
+        for (const qint64 id : machineIds) {
+            marks << u"?"_s;
+            values << id;
+        }
+        machineFilter = u" AND machine_id IN ("_s + marks.join(u", "_s) + u')';
+    }
+    values << std::max(1, limit) << workerId << now + leaseMs << now << now << now;
+    // The runs are picked once, in a CTE: PostgreSQL may run a LIMIT subquery inside IN more
+    // than once, and take more runs than asked. Concurrent claimers skip each other's rows
+    // there; SQLite serialises writers.
+    const QString lockClause = m_database.isPostgreSql() ? u" FOR UPDATE SKIP LOCKED"_s : QString();
+    const QString statement
+        = u"WITH picked AS (SELECT simulation_id FROM simulations WHERE status = 'pending' "
+          "AND (not_before IS NULL OR not_before <= ?)"_s
+        + machineFilter + u" ORDER BY creation_date, simulation_id LIMIT ?"_s + lockClause
+        + u") UPDATE simulations SET status = 'running', lease_owner = ?, lease_expires_at = ?, "
+          "heartbeat_at = ?, started_at = COALESCE(started_at, ?), update_date = ?, "
+          "attempts = attempts + 1, version = version + 1, not_before = NULL "
+          "WHERE simulation_id IN (SELECT simulation_id FROM picked) AND status = 'pending' "
+          "RETURNING "_s
+        + SimulationRepository::columns();
+    auto query = sql::runKept(m_database, statement, values, u"claim simulations"_s);
+    if (!query)
+        return query.error();
+    QList<Simulation> claimed = sql::readAll(*query.value(), SimulationRepository::readRow);
+    // RETURNING keeps no order: the oldest first, as the queue promises.
+    std::sort(claimed.begin(), claimed.end(), [](const Simulation &a, const Simulation &b) {
+        return std::pair(a.creationDate, a.id) < std::pair(b.creationDate, b.id);
+    });
+    return claimed;
+}
+
+Result<bool> RunLedger::recordPoints(qint64 id, const QString &workerId,
+                                     const ConvergenceSeries &points, int pointsDone,
+                                     qint64 leaseMs, bool finish)
+{
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    sql::Transaction transaction(db.value());
+    if (!transaction.isActive())
+        return Error::unavailable(u"cannot begin a transaction"_s);
+    const qint64 now = nowMs();
+    static const QString progress
+        = u"UPDATE simulations SET points_done = ?, heartbeat_at = ?, lease_expires_at = ?, "
+          "update_date = ?, version = version + 1 WHERE simulation_id = ? AND status = "
+          "'running' AND lease_owner = ?"_s;
+    static const QString progressAndFinish
+        = u"UPDATE simulations SET points_done = ?, heartbeat_at = ?, finished_at = ?, "
+          "update_date = ?, status = 'finished', lease_owner = NULL, lease_expires_at = NULL, "
+          "error = NULL, version = version + 1 WHERE simulation_id = ? AND status = 'running' "
+          "AND lease_owner = ?"_s;
+    {
+        auto changed
+            = sql::runKept(m_database, finish ? progressAndFinish : progress,
+                           {pointsDone, now, finish ? now : now + leaseMs, now, id, workerId},
+                           u"record progress"_s);
+        if (!changed)
+            return changed.error();
+        if (changed.value()->numRowsAffected() != 1)
+            return false; // rolled back: nothing of the group is written
+    }
+    for (qsizetype first = 0; first < points.size(); first += kPointsPerInsert) {
+        const int rows = int(std::min<qsizetype>(kPointsPerInsert, points.size() - first));
+        QVariantList values;
+        values.reserve(rows * 3);
+        for (qsizetype i = first; i < first + rows; ++i)
+            values << id << points.at(i).seconds << points.at(i).loss;
+        const auto inserted = sql::runKept(m_database, insertPointsStatement(rows), values,
+                                           u"record convergence points"_s);
+        if (!inserted)
+            return inserted.error();
+    }
+    if (const Status status = transaction.commit(); !status)
+        return status.error();
+    return true;
+}
+
+} // namespace aisim

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "convergencepoint.h"
+#include "result.h"
+#include "simulation.h"
+
+#include <QList>
+
+namespace aisim {
+
+class Database;
+
+// The engine's writes about the runs it works on, made in as few transactions as the
+// guarantees allow: claims of several runs in one statement, and the points of a fast run in
+// groups, each group with its lease renewal (and the end of the run, with its last points) in
+// one transaction. On statements kept prepared per connection.
+class RunLedger
+{
+public:
+    explicit RunLedger(Database &database)
+        : m_database(database)
+    { }
+
+    // Atomically takes up to limit of the oldest runnable pending runs of the given machines
+    // (all when empty) for workerId, oldest first. Two callers never get the same run
+    // (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite serialises writers).
+    Result<QList<Simulation>> claimPending(const QString &workerId, const QList<qint64> &machineIds,
+                                           qint64 leaseMs, int limit);
+    // Stores a group of consecutive points of a run and renews its lease in one transaction;
+    // pointsDone counts the run's points after the group. With finish, the run is marked
+    // finished in the same transaction. False when the run was lost (cancelled, or its lease
+    // taken over), in which case nothing is written.
+    Result<bool> recordPoints(qint64 id, const QString &workerId, const ConvergenceSeries &points,
+                              int pointsDone, qint64 leaseMs, bool finish);
+
+private:
+    Database &m_database;
+};
+
+} // namespace aisim

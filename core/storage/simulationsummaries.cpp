@@ -1,0 +1,61 @@
+#include "simulationsummaries.h"
+
+#include "database.h"
+#include "simulationrepository.h"
+#include "sqlsupport.h"
+
+using namespace Qt::StringLiterals;
+
+namespace aisim {
+
+namespace {
+const QString kSummaryColumns = u"simulation_id, name, machine_id, status, creation_date, "
+                                "update_date, version"_s;
+
+void readSummary(const QSqlQuery &row, SimulationSummary *summary)
+{
+    summary->id = row.value(0).toLongLong();
+    summary->name = row.value(1).toString();
+    summary->machineId = row.value(2).toLongLong();
+    summary->status = row.value(3).toString();
+    summary->creationMs = row.value(4).toLongLong();
+    summary->updateMs = row.value(5).toLongLong();
+    summary->version = row.value(6).toLongLong();
+}
+} // namespace
+
+Result<std::optional<SimulationSummary>> SimulationSummaries::get(qint64 id)
+{
+    static const QString statement
+        = u"SELECT "_s + kSummaryColumns + u" FROM simulations WHERE simulation_id = ?"_s;
+    auto query = sql::runKept(m_database, statement, {id}, u"read simulation"_s);
+    if (!query)
+        return query.error();
+    QSqlQuery &row = *query.value();
+    if (!row.next())
+        return std::optional<SimulationSummary>();
+    SimulationSummary summary;
+    readSummary(row, &summary);
+    return std::optional<SimulationSummary>(std::move(summary));
+}
+
+Status SimulationSummaries::forEach(const SimulationQuery &filter,
+                                    const std::function<void(const SimulationSummary &)> &visit)
+{
+    QVariantList values;
+    const QString statement
+        = SimulationRepository::selectStatement(filter, kSummaryColumns, &values);
+    // Each filter and order is its own statement: a handful of them, each kept.
+    auto query = sql::runKept(m_database, statement, values, u"list simulations"_s);
+    if (!query)
+        return query.error();
+    QSqlQuery &rows = *query.value();
+    SimulationSummary summary;
+    while (rows.next()) {
+        readSummary(rows, &summary);
+        visit(summary);
+    }
+    return success();
+}
+
+} // namespace aisim
