@@ -5,9 +5,11 @@
 #include "logging.h"
 #include "machinerepository.h"
 #include "runcontrol.h"
+#include "runledger.h"
 #include "simulationrepository.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QSysInfo>
 #include <QTimer>
 #include <QUuid>
@@ -26,6 +28,9 @@ QString defaultWorkerId()
         .arg(QCoreApplication::applicationPid())
         .arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
 }
+
+// Points produced within this long of a group's first share its transaction.
+constexpr qint64 kGroupWindowMs = 50;
 
 // How long a lease may go unrenewed while a worker waits between points.
 qint64 renewalInterval(qint64 leaseMs)
@@ -83,6 +88,19 @@ void Engine::stop()
             control->interrupt();
     }
     m_pool.waitForDone();
+    // Runs claimed for workers that never started them go back without spending an attempt.
+    QList<Simulation> unstarted;
+    {
+        const QMutexLocker lock(&m_mutex);
+        unstarted.swap(m_claimed);
+        m_slotsTaken -= int(unstarted.size());
+    }
+    SimulationRepository simulations(m_database);
+    for (const Simulation &simulation : std::as_const(unstarted)) {
+        if (const auto released = simulations.release(simulation.id, m_options.workerId);
+            released && released.value())
+            Q_EMIT m_events.simulationChanged(simulation.id, SimulationStatus::Pending);
+    }
     m_housekeeper.quit();
     m_housekeeper.wait();
     m_started = false;
@@ -121,28 +139,53 @@ void Engine::startWorkerIfIdle()
 
 void Engine::workerLoop()
 {
-    SimulationRepository simulations(m_database);
+    RunLedger ledger(m_database);
     while (!m_stopping) {
         quint64 generation = 0;
+        int freeSlots = 0;
+        std::optional<Simulation> next;
         {
             const QMutexLocker lock(&m_mutex);
             generation = m_wakeGeneration;
+            if (!m_claimed.isEmpty()) {
+                next = m_claimed.takeFirst();
+            } else {
+                // Slots of runs claimed here and not ended yet, or being claimed, are taken:
+                // a batch never holds more runs than this process has workers for.
+                freeSlots = m_options.workers - m_slotsTaken;
+                if (freeSlots <= 0)
+                    break; // the workers claiming now take what there is
+                m_slotsTaken += freeSlots;
+            }
         }
-        const auto claimed = simulations.claimNextPending(m_options.workerId, m_options.machineIds,
-                                                          m_options.leaseMs);
-        if (!claimed) {
-            qCWarning(lcEngine) << "cannot claim work:" << claimed.error().message;
-            break; // the next housekeeping tick tries again
+        if (!next) {
+            // As many runs as there are free workers, in one statement.
+            auto claimed = ledger.claimPending(m_options.workerId, m_options.machineIds,
+                                               m_options.leaseMs, freeSlots);
+            const qsizetype count = claimed ? claimed->size() : 0;
+            {
+                const QMutexLocker lock(&m_mutex);
+                m_slotsTaken -= freeSlots - int(count);
+            }
+            if (!claimed) {
+                qCWarning(lcEngine) << "cannot claim work:" << claimed.error().message;
+                break; // the next housekeeping tick tries again
+            }
+            if (count == 0) {
+                const QMutexLocker lock(&m_mutex);
+                if (generation == m_wakeGeneration)
+                    break; // nothing new since we looked
+                continue;
+            }
+            next = claimed.value().takeFirst();
+            {
+                const QMutexLocker lock(&m_mutex);
+                m_claimed += claimed.value();
+            }
+            // Runs claimed for the other workers, or more waiting: let idle workers start.
+            startWorkerIfIdle();
         }
-        if (!claimed.value()) {
-            const QMutexLocker lock(&m_mutex);
-            if (generation == m_wakeGeneration)
-                break; // nothing new since we looked
-            continue;
-        }
-        // More work may be waiting: let an idle worker look for it.
-        startWorkerIfIdle();
-        run(*claimed.value());
+        run(*next);
     }
     const QMutexLocker lock(&m_mutex);
     --m_activeWorkers;
@@ -151,9 +194,9 @@ void Engine::workerLoop()
 void Engine::run(const Simulation &simulation)
 {
     SimulationRepository simulations(m_database);
+    RunLedger ledger(m_database);
     const auto control = registerRun(simulation.id);
     Q_EMIT busyWorkersChanged(++m_busy);
-    Q_EMIT m_events.simulationChanged(simulation.id, SimulationStatus::Running);
     qCInfo(lcEngine) << "running simulation" << simulation.id << "attempt" << simulation.attempts;
 
     const EmulationParameters &params = simulation.parameters;
@@ -161,7 +204,50 @@ void Engine::run(const Simulation &simulation)
     enum class Ending { Finished, Lost, Interrupted, Failed } ending = Ending::Finished;
     QString failure;
 
+    // Points are committed in groups: those produced within kGroupWindowMs of the group's
+    // first share one transaction (with the lease renewal, and the end of the run with the
+    // last ones), and each is announced only once committed. A point due later than the
+    // window ends the group before the wait, so a slow run shows each point at once.
+    ConvergenceSeries group;
+    QElapsedTimer groupAge;
+    bool runningAnnounced = false;
+    const auto announceRunning = [&] {
+        if (!runningAnnounced)
+            Q_EMIT m_events.simulationChanged(simulation.id, SimulationStatus::Running);
+        runningAnnounced = true;
+    };
+    int committed = simulation.pointsDone;
+    // False when the run was lost or the write failed (ending says which).
+    const auto commitGroup = [&](bool finishing) {
+        if (group.isEmpty() && !finishing)
+            return true;
+        // The claim is committed: the run says it runs before its points (and end) commit.
+        announceRunning();
+        const int pointsDone = committed + int(group.size());
+        const auto recorded = ledger.recordPoints(simulation.id, worker, group, pointsDone,
+                                                  m_options.leaseMs, finishing);
+        if (!recorded) {
+            ending = Ending::Failed;
+            failure = recorded.error().message;
+            return false;
+        }
+        if (!recorded.value()) {
+            ending = Ending::Lost;
+            return false;
+        }
+        for (const ConvergencePoint &point : std::as_const(group))
+            Q_EMIT m_events.pointAdded(simulation.id, point, ++committed);
+        group.clear();
+        return true;
+    };
+    // A slow run says it runs at once; a fast one with its first points.
+    if (params.paceMs >= kGroupWindowMs)
+        announceRunning();
+
     for (int index = simulation.pointsDone; index < params.points; ++index) {
+        if (!group.isEmpty() && groupAge.elapsed() + params.paceMs > kGroupWindowMs
+            && !commitGroup(false))
+            break;
         // Sleep until the next point is due, renewing the lease on long waits.
         qint64 remaining = params.paceMs;
         bool awake = true;
@@ -186,35 +272,36 @@ void Engine::run(const Simulation &simulation)
         }
         const int pointNumber = index + 1;
         if (params.failAtPoint && pointNumber == *params.failAtPoint) {
-            ending = Ending::Failed;
-            failure = u"emulation failed at point %1 (fail_at_point)"_s.arg(pointNumber);
+            // The points before the failing one are kept.
+            if (commitGroup(false)) {
+                ending = Ending::Failed;
+                failure = u"emulation failed at point %1 (fail_at_point)"_s.arg(pointNumber);
+            }
             break;
         }
         const double seconds = params.stepSeconds * pointNumber;
-        const ConvergencePoint point {seconds, params.lossAt(seconds)};
-        const auto recorded
-            = simulations.recordPoint(simulation.id, worker, point, pointNumber, m_options.leaseMs);
-        if (!recorded) {
-            ending = Ending::Failed;
-            failure = recorded.error().message;
-            break;
-        }
-        if (!recorded.value()) {
-            ending = Ending::Lost;
-            break;
-        }
-        Q_EMIT m_events.pointAdded(simulation.id, point, pointNumber);
+        if (group.isEmpty())
+            groupAge.start();
+        group.append({seconds, params.lossAt(seconds)});
+    }
+    if (ending == Ending::Interrupted && m_stopping) {
+        commitGroup(false); // an orderly stop keeps what was produced, then hands the run back
+        ending = Ending::Interrupted;
     }
 
     switch (ending) {
     case Ending::Finished:
-        if (const auto finished = simulations.finish(simulation.id, worker);
-            finished && finished.value()) {
+        // The last points and the end of the run in one transaction.
+        if (commitGroup(true)) {
             qCInfo(lcEngine) << "simulation" << simulation.id << "finished";
             Q_EMIT m_events.simulationChanged(simulation.id, SimulationStatus::Finished);
+            break;
         }
-        break;
+        if (ending != Ending::Failed)
+            break;
+        [[fallthrough]];
     case Ending::Failed: {
+        announceRunning();
         const qint64 backoff = m_options.retryBackoffMs
             << std::clamp(simulation.attempts - 1, 0, 16);
         const auto outcome = simulations.failAttempt(simulation.id, worker, failure, backoff);
@@ -237,6 +324,10 @@ void Engine::run(const Simulation &simulation)
         break;
     }
     unregisterRun(simulation.id);
+    {
+        const QMutexLocker lock(&m_mutex);
+        --m_slotsTaken;
+    }
     Q_EMIT busyWorkersChanged(--m_busy);
 }
 

@@ -64,6 +64,8 @@ private:
     int m_activeWorkers = 0;
     quint64 m_wakeGeneration = 0;
     QHash<qint64, std::shared_ptr<RunControl>> m_runs;
+    QList<Simulation> m_claimed; // claimed in a batch, not started yet, oldest first
+    int m_slotsTaken = 0; // runs claimed and not ended, and slots being claimed for
 };
 
 } // namespace aisim

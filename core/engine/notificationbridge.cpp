@@ -5,6 +5,7 @@
 #include "eventhub.h"
 #include "logging.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSqlDriver>
@@ -17,6 +18,9 @@ using namespace Qt::StringLiterals;
 namespace aisim {
 
 namespace {
+// PostgreSQL refuses payloads of 8000 bytes and more.
+constexpr qsizetype kMaxPayloadBytes = 7900;
+
 QByteArray encode(const QString &origin, const QString &type, qint64 id, QJsonObject extra = {})
 {
     extra.insert(u"o"_s, origin);
@@ -35,6 +39,7 @@ NotificationBridge::NotificationBridge(Database &database, EventHub &events, Eng
     , m_origin(QUuid::createUuid().toString(QUuid::Id128).left(12))
 {
     m_listenerThread.setObjectName(u"aisim-listen"_s);
+    m_publisherThread.setObjectName(u"aisim-publish"_s);
 }
 
 NotificationBridge::~NotificationBridge()
@@ -49,6 +54,12 @@ bool NotificationBridge::start()
     // Local events go out from whichever thread announced them, on that thread's connection.
     // Events received from elsewhere are announced on the listener thread and not sent back.
     const auto local = [this] { return QThread::currentThread() != &m_listenerThread; };
+    {
+        const QMutexLocker lock(&m_outboxMutex);
+        m_publisher = new QObject;
+        m_publisher->moveToThread(&m_publisherThread);
+    }
+    m_publisherThread.start();
     connect(
         &m_events, &EventHub::simulationChanged, this,
         [this, local](qint64 id, SimulationStatus status) {
@@ -104,6 +115,23 @@ bool NotificationBridge::start()
 void NotificationBridge::stop()
 {
     disconnect(&m_events, nullptr, this, nullptr);
+    QObject *publisher = nullptr;
+    {
+        const QMutexLocker lock(&m_outboxMutex);
+        publisher = std::exchange(m_publisher, nullptr);
+    }
+    if (publisher) {
+        // What is still queued goes out before the thread ends.
+        QMetaObject::invokeMethod(
+            publisher,
+            [this, publisher] {
+                flush();
+                delete publisher;
+            },
+            Qt::BlockingQueuedConnection);
+        m_publisherThread.quit();
+        m_publisherThread.wait();
+    }
     if (!m_listener)
         return;
     QObject *listener = m_listener;
@@ -114,22 +142,69 @@ void NotificationBridge::stop()
     m_listenerThread.wait();
 }
 
-void NotificationBridge::publish(const QByteArray &payload)
+void NotificationBridge::publish(const QByteArray &event)
 {
-    const auto db = m_database.open();
-    if (!db)
+    const QMutexLocker lock(&m_outboxMutex);
+    if (!m_publisher)
         return;
+    const bool wasEmpty = m_outbox.isEmpty();
+    m_outbox.append(event);
+    // One flush is enough for everything queued before it runs.
+    if (wasEmpty)
+        QMetaObject::invokeMethod(
+            m_publisher, [this] { flush(); }, Qt::QueuedConnection);
+}
+
+void NotificationBridge::flush()
+{
+    QByteArrayList events;
+    {
+        const QMutexLocker lock(&m_outboxMutex);
+        events.swap(m_outbox);
+    }
+    if (events.isEmpty())
+        return;
+    const auto db = m_database.open();
+    if (!db) {
+        qCWarning(lcEngine) << "cannot publish changes:" << db.error().message;
+        return;
+    }
     QSqlQuery query(db.value());
     query.prepare(u"SELECT pg_notify(?, ?)"_s);
-    query.addBindValue(QString::fromLatin1(kChannel));
-    query.addBindValue(QString::fromUtf8(payload));
-    if (!query.exec())
-        qCWarning(lcEngine) << "cannot publish a change:" << query.lastError().text();
+    const auto send = [&query](const QByteArray &payload) {
+        query.bindValue(0, QString::fromLatin1(kChannel));
+        query.bindValue(1, QString::fromUtf8(payload));
+        if (!query.exec())
+            qCWarning(lcEngine) << "cannot publish a change:" << query.lastError().text();
+        query.finish();
+    };
+    QByteArray payload;
+    for (const QByteArray &event : std::as_const(events)) {
+        if (!payload.isEmpty() && payload.size() + event.size() + 2 > kMaxPayloadBytes) {
+            send(payload + ']');
+            payload.clear();
+        }
+        payload += payload.isEmpty() ? '[' : ',';
+        payload += event;
+    }
+    send(payload + ']');
 }
 
 void NotificationBridge::receive(const QString &payload)
 {
-    const QJsonObject event = QJsonDocument::fromJson(payload.toUtf8()).object();
+    // A process publishes an array of events; one event alone is an object.
+    const QJsonDocument document = QJsonDocument::fromJson(payload.toUtf8());
+    if (document.isObject()) {
+        receiveEvent(document.object());
+        return;
+    }
+    const QJsonArray events = document.array();
+    for (const QJsonValue &event : events)
+        receiveEvent(event.toObject());
+}
+
+void NotificationBridge::receiveEvent(const QJsonObject &event)
+{
     if (event.value(u"o"_s).toString() == m_origin)
         return;
     const QString type = event.value(u"t"_s).toString();
