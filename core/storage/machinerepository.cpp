@@ -39,10 +39,16 @@ Result<QList<Machine>> MachineRepository::list()
 
 Result<Machine> MachineRepository::get(qint64 id)
 {
-    return oneMachine(sql::run(m_database,
-                               u"SELECT "_s + kColumns + u" FROM machines WHERE machine_id = ?"_s,
-                               {id}, u"read machine"_s),
-                      id);
+    // Every new run asks for its machine: kept prepared.
+    static const QString statement
+        = u"SELECT "_s + kColumns + u" FROM machines WHERE machine_id = ?"_s;
+    auto query = sql::runKept(m_database, statement, {id}, u"read machine"_s);
+    if (!query)
+        return query.error();
+    const auto machine = sql::readOne(*query.value(), readMachine);
+    if (!machine)
+        return Error::notFound(u"Machine %1 not found"_s.arg(id));
+    return *machine;
 }
 
 Result<Machine> MachineRepository::create(std::optional<qint64> id, const QString &name)

@@ -5,6 +5,7 @@
 #include "sqlsupport.h"
 
 #include <algorithm>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -59,10 +60,27 @@ Result<QList<Simulation>> RunLedger::claimPending(const QString &workerId,
           "WHERE simulation_id IN (SELECT simulation_id FROM picked) AND status = 'pending' "
           "RETURNING "_s
         + SimulationRepository::columns();
-    auto query = sql::runKept(m_database, statement, values, u"claim simulations"_s);
-    if (!query)
-        return query.error();
-    QList<Simulation> claimed = sql::readAll(*query.value(), SimulationRepository::readRow);
+    // On SQLite the claim takes its turn among this process's writers (see sql::Transaction).
+    std::optional<sql::Transaction> turn;
+    if (!m_database.isPostgreSql()) {
+        const auto db = m_database.open();
+        if (!db)
+            return db.error();
+        turn.emplace(db.value());
+        if (!turn->isActive())
+            return Error::unavailable(u"cannot begin a transaction"_s);
+    }
+    QList<Simulation> claimed;
+    {
+        auto query = sql::runKept(m_database, statement, values, u"claim simulations"_s);
+        if (!query)
+            return query.error();
+        claimed = sql::readAll(*query.value(), SimulationRepository::readRow);
+    }
+    if (turn) {
+        if (const Status committed = turn->commit(); !committed)
+            return committed.error();
+    }
     // RETURNING keeps no order: the oldest first, as the queue promises.
     std::sort(claimed.begin(), claimed.end(), [](const Simulation &a, const Simulation &b) {
         return std::pair(a.creationDate, a.id) < std::pair(b.creationDate, b.id);

@@ -3,6 +3,7 @@
 #include "database.h"
 #include "logging.h"
 
+#include <QHash>
 #include <QSqlDriver>
 #include <QSqlError>
 
@@ -28,6 +29,17 @@ Error failure(QSqlQuery &query, const QString &what)
     if (error.type() == QSqlError::ConnectionError)
         return Error::unavailable(what + u": "_s + error.text());
     return Error::internal(what + u": "_s + error.text());
+}
+// One mutex per SQLite file, for the whole process: the file's write lock is process-wide too.
+QMutex &writeMutexFor(const QString &file)
+{
+    static QMutex registryMutex;
+    static QHash<QString, std::shared_ptr<QMutex>> mutexes;
+    const QMutexLocker lock(&registryMutex);
+    std::shared_ptr<QMutex> &mutex = mutexes[file];
+    if (!mutex)
+        mutex = std::make_shared<QMutex>();
+    return *mutex;
 }
 } // namespace
 
@@ -119,13 +131,16 @@ Transaction::Transaction(const QSqlDatabase &db)
     , m_sqlite(m_db.driverName() == "QSQLITE"_L1)
 {
     if (m_sqlite) {
+        m_writeTurn = std::make_unique<QMutexLocker<QMutex>>(&writeMutexFor(m_db.databaseName()));
         // IMMEDIATE takes the write lock up front, waiting for it under the busy timeout. A
         // deferred transaction that reads first cannot write once another connection has
         // committed meanwhile: every later statement would fail with "database is locked".
         QSqlQuery begin(m_db);
         m_active = begin.exec(u"BEGIN IMMEDIATE"_s);
-        if (!m_active)
+        if (!m_active) {
             qCWarning(lcStorage) << "cannot begin a transaction:" << begin.lastError().text();
+            m_writeTurn.reset();
+        }
         return;
     }
     m_active = m_db.transaction();
@@ -147,6 +162,7 @@ void Transaction::rollback()
     if (!rolledBack)
         qCWarning(lcStorage) << "rollback failed:"
                              << (m_sqlite ? rollback.lastError() : m_db.lastError()).text();
+    m_writeTurn.reset();
 }
 
 Status Transaction::commit()
@@ -155,8 +171,10 @@ Status Transaction::commit()
         return Error::internal(u"no transaction to commit"_s);
     m_active = false;
     QSqlQuery commit(m_db);
-    if (m_sqlite ? commit.exec(u"COMMIT"_s) : m_db.commit())
+    if (m_sqlite ? commit.exec(u"COMMIT"_s) : m_db.commit()) {
+        m_writeTurn.reset();
         return success();
+    }
     const QString failure = (m_sqlite ? commit.lastError() : m_db.lastError()).text();
     qCWarning(lcStorage) << "commit failed:" << failure;
     m_active = true;

@@ -3,9 +3,11 @@
 #include "result.h"
 
 #include <QDateTime>
+#include <QMutex>
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -118,6 +120,9 @@ private:
     QSqlDatabase m_db;
     bool m_sqlite = false;
     bool m_active = false;
+    // SQLite: the threads of this process take turns writing to one file here, rather than
+    // in SQLite's busy handler, which sleeps a millisecond or more at each try.
+    std::unique_ptr<QMutexLocker<QMutex>> m_writeTurn;
 };
 
 } // namespace aisim::sql

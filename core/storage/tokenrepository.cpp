@@ -117,14 +117,13 @@ Result<ApiToken> TokenRepository::revoke(const QString &name)
 Result<std::optional<ApiToken>> TokenRepository::findBySecret(const QByteArray &secret)
 {
     const QByteArray hash = hashSecret(secret);
-    auto query = sql::run(m_database,
-                          u"SELECT "_s + kColumns
-                              + u", token_hash FROM api_tokens "
-                                "WHERE token_hash = ?"_s,
-                          {QString::fromLatin1(hash)}, u"find token"_s);
+    // Every authenticated request asks: kept prepared.
+    static const QString statement
+        = u"SELECT "_s + kColumns + u", token_hash FROM api_tokens WHERE token_hash = ?"_s;
+    auto query = sql::runKept(m_database, statement, {QString::fromLatin1(hash)}, u"find token"_s);
     if (!query)
         return query.error();
-    QSqlQuery &row = query.value();
+    QSqlQuery &row = *query.value();
     if (!row.next() || !constantTimeEquals(row.value(6).toString().toLatin1(), hash))
         return std::optional<ApiToken>();
     return std::optional<ApiToken>(readToken(row));
