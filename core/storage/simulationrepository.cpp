@@ -215,7 +215,7 @@ Result<std::optional<qint64>> SimulationRepository::position(const SimulationQue
 
 Status SimulationRepository::foldNames()
 {
-    sql::Transaction transaction(m_database.connection());
+    sql::Transaction transaction(m_database);
     auto unfolded = sql::run(m_database,
                              u"SELECT simulation_id, name FROM simulations "
                              "WHERE name_folded IS NULL"_s,
@@ -328,12 +328,9 @@ Result<bool> SimulationRepository::recordPoint(qint64 id, const QString &workerI
                                                const ConvergencePoint &point, int pointsDone,
                                                qint64 leaseMs)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    sql::Transaction transaction(db.value());
+    sql::Transaction transaction(m_database);
     if (!transaction.isActive())
-        return Error::unavailable(u"cannot begin a transaction"_s);
+        return transaction.beginError();
     const qint64 now = nowMs();
     Result<bool> progressed = changedOne(
         m_database,
@@ -434,10 +431,9 @@ Result<Simulation> SimulationRepository::cancel(qint64 id)
 
 Result<Simulation> SimulationRepository::retry(qint64 id)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    sql::Transaction transaction(db.value());
+    sql::Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.beginError();
     const qint64 now = nowMs();
     Result<Simulation> retried = updateReturning(
         u"status = 'pending', attempts = 0, points_done = 0, error = NULL, started_at = NULL, "
