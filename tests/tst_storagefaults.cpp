@@ -115,7 +115,9 @@ public:
             m_process.start(u"sqlite3"_s, {url.path});
             m_process.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
         } else {
-            m_process.start(u"psql"_s, {u"-X"_s, u"-q"_s, u"-At"_s, url.toString()});
+            DatabaseUrl plain = url; // psql knows no busy_timeout_ms
+            plain.busyTimeoutMs = DatabaseUrl::kDefaultBusyTimeoutMs;
+            m_process.start(u"psql"_s, {u"-X"_s, u"-q"_s, u"-At"_s, plain.toString()});
             m_process.write(
                 "BEGIN;\nLOCK TABLE simulations IN EXCLUSIVE MODE;\nSELECT 'locked';\n");
         }
@@ -132,7 +134,7 @@ public:
     }
     bool release()
     {
-        m_process.write(m_url.dialect == DatabaseUrl::Dialect::Sqlite ? "COMMIT;\n" : "COMMIT;\n");
+        m_process.write("COMMIT;\n");
         m_process.closeWriteChannel();
         return m_process.waitForFinished(10000) && m_process.exitCode() == 0;
     }
@@ -162,7 +164,9 @@ int pageCount(const DatabaseUrl &url)
 bool setPostgresReadOnly(const DatabaseUrl &url, bool readOnly)
 {
     const OwnConnection admin(url);
-    return admin.exec(u"ALTER DATABASE %1 SET default_transaction_read_only = %2"_s.arg(
+    // Its own session may have started read-only, too.
+    return admin.exec(u"SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE"_s)
+        && admin.exec(u"ALTER DATABASE %1 SET default_transaction_read_only = %2"_s.arg(
                url.databaseName, readOnly ? u"on"_s : u"off"_s))
         && admin.exec(u"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
                       "current_database() AND pid <> pg_backend_pid()"_s);

@@ -8,6 +8,8 @@
 #include <QSqlDriver>
 #include <QSqlError>
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace aisim::sql {
@@ -15,6 +17,8 @@ namespace aisim::sql {
 namespace {
 // Transactions open on this thread's connections: a statement inside one is never repeated.
 thread_local int t_openTransactions = 0;
+// Set when a failed statement ended this thread's PostgreSQL transaction early.
+thread_local bool t_transactionEnded = false;
 
 // Whether an ended transaction left nothing to undo: SQLite ends one itself on some errors
 // (a full disk among them), PostgreSQL when the connection drops.
@@ -36,6 +40,12 @@ Error failure(QSqlQuery &query, const QString &what, Database *database)
     const bool postgreSql = query.driver() && query.driver()->dbmsType() == QSqlDriver::PostgreSQL;
     const StorageFault fault
         = connectionLost ? StorageFault::Unreachable : classifySqlError(error, postgreSql);
+    // PostgreSQL refuses every statement of a transaction after a failed one, even the
+    // DEALLOCATE of the statements prepared in it (Qt warns of each): end it now.
+    if (postgreSql && !connectionLost && t_openTransactions > 0 && !t_transactionEnded) {
+        const_cast<QSqlDriver *>(query.driver())->rollbackTransaction();
+        t_transactionEnded = true;
+    }
     // A dropped server connection, or a file that may become writable or reachable again: close
     // it so that the thread's next Database::open() connects afresh.
     if (connectionLost
@@ -187,6 +197,7 @@ void Transaction::begin()
         }
         if (m_active) {
             ++t_openTransactions;
+            t_transactionEnded = false;
             return;
         }
         // A connection the server dropped since its last use: once more on a new one.
@@ -221,6 +232,8 @@ void Transaction::rollback()
 {
     m_active = false;
     --t_openTransactions;
+    if (std::exchange(t_transactionEnded, false))
+        return; // a failed statement ended it already
     if (!m_db.isOpen())
         return; // the connection was dropped, and the transaction with it
     QSqlQuery rollback(m_db);
@@ -240,6 +253,8 @@ Status Transaction::commit()
         return Error::internal(u"no transaction to commit"_s);
     m_active = false;
     --t_openTransactions;
+    if (std::exchange(t_transactionEnded, false))
+        return Error::internal(u"a statement of the transaction failed; nothing was committed"_s);
     QSqlQuery commit(m_db);
     if (m_sqlite ? commit.exec(u"COMMIT"_s) : m_db.commit())
         return success();

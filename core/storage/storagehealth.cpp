@@ -141,6 +141,10 @@ StorageFault StorageHealth::probeOnce(QString *driverText)
     };
     if (!query.exec(postgreSql ? u"BEGIN"_s : u"BEGIN IMMEDIATE"_s))
         return failed(query.lastError());
+    // SQLite's write lock covers the whole file; on PostgreSQL take the lock that every write
+    // of a run needs, so that a table locked by another program counts as a fault too.
+    if (postgreSql && !query.exec(u"LOCK TABLE simulations IN ROW EXCLUSIVE MODE"_s))
+        return failed(query.lastError());
     query.prepare(u"INSERT INTO storage_probe (written_at, filler) VALUES (?, ?)"_s);
     query.addBindValue(QDateTime::currentMSecsSinceEpoch());
     query.addBindValue(QByteArray(kProbeBytes, '\x5a'));
