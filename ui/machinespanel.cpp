@@ -104,7 +104,8 @@ void MachinesPanel::reload()
         [this](const Result<Snapshot> &snapshot) {
             m_loading = false;
             if (!snapshot) {
-                m_error->setText(tr("Cannot read the machines: %1").arg(snapshot.error().message));
+                m_error->setText(
+                    tr("Cannot read the machines: %1").arg(snapshot.error().userMessage()));
                 m_error->show();
                 Q_EMIT failed(m_error->text());
                 return;
@@ -208,7 +209,7 @@ void MachinesPanel::createMachine(const QString &name)
         this, [service = &m_service, name] { return service->createMachine(std::nullopt, name); },
         [this](const Result<Machine> &machine) {
             if (!machine)
-                showError(tr("Add machine"), machine.error().message);
+                showError(tr("Add machine"), machine.error().userMessage());
             else
                 Q_EMIT message(tr("Machine “%1” added").arg(machine->name));
         });
@@ -234,7 +235,7 @@ void MachinesPanel::renameSelected()
         [service = &m_service, id = machine->id, name] { return service->renameMachine(id, name); },
         [this](const Result<Machine> &renamed) {
             if (!renamed)
-                showError(tr("Rename machine"), renamed.error().message);
+                showError(tr("Rename machine"), renamed.error().userMessage());
             else
                 Q_EMIT message(tr("Machine renamed to “%1”").arg(renamed->name));
         });
@@ -252,7 +253,7 @@ void MachinesPanel::removeMachine(qint64 id)
         this, [service = &m_service, id] { return service->removeMachine(id); },
         [this](const Status &removed) {
             if (!removed)
-                showError(tr("Cannot remove the machine"), removed.error().message);
+                showError(tr("Cannot remove the machine"), removed.error().userMessage());
             else
                 Q_EMIT message(tr("Machine removed"));
         });

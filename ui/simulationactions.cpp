@@ -18,12 +18,12 @@ namespace {
 
 QString errorOf(const Status &status)
 {
-    return status ? QString() : status.error().message;
+    return status ? QString() : status.error().userMessage();
 }
 
 template<typename T> QString errorOf(const Result<T> &result)
 {
-    return result ? QString() : result.error().message;
+    return result ? QString() : result.error().userMessage();
 }
 
 bool canCancel(const Simulation &s)
@@ -148,7 +148,7 @@ void SimulationActions::showNewSimulationDialog()
                         tr("Simulation “%1” created (#%2)").arg(created->name).arg(created->id));
                 else
                     Q_EMIT failed(
-                        tr("Cannot create the simulation: %1").arg(created.error().message));
+                        tr("Cannot create the simulation: %1").arg(created.error().userMessage()));
                 Q_EMIT operationFinished();
             });
     });
@@ -206,7 +206,7 @@ void SimulationActions::apply(const QString &verb, const Operation &operation,
             Outcome outcome;
             const auto targets = resolveSelection(service->database(), selection);
             if (!targets) {
-                outcome.refusal = targets.error().message;
+                outcome.refusal = targets.error().userMessage();
                 return outcome;
             }
             for (const Simulation &simulation : targets.value()) {

@@ -338,7 +338,7 @@ void SimulationsTableModel::applyWindow(quint64 generation, bool reset,
         return;
     }
     if (!window) {
-        Q_EMIT loadFailed(window.error().message);
+        Q_EMIT loadFailed(window.error().userMessage());
         QTimer::singleShot(kRetryDelayMs, this, &SimulationsTableModel::scheduleRefresh);
         return;
     }
@@ -432,7 +432,7 @@ void SimulationsTableModel::applyPage(quint64 generation, int page,
         return;
     }
     if (!rows) {
-        Q_EMIT loadFailed(rows.error().message);
+        Q_EMIT loadFailed(rows.error().userMessage());
         return;
     }
     const int first = page * kPageSize;

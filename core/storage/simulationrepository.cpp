@@ -175,12 +175,9 @@ Result<bool> SimulationRepository::recordPoint(qint64 id, const QString &workerI
                                                const ConvergencePoint &point, int pointsDone,
                                                qint64 leaseMs)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    sql::Transaction transaction(db.value());
+    sql::Transaction transaction(m_database);
     if (!transaction.isActive())
-        return Error::unavailable(u"cannot begin a transaction"_s);
+        return transaction.beginError();
     const qint64 now = nowMs();
     Result<bool> progressed = changedOne(
         m_database,
@@ -281,10 +278,9 @@ Result<Simulation> SimulationRepository::cancel(qint64 id)
 
 Result<Simulation> SimulationRepository::retry(qint64 id)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    sql::Transaction transaction(db.value());
+    sql::Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.beginError();
     const qint64 now = nowMs();
     Result<Simulation> retried = updateReturning(
         u"status = 'pending', attempts = 0, points_done = 0, error = NULL, started_at = NULL, "
