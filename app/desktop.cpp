@@ -41,6 +41,9 @@ CommandLine withSavedSettings(CommandLine options)
         options.serveApi = saved.apiEnabled;
     if (!options.workersGiven && saved.workers > 0)
         options.runtime.engine.workers = saved.workers;
+    if (!options.runTimeoutGiven && saved.runTimeoutSeconds > 0
+        && saved.runTimeoutSeconds <= kMaxRunTimeoutSeconds)
+        options.runtime.engine.runTimeoutSeconds = saved.runTimeoutSeconds;
     return options;
 }
 

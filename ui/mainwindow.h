@@ -10,6 +10,7 @@ class QToolButton;
 namespace aisim {
 
 class ConvergencePanel;
+class DatabaseStatusLabel;
 class MachinesPanel;
 class Runtime;
 class SimulationActions;
@@ -36,6 +37,7 @@ public:
     ConvergencePanel *chart() const { return m_chart; }
     SimulationActions *actions() const { return m_actions; }
     QString apiStatusText() const;
+    DatabaseStatusLabel *databaseStatus() const { return m_database; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -43,6 +45,7 @@ protected:
 private:
     void createMenus();
     void createStatusBar();
+    void watchDatabase();
     void showSelectionInChart();
     void showContextMenu(const QPoint &globalPosition);
     void showFailure(const QString &text);
@@ -61,7 +64,7 @@ private:
     QToolButton *m_api = nullptr;
     QToolButton *m_adminToken = nullptr;
     QLabel *m_workers = nullptr;
-    QLabel *m_database = nullptr;
+    DatabaseStatusLabel *m_database = nullptr;
     QList<qint64> m_chartIds;
 };
 

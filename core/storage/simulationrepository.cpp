@@ -14,7 +14,8 @@ namespace {
 
 const QString kColumns = u"simulation_id, name, machine_id, status, creation_date, update_date, "
                          "version, attempts, max_attempts, lease_owner, lease_expires_at, "
-                         "heartbeat_at, started_at, finished_at, error, points_done, parameters"_s;
+                         "heartbeat_at, started_at, finished_at, error, points_done, parameters, "
+                         "timeout_seconds"_s;
 
 Simulation readSimulation(const QSqlQuery &query)
 {
@@ -38,6 +39,8 @@ Simulation readSimulation(const QSqlQuery &query)
     QList<FieldError> ignored;
     s.parameters = parseEmulationParameters(
         QJsonDocument::fromJson(query.value(16).toString().toUtf8()).object(), {}, &ignored);
+    if (!query.isNull(17))
+        s.timeoutSeconds = query.value(17).toInt();
     return s;
 }
 
@@ -127,9 +130,10 @@ Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
     const qint64 now = nowMs();
     const QByteArray parameters
         = QJsonDocument(simulation.parameters.toJson()).toJson(QJsonDocument::Compact);
-    QString statement = u"INSERT INTO simulations (%1name, machine_id, status, creation_date, "
-                        "update_date, max_attempts, parameters, points_total, name_folded) "
-                        "VALUES (%2?, ?, 'pending', ?, ?, ?, ?, ?, ?) RETURNING "_s
+    QString statement
+        = u"INSERT INTO simulations (%1name, machine_id, status, creation_date, "
+          "update_date, max_attempts, parameters, points_total, name_folded, "
+          "timeout_seconds) VALUES (%2?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?) RETURNING "_s
         + kColumns;
     QVariantList values;
     if (simulation.id) {
@@ -145,7 +149,9 @@ Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
     }
     values << simulation.name << simulation.machineId << now << now << simulation.maxAttempts
            << QString::fromUtf8(parameters) << std::max(1, simulation.parameters.points)
-           << simulation.name.toCaseFolded();
+           << simulation.name.toCaseFolded()
+           << (simulation.timeoutSeconds ? QVariant(*simulation.timeoutSeconds)
+                                         : QVariant(QMetaType::fromType<int>()));
     auto query = sql::run(m_database, statement, values, u"create simulation"_s);
     if (!query) {
         if (query.error().kind == Error::Kind::Conflict && simulation.id)

@@ -23,6 +23,7 @@ struct NewSimulation
     qint64 machineId = 0;
     EmulationParameters parameters;
     int maxAttempts = 3;
+    std::optional<int> timeoutSeconds; // none: the engine's default
 };
 
 // A filtered, sorted window of the simulations table.
