@@ -267,10 +267,8 @@ void TestFastPath::keptStatementsOutliveADroppedConnection()
     QSqlQuery terminate(admin.connection());
     QVERIFY(terminate.exec(u"SELECT pg_terminate_backend(%1)"_s.arg(backend)));
 
-    const auto lost = summaries.get(id);
-    QVERIFY(!lost.ok());
-    QCOMPARE(lost.error().kind, Error::Kind::Unavailable);
-    // The statement is prepared afresh on the new connection.
+    // Outside a transaction the read is tried once more, on a new connection where the
+    // statement is prepared afresh.
     const auto again = summaries.get(id);
     QVERIFY2(again.ok(), again.ok() ? "" : qPrintable(again.error().message));
     QCOMPARE(again.value()->name, u"run"_s);

@@ -7,8 +7,10 @@
 #include "runcontrol.h"
 #include "runledger.h"
 #include "simulationrepository.h"
+#include "storagehealth.h"
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QSysInfo>
 #include <QTimer>
@@ -29,14 +31,16 @@ QString defaultWorkerId()
         .arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
 }
 
-// Points produced within this long of a group's first share its transaction.
-constexpr qint64 kGroupWindowMs = 50;
-
 // How long a lease may go unrenewed while a worker waits between points.
 qint64 renewalInterval(qint64 leaseMs)
 {
     return std::max<qint64>(50, leaseMs / 3);
 }
+
+// How often a point that the storage refused is offered again.
+constexpr qint64 kStorageRetryMs = 250;
+// Points produced within this long of a group's first share its transaction.
+constexpr qint64 kGroupWindowMs = 50;
 } // namespace
 
 Engine::Engine(Database &database, EventHub &events, EngineOptions options, QObject *parent)
@@ -147,18 +151,24 @@ void Engine::workerLoop()
         {
             const QMutexLocker lock(&m_mutex);
             generation = m_wakeGeneration;
-            if (!m_claimed.isEmpty()) {
+            if (!m_claimed.isEmpty())
                 next = m_claimed.takeFirst();
-            } else {
+        }
+        if (!next) {
+            // While writes fail, runs stay pending: a claim would fail, or start a run whose
+            // points could not be stored. The next housekeeping tick after the storage
+            // recovers wakes us.
+            if (!m_database.health().isHealthy())
+                break;
+            {
                 // Slots of runs claimed here and not ended yet, or being claimed, are taken:
                 // a batch never holds more runs than this process has workers for.
+                const QMutexLocker lock(&m_mutex);
                 freeSlots = m_options.workers - m_slotsTaken;
                 if (freeSlots <= 0)
                     break; // the workers claiming now take what there is
                 m_slotsTaken += freeSlots;
             }
-        }
-        if (!next) {
             // As many runs as there are free workers, in one statement.
             auto claimed = ledger.claimPending(m_options.workerId, m_options.machineIds,
                                                m_options.leaseMs, freeSlots);
@@ -168,7 +178,8 @@ void Engine::workerLoop()
                 m_slotsTaken -= freeSlots - int(count);
             }
             if (!claimed) {
-                qCWarning(lcEngine) << "cannot claim work:" << claimed.error().message;
+                if (claimed.error().fault == StorageFault::None) // faults: logged by the health
+                    qCWarning(lcEngine) << "cannot claim work:" << claimed.error().message;
                 break; // the next housekeeping tick tries again
             }
             if (count == 0) {
@@ -194,7 +205,6 @@ void Engine::workerLoop()
 void Engine::run(const Simulation &simulation)
 {
     SimulationRepository simulations(m_database);
-    RunLedger ledger(m_database);
     const auto control = registerRun(simulation.id);
     Q_EMIT busyWorkersChanged(++m_busy);
     qCInfo(lcEngine) << "running simulation" << simulation.id << "attempt" << simulation.attempts;
@@ -203,6 +213,19 @@ void Engine::run(const Simulation &simulation)
     const QString &worker = m_options.workerId;
     enum class Ending { Finished, Lost, Interrupted, Failed } ending = Ending::Finished;
     QString failure;
+    // The attempt's clock starts at its claim: a resumed run gets its whole time-out again.
+    const int timeoutSeconds = simulation.timeoutSeconds.value_or(m_options.runTimeoutSeconds);
+    const QDeadlineTimer deadline = timeoutSeconds > 0
+        ? QDeadlineTimer(qint64(timeoutSeconds) * 1000, Qt::PreciseTimer)
+        : QDeadlineTimer(QDeadlineTimer::Forever);
+    const auto timedOut = [&] {
+        // A run being handed back or cancelled never counts as timed out.
+        if (!deadline.hasExpired() || m_stopping || control->isInterrupted())
+            return false;
+        ending = Ending::Failed;
+        failure = u"timed out after %1 s"_s.arg(timeoutSeconds);
+        return true;
+    };
 
     // Points are committed in groups: those produced within kGroupWindowMs of the group's
     // first share one transaction (with the lease renewal, and the end of the run with the
@@ -217,15 +240,19 @@ void Engine::run(const Simulation &simulation)
         runningAnnounced = true;
     };
     int committed = simulation.pointsDone;
-    // False when the run was lost or the write failed (ending says which).
+    // False when the run was lost, stopped or failed to write (ending says which).
     const auto commitGroup = [&](bool finishing) {
         if (group.isEmpty() && !finishing)
             return true;
         // The claim is committed: the run says it runs before its points (and end) commit.
         announceRunning();
         const int pointsDone = committed + int(group.size());
-        const auto recorded = ledger.recordPoints(simulation.id, worker, group, pointsDone,
-                                                  m_options.leaseMs, finishing);
+        const auto recorded
+            = recordPointsThroughFaults(*control, simulation.id, group, pointsDone, finishing);
+        if (!recorded && recorded.error().fault != StorageFault::None) {
+            ending = Ending::Interrupted; // stopped while the points waited for the storage
+            return false;
+        }
         if (!recorded) {
             ending = Ending::Failed;
             failure = recorded.error().message;
@@ -252,9 +279,14 @@ void Engine::run(const Simulation &simulation)
         qint64 remaining = params.paceMs;
         bool awake = true;
         while (awake && remaining > 0) {
-            const qint64 slice = std::min(remaining, renewalInterval(m_options.leaseMs));
+            const qint64 untilDeadline
+                = deadline.isForever() ? remaining : std::max<qint64>(1, deadline.remainingTime());
+            const qint64 slice
+                = std::min({remaining, renewalInterval(m_options.leaseMs), untilDeadline});
             awake = control->sleep(slice);
             remaining -= slice;
+            if (awake && timedOut())
+                break;
             if (awake && remaining > 0) {
                 const auto renewed
                     = simulations.renewLease(simulation.id, worker, m_options.leaseMs);
@@ -264,12 +296,14 @@ void Engine::run(const Simulation &simulation)
                 }
             }
         }
-        if (ending == Ending::Lost)
+        if (ending != Ending::Finished)
             break;
         if (!awake || control->isInterrupted()) {
             ending = Ending::Interrupted;
             break;
         }
+        if (timedOut())
+            break;
         const int pointNumber = index + 1;
         if (params.failAtPoint && pointNumber == *params.failAtPoint) {
             // The points before the failing one are kept.
@@ -284,9 +318,13 @@ void Engine::run(const Simulation &simulation)
             groupAge.start();
         group.append({seconds, params.lossAt(seconds)});
     }
-    if (ending == Ending::Interrupted && m_stopping) {
-        commitGroup(false); // an orderly stop keeps what was produced, then hands the run back
-        ending = Ending::Interrupted;
+    if (ending != Ending::Finished && ending != Ending::Lost && !group.isEmpty()) {
+        // A stop, a time-out or a failure keeps what was produced before it.
+        const Ending before = ending;
+        const QString why = failure;
+        commitGroup(false);
+        ending = before;
+        failure = why;
     }
 
     switch (ending) {
@@ -329,6 +367,30 @@ void Engine::run(const Simulation &simulation)
         --m_slotsTaken;
     }
     Q_EMIT busyWorkersChanged(--m_busy);
+}
+
+Result<bool> Engine::recordPointsThroughFaults(RunControl &control, qint64 id,
+                                               const ConvergenceSeries &points, int pointsDone,
+                                               bool finishing)
+{
+    const QString &worker = m_options.workerId;
+    RunLedger ledger(m_database);
+    auto recorded
+        = ledger.recordPoints(id, worker, points, pointsDone, m_options.leaseMs, finishing);
+    // A storage fault is not the run's: the points wait, and the run keeps its lease where an
+    // update still gets through, until the database takes them or the run is taken away.
+    // The run never ends failed for it; if this worker stops first, the run resumes elsewhere
+    // from its last stored point.
+    while (!recorded && recorded.error().fault != StorageFault::None
+           && control.sleep(kStorageRetryMs)) {
+        if (const auto renewed
+            = SimulationRepository(m_database).renewLease(id, worker, m_options.leaseMs);
+            renewed && !renewed.value())
+            return false;
+        recorded
+            = ledger.recordPoints(id, worker, points, pointsDone, m_options.leaseMs, finishing);
+    }
+    return recorded;
 }
 
 void Engine::housekeeping()

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "convergencepoint.h"
 #include "engineoptions.h"
+#include "result.h"
 #include "simulation.h"
 
 #include <QHash>
@@ -17,6 +19,7 @@ namespace aisim {
 class Database;
 class EventHub;
 class RunControl;
+class SimulationRepository;
 
 // Runs pending simulations on a pool of workers: claims them atomically, produces their
 // convergence points as they happen, keeps their leases alive and takes back abandoned runs.
@@ -47,6 +50,11 @@ Q_SIGNALS:
 private:
     void workerLoop();
     void run(const Simulation &simulation);
+    // Stores a group of points (RunLedger::recordPoints), waiting through storage faults; a
+    // fault comes back only if interrupted.
+    Result<bool> recordPointsThroughFaults(RunControl &control, qint64 id,
+                                           const ConvergenceSeries &points, int pointsDone,
+                                           bool finishing);
     void startWorkerIfIdle();
     void housekeeping();
     std::shared_ptr<RunControl> registerRun(qint64 simulationId);

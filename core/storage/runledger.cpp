@@ -1,7 +1,7 @@
 #include "runledger.h"
 
 #include "database.h"
-#include "simulationrepository.h"
+#include "simulationrow.h"
 #include "sqlsupport.h"
 
 #include <algorithm>
@@ -59,23 +59,20 @@ Result<QList<Simulation>> RunLedger::claimPending(const QString &workerId,
           "attempts = attempts + 1, version = version + 1, not_before = NULL "
           "WHERE simulation_id IN (SELECT simulation_id FROM picked) AND status = 'pending' "
           "RETURNING "_s
-        + SimulationRepository::columns();
+        + kSimulationColumns;
     // On SQLite the claim takes its turn among this process's writers (see sql::Transaction).
     std::optional<sql::Transaction> turn;
     if (!m_database.isPostgreSql()) {
-        const auto db = m_database.open();
-        if (!db)
-            return db.error();
-        turn.emplace(db.value());
+        turn.emplace(m_database);
         if (!turn->isActive())
-            return Error::unavailable(u"cannot begin a transaction"_s);
+            return turn->beginError();
     }
     QList<Simulation> claimed;
     {
         auto query = sql::runKept(m_database, statement, values, u"claim simulations"_s);
         if (!query)
             return query.error();
-        claimed = sql::readAll(*query.value(), SimulationRepository::readRow);
+        claimed = sql::readAll(*query.value(), readSimulation);
     }
     if (turn) {
         if (const Status committed = turn->commit(); !committed)
@@ -92,12 +89,9 @@ Result<bool> RunLedger::recordPoints(qint64 id, const QString &workerId,
                                      const ConvergenceSeries &points, int pointsDone,
                                      qint64 leaseMs, bool finish)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    sql::Transaction transaction(db.value());
+    sql::Transaction transaction(m_database);
     if (!transaction.isActive())
-        return Error::unavailable(u"cannot begin a transaction"_s);
+        return transaction.beginError();
     const qint64 now = nowMs();
     static const QString progress
         = u"UPDATE simulations SET points_done = ?, heartbeat_at = ?, lease_expires_at = ?, "

@@ -1,7 +1,7 @@
 #include "simulationsummaries.h"
 
 #include "database.h"
-#include "simulationrepository.h"
+#include "simulationlister.h"
 #include "sqlsupport.h"
 
 using namespace Qt::StringLiterals;
@@ -11,6 +11,7 @@ namespace aisim {
 namespace {
 const QString kSummaryColumns = u"simulation_id, name, machine_id, status, creation_date, "
                                 "update_date, version"_s;
+constexpr int kSummaryColumnCount = 7;
 
 void readSummary(const QSqlQuery &row, SimulationSummary *summary)
 {
@@ -40,22 +41,19 @@ Result<std::optional<SimulationSummary>> SimulationSummaries::get(qint64 id)
 }
 
 Status SimulationSummaries::forEach(const SimulationQuery &filter,
-                                    const std::function<void(const SimulationSummary &)> &visit)
+                                    const std::function<void(const SimulationSummary &)> &visit,
+                                    SimulationCursor *last)
 {
-    QVariantList values;
-    const QString statement
-        = SimulationRepository::selectStatement(filter, kSummaryColumns, &values);
-    // Each filter and order is its own statement: a handful of them, each kept.
-    auto query = sql::runKept(m_database, statement, values, u"list simulations"_s);
-    if (!query)
-        return query.error();
-    QSqlQuery &rows = *query.value();
     SimulationSummary summary;
-    while (rows.next()) {
-        readSummary(rows, &summary);
-        visit(summary);
-    }
-    return success();
+    return SimulationLister(m_database)
+        .forEachRow(
+            filter, kSummaryColumns, kSummaryColumnCount,
+            [&summary, &visit](const QSqlQuery &row) {
+                readSummary(row, &summary);
+                visit(summary);
+                return summary.id;
+            },
+            last);
 }
 
 } // namespace aisim
