@@ -86,7 +86,7 @@ def report(results_path, md_path, json_path, mode):
         "# scripts/bench results",
         "",
         f"Mode: {mode}. Machine: {get('machine', '?')}. Date: {get('date', '?')}. "
-        f"Commit: {get('commit', '?')}.",
+        f"Commit: {get('commit', '?')}. aisim: {get('build', '?')}.",
         "Every figure of a table was measured in the same run; ratios are aisim over the baseline.",
         "",
         "## HTTP reads (SQLite, token, wrk -t2 -c64)",
