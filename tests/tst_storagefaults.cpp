@@ -1,6 +1,7 @@
 #include "convergencerepository.h"
 #include "privatepostgres.h"
 #include "simulationrepository.h"
+#include "sqlsupport.h"
 #include "storagefaults.h"
 #include "storagehealth.h"
 #include "testsupport.h"
@@ -199,6 +200,8 @@ private Q_SLOTS:
     void initTestCase() { s_previousFilter = QLoggingCategory::installFilter(keepStorageWarnings); }
     void driverErrorsAreClassified_data();
     void driverErrorsAreClassified();
+    void busyTimeoutIsAnOptionOfTheUrl();
+    void aTransactionEndedByAFullDiskIsNotRolledBackNoisily();
     void fullDatabaseAnswers507AndLosesNothing();
     void readOnlyDatabaseAnswers503_data() { test::addDialectRows(); }
     void readOnlyDatabaseAnswers503();
@@ -253,6 +256,48 @@ void TestStorageFaults::driverErrorsAreClassified()
     QFETCH(int, fault);
     const QSqlError error(u"driver words"_s, u"database words"_s, QSqlError::ErrorType(type), code);
     QCOMPARE(int(classifySqlError(error, postgreSql)), fault);
+}
+
+void TestStorageFaults::busyTimeoutIsAnOptionOfTheUrl()
+{
+    QString error;
+    const auto sqlite = DatabaseUrl::parse(u"sqlite:///tmp/a.db?busy_timeout_ms=250"_s, &error);
+    QVERIFY2(sqlite, qPrintable(error));
+    QCOMPARE(sqlite->path, u"/tmp/a.db"_s);
+    QCOMPARE(sqlite->busyTimeoutMs, 250);
+    QCOMPARE(DatabaseUrl::parse(sqlite->toString(), &error)->busyTimeoutMs, 250);
+    const auto postgres
+        = DatabaseUrl::parse(u"postgresql://u:p@h:5/db?busy_timeout_ms=1500"_s, &error);
+    QVERIFY2(postgres, qPrintable(error));
+    QCOMPARE(postgres->databaseName, u"db"_s);
+    QCOMPARE(postgres->busyTimeoutMs, 1500);
+    QCOMPARE(DatabaseUrl::parse(postgres->toString(), &error)->busyTimeoutMs, 1500);
+    QCOMPARE(DatabaseUrl::parse(u"sqlite:///tmp/a.db"_s, &error)->busyTimeoutMs,
+             DatabaseUrl::kDefaultBusyTimeoutMs);
+    QVERIFY(!DatabaseUrl::parse(u"sqlite:///tmp/a.db?busy_timeout_ms=soon"_s, &error));
+    QVERIFY(error.contains(u"busy_timeout_ms"_s));
+}
+
+void TestStorageFaults::aTransactionEndedByAFullDiskIsNotRolledBackNoisily()
+{
+    const test::TestDatabase db(test::TestDatabase::Dialect::Sqlite);
+    Database database(db.url());
+    QVERIFY(database.migrate().ok());
+    database.setSessionStatements({u"PRAGMA max_page_count=%1"_s.arg(pageCount(db.url()))});
+    const LogWatch watch;
+    {
+        sql::Transaction transaction(database);
+        QVERIFY(transaction.isActive());
+        // Too large for the pages left: SQLite fails it and ends the whole transaction itself.
+        const auto inserted = sql::change(
+            database, u"INSERT INTO storage_probe (written_at, filler) VALUES (1, zeroblob(?))"_s,
+            {200000}, u"store a large row"_s);
+        QVERIFY(!inserted.ok());
+        QCOMPARE(inserted.error().fault, StorageFault::Full);
+        QCOMPARE(database.health().fault(), StorageFault::Full);
+    } // rolls back what SQLite has already rolled back
+    QCOMPARE(s_rollbackNoise.load(), 0);
+    QCOMPARE(s_faultLines.load(), 1);
 }
 
 void TestStorageFaults::runThroughFault(const DatabaseUrl &url, const Fault &fault)
