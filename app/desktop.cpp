@@ -47,6 +47,9 @@ CommandLine withSavedSettings(CommandLine options)
         = options.runtime.database.path == DatabaseUrl::sqliteFile(defaultDatabasePath()).path;
     options.runtime.databasePrivacy
         = defaultLocation ? Database::Privacy::PrivateFolder : Database::Privacy::PrivateFiles;
+    if (!options.runTimeoutGiven && saved.runTimeoutSeconds > 0
+        && saved.runTimeoutSeconds <= kMaxRunTimeoutSeconds)
+        options.runtime.engine.runTimeoutSeconds = saved.runTimeoutSeconds;
     return options;
 }
 

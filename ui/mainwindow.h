@@ -10,6 +10,7 @@ class QToolButton;
 namespace aisim {
 
 class ConvergencePanel;
+class DatabaseStatusLabel;
 class MachinesPanel;
 class Runtime;
 class SimulationActions;
@@ -38,6 +39,7 @@ public:
     SimulationActions *actions() const { return m_actions; }
     StorageBanner *storageBanner() const { return m_storageBanner; }
     QString apiStatusText() const;
+    DatabaseStatusLabel *databaseStatus() const { return m_database; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -45,6 +47,7 @@ protected:
 private:
     void createMenus();
     void createStatusBar();
+    void watchDatabase();
     void showSelectionInChart();
     void showContextMenu(const QPoint &globalPosition);
     void showFailure(const QString &text);
@@ -64,7 +67,7 @@ private:
     QToolButton *m_api = nullptr;
     QToolButton *m_adminToken = nullptr;
     QLabel *m_workers = nullptr;
-    QLabel *m_database = nullptr;
+    DatabaseStatusLabel *m_database = nullptr;
     QList<qint64> m_chartIds;
 };
 

@@ -9,6 +9,7 @@
 #include "storagehealth.h"
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QSysInfo>
 #include <QTimer>
 #include <QUuid>
@@ -169,15 +170,33 @@ void Engine::run(const Simulation &simulation)
     const QString &worker = m_options.workerId;
     enum class Ending { Finished, Lost, Interrupted, Failed } ending = Ending::Finished;
     QString failure;
+    // The attempt's clock starts at its claim: a resumed run gets its whole time-out again.
+    const int timeoutSeconds = simulation.timeoutSeconds.value_or(m_options.runTimeoutSeconds);
+    const QDeadlineTimer deadline = timeoutSeconds > 0
+        ? QDeadlineTimer(qint64(timeoutSeconds) * 1000, Qt::PreciseTimer)
+        : QDeadlineTimer(QDeadlineTimer::Forever);
+    const auto timedOut = [&] {
+        // A run being handed back or cancelled never counts as timed out.
+        if (!deadline.hasExpired() || m_stopping || control->isInterrupted())
+            return false;
+        ending = Ending::Failed;
+        failure = u"timed out after %1 s"_s.arg(timeoutSeconds);
+        return true;
+    };
 
     for (int index = simulation.pointsDone; index < params.points; ++index) {
         // Sleep until the next point is due, renewing the lease on long waits.
         qint64 remaining = params.paceMs;
         bool awake = true;
         while (awake && remaining > 0) {
-            const qint64 slice = std::min(remaining, renewalInterval(m_options.leaseMs));
+            const qint64 untilDeadline
+                = deadline.isForever() ? remaining : std::max<qint64>(1, deadline.remainingTime());
+            const qint64 slice
+                = std::min({remaining, renewalInterval(m_options.leaseMs), untilDeadline});
             awake = control->sleep(slice);
             remaining -= slice;
+            if (awake && timedOut())
+                break;
             if (awake && remaining > 0) {
                 const auto renewed
                     = simulations.renewLease(simulation.id, worker, m_options.leaseMs);
@@ -187,12 +206,14 @@ void Engine::run(const Simulation &simulation)
                 }
             }
         }
-        if (ending == Ending::Lost)
+        if (ending != Ending::Finished)
             break;
         if (!awake || control->isInterrupted()) {
             ending = Ending::Interrupted;
             break;
         }
+        if (timedOut())
+            break;
         const int pointNumber = index + 1;
         if (params.failAtPoint && pointNumber == *params.failAtPoint) {
             ending = Ending::Failed;

@@ -98,6 +98,7 @@ Result<Simulation> SimulationService::duplicate(qint64 id)
     copy.machineId = original->machineId;
     copy.parameters = original->parameters;
     copy.maxAttempts = original->maxAttempts;
+    copy.timeoutSeconds = original->timeoutSeconds;
     return create(copy);
 }
 
