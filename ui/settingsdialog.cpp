@@ -208,7 +208,7 @@ void SettingsDialog::setInUse(const DesktopSettings &inUse)
 {
     m_inUse->setInUse(inUse);
     m_inUse->show();
-    resize(std::max(width(), sizeHint().width()), sizeHint().height());
+    adjustSize();
 }
 
 void SettingsDialog::testConnection()
