@@ -147,6 +147,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
         url = qEnvironmentVariable("AISIM_DATABASE");
     if (url.isEmpty()) {
         result.runtime.database = DatabaseUrl::sqliteFile(defaultDatabasePath());
+        // The per-user data folder holds run history and token hashes: the user's alone.
+        result.runtime.databasePrivacy = Database::Privacy::PrivateFolder;
     } else {
         QString error;
         const auto parsed = DatabaseUrl::parse(url, &error);

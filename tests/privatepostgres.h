@@ -3,36 +3,39 @@
 #include "databaseurl.h"
 
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
 
 namespace aisim::test {
 
 // A PostgreSQL server of one test's own, in a temporary folder on a free loopback port, that
-// the test may stop and start again without disturbing the server other tests share. Run as
-// the postgres user when the test runs as root, as scripts/postgres.sh does.
+// the test may stop and start again without disturbing any other test. Run as the postgres
+// user when the test runs as root (as scripts/postgres.sh does).
 class PrivatePostgres
 {
 public:
     PrivatePostgres();
     ~PrivatePostgres();
+    PrivatePostgres(const PrivatePostgres &) = delete;
+    PrivatePostgres &operator=(const PrivatePostgres &) = delete;
 
-    bool isRunning() const { return m_running; }
-    // Why the server could not be set up or started; empty when it works.
+    // Whether the server binaries are installed; why not in error().
+    bool isAvailable() const { return !m_bin.isEmpty(); }
+    // Creates the cluster on first use, then starts the server and waits until it accepts.
+    bool start();
+    // Stops the server (fast shutdown: sessions are ended, as by an administrator).
+    bool stop();
     const QString &error() const { return m_error; }
     DatabaseUrl url() const;
 
-    // pg_ctl stop -m fast: connections are cut at once, new ones refused.
-    bool stop();
-    // Starts it again on the same port.
-    bool start();
-
 private:
-    bool run(const QString &program, const QStringList &arguments);
+    bool run(const QString &tool, const QStringList &arguments);
 
-    QTemporaryDir m_dir;
     QString m_bin;
     QString m_user;
-    quint16 m_port = 0;
+    QTemporaryDir m_dir;
+    int m_port = 0;
+    bool m_initialised = false;
     bool m_running = false;
     QString m_error;
 };

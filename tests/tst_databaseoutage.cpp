@@ -53,7 +53,7 @@ void TestDatabaseOutage::screenshot(QWidget *window, const QString &name)
 void TestDatabaseOutage::windowKeepsItsHeadWhileTheDatabaseIsGoneAndRecovers()
 {
     test::PrivatePostgres server;
-    if (!server.isRunning()) {
+    if (!server.start()) {
         if (qEnvironmentVariableIsSet("AISIM_REQUIRE_POSTGRES"))
             QFAIL(qPrintable(server.error()));
         QSKIP(qPrintable(server.error()));

@@ -6,6 +6,8 @@ namespace aisim {
 
 QString describeFailure(const Error &error)
 {
+    if (error.fault != StorageFault::None)
+        return error.userMessage();
     switch (error.kind) {
     case Error::Kind::Unavailable:
         return QCoreApplication::translate(

@@ -10,6 +10,7 @@
 #include "simulationactions.h"
 #include "simulationspanel.h"
 #include "simulationstablemodel.h"
+#include "storagebanner.h"
 #include "tokensdialog.h"
 #include "uilogging.h"
 
@@ -29,6 +30,7 @@
 #include <QTableView>
 #include <QToolBar>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 static void initUiResources()
 {
@@ -66,7 +68,14 @@ MainWindow::MainWindow(Runtime &runtime, QWidget *parent)
     m_mainSplitter->setStretchFactor(1, 1);
     m_mainSplitter->setSizes({340, 940});
     m_mainSplitter->setContentsMargins(6, 6, 6, 0);
-    setCentralWidget(m_mainSplitter);
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    m_storageBanner = new StorageBanner(runtime.database().health(), central);
+    centralLayout->addWidget(m_storageBanner);
+    centralLayout->addWidget(m_mainSplitter, 1);
+    setCentralWidget(central);
 
     createMenus();
     createStatusBar();

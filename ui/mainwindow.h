@@ -15,6 +15,7 @@ class MachinesPanel;
 class Runtime;
 class SimulationActions;
 class SimulationsPanel;
+class StorageBanner;
 
 // The desktop window over a running Runtime: simulations, machines and convergence, with the
 // REST address, the worker pool and the database in the status bar.
@@ -36,6 +37,7 @@ public:
     MachinesPanel *machines() const { return m_machines; }
     ConvergencePanel *chart() const { return m_chart; }
     SimulationActions *actions() const { return m_actions; }
+    StorageBanner *storageBanner() const { return m_storageBanner; }
     QString apiStatusText() const;
     DatabaseStatusLabel *databaseStatus() const { return m_database; }
 
@@ -59,6 +61,7 @@ private:
     MachinesPanel *m_machines = nullptr;
     ConvergencePanel *m_chart = nullptr;
     SimulationActions *m_actions = nullptr;
+    StorageBanner *m_storageBanner = nullptr;
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_rightSplitter = nullptr;
     QToolButton *m_api = nullptr;

@@ -21,12 +21,12 @@ namespace {
 
 QString errorOf(const Status &status)
 {
-    return status ? QString() : status.error().message;
+    return status ? QString() : status.error().userMessage();
 }
 
 template<typename T> QString errorOf(const Result<T> &result)
 {
-    return result ? QString() : result.error().message;
+    return result ? QString() : result.error().userMessage();
 }
 
 bool canCancel(const Simulation &s)
@@ -220,7 +220,7 @@ void SimulationActions::apply(const QString &verb, const Operation &operation,
             Outcome outcome;
             const auto targets = resolveSelection(service->database(), selection);
             if (!targets) {
-                outcome.refusal = targets.error().message;
+                outcome.refusal = targets.error().userMessage();
                 return outcome;
             }
             for (const Simulation &simulation : targets.value()) {

@@ -342,7 +342,7 @@ void SimulationsTableModel::applyWindow(quint64 generation, bool reset,
     }
     if (!window) {
         markStale();
-        Q_EMIT loadFailed(window.error().message);
+        Q_EMIT loadFailed(window.error().userMessage());
         QTimer::singleShot(kRetryDelayMs, this, &SimulationsTableModel::scheduleRefresh);
         return;
     }
@@ -438,7 +438,7 @@ void SimulationsTableModel::applyPage(quint64 generation, int page,
     }
     if (!rows) {
         markStale();
-        Q_EMIT loadFailed(rows.error().message);
+        Q_EMIT loadFailed(rows.error().userMessage());
         return;
     }
     const int first = page * kPageSize;

@@ -6,6 +6,7 @@
 #include "machinerepository.h"
 #include "runcontrol.h"
 #include "simulationrepository.h"
+#include "storagehealth.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -33,6 +34,9 @@ qint64 renewalInterval(qint64 leaseMs)
 {
     return std::max<qint64>(50, leaseMs / 3);
 }
+
+// How often a point that the storage refused is offered again.
+constexpr qint64 kStorageRetryMs = 250;
 } // namespace
 
 Engine::Engine(Database &database, EventHub &events, EngineOptions options, QObject *parent)
@@ -129,10 +133,15 @@ void Engine::workerLoop()
             const QMutexLocker lock(&m_mutex);
             generation = m_wakeGeneration;
         }
+        // While writes fail, runs stay pending: a claim would fail, or start a run whose points
+        // could not be stored. The next housekeeping tick after the storage recovers wakes us.
+        if (!m_database.health().isHealthy())
+            break;
         const auto claimed = simulations.claimNextPending(m_options.workerId, m_options.machineIds,
                                                           m_options.leaseMs);
         if (!claimed) {
-            qCWarning(lcEngine) << "cannot claim work:" << claimed.error().message;
+            if (claimed.error().fault == StorageFault::None) // faults are logged by the health
+                qCWarning(lcEngine) << "cannot claim work:" << claimed.error().message;
             break; // the next housekeeping tick tries again
         }
         if (!claimed.value()) {
@@ -214,7 +223,11 @@ void Engine::run(const Simulation &simulation)
         const double seconds = params.stepSeconds * pointNumber;
         const ConvergencePoint point {seconds, params.lossAt(seconds)};
         const auto recorded
-            = simulations.recordPoint(simulation.id, worker, point, pointNumber, m_options.leaseMs);
+            = recordPointThroughFaults(simulations, *control, simulation.id, point, pointNumber);
+        if (!recorded && recorded.error().fault != StorageFault::None) {
+            ending = Ending::Interrupted; // stopped while the point waited for the storage
+            break;
+        }
         if (!recorded) {
             ending = Ending::Failed;
             failure = recorded.error().message;
@@ -228,13 +241,17 @@ void Engine::run(const Simulation &simulation)
     }
 
     switch (ending) {
-    case Ending::Finished:
-        if (const auto finished = simulations.finish(simulation.id, worker);
-            finished && finished.value()) {
+    case Ending::Finished: {
+        auto finished = simulations.finish(simulation.id, worker);
+        while (!finished && finished.error().fault != StorageFault::None
+               && control->sleep(kStorageRetryMs))
+            finished = simulations.finish(simulation.id, worker);
+        if (finished && finished.value()) {
             qCInfo(lcEngine) << "simulation" << simulation.id << "finished";
             Q_EMIT m_events.simulationChanged(simulation.id, SimulationStatus::Finished);
         }
         break;
+    }
     case Ending::Failed: {
         const qint64 backoff = m_options.retryBackoffMs
             << std::clamp(simulation.attempts - 1, 0, 16);
@@ -259,6 +276,26 @@ void Engine::run(const Simulation &simulation)
     }
     unregisterRun(simulation.id);
     Q_EMIT busyWorkersChanged(--m_busy);
+}
+
+Result<bool> Engine::recordPointThroughFaults(SimulationRepository &simulations,
+                                              RunControl &control, qint64 id,
+                                              const ConvergencePoint &point, int pointNumber)
+{
+    const QString &worker = m_options.workerId;
+    auto recorded = simulations.recordPoint(id, worker, point, pointNumber, m_options.leaseMs);
+    // A storage fault is not the run's: the point waits, and the run keeps its lease where an
+    // update still gets through, until the database takes the point or the run is taken away.
+    // The run never ends failed for it; if this worker stops first, the run resumes elsewhere
+    // from its last stored point.
+    while (!recorded && recorded.error().fault != StorageFault::None
+           && control.sleep(kStorageRetryMs)) {
+        if (const auto renewed = simulations.renewLease(id, worker, m_options.leaseMs);
+            renewed && !renewed.value())
+            return false;
+        recorded = simulations.recordPoint(id, worker, point, pointNumber, m_options.leaseMs);
+    }
+    return recorded;
 }
 
 void Engine::housekeeping()
