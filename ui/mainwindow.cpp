@@ -210,6 +210,7 @@ void MainWindow::watchDatabase()
         // Catch up with whatever changed meanwhile.
         m_simulations->model()->scheduleRefresh();
         m_machines->reload();
+        m_chart->reloadStoredPoints();
     });
 }
 

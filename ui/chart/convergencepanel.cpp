@@ -139,6 +139,14 @@ ConvergencePanel::Plot &ConvergencePanel::addPlot(qint64 simulationId, const QSt
     return plot;
 }
 
+void ConvergencePanel::reloadStoredPoints()
+{
+    for (auto it = m_plots.begin(); it != m_plots.end(); ++it) {
+        it->error.clear();
+        it->loadToken = m_loader->load(it.key());
+    }
+}
+
 void ConvergencePanel::removePlot(qint64 simulationId)
 {
     const Plot plot = m_plots.take(simulationId);

@@ -38,6 +38,9 @@ public:
     // Shows these simulations (id and legend label), replacing what was shown.
     void showSimulations(const QList<QPair<qint64, QString>> &simulations);
     QList<qint64> shownSimulations() const { return m_order; }
+    // Reads the stored points of the runs shown again, e.g. once the database answers again
+    // after points could not be read or live changes were missed.
+    void reloadStoredPoints();
     // Every point held for a simulation in time order, whether drawn or not.
     ConvergenceSeries plottedPoints(qint64 simulationId) const;
     // Adds a run with points given directly (imports, benchmarks) beside those shown.
