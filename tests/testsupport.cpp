@@ -193,6 +193,21 @@ void expectDocumentedAnswer(const QByteArray &method, const QByteArray &path,
     expectDocumented({method, path, reply.status, reply.headers, reply.body, bodyOmitted});
 }
 
+void expectDocumentedRawAnswer(const QByteArray &request, const QByteArray &answer)
+{
+    const QList<QByteArray> requestLine = request.left(request.indexOf("\r\n")).split(' ');
+    const bool isHttp = requestLine.size() == 3 && requestLine.at(1).startsWith('/')
+        && requestLine.at(2).startsWith("HTTP/");
+    const QByteArray method = isHttp ? requestLine.at(0) : QByteArray();
+    const QByteArray path = isHttp ? requestLine.at(1) : QByteArray();
+    QByteArray bytes = answer;
+    if (bytes.startsWith("HTTP/1.1 100 Continue\r\n\r\n"))
+        bytes.remove(0, 25);
+    const HttpReply reply = parseHttpAnswer(bytes, method == "HEAD");
+    if (reply.status != 0)
+        expectDocumentedAnswer(method, path, reply, method == "HEAD");
+}
+
 SseClient::SseClient(quint16 port, const QByteArray &path, const QByteArray &authorization)
     : m_path(path)
 {

@@ -94,6 +94,11 @@ HttpReply parseHttpAnswer(const QByteArray &bytes, bool headersOnly = false,
 void expectDocumentedAnswer(const QByteArray &method, const QByteArray &path,
                             const HttpReply &reply, bool bodyOmitted = false);
 
+// The same for an answer read from a raw socket: request is what was sent (its request line
+// names the operation; bytes that are no HTTP request leave only the refusals before the API),
+// answer what came back. An interim 100 Continue is skipped; an incomplete answer is no answer.
+void expectDocumentedRawAnswer(const QByteArray &request, const QByteArray &answer);
+
 struct SseEvent
 {
     QByteArray name;
