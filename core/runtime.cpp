@@ -12,7 +12,7 @@ namespace aisim {
 
 Runtime::Runtime(const RuntimeOptions &options)
     : m_options(options)
-    , m_database(std::make_unique<Database>(options.database))
+    , m_database(std::make_unique<Database>(options.database, options.databasePrivacy))
 { }
 
 Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)

@@ -1,6 +1,7 @@
 #include "simulationscontroller.h"
 
 #include "apiresponse.h"
+#include "engineoptions.h"
 #include "jsonwriter.h"
 #include "listcursor.h"
 #include "serialize.h"
@@ -186,6 +187,8 @@ QHttpServerResponse SimulationsController::create(const ApiRequest &request) con
             = parseEmulationParameters(*parameters, fields.location(u"parameters"_s), &errors);
     if (const auto attempts = fields.integer(u"max_attempts"_s, false, 1, 100))
         simulation.maxAttempts = int(*attempts);
+    if (const auto timeout = fields.integer(u"timeout_seconds"_s, false, 1, kMaxRunTimeoutSeconds))
+        simulation.timeoutSeconds = int(*timeout);
     if (!errors.isEmpty())
         return validationResponse(errors);
 

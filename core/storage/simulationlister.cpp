@@ -80,7 +80,7 @@ Result<std::optional<qint64>> SimulationLister::position(const SimulationQuery &
 
 Status SimulationLister::foldNames()
 {
-    sql::Transaction transaction(m_database.connection());
+    sql::Transaction transaction(m_database);
     auto unfolded = sql::run(m_database,
                              u"SELECT simulation_id, name FROM simulations "
                              "WHERE name_folded IS NULL"_s,

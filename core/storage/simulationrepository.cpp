@@ -39,8 +39,9 @@ Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
         = QJsonDocument(simulation.parameters.toJson()).toJson(QJsonDocument::Compact);
     QString statement
         = u"INSERT INTO simulations (%1name, machine_id, status, creation_date, "
-          "update_date, max_attempts, parameters, points_total, name_folded, name_key) "
-          "VALUES (%2?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?) RETURNING "_s
+        = u"INSERT INTO simulations (%1name, machine_id, status, creation_date, "
+          "update_date, max_attempts, parameters, points_total, name_folded, name_key, "
+          "timeout_seconds) VALUES (%2?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "_s
         + kSimulationColumns;
     QVariantList values;
     if (simulation.id) {
@@ -56,7 +57,9 @@ Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
     }
     values << simulation.name << simulation.machineId << now << now << simulation.maxAttempts
            << QString::fromUtf8(parameters) << std::max(1, simulation.parameters.points)
-           << simulation.name.toCaseFolded() << naturalSortKey(simulation.name);
+           << simulation.name.toCaseFolded() << naturalSortKey(simulation.name)
+           << (simulation.timeoutSeconds ? QVariant(*simulation.timeoutSeconds)
+                                         : QVariant(QMetaType::fromType<int>()));
     auto query = sql::run(m_database, statement, values, u"create simulation"_s);
     if (!query) {
         if (query.error().kind == Error::Kind::Conflict && simulation.id)
@@ -175,12 +178,9 @@ Result<bool> SimulationRepository::recordPoint(qint64 id, const QString &workerI
                                                const ConvergencePoint &point, int pointsDone,
                                                qint64 leaseMs)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    sql::Transaction transaction(db.value());
+    sql::Transaction transaction(m_database);
     if (!transaction.isActive())
-        return Error::unavailable(u"cannot begin a transaction"_s);
+        return transaction.beginError();
     const qint64 now = nowMs();
     Result<bool> progressed = changedOne(
         m_database,
@@ -281,10 +281,9 @@ Result<Simulation> SimulationRepository::cancel(qint64 id)
 
 Result<Simulation> SimulationRepository::retry(qint64 id)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    sql::Transaction transaction(db.value());
+    sql::Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.beginError();
     const qint64 now = nowMs();
     Result<Simulation> retried = updateReturning(
         u"status = 'pending', attempts = 0, points_done = 0, error = NULL, started_at = NULL, "

@@ -24,6 +24,7 @@ struct NewSimulation
     qint64 machineId = 0;
     EmulationParameters parameters;
     int maxAttempts = 3;
+    std::optional<int> timeoutSeconds; // none: the engine's default
 };
 
 // The outcome of a failed attempt: back in the queue or failed for good.

@@ -12,7 +12,8 @@ namespace aisim {
 const QString kSimulationColumns
     = u"simulation_id, name, machine_id, status, creation_date, update_date, "
       "version, attempts, max_attempts, lease_owner, lease_expires_at, "
-      "heartbeat_at, started_at, finished_at, error, points_done, parameters"_s;
+      "heartbeat_at, started_at, finished_at, error, points_done, parameters, "
+      "timeout_seconds"_s;
 
 Simulation readSimulation(const QSqlQuery &query)
 {
@@ -36,6 +37,8 @@ Simulation readSimulation(const QSqlQuery &query)
     QList<FieldError> ignored;
     s.parameters = parseEmulationParameters(
         QJsonDocument::fromJson(query.value(16).toString().toUtf8()).object(), {}, &ignored);
+    if (!query.isNull(17))
+        s.timeoutSeconds = query.value(17).toInt();
     return s;
 }
 
