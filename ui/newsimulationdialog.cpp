@@ -10,6 +10,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QSysInfo>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -52,6 +53,9 @@ NewSimulationDialog::NewSimulationDialog(const QList<Machine> &machines, QWidget
     for (const Machine &machine : machines)
         nextId = std::max(nextId, machine.id + 1);
     m_newMachineName->setPlaceholderText(tr("name of the new machine"));
+    // On an empty database the first run goes to this computer: only its name is to type.
+    if (machines.isEmpty())
+        m_newMachineName->setText(QSysInfo::machineHostName());
     m_newMachineId->setRange(1, std::numeric_limits<int>::max());
     m_newMachineId->setValue(int(std::min<qint64>(nextId, std::numeric_limits<int>::max())));
     m_newMachineId->setPrefix(tr("id "));
@@ -166,8 +170,10 @@ void NewSimulationDialog::validate()
 {
     m_newMachine->setVisible(creatingMachine());
     const QString text = problem();
+    // Nothing is wrong before the user typed anything: OK alone says it is not ready yet.
+    m_touched = m_touched || !m_name->text().isEmpty();
     m_problem->setText(text);
-    m_problem->setVisible(!text.isEmpty());
+    m_problem->setVisible(m_touched && !text.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(text.isEmpty());
 }
 

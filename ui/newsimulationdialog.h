@@ -58,6 +58,7 @@ private:
     QComboBox *m_curve = nullptr;
     QSpinBox *m_maxAttempts = nullptr;
     QLabel *m_problem = nullptr;
+    bool m_touched = false; // the user typed a name once
     QDialogButtonBox *m_buttons = nullptr;
 };
 
