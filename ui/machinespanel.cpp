@@ -140,11 +140,11 @@ void MachinesPanel::show(const Snapshot &snapshot)
         item->setToolTip(NameColumn, tr("Machine %1").arg(machine.id));
         item->setData(NameColumn, Qt::UserRole, machine.id);
         item->setText(StateColumn, state);
-        item->setToolTip(
-            StateColumn,
-            machine.heartbeatAt.isValid()
-                ? tr("Last worker heartbeat: %1").arg(formatDateTime(machine.heartbeatAt))
-                : tr("No worker has served this machine yet"));
+        const QString heartbeat = machine.heartbeatAt.isValid()
+            ? tr("Last worker heartbeat: %1").arg(formatDateTime(machine.heartbeatAt))
+            : tr("No worker has served this machine yet");
+        const QString waiting = waitingText(load, online);
+        item->setToolTip(StateColumn, waiting.isEmpty() ? heartbeat : waiting + u'\n' + heartbeat);
         if (!online)
             item->setForeground(StateColumn, palette().brush(QPalette::PlaceholderText));
         item->setText(RunningColumn, QString::number(load.running));
@@ -164,13 +164,23 @@ QString MachinesPanel::stateText(const MachineLoad &load, bool online)
 {
     QString state = (load.running > 0 ? tr("busy") : tr("idle")) + u", "_s
         + (online ? tr("online") : tr("offline"));
+    if (load.pending > 0)
+        state += u", "_s + tr("%Ln waiting", nullptr, int(std::min<qint64>(load.pending, INT_MAX)));
+    return state;
+}
+
+QString MachinesPanel::waitingText(const MachineLoad &load, bool online)
+{
     // Pending runs no worker has taken: every worker serving the machine is busy, or none is
     // there at all.
-    if (load.pending > 0)
-        state += u"; "_s
-            + (online ? tr("%Ln waiting for a free worker", nullptr, int(load.pending))
-                      : tr("%Ln waiting for a worker", nullptr, int(load.pending)));
-    return state;
+    if (load.pending == 0)
+        return QString();
+    const int pending = int(std::min<qint64>(load.pending, INT_MAX));
+    return online
+        ? tr("%Ln run(s) waiting for a free worker: every worker serving this machine "
+             "is busy",
+             nullptr, pending)
+        : tr("%Ln run(s) waiting for a worker: none serves this machine now", nullptr, pending);
 }
 
 std::optional<Machine> MachinesPanel::selectedMachine() const

@@ -45,6 +45,8 @@ public:
     QAction *removeAction() const { return m_removeAction; }
     // The words of the State column for a machine with this load.
     static QString stateText(const MachineLoad &load, bool online);
+    // Why the machine's pending runs wait, for the State tooltip; empty when none does.
+    static QString waitingText(const MachineLoad &load, bool online);
 
 Q_SIGNALS:
     void machinesLoaded(const QList<aisim::Machine> &machines);
