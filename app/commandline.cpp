@@ -62,6 +62,11 @@ struct Options
     QCommandLineOption lease {u"lease-seconds"_s,
                               u"How long a silent worker keeps its runs (30)."_s, u"seconds"_s,
                               u"30"_s};
+    QCommandLineOption runTimeout {
+        u"run-timeout"_s,
+        u"Stop an attempt of a run still running this long after its claim, unless the run "
+        "sets its own timeout_seconds; 0: no limit (0)."_s,
+        u"seconds"_s, u"0"_s};
     QCommandLineOption demo {u"demo"_s, u"Fill an empty database with demo machines and runs."_s};
     QCommandLineOption verbose {u"verbose"_s, u"Log debugging details."_s};
     QCommandLineOption screenshot {u"screenshot"_s, u"Save a picture of the window and quit."_s,
@@ -112,9 +117,11 @@ struct Options
         parser.addVersionOption();
         parser.addPositionalArgument(
             u"command"_s, u"serve, worker or token; none for the desktop."_s, u"[command]"_s);
-        parser.addOptions({database, host, port, noApi, workers, machine, lease, demo, verbose,
-                           noAuth, corsOrigin, requestTimeout, idleTimeout, tokenName, tokenScope,
-                           screenshot, screenshotDialog, screenshotDelay, screenshotSize});
+        parser.addOptions(
+            {database,        host,          port,      noApi,      workers,    machine,
+             lease,           runTimeout,    demo,      verbose,    noAuth,     corsOrigin,
+             requestTimeout,  idleTimeout,   tokenName, tokenScope, screenshot, screenshotDialog,
+             screenshotDelay, screenshotSize});
     }
 };
 } // namespace
@@ -145,6 +152,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
         url = qEnvironmentVariable("AISIM_DATABASE");
     if (url.isEmpty()) {
         result.runtime.database = DatabaseUrl::sqliteFile(defaultDatabasePath());
+        // The per-user data folder holds run history and token hashes: the user's alone.
+        result.runtime.databasePrivacy = Database::Privacy::PrivateFolder;
     } else {
         QString error;
         const auto parsed = DatabaseUrl::parse(url, &error);
@@ -167,6 +176,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
     result.runtime.engine.leaseMs
         = qint64(std::max(1, positiveInt(parser.value(options.lease), u"lease-seconds"_s, 86400)))
         * 1000;
+    result.runtime.engine.runTimeoutSeconds
+        = positiveInt(parser.value(options.runTimeout), u"run-timeout"_s, kMaxRunTimeoutSeconds);
     for (const QString &id : parser.values(options.machine)) {
         bool ok = false;
         const qint64 value = id.toLongLong(&ok);
@@ -225,6 +236,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
     result.hostGiven = parser.isSet(options.host);
     result.portGiven = parser.isSet(options.port);
     result.workersGiven = parser.isSet(options.workers);
+    result.runTimeoutGiven = parser.isSet(options.runTimeout);
     result.screenshotPath = parser.value(options.screenshot);
     result.screenshotDialog = parser.value(options.screenshotDialog);
     result.screenshotDelayMs

@@ -28,6 +28,7 @@ struct CommandLine
     bool hostGiven = false;
     bool portGiven = false;
     bool workersGiven = false;
+    bool runTimeoutGiven = false;
     // Hidden: save a picture of the window (or of one dialog) after a delay, then quit.
     QString screenshotPath;
     QString screenshotDialog;

@@ -1,5 +1,6 @@
 #include "runtime.h"
 
+#include "namesearch.h"
 #include "simulationrepository.h"
 
 #include "logging.h"
@@ -11,7 +12,7 @@ namespace aisim {
 
 Runtime::Runtime(const RuntimeOptions &options)
     : m_options(options)
-    , m_database(std::make_unique<Database>(options.database))
+    , m_database(std::make_unique<Database>(options.database, options.databasePrivacy))
 { }
 
 Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
@@ -21,6 +22,7 @@ Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
         return migrated.error();
     if (const Status folded = SimulationRepository(*runtime->m_database).foldNames(); !folded)
         return folded.error();
+    NameSearch::checkIndex(*runtime->m_database);
     if (options.runEngine)
         runtime->m_engine
             = std::make_unique<Engine>(*runtime->m_database, runtime->m_events, options.engine);

@@ -15,6 +15,8 @@ DesktopSettings DesktopSettings::load()
     loaded.apiHost = settings.value(u"api/host"_s, loaded.apiHost).toString();
     loaded.apiPort = settings.value(u"api/port"_s, loaded.apiPort).toInt();
     loaded.workers = settings.value(u"engine/workers"_s, loaded.workers).toInt();
+    loaded.runTimeoutSeconds
+        = settings.value(u"engine/runTimeoutSeconds"_s, loaded.runTimeoutSeconds).toInt();
     return loaded;
 }
 
@@ -26,6 +28,7 @@ void DesktopSettings::save() const
     settings.setValue(u"api/host"_s, apiHost);
     settings.setValue(u"api/port"_s, apiPort);
     settings.setValue(u"engine/workers"_s, workers);
+    settings.setValue(u"engine/runTimeoutSeconds"_s, runTimeoutSeconds);
 }
 
 } // namespace aisim

@@ -12,6 +12,7 @@ struct DesktopSettings
     QString apiHost = QStringLiteral("127.0.0.1");
     int apiPort = 8000;
     int workers = 0; // 0: one per core
+    int runTimeoutSeconds = 0; // 0: runs without their own time-out have no limit
 
     static DesktopSettings load();
     void save() const;

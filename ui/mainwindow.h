@@ -11,10 +11,12 @@ class QToolButton;
 namespace aisim {
 
 class ConvergencePanel;
+class DatabaseStatusLabel;
 class MachinesPanel;
 class Runtime;
 class SimulationActions;
 class SimulationsPanel;
+class StorageBanner;
 
 // The desktop window over a running Runtime: simulations, machines and convergence, with the
 // REST address, the worker pool and the database in the status bar.
@@ -36,7 +38,9 @@ public:
     MachinesPanel *machines() const { return m_machines; }
     ConvergencePanel *chart() const { return m_chart; }
     SimulationActions *actions() const { return m_actions; }
+    StorageBanner *storageBanner() const { return m_storageBanner; }
     QString apiStatusText() const;
+    DatabaseStatusLabel *databaseStatus() const { return m_database; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -44,6 +48,7 @@ protected:
 private:
     void createMenus();
     void createStatusBar();
+    void watchDatabase();
     void showSelectionInChart();
     void showContextMenu(const QPoint &globalPosition);
     void showFailure(const QString &text);
@@ -57,12 +62,13 @@ private:
     MachinesPanel *m_machines = nullptr;
     ConvergencePanel *m_chart = nullptr;
     SimulationActions *m_actions = nullptr;
+    StorageBanner *m_storageBanner = nullptr;
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_rightSplitter = nullptr;
     QToolButton *m_api = nullptr;
     QToolButton *m_adminToken = nullptr;
     QLabel *m_workers = nullptr;
-    QLabel *m_database = nullptr;
+    DatabaseStatusLabel *m_database = nullptr;
     QList<QPair<qint64, QString>> m_chartShown;
     QHash<qint64, QString> m_chartLabels;
 };

@@ -31,6 +31,11 @@ public:
     std::optional<QString> newMachineName() const;
     // Why the input cannot be accepted; empty when it can.
     QString problem() const;
+    // OK then asks for the run to be created (submitted()) and waits, open, for the outcome:
+    // failed() keeps everything typed so that OK tries again; the caller accepts on success.
+    void setSubmitsBeforeClosing(bool submits) { m_submits = submits; }
+    void failed(const QString &text);
+    bool isSubmitting() const { return m_submitting; }
 
     QLineEdit *nameField() const { return m_name; }
     QComboBox *machineField() const { return m_machine; }
@@ -39,10 +44,17 @@ public:
     QGroupBox *parametersGroup() const { return m_parameters; }
     QSpinBox *pointsField() const { return m_points; }
     QSpinBox *paceField() const { return m_pace; }
+    QSpinBox *maxAttemptsField() const { return m_maxAttempts; }
+    QSpinBox *timeoutField() const { return m_timeout; }
+    QLabel *problemLabel() const { return m_problem; }
     QDialogButtonBox *buttons() const { return m_buttons; }
+
+Q_SIGNALS:
+    void submitted();
 
 private:
     void validate();
+    void submit();
     bool creatingMachine() const;
 
     QList<Machine> m_machines;
@@ -57,8 +69,12 @@ private:
     QSpinBox *m_pace = nullptr;
     QComboBox *m_curve = nullptr;
     QSpinBox *m_maxAttempts = nullptr;
+    QSpinBox *m_timeout = nullptr;
     QLabel *m_problem = nullptr;
     bool m_touched = false; // the user typed a name once
+    QString m_failure; // why the last creation failed, until the input changes
+    bool m_submits = false;
+    bool m_submitting = false;
     QDialogButtonBox *m_buttons = nullptr;
 };
 
