@@ -39,6 +39,7 @@ private Q_SLOTS:
     void removingAMachineOffersToMoveOrDeleteItsRuns();
     void aMachineJustStartedShowsBusyAndOnline();
     void runsWaitingForAFreeWorkerAreShown();
+    void aNarrowPanelKeepsTheStateReadable();
 
 private:
     static qint64 addRun(Database &database, qint64 machineId)
@@ -244,6 +245,26 @@ void TestMachines::runsWaitingForAFreeWorkerAreShown()
     const QString why = itemNamed(panel, u"Machine B"_s)->toolTip(1);
     QVERIFY2(why.startsWith(u"2 run(s) waiting for a free worker"_s), qPrintable(why));
     QCOMPARE(itemNamed(panel, u"Machine A"_s)->text(1), u"busy, online"_s);
+}
+
+// At 900 x 600 the panel is narrow: the counts the state already tells give it their room.
+void TestMachines::aNarrowPanelKeepsTheStateReadable()
+{
+    Desktop desktop(0);
+    MachinesPanel *panel = desktop.window->machines();
+    QVERIFY(desktop.service().createMachine(1, u"Machine A"_s));
+    desktop.create(u"waiting"_s, 1);
+    QTRY_VERIFY(itemNamed(panel, u"Machine A"_s)
+                && itemNamed(panel, u"Machine A"_s)->text(1).contains(u"waiting"_s));
+    desktop.window->resize(900, 600);
+    QTRY_VERIFY(panel->width() < 320);
+    QTRY_VERIFY(panel->tree()->isColumnHidden(2) && panel->tree()->isColumnHidden(3));
+    const QString state = itemNamed(panel, u"Machine A"_s)->text(1);
+    QTRY_VERIFY2(panel->tree()->columnWidth(1)
+                     >= panel->tree()->fontMetrics().horizontalAdvance(state),
+                 qPrintable(QString::number(panel->tree()->columnWidth(1))));
+    desktop.window->resize(1600, 1000);
+    QTRY_VERIFY(!panel->tree()->isColumnHidden(2));
 }
 
 QTEST_MAIN(TestMachines)

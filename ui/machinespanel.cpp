@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -24,6 +25,8 @@ namespace aisim {
 
 namespace {
 enum Column { NameColumn, StateColumn, RunningColumn, PendingColumn, TotalColumn, ColumnCount };
+// Narrower than this, the panel leaves out the Running and Pending counts.
+constexpr int kNarrowWidth = 320;
 
 // What a failed change means for the user; the driver's words go to the log.
 QString userMessage(const Error &error)
@@ -189,6 +192,15 @@ void MachinesPanel::show(const Snapshot &snapshot)
     m_machines = snapshot.machines;
     updateButtons();
     Q_EMIT machinesLoaded(m_machines);
+}
+
+void MachinesPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // A narrow panel keeps the state readable: it already says busy and how many wait.
+    const bool narrow = width() < kNarrowWidth;
+    m_tree->setColumnHidden(RunningColumn, narrow);
+    m_tree->setColumnHidden(PendingColumn, narrow);
 }
 
 QString MachinesPanel::stateText(const MachineLoad &load, bool online)

@@ -58,6 +58,9 @@ Q_SIGNALS:
     void readFailed(const QString &error);
     void readSucceeded();
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     struct Snapshot
     {
