@@ -5,12 +5,15 @@
 #include "nametooltipdelegate.h"
 #include "newsimulationdialog.h"
 #include "simulationrepository.h"
+#include "tokenrepository.h"
+#include "tokensdialog.h"
 
 #include <QAction>
 #include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QPainter>
+#include <QRegularExpression>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QSqlQuery>
@@ -19,6 +22,7 @@
 #include <QSysInfo>
 #include <QTest>
 #include <QToolTip>
+#include <QTreeWidget>
 #include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
@@ -42,6 +46,7 @@ private Q_SLOTS:
     void escapeClearsTheSearch();
     void truncatedNamesHaveATooltip();
     void columnsFitBesideTheVerticalScrollBar();
+    void tokensDialogSaysWhenTokensAreNotAskedFor();
 
 private:
     static QSet<qint64> shown(Desktop &desktop)
@@ -313,6 +318,27 @@ void TestWindow::columnsFitBesideTheVerticalScrollBar()
     const int progress = SimulationsTableModel::ProgressColumn;
     QVERIFY(header->sectionViewportPosition(progress) + header->sectionSize(progress)
             <= desktop.view()->viewport()->width());
+}
+
+// The desktop fixture serves without tokens, as --no-auth does; dates read as in the table.
+void TestWindow::tokensDialogSaysWhenTokensAreNotAskedFor()
+{
+    Desktop desktop(0);
+    QCOMPARE(desktop.runtime->options().apiAuth, api::AuthMode::Disabled);
+    QVERIFY(TokenRepository(desktop.runtime->database()).create(u"ci"_s, TokenScope::Read));
+    desktop.window->showTokens();
+    auto *dialog = desktop.window->findChild<TokensDialog *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    QVERIFY(dialog->noAuthNote()->isVisible());
+    QVERIFY(dialog->noAuthNote()->text().contains(u"--no-auth"_s));
+    QTRY_COMPARE(dialog->list()->topLevelItemCount(), 1);
+    const QString created = dialog->list()->topLevelItem(0)->text(2);
+    static const QRegularExpression iso(u"^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d$"_s);
+    QVERIFY2(iso.match(created).hasMatch(), qPrintable(created));
+    dialog->setTokensRequired(true);
+    QVERIFY(!dialog->noAuthNote()->isVisible());
+    dialog->close();
 }
 
 QTEST_MAIN(TestWindow)
