@@ -125,6 +125,15 @@ void TestWindow::selectAllOfFinishedRunsDisablesCancelAndRetry()
     desktop.view()->selectAll();
     QVERIFY(!desktop.window->simulations()->selection().isComplete());
     SimulationActions *actions = desktop.window->actions();
+    // Before the rows are read, acting says that nothing applies instead of "Cancelled 0".
+    QVERIFY(actions->cancel()->isEnabled());
+    QSignalSpy failed(actions, &SimulationActions::failed);
+    QSignalSpy finished(actions, &SimulationActions::operationFinished);
+    actions->cancel()->trigger();
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(failed.size(), 1);
+    QVERIFY2(failed.first().first().toString().startsWith(u"Nothing to cancel"_s),
+             qPrintable(failed.first().first().toString()));
     QTRY_VERIFY(!actions->cancel()->isEnabled() && !actions->retry()->isEnabled());
     QVERIFY(actions->duplicate()->isEnabled());
 
