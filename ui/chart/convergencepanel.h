@@ -3,6 +3,7 @@
 #include "convergencepoint.h"
 #include "result.h"
 #include "seriesbuffer.h"
+#include "simulationstatus.h"
 
 #include <QHash>
 #include <QPointF>
@@ -88,6 +89,7 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     struct Plot
@@ -102,6 +104,7 @@ private:
     Plot &addPlot(qint64 simulationId, const QString &label);
     void removePlot(qint64 simulationId);
     void onPointAdded(qint64 simulationId, const ConvergencePoint &point);
+    void onStatusChanged(qint64 simulationId, SimulationStatus status);
     void onStoredPointsLoaded(qint64 simulationId, quint64 token, const QList<QPointF> &points,
                               const QString &error);
     void onHovered(const QPointF &viewPosition);
