@@ -8,6 +8,8 @@
 #include "simulationrow.h"
 #include "sqlsupport.h"
 
+#include <QSqlRecord>
+
 using namespace Qt::StringLiterals;
 
 namespace aisim {
@@ -17,7 +19,7 @@ Status SimulationLister::forEach(const SimulationQuery &filter,
                                  SimulationCursor *last)
 {
     return forEachRow(
-        filter, kSimulationColumns, kSimulationColumnCount,
+        filter, kSimulationColumns,
         [&visit](const QSqlQuery &row) {
             const Simulation simulation = readSimulation(row);
             visit(simulation);
@@ -27,7 +29,6 @@ Status SimulationLister::forEach(const SimulationQuery &filter,
 }
 
 Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString &columns,
-                                    int columnCount,
                                     const std::function<qint64(const QSqlQuery &row)> &visit,
                                     SimulationCursor *last)
 {
@@ -48,10 +49,11 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
         if (!query)
             return query.error();
         QSqlQuery &rows = query.value();
+        const int keyColumn = rows.record().count() - 1; // the sort key follows the columns
         while (rows.next()) {
             const qint64 id = visit(rows);
             if (last) {
-                QVariant key = rows.value(columnCount);
+                QVariant key = rows.value(keyColumn);
                 if (key.typeId() == QMetaType::Double) // 17 digits read back the same double
                     key = QString::number(key.toDouble(), 'g', 17);
                 *last = SimulationCursor {key, id};

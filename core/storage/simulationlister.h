@@ -27,9 +27,9 @@ public:
     Status forEach(const SimulationQuery &query,
                    const std::function<void(const Simulation &)> &visit,
                    SimulationCursor *last = nullptr);
-    // As forEach(), selecting the given columns (columnCount of them) and handing each row to
-    // visit(), which reads it and answers its id: for readers of fewer columns.
-    Status forEachRow(const SimulationQuery &query, const QString &columns, int columnCount,
+    // As forEach(), selecting the given columns and handing each row to visit(), which reads
+    // it and answers its id: for readers of fewer columns.
+    Status forEachRow(const SimulationQuery &query, const QString &columns,
                       const std::function<qint64(const QSqlQuery &row)> &visit,
                       SimulationCursor *last = nullptr);
     // The row of a simulation in the query's order (0 first); nullopt when it does not match

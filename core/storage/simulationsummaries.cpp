@@ -11,7 +11,6 @@ namespace aisim {
 namespace {
 const QString kSummaryColumns = u"simulation_id, name, machine_id, status, creation_date, "
                                 "update_date, version"_s;
-constexpr int kSummaryColumnCount = 7;
 
 void readSummary(const QSqlQuery &row, SimulationSummary *summary)
 {
@@ -47,7 +46,7 @@ Status SimulationSummaries::forEach(const SimulationQuery &filter,
     SimulationSummary summary;
     return SimulationLister(m_database)
         .forEachRow(
-            filter, kSummaryColumns, kSummaryColumnCount,
+            filter, kSummaryColumns,
             [&summary, &visit](const QSqlQuery &row) {
                 readSummary(row, &summary);
                 visit(summary);
