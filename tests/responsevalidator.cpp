@@ -72,14 +72,33 @@ bool ResponseValidator::ensureStarted(QString *error)
     return true;
 }
 
+void ResponseValidator::start()
+{
+    QString error;
+    if (ensureStarted(&error))
+        exchange(QJsonObject {{u"ping"_s, true}}, &error);
+}
+
+std::optional<QJsonObject> ResponseValidator::exchange(const QJsonObject &line, QString *error)
+{
+    if (!ensureStarted(error))
+        return std::nullopt;
+    m_process.write(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n');
+    const QDeadlineTimer deadline(kAnswerTimeoutMs);
+    while (!m_process.canReadLine()) {
+        if (m_process.state() != QProcess::Running || deadline.hasExpired()) {
+            *error = u"the response validator stopped answering"_s;
+            m_process.kill();
+            m_process.waitForFinished(5000);
+            return std::nullopt;
+        }
+        m_process.waitForReadyRead(int(std::max<qint64>(1, deadline.remainingTime())));
+    }
+    return QJsonDocument::fromJson(m_process.readLine()).object();
+}
+
 Verdict ResponseValidator::check(const CheckedAnswer &answer)
 {
-    Verdict verdict;
-    QString error;
-    if (!ensureStarted(&error)) {
-        verdict.errors << error;
-        return verdict;
-    }
     QJsonObject headers;
     for (const auto &[name, value] : answer.headers)
         headers.insert(QString::fromLatin1(name), QString::fromLatin1(value));
@@ -89,21 +108,16 @@ Verdict ResponseValidator::check(const CheckedAnswer &answer)
                             {u"headers"_s, headers},
                             {u"body"_s, QString::fromUtf8(answer.body)},
                             {u"bodyOmitted"_s, answer.bodyOmitted}};
-    m_process.write(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n');
-    const QDeadlineTimer deadline(kAnswerTimeoutMs);
-    while (!m_process.canReadLine()) {
-        if (m_process.state() != QProcess::Running || deadline.hasExpired()) {
-            verdict.errors << u"the response validator stopped answering"_s;
-            m_process.kill();
-            m_process.waitForFinished(5000);
-            return verdict;
-        }
-        m_process.waitForReadyRead(int(std::max<qint64>(1, deadline.remainingTime())));
+    Verdict verdict;
+    QString error;
+    const std::optional<QJsonObject> reply = exchange(line, &error);
+    if (!reply) {
+        verdict.errors << error;
+        return verdict;
     }
-    const QJsonObject reply = QJsonDocument::fromJson(m_process.readLine()).object();
-    verdict.ok = reply[u"ok"_s].toBool();
-    verdict.operation = reply[u"operation"_s].toString();
-    for (const QJsonValue &reason : reply[u"errors"_s].toArray())
+    verdict.ok = (*reply)[u"ok"_s].toBool();
+    verdict.operation = (*reply)[u"operation"_s].toString();
+    for (const QJsonValue &reason : (*reply)[u"errors"_s].toArray())
         verdict.errors << reason.toString();
     return verdict;
 }

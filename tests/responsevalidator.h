@@ -1,11 +1,14 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QList>
 #include <QPair>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
+
+#include <optional>
 
 namespace aisim::test {
 
@@ -38,10 +41,14 @@ public:
     // The validator of this test executable.
     static ResponseValidator &instance();
 
+    // Starts node and waits until the document is loaded, so that no timed request waits.
+    void start();
     Verdict check(const CheckedAnswer &answer);
 
 private:
     bool ensureStarted(QString *error);
+    // Sends one line and waits for the one line that answers it.
+    std::optional<QJsonObject> exchange(const QJsonObject &line, QString *error);
 
     QProcess m_process;
 };

@@ -80,6 +80,8 @@ void addDialectRows()
 
 Result<std::unique_ptr<Runtime>> openServer(const RuntimeOptions &options)
 {
+    // Every answer is checked: node has loaded the document before the first request is timed.
+    ResponseValidator::instance().start();
     auto runtime = Runtime::open(options);
     if (!runtime)
         return runtime.error();
