@@ -39,7 +39,6 @@ Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
         = QJsonDocument(simulation.parameters.toJson()).toJson(QJsonDocument::Compact);
     QString statement
         = u"INSERT INTO simulations (%1name, machine_id, status, creation_date, "
-        = u"INSERT INTO simulations (%1name, machine_id, status, creation_date, "
           "update_date, max_attempts, parameters, points_total, name_folded, name_key, "
           "timeout_seconds) VALUES (%2?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "_s
         + kSimulationColumns;
