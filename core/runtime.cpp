@@ -1,8 +1,8 @@
 #include "runtime.h"
 
-#include "simulationrepository.h"
-
 #include "logging.h"
+#include "lossstatisticsrepository.h"
+#include "simulationrepository.h"
 #include "tokenrepository.h"
 
 using namespace Qt::StringLiterals;
@@ -21,6 +21,11 @@ Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
         return migrated.error();
     if (const Status folded = SimulationRepository(*runtime->m_database).foldNames(); !folded)
         return folded.error();
+    if (const Status measured
+        = LossStatisticsRepository(*runtime->m_database, options.engine.lossThresholds)
+              .measureUnmeasured();
+        !measured)
+        return measured.error();
     if (options.runEngine)
         runtime->m_engine
             = std::make_unique<Engine>(*runtime->m_database, runtime->m_events, options.engine);

@@ -1,10 +1,13 @@
 #pragma once
 
 #include "emulationparameters.h"
+#include "lossstatistics.h"
 #include "simulationstatus.h"
 
 #include <QDateTime>
 #include <QString>
+
+#include <optional>
 
 namespace aisim {
 
@@ -23,12 +26,20 @@ struct Simulation
     int maxAttempts = 3;
     QString leaseOwner;
     QDateTime leaseExpiresAt;
+    QDateTime leaseAcquiredAt; // when the current lease owner claimed the run
     QDateTime heartbeatAt;
     QDateTime startedAt;
     QDateTime finishedAt;
     QString error;
     int pointsDone = 0;
     EmulationParameters parameters;
+
+    // Kept up to date as points are committed; empty until the first point.
+    std::optional<double> finalLoss;
+    std::optional<double> bestLoss;
+    std::optional<double> bestSeconds;
+    std::optional<double> rate;
+    Verdict verdict = Verdict::TooFewPoints;
 
     double progress() const
     {

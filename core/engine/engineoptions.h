@@ -1,5 +1,7 @@
 #pragma once
 
+#include "lossstatistics.h"
+
 #include <QList>
 #include <QString>
 
@@ -14,6 +16,8 @@ struct EngineOptions
     int pollIntervalMs = 1000; // how often to look for work created elsewhere
     qint64 retryBackoffMs = 2000; // doubled with every failed attempt
     QString workerId; // empty: host:pid:random
+    // The verdicts stored with each point are computed with these.
+    LossThresholds lossThresholds;
 };
 
 } // namespace aisim

@@ -1,6 +1,7 @@
 #include "simulationrepository.h"
 
 #include "database.h"
+#include "lossstatisticsrepository.h"
 #include "sqlsupport.h"
 
 #include <QJsonDocument>
@@ -14,7 +15,14 @@ namespace {
 
 const QString kColumns = u"simulation_id, name, machine_id, status, creation_date, update_date, "
                          "version, attempts, max_attempts, lease_owner, lease_expires_at, "
-                         "heartbeat_at, started_at, finished_at, error, points_done, parameters"_s;
+                         "heartbeat_at, started_at, finished_at, error, points_done, parameters, "
+                         "final_loss, best_loss, best_seconds, loss_rate, verdict, "
+                         "lease_acquired_at"_s;
+
+std::optional<double> optionalDouble(const QVariant &value)
+{
+    return value.isNull() ? std::nullopt : std::optional<double>(value.toDouble());
+}
 
 Simulation readSimulation(const QSqlQuery &query)
 {
@@ -38,6 +46,12 @@ Simulation readSimulation(const QSqlQuery &query)
     QList<FieldError> ignored;
     s.parameters = parseEmulationParameters(
         QJsonDocument::fromJson(query.value(16).toString().toUtf8()).object(), {}, &ignored);
+    s.finalLoss = optionalDouble(query.value(17));
+    s.bestLoss = optionalDouble(query.value(18));
+    s.bestSeconds = optionalDouble(query.value(19));
+    s.rate = optionalDouble(query.value(20));
+    s.verdict = verdictFromString(query.value(21).toString()).value_or(Verdict::TooFewPoints);
+    s.leaseAcquiredAt = sql::fromMs(query.value(22));
     return s;
 }
 
@@ -52,6 +66,10 @@ QString whereClause(const SimulationQuery &query, QVariantList *values)
     if (query.machineId) {
         conditions << u"machine_id = ?"_s;
         values->append(*query.machineId);
+    }
+    if (query.verdict) {
+        conditions << u"verdict = ?"_s;
+        values->append(verdictName(*query.verdict));
     }
     if (!query.nameContains.isEmpty()) {
         // Folded in C++, where every script folds; a run not folded yet falls back to LOWER().
@@ -82,6 +100,14 @@ QString orderColumn(SimulationQuery::OrderBy orderBy)
         return u"status"_s;
     case SimulationQuery::OrderBy::Machine:
         return u"machine_id"_s;
+    case SimulationQuery::OrderBy::FinalLoss: // runs without points last (migration 006)
+        return u"COALESCE(final_loss, 1e308)"_s;
+    case SimulationQuery::OrderBy::BestLoss:
+        return u"COALESCE(best_loss, 1e308)"_s;
+    case SimulationQuery::OrderBy::Rate:
+        return u"COALESCE(loss_rate, 1e308)"_s;
+    case SimulationQuery::OrderBy::Verdict:
+        return u"verdict"_s;
     case SimulationQuery::OrderBy::CreationDate:
         break;
     }
@@ -119,6 +145,12 @@ std::optional<SimulationQuery::OrderBy> SimulationQuery::orderByFromString(const
         return OrderBy::Status;
     if (text == "machine_id"_L1)
         return OrderBy::Machine;
+    if (text == "final_loss"_L1)
+        return OrderBy::FinalLoss;
+    if (text == "best_loss"_L1)
+        return OrderBy::BestLoss;
+    if (text == "rate"_L1)
+        return OrderBy::Rate;
     return std::nullopt;
 }
 
@@ -298,7 +330,7 @@ SimulationRepository::claimNextPending(const QString &workerId, const QList<qint
                                        qint64 leaseMs)
 {
     const qint64 now = nowMs();
-    QVariantList values {workerId, now + leaseMs, now, now, now, now};
+    QVariantList values {workerId, now + leaseMs, now, now, now, now, now};
     QString machineFilter;
     if (!machineIds.isEmpty()) {
         QStringList marks;
@@ -313,7 +345,8 @@ SimulationRepository::claimNextPending(const QString &workerId, const QList<qint
     const QString statement
         = u"UPDATE simulations SET status = 'running', lease_owner = ?, lease_expires_at = ?, "
           "heartbeat_at = ?, started_at = COALESCE(started_at, ?), update_date = ?, "
-          "attempts = attempts + 1, version = version + 1, not_before = NULL "
+          "attempts = attempts + 1, version = version + 1, not_before = NULL, "
+          "lease_acquired_at = ? "
           "WHERE simulation_id = (SELECT simulation_id FROM simulations WHERE status = 'pending' "
           "AND (not_before IS NULL OR not_before <= ?)"_s
         + machineFilter + u" ORDER BY creation_date, simulation_id LIMIT 1"_s + lockClause
@@ -350,6 +383,10 @@ Result<bool> SimulationRepository::recordPoint(qint64 id, const QString &workerI
                       {id, point.seconds, point.loss}, u"record a convergence point"_s);
         !inserted)
         return inserted.error();
+    if (const Status measured
+        = LossStatisticsRepository(m_database, m_lossThresholds).update(id, {point});
+        !measured)
+        return measured.error();
     if (const Status status = transaction.commit(); !status)
         return status.error();
     return true;
@@ -441,7 +478,9 @@ Result<Simulation> SimulationRepository::retry(qint64 id)
     const qint64 now = nowMs();
     Result<Simulation> retried = updateReturning(
         u"status = 'pending', attempts = 0, points_done = 0, error = NULL, started_at = NULL, "
-        "finished_at = NULL, not_before = NULL, update_date = ?, version = version + 1 "
+        "finished_at = NULL, not_before = NULL, update_date = ?, version = version + 1, "
+        "final_loss = NULL, best_loss = NULL, best_seconds = NULL, loss_rate = NULL, "
+        "verdict = 'too_few_points' "
         "WHERE simulation_id = ? AND status IN ('failed', 'cancelled')"_s,
         {now, id}, u"retry a simulation"_s);
     if (!retried) {

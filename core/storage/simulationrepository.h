@@ -28,12 +28,26 @@ struct NewSimulation
 // A filtered, sorted window of the simulations table.
 struct SimulationQuery
 {
-    enum class OrderBy { CreationDate, UpdateDate, Name, Id, Status, Machine, Duration, Progress };
+    enum class OrderBy {
+        CreationDate,
+        UpdateDate,
+        Name,
+        Id,
+        Status,
+        Machine,
+        Duration,
+        Progress,
+        FinalLoss,
+        BestLoss,
+        Rate,
+        Verdict
+    };
 
     OrderBy orderBy = OrderBy::CreationDate;
     bool descending = false;
     std::optional<SimulationStatus> status;
     std::optional<qint64> machineId;
+    std::optional<Verdict> verdict;
     QString nameContains;
     qint64 limit = -1; // all
     qint64 offset = 0;
@@ -56,6 +70,9 @@ public:
     explicit SimulationRepository(Database &database)
         : m_database(database)
     { }
+
+    // The thresholds of the verdicts that recordPoint() stores; the defaults otherwise.
+    void setLossThresholds(const LossThresholds &thresholds) { m_lossThresholds = thresholds; }
 
     Result<Simulation> create(const NewSimulation &simulation);
     Result<Simulation> get(qint64 id);
@@ -103,6 +120,7 @@ private:
                                        const QString &what);
 
     Database &m_database;
+    LossThresholds m_lossThresholds;
 };
 
 } // namespace aisim
