@@ -3,6 +3,7 @@
 #include "convergencepanel.h"
 #include "desktopsettings.h"
 #include "machinespanel.h"
+#include "runexporter.h"
 #include "runtime.h"
 #include "settingsdialog.h"
 #include "simulationactions.h"
@@ -15,7 +16,9 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDir>
 #include <QLabel>
+#include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -53,6 +56,10 @@ MainWindow::MainWindow(Runtime &runtime, QWidget *parent)
     m_machines = new MachinesPanel(runtime.service(), this);
     m_chart = new ConvergencePanel(runtime.database(), runtime.events(), this);
     m_actions = new SimulationActions(runtime.service(), *m_simulations, *m_machines, this);
+    m_exporter = new RunExporter(runtime.database(), this);
+    // The table is the chart's legend: each plotted run's row carries its curve's colour.
+    m_chart->setLegendVisible(false);
+    m_simulations->model()->setRunColors(m_chart->runColors());
 
     m_rightSplitter = new QSplitter(Qt::Vertical, this);
     m_rightSplitter->addWidget(m_simulations);
@@ -80,6 +87,19 @@ MainWindow::MainWindow(Runtime &runtime, QWidget *parent)
     connect(m_actions, &SimulationActions::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
     connect(m_actions, &SimulationActions::failed, this, &MainWindow::showFailure);
+    connect(m_chart, &ConvergencePanel::curveClicked, m_simulations,
+            &SimulationsPanel::revealSimulation);
+    connect(m_chart, &ConvergencePanel::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
+    connect(m_exporter, &RunExporter::finished, this,
+            [this](const QString &path, int runs, qint64 points) {
+                statusBar()->showMessage(
+                    tr("Exported %n run(s), %1 points, to %2", nullptr, runs)
+                        .arg(QLocale().toString(points), QDir::toNativeSeparators(path)),
+                    kFailureMs);
+            });
+    connect(m_exporter, &RunExporter::failed, this,
+            [this](const QString &text) { showFailure(tr("Export failed: %1").arg(text)); });
     connect(m_simulations->model(), &SimulationsTableModel::loadFailed, this,
             [this](const QString &text) { showFailure(tr("Database: %1").arg(text)); });
     // Rows refreshed in place may change what the actions apply to.
@@ -92,6 +112,12 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::createMenus()
 {
+    m_exportRuns = new QAction(tr("E&xport Selected Runs…"), this);
+    m_exportRuns->setObjectName(u"exportRunsAction"_s);
+    m_exportRuns->setToolTip(tr("Save every point of the selected runs as CSV or JSON"));
+    m_exportRuns->setEnabled(false);
+    connect(m_exportRuns, &QAction::triggered, this,
+            [this] { m_exporter->exportWithDialog(selectedRuns(), this); });
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_actions->newSimulation());
     file->addSeparator();
@@ -113,6 +139,8 @@ void MainWindow::createMenus()
     simulation->addAction(m_actions->newSimulation());
     simulation->addSeparator();
     simulation->addActions(m_actions->simulationActions());
+    simulation->addSeparator();
+    simulation->addAction(m_exportRuns);
 
     QMenu *machine = menuBar()->addMenu(tr("&Machine"));
     machine->addAction(tr("&Add Machine…"), m_machines, &MachinesPanel::addMachine);
@@ -234,16 +262,23 @@ void MainWindow::showFailure(const QString &text)
 
 void MainWindow::showSelectionInChart()
 {
-    QList<QPair<qint64, QString>> shown;
+    const QList<QPair<qint64, QString>> shown = selectedRuns();
     QList<qint64> ids;
-    for (const Simulation &simulation : m_simulations->selectedSimulations()) {
-        shown.append({simulation.id, u"#%1 %2"_s.arg(simulation.id).arg(simulation.name)});
-        ids << simulation.id;
-    }
+    for (const auto &[id, name] : shown)
+        ids << id;
+    m_exportRuns->setEnabled(!ids.isEmpty());
     if (ids == m_chartIds)
         return;
     m_chartIds = ids;
     m_chart->showSimulations(shown);
+}
+
+QList<QPair<qint64, QString>> MainWindow::selectedRuns() const
+{
+    QList<QPair<qint64, QString>> runs;
+    for (const Simulation &simulation : m_simulations->selectedSimulations())
+        runs.append({simulation.id, simulation.name});
+    return runs;
 }
 
 void MainWindow::showContextMenu(const QPoint &globalPosition)
@@ -252,6 +287,8 @@ void MainWindow::showContextMenu(const QPoint &globalPosition)
     menu.addAction(m_actions->newSimulation());
     menu.addSeparator();
     menu.addActions(m_actions->simulationActions());
+    menu.addSeparator();
+    menu.addAction(m_exportRuns);
     menu.exec(globalPosition);
 }
 
@@ -292,7 +329,9 @@ void MainWindow::showSettings()
                 return; // the failure stays in the status bar
             }
         }
-        if (after.databaseUrl != before.databaseUrl || after.workers != before.workers)
+        if (after.databaseUrl != before.databaseUrl || after.workers != before.workers
+            || after.verdictPoints != before.verdictPoints
+            || after.stallThreshold != before.stallThreshold)
             statusBar()->showMessage(
                 tr("Saved. The database and worker settings apply when AISimulation restarts."),
                 kFailureMs);

@@ -3,6 +3,7 @@
 #include <QHostAddress>
 #include <QMainWindow>
 
+class QAction;
 class QLabel;
 class QSplitter;
 class QToolButton;
@@ -11,6 +12,7 @@ namespace aisim {
 
 class ConvergencePanel;
 class MachinesPanel;
+class RunExporter;
 class Runtime;
 class SimulationActions;
 class SimulationsPanel;
@@ -35,6 +37,8 @@ public:
     MachinesPanel *machines() const { return m_machines; }
     ConvergencePanel *chart() const { return m_chart; }
     SimulationActions *actions() const { return m_actions; }
+    RunExporter *exporter() const { return m_exporter; }
+    QAction *exportRunsAction() const { return m_exportRuns; }
     QString apiStatusText() const;
 
 protected:
@@ -44,6 +48,8 @@ private:
     void createMenus();
     void createStatusBar();
     void showSelectionInChart();
+    // The selected runs in memory, id and name, in row order.
+    QList<QPair<qint64, QString>> selectedRuns() const;
     void showContextMenu(const QPoint &globalPosition);
     void showFailure(const QString &text);
     void updateWorkers(int busy);
@@ -56,6 +62,8 @@ private:
     MachinesPanel *m_machines = nullptr;
     ConvergencePanel *m_chart = nullptr;
     SimulationActions *m_actions = nullptr;
+    RunExporter *m_exporter = nullptr;
+    QAction *m_exportRuns = nullptr;
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_rightSplitter = nullptr;
     QToolButton *m_api = nullptr;

@@ -39,6 +39,9 @@ public:
     QGroupBox *parametersGroup() const { return m_parameters; }
     QSpinBox *pointsField() const { return m_points; }
     QSpinBox *paceField() const { return m_pace; }
+    QComboBox *curveField() const { return m_curve; }
+    QDoubleSpinBox *noiseField() const { return m_noise; }
+    QSpinBox *seedField() const { return m_seed; }
     QDialogButtonBox *buttons() const { return m_buttons; }
 
 private:
@@ -56,6 +59,8 @@ private:
     QDoubleSpinBox *m_step = nullptr;
     QSpinBox *m_pace = nullptr;
     QComboBox *m_curve = nullptr;
+    QDoubleSpinBox *m_noise = nullptr;
+    QSpinBox *m_seed = nullptr;
     QSpinBox *m_maxAttempts = nullptr;
     QLabel *m_problem = nullptr;
     QDialogButtonBox *m_buttons = nullptr;

@@ -31,12 +31,16 @@ public:
     QLineEdit *searchField() const { return m_search; }
     QComboBox *statusFilter() const { return m_status; }
     QComboBox *machineFilter() const { return m_machine; }
+    QComboBox *verdictFilter() const { return m_verdict; }
 
     // The loaded simulations of the selected rows, in row order.
     QList<Simulation> selectedSimulations() const { return selection().loaded; }
     // Every selected row: the loaded runs and the spans still to be read.
     SimulationSelection selection() const;
     void setMachines(const QList<Machine> &machines);
+    // Makes a run's row current and scrolls to it, keeping the selection; false when its row
+    // is not in memory.
+    bool revealSimulation(qint64 id);
     void focusSearch();
 
     QByteArray saveHeaderState() const;
@@ -55,6 +59,7 @@ private:
     QLineEdit *m_search = nullptr;
     QComboBox *m_status = nullptr;
     QComboBox *m_machine = nullptr;
+    QComboBox *m_verdict = nullptr;
     QLabel *m_total = nullptr;
     std::optional<QPair<qint64, int>> m_anchor; // the run at the top of the view, and its row
 };

@@ -23,6 +23,7 @@ class ChartView;
 class Database;
 class EventHub;
 class RedrawThrottle;
+class RunColors;
 class StoredPointsLoader;
 
 // Plots the convergence of the selected simulations, loss against seconds on log or linear
@@ -35,7 +36,7 @@ public:
     ConvergencePanel(Database &database, EventHub &events, QWidget *parent = nullptr);
     ~ConvergencePanel() override;
 
-    // Shows these simulations (id and legend label), replacing what was shown.
+    // Shows these simulations (id and name), replacing what was shown.
     void showSimulations(const QList<QPair<qint64, QString>> &simulations);
     QList<qint64> shownSimulations() const { return m_order; }
     // Every point held for a simulation in time order, whether drawn or not.
@@ -80,8 +81,22 @@ public:
     // Brings the drawn points up to date now rather than at the next throttled redraw.
     void refreshNow();
 
+    // The colour of each run, shared with the table that serves as the legend.
+    RunColors *runColors() const { return m_colors; }
+    // Hides the chart's own legend (when the table shows the colours) or shows it again.
+    void setLegendVisible(bool visible);
+    // Exponential moving average weight, 0 (raw) to 0.99; the raw curve stays, faint.
+    double smoothing() const { return m_smoothing; }
+    void setSmoothing(double weight);
+    // What the chart draws faintly beneath a smoothed run: its raw points, reduced.
+    QList<QPointF> drawnRawPoints(qint64 simulationId) const;
+
 Q_SIGNALS:
     void seriesLoaded(qint64 simulationId, int pointCount);
+    // A click on a run's curve.
+    void curveClicked(qint64 simulationId);
+    // Something for the status bar, e.g. where an export went.
+    void message(const QString &text);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -91,6 +106,7 @@ private:
     {
         QString label;
         QLineSeries *series = nullptr;
+        QLineSeries *raw = nullptr; // the raw curve, beneath a smoothed one
         SeriesBuffer data;
         quint64 loadToken = 0;
         QString error;
@@ -113,7 +129,11 @@ private:
     void prepareForExport();
     bool finishExport(const Status &written);
 
+    void onClicked(const QPointF &viewPosition);
+
     StoredPointsLoader *m_loader = nullptr;
+    RunColors *m_colors = nullptr;
+    double m_smoothing = 0;
     RedrawThrottle *m_throttle = nullptr;
     QChart *m_chart = nullptr;
     ChartView *m_view = nullptr;
