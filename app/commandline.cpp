@@ -69,6 +69,11 @@ struct Options
         u"stall-threshold"_s,
         u"A run improving less than this (relative) over those points has stalled (0.01)."_s,
         u"fraction"_s, u"0.01"_s};
+    QCommandLineOption runTimeout {
+        u"run-timeout"_s,
+        u"Stop an attempt of a run still running this long after its claim, unless the run "
+        "sets its own timeout_seconds; 0: no limit (0)."_s,
+        u"seconds"_s, u"0"_s};
     QCommandLineOption demo {u"demo"_s, u"Fill an empty database with demo machines and runs."_s};
     QCommandLineOption verbose {u"verbose"_s, u"Log debugging details."_s};
     QCommandLineOption screenshot {u"screenshot"_s, u"Save a picture of the window and quit."_s,
@@ -116,26 +121,10 @@ struct Options
         parser.addVersionOption();
         parser.addPositionalArgument(
             u"command"_s, u"serve, worker or token; none for the desktop."_s, u"[command]"_s);
-        parser.addOptions({database,
-                           host,
-                           port,
-                           noApi,
-                           workers,
-                           machine,
-                           lease,
-                           verdictPoints,
-                           stallThreshold,
-                           demo,
-                           verbose,
-                           noAuth,
-                           corsOrigin,
-                           requestTimeout,
-                           idleTimeout,
-                           tokenName,
-                           tokenScope,
-                           screenshot,
-                           screenshotDialog,
-                           screenshotDelay});
+        parser.addOptions({database, host, port, noApi, workers, machine, lease, runTimeout,
+                           verdictPoints, stallThreshold, demo, verbose, noAuth, corsOrigin,
+                           requestTimeout, idleTimeout, tokenName, tokenScope, screenshot,
+                           screenshotDialog, screenshotDelay});
     }
 };
 } // namespace
@@ -166,6 +155,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
         url = qEnvironmentVariable("AISIM_DATABASE");
     if (url.isEmpty()) {
         result.runtime.database = DatabaseUrl::sqliteFile(defaultDatabasePath());
+        // The per-user data folder holds run history and token hashes: the user's alone.
+        result.runtime.databasePrivacy = Database::Privacy::PrivateFolder;
     } else {
         QString error;
         const auto parsed = DatabaseUrl::parse(url, &error);
@@ -204,6 +195,8 @@ CommandLine parseCommandLine(const QStringList &arguments)
     result.runtime.engine.lossThresholds.stallThreshold = stall;
     result.verdictPointsGiven = parser.isSet(options.verdictPoints);
     result.stallThresholdGiven = parser.isSet(options.stallThreshold);
+    result.runtime.engine.runTimeoutSeconds
+        = positiveInt(parser.value(options.runTimeout), u"run-timeout"_s, kMaxRunTimeoutSeconds);
     for (const QString &id : parser.values(options.machine)) {
         bool ok = false;
         const qint64 value = id.toLongLong(&ok);
@@ -262,6 +255,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
     result.hostGiven = parser.isSet(options.host);
     result.portGiven = parser.isSet(options.port);
     result.workersGiven = parser.isSet(options.workers);
+    result.runTimeoutGiven = parser.isSet(options.runTimeout);
     result.screenshotPath = parser.value(options.screenshot);
     result.screenshotDialog = parser.value(options.screenshotDialog);
     result.screenshotDelayMs

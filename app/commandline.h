@@ -29,6 +29,7 @@ struct CommandLine
     bool workersGiven = false;
     bool verdictPointsGiven = false;
     bool stallThresholdGiven = false;
+    bool runTimeoutGiven = false;
     // Hidden: save a picture of the window (or of one dialog) after a delay, then quit.
     QString screenshotPath;
     QString screenshotDialog;

@@ -47,6 +47,15 @@ CommandLine withSavedSettings(CommandLine options)
     if (!options.stallThresholdGiven && saved.stallThreshold >= 0
         && saved.stallThreshold <= LossThresholds::kMaxStallThreshold)
         options.runtime.engine.lossThresholds.stallThreshold = saved.stallThreshold;
+    // A desktop database holds its user's run history and token hashes: theirs alone. Only the
+    // default folder is made private as a whole; a folder the user chose keeps its permissions.
+    const bool defaultLocation
+        = options.runtime.database.path == DatabaseUrl::sqliteFile(defaultDatabasePath()).path;
+    options.runtime.databasePrivacy
+        = defaultLocation ? Database::Privacy::PrivateFolder : Database::Privacy::PrivateFiles;
+    if (!options.runTimeoutGiven && saved.runTimeoutSeconds > 0
+        && saved.runTimeoutSeconds <= kMaxRunTimeoutSeconds)
+        options.runtime.engine.runTimeoutSeconds = saved.runTimeoutSeconds;
     return options;
 }
 

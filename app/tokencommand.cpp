@@ -91,7 +91,7 @@ int runTokenCommand(const CommandLine &options)
     if (action != "create"_L1 && (!options.tokenName.isEmpty() || !options.tokenScope.isEmpty()))
         return usage(err, u"--name and --scope are for 'token create'"_s);
 
-    Database database(options.runtime.database);
+    Database database(options.runtime.database, options.runtime.databasePrivacy);
     if (const Status migrated = database.migrate(); !migrated) {
         err << "aisim: " << migrated.error().message << '\n';
         return 1;

@@ -2,6 +2,7 @@
 
 #include "logging.h"
 #include "lossstatisticsrepository.h"
+#include "namesearch.h"
 #include "simulationrepository.h"
 #include "tokenrepository.h"
 
@@ -11,7 +12,7 @@ namespace aisim {
 
 Runtime::Runtime(const RuntimeOptions &options)
     : m_options(options)
-    , m_database(std::make_unique<Database>(options.database))
+    , m_database(std::make_unique<Database>(options.database, options.databasePrivacy))
 { }
 
 Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
@@ -26,6 +27,7 @@ Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
               .measureUnmeasured();
         !measured)
         return measured.error();
+    NameSearch::checkIndex(*runtime->m_database);
     if (options.runEngine)
         runtime->m_engine
             = std::make_unique<Engine>(*runtime->m_database, runtime->m_events, options.engine);

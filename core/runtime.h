@@ -16,6 +16,8 @@ namespace aisim {
 struct RuntimeOptions
 {
     DatabaseUrl database;
+    // Who may read a SQLite database's files: the desktop's are private.
+    Database::Privacy databasePrivacy = Database::Privacy::Umask;
     EngineOptions engine;
     bool runEngine = true;
     // Whether the REST API asks for bearer tokens. Off only on a loopback address: the

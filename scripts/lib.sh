@@ -13,7 +13,14 @@ AISIM_BUILD_PACKAGES=(
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+    if [ "$(id -u)" -eq 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null; then
+        sudo "$@"
+    else
+        echo "This needs root for: $* (run it as root, or install sudo)" >&2
+        return 1
+    fi
 }
 
 # Installs whichever of the given Debian packages are missing.

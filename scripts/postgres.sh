@@ -13,9 +13,15 @@ _pg_as_owner() {
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# A loopback port nothing listens on, found with bash alone (a bare Debian has no python3).
 _free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
-        || echo $((20000 + RANDOM % 20000))
+    local port
+    for _ in $(seq 100); do
+        port=$((20000 + RANDOM % 30000))
+        (: >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return 0; }
+    done
+    echo "no free loopback port found" >&2
+    return 1
 }
 
 start_throwaway_postgres() {

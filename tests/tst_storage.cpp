@@ -2,6 +2,7 @@
 #include "database.h"
 #include "machinerepository.h"
 #include "migrator.h"
+#include "simulationlistquery.h"
 #include "simulationrepository.h"
 #include "testsupport.h"
 
@@ -441,7 +442,7 @@ void TestStorage::everySortIsServedByAnIndex()
             SimulationQuery sort;
             sort.orderBy = orderBy;
             sort.descending = descending;
-            const QString clause = SimulationRepository::orderClause(sort);
+            const QString clause = SimulationListQuery::orderClause(sort);
             const QString statement
                 = (database.isPostgreSql() ? u"EXPLAIN "_s : u"EXPLAIN QUERY PLAN "_s)
                 + u"SELECT simulation_id FROM simulations ORDER BY "_s + clause + u" LIMIT 100"_s;

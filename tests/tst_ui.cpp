@@ -53,6 +53,7 @@ private Q_SLOTS:
     void dialogRefusesInvalidInput();
     void sortingAndFilteringHappenInTheDatabase_data();
     void sortingAndFilteringHappenInTheDatabase();
+    void tableSortsNamesNaturallyIgnoringCase();
     void lastRowsOfALargeTableLoadWithoutTheRest();
     void newRowsKeepTheSelectionOnTheSameRun();
     void cancelAndDeleteActOnTheDatabase();
@@ -232,6 +233,35 @@ void TestUi::sortingAndFilteringHappenInTheDatabase()
     QTRY_COMPARE(desktop.nameAt(0), u"gamma"_s);
     search->setText(u"no such run"_s);
     QTRY_COMPARE(model->rowCount(), 0);
+}
+
+void TestUi::tableSortsNamesNaturallyIgnoringCase()
+{
+    Desktop desktop(0);
+    QVERIFY(desktop.service().createMachine(1, u"Machine A"_s));
+    const QStringList names {u"burst-39"_s, u"Burst-100"_s, u"burst-4"_s, u"über"_s,
+                             u"ALPHA 2"_s,  u"alpha"_s,     u"Alpha 10"_s};
+    for (const QString &name : names)
+        desktop.create(name, 1);
+    QVERIFY(desktop.service().cancel(1)); // burst-39
+    desktop.view()->sortByColumn(SimulationsTableModel::NameColumn, Qt::AscendingOrder);
+    QTRY_COMPARE(desktop.model()->rowCount(), names.size());
+    QTRY_VERIFY(!desktop.model()->isLoading());
+    const QStringList natural {u"alpha"_s,    u"ALPHA 2"_s,   u"Alpha 10"_s, u"burst-4"_s,
+                               u"burst-39"_s, u"Burst-100"_s, u"über"_s};
+    QStringList shown;
+    for (int row = 0; row < names.size(); ++row)
+        shown << desktop.nameAt(row);
+    QCOMPARE(shown, natural);
+    desktop.view()->sortByColumn(SimulationsTableModel::StatusColumn, Qt::DescendingOrder);
+    QTRY_VERIFY(!desktop.model()->isLoading());
+    QTRY_COMPARE(desktop.nameAt(0), u"burst-39"_s); // cancelled ends the lifecycle
+    desktop.view()->sortByColumn(SimulationsTableModel::NameColumn, Qt::DescendingOrder);
+    QTRY_VERIFY(!desktop.model()->isLoading());
+    QTRY_COMPARE(desktop.nameAt(0), u"über"_s);
+    QCOMPARE(desktop.nameAt(names.size() - 1), u"alpha"_s);
+    if (const QString folder = qEnvironmentVariable("AISIM_SCREENSHOT_DIR"); !folder.isEmpty())
+        desktop.window->grab().save(folder + u"/table-natural-sort.png"_s);
 }
 
 void TestUi::lastRowsOfALargeTableLoadWithoutTheRest()

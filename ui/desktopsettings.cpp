@@ -18,6 +18,8 @@ DesktopSettings DesktopSettings::load()
     loaded.verdictPoints = settings.value(u"engine/verdictPoints"_s, loaded.verdictPoints).toInt();
     loaded.stallThreshold
         = settings.value(u"engine/stallThreshold"_s, loaded.stallThreshold).toDouble();
+    loaded.runTimeoutSeconds
+        = settings.value(u"engine/runTimeoutSeconds"_s, loaded.runTimeoutSeconds).toInt();
     return loaded;
 }
 
@@ -31,6 +33,7 @@ void DesktopSettings::save() const
     settings.setValue(u"engine/workers"_s, workers);
     settings.setValue(u"engine/verdictPoints"_s, verdictPoints);
     settings.setValue(u"engine/stallThreshold"_s, stallThreshold);
+    settings.setValue(u"engine/runTimeoutSeconds"_s, runTimeoutSeconds);
 }
 
 } // namespace aisim

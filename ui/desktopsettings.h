@@ -15,6 +15,7 @@ struct DesktopSettings
     // The thresholds of the verdicts stored with new points (LossThresholds).
     int verdictPoints = 5;
     double stallThreshold = 0.01;
+    int runTimeoutSeconds = 0; // 0: runs without their own time-out have no limit
 
     static DesktopSettings load();
     void save() const;

@@ -1,8 +1,10 @@
 #include "machinespanel.h"
 
 #include "async.h"
+#include "databaseproblem.h"
 #include "eventhub.h"
 #include "simulationservice.h"
+#include "uilogging.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -19,7 +21,14 @@ namespace aisim {
 
 namespace {
 enum Column { NameColumn, StateColumn, RunningColumn, PendingColumn, TotalColumn, ColumnCount };
+
+// What a failed change means for the user; the driver's words go to the log.
+QString userMessage(const Error &error)
+{
+    qCWarning(lcUi).noquote() << "machine change failed:" << error.message;
+    return describeFailure(error);
 }
+} // namespace
 
 MachinesPanel::MachinesPanel(SimulationService &service, QWidget *parent)
     : QWidget(parent)
@@ -41,8 +50,11 @@ MachinesPanel::MachinesPanel(SimulationService &service, QWidget *parent)
     m_add->setObjectName(u"addMachine"_s);
     m_rename->setObjectName(u"renameMachine"_s);
     m_remove->setObjectName(u"removeMachine"_s);
+    m_error->setObjectName(u"machinesProblem"_s);
     m_error->setWordWrap(true);
-    m_error->setForegroundRole(QPalette::PlaceholderText);
+    QPalette warning = m_error->palette();
+    warning.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
+    m_error->setPalette(warning);
     m_error->hide();
 
     auto *buttons = new QHBoxLayout;
@@ -104,14 +116,32 @@ void MachinesPanel::reload()
         [this](const Result<Snapshot> &snapshot) {
             m_loading = false;
             if (!snapshot) {
-                m_error->setText(tr("Cannot read the machines: %1").arg(snapshot.error().message));
-                m_error->show();
-                Q_EMIT failed(m_error->text());
+                showReadFailure(snapshot.error());
                 return;
             }
+            if (!m_error->isHidden())
+                qCInfo(lcUi) << "the machines can be read again";
             m_error->hide();
+            m_lastReadError.clear();
+            m_lastReadAt = QDateTime::currentDateTime();
             show(snapshot.value());
+            Q_EMIT readSucceeded();
         });
+}
+
+void MachinesPanel::showReadFailure(const Error &error)
+{
+    // The driver's words go to the log once, not to the window every two seconds.
+    if (error.message != m_lastReadError)
+        qCWarning(lcUi).noquote() << "cannot read the machines:" << error.message;
+    m_lastReadError = error.message;
+    const QString asOf = m_lastReadAt.isValid()
+        ? tr("The list shows them as of %1; it updates by itself once the database answers.")
+              .arg(QLocale().toString(m_lastReadAt.time(), QLocale::ShortFormat))
+        : tr("They appear by themselves once the database answers.");
+    m_error->setText(tr("Cannot read the machines. %1 %2").arg(describeFailure(error), asOf));
+    m_error->show();
+    Q_EMIT readFailed(error.message);
 }
 
 void MachinesPanel::show(const Snapshot &snapshot)
@@ -208,7 +238,7 @@ void MachinesPanel::createMachine(const QString &name)
         this, [service = &m_service, name] { return service->createMachine(std::nullopt, name); },
         [this](const Result<Machine> &machine) {
             if (!machine)
-                showError(tr("Add machine"), machine.error().message);
+                showError(tr("Add machine"), userMessage(machine.error()));
             else
                 Q_EMIT message(tr("Machine “%1” added").arg(machine->name));
         });
@@ -234,7 +264,7 @@ void MachinesPanel::renameSelected()
         [service = &m_service, id = machine->id, name] { return service->renameMachine(id, name); },
         [this](const Result<Machine> &renamed) {
             if (!renamed)
-                showError(tr("Rename machine"), renamed.error().message);
+                showError(tr("Rename machine"), userMessage(renamed.error()));
             else
                 Q_EMIT message(tr("Machine renamed to “%1”").arg(renamed->name));
         });
@@ -252,7 +282,7 @@ void MachinesPanel::removeMachine(qint64 id)
         this, [service = &m_service, id] { return service->removeMachine(id); },
         [this](const Status &removed) {
             if (!removed)
-                showError(tr("Cannot remove the machine"), removed.error().message);
+                showError(tr("Cannot remove the machine"), userMessage(removed.error()));
             else
                 Q_EMIT message(tr("Machine removed"));
         });

@@ -27,6 +27,8 @@ public:
 
     const QList<Machine> &machines() const { return m_machines; }
     QTreeWidget *tree() const { return m_tree; }
+    // The sentence shown under the list while the machines cannot be read; hidden otherwise.
+    QLabel *problemLabel() const { return m_error; }
     void reload();
     void addMachine();
     void renameSelected();
@@ -41,6 +43,9 @@ Q_SIGNALS:
     void machinesLoaded(const QList<aisim::Machine> &machines);
     void message(const QString &text);
     void failed(const QString &text);
+    // The periodic read of the machines failed (the driver's words) or worked again.
+    void readFailed(const QString &error);
+    void readSucceeded();
 
 private:
     struct Snapshot
@@ -50,6 +55,7 @@ private:
     };
     void show(const Snapshot &snapshot);
     void showError(const QString &title, const QString &text);
+    void showReadFailure(const Error &error);
     std::optional<Machine> selectedMachine() const;
     void updateButtons();
 
@@ -60,6 +66,8 @@ private:
     QPushButton *m_rename = nullptr;
     QPushButton *m_remove = nullptr;
     QLabel *m_error = nullptr;
+    QString m_lastReadError;
+    QDateTime m_lastReadAt;
     QTimer m_reloadTimer;
     bool m_loading = false;
 };

@@ -1,14 +1,17 @@
 #include "mainwindow.h"
 
 #include "convergencepanel.h"
+#include "databasestatuslabel.h"
 #include "desktopsettings.h"
 #include "machinespanel.h"
 #include "runexporter.h"
 #include "runtime.h"
+#include "sessionsettingsbox.h"
 #include "settingsdialog.h"
 #include "simulationactions.h"
 #include "simulationspanel.h"
 #include "simulationstablemodel.h"
+#include "storagebanner.h"
 #include "tokensdialog.h"
 #include "uilogging.h"
 
@@ -30,6 +33,7 @@
 #include <QTableView>
 #include <QToolBar>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 static void initUiResources()
 {
@@ -71,7 +75,14 @@ MainWindow::MainWindow(Runtime &runtime, QWidget *parent)
     m_mainSplitter->setStretchFactor(1, 1);
     m_mainSplitter->setSizes({340, 940});
     m_mainSplitter->setContentsMargins(6, 6, 6, 0);
-    setCentralWidget(m_mainSplitter);
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    m_storageBanner = new StorageBanner(runtime.database().health(), central);
+    centralLayout->addWidget(m_storageBanner);
+    centralLayout->addWidget(m_mainSplitter, 1);
+    setCentralWidget(central);
 
     createMenus();
     createStatusBar();
@@ -100,8 +111,7 @@ MainWindow::MainWindow(Runtime &runtime, QWidget *parent)
             });
     connect(m_exporter, &RunExporter::failed, this,
             [this](const QString &text) { showFailure(tr("Export failed: %1").arg(text)); });
-    connect(m_simulations->model(), &SimulationsTableModel::loadFailed, this,
-            [this](const QString &text) { showFailure(tr("Database: %1").arg(text)); });
+    watchDatabase();
     // Rows refreshed in place may change what the actions apply to.
     connect(m_simulations->model(), &QAbstractItemModel::dataChanged, m_actions,
             &SimulationActions::updateEnabled);
@@ -179,10 +189,7 @@ void MainWindow::createStatusBar()
     connect(m_api, &QToolButton::clicked, this, &MainWindow::copyApiAddress);
     m_workers = new QLabel(this);
     m_workers->setObjectName(u"workersLabel"_s);
-    m_database = new QLabel(this);
-    m_database->setObjectName(u"databaseLabel"_s);
-    m_database->setText(tr("Database: %1").arg(m_runtime.options().database.displayString()));
-    m_database->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_database = new DatabaseStatusLabel(m_runtime.options().database.displayString(), this);
     statusBar()->addPermanentWidget(m_database);
     statusBar()->addPermanentWidget(m_workers);
     statusBar()->addPermanentWidget(m_api);
@@ -208,6 +215,30 @@ void MainWindow::createStatusBar()
         m_workers->setText(tr("No workers: runs wait for another process"));
     }
     m_api->setText(apiStatusText());
+}
+
+void MainWindow::watchDatabase()
+{
+    // Every read says whether the database answers; failed reads are retried by their panels.
+    SimulationsTableModel *model = m_simulations->model();
+    connect(model, &SimulationsTableModel::loadFailed, m_database,
+            &DatabaseStatusLabel::readFailed);
+    connect(model, &SimulationsTableModel::rowsLoaded, m_database,
+            &DatabaseStatusLabel::readSucceeded);
+    connect(m_machines, &MachinesPanel::readFailed, m_database, &DatabaseStatusLabel::readFailed);
+    connect(m_machines, &MachinesPanel::readSucceeded, m_database,
+            &DatabaseStatusLabel::readSucceeded);
+    connect(m_machines, &MachinesPanel::readSucceeded, model,
+            &SimulationsTableModel::noteDatabaseAnswered);
+    connect(m_database, &DatabaseStatusLabel::reachabilityChanged, this, [this](bool reachable) {
+        if (!reachable) {
+            m_simulations->model()->markStale();
+            return;
+        }
+        // Catch up with whatever changed meanwhile.
+        m_simulations->model()->scheduleRefresh();
+        m_machines->reload();
+    });
 }
 
 QString MainWindow::apiStatusText() const
@@ -307,6 +338,7 @@ void MainWindow::showSettings()
         this);
     dialog->setObjectName(u"settingsDialog"_s);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setInUse(sessionSettings(m_runtime, before));
     connect(dialog, &QDialog::accepted, this, [this, dialog, before] {
         const DesktopSettings after = dialog->settings();
         after.save();
@@ -330,10 +362,11 @@ void MainWindow::showSettings()
             }
         }
         if (after.databaseUrl != before.databaseUrl || after.workers != before.workers
+            || after.runTimeoutSeconds != before.runTimeoutSeconds
             || after.verdictPoints != before.verdictPoints
             || after.stallThreshold != before.stallThreshold)
             statusBar()->showMessage(
-                tr("Saved. The database and worker settings apply when AISimulation restarts."),
+                tr("Saved. The database and engine settings apply when AISimulation restarts."),
                 kFailureMs);
         else
             statusBar()->showMessage(tr("Settings saved"), kMessageMs);

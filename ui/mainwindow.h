@@ -11,11 +11,13 @@ class QToolButton;
 namespace aisim {
 
 class ConvergencePanel;
+class DatabaseStatusLabel;
 class MachinesPanel;
 class RunExporter;
 class Runtime;
 class SimulationActions;
 class SimulationsPanel;
+class StorageBanner;
 
 // The desktop window over a running Runtime: simulations, machines and convergence, with the
 // REST address, the worker pool and the database in the status bar.
@@ -39,7 +41,9 @@ public:
     SimulationActions *actions() const { return m_actions; }
     RunExporter *exporter() const { return m_exporter; }
     QAction *exportRunsAction() const { return m_exportRuns; }
+    StorageBanner *storageBanner() const { return m_storageBanner; }
     QString apiStatusText() const;
+    DatabaseStatusLabel *databaseStatus() const { return m_database; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -47,6 +51,7 @@ protected:
 private:
     void createMenus();
     void createStatusBar();
+    void watchDatabase();
     void showSelectionInChart();
     // The selected runs in memory, id and name, in row order.
     QList<QPair<qint64, QString>> selectedRuns() const;
@@ -64,12 +69,13 @@ private:
     SimulationActions *m_actions = nullptr;
     RunExporter *m_exporter = nullptr;
     QAction *m_exportRuns = nullptr;
+    StorageBanner *m_storageBanner = nullptr;
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_rightSplitter = nullptr;
     QToolButton *m_api = nullptr;
     QToolButton *m_adminToken = nullptr;
     QLabel *m_workers = nullptr;
-    QLabel *m_database = nullptr;
+    DatabaseStatusLabel *m_database = nullptr;
     QList<qint64> m_chartIds;
 };
 

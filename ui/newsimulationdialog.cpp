@@ -1,5 +1,7 @@
 #include "newsimulationdialog.h"
 
+#include "engineoptions.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -36,6 +38,7 @@ NewSimulationDialog::NewSimulationDialog(const QList<Machine> &machines, QWidget
     , m_pace(new QSpinBox(this))
     , m_curve(new QComboBox(this))
     , m_maxAttempts(new QSpinBox(this))
+    , m_timeout(new QSpinBox(this))
     , m_problem(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
@@ -71,6 +74,12 @@ NewSimulationDialog::NewSimulationDialog(const QList<Machine> &machines, QWidget
     m_pace->setValue(defaults.paceMs);
     m_pace->setSuffix(tr(" ms"));
     m_curve->addItems(EmulationParameters::curveNames());
+    m_timeout->setObjectName(u"timeoutField"_s);
+    m_timeout->setRange(0, kMaxRunTimeoutSeconds);
+    m_timeout->setSpecialValueText(tr("the workers' default"));
+    m_timeout->setSuffix(tr(" s"));
+    m_timeout->setToolTip(tr("An attempt still running this long after its start fails with "
+                             "\"timed out after N s\" and is retried while attempts remain."));
     m_maxAttempts->setRange(1, 100);
     m_maxAttempts->setValue(NewSimulation().maxAttempts);
     m_parameters->setCheckable(true);
@@ -96,6 +105,7 @@ NewSimulationDialog::NewSimulationDialog(const QList<Machine> &machines, QWidget
     parameters->addRow(tr("N&oise:"), m_noise);
     parameters->addRow(tr("S&eed:"), m_seed);
     parameters->addRow(tr("Max &attempts:"), m_maxAttempts);
+    parameters->addRow(tr("&Time-out per attempt:"), m_timeout);
 
     m_problem->setObjectName(u"problemLabel"_s);
     m_problem->setWordWrap(true);
@@ -114,18 +124,15 @@ NewSimulationDialog::NewSimulationDialog(const QList<Machine> &machines, QWidget
     layout->addStretch();
     layout->addWidget(m_buttons);
 
-    connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
-        if (problem().isEmpty())
-            accept();
-    });
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &NewSimulationDialog::submit);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_name, &QLineEdit::textChanged, this, &NewSimulationDialog::validate);
     connect(m_newMachineName, &QLineEdit::textChanged, this, &NewSimulationDialog::validate);
     connect(m_newMachineId, &QSpinBox::valueChanged, this, &NewSimulationDialog::validate);
     connect(m_machine, &QComboBox::currentIndexChanged, this, &NewSimulationDialog::validate);
     connect(m_parameters, &QGroupBox::toggled, this, &NewSimulationDialog::validate);
-    for (QAbstractSpinBox *field :
-         std::initializer_list<QAbstractSpinBox *> {m_points, m_step, m_pace, m_maxAttempts})
+    for (QAbstractSpinBox *field : std::initializer_list<QAbstractSpinBox *> {
+             m_points, m_step, m_pace, m_maxAttempts, m_timeout})
         connect(field->findChild<QLineEdit *>(), &QLineEdit::textEdited, this,
                 &NewSimulationDialog::validate);
     m_machine->setCurrentIndex(0);
@@ -168,7 +175,8 @@ QString NewSimulationDialog::problem() const
             {m_points, tr("Points")},
             {m_step, tr("Step")},
             {m_pace, tr("Pace")},
-            {m_maxAttempts, tr("Attempts")}};
+            {m_maxAttempts, tr("Attempts")},
+            {m_timeout, tr("Time-out")}};
         for (const auto &[field, label] : fields) {
             if (!field->hasAcceptableInput())
                 return tr("%1: “%2” is not a value it takes.").arg(label, field->text());
@@ -181,9 +189,34 @@ void NewSimulationDialog::validate()
 {
     m_newMachine->setVisible(creatingMachine());
     const QString text = problem();
-    m_problem->setText(text);
-    m_problem->setVisible(!text.isEmpty());
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(text.isEmpty());
+    // A failed creation stays said until the user acts on the dialog.
+    const QString shown = text.isEmpty() ? m_failure : text;
+    m_problem->setText(shown);
+    m_problem->setVisible(!shown.isEmpty());
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(text.isEmpty() && !m_submitting);
+}
+
+void NewSimulationDialog::submit()
+{
+    if (!problem().isEmpty() || m_submitting)
+        return;
+    if (!m_submits) {
+        accept();
+        return;
+    }
+    m_submitting = true;
+    m_failure = tr("Creating…");
+    validate();
+    Q_EMIT submitted();
+}
+
+void NewSimulationDialog::failed(const QString &text)
+{
+    m_submitting = false;
+    m_failure = text;
+    validate();
+    raise();
+    activateWindow();
 }
 
 NewSimulation NewSimulationDialog::simulation() const
@@ -200,6 +233,8 @@ NewSimulation NewSimulationDialog::simulation() const
         simulation.parameters.noise = m_noise->value();
         simulation.parameters.seed = m_noise->value() > 0 ? m_seed->value() : 0;
         simulation.maxAttempts = m_maxAttempts->value();
+        if (m_timeout->value() > 0)
+            simulation.timeoutSeconds = m_timeout->value();
     }
     return simulation;
 }

@@ -31,6 +31,11 @@ public:
     std::optional<QString> newMachineName() const;
     // Why the input cannot be accepted; empty when it can.
     QString problem() const;
+    // OK then asks for the run to be created (submitted()) and waits, open, for the outcome:
+    // failed() keeps everything typed so that OK tries again; the caller accepts on success.
+    void setSubmitsBeforeClosing(bool submits) { m_submits = submits; }
+    void failed(const QString &text);
+    bool isSubmitting() const { return m_submitting; }
 
     QLineEdit *nameField() const { return m_name; }
     QComboBox *machineField() const { return m_machine; }
@@ -42,10 +47,17 @@ public:
     QComboBox *curveField() const { return m_curve; }
     QDoubleSpinBox *noiseField() const { return m_noise; }
     QSpinBox *seedField() const { return m_seed; }
+    QSpinBox *maxAttemptsField() const { return m_maxAttempts; }
+    QSpinBox *timeoutField() const { return m_timeout; }
+    QLabel *problemLabel() const { return m_problem; }
     QDialogButtonBox *buttons() const { return m_buttons; }
+
+Q_SIGNALS:
+    void submitted();
 
 private:
     void validate();
+    void submit();
     bool creatingMachine() const;
 
     QList<Machine> m_machines;
@@ -62,7 +74,11 @@ private:
     QDoubleSpinBox *m_noise = nullptr;
     QSpinBox *m_seed = nullptr;
     QSpinBox *m_maxAttempts = nullptr;
+    QSpinBox *m_timeout = nullptr;
     QLabel *m_problem = nullptr;
+    QString m_failure; // why the last creation failed, until the input changes
+    bool m_submits = false;
+    bool m_submitting = false;
     QDialogButtonBox *m_buttons = nullptr;
 };
 

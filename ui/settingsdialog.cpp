@@ -6,6 +6,8 @@
 #include "database.h"
 #include "databaseurl.h"
 #include "lossstatistics.h"
+#include "engineoptions.h"
+#include "sessionsettingsbox.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -66,6 +68,8 @@ SettingsDialog::SettingsDialog(const DesktopSettings &settings, const QString &d
     , m_apiHost(new QLineEdit(this))
     , m_apiPort(new QSpinBox(this))
     , m_workers(new QSpinBox(this))
+    , m_runTimeout(new QSpinBox(this))
+    , m_inUse(new SessionSettingsBox(settings, defaultDatabasePath, this))
     , m_problem(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
@@ -136,7 +140,15 @@ SettingsDialog::SettingsDialog(const DesktopSettings &settings, const QString &d
     auto *engineLayout = new QFormLayout(engine);
     engineLayout->addRow(tr("&Workers:"), m_workers);
     engineLayout->addRow(tr("&Verdict over the last:"), m_verdictPoints);
-    engineLayout->addRow(tr("S&tall threshold:"), m_stallThreshold);
+    engineLayout->addRow(tr("Stall thres&hold:"), m_stallThreshold);
+    m_runTimeout->setObjectName(u"runTimeoutField"_s);
+    m_runTimeout->setRange(0, kMaxRunTimeoutSeconds);
+    m_runTimeout->setSpecialValueText(tr("no limit"));
+    m_runTimeout->setSuffix(tr(" s"));
+    m_runTimeout->setValue(settings.runTimeoutSeconds);
+    m_runTimeout->setToolTip(tr("An attempt still running this long after its start fails with "
+                                "\"timed out after N s\", unless the run sets its own time-out."));
+    engineLayout->addRow(tr("Run &time-out:"), m_runTimeout);
     engineLayout->addRow(restartNote(engine, tr("Takes effect when AISimulation restarts.")));
 
     m_problem->setWordWrap(true);
@@ -144,7 +156,9 @@ SettingsDialog::SettingsDialog(const DesktopSettings &settings, const QString &d
     warning.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
     m_problem->setPalette(warning);
 
+    m_inUse->hide(); // until the window says what this session uses
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_inUse);
     layout->addWidget(database);
     layout->addWidget(api);
     layout->addWidget(engine);
@@ -210,6 +224,13 @@ void SettingsDialog::validate()
     m_test->setEnabled(text.isEmpty() || !m_apiEnabled->isChecked());
 }
 
+void SettingsDialog::setInUse(const DesktopSettings &inUse)
+{
+    m_inUse->setInUse(inUse);
+    m_inUse->show();
+    resize(std::max(width(), sizeHint().width()), sizeHint().height());
+}
+
 void SettingsDialog::testConnection()
 {
     m_test->setEnabled(false);
@@ -234,6 +255,7 @@ DesktopSettings SettingsDialog::settings() const
     settings.workers = m_workers->value();
     settings.verdictPoints = m_verdictPoints->value();
     settings.stallThreshold = m_stallThreshold->value() / 100;
+    settings.runTimeoutSeconds = m_runTimeout->value();
     return settings;
 }
 

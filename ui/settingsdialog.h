@@ -15,8 +15,10 @@ class QSpinBox;
 
 namespace aisim {
 
-// Edits the database, the REST server and the worker count. The database and the worker
-// count take effect at the next start; the REST server is applied at once by the window.
+class SessionSettingsBox;
+
+// Edits the database, the REST server, the worker count and the run time-out. The database and
+// the engine take effect at the next start; the REST server is applied at once by the window.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -25,6 +27,10 @@ public:
                    QWidget *parent = nullptr);
 
     DesktopSettings settings() const;
+    // Shows the values this session runs with above the saved ones, saying where they differ.
+    void setInUse(const DesktopSettings &inUse);
+    SessionSettingsBox *inUseBox() const { return m_inUse; }
+    QSpinBox *runTimeoutField() const { return m_runTimeout; }
     QString problem() const;
     void testConnection();
 
@@ -53,6 +59,8 @@ private:
     QSpinBox *m_workers = nullptr;
     QSpinBox *m_verdictPoints = nullptr;
     QDoubleSpinBox *m_stallThreshold = nullptr;
+    QSpinBox *m_runTimeout = nullptr;
+    SessionSettingsBox *m_inUse = nullptr;
     QLabel *m_problem = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
 };

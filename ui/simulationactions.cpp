@@ -1,14 +1,17 @@
 #include "simulationactions.h"
 
 #include "async.h"
+#include "databaseproblem.h"
 #include "machinespanel.h"
 #include "newsimulationdialog.h"
 #include "simulationservice.h"
 #include "simulationspanel.h"
+#include "uilogging.h"
 
 #include <QAction>
 #include <QIcon>
 #include <QMessageBox>
+#include <QPointer>
 
 using namespace Qt::StringLiterals;
 
@@ -18,12 +21,12 @@ namespace {
 
 QString errorOf(const Status &status)
 {
-    return status ? QString() : status.error().message;
+    return status ? QString() : status.error().userMessage();
 }
 
 template<typename T> QString errorOf(const Result<T> &result)
 {
-    return result ? QString() : result.error().message;
+    return result ? QString() : result.error().userMessage();
 }
 
 bool canCancel(const Simulation &s)
@@ -134,7 +137,9 @@ void SimulationActions::showNewSimulationDialog()
     auto *dialog = new NewSimulationDialog(m_machines.machines(), m_window);
     dialog->setObjectName(u"newSimulationDialog"_s);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+    // The dialog stays open until the run exists: a failure keeps what was typed, OK retries.
+    dialog->setSubmitsBeforeClosing(true);
+    connect(dialog, &NewSimulationDialog::submitted, this, [this, dialog] {
         const NewSimulation simulation = dialog->simulation();
         const std::optional<QString> machineName = dialog->newMachineName();
         runInBackground(
@@ -142,13 +147,22 @@ void SimulationActions::showNewSimulationDialog()
             [service = &m_service, simulation, machineName] {
                 return service->create(simulation, machineName);
             },
-            [this](const Result<Simulation> &created) {
-                if (created)
+            [this,
+             dialog = QPointer<NewSimulationDialog>(dialog)](const Result<Simulation> &created) {
+                if (created) {
                     Q_EMIT message(
                         tr("Simulation “%1” created (#%2)").arg(created->name).arg(created->id));
-                else
-                    Q_EMIT failed(
-                        tr("Cannot create the simulation: %1").arg(created.error().message));
+                    if (dialog)
+                        dialog->accept();
+                } else {
+                    qCWarning(lcUi).noquote()
+                        << "cannot create a simulation:" << created.error().message;
+                    const QString text = tr("Cannot create the simulation: %1")
+                                             .arg(describeFailure(created.error()));
+                    Q_EMIT failed(text);
+                    if (dialog)
+                        dialog->failed(text + u' ' + tr("Press OK to try again."));
+                }
                 Q_EMIT operationFinished();
             });
     });
@@ -206,7 +220,7 @@ void SimulationActions::apply(const QString &verb, const Operation &operation,
             Outcome outcome;
             const auto targets = resolveSelection(service->database(), selection);
             if (!targets) {
-                outcome.refusal = targets.error().message;
+                outcome.refusal = targets.error().userMessage();
                 return outcome;
             }
             for (const Simulation &simulation : targets.value()) {

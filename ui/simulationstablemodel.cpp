@@ -135,6 +135,11 @@ QVariant SimulationsTableModel::data(const QModelIndex &index, int role) const
     if (!s)
         return role == Qt::DisplayRole && index.column() == NameColumn ? tr("Loading…")
                                                                        : QVariant();
+    if (index.column() == DurationColumn
+        && (role == Qt::DisplayRole || role == Qt::ToolTipRole || role == Qt::FontRole)) {
+        if (QVariant cell = m_freshness.durationData(*s, role); cell.isValid())
+            return cell;
+    }
     switch (role) {
     case SimulationIdRole:
         return s->id;
@@ -171,10 +176,13 @@ QVariant SimulationsTableModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == VerdictColumn || index.column() == RateColumn)
             return runformat::verdictExplanation(*s);
-        if (const QString lease = runformat::lease(*s, m_onlineMachines.contains(s->machineId),
-                                                   machineName(s->machineId));
-            !lease.isEmpty())
-            return lease;
+        // The row says who runs it, or what it waits for; two columns keep their own tip.
+        if (index.column() != MachineColumn && index.column() != ProgressColumn) {
+            if (const QString lease = runformat::lease(*s, m_onlineMachines.contains(s->machineId),
+                                                       machineName(s->machineId));
+                !lease.isEmpty())
+                return lease;
+        }
         if (!s->error.isEmpty())
             return s->error;
         if (index.column() == MachineColumn)
@@ -200,8 +208,6 @@ QVariant SimulationsTableModel::data(const QModelIndex &index, int role) const
         return formatDateTime(s->creationDate);
     case UpdatedColumn:
         return formatDateTime(s->updateDate);
-    case DurationColumn:
-        return formatDuration(runningTimeMs(*s));
     case ProgressColumn:
         return u"%1%"_s.arg(qRound(s->progress() * 100));
     case FinalLossColumn:
@@ -423,10 +429,12 @@ void SimulationsTableModel::applyWindow(quint64 generation, bool reset,
         return;
     }
     if (!window) {
-        Q_EMIT loadFailed(window.error().message);
+        markStale();
+        Q_EMIT loadFailed(window.error().userMessage());
         QTimer::singleShot(kRetryDelayMs, this, &SimulationsTableModel::scheduleRefresh);
         return;
     }
+    m_freshness.markRead();
     const int total = int(std::min<qint64>(window->total, std::numeric_limits<int>::max()));
     const int oldTotal = m_rowCount;
     if (reset) {
@@ -517,7 +525,8 @@ void SimulationsTableModel::applyPage(quint64 generation, int page,
         return;
     }
     if (!rows) {
-        Q_EMIT loadFailed(rows.error().message);
+        markStale();
+        Q_EMIT loadFailed(rows.error().userMessage());
         return;
     }
     const int first = page * kPageSize;
@@ -543,6 +552,7 @@ void SimulationsTableModel::onSimulationChanged(qint64 id, SimulationStatus stat
 
 void SimulationsTableModel::onPointAdded(qint64 id, int pointsDone)
 {
+    m_freshness.noteAnswer(); // the point was just stored
     Simulation *s = m_cache.findById(id);
     if (!s)
         return;
@@ -609,8 +619,20 @@ QList<QList<qint64>> SimulationsTableModel::trackedBlocks() const
     return blocks;
 }
 
+void SimulationsTableModel::markStale()
+{
+    if (!m_freshness.markStale())
+        return;
+    m_cache.forEachRow([this](int row, const Simulation &simulation) {
+        if (simulation.status == SimulationStatus::Running)
+            emitRowChanged(row, DurationColumn, DurationColumn);
+    });
+}
+
 void SimulationsTableModel::tickRunningDurations()
 {
+    if (m_freshness.isStale())
+        return; // they stand still at the last read
     m_cache.forEachRow([this](int row, const Simulation &simulation) {
         if (simulation.status == SimulationStatus::Running)
             emitRowChanged(row, DurationColumn, DurationColumn);

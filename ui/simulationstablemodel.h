@@ -1,5 +1,6 @@
 #pragma once
 
+#include "rowfreshness.h"
 #include "simulation.h"
 #include "simulationpagecache.h"
 #include "simulationpageloader.h"
@@ -77,6 +78,12 @@ public:
     QString machineName(qint64 machineId) const;
     // Rereads the rows in view and the row count (coalesced with other requests).
     void scheduleRefresh();
+    // The database stopped answering: running durations stop at the last read, marked, until
+    // a read works again.
+    void markStale();
+    // Another read worked: until one fails, the rows count as current up to now.
+    void noteDatabaseAnswered() { m_freshness.noteAnswer(); }
+    bool isStale() const { return m_freshness.isStale(); }
     bool isLoading() const { return m_busy || !m_queue.isEmpty() || m_refreshWanted; }
     // The view's selection: selected runs stay selected while rows come and go around them,
     // also when they are far from the rows in view.
@@ -128,6 +135,7 @@ private:
     bool m_refreshWanted = true;
     QTimer m_refreshTimer;
     QTimer m_durationTimer;
+    RowFreshness m_freshness;
     QThreadPool m_pool; // one thread: reads run in order on one connection
 };
 

@@ -107,7 +107,8 @@ void TokensDialog::reload()
         this, [database] { return TokenRepository(*database).list(); },
         [this](const Result<QList<ApiToken>> &tokens) {
             if (!tokens) {
-                showMessage(tr("Cannot read the tokens: %1").arg(tokens.error().message), true);
+                showMessage(tr("Cannot read the tokens: %1").arg(tokens.error().userMessage()),
+                            true);
                 return;
             }
             showTokens(tokens.value());
@@ -147,10 +148,11 @@ void TokensDialog::createToken()
         [this, name](const Result<NewApiToken> &created) {
             m_busy = false;
             if (!created) {
-                showMessage(created.error().kind == Error::Kind::Conflict
-                                ? tr("A token named '%1' exists already").arg(name)
-                                : tr("Cannot create the token: %1").arg(created.error().message),
-                            true);
+                showMessage(
+                    created.error().kind == Error::Kind::Conflict
+                        ? tr("A token named '%1' exists already").arg(name)
+                        : tr("Cannot create the token: %1").arg(created.error().userMessage()),
+                    true);
                 updateButtons();
                 return;
             }
@@ -184,7 +186,8 @@ void TokensDialog::revokeSelected()
         [this, name](const Result<ApiToken> &revoked) {
             m_busy = false;
             if (!revoked)
-                showMessage(tr("Cannot revoke '%1': %2").arg(name, revoked.error().message), true);
+                showMessage(tr("Cannot revoke '%1': %2").arg(name, revoked.error().userMessage()),
+                            true);
             else
                 showMessage(tr("Token '%1' revoked").arg(name), false);
             reload();

@@ -1,8 +1,10 @@
 #include "apimetrics.h"
 
+#include "database.h"
 #include "engine.h"
 #include "simulationrepository.h"
 #include "statisticsrepository.h"
+#include "storagehealth.h"
 
 using namespace Qt::StringLiterals;
 
@@ -107,6 +109,15 @@ QByteArray ApiMetrics::render(Database &database, const Engine *engine) const
     out += "aisim_workers_busy "_ba + QByteArray::number(engine ? engine->busyWorkers() : 0) + '\n';
     header(out, "aisim_database_up", "gauge", "1 when the last database query succeeded.");
     out += "aisim_database_up "_ba + (counts ? "1" : "0") + '\n';
+    const StorageHealth &health = database.health();
+    header(out, "aisim_storage_writable", "gauge",
+           "1 while the database takes writes, 0 while they fail with a storage fault.");
+    out += "aisim_storage_writable "_ba + (health.isHealthy() ? "1" : "0") + '\n';
+    header(out, "aisim_storage_failures_total", "counter",
+           "Database operations that failed with a storage fault, by kind.");
+    for (const StorageFault fault : allStorageFaults())
+        out += "aisim_storage_failures_total{kind=\""_ba + storageFaultName(fault).toUtf8() + "\"} "
+            + QByteArray::number(health.failureCount(fault)) + '\n';
     return out;
 }
 

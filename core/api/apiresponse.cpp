@@ -52,8 +52,26 @@ StatusCode statusFor(Error::Kind kind)
     return StatusCode::InternalServerError;
 }
 
+StatusCode statusFor(StorageFault fault)
+{
+    return fault == StorageFault::Full ? StatusCode::InsufficientStorage
+                                       : StatusCode::ServiceUnavailable;
+}
+
+QHttpServerResponse storageFaultResponse(StorageFault fault)
+{
+    QHttpServerResponse response = detailResponse(statusFor(fault), storageFaultSentence(fault));
+    // Space is freed by someone, not by time: a full database names no moment to retry.
+    if (fault != StorageFault::Full)
+        response.setHeader("Retry-After"_ba, QByteArray::number(kStorageRetryAfterSeconds));
+    return response;
+}
+
 QHttpServerResponse errorResponse(const Error &error)
 {
+    // The driver's words (addresses, ports, file names) stay in the log.
+    if (error.fault != StorageFault::None)
+        return storageFaultResponse(error.fault);
     if (error.kind == Error::Kind::Invalid)
         return validationResponse({{{u"body"_s}, error.message, u"value_error"_s}});
     // Internal details stay in the log; the client learns what kind of failure it was.

@@ -19,5 +19,11 @@ QHttpServerResponse validationResponse(const FieldErrors &errors);
 // Maps a core error to its HTTP status, in this one place.
 QHttpServerResponse errorResponse(const Error &error);
 StatusCode statusFor(Error::Kind kind);
+// Storage faults: 507 when the database is full, 503 otherwise.
+StatusCode statusFor(StorageFault fault);
+// The fault's status, its sentence as the detail and, unless full, Retry-After.
+QHttpServerResponse storageFaultResponse(StorageFault fault);
+// What Retry-After says while the database is unreachable, read-only or locked.
+constexpr int kStorageRetryAfterSeconds = 5;
 
 } // namespace aisim::api

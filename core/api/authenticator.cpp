@@ -67,7 +67,9 @@ void Authenticator::recordUse(const ApiToken &token)
     if (last != m_lastRecordedUseMs.constEnd() && now - *last < kUseRecordIntervalMs)
         return;
     m_lastRecordedUseMs.insert(token.id, now);
-    if (const Status touched = TokenRepository(*m_context.database).touch(token.id); !touched)
+    // A storage fault is logged once by the database's health, not with every request.
+    if (const Status touched = TokenRepository(*m_context.database).touch(token.id);
+        !touched && touched.error().fault == StorageFault::None)
         qCWarning(lcApi).noquote()
             << "cannot record the use of token" << token.name << ":" << touched.error().message;
 }

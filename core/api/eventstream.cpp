@@ -180,9 +180,11 @@ void EventStream::closeRevoked()
 {
     const auto tokens = TokenRepository(m_database).list();
     if (!tokens) {
-        // Streams stay open while the database cannot tell; the next check tries again.
-        qCWarning(lcApi).noquote()
-            << "cannot check the tokens of event streams:" << tokens.error().message;
+        // Streams stay open while the database cannot tell; the next check tries again. A
+        // storage fault is logged once by the database's health.
+        if (tokens.error().fault == StorageFault::None)
+            qCWarning(lcApi).noquote()
+                << "cannot check the tokens of event streams:" << tokens.error().message;
         return;
     }
     QSet<qint64> valid;

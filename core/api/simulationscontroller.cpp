@@ -1,14 +1,18 @@
 #include "simulationscontroller.h"
 
 #include "apiresponse.h"
+#include "engineoptions.h"
 #include "jsonwriter.h"
 #include "machinerepository.h"
+#include "listcursor.h"
 #include "serialize.h"
+#include "simulationcounter.h"
 #include "simulationrepository.h"
 #include "simulationservice.h"
 
 #include <QJsonArray>
 #include <QSet>
+#include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -36,6 +40,22 @@ QSet<qint64> onlineMachines(Database &database)
             online.insert(machine.id);
     }
     return online;
+}
+
+// The address of the page after this one: the same request, starting after its last row.
+QByteArray nextLink(const ApiRequest &request, const QByteArray &cursor)
+{
+    QUrlQuery next;
+    const auto items = QUrlQuery(request.http().url()).queryItems(QUrl::FullyEncoded);
+    for (const auto &[key, value] : items) {
+        if (key != "after"_L1 && key != "offset"_L1)
+            next.addQueryItem(key, value);
+    }
+    next.addQueryItem(u"after"_s, QString::fromLatin1(cursor));
+    QUrl url;
+    url.setPath(request.path());
+    url.setQuery(next);
+    return '<' + url.toEncoded() + ">; rel=\"next\"";
 }
 
 // Runs an operation on the simulation named by the path; answers with its new state.
@@ -97,6 +117,17 @@ QHttpServerResponse SimulationsController::list(const ApiRequest &request) const
     query.nameContains = request.query(u"name"_s);
     const auto limit = request.queryInt(u"limit"_s, 0, 100'000, &errors);
     const auto offset = request.queryInt(u"offset"_s, 0, ApiRequest::kMaxId, &errors);
+    if (request.hasQuery(u"after"_s) && errors.isEmpty()) {
+        QString problem;
+        query.after = ListCursor::decode(request.query(u"after"_s).toLatin1(), query, &problem);
+        if (!query.after)
+            errors.append({{u"query"_s, u"after"_s}, problem, u"value_error.cursor"_s});
+        else if (offset)
+            errors.append({{u"query"_s, u"offset"_s},
+                           u"offset cannot be combined with after: the cursor says where the "
+                           "page starts"_s,
+                           u"value_error.conflict"_s});
+    }
     if (!errors.isEmpty())
         return validationResponse(errors);
     query.limit = limit.value_or(-1);
@@ -106,23 +137,34 @@ QHttpServerResponse SimulationsController::list(const ApiRequest &request) const
     // Each row becomes JSON as it is read: no list of them, no document tree of the answer.
     QByteArray body("[");
     const QSet<qint64> online = detail ? onlineMachines(*m_context.database) : QSet<qint64>();
-    const Status read = repository.forEach(query, [&](const Simulation &simulation) {
-        if (body.size() > 1)
-            body += ',';
-        appendJson(body,
-                   detail
-                       ? simulationToDetailedJson(simulation, online.contains(simulation.machineId))
-                       : simulationToJson(simulation));
-    });
+    qint64 rows = 0;
+    SimulationCursor last;
+    const Status read = repository.forEach(
+        query,
+        [&](const Simulation &simulation) {
+            if (body.size() > 1)
+                body += ',';
+            appendJson(body, detail ? simulationToDetailedJson(
+                                          simulation, online.contains(simulation.machineId))
+                                    : simulationToJson(simulation));
+            ++rows;
+        },
+        &last);
     if (!read)
         return errorResponse(read.error());
     body += ']';
     QHttpServerResponse response("application/json"_ba, body);
-    // The total lets a client page through without counting itself.
-    if (limit || offset) {
-        const auto total = repository.count(query);
-        if (total)
-            response.setHeader("X-Total-Count"_ba, QByteArray::number(total.value()));
+    // A full page may have a next one: its address, read from the index where this one ended.
+    if (limit && rows == *limit && rows > 0)
+        response.setHeader("Link"_ba, nextLink(request, ListCursor::encode(query, last)));
+    // The total lets a client page through without counting itself; read from counters.
+    if (limit || offset || query.after) {
+        const auto total = SimulationCounter(*m_context.database).count(query, true);
+        if (total) {
+            response.setHeader("X-Total-Count"_ba, QByteArray::number(total->runs));
+            if (!total->exact)
+                response.setHeader("X-Total-Count-Estimated"_ba, "true"_ba);
+        }
     }
     return response;
 }
@@ -177,6 +219,8 @@ QHttpServerResponse SimulationsController::create(const ApiRequest &request) con
             = parseEmulationParameters(*parameters, fields.location(u"parameters"_s), &errors);
     if (const auto attempts = fields.integer(u"max_attempts"_s, false, 1, 100))
         simulation.maxAttempts = int(*attempts);
+    if (const auto timeout = fields.integer(u"timeout_seconds"_s, false, 1, kMaxRunTimeoutSeconds))
+        simulation.timeoutSeconds = int(*timeout);
     if (!errors.isEmpty())
         return validationResponse(errors);
 

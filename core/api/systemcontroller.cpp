@@ -1,8 +1,9 @@
 #include "systemcontroller.h"
 
 #include "apiresponse.h"
-#include "logging.h"
+#include "database.h"
 #include "statisticsrepository.h"
+#include "storagehealth.h"
 
 #include <QJsonObject>
 
@@ -17,13 +18,23 @@ QHttpServerResponse SystemController::health(const ApiRequest &) const
 
 QHttpServerResponse SystemController::readiness(const ApiRequest &) const
 {
-    if (const Status ping = StatisticsRepository(*m_context.database).ping(); !ping) {
-        qCWarning(lcApi).noquote() << "not ready:" << ping.error().message;
-        return jsonResponse(
-            QJsonObject {{u"status"_s, u"unavailable"_s}, {u"detail"_s, u"database unreachable"_s}},
-            StatusCode::ServiceUnavailable);
+    // Writes that failed a moment ago count as much as a database that does not answer now:
+    // the health stays failed until its probe writes again.
+    StorageFault fault = m_context.database->health().fault();
+    if (fault == StorageFault::None) {
+        if (const Status ping = StatisticsRepository(*m_context.database).ping(); !ping)
+            fault = ping.error().fault == StorageFault::None ? StorageFault::Unreachable
+                                                             : ping.error().fault;
     }
-    return jsonResponse(QJsonObject {{u"status"_s, u"ready"_s}});
+    if (fault == StorageFault::None)
+        return jsonResponse(QJsonObject {{u"status"_s, u"ready"_s}});
+    QHttpServerResponse response
+        = jsonResponse(QJsonObject {{u"status"_s, u"unavailable"_s},
+                                    {u"reason"_s, storageFaultName(fault)},
+                                    {u"detail"_s, storageFaultSentence(fault)}},
+                       StatusCode::ServiceUnavailable);
+    response.setHeader("Retry-After"_ba, QByteArray::number(kStorageRetryAfterSeconds));
+    return response;
 }
 
 QHttpServerResponse SystemController::metrics(const ApiRequest &) const

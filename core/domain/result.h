@@ -1,5 +1,7 @@
 #pragma once
 
+#include "storagefault.h"
+
 #include <QString>
 
 #include <utility>
@@ -14,12 +16,26 @@ struct Error
 
     Kind kind = Kind::Internal;
     QString message;
+    // Set when the database could not store or read: the API answers with the fault's status
+    // and sentence, and message (the driver's words) stays in the log.
+    StorageFault fault = StorageFault::None;
 
     static Error notFound(QString message) { return {Kind::NotFound, std::move(message)}; }
     static Error conflict(QString message) { return {Kind::Conflict, std::move(message)}; }
     static Error invalid(QString message) { return {Kind::Invalid, std::move(message)}; }
     static Error unavailable(QString message) { return {Kind::Unavailable, std::move(message)}; }
     static Error internal(QString message) { return {Kind::Internal, std::move(message)}; }
+    // What a user is shown: a storage fault's sentence (never the driver's words), otherwise
+    // the message.
+    QString userMessage() const
+    {
+        return fault == StorageFault::None ? message : storageFaultSentence(fault);
+    }
+
+    static Error storage(StorageFault fault, QString message)
+    {
+        return {Kind::Unavailable, std::move(message), fault};
+    }
 };
 
 // A value or the error that prevented it.

@@ -58,6 +58,8 @@ QJsonObject simulationToDetailedJson(const Simulation &simulation, bool machineO
     json.insert(u"points_done"_s, simulation.pointsDone);
     json.insert(u"attempts"_s, simulation.attempts);
     json.insert(u"max_attempts"_s, simulation.maxAttempts);
+    json.insert(u"timeout_seconds"_s,
+                simulation.timeoutSeconds ? QJsonValue(*simulation.timeoutSeconds) : QJsonValue());
     json.insert(u"version"_s, simulation.version);
     json.insert(u"error"_s, simulation.error.isEmpty() ? QJsonValue() : simulation.error);
     json.insert(u"started_at"_s,

@@ -24,6 +24,8 @@ struct Simulation
     qint64 version = 0; // optimistic locking: bumped by every update
     int attempts = 0;
     int maxAttempts = 3;
+    // How long one attempt may run, from its claim; none: the engine's default (--run-timeout).
+    std::optional<int> timeoutSeconds;
     QString leaseOwner;
     QDateTime leaseExpiresAt;
     QDateTime leaseAcquiredAt; // when the current lease owner claimed the run

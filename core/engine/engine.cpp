@@ -6,8 +6,10 @@
 #include "machinerepository.h"
 #include "runcontrol.h"
 #include "simulationrepository.h"
+#include "storagehealth.h"
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QSysInfo>
 #include <QTimer>
 #include <QUuid>
@@ -32,6 +34,9 @@ qint64 renewalInterval(qint64 leaseMs)
 {
     return std::max<qint64>(50, leaseMs / 3);
 }
+
+// How often a point that the storage refused is offered again.
+constexpr qint64 kStorageRetryMs = 250;
 } // namespace
 
 Engine::Engine(Database &database, EventHub &events, EngineOptions options, QObject *parent)
@@ -128,10 +133,15 @@ void Engine::workerLoop()
             const QMutexLocker lock(&m_mutex);
             generation = m_wakeGeneration;
         }
+        // While writes fail, runs stay pending: a claim would fail, or start a run whose points
+        // could not be stored. The next housekeeping tick after the storage recovers wakes us.
+        if (!m_database.health().isHealthy())
+            break;
         const auto claimed = simulations.claimNextPending(m_options.workerId, m_options.machineIds,
                                                           m_options.leaseMs);
         if (!claimed) {
-            qCWarning(lcEngine) << "cannot claim work:" << claimed.error().message;
+            if (claimed.error().fault == StorageFault::None) // faults are logged by the health
+                qCWarning(lcEngine) << "cannot claim work:" << claimed.error().message;
             break; // the next housekeeping tick tries again
         }
         if (!claimed.value()) {
@@ -161,15 +171,33 @@ void Engine::run(const Simulation &simulation)
     const QString &worker = m_options.workerId;
     enum class Ending { Finished, Lost, Interrupted, Failed } ending = Ending::Finished;
     QString failure;
+    // The attempt's clock starts at its claim: a resumed run gets its whole time-out again.
+    const int timeoutSeconds = simulation.timeoutSeconds.value_or(m_options.runTimeoutSeconds);
+    const QDeadlineTimer deadline = timeoutSeconds > 0
+        ? QDeadlineTimer(qint64(timeoutSeconds) * 1000, Qt::PreciseTimer)
+        : QDeadlineTimer(QDeadlineTimer::Forever);
+    const auto timedOut = [&] {
+        // A run being handed back or cancelled never counts as timed out.
+        if (!deadline.hasExpired() || m_stopping || control->isInterrupted())
+            return false;
+        ending = Ending::Failed;
+        failure = u"timed out after %1 s"_s.arg(timeoutSeconds);
+        return true;
+    };
 
     for (int index = simulation.pointsDone; index < params.points; ++index) {
         // Sleep until the next point is due, renewing the lease on long waits.
         qint64 remaining = params.paceMs;
         bool awake = true;
         while (awake && remaining > 0) {
-            const qint64 slice = std::min(remaining, renewalInterval(m_options.leaseMs));
+            const qint64 untilDeadline
+                = deadline.isForever() ? remaining : std::max<qint64>(1, deadline.remainingTime());
+            const qint64 slice
+                = std::min({remaining, renewalInterval(m_options.leaseMs), untilDeadline});
             awake = control->sleep(slice);
             remaining -= slice;
+            if (awake && timedOut())
+                break;
             if (awake && remaining > 0) {
                 const auto renewed
                     = simulations.renewLease(simulation.id, worker, m_options.leaseMs);
@@ -179,12 +207,14 @@ void Engine::run(const Simulation &simulation)
                 }
             }
         }
-        if (ending == Ending::Lost)
+        if (ending != Ending::Finished)
             break;
         if (!awake || control->isInterrupted()) {
             ending = Ending::Interrupted;
             break;
         }
+        if (timedOut())
+            break;
         const int pointNumber = index + 1;
         if (params.failAtPoint && pointNumber == *params.failAtPoint) {
             ending = Ending::Failed;
@@ -194,7 +224,11 @@ void Engine::run(const Simulation &simulation)
         const double seconds = params.stepSeconds * pointNumber;
         const ConvergencePoint point {seconds, params.lossAt(seconds)};
         const auto recorded
-            = simulations.recordPoint(simulation.id, worker, point, pointNumber, m_options.leaseMs);
+            = recordPointThroughFaults(simulations, *control, simulation.id, point, pointNumber);
+        if (!recorded && recorded.error().fault != StorageFault::None) {
+            ending = Ending::Interrupted; // stopped while the point waited for the storage
+            break;
+        }
         if (!recorded) {
             ending = Ending::Failed;
             failure = recorded.error().message;
@@ -208,13 +242,17 @@ void Engine::run(const Simulation &simulation)
     }
 
     switch (ending) {
-    case Ending::Finished:
-        if (const auto finished = simulations.finish(simulation.id, worker);
-            finished && finished.value()) {
+    case Ending::Finished: {
+        auto finished = simulations.finish(simulation.id, worker);
+        while (!finished && finished.error().fault != StorageFault::None
+               && control->sleep(kStorageRetryMs))
+            finished = simulations.finish(simulation.id, worker);
+        if (finished && finished.value()) {
             qCInfo(lcEngine) << "simulation" << simulation.id << "finished";
             Q_EMIT m_events.simulationChanged(simulation.id, SimulationStatus::Finished);
         }
         break;
+    }
     case Ending::Failed: {
         const qint64 backoff = m_options.retryBackoffMs
             << std::clamp(simulation.attempts - 1, 0, 16);
@@ -239,6 +277,26 @@ void Engine::run(const Simulation &simulation)
     }
     unregisterRun(simulation.id);
     Q_EMIT busyWorkersChanged(--m_busy);
+}
+
+Result<bool> Engine::recordPointThroughFaults(SimulationRepository &simulations,
+                                              RunControl &control, qint64 id,
+                                              const ConvergencePoint &point, int pointNumber)
+{
+    const QString &worker = m_options.workerId;
+    auto recorded = simulations.recordPoint(id, worker, point, pointNumber, m_options.leaseMs);
+    // A storage fault is not the run's: the point waits, and the run keeps its lease where an
+    // update still gets through, until the database takes the point or the run is taken away.
+    // The run never ends failed for it; if this worker stops first, the run resumes elsewhere
+    // from its last stored point.
+    while (!recorded && recorded.error().fault != StorageFault::None
+           && control.sleep(kStorageRetryMs)) {
+        if (const auto renewed = simulations.renewLease(id, worker, m_options.leaseMs);
+            renewed && !renewed.value())
+            return false;
+        recorded = simulations.recordPoint(id, worker, point, pointNumber, m_options.leaseMs);
+    }
+    return recorded;
 }
 
 void Engine::housekeeping()

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "convergencepoint.h"
 #include "engineoptions.h"
+#include "result.h"
 #include "simulation.h"
 
 #include <QHash>
@@ -17,6 +19,7 @@ namespace aisim {
 class Database;
 class EventHub;
 class RunControl;
+class SimulationRepository;
 
 // Runs pending simulations on a pool of workers: claims them atomically, produces their
 // convergence points as they happen, keeps their leases alive and takes back abandoned runs.
@@ -47,6 +50,10 @@ Q_SIGNALS:
 private:
     void workerLoop();
     void run(const Simulation &simulation);
+    // Stores a point, waiting through storage faults; a fault comes back only if interrupted.
+    Result<bool> recordPointThroughFaults(SimulationRepository &simulations, RunControl &control,
+                                          qint64 id, const ConvergencePoint &point,
+                                          int pointNumber);
     void startWorkerIfIdle();
     void housekeeping();
     std::shared_ptr<RunControl> registerRun(qint64 simulationId);

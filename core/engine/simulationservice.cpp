@@ -33,13 +33,10 @@ Result<Simulation> SimulationService::create(const NewSimulation &simulation,
 {
     if (const Status valid = validateName(simulation.name, u"simulation"_s); !valid)
         return valid.error();
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
     MachineRepository machines(m_database);
-    sql::Transaction transaction(db.value());
+    sql::Transaction transaction(m_database);
     if (!transaction.isActive())
-        return Error::unavailable(u"cannot begin a transaction"_s);
+        return transaction.beginError();
     bool machineCreated = false;
     const Result<Machine> machine = machines.get(simulation.machineId);
     if (!machine) {
@@ -101,6 +98,7 @@ Result<Simulation> SimulationService::duplicate(qint64 id)
     copy.machineId = original->machineId;
     copy.parameters = original->parameters;
     copy.maxAttempts = original->maxAttempts;
+    copy.timeoutSeconds = original->timeoutSeconds;
     return create(copy);
 }
 

@@ -2,8 +2,11 @@
 
 #include "logging.h"
 #include "migrator.h"
+#include "storagefaults.h"
+#include "storagehealth.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -17,16 +20,42 @@ namespace aisim {
 
 namespace {
 std::atomic<quint64> s_nextInstanceId {1};
-constexpr int kSqliteBusyTimeoutMs = 10000;
+constexpr QFile::Permissions kOwnerOnlyFile = QFile::ReadOwner | QFile::WriteOwner;
+constexpr QFile::Permissions kOwnerOnlyFolder
+    = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner;
+constexpr QFile::Permissions kGroupAndOthers = QFile::ReadGroup | QFile::WriteGroup
+    | QFile::ExeGroup | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
+
+// Creates the missing folders of path, the new ones for the owner alone when asked.
+bool makeFolders(const QString &path, bool ownerOnly)
+{
+    if (!ownerOnly)
+        return QDir().mkpath(path);
+    QStringList missing;
+    for (QString folder = QDir::cleanPath(path); !QFileInfo::exists(folder);
+         folder = QFileInfo(folder).absolutePath()) {
+        missing.prepend(folder);
+        if (folder == QFileInfo(folder).absolutePath())
+            break;
+    }
+    for (const QString &folder : std::as_const(missing)) {
+        if (!QDir().mkdir(folder, kOwnerOnlyFolder) && !QFileInfo(folder).isDir())
+            return false;
+    }
+    return true;
+}
 } // namespace
 
-Database::Database(DatabaseUrl url)
+Database::Database(DatabaseUrl url, Privacy privacy)
     : m_url(std::move(url))
+    , m_privacy(privacy)
     , m_instanceId(s_nextInstanceId++)
+    , m_health(std::make_unique<StorageHealth>(*this))
 { }
 
 Database::~Database()
 {
+    m_health->stop();
     const QMutexLocker lock(&m_mutex);
     for (const QString &name : std::as_const(m_connectionNames))
         QSqlDatabase::removeDatabase(name);
@@ -43,15 +72,30 @@ QSqlDatabase Database::connection()
     return db.ok() ? db.value() : QSqlDatabase();
 }
 
+Error Database::openError(const QString &what, const QSqlError &error) const
+{
+    const StorageFault fault = classifySqlError(error, isPostgreSql());
+    return Error::storage(fault == StorageFault::None ? StorageFault::Unreachable : fault,
+                          u"%1 %2: %3"_s.arg(what, m_url.displayString(), error.text()));
+}
+
 Result<QSqlDatabase> Database::open()
 {
     const QString name = connectionNameForThisThread();
     if (QSqlDatabase::contains(name)) {
         QSqlDatabase db = QSqlDatabase::database(name, false);
-        if (db.isOpen() || db.open())
+        if (db.isOpen()) {
+            if (m_sessionGeneration.loadRelaxed() != 0) {
+                if (const Status applied = applySessionStatements(db, name); !applied)
+                    return applied.error();
+            }
             return db;
-        return Error::unavailable(
-            u"cannot open %1: %2"_s.arg(m_url.displayString(), db.lastError().text()));
+        }
+        // Closed after the server dropped it, or after a fault that a new connection may not
+        // meet (a file made writable again): open it afresh, settings and all.
+        if (!db.open())
+            return openError(u"cannot open"_s, db.lastError());
+        return configure(db, name);
     }
 
     QSqlDatabase db = QSqlDatabase::addDatabase(m_url.driverName(), name);
@@ -64,25 +108,67 @@ Result<QSqlDatabase> Database::open()
                      [name] { QSqlDatabase::removeDatabase(name); });
 
     if (m_url.dialect == DatabaseUrl::Dialect::Sqlite) {
-        const QFileInfo file(m_url.path);
-        if (!QDir().mkpath(file.absolutePath()))
-            return Error::unavailable(u"cannot create the folder %1"_s.arg(file.absolutePath()));
+        if (const Status prepared = prepareSqliteFile(); !prepared)
+            return prepared.error();
         db.setDatabaseName(m_url.path);
-        db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(kSqliteBusyTimeoutMs));
+        db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(m_url.busyTimeoutMs));
     } else {
         db.setHostName(m_url.host);
         db.setPort(m_url.port);
         db.setUserName(m_url.user);
         db.setPassword(m_url.password);
         db.setDatabaseName(m_url.databaseName);
-        db.setConnectOptions(u"connect_timeout=5;application_name=aisim"_s);
+        // A statement that waits for another's lock longer than the busy timeout fails (55P03),
+        // as on SQLite, instead of holding its caller indefinitely.
+        db.setConnectOptions(
+            u"connect_timeout=5;application_name=aisim;options='-c lock_timeout=%1'"_s.arg(
+                m_url.busyTimeoutMs));
     }
-    if (!db.open()) {
-        return Error::unavailable(
-            u"cannot open %1: %2"_s.arg(m_url.displayString(), db.lastError().text()));
+    if (!db.open())
+        return openError(u"cannot open"_s, db.lastError());
+    return configure(db, name);
+}
+
+Status Database::prepareSqliteFile() const
+{
+    const QFileInfo file(m_url.path);
+    if (!makeFolders(file.absolutePath(), m_privacy != Privacy::Umask)) {
+        return Error::storage(StorageFault::Unreachable,
+                              u"cannot create the folder %1"_s.arg(file.absolutePath()));
     }
+    if (m_privacy == Privacy::Umask)
+        return success();
+    if (m_privacy == Privacy::PrivateFolder) {
+        QFile folder(file.absolutePath());
+        if (folder.permissions() & kGroupAndOthers)
+            folder.setPermissions(folder.permissions() & ~kGroupAndOthers);
+    }
+    // SQLite gives the -wal and -shm files the database file's permissions, so a file made
+    // private before SQLite first opens it keeps all three private.
+    if (!file.exists()) {
+        QFile created(m_url.path);
+        if (!created.open(QIODevice::WriteOnly | QIODevice::NewOnly, kOwnerOnlyFile)
+            && !QFileInfo::exists(m_url.path))
+            return Error::storage(StorageFault::Unreachable,
+                                  u"cannot create %1: %2"_s.arg(m_url.path, created.errorString()));
+        return success();
+    }
+    for (const QString &path :
+         QStringList {m_url.path, m_url.path + "-wal"_L1, m_url.path + "-shm"_L1}) {
+        QFile existing(path);
+        const QFile::Permissions permissions = existing.permissions();
+        if (!existing.exists() || !(permissions & kGroupAndOthers))
+            continue;
+        if (existing.setPermissions(permissions & ~kGroupAndOthers))
+            qCInfo(lcStorage).noquote() << "made" << path << "readable by its owner only";
+    }
+    return success();
+}
+
+Result<QSqlDatabase> Database::configure(QSqlDatabase db, const QString &name)
+{
+    QSqlQuery query(db);
     if (m_url.dialect == DatabaseUrl::Dialect::Sqlite) {
-        QSqlQuery query(db);
         // Switching to WAL needs an exclusive lock: only ask when the file is not in WAL yet,
         // or a connection opened while another writes would stall it.
         const bool inWal = query.exec(u"PRAGMA journal_mode"_s) && query.next()
@@ -93,16 +179,50 @@ Result<QSqlDatabase> Database::open()
             pragmas.prepend(u"PRAGMA journal_mode=WAL"_s);
         for (const QString &pragma : std::as_const(pragmas)) {
             if (!query.exec(pragma)) {
-                return Error::unavailable(u"cannot configure %1: %2"_s.arg(
-                    m_url.displayString(), query.lastError().text()));
+                const Error error = openError(u"cannot configure"_s, query.lastError());
+                db.close();
+                return error;
             }
         }
     } else {
-        QSqlQuery query(db);
         query.exec(u"SET TIME ZONE 'UTC'"_s);
     }
+    {
+        const QMutexLocker lock(&m_mutex);
+        m_appliedGeneration.remove(name); // a new session has none of the statements yet
+    }
+    if (const Status applied = applySessionStatements(db, name); !applied)
+        return applied.error();
     qCDebug(lcStorage) << "opened" << m_url.displayString() << "as" << name;
     return db;
+}
+
+void Database::setSessionStatements(const QStringList &statements)
+{
+    const QMutexLocker lock(&m_mutex);
+    m_sessionStatements = statements;
+    m_sessionGeneration.fetchAndAddRelaxed(1);
+}
+
+Status Database::applySessionStatements(QSqlDatabase &db, const QString &name)
+{
+    QStringList statements;
+    quint64 generation = 0;
+    {
+        const QMutexLocker lock(&m_mutex);
+        generation = m_sessionGeneration.loadRelaxed();
+        if (m_appliedGeneration.value(name) == generation)
+            return success();
+        statements = m_sessionStatements;
+    }
+    QSqlQuery query(db);
+    for (const QString &statement : std::as_const(statements)) {
+        if (!query.exec(statement))
+            return openError(u"cannot set up the session of"_s, query.lastError());
+    }
+    const QMutexLocker lock(&m_mutex);
+    m_appliedGeneration.insert(name, generation);
+    return success();
 }
 
 Status Database::migrate()

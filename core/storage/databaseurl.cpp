@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QUrl>
+#include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
 
@@ -12,6 +13,15 @@ std::optional<DatabaseUrl> DatabaseUrl::parse(const QString &text, QString *erro
     const QUrl url(text, QUrl::StrictMode);
     const QString scheme = url.scheme().toLower();
     DatabaseUrl result;
+    const QUrlQuery query(url);
+    if (query.hasQueryItem(u"busy_timeout_ms"_s)) {
+        bool ok = false;
+        result.busyTimeoutMs = query.queryItemValue(u"busy_timeout_ms"_s).toInt(&ok);
+        if (!ok || result.busyTimeoutMs < 0) {
+            *error = u"busy_timeout_ms takes a whole number of milliseconds"_s;
+            return std::nullopt;
+        }
+    }
     if (scheme == "sqlite"_L1) {
         // sqlite:///abs/path.db has an empty host and an absolute path.
         if (!url.isValid() || !url.host().isEmpty() || !QDir::isAbsolutePath(url.path())
@@ -49,16 +59,19 @@ DatabaseUrl DatabaseUrl::sqliteFile(const QString &path)
 
 QString DatabaseUrl::displayString() const
 {
+    const QString options = busyTimeoutMs == kDefaultBusyTimeoutMs
+        ? QString()
+        : u"?busy_timeout_ms=%1"_s.arg(busyTimeoutMs);
     if (dialect == Dialect::Sqlite)
-        return "sqlite://"_L1 + path;
+        return "sqlite://"_L1 + path + options;
     QString userPart = user.isEmpty() ? QString() : user + u'@';
-    return u"postgresql://%1%2:%3/%4"_s.arg(userPart, host).arg(port).arg(databaseName);
+    return u"postgresql://%1%2:%3/%4"_s.arg(userPart, host).arg(port).arg(databaseName) + options;
 }
 
 QString DatabaseUrl::toString() const
 {
     if (dialect == Dialect::Sqlite)
-        return "sqlite://"_L1 + path;
+        return displayString();
     QUrl url;
     url.setScheme(u"postgresql"_s);
     url.setHost(host);
@@ -66,6 +79,8 @@ QString DatabaseUrl::toString() const
     url.setUserName(user);
     url.setPassword(password);
     url.setPath(u'/' + databaseName);
+    if (busyTimeoutMs != kDefaultBusyTimeoutMs)
+        url.setQuery(u"busy_timeout_ms=%1"_s.arg(busyTimeoutMs));
     return url.toString();
 }
 

@@ -18,6 +18,11 @@ struct DatabaseUrl
     QString user;
     QString password;
     QString databaseName;
+    // How long a statement waits for another connection's lock before it fails (SQLite's busy
+    // timeout, PostgreSQL's lock_timeout); ?busy_timeout_ms=N in the URL.
+    int busyTimeoutMs = kDefaultBusyTimeoutMs;
+
+    static constexpr int kDefaultBusyTimeoutMs = 10000;
 
     // Parses a URL; on failure returns nullopt and puts the reason in *error.
     static std::optional<DatabaseUrl> parse(const QString &text, QString *error);

@@ -22,6 +22,37 @@ Error sqlError(const QString &what, const QSqlQuery &query)
 {
     return Error::internal(what + u": "_s + query.lastError().text());
 }
+
+// Statements end with a semicolon at the end of a line, except inside a dollar-quoted body
+// (PostgreSQL functions and DO blocks) and inside a trigger, which ends with END;.
+QStringList splitStatements(const QString &sql)
+{
+    QStringList statements;
+    QString current;
+    bool inDollarQuote = false;
+    const QStringList lines = sql.split(u'\n');
+    for (const QString &line : lines) {
+        current += line + u'\n';
+        if (line.count(u"$$"_s) % 2 == 1)
+            inDollarQuote = !inDollarQuote;
+        const QString trimmed = line.trimmed();
+        if (inDollarQuote || !trimmed.endsWith(u';'))
+            continue;
+        QString code = current.trimmed();
+        while (code.startsWith("--"_L1)) {
+            const qsizetype lineEnd = code.indexOf(u'\n');
+            code = lineEnd < 0 ? QString() : code.mid(lineEnd + 1).trimmed();
+        }
+        const bool trigger = code.startsWith("CREATE TRIGGER"_L1, Qt::CaseInsensitive);
+        if (trigger && !trimmed.endsWith("END;"_L1, Qt::CaseInsensitive))
+            continue;
+        current.chop(current.size() - current.lastIndexOf(u';'));
+        statements << current;
+        current.clear();
+    }
+    statements << current;
+    return statements;
+}
 } // namespace
 
 Migrator::Migrator(const QSqlDatabase &db, bool postgreSql)
@@ -101,10 +132,7 @@ Status Migrator::apply(const Migration &migration)
     if (!transaction.isActive())
         return Error::internal(u"cannot start a transaction: "_s + m_db.lastError().text());
     QSqlQuery query(m_db);
-    // Statements end with a semicolon at the end of a line.
-    static const QRegularExpression separator(u";\\s*$"_s, QRegularExpression::MultilineOption);
-    const QStringList statements = migration.sql.split(separator, Qt::SkipEmptyParts);
-    for (const QString &statement : statements) {
+    for (const QString &statement : splitStatements(migration.sql)) {
         const QString trimmed = statement.trimmed();
         if (trimmed.isEmpty() || (trimmed.startsWith("--"_L1) && !trimmed.contains(u'\n')))
             continue;

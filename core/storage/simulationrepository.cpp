@@ -2,117 +2,19 @@
 
 #include "database.h"
 #include "lossstatisticsrepository.h"
+#include "namesortkey.h"
+#include "simulationcounter.h"
+#include "simulationlister.h"
+#include "simulationrow.h"
 #include "sqlsupport.h"
 
 #include <QJsonDocument>
-#include <QSqlRecord>
 
 using namespace Qt::StringLiterals;
 
 namespace aisim {
 
 namespace {
-
-const QString kColumns = u"simulation_id, name, machine_id, status, creation_date, update_date, "
-                         "version, attempts, max_attempts, lease_owner, lease_expires_at, "
-                         "heartbeat_at, started_at, finished_at, error, points_done, parameters, "
-                         "final_loss, best_loss, best_seconds, loss_rate, verdict, "
-                         "lease_acquired_at"_s;
-
-std::optional<double> optionalDouble(const QVariant &value)
-{
-    return value.isNull() ? std::nullopt : std::optional<double>(value.toDouble());
-}
-
-Simulation readSimulation(const QSqlQuery &query)
-{
-    Simulation s;
-    s.id = query.value(0).toLongLong();
-    s.name = query.value(1).toString();
-    s.machineId = query.value(2).toLongLong();
-    s.status = statusFromString(query.value(3).toString()).value_or(SimulationStatus::Failed);
-    s.creationDate = sql::fromMs(query.value(4));
-    s.updateDate = sql::fromMs(query.value(5));
-    s.version = query.value(6).toLongLong();
-    s.attempts = query.value(7).toInt();
-    s.maxAttempts = query.value(8).toInt();
-    s.leaseOwner = query.value(9).toString();
-    s.leaseExpiresAt = sql::fromMs(query.value(10));
-    s.heartbeatAt = sql::fromMs(query.value(11));
-    s.startedAt = sql::fromMs(query.value(12));
-    s.finishedAt = sql::fromMs(query.value(13));
-    s.error = query.value(14).toString();
-    s.pointsDone = query.value(15).toInt();
-    QList<FieldError> ignored;
-    s.parameters = parseEmulationParameters(
-        QJsonDocument::fromJson(query.value(16).toString().toUtf8()).object(), {}, &ignored);
-    s.finalLoss = optionalDouble(query.value(17));
-    s.bestLoss = optionalDouble(query.value(18));
-    s.bestSeconds = optionalDouble(query.value(19));
-    s.rate = optionalDouble(query.value(20));
-    s.verdict = verdictFromString(query.value(21).toString()).value_or(Verdict::TooFewPoints);
-    s.leaseAcquiredAt = sql::fromMs(query.value(22));
-    return s;
-}
-
-// WHERE clause and values for a query's filters.
-QString whereClause(const SimulationQuery &query, QVariantList *values)
-{
-    QStringList conditions;
-    if (query.status) {
-        conditions << u"status = ?"_s;
-        values->append(statusName(*query.status));
-    }
-    if (query.machineId) {
-        conditions << u"machine_id = ?"_s;
-        values->append(*query.machineId);
-    }
-    if (query.verdict) {
-        conditions << u"verdict = ?"_s;
-        values->append(verdictName(*query.verdict));
-    }
-    if (!query.nameContains.isEmpty()) {
-        // Folded in C++, where every script folds; a run not folded yet falls back to LOWER().
-        conditions << u"COALESCE(name_folded, LOWER(name)) LIKE ? ESCAPE '\\'"_s;
-        QString pattern = query.nameContains.toCaseFolded();
-        pattern.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
-        values->append(QString(u'%' + pattern + u'%'));
-    }
-    return conditions.isEmpty() ? QString() : u" WHERE "_s + conditions.join(u" AND "_s);
-}
-
-// Each of these has an index that serves it (migration 002): keep them in step.
-QString orderColumn(SimulationQuery::OrderBy orderBy)
-{
-    switch (orderBy) {
-    case SimulationQuery::OrderBy::Duration:
-        // Time spent running so far; runs that never started sort as zero.
-        return u"COALESCE(COALESCE(finished_at, update_date) - started_at, 0)"_s;
-    case SimulationQuery::OrderBy::Progress:
-        return u"(points_done * 1.0 / points_total)"_s;
-    case SimulationQuery::OrderBy::UpdateDate:
-        return u"update_date"_s;
-    case SimulationQuery::OrderBy::Name:
-        return u"name"_s;
-    case SimulationQuery::OrderBy::Id:
-        return u"simulation_id"_s;
-    case SimulationQuery::OrderBy::Status:
-        return u"status"_s;
-    case SimulationQuery::OrderBy::Machine:
-        return u"machine_id"_s;
-    case SimulationQuery::OrderBy::FinalLoss: // runs without points last (migration 006)
-        return u"COALESCE(final_loss, 1e308)"_s;
-    case SimulationQuery::OrderBy::BestLoss:
-        return u"COALESCE(best_loss, 1e308)"_s;
-    case SimulationQuery::OrderBy::Rate:
-        return u"COALESCE(loss_rate, 1e308)"_s;
-    case SimulationQuery::OrderBy::Verdict:
-        return u"verdict"_s;
-    case SimulationQuery::OrderBy::CreationDate:
-        break;
-    }
-    return u"creation_date"_s;
-}
 
 qint64 nowMs()
 {
@@ -131,38 +33,16 @@ Result<bool> changedOne(Database &database, const QString &statement, const QVar
 
 } // namespace
 
-std::optional<SimulationQuery::OrderBy> SimulationQuery::orderByFromString(const QString &text)
-{
-    if (text == "creation_date"_L1)
-        return OrderBy::CreationDate;
-    if (text == "update_date"_L1)
-        return OrderBy::UpdateDate;
-    if (text == "name"_L1)
-        return OrderBy::Name;
-    if (text == "simulation_id"_L1)
-        return OrderBy::Id;
-    if (text == "status"_L1)
-        return OrderBy::Status;
-    if (text == "machine_id"_L1)
-        return OrderBy::Machine;
-    if (text == "final_loss"_L1)
-        return OrderBy::FinalLoss;
-    if (text == "best_loss"_L1)
-        return OrderBy::BestLoss;
-    if (text == "rate"_L1)
-        return OrderBy::Rate;
-    return std::nullopt;
-}
-
 Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
 {
     const qint64 now = nowMs();
     const QByteArray parameters
         = QJsonDocument(simulation.parameters.toJson()).toJson(QJsonDocument::Compact);
-    QString statement = u"INSERT INTO simulations (%1name, machine_id, status, creation_date, "
-                        "update_date, max_attempts, parameters, points_total, name_folded) "
-                        "VALUES (%2?, ?, 'pending', ?, ?, ?, ?, ?, ?) RETURNING "_s
-        + kColumns;
+    QString statement
+        = u"INSERT INTO simulations (%1name, machine_id, status, creation_date, "
+          "update_date, max_attempts, parameters, points_total, name_folded, name_key, "
+          "timeout_seconds) VALUES (%2?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "_s
+        + kSimulationColumns;
     QVariantList values;
     if (simulation.id) {
         statement = statement.arg(u"simulation_id, "_s, u"?, "_s);
@@ -177,7 +57,9 @@ Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
     }
     values << simulation.name << simulation.machineId << now << now << simulation.maxAttempts
            << QString::fromUtf8(parameters) << std::max(1, simulation.parameters.points)
-           << simulation.name.toCaseFolded();
+           << simulation.name.toCaseFolded() << naturalSortKey(simulation.name)
+           << (simulation.timeoutSeconds ? QVariant(*simulation.timeoutSeconds)
+                                         : QVariant(QMetaType::fromType<int>()));
     auto query = sql::run(m_database, statement, values, u"create simulation"_s);
     if (!query) {
         if (query.error().kind == Error::Kind::Conflict && simulation.id)
@@ -201,7 +83,8 @@ Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
 Result<Simulation> SimulationRepository::get(qint64 id)
 {
     auto query = sql::run(m_database,
-                          u"SELECT "_s + kColumns + u" FROM simulations WHERE simulation_id = ?"_s,
+                          u"SELECT "_s + kSimulationColumns
+                              + u" FROM simulations WHERE simulation_id = ?"_s,
                           {id}, u"read simulation"_s);
     if (!query)
         return query.error();
@@ -211,61 +94,15 @@ Result<Simulation> SimulationRepository::get(qint64 id)
     return *simulation;
 }
 
-QString SimulationRepository::orderClause(const SimulationQuery &query)
-{
-    return orderColumn(query.orderBy)
-        + (query.descending ? u" DESC, simulation_id DESC"_s : u", simulation_id"_s);
-}
-
 Result<std::optional<qint64>> SimulationRepository::position(const SimulationQuery &filter,
                                                              qint64 id)
 {
-    QVariantList values;
-    const QString where = whereClause(filter, &values);
-    const QString andWhere = where.isEmpty() ? u" WHERE "_s : where + u" AND "_s;
-    auto member
-        = sql::run(m_database, u"SELECT 1 FROM simulations"_s + andWhere + u"simulation_id = ?"_s,
-                   values + QVariantList {id}, u"find a simulation's row"_s);
-    if (!member)
-        return member.error();
-    if (!member.value().next())
-        return std::optional<qint64>();
-    // The rows before it: smaller (larger, descending) in the order's key, then in the id.
-    const QString key = orderColumn(filter.orderBy);
-    auto before = sql::run(m_database,
-                           u"SELECT COUNT(*) FROM simulations"_s + andWhere + u"("_s + key
-                               + u", simulation_id) "_s + (filter.descending ? u">"_s : u"<"_s)
-                               + u" (SELECT "_s + key
-                               + u", simulation_id FROM simulations WHERE simulation_id = ?)"_s,
-                           values + QVariantList {id}, u"find a simulation's row"_s);
-    if (!before)
-        return before.error();
-    if (!before.value().next())
-        return Error::internal(u"counting the rows before a simulation returned nothing"_s);
-    return std::optional<qint64>(before.value().value(0).toLongLong());
+    return SimulationLister(m_database).position(filter, id);
 }
 
 Status SimulationRepository::foldNames()
 {
-    sql::Transaction transaction(m_database.connection());
-    auto unfolded = sql::run(m_database,
-                             u"SELECT simulation_id, name FROM simulations "
-                             "WHERE name_folded IS NULL"_s,
-                             {}, u"find names to fold"_s);
-    if (!unfolded)
-        return unfolded.error();
-    QList<QPair<qint64, QString>> names;
-    while (unfolded.value().next())
-        names.append(
-            {unfolded.value().value(0).toLongLong(), unfolded.value().value(1).toString()});
-    for (const auto &[id, name] : std::as_const(names)) {
-        auto folded = sql::run(m_database,
-                               u"UPDATE simulations SET name_folded = ? WHERE simulation_id = ?"_s,
-                               {name.toCaseFolded(), id}, u"fold a name"_s);
-        if (!folded)
-            return folded.error();
-    }
-    return transaction.commit();
+    return SimulationLister(m_database).foldNames();
 }
 
 Result<QList<Simulation>> SimulationRepository::list(const SimulationQuery &filter)
@@ -279,50 +116,31 @@ Result<QList<Simulation>> SimulationRepository::list(const SimulationQuery &filt
 }
 
 Status SimulationRepository::forEach(const SimulationQuery &filter,
-                                     const std::function<void(const Simulation &)> &visit)
+                                     const std::function<void(const Simulation &)> &visit,
+                                     SimulationCursor *last)
 {
-    QVariantList values;
-    QString statement = u"SELECT "_s + kColumns + u" FROM simulations"_s
-        + whereClause(filter, &values) + u" ORDER BY "_s + orderClause(filter);
-    if (filter.limit >= 0 || filter.offset > 0) {
-        statement += u" LIMIT ? OFFSET ?"_s;
-        values << (filter.limit >= 0 ? filter.limit : std::numeric_limits<qint64>::max())
-               << filter.offset;
-    }
-    auto query = sql::run(m_database, statement, values, u"list simulations"_s);
-    if (!query)
-        return query.error();
-    QSqlQuery &rows = query.value();
-    while (rows.next())
-        visit(readSimulation(rows));
-    return success();
+    return SimulationLister(m_database).forEach(filter, visit, last);
 }
 
 Result<qint64> SimulationRepository::count(const SimulationQuery &filter)
 {
-    QVariantList values;
-    const QString statement = u"SELECT COUNT(*) FROM simulations"_s + whereClause(filter, &values);
-    auto query = sql::run(m_database, statement, values, u"count simulations"_s);
-    if (!query)
-        return query.error();
-    return sql::readOne(query.value(),
-                        [](const QSqlQuery &row) { return row.value(0).toLongLong(); })
-        .value_or(0);
+    const Result<SimulationCount> counted = SimulationCounter(m_database).count(filter, false);
+    if (!counted)
+        return counted.error();
+    return counted->runs;
 }
 
 Result<QMap<SimulationStatus, qint64>> SimulationRepository::countByStatus()
 {
-    auto query = sql::run(m_database, u"SELECT status, COUNT(*) FROM simulations GROUP BY status"_s,
-                          {}, u"count simulations by status"_s);
-    if (!query)
-        return query.error();
-    QMap<SimulationStatus, qint64> counts;
-    QSqlQuery &row = query.value();
-    while (row.next()) {
-        if (const auto status = statusFromString(row.value(0).toString()))
-            counts.insert(*status, row.value(1).toLongLong());
-    }
-    return counts;
+    return SimulationCounter(m_database).countByStatus();
+}
+
+Result<Simulation> SimulationRepository::rename(qint64 id, const QString &name)
+{
+    return updateReturning(u"name = ?, name_folded = ?, name_key = ?, update_date = ?, "
+                           "version = version + 1 WHERE simulation_id = ?"_s,
+                           {name, name.toCaseFolded(), naturalSortKey(name), nowMs(), id},
+                           u"rename a simulation"_s);
 }
 
 Result<std::optional<Simulation>>
@@ -350,7 +168,7 @@ SimulationRepository::claimNextPending(const QString &workerId, const QList<qint
           "WHERE simulation_id = (SELECT simulation_id FROM simulations WHERE status = 'pending' "
           "AND (not_before IS NULL OR not_before <= ?)"_s
         + machineFilter + u" ORDER BY creation_date, simulation_id LIMIT 1"_s + lockClause
-        + u") AND status = 'pending' RETURNING "_s + kColumns;
+        + u") AND status = 'pending' RETURNING "_s + kSimulationColumns;
     auto query = sql::run(m_database, statement, values, u"claim a simulation"_s);
     if (!query)
         return query.error();
@@ -361,12 +179,9 @@ Result<bool> SimulationRepository::recordPoint(qint64 id, const QString &workerI
                                                const ConvergencePoint &point, int pointsDone,
                                                qint64 leaseMs)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    sql::Transaction transaction(db.value());
+    sql::Transaction transaction(m_database);
     if (!transaction.isActive())
-        return Error::unavailable(u"cannot begin a transaction"_s);
+        return transaction.beginError();
     const qint64 now = nowMs();
     Result<bool> progressed = changedOne(
         m_database,
@@ -471,10 +286,9 @@ Result<Simulation> SimulationRepository::cancel(qint64 id)
 
 Result<Simulation> SimulationRepository::retry(qint64 id)
 {
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
-    sql::Transaction transaction(db.value());
+    sql::Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.beginError();
     const qint64 now = nowMs();
     Result<Simulation> retried = updateReturning(
         u"status = 'pending', attempts = 0, points_done = 0, error = NULL, started_at = NULL, "
@@ -516,7 +330,8 @@ Result<Simulation> SimulationRepository::updateReturning(const QString &setAndWh
                                                          const QString &what)
 {
     auto query = sql::run(m_database,
-                          u"UPDATE simulations SET "_s + setAndWhere + u" RETURNING "_s + kColumns,
+                          u"UPDATE simulations SET "_s + setAndWhere + u" RETURNING "_s
+                              + kSimulationColumns,
                           values, what);
     if (!query)
         return query.error();

@@ -3,6 +3,7 @@
 #include "convergencepoint.h"
 #include "result.h"
 #include "simulation.h"
+#include "simulationquery.h"
 
 #include <QList>
 #include <QMap>
@@ -23,37 +24,7 @@ struct NewSimulation
     qint64 machineId = 0;
     EmulationParameters parameters;
     int maxAttempts = 3;
-};
-
-// A filtered, sorted window of the simulations table.
-struct SimulationQuery
-{
-    enum class OrderBy {
-        CreationDate,
-        UpdateDate,
-        Name,
-        Id,
-        Status,
-        Machine,
-        Duration,
-        Progress,
-        FinalLoss,
-        BestLoss,
-        Rate,
-        Verdict
-    };
-
-    OrderBy orderBy = OrderBy::CreationDate;
-    bool descending = false;
-    std::optional<SimulationStatus> status;
-    std::optional<qint64> machineId;
-    std::optional<Verdict> verdict;
-    QString nameContains;
-    qint64 limit = -1; // all
-    qint64 offset = 0;
-
-    // Maps the API's order_by values to a column; nullopt for anything else.
-    static std::optional<OrderBy> orderByFromString(const QString &text);
+    std::optional<int> timeoutSeconds; // none: the engine's default
 };
 
 // The outcome of a failed attempt: back in the queue or failed for good.
@@ -78,17 +49,20 @@ public:
     Result<Simulation> get(qint64 id);
     Result<QList<Simulation>> list(const SimulationQuery &query);
     // Hands each matching simulation to visit() as it is read, holding none of them: for
-    // answers too large to keep as a list.
+    // answers too large to keep as a list. last, when given, is set to the cursor of the last
+    // row visited (for the next page).
     Status forEach(const SimulationQuery &query,
-                   const std::function<void(const Simulation &)> &visit);
+                   const std::function<void(const Simulation &)> &visit,
+                   SimulationCursor *last = nullptr);
+    // The exact number of matching runs (see SimulationCounter for a faster one).
     Result<qint64> count(const SimulationQuery &query);
-    // Folds the names of runs stored before names were folded (migration 004), once.
+    // Folds the names of runs stored before names were folded (migrations 004 and 008), with
+    // their sort keys, once.
     Status foldNames();
+    Result<Simulation> rename(qint64 id, const QString &name);
     // The row of a simulation in the query's order (0 first); nullopt when it does not match
     // the filters or does not exist.
     Result<std::optional<qint64>> position(const SimulationQuery &query, qint64 id);
-    // What follows ORDER BY in list() and forEach(); an index serves each order.
-    static QString orderClause(const SimulationQuery &query);
     Result<QMap<SimulationStatus, qint64>> countByStatus();
 
     // Atomically takes the oldest runnable pending simulation of the given machines (all when

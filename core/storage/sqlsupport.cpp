@@ -2,34 +2,82 @@
 
 #include "database.h"
 #include "logging.h"
+#include "storagefaults.h"
+#include "storagehealth.h"
 
 #include <QSqlDriver>
 #include <QSqlError>
+
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
 namespace aisim::sql {
 
 namespace {
-// Turns the query's last error into an Error of the right kind, logging what went wrong.
-Error failure(QSqlQuery &query, const QString &what)
+// Transactions open on this thread's connections: a statement inside one is never repeated.
+thread_local int t_openTransactions = 0;
+// Set when a failed statement ended this thread's PostgreSQL transaction early.
+thread_local bool t_transactionEnded = false;
+
+// Whether an ended transaction left nothing to undo: SQLite ends one itself on some errors
+// (a full disk among them), PostgreSQL when the connection drops.
+bool nothingToRollBack(const QSqlError &error)
+{
+    const QString text = error.text();
+    return text.contains("no transaction is active"_L1)
+        || text.contains("no transaction in progress"_L1);
+}
+
+Error failure(QSqlQuery &query, const QString &what, Database *database)
 {
     const QSqlError error = query.lastError();
     if (isUniqueViolation(query)) {
         qCDebug(lcStorage) << what << "conflicts:" << error.text();
         return Error::conflict(what + u": "_s + error.databaseText());
     }
-    qCWarning(lcStorage) << what << "failed:" << error.text();
-    if (isConnectionLost(query)) {
-        // Close it so that the thread's next Database::open() connects afresh.
-        const_cast<QSqlDriver *>(query.driver())->close(); // the connection owns it
-        return Error::unavailable(what + u": the database connection was lost: "_s + error.text());
+    const bool connectionLost = isConnectionLost(query);
+    const bool postgreSql = query.driver() && query.driver()->dbmsType() == QSqlDriver::PostgreSQL;
+    const StorageFault fault
+        = connectionLost ? StorageFault::Unreachable : classifySqlError(error, postgreSql);
+    // PostgreSQL refuses every statement of a transaction after a failed one, even the
+    // DEALLOCATE of the statements prepared in it (Qt warns of each): end it now.
+    if (postgreSql && !connectionLost && t_openTransactions > 0 && !t_transactionEnded) {
+        const_cast<QSqlDriver *>(query.driver())->rollbackTransaction();
+        t_transactionEnded = true;
     }
-    if (error.type() == QSqlError::ConnectionError)
-        return Error::unavailable(what + u": "_s + error.text());
-    return Error::internal(what + u": "_s + error.text());
+    // A dropped server connection, or a file that may become writable or reachable again: close
+    // it so that the thread's next Database::open() connects afresh.
+    if (connectionLost
+        || (!postgreSql && (fault == StorageFault::ReadOnly || fault == StorageFault::Unreachable)))
+        const_cast<QSqlDriver *>(query.driver())->close(); // the connection owns it
+    if (fault == StorageFault::None) {
+        qCWarning(lcStorage) << what << "failed:" << error.text();
+        return Error::internal(what + u": "_s + error.text());
+    }
+    qCDebug(lcStorage) << what << "failed:" << error.text();
+    if (database)
+        database->health().recordFailure(fault, what + u": "_s + error.text());
+    return Error::storage(fault, what + u": "_s + error.text());
+}
+
+Error failure(QSqlQuery &query, const QString &what)
+{
+    return failure(query, what, nullptr);
 }
 } // namespace
+
+Error failure(Database &database, const QSqlError &error, const QString &what)
+{
+    const StorageFault fault = classifySqlError(error, database.isPostgreSql());
+    if (fault == StorageFault::None) {
+        qCWarning(lcStorage) << what << "failed:" << error.text();
+        return Error::internal(what + u": "_s + error.text());
+    }
+    qCDebug(lcStorage) << what << "failed:" << error.text();
+    database.health().recordFailure(fault, what + u": "_s + error.text());
+    return Error::storage(fault, what + u": "_s + error.text());
+}
 
 Status exec(QSqlQuery &query, const QString &what)
 {
@@ -51,14 +99,30 @@ Status exec(QSqlQuery &query, const QString &statement, const QVariantList &valu
 Result<QSqlQuery> run(Database &database, const QString &statement, const QVariantList &values,
                       const QString &what)
 {
-    const auto db = database.open();
-    if (!db)
-        return db.error();
-    QSqlQuery query(db.value());
-    query.setForwardOnly(true); // rows are read once, in order: no cache of them all
-    if (const Status status = exec(query, statement, values, what); !status)
-        return status.error();
-    return query;
+    // A connection the server dropped (a restart, an administrator) is noticed only when it is
+    // next used: outside a transaction the statement is tried once more on a new connection.
+    for (int attempt = 0;; ++attempt) {
+        const auto db = database.open();
+        if (!db) {
+            database.health().recordFailure(db.error().fault, db.error().message);
+            return db.error();
+        }
+        QSqlQuery query(db.value());
+        query.setForwardOnly(true); // rows are read once, in order: no cache of them all
+        const bool prepared = query.prepare(statement);
+        if (prepared) {
+            for (const QVariant &value : values)
+                query.addBindValue(value);
+        }
+        if (prepared && query.exec())
+            return query;
+        if (attempt == 0 && t_openTransactions == 0 && isConnectionLost(query)) {
+            qCDebug(lcStorage) << what << "met a dropped connection; trying a new one";
+            const_cast<QSqlDriver *>(query.driver())->close();
+            continue;
+        }
+        return failure(query, what, &database);
+    }
 }
 
 Result<int> change(Database &database, const QString &statement, const QVariantList &values,
@@ -95,23 +159,67 @@ bool isUniqueViolation(const QSqlQuery &query)
         || error.databaseText().contains("UNIQUE constraint failed"_L1);
 }
 
+Transaction::Transaction(Database &database)
+    : m_database(&database)
+{
+    const auto db = database.open();
+    if (!db) {
+        m_beginError = db.error();
+        database.health().recordFailure(db.error().fault, db.error().message);
+        return;
+    }
+    m_db = db.value();
+    m_sqlite = m_db.driverName() == "QSQLITE"_L1;
+    begin();
+}
+
 Transaction::Transaction(const QSqlDatabase &db)
     : m_db(db)
     , m_sqlite(m_db.driverName() == "QSQLITE"_L1)
 {
-    if (m_sqlite) {
-        // IMMEDIATE takes the write lock up front, waiting for it under the busy timeout. A
-        // deferred transaction that reads first cannot write once another connection has
-        // committed meanwhile: every later statement would fail with "database is locked".
-        QSqlQuery begin(m_db);
-        m_active = begin.exec(u"BEGIN IMMEDIATE"_s);
-        if (!m_active)
-            qCWarning(lcStorage) << "cannot begin a transaction:" << begin.lastError().text();
+    begin();
+}
+
+void Transaction::begin()
+{
+    for (int attempt = 0;; ++attempt) {
+        QSqlError error;
+        if (m_sqlite) {
+            // IMMEDIATE takes the write lock up front, waiting for it under the busy timeout. A
+            // deferred transaction that reads first cannot write once another connection has
+            // committed meanwhile: every later statement would fail with "database is locked".
+            QSqlQuery begin(m_db);
+            m_active = begin.exec(u"BEGIN IMMEDIATE"_s);
+            error = begin.lastError();
+        } else {
+            m_active = m_db.transaction();
+            error = m_db.lastError();
+        }
+        if (m_active) {
+            ++t_openTransactions;
+            t_transactionEnded = false;
+            return;
+        }
+        // A connection the server dropped since its last use: once more on a new one.
+        if (attempt == 0 && m_database && !m_sqlite
+            && classifySqlError(error, true) == StorageFault::Unreachable) {
+            m_db.close();
+            if (const auto db = m_database->open()) {
+                m_db = db.value();
+                continue;
+            }
+        }
+        m_beginError = fail(error, u"begin a transaction"_s);
         return;
     }
-    m_active = m_db.transaction();
-    if (!m_active)
-        qCWarning(lcStorage) << "cannot begin a transaction:" << m_db.lastError().text();
+}
+
+Error Transaction::fail(const QSqlError &error, const QString &what)
+{
+    if (m_database)
+        return failure(*m_database, error, what);
+    qCWarning(lcStorage) << what << "failed:" << error.text();
+    return Error::internal(what + u": "_s + error.text());
 }
 
 Transaction::~Transaction()
@@ -123,11 +231,20 @@ Transaction::~Transaction()
 void Transaction::rollback()
 {
     m_active = false;
+    --t_openTransactions;
+    if (std::exchange(t_transactionEnded, false))
+        return; // a failed statement ended it already
+    if (!m_db.isOpen())
+        return; // the connection was dropped, and the transaction with it
     QSqlQuery rollback(m_db);
     const bool rolledBack = m_sqlite ? rollback.exec(u"ROLLBACK"_s) : m_db.rollback();
-    if (!rolledBack)
-        qCWarning(lcStorage) << "rollback failed:"
-                             << (m_sqlite ? rollback.lastError() : m_db.lastError()).text();
+    if (rolledBack)
+        return;
+    const QSqlError error = m_sqlite ? rollback.lastError() : m_db.lastError();
+    if (nothingToRollBack(error) || classifySqlError(error, !m_sqlite) != StorageFault::None)
+        qCDebug(lcStorage) << "nothing to roll back:" << error.text();
+    else
+        qCWarning(lcStorage) << "rollback failed:" << error.text();
 }
 
 Status Transaction::commit()
@@ -135,14 +252,21 @@ Status Transaction::commit()
     if (!m_active)
         return Error::internal(u"no transaction to commit"_s);
     m_active = false;
+    --t_openTransactions;
+    if (std::exchange(t_transactionEnded, false))
+        return Error::internal(u"a statement of the transaction failed; nothing was committed"_s);
     QSqlQuery commit(m_db);
     if (m_sqlite ? commit.exec(u"COMMIT"_s) : m_db.commit())
         return success();
-    const QString failure = (m_sqlite ? commit.lastError() : m_db.lastError()).text();
-    qCWarning(lcStorage) << "commit failed:" << failure;
-    m_active = true;
-    rollback();
-    return Error::internal(u"commit failed: "_s + failure);
+    const Error error = fail(m_sqlite ? commit.lastError() : m_db.lastError(), u"commit"_s);
+    // PostgreSQL ends the transaction whatever COMMIT answers; SQLite may keep it open (a lock
+    // it could not get) or may have ended it itself (a full disk).
+    if (m_sqlite) {
+        m_active = true;
+        ++t_openTransactions;
+        rollback();
+    }
+    return error;
 }
 
 } // namespace aisim::sql

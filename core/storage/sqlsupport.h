@@ -3,6 +3,7 @@
 #include "result.h"
 
 #include <QDateTime>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -71,24 +72,37 @@ bool isUniqueViolation(const QSqlQuery &query);
 // True when PostgreSQL dropped the connection (server restart, administrator, network).
 bool isConnectionLost(const QSqlQuery &query);
 
+// Turns a driver error into an Error: a storage fault (reported to the database's health,
+// which logs the driver's words once per episode) or an internal error (logged here).
+Error failure(Database &database, const QSqlError &error, const QString &what);
+
 // Commits or, if never committed, rolls back the transaction it opened.
 class Transaction
 {
 public:
+    // A transaction on the calling thread's connection; its faults reach the database's health.
+    explicit Transaction(Database &database);
+    // A transaction on one connection (schema migrations).
     explicit Transaction(const QSqlDatabase &db);
     ~Transaction();
     Transaction(const Transaction &) = delete;
     Transaction &operator=(const Transaction &) = delete;
 
     bool isActive() const { return m_active; }
+    // Why the transaction could not begin; meaningful only when !isActive() right after.
+    const Error &beginError() const { return m_beginError; }
     Status commit();
 
 private:
+    void begin();
     void rollback();
+    Error fail(const QSqlError &error, const QString &what);
 
+    Database *m_database = nullptr;
     QSqlDatabase m_db;
     bool m_sqlite = false;
     bool m_active = false;
+    Error m_beginError;
 };
 
 } // namespace aisim::sql

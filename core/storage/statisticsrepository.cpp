@@ -9,15 +9,13 @@ namespace aisim {
 
 Result<RunTotals> StatisticsRepository::runTotals()
 {
-    // A run that is pending again after an error, or failed for good, spent each attempt so
-    // far on an error; a finished or running one spent all but its current attempt.
-    auto query
-        = sql::run(m_database,
-                   u"SELECT COALESCE(SUM(CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END), 0), "
-                   "COALESCE(SUM(CASE WHEN error IS NULL THEN 0 "
-                   "WHEN status IN ('failed', 'pending') THEN attempts "
-                   "WHEN attempts > 1 THEN attempts - 1 ELSE 0 END), 0) FROM simulations"_s,
-                   {}, u"run totals"_s);
+    // Kept per machine and status by triggers (migration 008): a run that is pending again
+    // after an error, or failed for good, spent each attempt so far on an error; a finished or
+    // running one spent all but its current attempt.
+    auto query = sql::run(m_database,
+                          u"SELECT COALESCE(SUM(retries), 0), COALESCE(SUM(failed_attempts), 0) "
+                          "FROM simulation_counts"_s,
+                          {}, u"run totals"_s);
     if (!query)
         return query.error();
     return sql::readOne(query.value(),

@@ -39,22 +39,24 @@ expect() {
 expect "aisim " "serve worker token"
 expect "aisim s" "serve"
 expect "aisim to" "token"
-expect "aisim --" "--database --host --port --workers --lease-seconds --no-api --no-auth \
+expect "aisim --" "--database --host --port --workers --lease-seconds --run-timeout --no-api --no-auth \
 --cors-origin --request-timeout --idle-timeout --demo --verbose --help --help-all --version"
 expect "aisim --no-a" "--no-api --no-auth"
 expect "aisim --database sqlite:///tmp/a.db " "serve worker token"
 expect "aisim --port 8080 se" "serve"
-expect "aisim serve --" "--database --host --port --workers --lease-seconds --no-auth \
+expect "aisim serve --" "--database --host --port --workers --lease-seconds --run-timeout --no-auth \
 --cors-origin --request-timeout --idle-timeout --demo --verbose --help"
 expect "aisim serve --request-timeout " ""
 expect "aisim serve --idle-timeout 60 --d" "--database --demo"
 expect "aisim serve --cors-origin " ""
 expect "aisim serve --l" "--lease-seconds"
+expect "aisim serve --ru" "--run-timeout"
+expect "aisim worker --run-timeout " ""
 expect "aisim serve --port " ""
 expect "aisim serve " ""
 expect "aisim worker --m" "--machine"
-expect "aisim worker --machine 3 --" "--machine --database --workers --lease-seconds --verbose \
---help"
+expect "aisim worker --machine 3 --" "--machine --database --workers --lease-seconds \
+--run-timeout --verbose --help"
 expect "aisim worker --machine " ""
 expect "aisim token " "create list revoke"
 expect "aisim token c" "create"

@@ -31,8 +31,11 @@ void styleSeries(QXYSeries *series, const QColor &color, bool opaque, bool highl
         shown.setAlphaF(0.3f);
     QPen pen(shown, highlighted ? 3.5 : 2);
     pen.setCosmetic(true);
-    series->setPen(pen);
-    series->setMarkerSize(highlighted ? 7 : 5);
+    // A new pen repaints the run: only when it differs (a hover restyles every run).
+    if (series->pen() != pen)
+        series->setPen(pen);
+    if (series->markerSize() != (highlighted ? 7 : 5))
+        series->setMarkerSize(highlighted ? 7 : 5);
 }
 
 void styleRawSeries(QXYSeries *series, const QColor &color)

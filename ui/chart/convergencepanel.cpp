@@ -131,6 +131,7 @@ void ConvergencePanel::showPoints(qint64 simulationId, const QString &label,
     plot.series->setName(label);
     plot.loadToken = 0; // a stored load under way no longer applies
     plot.data.setPoints(points);
+    plot.dirty = true;
     if (!m_order.contains(simulationId))
         m_order.append(simulationId);
     recolorSeries();
@@ -182,6 +183,7 @@ void ConvergencePanel::onStoredPointsLoaded(qint64 simulationId, quint64 token,
     }
     found->loadToken = 0; // loaded
     found->data.mergeStored(points);
+    found->dirty = true;
     m_throttle->schedule();
     Q_EMIT seriesLoaded(simulationId, int(found->data.size()));
 }
@@ -192,6 +194,7 @@ void ConvergencePanel::onPointAdded(qint64 simulationId, const ConvergencePoint 
     if (found == m_plots.end())
         return;
     found->data.add({point.seconds, point.loss});
+    found->dirty = true;
     m_throttle->schedule();
 }
 
@@ -293,9 +296,19 @@ void ConvergencePanel::refreshNow()
     // Before the first layout the plot area is empty; a later resize redraws anyway.
     const int columns = pixels >= 2 ? int(std::ceil(pixels)) : 1000;
     const Downsampler::Options options {minX, maxX, columns, m_logX, m_logY};
+    // Another range, width or smoothing redraws every run; otherwise only the runs that changed
+    // (a live point redraws one run of many).
+    const DrawnState state {minX, maxX, columns, m_logX, m_logY, m_smoothing};
+    const bool everything = !(state == m_drawn);
+    m_drawn = state;
     m_hiddenPoints = 0;
     for (const qint64 id : std::as_const(m_order)) {
         Plot &plot = m_plots[id];
+        m_hiddenPoints += plot.data.hiddenCount(m_logX, m_logY);
+        if (!everything && !plot.dirty
+            && plot.raw->isVisible() == (m_smoothing > 0 && plot.series->isVisible()))
+            continue;
+        plot.dirty = false;
         const bool smoothed = m_smoothing > 0;
         plot.series->setPointsVisible(!smoothed && plot.data.size() <= kMarkerLimit);
         // Smoothed on every point, in the loss axis's space, before the reduction to pixels.
@@ -305,7 +318,6 @@ void ConvergencePanel::refreshNow()
         plot.raw->setVisible(smoothed && plot.series->isVisible());
         plot.raw->replace(smoothed ? Downsampler::reduce(plot.data.points(), options)
                                    : QList<QPointF>());
-        m_hiddenPoints += plot.data.hiddenCount(m_logX, m_logY);
     }
     updateNote();
 }
@@ -352,7 +364,8 @@ void ConvergencePanel::recolorSeries()
         const QColor color = m_colors->colorOf(id);
         chartstyle::styleSeries(plot.series, color, highlighted == 0 || highlighted == id,
                                 highlighted == id);
-        chartstyle::styleRawSeries(plot.raw, color);
+        if (plot.raw->pen().color().rgb() != color.rgb())
+            chartstyle::styleRawSeries(plot.raw, color);
     }
 }
 

@@ -109,6 +109,7 @@ private:
         QLineSeries *raw = nullptr; // the raw curve, beneath a smoothed one
         SeriesBuffer data;
         quint64 loadToken = 0;
+        bool dirty = true; // points changed since last drawn
         QString error;
     };
 
@@ -130,6 +131,21 @@ private:
     bool finishExport(const Status &written);
 
     void onClicked(const QPointF &viewPosition);
+
+    // What the drawn points were computed for.
+    struct DrawnState
+    {
+        double minX = 0, maxX = 0;
+        int columns = 0;
+        bool logX = false, logY = false;
+        double smoothing = 0;
+        friend bool operator==(const DrawnState &a, const DrawnState &b)
+        {
+            return a.minX == b.minX && a.maxX == b.maxX && a.columns == b.columns
+                && a.logX == b.logX && a.logY == b.logY && a.smoothing == b.smoothing;
+        }
+    };
+    DrawnState m_drawn;
 
     StoredPointsLoader *m_loader = nullptr;
     RunColors *m_colors = nullptr;

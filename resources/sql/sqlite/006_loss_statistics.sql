@@ -12,11 +12,21 @@ ALTER TABLE simulations ADD COLUMN verdict TEXT NOT NULL DEFAULT 'too_few_points
 ALTER TABLE simulations ADD COLUMN lease_acquired_at BIGINT;
 
 -- Runs without a value sort after every loss (ascending), the same on both dialects: the
--- expressions are those of SimulationRepository's ORDER BY.
+-- expressions are those of SimulationListQuery's ORDER BY.
 CREATE INDEX simulations_final_loss_idx ON simulations (COALESCE(final_loss, 1e308), simulation_id);
 CREATE INDEX simulations_best_loss_idx ON simulations (COALESCE(best_loss, 1e308), simulation_id);
 CREATE INDEX simulations_rate_idx ON simulations (COALESCE(loss_rate, 1e308), simulation_id);
 CREATE INDEX simulations_verdict_idx ON simulations (verdict, simulation_id);
+
+-- The same orders among the runs of one status or one verdict ("finished runs by final loss",
+-- "stalled runs by final loss"), and the newest runs of a verdict.
+CREATE INDEX simulations_status_final_loss_idx ON simulations (status, COALESCE(final_loss, 1e308), simulation_id);
+CREATE INDEX simulations_status_best_loss_idx ON simulations (status, COALESCE(best_loss, 1e308), simulation_id);
+CREATE INDEX simulations_status_rate_idx ON simulations (status, COALESCE(loss_rate, 1e308), simulation_id);
+CREATE INDEX simulations_verdict_final_loss_idx ON simulations (verdict, COALESCE(final_loss, 1e308), simulation_id);
+CREATE INDEX simulations_verdict_best_loss_idx ON simulations (verdict, COALESCE(best_loss, 1e308), simulation_id);
+CREATE INDEX simulations_verdict_rate_idx ON simulations (verdict, COALESCE(loss_rate, 1e308), simulation_id);
+CREATE INDEX simulations_verdict_creation_idx ON simulations (verdict, creation_date, simulation_id);
 
 -- The runs whose statistics are still to compute, found at start without reading every run.
 CREATE INDEX simulations_unmeasured_idx ON simulations (simulation_id)

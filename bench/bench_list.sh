@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# bench/bench_list.sh BUILD_DIR [DIALECT…]
+#
+# The lists, filters, searches and counts of GET /simulations and /metrics, timed with curl
+# against `aisim serve` (one request at a time, a new connection each, the median of five) on a
+# database of 1,000 runs beside one of 1,000,000 runs, filled by fill_database. DIALECT is
+# sqlite (default) and/or postgresql (needs AISIM_BENCH_POSTGRES_URL, a server URL whose user
+# may create databases). Writes bench/results/bench_list-DIALECT.md and prints it.
+#
+# Environment: BENCH_RUNS_LARGE (1000000), BENCH_RUNS_SMALL (1000), BENCH_POINTS (10).
+set -euo pipefail
+
+build=${1:?usage: bench_list.sh BUILD_DIR [sqlite] [postgresql]}
+shift
+dialects=("${@:-sqlite}")
+here=$(cd "$(dirname "$0")" && pwd)
+aisim=$build/app/aisim
+fill=$build/bench/fill_database
+large=${BENCH_RUNS_LARGE:-1000000}
+small=${BENCH_RUNS_SMALL:-1000}
+points=${BENCH_POINTS:-10}
+work=$(mktemp -d /tmp/bench_list.XXXXXX)
+server_pid=
+trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
+
+# The opaque after= cursor of the API for an order, a direction, a key and an id.
+cursor() {
+    printf '["%s","%s","%s","%s"]' "$1" "$2" "$3" "$4" | base64 -w0 | tr '+/' '-_' | tr -d '='
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+start_server() { # URL
+    port=$(free_port)
+    "$aisim" serve --database "$1" --port "$port" --no-auth --workers 0 >"$work/server.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 600); do
+        curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && return 0
+        sleep 0.1
+    done
+    cat "$work/server.log" >&2
+    return 1
+}
+
+stop_server() {
+    kill "$server_pid"
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=
+}
+
+# Median of five timings of one request, in milliseconds.
+time_request() { # METHOD PATH [BODY]
+    local times=()
+    for _ in 1 2 3 4 5; do
+        if [ "$1" = POST ]; then
+            times+=("$(curl -s -o /dev/null -w '%{time_total}' -X POST \
+                -H 'Content-Type: application/json' -d "$3" "http://127.0.0.1:$port$2")")
+        else
+            times+=("$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port$2")")
+        fi
+    done
+    printf '%s\n' "${times[@]}" | sort -g | sed -n 3p | awk '{ printf "%.2f", $1 * 1000 }'
+}
+
+# The requests of the table, for a database of N runs: "label|method|path|body".
+requests() { # N
+    local n=$1 base=1700000000000
+    local mid=$((n / 2)) end=$((n - 100))
+    local failed_deep=$((n * 19 / 20 / 50 * 50)) # a failed run (every 50th) near the end
+    echo "GET /simulation/{id}|GET|/simulation/$mid"
+    echo "?limit=100|GET|/simulations?limit=100"
+    echo "?limit=100&offset=N/2|GET|/simulations?limit=100&offset=$mid"
+    echo "?limit=100&offset=N-100|GET|/simulations?limit=100&offset=$end"
+    echo "?limit=100&after= (row N/2)|GET|/simulations?limit=100&after=$(cursor creation_date asc $((base + mid * 1000)) "$mid")"
+    echo "?limit=100&after= (row N-100)|GET|/simulations?limit=100&after=$(cursor creation_date asc $((base + end * 1000)) "$end")"
+    echo "?order=desc&limit=100&after= (row N/2)|GET|/simulations?order=desc&limit=100&after=$(cursor creation_date desc $((base + mid * 1000)) "$mid")"
+    echo "?order_by=name&limit=100&offset=N-100|GET|/simulations?order_by=name&limit=100&offset=$end"
+    echo "?order_by=name&limit=100&after= (row N-100)|GET|/simulations?order_by=name&limit=100&after=$(cursor name asc "run-$(printf '%020d' "$end")" "$end")"
+    echo "?order_by=update_date&order=desc&limit=100&after= (row N/2)|GET|/simulations?order_by=update_date&order=desc&limit=100&after=$(cursor update_date desc $((base + mid * 1000 + 10000)) "$mid")"
+    echo "?order_by=status&limit=100&after= (row N/2)|GET|/simulations?order_by=status&limit=100&after=$(cursor status asc 2 "$((mid + 1))")"
+    echo "?order_by=machine_id&limit=100&after= (row N/2)|GET|/simulations?order_by=machine_id&limit=100&after=$(cursor machine_id asc 101 "$mid")"
+    echo "?status=failed&limit=100|GET|/simulations?status=failed&limit=100"
+    echo "?status=failed&limit=100&after= (deep)|GET|/simulations?status=failed&limit=100&after=$(cursor creation_date asc $((base + failed_deep * 1000)) "$failed_deep")"
+    echo "?machine_id=102&limit=100&offset= (near its end)|GET|/simulations?machine_id=102&limit=100&offset=$((n / 2 - n / 1000 - 100))"
+    echo "?machine_id=102&limit=100&after= (row N/2)|GET|/simulations?machine_id=102&limit=100&after=$(cursor creation_date asc $((base + (mid + 1) * 1000)) "$((mid + 1))")"
+    echo "?status=failed&machine_id=101&order_by=name&limit=100|GET|/simulations?status=failed&machine_id=101&order_by=name&limit=100"
+    echo "?name=0000424&limit=100 (one match)|GET|/simulations?name=0000424&limit=100"
+    echo "?name=042&limit=100 (3 characters)|GET|/simulations?name=042&limit=100"
+    echo "?name=RUN&limit=100 (every run)|GET|/simulations?name=RUN&limit=100"
+    echo "?name=42&limit=100 (2 characters)|GET|/simulations?name=42&limit=100"
+    echo "?name=0000424&status=failed&order_by=name&limit=100|GET|/simulations?name=0000424&status=failed&order_by=name&limit=100"
+    echo "GET /metrics|GET|/metrics"
+    echo "POST /simulation|POST|/simulation|{\"name\":\"bench run\",\"machine_id\":101}"
+}
+
+measure() { # DIALECT URL N -> writes $work/DIALECT-N.times
+    local dialect=$1 url=$2 n=$3 out=$work/$1-$3.times
+    "$fill" --database "$url" --runs "$n" --points "$points" >&2
+    start_server "$url"
+    : >"$out"
+    while IFS='|' read -r label method path body; do
+        printf '%s|%s\n' "$label" "$(time_request "$method" "$path" "$body")" >>"$out"
+    done < <(requests "$n")
+    # What the counters and the name index cost a POST: the same without their triggers.
+    if [ "$dialect" = sqlite ]; then
+        sqlite3 "${url#sqlite://}" "DROP TRIGGER simulations_count_insert; DROP TRIGGER simulation_names_insert;"
+    else
+        psql -q "$url" -c "DROP TRIGGER simulations_count_change ON simulations; DROP INDEX simulations_name_trgm_idx;"
+    fi
+    printf 'POST /simulation without counter and name index upkeep|%s\n' \
+        "$(time_request POST /simulation '{"name":"bench run","machine_id":101}')" >>"$out"
+    # The original's answer: every run, streamed; the server's peak memory after it.
+    local unpaged
+    unpaged=$(curl -s -o /dev/null -w '%{time_total} %{size_download}' "http://127.0.0.1:$port/simulations")
+    printf 'GET /simulations (unpaged, %s MB)|%s\n' \
+        "$(awk -v b="${unpaged#* }" 'BEGIN { printf "%.0f", b / 1e6 }')" \
+        "$(awk -v t="${unpaged% *}" 'BEGIN { printf "%.2f", t * 1000 }')" >>"$out"
+    printf 'server peak RSS, MB|%s\n' \
+        "$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/status")" >>"$out"
+    stop_server
+}
+
+database_url() { # DIALECT N
+    if [ "$1" = sqlite ]; then
+        echo "sqlite://$work/runs-$2.db"
+    else
+        local server=${AISIM_BENCH_POSTGRES_URL:?set AISIM_BENCH_POSTGRES_URL}
+        local name=bench_list_$2_$$
+        psql -q "$server" -c "CREATE DATABASE $name" >&2
+        echo "${server%/*}/$name"
+    fi
+}
+
+drop_database() { # DIALECT N
+    [ "$1" = postgresql ] || return 0
+    psql -q "$AISIM_BENCH_POSTGRES_URL" -c "DROP DATABASE IF EXISTS bench_list_$2_$$" >&2
+}
+
+mkdir -p "$here/results"
+for dialect in "${dialects[@]}"; do
+    for n in "$small" "$large"; do
+        measure "$dialect" "$(database_url "$dialect" "$n")" "$n"
+        drop_database "$dialect" "$n"
+    done
+    result=$here/results/bench_list-$dialect.md
+    {
+        echo "# GET /simulations at $small and $large runs ($dialect)"
+        echo
+        echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, median of 5 curl requests in ms; ratio = large / small."
+        echo
+        echo "| request | $small runs | $large runs | ratio |"
+        echo "|---|---:|---:|---:|"
+        paste -d'|' "$work/$dialect-$small.times" <(cut -d'|' -f2 "$work/$dialect-$large.times") |
+            awk -F'|' '{ r = ($2 > 0) ? sprintf("%.2f", $3 / $2) : "-"; printf "| %s | %s | %s | %s |\n", $1, $2, $3, r }'
+    } >"$result"
+    cat "$result"
+done

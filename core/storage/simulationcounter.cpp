@@ -1,0 +1,125 @@
+#include "simulationcounter.h"
+
+#include "database.h"
+#include "namesearch.h"
+#include "simulationlistquery.h"
+#include "sqlsupport.h"
+
+#include <QStringList>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim {
+
+namespace {
+// How many of the newest runs an estimate looks at.
+constexpr qint64 kSample = 2'000;
+
+qint64 readCount(QSqlQuery &query)
+{
+    return sql::readOne(query, [](const QSqlQuery &row) { return row.value(0).toLongLong(); })
+        .value_or(0);
+}
+} // namespace
+
+Result<qint64> SimulationCounter::fromCounters(const SimulationQuery &query)
+{
+    QStringList conditions;
+    QVariantList values;
+    if (query.status) {
+        conditions << u"status = ?"_s;
+        values << statusName(*query.status);
+    }
+    if (query.machineId) {
+        conditions << u"machine_id = ?"_s;
+        values << *query.machineId;
+    }
+    const QString where
+        = conditions.isEmpty() ? QString() : u" WHERE "_s + conditions.join(u" AND "_s);
+    auto counted
+        = sql::run(m_database, u"SELECT COALESCE(SUM(runs), 0) FROM simulation_counts"_s + where,
+                   values, u"read the run counters"_s);
+    if (!counted)
+        return counted.error();
+    return readCount(counted.value());
+}
+
+Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
+                                                 bool estimateLargeSearches)
+{
+    if (query.verdict && query.nameContains.isEmpty()) {
+        // The counters know no verdicts: counted from the verdict's index.
+        const SqlStatement statement
+            = SimulationListQuery(query, m_database.isPostgreSql()).count();
+        auto counted = sql::run(m_database, statement.text, statement.values, u"count runs"_s);
+        if (!counted)
+            return counted.error();
+        return SimulationCount {readCount(counted.value()), true};
+    }
+    if (query.nameContains.isEmpty()) {
+        const Result<qint64> runs = fromCounters(query);
+        if (!runs)
+            return runs.error();
+        return SimulationCount {runs.value(), true};
+    }
+    NameSearch search(m_database, query.nameContains);
+    if (const Status probed = search.probe(); !probed)
+        return probed.error();
+    if (search.isSelective() || !estimateLargeSearches || query.verdict) {
+        const SqlStatement statement
+            = SimulationListQuery(query, m_database.isPostgreSql(), &search).count();
+        auto counted = sql::run(m_database, statement.text, statement.values, u"count runs"_s);
+        if (!counted)
+            return counted.error();
+        return SimulationCount {readCount(counted.value()), true};
+    }
+    // Many runs match: the share of matches among the newest runs, times the runs the other
+    // filters leave (read from the counters).
+    SimulationQuery others = query;
+    others.nameContains.clear();
+    const Result<qint64> total = fromCounters(others);
+    if (!total)
+        return total.error();
+    QVariantList values;
+    const QString where = SimulationListQuery(others, m_database.isPostgreSql()).where(&values);
+    QVariantList sampleValues {search.likePattern()};
+    sampleValues += values;
+    sampleValues << kSample;
+    auto sampled = sql::run(
+        m_database,
+        u"SELECT COUNT(*), SUM(CASE WHEN name_folded LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END) "
+        "FROM (SELECT name_folded FROM simulations"_s
+            + where + u" ORDER BY simulation_id DESC LIMIT ?) AS newest"_s,
+        sampleValues, u"estimate the runs a name matches"_s);
+    if (!sampled)
+        return sampled.error();
+    QSqlQuery &row = sampled.value();
+    if (!row.next())
+        return Error::internal(u"estimating a count returned nothing"_s);
+    const qint64 seen = row.value(0).toLongLong();
+    const qint64 hits = row.value(1).toLongLong();
+    row.finish();
+    const qint64 estimate = seen > 0 ? qint64(double(total.value()) * hits / seen + 0.5) : 0;
+    // The name alone matches more runs than the index's share: never estimate below it.
+    const bool nameAlone = !query.status && !query.machineId;
+    return SimulationCount {
+        nameAlone ? std::max(estimate, NameSearch::kIndexedMatches + 1) : estimate, false};
+}
+
+Result<QMap<SimulationStatus, qint64>> SimulationCounter::countByStatus()
+{
+    auto query
+        = sql::run(m_database, u"SELECT status, SUM(runs) FROM simulation_counts GROUP BY status"_s,
+                   {}, u"count simulations by status"_s);
+    if (!query)
+        return query.error();
+    QMap<SimulationStatus, qint64> counts;
+    QSqlQuery &row = query.value();
+    while (row.next()) {
+        if (const auto status = statusFromString(row.value(0).toString()))
+            counts.insert(*status, row.value(1).toLongLong());
+    }
+    return counts;
+}
+
+} // namespace aisim

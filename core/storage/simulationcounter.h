@@ -1,0 +1,40 @@
+#pragma once
+
+#include "result.h"
+#include "simulationquery.h"
+
+#include <QMap>
+
+namespace aisim {
+
+class Database;
+
+// How many runs a query matches, and whether that is the exact number.
+struct SimulationCount
+{
+    qint64 runs = 0;
+    bool exact = true;
+};
+
+// Counts runs from the counters that triggers keep per machine and status (migration 008), in
+// the transaction of every change: a few rows read, whatever the size of the table.
+class SimulationCounter
+{
+public:
+    explicit SimulationCounter(Database &database)
+        : m_database(database)
+    { }
+
+    // Exact without a name filter. With one: exact when the trigram index finds at most
+    // NameSearch::kIndexedMatches runs, else, with estimateLargeSearches, an estimate from the
+    // newest runs (exact = false) instead of reading every match.
+    Result<SimulationCount> count(const SimulationQuery &query, bool estimateLargeSearches);
+    Result<QMap<SimulationStatus, qint64>> countByStatus();
+
+private:
+    Result<qint64> fromCounters(const SimulationQuery &query);
+
+    Database &m_database;
+};
+
+} // namespace aisim

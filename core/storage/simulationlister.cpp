@@ -1,0 +1,107 @@
+#include "simulationlister.h"
+
+#include "database.h"
+#include "logging.h"
+#include "namesearch.h"
+#include "namesortkey.h"
+#include "simulationlistquery.h"
+#include "simulationrow.h"
+#include "sqlsupport.h"
+
+using namespace Qt::StringLiterals;
+
+namespace aisim {
+
+Status SimulationLister::forEach(const SimulationQuery &filter,
+                                 const std::function<void(const Simulation &)> &visit,
+                                 SimulationCursor *last)
+{
+    NameSearch search(m_database, filter.nameContains);
+    if (!search.isEmpty()) {
+        if (const Status probed = search.probe(); !probed)
+            return probed;
+    }
+    const SimulationListQuery list(filter, m_database.isPostgreSql(), &search);
+    qint64 remaining = filter.limit;
+    const QList<SqlStatement> statements = list.selects(kSimulationColumns, filter.limit);
+    for (SqlStatement statement : statements) {
+        if (remaining == 0)
+            break;
+        if (remaining > 0)
+            statement.values[statement.values.size() - 2] = remaining; // LIMIT
+        auto query = sql::run(m_database, statement.text, statement.values, u"list simulations"_s);
+        if (!query)
+            return query.error();
+        QSqlQuery &rows = query.value();
+        while (rows.next()) {
+            const Simulation simulation = readSimulation(rows);
+            if (last) {
+                QVariant key = rows.value(kSimulationColumnCount);
+                if (key.typeId() == QMetaType::Double) // 17 digits read back the same double
+                    key = QString::number(key.toDouble(), 'g', 17);
+                *last = SimulationCursor {key, simulation.id};
+            }
+            visit(simulation);
+            if (remaining > 0)
+                --remaining;
+        }
+    }
+    return success();
+}
+
+Result<std::optional<qint64>> SimulationLister::position(const SimulationQuery &filter, qint64 id)
+{
+    QVariantList values;
+    const NameSearch search(m_database, filter.nameContains);
+    const SimulationListQuery list(filter, m_database.isPostgreSql(), &search);
+    const QString where = list.where(&values);
+    const QString andWhere = where.isEmpty() ? u" WHERE "_s : where + u" AND "_s;
+    auto member
+        = sql::run(m_database, u"SELECT 1 FROM simulations"_s + andWhere + u"simulation_id = ?"_s,
+                   values + QVariantList {id}, u"find a simulation's row"_s);
+    if (!member)
+        return member.error();
+    if (!member.value().next())
+        return std::optional<qint64>();
+    // The rows before it: smaller (larger, descending) in the order's key, then in the id.
+    const QString key = SimulationListQuery::orderExpression(list.effectiveOrder());
+    auto before = sql::run(m_database,
+                           u"SELECT COUNT(*) FROM simulations"_s + andWhere + u"("_s + key
+                               + u", simulation_id) "_s + (filter.descending ? u">"_s : u"<"_s)
+                               + u" (SELECT "_s + key
+                               + u", simulation_id FROM simulations WHERE simulation_id = ?)"_s,
+                           values + QVariantList {id}, u"find a simulation's row"_s);
+    if (!before)
+        return before.error();
+    if (!before.value().next())
+        return Error::internal(u"counting the rows before a simulation returned nothing"_s);
+    return std::optional<qint64>(before.value().value(0).toLongLong());
+}
+
+Status SimulationLister::foldNames()
+{
+    sql::Transaction transaction(m_database);
+    auto unfolded = sql::run(m_database,
+                             u"SELECT simulation_id, name FROM simulations "
+                             "WHERE name_folded IS NULL"_s,
+                             {}, u"find names to fold"_s);
+    if (!unfolded)
+        return unfolded.error();
+    QList<QPair<qint64, QString>> names;
+    while (unfolded.value().next())
+        names.append(
+            {unfolded.value().value(0).toLongLong(), unfolded.value().value(1).toString()});
+    if (!names.isEmpty())
+        qCInfo(lcStorage) << "folding the names of" << names.size() << "runs";
+    for (const auto &[id, name] : std::as_const(names)) {
+        auto folded = sql::run(
+            m_database,
+            u"UPDATE simulations SET name_folded = ?, name_key = ? WHERE simulation_id = ?"_s,
+            {name.toCaseFolded(), naturalSortKey(name), id}, u"fold a name"_s);
+        if (!folded)
+            return folded.error();
+    }
+    return transaction.commit();
+}
+
+} // namespace aisim

@@ -1,0 +1,180 @@
+#include "simulationlistquery.h"
+
+#include "namesearch.h"
+
+#include <QStringList>
+
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim {
+
+SimulationListQuery::SimulationListQuery(const SimulationQuery &query, bool postgreSql,
+                                         const NameSearch *nameSearch)
+    : m_query(query)
+    , m_postgreSql(postgreSql)
+    , m_nameSearch(nameSearch && !nameSearch->isEmpty() ? nameSearch : nullptr)
+{ }
+
+QString SimulationListQuery::orderExpression(SimulationQuery::OrderBy orderBy)
+{
+    switch (orderBy) {
+    case SimulationQuery::OrderBy::Duration:
+        // Time spent running so far; runs that never started sort as zero.
+        return u"COALESCE(COALESCE(finished_at, update_date) - started_at, 0)"_s;
+    case SimulationQuery::OrderBy::Progress:
+        return u"(points_done * 1.0 / points_total)"_s;
+    case SimulationQuery::OrderBy::UpdateDate:
+        return u"update_date"_s;
+    case SimulationQuery::OrderBy::Name:
+        return u"name_key"_s;
+    case SimulationQuery::OrderBy::Id:
+        return u"simulation_id"_s;
+    case SimulationQuery::OrderBy::Status:
+        // The lifecycle's order.
+        return u"(CASE status WHEN 'pending' THEN 0 WHEN 'running' THEN 1 WHEN 'finished' THEN 2 "
+               "WHEN 'failed' THEN 3 ELSE 4 END)"_s;
+    case SimulationQuery::OrderBy::Machine:
+        return u"machine_id"_s;
+    case SimulationQuery::OrderBy::FinalLoss: // runs without points last (migration 006)
+        return u"COALESCE(final_loss, 1e308)"_s;
+    case SimulationQuery::OrderBy::BestLoss:
+        return u"COALESCE(best_loss, 1e308)"_s;
+    case SimulationQuery::OrderBy::Rate:
+        return u"COALESCE(loss_rate, 1e308)"_s;
+    case SimulationQuery::OrderBy::Verdict:
+        return u"verdict"_s;
+    case SimulationQuery::OrderBy::CreationDate:
+        break;
+    }
+    return u"creation_date"_s;
+}
+
+SimulationQuery::OrderBy SimulationListQuery::effectiveOrder() const
+{
+    if ((m_query.orderBy == SimulationQuery::OrderBy::Status && m_query.status)
+        || (m_query.orderBy == SimulationQuery::OrderBy::Machine && m_query.machineId)
+        || (m_query.orderBy == SimulationQuery::OrderBy::Verdict && m_query.verdict))
+        return SimulationQuery::OrderBy::Id;
+    return m_query.orderBy;
+}
+
+QString SimulationListQuery::orderClause(const SimulationQuery &query)
+{
+    const SimulationListQuery list(query, false);
+    const SimulationQuery::OrderBy order = list.effectiveOrder();
+    const QString direction = query.descending ? u" DESC"_s : QString();
+    if (order == SimulationQuery::OrderBy::Id)
+        return u"simulation_id"_s + direction;
+    return orderExpression(order) + direction + u", simulation_id"_s + direction;
+}
+
+QString SimulationListQuery::conditions(QVariantList *values) const
+{
+    QStringList conditions;
+    if (m_query.status) {
+        conditions << u"status = ?"_s;
+        values->append(statusName(*m_query.status));
+    }
+    if (m_query.machineId) {
+        conditions << u"machine_id = ?"_s;
+        values->append(*m_query.machineId);
+    }
+    if (m_query.verdict) {
+        conditions << u"verdict = ?"_s;
+        values->append(verdictName(*m_query.verdict));
+    }
+    if (m_nameSearch)
+        conditions << m_nameSearch->condition(values);
+    return conditions.join(u" AND "_s);
+}
+
+QString SimulationListQuery::where(QVariantList *values) const
+{
+    const QString filters = conditions(values);
+    return filters.isEmpty() ? QString() : u" WHERE "_s + filters;
+}
+
+QString SimulationListQuery::from(QVariantList *values) const
+{
+    return u" FROM "_s + (m_nameSearch ? m_nameSearch->source(values) : u"simulations"_s);
+}
+
+// The cursor's key as the expression's type: progress is a fraction, numeric on PostgreSQL
+// (the cursor holds its text) and a double on SQLite (bound as one, so that the index serves
+// the comparison).
+QString SimulationListQuery::boundKey() const
+{
+    if (effectiveOrder() == SimulationQuery::OrderBy::Progress && m_postgreSql)
+        return u"CAST(? AS NUMERIC)"_s;
+    return u"?"_s;
+}
+
+QVariant SimulationListQuery::cursorKey() const
+{
+    const QVariant &key = m_query.after->key;
+    const SimulationQuery::OrderBy order = effectiveOrder();
+    if (order == SimulationQuery::OrderBy::Progress && !m_postgreSql)
+        return key.toDouble();
+    // The loss statistics are doubles on both dialects (SQLite would compare text as greater
+    // than any number).
+    if (order == SimulationQuery::OrderBy::FinalLoss || order == SimulationQuery::OrderBy::BestLoss
+        || order == SimulationQuery::OrderBy::Rate)
+        return key.toDouble();
+    return key;
+}
+
+QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 limit) const
+{
+    const SimulationQuery::OrderBy order = effectiveOrder();
+    const QString key = orderExpression(order);
+    // A fraction goes into a cursor with every digit: PostgreSQL's numeric as text.
+    const bool fraction = order == SimulationQuery::OrderBy::Progress;
+    const QString select = u"SELECT "_s + columns + u", "_s
+        + (fraction && m_postgreSql ? u"CAST("_s + key + u" AS TEXT)"_s : key);
+    const QString direction = m_query.descending ? u" DESC"_s : QString();
+    const QString after = m_query.descending ? u" < "_s : u" > "_s;
+    const qint64 rows = limit >= 0 ? limit : std::numeric_limits<qint64>::max();
+
+    QList<SqlStatement> statements;
+    const auto add = [&](const QString &range, const QVariantList &rangeValues,
+                         const QString &orderBy, qint64 offset) {
+        SqlStatement statement;
+        const QString fromClause = from(&statement.values);
+        QString filters = conditions(&statement.values);
+        if (!range.isEmpty()) {
+            filters += (filters.isEmpty() ? QString() : u" AND "_s) + range;
+            statement.values += rangeValues;
+        }
+        statement.text = select + fromClause + (filters.isEmpty() ? QString() : u" WHERE "_s)
+            + filters + u" ORDER BY "_s + orderBy + u" LIMIT ? OFFSET ?"_s;
+        statement.values << rows << offset;
+        statements << statement;
+    };
+    const QString byId = u"simulation_id"_s + direction;
+    const QString byKey = order == SimulationQuery::OrderBy::Id
+        ? byId
+        : key + direction + u", simulation_id"_s + direction;
+    if (!m_query.after) {
+        add(QString(), {}, byKey, m_query.offset);
+    } else if (order == SimulationQuery::OrderBy::Id) {
+        add(u"simulation_id"_s + after + u'?', {m_query.after->id}, byId, 0);
+    } else {
+        const QVariant cursorKey = this->cursorKey();
+        add(key + u" = "_s + boundKey() + u" AND simulation_id"_s + after + u'?',
+            {cursorKey, m_query.after->id}, byId, 0);
+        add(key + after + boundKey(), {cursorKey}, byKey, 0);
+    }
+    return statements;
+}
+
+SqlStatement SimulationListQuery::count() const
+{
+    SqlStatement statement;
+    const QString fromClause = from(&statement.values);
+    statement.text = u"SELECT COUNT(*)"_s + fromClause + where(&statement.values);
+    return statement;
+}
+
+} // namespace aisim

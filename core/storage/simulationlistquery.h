@@ -1,0 +1,56 @@
+#pragma once
+
+#include "simulationquery.h"
+
+#include <QString>
+#include <QVariantList>
+
+namespace aisim {
+
+class NameSearch;
+
+// One SQL statement and its bound values.
+struct SqlStatement
+{
+    QString text;
+    QVariantList values;
+};
+
+// The SQL of a list of simulations: filters, order and keyset paging, written so that an index
+// serves each combination the API and the window offer (migration 008). A page after a cursor
+// is read in two steps, each a range of one index: the rest of the cursor's ties (same key,
+// following ids), then the rows of the following keys.
+class SimulationListQuery
+{
+public:
+    SimulationListQuery(const SimulationQuery &query, bool postgreSql,
+                        const NameSearch *nameSearch = nullptr);
+
+    // The statements that read the rows, in order: the rows of each follow the previous
+    // statement's. Every row holds columns, then the sort key. limit < 0: no limit.
+    QList<SqlStatement> selects(const QString &columns, qint64 limit) const;
+    // Counts the matching rows.
+    SqlStatement count() const;
+    // The filters alone ("" or " WHERE …").
+    QString where(QVariantList *values) const;
+
+    // What a row sorts by: the order, unless a filter makes it the same for every row (status
+    // under a status filter): then the id alone.
+    SimulationQuery::OrderBy effectiveOrder() const;
+    // The SQL expression of an order's key; an index serves each.
+    static QString orderExpression(SimulationQuery::OrderBy orderBy);
+    // What follows ORDER BY.
+    static QString orderClause(const SimulationQuery &query);
+
+private:
+    QString conditions(QVariantList *values) const;
+    QString boundKey() const;
+    QVariant cursorKey() const;
+    QString from(QVariantList *values) const;
+
+    SimulationQuery m_query;
+    bool m_postgreSql;
+    const NameSearch *m_nameSearch;
+};
+
+} // namespace aisim

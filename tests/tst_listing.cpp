@@ -1,0 +1,520 @@
+#include "database.h"
+#include "machinerepository.h"
+#include "namesearch.h"
+#include "simulationcounter.h"
+#include "simulationlistquery.h"
+#include "simulationrepository.h"
+#include "statisticsrepository.h"
+#include "testsupport.h"
+
+#include <QRandomGenerator>
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace aisim;
+using OrderBy = SimulationQuery::OrderBy;
+
+// Lists of a large table: keyset paging, counters, the name search index and the plans that
+// answer each filter combination; each case on SQLite and on PostgreSQL.
+class TestListing : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void namesSortNaturallyIgnoringCase_data() { test::addDialectRows(); }
+    void namesSortNaturallyIgnoringCase();
+    void statusSortsInLifecycleOrder_data() { test::addDialectRows(); }
+    void statusSortsInLifecycleOrder();
+    void cursorWalksEveryRowOnceWhileRunsComeAndGo_data() { test::addDialectRows(); }
+    void cursorWalksEveryRowOnceWhileRunsComeAndGo();
+    void countersEqualCountAfterEveryChange_data() { test::addDialectRows(); }
+    void countersEqualCountAfterEveryChange();
+    void nameSearchFindsWhatAScanFinds_data() { test::addDialectRows(); }
+    void nameSearchFindsWhatAScanFinds();
+    void aCommonNameIsCountedAsAnEstimate_data() { test::addDialectRows(); }
+    void aCommonNameIsCountedAsAnEstimate();
+    void everyFilterCombinationIsReadFromAnIndex_data() { test::addDialectRows(); }
+    void everyFilterCombinationIsReadFromAnIndex();
+
+private:
+    static NewSimulation run(const QString &name, qint64 machineId)
+    {
+        NewSimulation simulation;
+        simulation.name = name;
+        simulation.machineId = machineId;
+        return simulation;
+    }
+    static QList<qint64> idsOf(const QList<Simulation> &simulations)
+    {
+        QList<qint64> ids;
+        for (const Simulation &simulation : simulations)
+            ids << simulation.id;
+        return ids;
+    }
+    // The statement with its values written in as literals.
+    static QString withValues(const SqlStatement &statement)
+    {
+        QString text;
+        qsizetype next = 0;
+        for (const QChar c : statement.text) {
+            if (c != u'?') {
+                text += c;
+                continue;
+            }
+            const QVariant &value = statement.values.at(next++);
+            if (value.typeId() == QMetaType::QString)
+                text += u'\'' + value.toString().replace(u'\'', u"''"_s) + u'\'';
+            else
+                text += value.toString();
+        }
+        return text;
+    }
+    // Every counter against COUNT(*) over the table, for each filter the API offers.
+    static void compareCountersWithTheTable(Database &database);
+};
+
+void TestListing::namesSortNaturallyIgnoringCase()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    SimulationRepository repository(database);
+    const QStringList stored {u"burst-39"_s, u"Burst-100"_s, u"alpha"_s, u"burst-4"_s,
+                              u"ALPHA 2"_s,  u"über"_s,      u"Zulu"_s,  u"alpha 10"_s};
+    for (const QString &name : stored)
+        QVERIFY(repository.create(run(name, 1)).ok());
+    SimulationQuery query;
+    query.orderBy = OrderBy::Name;
+    QStringList names;
+    for (const Simulation &simulation : repository.list(query).value())
+        names << simulation.name;
+    QCOMPARE(names,
+             (QStringList {u"alpha"_s, u"ALPHA 2"_s, u"alpha 10"_s, u"burst-4"_s, u"burst-39"_s,
+                           u"Burst-100"_s, u"Zulu"_s, u"über"_s}));
+}
+
+void TestListing::statusSortsInLifecycleOrder()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    SimulationRepository repository(database);
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(repository.create(run(u"r%1"_s.arg(i), 1)).ok());
+    QVERIFY(repository.cancel(1).ok());
+    const auto claimed = repository.claimNextPending(u"w"_s, {}, 60000); // run 2
+    QVERIFY(claimed.ok() && claimed.value());
+    const auto failed = repository.claimNextPending(u"w"_s, {}, 60000); // run 3
+    QVERIFY(failed.ok() && failed.value());
+    QVERIFY(repository.failAttempt(3, u"w"_s, u"boom"_s, 0).ok());
+    QVERIFY(repository.claimNextPending(u"w"_s, {}, 60000).ok()); // run 3 again (retried)
+    const auto finished = repository.claimNextPending(u"w"_s, {}, 60000); // run 4
+    QVERIFY(finished.ok() && finished.value());
+    QVERIFY(repository.finish(finished.value()->id, u"w"_s).value());
+    SimulationQuery query;
+    query.orderBy = OrderBy::Status;
+    QStringList statuses;
+    for (const Simulation &simulation : repository.list(query).value())
+        statuses << statusName(simulation.status);
+    QCOMPARE(
+        statuses,
+        (QStringList {u"pending"_s, u"running"_s, u"running"_s, u"finished"_s, u"cancelled"_s}));
+}
+
+void TestListing::cursorWalksEveryRowOnceWhileRunsComeAndGo()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(MachineRepository(database).create(2, u"B"_s).ok());
+    SimulationRepository repository(database);
+    // Few distinct keys, so that most rows tie with others and the ids decide.
+    for (int i = 0; i < 60; ++i) {
+        NewSimulation simulation = run(u"run %1"_s.arg(i % 9), 1 + i % 2);
+        simulation.parameters.points = 1 + i % 3;
+        const auto created = repository.create(simulation);
+        QVERIFY(created.ok());
+        if (i % 4 == 0)
+            QVERIFY(repository.cancel(created->id).ok());
+    }
+    QRandomGenerator random(15);
+    int added = 0;
+    for (const OrderBy orderBy :
+         {OrderBy::CreationDate, OrderBy::UpdateDate, OrderBy::Name, OrderBy::Id, OrderBy::Status,
+          OrderBy::Machine, OrderBy::Duration, OrderBy::Progress}) {
+        for (const bool descending : {false, true}) {
+            for (int filter = 0; filter < 3; ++filter) {
+                SimulationQuery query;
+                query.orderBy = orderBy;
+                query.descending = descending;
+                if (filter == 1)
+                    query.machineId = 2;
+                if (filter == 2)
+                    query.status = SimulationStatus::Pending;
+                const QList<qint64> before = idsOf(repository.list(query).value());
+                QList<qint64> seen;
+                QSet<qint64> deleted;
+                query.limit = 7;
+                for (int page = 0; page < 100; ++page) {
+                    SimulationCursor last;
+                    QList<qint64> rows;
+                    QVERIFY(
+                        repository
+                            .forEach(
+                                query,
+                                [&rows](const Simulation &simulation) { rows << simulation.id; },
+                                &last)
+                            .ok());
+                    seen += rows;
+                    if (rows.size() < query.limit)
+                        break;
+                    query.after = last;
+                    // Between pages: a run comes, a run goes (seen or not).
+                    const auto created = repository.create(
+                        run(u"run %1"_s.arg(random.bounded(9)), 1 + random.bounded(2)));
+                    QVERIFY(created.ok());
+                    ++added;
+                    const qint64 victim = before.at(random.bounded(before.size()));
+                    if (!deleted.contains(victim) && repository.remove(victim).ok())
+                        deleted.insert(victim);
+                }
+                const QString what = u"order %1 %2 filter %3"_s.arg(
+                    SimulationQuery::orderByName(orderBy), descending ? u"desc"_s : u"asc"_s,
+                    QString::number(filter));
+                QVERIFY2(QSet<qint64>(seen.cbegin(), seen.cend()).size() == seen.size(),
+                         qPrintable(what + u": a row came twice"_s));
+                // Every run there from start to end came once, in the order of the list.
+                QList<qint64> stayed;
+                for (const qint64 id : before) {
+                    if (!deleted.contains(id))
+                        stayed << id;
+                }
+                QList<qint64> seenOfThem;
+                for (const qint64 id : seen) {
+                    if (stayed.contains(id))
+                        seenOfThem << id;
+                }
+                QVERIFY2(seenOfThem == stayed, qPrintable(what));
+            }
+        }
+    }
+    QVERIFY(added > 0);
+}
+
+void TestListing::compareCountersWithTheTable(Database &database)
+{
+    SimulationCounter counter(database);
+    QSqlQuery table(database.connection());
+    QList<std::optional<qint64>> machines {std::nullopt};
+    QVERIFY(table.exec(u"SELECT machine_id FROM machines"_s));
+    while (table.next())
+        machines << table.value(0).toLongLong();
+    QList<std::optional<SimulationStatus>> statuses {std::nullopt};
+    for (const QString &name : allStatusNames())
+        statuses << statusFromString(name);
+    for (const auto &machine : std::as_const(machines)) {
+        for (const auto &status : std::as_const(statuses)) {
+            SimulationQuery query;
+            query.machineId = machine;
+            query.status = status;
+            QVariantList values;
+            const QString where
+                = SimulationListQuery(query, database.isPostgreSql()).where(&values);
+            QVERIFY(table.prepare(u"SELECT COUNT(*) FROM simulations"_s + where));
+            for (const QVariant &value : values)
+                table.addBindValue(value);
+            QVERIFY(table.exec() && table.next());
+            const auto counted = counter.count(query, true);
+            QVERIFY(counted.ok());
+            QVERIFY(counted->exact);
+            QCOMPARE(counted->runs, table.value(0).toLongLong());
+        }
+    }
+    // The totals of /metrics, against the sums they replace.
+    QVERIFY(table.exec(
+        u"SELECT COALESCE(SUM(CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN error IS NULL THEN 0 WHEN status IN ('failed', 'pending') "
+        "THEN attempts WHEN attempts > 1 THEN attempts - 1 ELSE 0 END), 0) FROM simulations"_s));
+    QVERIFY(table.next());
+    const auto totals = StatisticsRepository(database).runTotals();
+    QVERIFY(totals.ok());
+    QCOMPARE(totals->retries, table.value(0).toLongLong());
+    QCOMPARE(totals->failedAttempts, table.value(1).toLongLong());
+}
+
+void TestListing::countersEqualCountAfterEveryChange()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    MachineRepository machines(database);
+    QVERIFY(machines.create(1, u"A"_s).ok());
+    QVERIFY(machines.create(2, u"B"_s).ok());
+    SimulationRepository repository(database);
+    compareCountersWithTheTable(database);
+    for (int i = 0; i < 6; ++i) {
+        QVERIFY(repository.create(run(u"run %1"_s.arg(i), 1 + i % 2)).ok());
+        compareCountersWithTheTable(database);
+    }
+    const auto first = repository.claimNextPending(u"w"_s, {}, 60000);
+    QVERIFY(first.ok() && first.value());
+    compareCountersWithTheTable(database);
+    QVERIFY(repository.recordPoint(first.value()->id, u"w"_s, {10, 0.5}, 1, 60000).value());
+    QVERIFY(repository.finish(first.value()->id, u"w"_s).value());
+    compareCountersWithTheTable(database);
+    const auto second = repository.claimNextPending(u"w"_s, {2}, 60000);
+    QVERIFY(second.ok() && second.value());
+    QVERIFY(repository.failAttempt(second.value()->id, u"w"_s, u"boom"_s, 0).ok()); // retried
+    compareCountersWithTheTable(database);
+    QVERIFY(repository.claimNextPending(u"w"_s, {2}, 60000).ok());
+    QVERIFY(repository.release(second.value()->id, u"w"_s).ok());
+    compareCountersWithTheTable(database);
+    QVERIFY(repository.claimNextPending(u"w"_s, {2}, -1).ok()); // its lease is over at once
+    QVERIFY(repository.requeueExpiredLeases().ok());
+    compareCountersWithTheTable(database);
+    QVERIFY(repository.cancel(3).ok());
+    compareCountersWithTheTable(database);
+    QVERIFY(repository.retry(3).ok());
+    compareCountersWithTheTable(database);
+    QVERIFY(repository.rename(4, u"renamed"_s).ok());
+    compareCountersWithTheTable(database);
+    QVERIFY(repository.remove(5).ok());
+    compareCountersWithTheTable(database);
+    // A machine with a run comes and goes.
+    QVERIFY(machines.create(3, u"C"_s).ok());
+    const auto onC = repository.create(run(u"on C"_s, 3));
+    QVERIFY(onC.ok());
+    compareCountersWithTheTable(database);
+    QVERIFY(!machines.remove(3).ok()); // refused while the run is there: nothing changes
+    compareCountersWithTheTable(database);
+    QVERIFY(repository.remove(onC->id).ok());
+    QVERIFY(machines.remove(3).ok());
+    compareCountersWithTheTable(database);
+    // A run moved to another machine by hand, and many runs changed by one statement.
+    QSqlQuery query(database.connection());
+    QVERIFY(query.exec(u"UPDATE simulations SET machine_id = 2 WHERE simulation_id = 6"_s));
+    QVERIFY(query.exec(u"UPDATE simulations SET status = 'failed', attempts = 2, "
+                       "error = 'x' WHERE status = 'pending'"_s));
+    compareCountersWithTheTable(database);
+    QVERIFY(query.exec(u"DELETE FROM simulations WHERE machine_id = 1"_s));
+    compareCountersWithTheTable(database);
+}
+
+void TestListing::nameSearchFindsWhatAScanFinds()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    SimulationRepository repository(database);
+    const QStringList pieces {u"über"_s,   u"ÜBER"_s, u"straße"_s, u"STRASSE"_s, u"Ωmega"_s,
+                              u"модель"_s, u"МОД"_s,  u"run"_s,    u"Run-"_s,    u"42"_s,
+                              u"4"_s,      u"%"_s,    u"_"_s,      u"\""_s,      u"'"_s,
+                              u" "_s,      u"\\"_s,   u"ab"_s,     u"AbC"_s,     u"日本"_s};
+    QRandomGenerator random(42);
+    QHash<qint64, QString> names;
+    for (int i = 0; i < 300; ++i) {
+        QString name;
+        const int parts = 1 + random.bounded(4);
+        for (int p = 0; p < parts; ++p)
+            name += pieces.at(random.bounded(pieces.size()));
+        const auto created = repository.create(run(name, 1));
+        QVERIFY(created.ok());
+        names.insert(created->id, name);
+    }
+    // Renames and deletes keep the index in step.
+    for (int i = 0; i < 40; ++i) {
+        const qint64 id = names.keys().at(random.bounded(names.size()));
+        if (i % 2) {
+            QVERIFY(repository.remove(id).ok());
+            names.remove(id);
+        } else {
+            const QString name = pieces.at(random.bounded(pieces.size())) + u"renamed"_s;
+            QVERIFY(repository.rename(id, name).ok());
+            names.insert(id, name);
+        }
+    }
+    QStringList needles {u"über"_s,  u"STRASSE"_s, u"straße"_s, u"ωMEGA"_s, u"Модель"_s,
+                         u"%"_s,     u"_"_s,       u"\""_s,     u"\\"_s,    u"42"_s,
+                         u"run-4"_s, u"renamed"_s, u"日本"_s,   u"x"_s,     u"abcab"_s};
+    for (int i = 0; i < 60; ++i) { // pieces of stored names, in another case
+        const QString name = names.values().at(random.bounded(names.size()));
+        const int length = 1 + random.bounded(std::min<int>(6, name.size()));
+        const int start = random.bounded(name.size() - length + 1);
+        const QString piece = name.mid(start, length);
+        needles << (i % 2 ? piece.toUpper() : piece);
+    }
+    for (const QString &needle : std::as_const(needles)) {
+        QList<qint64> expected;
+        for (auto it = names.cbegin(); it != names.cend(); ++it) {
+            if (it.value().toCaseFolded().contains(needle.toCaseFolded()))
+                expected << it.key();
+        }
+        std::sort(expected.begin(), expected.end());
+        SimulationQuery query;
+        query.orderBy = OrderBy::Id;
+        query.nameContains = needle;
+        const auto found = repository.list(query);
+        QVERIFY(found.ok());
+        QVERIFY2(idsOf(found.value()) == expected, qPrintable(needle));
+        const auto counted = SimulationCounter(database).count(query, true);
+        QVERIFY(counted.ok() && counted->exact);
+        QCOMPARE(counted->runs, expected.size());
+    }
+    if (database.isPostgreSql()) { // the index these searches could use is there
+        QSqlQuery query(database.connection());
+        QVERIFY(query.exec(u"SELECT 1 FROM pg_indexes WHERE indexname = "
+                           "'simulations_name_trgm_idx'"_s));
+        QVERIFY(query.next());
+    }
+}
+
+void TestListing::aCommonNameIsCountedAsAnEstimate()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    SimulationRepository repository(database);
+    QVERIFY(repository.create(run(u"odd one"_s, 1)).ok());
+    QSqlQuery query(database.connection());
+    // More runs named alike than the index answers for, written by one statement.
+    const qint64 runs = NameSearch::kIndexedMatches + 500;
+    QVERIFY2(query.exec(u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
+                        "i < %1) INSERT INTO simulations (simulation_id, name, name_folded, "
+                        "name_key, machine_id, status, creation_date, update_date) "
+                        "SELECT 10 + i, 'Bulk ' || i, 'bulk ' || i, 'bulk ' || i, 1, 'finished', "
+                        "i, i FROM n"_s.arg(runs)),
+             qPrintable(query.lastError().text()));
+    SimulationQuery search;
+    search.nameContains = u"BULK"_s;
+    const auto estimate = SimulationCounter(database).count(search, true);
+    QVERIFY(estimate.ok());
+    QVERIFY(!estimate->exact);
+    // Every run of the sample matches: all of them, as far as the estimate can tell.
+    QCOMPARE(estimate->runs, runs + 1);
+    const auto exact = SimulationCounter(database).count(search, false);
+    QVERIFY(exact.ok() && exact->exact);
+    QCOMPARE(exact->runs, runs);
+    search.limit = 5;
+    search.orderBy = OrderBy::Name;
+    QStringList names;
+    for (const Simulation &simulation : repository.list(search).value())
+        names << simulation.name;
+    QCOMPARE(names,
+             (QStringList {u"Bulk 1"_s, u"Bulk 10"_s, u"Bulk 100"_s, u"Bulk 1000"_s,
+                           u"Bulk 10000"_s})); // keys written by hand, not natural
+    search.nameContains = u"odd"_s;
+    const auto rare = SimulationCounter(database).count(search, true);
+    QVERIFY(rare.ok() && rare->exact);
+    QCOMPARE(rare->runs, 1);
+}
+
+void TestListing::everyFilterCombinationIsReadFromAnIndex()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    const bool postgreSql = database.isPostgreSql();
+    QSqlDatabase connection = database.connection();
+    QSqlQuery query(connection);
+    if (postgreSql) {
+        // Sorting and scanning cost nothing to the planner of a nearly empty table: forbid
+        // them, so that a plan without a usable index shows its Sort or Seq Scan node.
+        QVERIFY(connection.transaction());
+        QVERIFY(query.exec(u"SET LOCAL enable_sort = off"_s));
+        QVERIFY(query.exec(u"SET LOCAL enable_seqscan = off"_s));
+    }
+    int plans = 0;
+    for (const OrderBy orderBy :
+         {OrderBy::CreationDate, OrderBy::UpdateDate, OrderBy::Name, OrderBy::Id, OrderBy::Status,
+          OrderBy::Machine, OrderBy::Duration, OrderBy::Progress}) {
+        for (int combination = 0; combination < 4 * 3 * 2 * 2; ++combination) {
+            SimulationQuery list;
+            list.orderBy = orderBy;
+            list.descending = combination % 2;
+            if ((combination / 2) % 2)
+                list.after = SimulationCursor {
+                    orderBy == OrderBy::Name
+                        ? QVariant(u"k"_s)
+                        : (orderBy == OrderBy::Progress ? QVariant(u"0.5"_s) : QVariant(5)),
+                    7};
+            const int filters = (combination / 4) % 4;
+            if (filters & 1)
+                list.status = SimulationStatus::Failed;
+            if (filters & 2)
+                list.machineId = 1;
+            const int name = combination / 16; // none, indexed, shorter than a trigram
+            if (name == 1)
+                list.nameContains = u"Ünderbar"_s;
+            if (name == 2)
+                list.nameContains = u"ün"_s;
+            NameSearch search(database, list.nameContains);
+            if (!search.isEmpty())
+                QVERIFY(search.probe().ok());
+            const auto statements = SimulationListQuery(list, postgreSql, &search)
+                                        .selects(u"simulation_id, name"_s, 100);
+            for (const SqlStatement &statement : statements) {
+                if (postgreSql) {
+                    // PostgreSQL prepares no EXPLAIN: the values go into the text.
+                    QVERIFY2(query.exec(u"EXPLAIN "_s + withValues(statement)),
+                             qPrintable(query.lastError().text()));
+                } else {
+                    QVERIFY(query.prepare(u"EXPLAIN QUERY PLAN "_s + statement.text));
+                    for (const QVariant &value : statement.values)
+                        query.addBindValue(value);
+                    QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
+                }
+                QStringList lines;
+                while (query.next())
+                    lines << query.value(postgreSql ? 0 : 3).toString();
+                const QString plan = lines.join(u'\n');
+                const QString what = statement.text + u"\n"_s + plan;
+                ++plans;
+                if (postgreSql) {
+                    QVERIFY2(!plan.contains(u"Sort"_s), qPrintable(what));
+                    QVERIFY2(!plan.contains(u"Seq Scan"_s), qPrintable(what));
+                    continue;
+                }
+                if (name == 1) {
+                    // The index's matches (at most NameSearch::kIndexedMatches) by id, sorted.
+                    QVERIFY2(plan.contains(u"VIRTUAL TABLE INDEX"_s), qPrintable(what));
+                    QVERIFY2(plan.contains(u"SEARCH simulations USING INTEGER PRIMARY KEY"_s),
+                             qPrintable(what));
+                    continue;
+                }
+                QVERIFY2(!plan.contains(u"TEMP B-TREE"_s), qPrintable(what));
+                // A filter or a cursor reads a range of an index; only a first page of the
+                // whole table walks one from its start (the table itself for the id order).
+                const bool range = list.after || list.status || list.machineId;
+                if (range)
+                    QVERIFY2(plan.startsWith(u"SEARCH simulations USING"_s), qPrintable(what));
+                else
+                    QVERIFY2(plan.startsWith(u"SCAN simulations USING INDEX"_s)
+                                 || (orderBy == OrderBy::Id && plan == u"SCAN simulations"_s),
+                             qPrintable(what));
+            }
+        }
+    }
+    QVERIFY(plans > 8 * 48);
+    if (postgreSql) {
+        // A name alone is found through the trigram index.
+        QVERIFY(query.exec(u"EXPLAIN SELECT simulation_id FROM simulations "
+                           "WHERE name_folded LIKE '%ünderbar%'"_s));
+        QStringList lines;
+        while (query.next())
+            lines << query.value(0).toString();
+        QVERIFY2(lines.join(u'\n').contains(u"simulations_name_trgm_idx"_s),
+                 qPrintable(lines.join(u'\n')));
+        connection.rollback();
+    }
+}
+
+QTEST_GUILESS_MAIN(TestListing)
+#include "tst_listing.moc"
