@@ -3,10 +3,12 @@
 #include "desktopfixture.h"
 #include "runcolors.h"
 #include "runexporter.h"
+#include "savefiledialog.h"
 
 #include <QChart>
 #include <QComboBox>
 #include <QFile>
+#include <QFileDialog>
 #include <QFont>
 #include <QHeaderView>
 #include <QJsonArray>
@@ -33,6 +35,7 @@ private Q_SLOTS:
     void twentyRunsCompareInTheWindow();
     void hoverAndClickFindTheRun();
     void leaseAndWaitingShowInTheRowTooltip();
+    void saveDialogOpensWideEnoughForItsColumns();
 };
 
 namespace {
@@ -306,6 +309,21 @@ void TestLegend::leaseAndWaitingShowInTheRowTooltip()
                        .contains(u"Waits for a worker of machine Cluster"_s);
         }(),
         10000);
+}
+
+void TestLegend::saveDialogOpensWideEnoughForItsColumns()
+{
+    QSize shown;
+    QTimer::singleShot(0, [&shown] {
+        auto *dialog = qobject_cast<QFileDialog *>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        shown = dialog->size();
+        saveScreenshot(dialog, u"save-dialog.png"_s);
+        dialog->reject();
+    });
+    QCOMPARE(askSavePath(nullptr, u"Export"_s, u"runs.csv"_s, {u"CSV (*.csv)"_s}), QString());
+    QVERIFY2(shown.width() >= 900 && shown.height() >= 500,
+             qPrintable(u"%1x%2"_s.arg(shown.width()).arg(shown.height())));
 }
 
 QTEST_MAIN(TestLegend)
