@@ -83,6 +83,8 @@ struct Options
                                          u"dialog"_s};
     QCommandLineOption screenshotDelay {u"screenshot-delay"_s, u"Wait this long first."_s, u"ms"_s,
                                         u"4000"_s};
+    QCommandLineOption screenshotSize {u"screenshot-size"_s, u"The window's size (1280x800)."_s,
+                                       u"WxH"_s, u"1280x800"_s};
     QCommandLineOption noAuth {u"no-auth"_s,
                                u"Serve the REST API without tokens (loopback only)."_s};
     QCommandLineOption corsOrigin {
@@ -101,7 +103,8 @@ struct Options
 
     Options()
     {
-        for (QCommandLineOption *hidden : {&screenshot, &screenshotDialog, &screenshotDelay})
+        for (QCommandLineOption *hidden :
+             {&screenshot, &screenshotDialog, &screenshotDelay, &screenshotSize})
             hidden->setFlags(QCommandLineOption::HiddenFromHelp);
     }
 
@@ -121,10 +124,12 @@ struct Options
         parser.addVersionOption();
         parser.addPositionalArgument(
             u"command"_s, u"serve, worker or token; none for the desktop."_s, u"[command]"_s);
-        parser.addOptions({database, host, port, noApi, workers, machine, lease, runTimeout,
-                           verdictPoints, stallThreshold, demo, verbose, noAuth, corsOrigin,
-                           requestTimeout, idleTimeout, tokenName, tokenScope, screenshot,
-                           screenshotDialog, screenshotDelay});
+        parser.addOptions({database,        host,           port,           noApi,
+                           workers,         machine,        lease,          runTimeout,
+                           verdictPoints,   stallThreshold, demo,           verbose,
+                           noAuth,          corsOrigin,     requestTimeout, idleTimeout,
+                           tokenName,       tokenScope,     screenshot,     screenshotDialog,
+                           screenshotDelay, screenshotSize});
     }
 };
 } // namespace
@@ -260,6 +265,11 @@ CommandLine parseCommandLine(const QStringList &arguments)
     result.screenshotDialog = parser.value(options.screenshotDialog);
     result.screenshotDelayMs
         = positiveInt(parser.value(options.screenshotDelay), u"screenshot-delay"_s, 600'000);
+    const QStringList size = parser.value(options.screenshotSize).split(u'x');
+    if (size.size() != 2)
+        fail(u"--screenshot-size takes WIDTHxHEIGHT, e.g. 900x600"_s);
+    result.screenshotSize = QSize(positiveInt(size.first(), u"screenshot-size"_s, 10'000),
+                                  positiveInt(size.last(), u"screenshot-size"_s, 10'000));
     result.verbose = parser.isSet(options.verbose);
     return result;
 }

@@ -3,6 +3,7 @@
 #include "runtime.h"
 
 #include <QHostAddress>
+#include <QSize>
 #include <QStringList>
 
 #include <optional>
@@ -34,6 +35,7 @@ struct CommandLine
     QString screenshotPath;
     QString screenshotDialog;
     int screenshotDelayMs = 4000;
+    QSize screenshotSize {1280, 800};
     // `aisim token ACTION [NAME]`: the action and its arguments, checked by runTokenCommand().
     QStringList tokenArguments;
     QString tokenName;

@@ -119,7 +119,7 @@ int runDesktop(const CommandLine &commandLine)
         if (options.screenshotPath.isEmpty())
             window.show();
         else {
-            window.resize(1280, 800);
+            window.resize(options.screenshotSize);
             window.show();
             scheduleScreenshot(window, options);
         }

@@ -112,11 +112,12 @@ measure() { # DIALECT URL N -> writes $work/DIALECT-N.times
     printf 'POST /simulation without counter and name index upkeep|%s\n' \
         "$(time_request POST /simulation '{"name":"bench run","machine_id":101}')" >>"$out"
     # The original's answer: every run, streamed; the server's peak memory after it.
-    local unpaged
-    unpaged=$(curl -s -o /dev/null -w '%{time_total} %{size_download}' "http://127.0.0.1:$port/simulations")
-    printf 'GET /simulations (unpaged, %s MB)|%s\n' \
-        "$(awk -v b="${unpaged#* }" 'BEGIN { printf "%.0f", b / 1e6 }')" \
-        "$(awk -v t="${unpaged% *}" 'BEGIN { printf "%.2f", t * 1000 }')" >>"$out"
+    local seconds bytes code
+    read -r seconds bytes code < <(curl -s -o /dev/null \
+        -w '%{time_total} %{size_download} %{http_code}\n' "http://127.0.0.1:$port/simulations")
+    printf 'GET /simulations (unpaged, status %s)|%s\n' "$code" \
+        "$(awk -v t="$seconds" 'BEGIN { printf "%.2f", t * 1000 }')" >>"$out"
+    printf 'its size, MB|%s\n' "$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')" >>"$out"
     printf 'server peak RSS, MB|%s\n' \
         "$(awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/status")" >>"$out"
     stop_server

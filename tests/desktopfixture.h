@@ -22,7 +22,8 @@ namespace aisim::test {
 struct Desktop
 {
     explicit Desktop(int workers,
-                     test::TestDatabase::Dialect dialect = test::TestDatabase::Dialect::Sqlite)
+                     test::TestDatabase::Dialect dialect = test::TestDatabase::Dialect::Sqlite,
+                     int pollIntervalMs = 100)
         : database(dialect)
     {
         if (!database.isAvailable())
@@ -31,7 +32,7 @@ struct Desktop
         options.database = database.url();
         options.runEngine = workers > 0;
         options.engine.workers = workers;
-        options.engine.pollIntervalMs = 100;
+        options.engine.pollIntervalMs = pollIntervalMs;
         auto opened = Runtime::open(options);
         if (!opened)
             qFatal("cannot open the runtime: %s", qPrintable(opened.error().message));

@@ -1,5 +1,7 @@
 #include "testsupport.h"
 
+#include "responsevalidator.h"
+
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -78,6 +80,8 @@ void addDialectRows()
 
 Result<std::unique_ptr<Runtime>> openServer(const RuntimeOptions &options)
 {
+    // Every answer is checked: the validator is ready before the first request is timed.
+    ResponseValidator::instance().start();
     auto runtime = Runtime::open(options);
     if (!runtime)
         return runtime.error();
@@ -143,12 +147,71 @@ HttpReply httpRequest(quint16 port, const QByteArray &method, const QByteArray &
         result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         result.headers = reply->rawHeaderPairs();
         result.body = reply->readAll();
+        // After a redirect the answer is the one of the last URL.
+        const QByteArray finalPath
+            = reply->url()
+                  .toString(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::FullyEncoded)
+                  .toUtf8();
+        expectDocumentedAnswer(method, finalPath, result, method == "HEAD");
     }
     reply->deleteLater();
     return result;
 }
 
+HttpReply parseHttpAnswer(const QByteArray &bytes, bool headersOnly, qsizetype *consumed)
+{
+    HttpReply reply;
+    const qsizetype end = bytes.indexOf("\r\n\r\n");
+    if (consumed)
+        *consumed = 0;
+    if (end < 0)
+        return reply;
+    const QList<QByteArray> lines = bytes.left(end).split('\n');
+    qsizetype length = 0;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray &line = lines.at(i);
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        const QByteArray name = line.left(colon).trimmed();
+        const QByteArray value = line.mid(colon + 1).trimmed();
+        reply.headers.append({name, value});
+        if (name.compare("Content-Length", Qt::CaseInsensitive) == 0)
+            length = value.toLongLong();
+    }
+    const qsizetype total = end + 4 + (headersOnly ? 0 : length);
+    if (bytes.size() < total)
+        return reply;
+    reply.status = lines.constFirst().split(' ').value(1).toInt();
+    reply.body = bytes.mid(end + 4, total - end - 4);
+    if (consumed)
+        *consumed = total;
+    return reply;
+}
+
+void expectDocumentedAnswer(const QByteArray &method, const QByteArray &path,
+                            const HttpReply &reply, bool bodyOmitted)
+{
+    expectDocumented({method, path, reply.status, reply.headers, reply.body, bodyOmitted});
+}
+
+void expectDocumentedRawAnswer(const QByteArray &request, const QByteArray &answer)
+{
+    const QList<QByteArray> requestLine = request.left(request.indexOf("\r\n")).split(' ');
+    const bool isHttp = requestLine.size() == 3 && requestLine.at(1).startsWith('/')
+        && requestLine.at(2).startsWith("HTTP/");
+    const QByteArray method = isHttp ? requestLine.at(0) : QByteArray();
+    const QByteArray path = isHttp ? requestLine.at(1) : QByteArray();
+    QByteArray bytes = answer;
+    if (bytes.startsWith("HTTP/1.1 100 Continue\r\n\r\n"))
+        bytes.remove(0, 25);
+    const HttpReply reply = parseHttpAnswer(bytes, method == "HEAD");
+    if (reply.status != 0)
+        expectDocumentedAnswer(method, path, reply, method == "HEAD");
+}
+
 SseClient::SseClient(quint16 port, const QByteArray &path, const QByteArray &authorization)
+    : m_path(path)
 {
     connect(&m_socket, &QTcpSocket::readyRead, this, [this] { read(); });
     m_socket.connectToHost(QHostAddress::LocalHost, port);
@@ -162,6 +225,18 @@ SseClient::SseClient(quint16 port, const QByteArray &path, const QByteArray &aut
 void SseClient::read()
 {
     m_buffer += m_socket.readAll();
+    if (!m_checked) {
+        // A refusal is checked whole, the stream's answer by its header block.
+        const HttpReply refusal = parseHttpAnswer(m_buffer);
+        const HttpReply stream = parseHttpAnswer(m_buffer, true);
+        if (refusal.status != 0 && refusal.status != 200) {
+            expectDocumentedAnswer("GET", m_path, refusal);
+            m_checked = true;
+        } else if (stream.status == 200) {
+            expectDocumentedAnswer("GET", m_path, stream, true);
+            m_checked = true;
+        }
+    }
     if (m_head.isEmpty()) {
         const qsizetype end = m_buffer.indexOf("\r\n\r\n");
         if (end < 0)

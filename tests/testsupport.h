@@ -77,10 +77,27 @@ struct HttpReply
     QJsonDocument json() const { return QJsonDocument::fromJson(body); }
 };
 
-// One HTTP request over a real socket to 127.0.0.1:port, waiting for the whole answer.
+// One HTTP request over a real socket to 127.0.0.1:port, waiting for the whole answer. The
+// answer must be what the OpenAPI document promises (see ResponseValidator), or the test fails.
 HttpReply httpRequest(quint16 port, const QByteArray &method, const QByteArray &path,
                       const QByteArray &body = {},
                       const QList<QPair<QByteArray, QByteArray>> &headers = {});
+
+// The first answer in bytes read from a socket: status line, headers, and as many body bytes as
+// Content-Length says (none when headersOnly). Status 0 while it is incomplete; *consumed tells
+// how many bytes it took.
+HttpReply parseHttpAnswer(const QByteArray &bytes, bool headersOnly = false,
+                          qsizetype *consumed = nullptr);
+
+// Fails the running test unless the answer to method and path (with its query) is what the
+// OpenAPI document promises; for answers read without httpRequest().
+void expectDocumentedAnswer(const QByteArray &method, const QByteArray &path,
+                            const HttpReply &reply, bool bodyOmitted = false);
+
+// The same for an answer read from a raw socket: request is what was sent (its request line
+// names the operation; bytes that are no HTTP request leave only the refusals before the API),
+// answer what came back. An interim 100 Continue is skipped; an incomplete answer is no answer.
+void expectDocumentedRawAnswer(const QByteArray &request, const QByteArray &answer);
 
 struct SseEvent
 {
@@ -101,10 +118,12 @@ public:
 private:
     void read();
 
+    QByteArray m_path;
     QTcpSocket m_socket;
     QByteArray m_buffer;
     QByteArray m_head;
     QList<SseEvent> m_events;
+    bool m_checked = false;
 };
 
 } // namespace aisim::test

@@ -541,6 +541,7 @@ void TestApi::malformedHttpNeverTakesTheServerDown()
         socket.write(bytes);
         socket.waitForBytesWritten(2000);
         socket.waitForReadyRead(300);
+        test::expectDocumentedRawAnswer(bytes, socket.readAll());
         socket.abort();
     }
     const auto reply = get("/machines");

@@ -376,8 +376,9 @@ void TestChart::aLogAxisZoomedInsideADecadeKeepsItsLabels()
     panel->showPoints(31, u"narrow"_s, {{10, 0.6}, {20, 0.55}, {30, 0.5}});
     panel->refreshNow();
     QAbstractAxis *loss = panel->yAxis();
-    QCOMPARE(loss->property("base").toDouble(), 10.0); // whole decades: 0.1 and 1
-    QVERIFY(loss->property("tickCount").toInt() >= 2);
+    // Less than a decade of data: labels at powers of a root of ten, at least three.
+    QVERIFY(loss->property("base").toDouble() < 10);
+    QVERIFY(loss->property("tickCount").toInt() >= 3);
 
     panel->view()->zoomAt(panel->view()->rect().center(), 4);
     panel->refreshNow();
@@ -388,7 +389,7 @@ void TestChart::aLogAxisZoomedInsideADecadeKeepsItsLabels()
     QVERIFY2(loss->property("tickCount").toInt() >= 3,
              qPrintable(QString::number(loss->property("tickCount").toInt())));
     QTest::keyClick(panel->view(), Qt::Key_Home);
-    QCOMPARE(loss->property("base").toDouble(), 10.0);
+    QVERIFY(loss->property("tickCount").toInt() >= 3);
 }
 
 void TestChart::reselectingTheSameRunsKeepsTheZoom()

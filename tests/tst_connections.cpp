@@ -64,10 +64,13 @@ void TestConnections::incompleteRequestIsAnswered408AndClosed()
     const auto socket = connectTo(server.port());
     QElapsedTimer timer;
     timer.start();
-    socket->write("POST /machines HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{"_ba);
+    const QByteArray request
+        = "POST /machines HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{"_ba;
+    socket->write(request);
     QTRY_COMPARE_WITH_TIMEOUT(socket->state(), QAbstractSocket::UnconnectedState, 10'000);
     QVERIFY2(timer.elapsed() >= 250, qPrintable(QString::number(timer.elapsed())));
     const QByteArray answer = socket->readAll();
+    test::expectDocumentedRawAnswer(request, answer);
     QVERIFY2(answer.startsWith("HTTP/1.1 408 "), answer.constData());
     const QByteArray body = answer.mid(answer.indexOf("\r\n\r\n") + 4);
     QVERIFY(QJsonDocument::fromJson(body)[u"detail"_s].isString());
@@ -96,7 +99,9 @@ void TestConnections::clientTricklingBytesCannotHoldAConnection()
     QTRY_COMPARE_WITH_TIMEOUT(socket->state(), QAbstractSocket::UnconnectedState, 10'000);
     QVERIFY2(sent < request.size(), "the whole trickled request was taken");
     QVERIFY2(timer.elapsed() < 5'000, qPrintable(QString::number(timer.elapsed())));
-    QVERIFY(socket->readAll().startsWith("HTTP/1.1 408 "));
+    const QByteArray answer = socket->readAll();
+    test::expectDocumentedRawAnswer(request, answer);
+    QVERIFY(answer.startsWith("HTTP/1.1 408 "));
 }
 
 void TestConnections::requestSplitAcrossPacketsIsAnswered()
@@ -115,7 +120,9 @@ void TestConnections::requestSplitAcrossPacketsIsAnswered()
     socket->write(body.mid(5));
     QTRY_VERIFY_WITH_TIMEOUT(socket->bytesAvailable() > 0, 5'000);
     QTRY_VERIFY(socket->peek(1024).contains("\"split\""));
-    QVERIFY(socket->readAll().startsWith("HTTP/1.1 201 "));
+    const QByteArray answer = socket->readAll();
+    test::expectDocumentedRawAnswer("POST /machines HTTP/1.1\r\n"_ba, answer);
+    QVERIFY(answer.startsWith("HTTP/1.1 201 "));
     QCOMPARE(socket->state(), QAbstractSocket::ConnectedState);
 }
 
@@ -126,9 +133,12 @@ void TestConnections::idleKeptAliveConnectionIsClosed()
     const auto socket = connectTo(server.port());
     for (int i = 0; i < 3; ++i) {
         // Each request well within the idle time keeps the connection.
-        socket->write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"_ba);
-        QTRY_VERIFY_WITH_TIMEOUT(socket->peek(4096).contains("\r\n\r\n{"), 5'000);
-        QVERIFY(socket->readAll().startsWith("HTTP/1.1 200 "));
+        const QByteArray request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"_ba;
+        socket->write(request);
+        QTRY_VERIFY_WITH_TIMEOUT(socket->peek(4096).endsWith("}"), 5'000);
+        const QByteArray answer = socket->readAll();
+        test::expectDocumentedRawAnswer(request, answer);
+        QVERIFY(answer.startsWith("HTTP/1.1 200 "));
         QCOMPARE(socket->state(), QAbstractSocket::ConnectedState);
         QTest::qWait(150);
     }
@@ -185,7 +195,9 @@ QByteArray exchange(quint16 port, const QByteArray &bytes, int timeoutMs = 10'00
         socket->waitForReadyRead(100);
         answer += socket->readAll();
     }
-    return answer + socket->readAll();
+    answer += socket->readAll();
+    test::expectDocumentedRawAnswer(bytes, answer);
+    return answer;
 }
 } // namespace
 
@@ -243,8 +255,10 @@ void TestConnections::oversizedBodyIsRefusedBeforeItIsSent()
     const auto socket = connectTo(server.port());
     socket->write("POST /machines HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                   "Content-Length: 50000000\r\n\r\n{"_ba);
-    QTRY_VERIFY(socket->peek(4096).contains("\r\n\r\n"));
-    QVERIFY(socket->readAll().startsWith("HTTP/1.1 413 "));
+    QTRY_VERIFY(socket->peek(4096).endsWith("}"));
+    const QByteArray answer = socket->readAll();
+    test::expectDocumentedRawAnswer("POST /machines HTTP/1.1\r\n"_ba, answer);
+    QVERIFY(answer.startsWith("HTTP/1.1 413 "));
 }
 
 void TestConnections::closeIsHonouredAfterTheAnswer_data()
@@ -282,7 +296,9 @@ void TestConnections::expectContinueIsAnswered()
     socket->read(25);
     socket->write(body);
     QTRY_VERIFY(socket->peek(4096).contains("patient"));
-    QVERIFY(socket->readAll().startsWith("HTTP/1.1 201 "));
+    const QByteArray answer = socket->readAll();
+    test::expectDocumentedRawAnswer("POST /machines HTTP/1.1\r\n"_ba, answer);
+    QVERIFY(answer.startsWith("HTTP/1.1 201 "));
 }
 
 QTEST_GUILESS_MAIN(TestConnections)

@@ -1,3 +1,4 @@
+#include "convergencepanel.h"
 #include "databasestatuslabel.h"
 #include "machinespanel.h"
 #include "mainwindow.h"
@@ -17,6 +18,7 @@
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -111,6 +113,14 @@ void TestDatabaseOutage::windowKeepsItsHeadWhileTheDatabaseIsGoneAndRecovers()
                  .toString()
                  .isEmpty());
 
+    // A run chosen for the chart now cannot have its points read.
+    const qint64 longRunId = model->simulationAt(0)->id;
+    window.simulations()->view()->selectionModel()->select(
+        model->index(0, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    QTRY_COMPARE(window.chart()->shownSimulations(), QList<qint64> {longRunId});
+    QTest::qWait(500);
+    QVERIFY(window.chart()->plottedPoints(longRunId).isEmpty());
+
     // A creation fails: the dialog stays open with the reason and everything typed.
     window.actions()->newSimulation()->trigger();
     QPointer<NewSimulationDialog> dialog = window.findChild<NewSimulationDialog *>();
@@ -140,6 +150,8 @@ void TestDatabaseOutage::windowKeepsItsHeadWhileTheDatabaseIsGoneAndRecovers()
     QTRY_VERIFY_WITH_TIMEOUT(!model->isStale(), 10000);
     QVERIFY(window.databaseStatus()->text().startsWith(u"Database: "_s));
     QTRY_VERIFY(!duration().startsWith(u"≥"_s));
+    // The chart reads the points it could not read before.
+    QTRY_VERIFY(window.chart()->plottedPoints(longRunId).size() >= 2);
     screenshot(&window, u"outage-recovered.png"_s);
 
     // OK tries again with what was typed.

@@ -230,7 +230,12 @@ void TestEvents::waitDoesNotBlockOtherRequests()
     QCOMPARE(httpRequest(m_server.port(), "GET", "/machines").status, 200);
     QCOMPARE(httpRequest(m_server.port(), "POST", "/simulation/9/cancel").status, 200);
     QTRY_VERIFY(waiting->isFinished());
-    QCOMPARE(QJsonDocument::fromJson(waiting->readAll())[u"status"_s].toString(), u"cancelled"_s);
+    test::HttpReply answer;
+    answer.status = waiting->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    answer.headers = waiting->rawHeaderPairs();
+    answer.body = waiting->readAll();
+    test::expectDocumentedAnswer("POST", "/simulation?wait=true", answer);
+    QCOMPARE(answer.json()[u"status"_s].toString(), u"cancelled"_s);
     waiting->deleteLater();
 }
 

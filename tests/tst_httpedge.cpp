@@ -81,6 +81,8 @@ void TestHttpEdge::dispatcherStatusCodes_data()
     QTest::newRow("422 max_points")
         << "GET"_ba
         << "/converge/1?max_points=0"_ba << QByteArray() << QByteArray() << 422;
+    QTest::newRow("501") << "FROB"_ba
+                         << "/machines"_ba << QByteArray() << QByteArray() << 501;
     QTest::newRow("404") << "GET"_ba
                          << "/nowhere"_ba << QByteArray() << QByteArray() << 404;
 }
@@ -134,6 +136,7 @@ void TestHttpEdge::malformedHttpLeavesTheServerServing()
     // The server may answer, close or wait for more; it must not crash or stop serving.
     socket.waitForReadyRead(300);
     const QByteArray answer = socket.readAll();
+    test::expectDocumentedRawAnswer(bytes, answer);
     if (!answer.isEmpty())
         QVERIFY2(answer.startsWith("HTTP/1.1 "), answer.left(200).constData());
     socket.abort();
@@ -158,9 +161,11 @@ void TestHttpEdge::halfSentRequestsDoNotBlockOthers()
 
 namespace {
 // Reads from socket until buffer holds a whole response (header block, then as many body
-// bytes as Content-Length says; none for HEAD). Returns the header block, or empty on timeout.
-QByteArray readResponse(QTcpSocket &socket, QByteArray &buffer, bool headersOnly)
+// bytes as Content-Length says; none for HEAD), and checks it against the document as the
+// answer to request. Returns the response, or empty on timeout.
+QByteArray readResponse(QTcpSocket &socket, QByteArray &buffer, const QByteArray &request)
 {
+    const bool headersOnly = request.startsWith("HEAD ");
     QDeadlineTimer deadline(10'000);
     for (;;) {
         const qsizetype end = buffer.indexOf("\r\n\r\n");
@@ -173,8 +178,10 @@ QByteArray readResponse(QTcpSocket &socket, QByteArray &buffer, bool headersOnly
             }
             const qsizetype total = end + 4 + (headersOnly ? 0 : length);
             if (buffer.size() >= total) {
+                const QByteArray response = buffer.left(total);
                 buffer.remove(0, total);
-                return head;
+                test::expectDocumentedRawAnswer(request, response);
+                return response;
             }
         }
         if (deadline.hasExpired() || !socket.waitForReadyRead(int(deadline.remainingTime())))
@@ -183,8 +190,9 @@ QByteArray readResponse(QTcpSocket &socket, QByteArray &buffer, bool headersOnly
     }
 }
 
-QByteArray headerOf(const QByteArray &head, const QByteArray &name)
+QByteArray headerOf(const QByteArray &response, const QByteArray &name)
 {
+    const QByteArray head = response.left(response.indexOf("\r\n\r\n"));
     for (const QByteArray &line : head.split('\n')) {
         const qsizetype colon = line.indexOf(':');
         if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
@@ -221,17 +229,19 @@ void TestHttpEdge::headAnswersAsGetWithoutTheBody()
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, m_server.port());
     QVERIFY(socket.waitForConnected(5000));
-    socket.write("HEAD "_ba + path + " HTTP/1.1\r\nHost: x\r\n\r\n"_ba);
+    const QByteArray request = "HEAD "_ba + path + " HTTP/1.1\r\nHost: x\r\n\r\n"_ba;
+    socket.write(request);
     QByteArray buffer;
-    const QByteArray head = readResponse(socket, buffer, true);
+    const QByteArray head = readResponse(socket, buffer, request);
     QVERIFY2(head.startsWith(QByteArray("HTTP/1.1 " + QByteArray::number(status))),
              head.constData());
     QCOMPARE(headerOf(head, "Content-Type"), get.header("Content-Type"));
     QCOMPARE(headerOf(head, "Content-Length").toLongLong(), get.body.size());
     QCOMPARE(headerOf(head, "X-Total-Count"), get.header("X-Total-Count"));
 
-    socket.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"_ba);
-    const QByteArray next = readResponse(socket, buffer, false);
+    const QByteArray health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"_ba;
+    socket.write(health);
+    const QByteArray next = readResponse(socket, buffer, health);
     QVERIFY2(next.startsWith("HTTP/1.1 200"), next.constData());
     QVERIFY(buffer.isEmpty());
 }
@@ -241,14 +251,16 @@ void TestHttpEdge::headOnEventsOpensNoStream()
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, m_server.port());
     QVERIFY(socket.waitForConnected(5000));
-    socket.write("HEAD /events HTTP/1.1\r\nHost: x\r\n\r\n"_ba);
+    const QByteArray request = "HEAD /events HTTP/1.1\r\nHost: x\r\n\r\n"_ba;
+    socket.write(request);
     QByteArray buffer;
-    const QByteArray head = readResponse(socket, buffer, true);
+    const QByteArray head = readResponse(socket, buffer, request);
     QVERIFY2(head.startsWith("HTTP/1.1 200"), head.constData());
     QCOMPARE(headerOf(head, "Content-Type"), "text/event-stream"_ba);
     // Not a subscriber: the connection answers the next request instead of streaming.
-    socket.write("GET /machines HTTP/1.1\r\nHost: x\r\n\r\n"_ba);
-    const QByteArray next = readResponse(socket, buffer, false);
+    const QByteArray machines = "GET /machines HTTP/1.1\r\nHost: x\r\n\r\n"_ba;
+    socket.write(machines);
+    const QByteArray next = readResponse(socket, buffer, machines);
     QVERIFY2(next.startsWith("HTTP/1.1 200"), next.constData());
     QCOMPARE(headerOf(next, "Content-Type"), "application/json"_ba);
 }
@@ -301,9 +313,10 @@ void TestHttpEdge::trailingSlashRedirectsAndRepeatedParametersTakeTheLast()
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, m_server.port());
     QVERIFY(socket.waitForConnected(5000));
-    socket.write("GET /simulations/?order_by=name HTTP/1.1\r\nHost: x\r\n\r\n"_ba);
+    const QByteArray request = "GET /simulations/?order_by=name HTTP/1.1\r\nHost: x\r\n\r\n"_ba;
+    socket.write(request);
     QByteArray buffer;
-    const QByteArray head = readResponse(socket, buffer, false);
+    const QByteArray head = readResponse(socket, buffer, request);
     QVERIFY2(head.startsWith("HTTP/1.1 307 "), head.constData());
     QCOMPARE(headerOf(head, "Location"), "/simulations?order_by=name"_ba);
     QCOMPARE(httpRequest(m_server.port(), "GET", "/nowhere/").status, 404);

@@ -1,3 +1,4 @@
+#include "responsevalidator.h"
 #include "runtime.h"
 #include "testsupport.h"
 
@@ -6,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -28,9 +30,17 @@ private Q_SLOTS:
     void securedOperationsDocumentTheirErrors();
     void docsPageShowsEveryOperationInChromium();
     void docsServesOnlyItsOwnFiles();
+    void servedDocumentIsTheOneAnswersAreCheckedAgainst();
+    void simulationAnswersMatchExactlyOneShape();
+    void validatorRejectsAnswersTheDocumentDoesNotAllow_data();
+    void validatorRejectsAnswersTheDocumentDoesNotAllow();
+    void generatedClientRunsTheReadmeRequests();
 
 private:
     QJsonObject document();
+    // Runs node with the build's npm packages; its exit code, and its output in *output.
+    int runNode(const QStringList &arguments, QString *output,
+                const QProcessEnvironment &extra = {}, int timeoutMs = 60'000);
     // Runs the npm validator on a document; its exit code, and its output in *output.
     int validate(const QByteArray &json, QString *output);
 
@@ -57,18 +67,14 @@ QJsonObject TestOpenApi::document()
     return reply.status == 200 ? reply.json().object() : QJsonObject();
 }
 
-int TestOpenApi::validate(const QByteArray &json, QString *output)
+int TestOpenApi::runNode(const QStringList &arguments, QString *output,
+                         const QProcessEnvironment &extra, int timeoutMs)
 {
     const QString node = QStandardPaths::findExecutable(u"node"_s);
     if (node.isEmpty()) {
         *output = u"node is not installed (apt-get install nodejs)"_s;
         return -1;
     }
-    QTemporaryDir dir;
-    QFile file(dir.filePath(u"openapi.json"_s));
-    if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size())
-        return -1;
-    file.close();
     const QString modules = QStringLiteral(AISIM_NPM_DIR) + "/node_modules"_L1;
     if (!QFileInfo::exists(modules + "/@apidevtools/swagger-parser"_L1)) {
         *output = u"the OpenAPI validator is missing: configure with npm installed "
@@ -78,15 +84,28 @@ int TestOpenApi::validate(const QByteArray &json, QString *output)
     QProcess process;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(u"NODE_PATH"_s, modules);
+    environment.insert(extra);
     process.setProcessEnvironment(environment);
     process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(node, {QStringLiteral(AISIM_OPENAPI_VALIDATOR), file.fileName()});
-    if (!process.waitForFinished(60000)) {
-        *output = u"the validator did not finish"_s;
+    process.start(node, arguments);
+    if (!process.waitForFinished(timeoutMs)) {
+        *output = u"node did not finish: "_s + QString::fromUtf8(process.readAll());
+        process.kill();
+        process.waitForFinished();
         return -1;
     }
     *output = QString::fromUtf8(process.readAll());
     return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+}
+
+int TestOpenApi::validate(const QByteArray &json, QString *output)
+{
+    QTemporaryDir dir;
+    QFile file(dir.filePath(u"openapi.json"_s));
+    if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size())
+        return -1;
+    file.close();
+    return runNode({QStringLiteral(AISIM_OPENAPI_VALIDATOR), file.fileName()}, output);
 }
 
 void TestOpenApi::documentPassesTheValidator()
@@ -213,6 +232,187 @@ void TestOpenApi::docsServesOnlyItsOwnFiles()
     QCOMPARE(page.status, 200);
     QVERIFY(page.body.contains("/openapi.json"));
     QVERIFY(!page.body.contains("http://") && !page.body.contains("https://"));
+}
+
+// The suite checks answers against resources/openapi.json: it must be what the server serves.
+void TestOpenApi::servedDocumentIsTheOneAnswersAreCheckedAgainst()
+{
+    QFile file(QStringLiteral(AISIM_OPENAPI_FILE));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const auto reply = httpRequest(m_server.port(), "GET", "/openapi.json");
+    QCOMPARE(reply.status, 200);
+    QVERIFY(reply.body == file.readAll());
+}
+
+// GET /simulation/{id} answers one of two shapes; a strict client (oneOf) needs exactly one to
+// match each answer: the plain shape is closed, the detail shape requires its fields.
+void TestOpenApi::simulationAnswersMatchExactlyOneShape()
+{
+    const QList<QPair<QByteArray, QByteArray>> admin {
+        {"Authorization"_ba, "Bearer "_ba + m_server.runtime()->initialAdminToken().toLatin1()}};
+    const auto created
+        = httpRequest(m_server.port(), "POST", "/simulation",
+                      R"({"name": "shape", "machine": {"machine_id": 7, "name": "m"}})"_ba, admin);
+    QCOMPARE(created.status, 201);
+    const QByteArray path = created.header("Location");
+    auto &validator = test::ResponseValidator::instance();
+    for (const QByteArray &query : {""_ba, "?detail=true"_ba, "?detail=false"_ba}) {
+        const auto reply = httpRequest(m_server.port(), "GET", path + query, {}, admin);
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.json().object().contains(u"progress"_s), query == "?detail=true");
+        const test::Verdict verdict = validator.check(
+            {"GET", path + query, reply.status, reply.headers, reply.body, false});
+        QVERIFY2(verdict.ok, qPrintable(verdict.errors.join(u"; "_s)));
+        QCOMPARE(verdict.operation, u"getSimulation"_s);
+    }
+    const QJsonObject schema
+        = document()[u"paths"_s][u"/simulation/{simulation_id}"_s][u"get"_s][u"responses"_s]
+                    [u"200"_s][u"content"_s][u"application/json"_s][u"schema"_s]
+                        .toObject();
+    QCOMPARE(schema[u"oneOf"_s].toArray().size(), 2);
+}
+
+void TestOpenApi::validatorRejectsAnswersTheDocumentDoesNotAllow_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("path");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("headers");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("reason");
+    const QByteArray json = "Content-Type: application/json"_ba;
+    const QByteArray run = R"({"simulation_id":1,"name":"a","machine_id":1,"status":"pending",)"
+                           R"("creation_date":"2024-03-05T14:30:00.000000",)"
+                           R"("update_date":"2024-03-05T14:30:00.000000")"_ba;
+    QTest::newRow("a plain answer that passes")
+        << "GET"_ba
+        << "/simulation/1"_ba << 200 << json << run + '}' << QString();
+    QTest::newRow("wrong type") << "GET"_ba
+                                << "/machines"_ba << 200 << json
+                                << R"([{"machine_id":"1","name":"a"}])"_ba << u"must be integer"_s;
+    QTest::newRow("extra property on the plain shape")
+        << "GET"_ba
+        << "/simulation/1"_ba << 200 << json << run + R"(,"progress":0.5})"
+        << u"must match exactly one schema in oneOf"_s;
+    QTest::newRow("detail field missing")
+        << "GET"_ba
+        << "/simulation/1?detail=true"_ba << 200 << json
+        << run + R"(,"progress":0,"points_done":0,"attempts":0,"max_attempts":3})"
+        << u"must match exactly one schema in oneOf"_s;
+    QTest::newRow("missing required field")
+        << "GET"_ba
+        << "/converge/1"_ba << 200 << json << R"({"points":[]})"_ba << u"required property"_s;
+    QTest::newRow("undocumented status")
+        << "GET"_ba
+        << "/machines"_ba << 404 << json << R"({"detail":"Not Found"})"_ba
+        << u"status 404 is not documented"_s;
+    QTest::newRow("undocumented path")
+        << "GET"_ba
+        << "/nowhere"_ba << 200 << json << "[]"_ba << u"is not in the document"_s;
+    QTest::newRow("wrong content type") << "GET"_ba
+                                        << "/machines"_ba << 200 << "Content-Type: text/html"_ba
+                                        << "[]"_ba << u"content type"_s;
+    QTest::newRow("not JSON") << "GET"_ba
+                              << "/machines"_ba << 200 << json << "[{"_ba << u"not JSON"_s;
+    QTest::newRow("201 without Location")
+        << "POST"_ba
+        << "/simulation"_ba << 201 << json << R"({"id":1,"status":"pending"})"_ba
+        << u"header Location is missing"_s;
+    QTest::newRow("401 without WWW-Authenticate")
+        << "GET"_ba
+        << "/machines"_ba << 401 << json << R"({"detail":"Not authenticated"})"_ba
+        << u"header WWW-Authenticate is missing"_s;
+    QTest::newRow("405 without Allow")
+        << "PUT"_ba
+        << "/machines"_ba << 405 << json << R"({"detail":"Method Not Allowed"})"_ba
+        << u"header Allow is missing"_s;
+    QTest::newRow("X-Total-Count not a number")
+        << "GET"_ba
+        << "/simulations?limit=1"_ba << 200 << json + "\nX-Total-Count: many"_ba
+        << "[]"_ba << u"header X-Total-Count"_s;
+    QTest::newRow("body on 204") << "DELETE"_ba
+                                 << "/machines/1"_ba << 204 << json << "{}"_ba
+                                 << u"a body where the document declares none"_s;
+    QTest::newRow("422 in the wrong shape")
+        << "POST"_ba
+        << "/machines"_ba << 422 << json << R"({"detail":"name is missing"})"_ba
+        << u"must be array"_s;
+    QTest::newRow("redirect elsewhere")
+        << "GET"_ba
+        << "/machines/"_ba << 307 << "Location: /simulations"_ba << QByteArray()
+        << u"rather than to the path without its slash"_s;
+}
+
+// The validator every REST test relies on must be able to say no.
+void TestOpenApi::validatorRejectsAnswersTheDocumentDoesNotAllow()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, path);
+    QFETCH(int, status);
+    QFETCH(QByteArray, headers);
+    QFETCH(QByteArray, body);
+    QFETCH(QString, reason);
+    test::CheckedAnswer answer {method, path, status, {}, body, false};
+    for (const QByteArray &line : headers.split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        answer.headers.append({line.left(colon), line.mid(colon + 1).trimmed()});
+    }
+    const test::Verdict verdict = test::ResponseValidator::instance().check(answer);
+    const QString errors = verdict.errors.join(u"; "_s);
+    if (reason.isEmpty()) {
+        QVERIFY2(verdict.ok, qPrintable(errors));
+        return;
+    }
+    QVERIFY2(!verdict.ok, "the validator accepted it");
+    QVERIFY2(errors.contains(reason), qPrintable(errors));
+}
+
+// A client generated from the served document (openapi-typescript-codegen, compiled by tsc)
+// runs the original service's README requests and every other JSON operation against a live
+// server; every answer it gets matches the document.
+void TestOpenApi::generatedClientRunsTheReadmeRequests()
+{
+    test::TestServer server;
+    QVERIFY2(
+        server.start([](RuntimeOptions &options) { options.apiAuth = api::AuthMode::Required; }),
+        qPrintable(server.error()));
+    QTemporaryDir dir;
+    const auto served = httpRequest(server.port(), "GET", "/openapi.json");
+    QCOMPARE(served.status, 200);
+    QFile document(dir.filePath(u"openapi.json"_s));
+    QVERIFY(document.open(QIODevice::WriteOnly)
+            && document.write(served.body) == served.body.size());
+    document.close();
+    QVERIFY(QFile::copy(QStringLiteral(AISIM_README_CLIENT), dir.filePath(u"readme-client.ts"_s)));
+    const QString modules = QStringLiteral(AISIM_NPM_DIR) + "/node_modules/"_L1;
+
+    QString output;
+    QCOMPARE(runNode({modules + "openapi-typescript-codegen/bin/index.js"_L1, u"--input"_s,
+                      document.fileName(), u"--output"_s, dir.filePath(u"generated"_s),
+                      u"--client"_s, u"fetch"_s, u"--useOptions"_s, u"--useUnionTypes"_s},
+                     &output),
+             0);
+    const int compiled
+        = runNode({modules + "typescript/bin/tsc"_L1, u"--strict"_s, u"--target"_s, u"es2020"_s,
+                   u"--module"_s, u"commonjs"_s, u"--lib"_s, u"es2020,dom"_s, u"--outDir"_s,
+                   dir.filePath(u"out"_s), dir.filePath(u"readme-client.ts"_s)},
+                  &output, {}, 120'000);
+    QVERIFY2(compiled == 0, qPrintable(output));
+
+    QProcessEnvironment environment;
+    environment.insert(u"AISIM_BASE"_s, u"http://127.0.0.1:%1"_s.arg(server.port()));
+    environment.insert(u"AISIM_TOKEN"_s, server.runtime()->initialAdminToken());
+    environment.insert(u"AISIM_DOCUMENT"_s, document.fileName());
+    environment.insert(u"AISIM_RESPONSE_VALIDATOR"_s, QStringLiteral(AISIM_RESPONSE_VALIDATOR));
+    const int ran = runNode({dir.filePath(u"out/readme-client.js"_s)}, &output, environment);
+    QVERIFY2(ran == 0, qPrintable(output));
+    static const QRegularExpression summary(u"^(\\d+) of (\\d+) answers match the document$"_s,
+                                            QRegularExpression::MultilineOption);
+    const auto counted = summary.match(output);
+    QVERIFY2(counted.hasMatch(), qPrintable(output));
+    QCOMPARE(counted.captured(1), counted.captured(2));
+    QVERIFY2(counted.captured(2).toInt() >= 30, qPrintable(output));
+    qInfo().noquote() << output.trimmed();
 }
 
 QTEST_GUILESS_MAIN(TestOpenApi)

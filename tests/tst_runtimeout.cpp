@@ -16,6 +16,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -71,6 +72,8 @@ private Q_SLOTS:
     void cancelDuringATimedRunIsCancelledNotTimedOut();
     void runHandedBackAtStopIsNotTimedOut_data() { test::addDialectRows(); }
     void runHandedBackAtStopIsNotTimedOut();
+    void runWhoseLeaseWasTakenIsNotTimedOut_data() { test::addDialectRows(); }
+    void runWhoseLeaseWasTakenIsNotTimedOut();
     void invalidTimeoutIsRefusedAndNothingIsCreated_data();
     void invalidTimeoutIsRefusedAndNothingIsCreated();
     void windowShowsTheTimedOutRun_data() { test::addDialectRows(); }
@@ -213,6 +216,32 @@ void TestRunTimeout::runHandedBackAtStopIsNotTimedOut()
     QCOMPARE(run[u"status"_s].toString(), u"pending"_s);
     QVERIFY2(run[u"error"_s].isNull(), qPrintable(run[u"error"_s].toString()));
     QCOMPARE(run[u"attempts"_s].toInt(), 0); // its only attempt is still to come
+}
+
+void TestRunTimeout::runWhoseLeaseWasTakenIsNotTimedOut()
+{
+    Server server;
+    if (!open(server))
+        return;
+    const auto created = server.post(
+        "/simulation", runBody(10, 1000, R"("max_attempts": 3, "timeout_seconds": 2)"));
+    QCOMPARE(created.status, 201);
+    const qint64 id = created.json()[u"id"_s].toInteger();
+    QTRY_COMPARE_WITH_TIMEOUT(server.detail(id)[u"status"_s].toString(), u"running"_s, 10000);
+    // Another worker takes the run over, as after a lease that expired.
+    QSqlQuery takeOver(server.runtime->database().connection());
+    QVERIFY(takeOver.prepare(u"UPDATE simulations SET lease_owner = 'elsewhere', "
+                             "lease_expires_at = ? WHERE simulation_id = ?"_s));
+    takeOver.addBindValue(QDateTime::currentMSecsSinceEpoch() + 60'000);
+    takeOver.addBindValue(id);
+    QVERIFY(takeOver.exec());
+    QTest::qWait(3000); // past this worker's time-out
+    const auto stored = SimulationRepository(server.runtime->database()).get(id);
+    QVERIFY(stored.ok());
+    QCOMPARE(stored->status, SimulationStatus::Running);
+    QCOMPARE(stored->leaseOwner, u"elsewhere"_s);
+    QVERIFY2(stored->error.isEmpty(), qPrintable(stored->error));
+    QCOMPARE(stored->attempts, 1);
 }
 
 void TestRunTimeout::invalidTimeoutIsRefusedAndNothingIsCreated_data()

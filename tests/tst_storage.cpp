@@ -632,10 +632,9 @@ void TestStorage::aConnectionDroppedByTheServerIsOpenedAgain()
     QVERIFY(query.exec(u"SELECT pg_terminate_backend(%1)"_s.arg(pid.value(0).toInt())));
     pid.finish();
 
+    // Outside a transaction the statement is tried once more, on a new connection: the caller
+    // sees no error at all.
     MachineRepository machines(database);
-    const auto lost = machines.list();
-    QVERIFY(!lost.ok());
-    QCOMPARE(lost.error().kind, Error::Kind::Unavailable);
     const auto again = machines.list();
     QVERIFY2(again.ok(), again.ok() ? "" : qPrintable(again.error().message));
     QCOMPARE(again->size(), 1);

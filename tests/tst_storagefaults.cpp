@@ -1,11 +1,13 @@
 #include "convergencerepository.h"
 #include "privatepostgres.h"
 #include "simulationrepository.h"
+#include "sqlsupport.h"
 #include "storagefaults.h"
 #include "storagehealth.h"
 #include "testsupport.h"
 
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -30,6 +32,14 @@ constexpr int kFailuresToSee = 8;
 std::atomic<int> s_faultLines {0};
 std::atomic<int> s_rollbackNoise {0};
 QtMessageHandler s_previousHandler = nullptr;
+QLoggingCategory::CategoryFilter s_previousFilter = nullptr;
+
+void keepStorageWarnings(QLoggingCategory *category)
+{
+    s_previousFilter(category);
+    if (qstrcmp(category->categoryName(), "aisim.storage") == 0)
+        category->setEnabled(QtWarningMsg, true);
+}
 
 void countingHandler(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
@@ -167,7 +177,7 @@ bool setPostgresReadOnly(const DatabaseUrl &url, bool readOnly)
     // Its own session may have started read-only, too.
     return admin.exec(u"SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE"_s)
         && admin.exec(u"ALTER DATABASE %1 SET default_transaction_read_only = %2"_s.arg(
-               url.databaseName, readOnly ? u"on"_s : u"off"_s))
+            url.databaseName, readOnly ? u"on"_s : u"off"_s))
         && admin.exec(u"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
                       "current_database() AND pid <> pg_backend_pid()"_s);
 }
@@ -186,8 +196,12 @@ class TestStorageFaults : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // The log lines these tests count are warnings of aisim.storage: on, whatever the rules say.
+    void initTestCase() { s_previousFilter = QLoggingCategory::installFilter(keepStorageWarnings); }
     void driverErrorsAreClassified_data();
     void driverErrorsAreClassified();
+    void busyTimeoutIsAnOptionOfTheUrl();
+    void aTransactionEndedByAFullDiskIsNotRolledBackNoisily();
     void fullDatabaseAnswers507AndLosesNothing();
     void readOnlyDatabaseAnswers503_data() { test::addDialectRows(); }
     void readOnlyDatabaseAnswers503();
@@ -242,6 +256,48 @@ void TestStorageFaults::driverErrorsAreClassified()
     QFETCH(int, fault);
     const QSqlError error(u"driver words"_s, u"database words"_s, QSqlError::ErrorType(type), code);
     QCOMPARE(int(classifySqlError(error, postgreSql)), fault);
+}
+
+void TestStorageFaults::busyTimeoutIsAnOptionOfTheUrl()
+{
+    QString error;
+    const auto sqlite = DatabaseUrl::parse(u"sqlite:///tmp/a.db?busy_timeout_ms=250"_s, &error);
+    QVERIFY2(sqlite, qPrintable(error));
+    QCOMPARE(sqlite->path, u"/tmp/a.db"_s);
+    QCOMPARE(sqlite->busyTimeoutMs, 250);
+    QCOMPARE(DatabaseUrl::parse(sqlite->toString(), &error)->busyTimeoutMs, 250);
+    const auto postgres
+        = DatabaseUrl::parse(u"postgresql://u:p@h:5/db?busy_timeout_ms=1500"_s, &error);
+    QVERIFY2(postgres, qPrintable(error));
+    QCOMPARE(postgres->databaseName, u"db"_s);
+    QCOMPARE(postgres->busyTimeoutMs, 1500);
+    QCOMPARE(DatabaseUrl::parse(postgres->toString(), &error)->busyTimeoutMs, 1500);
+    QCOMPARE(DatabaseUrl::parse(u"sqlite:///tmp/a.db"_s, &error)->busyTimeoutMs,
+             DatabaseUrl::kDefaultBusyTimeoutMs);
+    QVERIFY(!DatabaseUrl::parse(u"sqlite:///tmp/a.db?busy_timeout_ms=soon"_s, &error));
+    QVERIFY(error.contains(u"busy_timeout_ms"_s));
+}
+
+void TestStorageFaults::aTransactionEndedByAFullDiskIsNotRolledBackNoisily()
+{
+    const test::TestDatabase db(test::TestDatabase::Dialect::Sqlite);
+    Database database(db.url());
+    QVERIFY(database.migrate().ok());
+    database.setSessionStatements({u"PRAGMA max_page_count=%1"_s.arg(pageCount(db.url()))});
+    const LogWatch watch;
+    {
+        sql::Transaction transaction(database);
+        QVERIFY(transaction.isActive());
+        // Too large for the pages left: SQLite fails it and ends the whole transaction itself.
+        const auto inserted = sql::change(
+            database, u"INSERT INTO storage_probe (written_at, filler) VALUES (1, zeroblob(?))"_s,
+            {200000}, u"store a large row"_s);
+        QVERIFY(!inserted.ok());
+        QCOMPARE(inserted.error().fault, StorageFault::Full);
+        QCOMPARE(database.health().fault(), StorageFault::Full);
+    } // rolls back what SQLite has already rolled back
+    QCOMPARE(s_rollbackNoise.load(), 0);
+    QCOMPARE(s_faultLines.load(), 1);
 }
 
 void TestStorageFaults::runThroughFault(const DatabaseUrl &url, const Fault &fault)
@@ -310,6 +366,8 @@ void TestStorageFaults::runThroughFault(const DatabaseUrl &url, const Fault &fau
     ConvergenceRepository convergence(runtime.database());
     for (const qint64 id : std::as_const(acknowledged)) {
         QTRY_COMPARE_WITH_TIMEOUT(simulations.get(id)->status, SimulationStatus::Finished, 30000);
+        // The fault cost no attempt: the worker waited with its lease instead of failing.
+        QCOMPARE(simulations.get(id)->attempts, 1);
         const auto points = convergence.points(id);
         QVERIFY(points.ok());
         QCOMPARE(points->size(), kPoints);

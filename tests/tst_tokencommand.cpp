@@ -164,9 +164,12 @@ void TestTokenCommand::requestTimeoutReachesTheServer()
     QVERIFY(socket.waitForConnected(5000));
     QElapsedTimer timer;
     timer.start();
-    socket.write("GET /machines HTTP/1.1\r\nHost: x\r\n"_ba); // no blank line: never complete
+    const QByteArray request = "GET /machines HTTP/1.1\r\nHost: x\r\n"_ba; // never complete
+    socket.write(request);
     QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, 10'000);
-    QVERIFY(socket.readAll().startsWith("HTTP/1.1 408 "));
+    const QByteArray answer = socket.readAll();
+    test::expectDocumentedRawAnswer(request, answer);
+    QVERIFY(answer.startsWith("HTTP/1.1 408 "));
     QVERIFY2(timer.elapsed() >= 900 && timer.elapsed() < 8'000,
              qPrintable(QString::number(timer.elapsed())));
     server.terminate();

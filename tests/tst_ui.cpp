@@ -129,10 +129,12 @@ void TestUi::dialogRefusesInvalidInput()
     auto *problem = dialog.findChild<QLabel *>(u"problemLabel"_s);
     QVERIFY(problem);
 
-    QVERIFY(!ok->isEnabled()); // no name yet
-    QVERIFY(problem->isVisible());
+    QVERIFY(!ok->isEnabled()); // no name yet, and no reproach before anything was typed
+    QVERIFY(!problem->isVisible());
     dialog.nameField()->setText(u"   "_s);
     QVERIFY(!ok->isEnabled());
+    QVERIFY(problem->isVisible());
+    QCOMPARE(problem->text(), u"Give the simulation a name."_s);
     dialog.nameField()->setText(QString(201, u'x'));
     QVERIFY(!ok->isEnabled());
     QVERIFY(problem->text().contains(u"too long"_s));

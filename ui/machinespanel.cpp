@@ -3,15 +3,19 @@
 #include "async.h"
 #include "databaseproblem.h"
 #include "eventhub.h"
+#include "machineremovaldialog.h"
+#include "simulationformat.h"
 #include "simulationservice.h"
 #include "uilogging.h"
 
+#include <QAction>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -21,6 +25,8 @@ namespace aisim {
 
 namespace {
 enum Column { NameColumn, StateColumn, RunningColumn, PendingColumn, TotalColumn, ColumnCount };
+// Narrower than this, the panel leaves out the Running and Pending counts.
+constexpr int kNarrowWidth = 320;
 
 // What a failed change means for the user; the driver's words go to the log.
 QString userMessage(const Error &error)
@@ -69,6 +75,10 @@ MachinesPanel::MachinesPanel(SimulationService &service, QWidget *parent)
     layout->addWidget(m_error);
     layout->addLayout(buttons);
 
+    m_renameAction = new QAction(tr("&Rename Machine…"), this);
+    m_removeAction = new QAction(tr("Re&move Machine…"), this);
+    connect(m_renameAction, &QAction::triggered, this, &MachinesPanel::renameSelected);
+    connect(m_removeAction, &QAction::triggered, this, &MachinesPanel::removeSelected);
     connect(m_add, &QPushButton::clicked, this, &MachinesPanel::addMachine);
     connect(m_rename, &QPushButton::clicked, this, &MachinesPanel::renameSelected);
     connect(m_remove, &QPushButton::clicked, this, &MachinesPanel::removeSelected);
@@ -150,25 +160,25 @@ void MachinesPanel::show(const Snapshot &snapshot)
     QHash<qint64, MachineLoad> loads;
     for (const MachineLoad &load : snapshot.loads)
         loads.insert(load.machineId, load);
+    m_loads = loads;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const QSignalBlocker blocker(m_tree);
     m_tree->clear();
     for (const Machine &machine : snapshot.machines) {
         const MachineLoad load = loads.value(machine.id);
-        const bool online = machine.isOnline(now, kOnlineWithinMs);
-        const QString state = (load.running > 0 ? tr("busy") : tr("idle")) + u", "_s
-            + (online ? tr("online") : tr("offline"));
+        // A machine running a run has a worker serving it, heartbeat written yet or not.
+        const bool online = load.running > 0 || machine.isOnline(now, kOnlineWithinMs);
+        const QString state = stateText(load, online);
         auto *item = new QTreeWidgetItem(m_tree);
         item->setText(NameColumn, machine.name);
         item->setToolTip(NameColumn, tr("Machine %1").arg(machine.id));
         item->setData(NameColumn, Qt::UserRole, machine.id);
         item->setText(StateColumn, state);
-        item->setToolTip(StateColumn,
-                         machine.heartbeatAt.isValid()
-                             ? tr("Last worker heartbeat: %1")
-                                   .arg(QLocale().toString(machine.heartbeatAt.toLocalTime(),
-                                                           QLocale::ShortFormat))
-                             : tr("No worker has served this machine yet"));
+        const QString heartbeat = machine.heartbeatAt.isValid()
+            ? tr("Last worker heartbeat: %1").arg(formatDateTime(machine.heartbeatAt))
+            : tr("No worker has served this machine yet");
+        const QString waiting = waitingText(load, online);
+        item->setToolTip(StateColumn, waiting.isEmpty() ? heartbeat : waiting + u'\n' + heartbeat);
         if (!online)
             item->setForeground(StateColumn, palette().brush(QPalette::PlaceholderText));
         item->setText(RunningColumn, QString::number(load.running));
@@ -182,6 +192,38 @@ void MachinesPanel::show(const Snapshot &snapshot)
     m_machines = snapshot.machines;
     updateButtons();
     Q_EMIT machinesLoaded(m_machines);
+}
+
+void MachinesPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // A narrow panel keeps the state readable: it already says busy and how many wait.
+    const bool narrow = width() < kNarrowWidth;
+    m_tree->setColumnHidden(RunningColumn, narrow);
+    m_tree->setColumnHidden(PendingColumn, narrow);
+}
+
+QString MachinesPanel::stateText(const MachineLoad &load, bool online)
+{
+    QString state = (load.running > 0 ? tr("busy") : tr("idle")) + u", "_s
+        + (online ? tr("online") : tr("offline"));
+    if (load.pending > 0)
+        state += u", "_s + tr("%Ln waiting", nullptr, int(std::min<qint64>(load.pending, INT_MAX)));
+    return state;
+}
+
+QString MachinesPanel::waitingText(const MachineLoad &load, bool online)
+{
+    // Pending runs no worker has taken: every worker serving the machine is busy, or none is
+    // there at all.
+    if (load.pending == 0)
+        return QString();
+    const int pending = int(std::min<qint64>(load.pending, INT_MAX));
+    return online
+        ? tr("%Ln run(s) waiting for a free worker: every worker serving this machine "
+             "is busy",
+             nullptr, pending)
+        : tr("%Ln run(s) waiting for a worker: none serves this machine now", nullptr, pending);
 }
 
 std::optional<Machine> MachinesPanel::selectedMachine() const
@@ -202,6 +244,8 @@ void MachinesPanel::updateButtons()
     const bool selected = !m_tree->selectedItems().isEmpty();
     m_rename->setEnabled(selected);
     m_remove->setEnabled(selected);
+    m_renameAction->setEnabled(selected);
+    m_removeAction->setEnabled(selected);
 }
 
 void MachinesPanel::addMachine()
@@ -272,14 +316,35 @@ void MachinesPanel::renameSelected()
 
 void MachinesPanel::removeSelected()
 {
-    if (const std::optional<Machine> machine = selectedMachine())
+    const std::optional<Machine> machine = selectedMachine();
+    if (!machine)
+        return;
+    const MachineLoad load = m_loads.value(machine->id);
+    if (load.total == 0) {
         removeMachine(machine->id);
+        return;
+    }
+    // Its runs need a place to go, or the user's word that they go away.
+    QList<Machine> others;
+    for (const Machine &other : std::as_const(m_machines)) {
+        if (other.id != machine->id)
+            others.append(other);
+    }
+    auto *dialog = new MachineRemovalDialog(*machine, load, others, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, id = machine->id] {
+        removeMachine(id, dialog->choice(), dialog->moveTo());
+    });
+    dialog->open();
 }
 
-void MachinesPanel::removeMachine(qint64 id)
+void MachinesPanel::removeMachine(qint64 id, SimulationService::RunsOnRemoval runs, qint64 moveTo)
 {
     runInBackground(
-        this, [service = &m_service, id] { return service->removeMachine(id); },
+        this,
+        [service = &m_service, id, runs, moveTo] {
+            return service->removeMachine(id, runs, moveTo);
+        },
         [this](const Status &removed) {
             if (!removed)
                 showError(tr("Cannot remove the machine"), userMessage(removed.error()));

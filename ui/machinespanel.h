@@ -2,17 +2,18 @@
 
 #include "machine.h"
 #include "machinerepository.h"
+#include "simulationservice.h"
 
+#include <QHash>
 #include <QTimer>
 #include <QWidget>
 
+class QAction;
 class QLabel;
 class QPushButton;
 class QTreeWidget;
 
 namespace aisim {
-
-class SimulationService;
 
 // The machines: their state (busy or idle, online or offline), their running and pending runs,
 // and adding, renaming and removing them. Reads and writes run off the GUI thread.
@@ -37,7 +38,17 @@ public:
     void createMachine(const QString &name);
     // Why a machine cannot take this name (empty, or another machine's), or empty.
     QString nameProblem(const QString &name, std::optional<qint64> renamedId) const;
-    void removeMachine(qint64 id);
+    void removeMachine(qint64 id,
+                       SimulationService::RunsOnRemoval runs
+                       = SimulationService::RunsOnRemoval::Refuse,
+                       qint64 moveTo = 0);
+    // Rename and Remove for menus: enabled only while a machine is selected.
+    QAction *renameAction() const { return m_renameAction; }
+    QAction *removeAction() const { return m_removeAction; }
+    // The words of the State column for a machine with this load.
+    static QString stateText(const MachineLoad &load, bool online);
+    // Why the machine's pending runs wait, for the State tooltip; empty when none does.
+    static QString waitingText(const MachineLoad &load, bool online);
 
 Q_SIGNALS:
     void machinesLoaded(const QList<aisim::Machine> &machines);
@@ -46,6 +57,9 @@ Q_SIGNALS:
     // The periodic read of the machines failed (the driver's words) or worked again.
     void readFailed(const QString &error);
     void readSucceeded();
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     struct Snapshot
@@ -61,6 +75,9 @@ private:
 
     SimulationService &m_service;
     QList<Machine> m_machines;
+    QHash<qint64, MachineLoad> m_loads;
+    QAction *m_renameAction = nullptr;
+    QAction *m_removeAction = nullptr;
     QTreeWidget *m_tree = nullptr;
     QPushButton *m_add = nullptr;
     QPushButton *m_rename = nullptr;

@@ -47,6 +47,8 @@ namespace aisim {
 namespace {
 constexpr int kMessageMs = 5000;
 constexpr int kFailureMs = 15000;
+// The chart overlays at most this many of the selected runs.
+constexpr int kMaxChartRuns = 500;
 } // namespace
 
 MainWindow::MainWindow(Runtime &runtime, QWidget *parent)
@@ -72,7 +74,11 @@ MainWindow::MainWindow(Runtime &runtime, QWidget *parent)
     m_mainSplitter = new QSplitter(Qt::Horizontal, this);
     m_mainSplitter->addWidget(m_machines);
     m_mainSplitter->addWidget(m_rightSplitter);
-    m_mainSplitter->setStretchFactor(1, 1);
+    // A smaller window takes width from both sides, not only from the table and the chart.
+    m_mainSplitter->setStretchFactor(0, 1);
+    m_mainSplitter->setStretchFactor(1, 3);
+    m_rightSplitter->setStretchFactor(0, 1);
+    m_rightSplitter->setStretchFactor(1, 1);
     m_mainSplitter->setSizes({340, 940});
     m_mainSplitter->setContentsMargins(6, 6, 6, 0);
     auto *central = new QWidget(this);
@@ -154,8 +160,8 @@ void MainWindow::createMenus()
 
     QMenu *machine = menuBar()->addMenu(tr("&Machine"));
     machine->addAction(tr("&Add Machine…"), m_machines, &MachinesPanel::addMachine);
-    machine->addAction(tr("&Rename Machine…"), m_machines, &MachinesPanel::renameSelected);
-    machine->addAction(tr("Re&move Machine"), m_machines, &MachinesPanel::removeSelected);
+    machine->addAction(m_machines->renameAction());
+    machine->addAction(m_machines->removeAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("Copy REST &Address"), this, &MainWindow::copyApiAddress);
@@ -238,6 +244,7 @@ void MainWindow::watchDatabase()
         // Catch up with whatever changed meanwhile.
         m_simulations->model()->scheduleRefresh();
         m_machines->reload();
+        m_chart->reloadStoredPoints();
     });
 }
 
@@ -293,14 +300,22 @@ void MainWindow::showFailure(const QString &text)
 
 void MainWindow::showSelectionInChart()
 {
-    const QList<QPair<qint64, QString>> shown = selectedRuns();
-    QList<qint64> ids;
-    for (const auto &[id, name] : shown)
-        ids << id;
-    m_exportRuns->setEnabled(!ids.isEmpty());
-    if (ids == m_chartIds)
+    // Selected rows pushed out of the rows read (runs arriving above them) keep their runs on
+    // the chart, with the label they had, until their rows are read again.
+    QList<QPair<qint64, QString>> shown;
+    QHash<qint64, QString> labels;
+    for (const auto &[id, simulation] : m_simulations->selectedRuns(kMaxChartRuns)) {
+        // The plain name: the table beside it shows the id, the export writes it as the name.
+        const QString label
+            = simulation ? simulation->name : m_chartLabels.value(id, u"#%1"_s.arg(id));
+        shown.append({id, label});
+        labels.insert(id, label);
+    }
+    m_exportRuns->setEnabled(!shown.isEmpty());
+    if (shown == m_chartShown)
         return;
-    m_chartIds = ids;
+    m_chartShown = shown;
+    m_chartLabels = labels;
     m_chart->showSimulations(shown);
 }
 
@@ -326,6 +341,7 @@ void MainWindow::showContextMenu(const QPoint &globalPosition)
 void MainWindow::showTokens()
 {
     auto *dialog = new TokensDialog(m_runtime.database(), this);
+    dialog->setTokensRequired(m_runtime.options().apiAuth == api::AuthMode::Required);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QHostAddress>
 #include <QMainWindow>
 
@@ -76,7 +77,8 @@ private:
     QToolButton *m_adminToken = nullptr;
     QLabel *m_workers = nullptr;
     DatabaseStatusLabel *m_database = nullptr;
-    QList<qint64> m_chartIds;
+    QList<QPair<qint64, QString>> m_chartShown;
+    QHash<qint64, QString> m_chartLabels;
 };
 
 } // namespace aisim

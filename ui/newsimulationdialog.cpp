@@ -12,6 +12,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QSysInfo>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -55,6 +56,9 @@ NewSimulationDialog::NewSimulationDialog(const QList<Machine> &machines, QWidget
     for (const Machine &machine : machines)
         nextId = std::max(nextId, machine.id + 1);
     m_newMachineName->setPlaceholderText(tr("name of the new machine"));
+    // On an empty database the first run goes to this computer: only its name is to type.
+    if (machines.isEmpty())
+        m_newMachineName->setText(QSysInfo::machineHostName());
     m_newMachineId->setRange(1, std::numeric_limits<int>::max());
     m_newMachineId->setValue(int(std::min<qint64>(nextId, std::numeric_limits<int>::max())));
     m_newMachineId->setPrefix(tr("id "));
@@ -189,8 +193,10 @@ void NewSimulationDialog::validate()
 {
     m_newMachine->setVisible(creatingMachine());
     const QString text = problem();
-    // A failed creation stays said until the user acts on the dialog.
-    const QString shown = text.isEmpty() ? m_failure : text;
+    // Nothing is wrong before the user typed anything: OK alone says it is not ready yet. A
+    // failed creation stays said until the user acts on the dialog.
+    m_touched = m_touched || !m_name->text().isEmpty();
+    const QString shown = text.isEmpty() ? m_failure : (m_touched ? text : QString());
     m_problem->setText(shown);
     m_problem->setVisible(!shown.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(text.isEmpty() && !m_submitting);

@@ -76,6 +76,7 @@ private:
     QSpinBox *m_maxAttempts = nullptr;
     QSpinBox *m_timeout = nullptr;
     QLabel *m_problem = nullptr;
+    bool m_touched = false; // the user typed a name once
     QString m_failure; // why the last creation failed, until the input changes
     bool m_submits = false;
     bool m_submitting = false;

@@ -228,7 +228,11 @@ void SettingsDialog::setInUse(const DesktopSettings &inUse)
 {
     m_inUse->setInUse(inUse);
     m_inUse->show();
-    resize(std::max(width(), sizeHint().width()), sizeHint().height());
+    // Its wrapped lines need the width; the height follows from it.
+    const int width = std::max(this->width(), 560);
+    resize(width,
+           layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width)
+                                         : sizeHint().height());
 }
 
 void SettingsDialog::testConnection()

@@ -4,6 +4,7 @@
 #include "databaseproblem.h"
 #include "machinespanel.h"
 #include "newsimulationdialog.h"
+#include "selectionabilities.h"
 #include "simulationservice.h"
 #include "simulationspanel.h"
 #include "uilogging.h"
@@ -19,14 +20,19 @@ namespace aisim {
 
 namespace {
 
-QString errorOf(const Status &status)
+// The run an operation leaves behind (the copy, for a duplicate), or why it failed.
+Result<qint64> idOf(const Result<Simulation> &result)
 {
-    return status ? QString() : status.error().userMessage();
+    if (!result)
+        return result.error();
+    return result->id;
 }
 
-template<typename T> QString errorOf(const Result<T> &result)
+Result<qint64> idOf(const Status &status, qint64 id)
 {
-    return result ? QString() : result.error().userMessage();
+    if (!status)
+        return status.error();
+    return id;
 }
 
 bool canCancel(const Simulation &s)
@@ -52,6 +58,7 @@ struct Outcome
     QString refusal; // the selection could not be read: nothing was done
     QStringList errors;
     qsizetype changed = 0;
+    QList<qint64> results; // the runs changed or made
 };
 
 } // namespace
@@ -63,6 +70,7 @@ SimulationActions::SimulationActions(SimulationService &service, SimulationsPane
     , m_simulations(simulations)
     , m_machines(machines)
     , m_window(window)
+    , m_abilities(new SelectionAbilities(service.database(), this))
 {
     m_new = makeAction(tr("&New Simulation…"), u"document-new"_s, QKeySequence::New);
     m_cancel = makeAction(tr("&Cancel"), u"process-stop"_s, QKeySequence(Qt::CTRL | Qt::Key_K));
@@ -82,23 +90,24 @@ SimulationActions::SimulationActions(SimulationService &service, SimulationsPane
     connect(m_cancel, &QAction::triggered, this, [this] {
         apply(
             tr("Cancelled"),
-            [](SimulationService &s, const Simulation &sim) { return errorOf(s.cancel(sim.id)); },
-            canCancel);
+            [](SimulationService &s, const Simulation &sim) { return idOf(s.cancel(sim.id)); },
+            canCancel,
+            tr("Nothing to cancel: none of the selected simulations is pending or running."));
     });
     connect(m_retry, &QAction::triggered, this, [this] {
         apply(
             tr("Retried"),
-            [](SimulationService &s, const Simulation &sim) { return errorOf(s.retry(sim.id)); },
-            canRetry);
+            [](SimulationService &s, const Simulation &sim) { return idOf(s.retry(sim.id)); },
+            canRetry,
+            tr("Nothing to retry: none of the selected simulations failed or was cancelled."));
     });
     connect(m_duplicate, &QAction::triggered, this, [this] {
         apply(
             tr("Duplicated"),
-            [](SimulationService &s, const Simulation &sim) {
-                return errorOf(s.duplicate(sim.id));
-            },
-            always);
+            [](SimulationService &s, const Simulation &sim) { return idOf(s.duplicate(sim.id)); },
+            always, QString(), true);
     });
+    connect(m_abilities, &SelectionAbilities::changed, this, &SimulationActions::updateEnabled);
     connect(m_remove, &QAction::triggered, this, &SimulationActions::confirmAndRemove);
     connect(m_find, &QAction::triggered, &m_simulations, &SimulationsPanel::focusSearch);
     connect(&m_simulations, &SimulationsPanel::selectionChanged, this,
@@ -124,10 +133,23 @@ void SimulationActions::updateEnabled()
 {
     const SimulationSelection selection = m_simulations.selection();
     const QList<Simulation> &loaded = selection.loaded;
-    // Rows not in memory may hold runs of any status.
-    const bool unknown = !selection.isComplete();
-    m_cancel->setEnabled(unknown || std::any_of(loaded.begin(), loaded.end(), canCancel));
-    m_retry->setEnabled(unknown || std::any_of(loaded.begin(), loaded.end(), canRetry));
+    bool cancel = std::any_of(loaded.begin(), loaded.end(), canCancel);
+    bool retry = std::any_of(loaded.begin(), loaded.end(), canRetry);
+    if (!selection.isComplete()) {
+        // Rows not in memory may hold runs of any status: they are read in the background,
+        // and until then the actions stay available (acting reads them anyway, and says so
+        // when nothing applies).
+        if (selection.count() <= kMaxRunsPerAction)
+            m_abilities->probe(selection);
+        const auto known
+            = selection.count() <= kMaxRunsPerAction ? m_abilities->known() : std::nullopt;
+        cancel = known ? known->cancel : true;
+        retry = known ? known->retry : true;
+    } else {
+        m_abilities->forget();
+    }
+    m_cancel->setEnabled(cancel);
+    m_retry->setEnabled(retry);
     m_duplicate->setEnabled(selection.count() > 0);
     m_remove->setEnabled(selection.count() > 0);
 }
@@ -154,6 +176,8 @@ void SimulationActions::showNewSimulationDialog()
                         tr("Simulation “%1” created (#%2)").arg(created->name).arg(created->id));
                     if (dialog)
                         dialog->accept();
+                    // The new run is selected, so that its curve grows in front of the user.
+                    m_simulations.selectWhenShown({created->id});
                 } else {
                     qCWarning(lcUi).noquote()
                         << "cannot create a simulation:" << created.error().message;
@@ -199,12 +223,13 @@ void SimulationActions::confirmAndRemove()
     }
     apply(
         tr("Deleted"),
-        [](SimulationService &s, const Simulation &sim) { return errorOf(s.remove(sim.id)); },
+        [](SimulationService &s, const Simulation &sim) { return idOf(s.remove(sim.id), sim.id); },
         always);
 }
 
 void SimulationActions::apply(const QString &verb, const Operation &operation,
-                              bool (*applies)(const Simulation &))
+                              bool (*applies)(const Simulation &), const QString &nothing,
+                              bool selectResults)
 {
     const SimulationSelection selection = m_simulations.selection();
     if (selection.count() == 0)
@@ -226,18 +251,24 @@ void SimulationActions::apply(const QString &verb, const Operation &operation,
             for (const Simulation &simulation : targets.value()) {
                 if (!applies(simulation))
                     continue;
-                if (const QString error = operation(*service, simulation); !error.isEmpty())
-                    outcome.errors
-                        << u"#%1 %2: %3"_s.arg(simulation.id).arg(simulation.name, error);
-                else
+                if (const Result<qint64> done = operation(*service, simulation); !done) {
+                    outcome.errors << u"#%1 %2: %3"_s.arg(simulation.id)
+                                          .arg(simulation.name, done.error().userMessage());
+                } else {
                     ++outcome.changed;
+                    outcome.results << done.value();
+                }
             }
             return outcome;
         },
-        [this, verb](const Outcome &outcome) {
+        [this, verb, nothing, selectResults](const Outcome &outcome) {
             if (!outcome.refusal.isEmpty()) {
                 Q_EMIT failed(outcome.refusal);
+            } else if (outcome.errors.isEmpty() && outcome.changed == 0 && !nothing.isEmpty()) {
+                Q_EMIT failed(nothing);
             } else if (outcome.errors.isEmpty()) {
+                if (selectResults && !outcome.results.isEmpty())
+                    m_simulations.selectWhenShown(outcome.results);
                 Q_EMIT message(tr("%1 %Ln simulation(s)", nullptr, int(outcome.changed)).arg(verb));
             } else {
                 Q_EMIT failed(outcome.errors.join(u'\n'));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "result.h"
 #include "simulation.h"
 
 #include <QObject>
@@ -13,6 +14,7 @@ class QWidget;
 namespace aisim {
 
 class MachinesPanel;
+class SelectionAbilities;
 class SimulationService;
 class SimulationsPanel;
 
@@ -44,11 +46,13 @@ Q_SIGNALS:
     void operationFinished();
 
 private:
-    using Operation = std::function<QString(SimulationService &, const Simulation &)>;
+    // Changes one run; answers the run it leaves behind (the copy, for a duplicate).
+    using Operation = std::function<Result<qint64>(SimulationService &, const Simulation &)>;
 
     void showNewSimulationDialog();
-    void apply(const QString &verb, const Operation &operation,
-               bool (*applies)(const Simulation &));
+    // nothing: what to say when no selected run is one the operation applies to.
+    void apply(const QString &verb, const Operation &operation, bool (*applies)(const Simulation &),
+               const QString &nothing = QString(), bool selectResults = false);
     void confirmAndRemove();
     QString tooMany(qint64 count) const;
     QAction *makeAction(const QString &text, const QString &icon, const QKeySequence &shortcut);
@@ -57,6 +61,7 @@ private:
     SimulationsPanel &m_simulations;
     MachinesPanel &m_machines;
     QWidget *m_window;
+    SelectionAbilities *m_abilities;
     bool m_confirmDeletion = true;
     QAction *m_new = nullptr;
     QAction *m_cancel = nullptr;

@@ -1,15 +1,22 @@
 #include "simulationspanel.h"
 
+#include "emptytablehint.h"
+#include "nametooltipdelegate.h"
 #include "progressdelegate.h"
 #include "runstatisticsformat.h"
 #include "simulationstablemodel.h"
+#include "sortarrowstyle.h"
 #include "statusbadgedelegate.h"
 
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QScrollBar>
+#include <QSet>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -19,6 +26,15 @@
 using namespace Qt::StringLiterals;
 
 namespace aisim {
+
+namespace {
+// Selected rows not in memory are read for the chart and the actions up to this many.
+constexpr qint64 kMaxRowsFetchedForSelection = 300;
+// A run to select once it shows up in the table is looked for this long.
+constexpr qint64 kSelectWithinMs = 5000;
+// Rows of a large selection looked at for the runs the chart shows, at most.
+constexpr qint64 kMaxRowsScanned = 20'000;
+} // namespace
 
 SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget *parent)
     : QWidget(parent)
@@ -65,8 +81,12 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
     // Fixed row heights: the view never measures a million rows.
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 10);
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    // The name takes the room left, so that the columns fit beside the vertical scroll bar.
+    m_view->horizontalHeader()->setStretchLastSection(false);
     m_view->horizontalHeader()->setSectionsMovable(true);
+    auto *arrows = new SortArrowStyle;
+    arrows->setParent(m_view->horizontalHeader());
+    m_view->horizontalHeader()->setStyle(arrows);
     m_view->horizontalHeader()->setSortIndicator(SimulationsTableModel::CreatedColumn,
                                                  Qt::DescendingOrder);
     m_view->setSortingEnabled(true);
@@ -74,6 +94,8 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
                                      new StatusBadgeDelegate(m_view));
     m_view->setItemDelegateForColumn(SimulationsTableModel::ProgressColumn,
                                      new ProgressDelegate(m_view));
+    m_view->setItemDelegateForColumn(SimulationsTableModel::NameColumn,
+                                     new NameTooltipDelegate(m_view));
     const int widths[] = {56, 190, 110, 96, 140, 140, 80, 110, 80, 80, 64, 100};
     static_assert(std::size(widths) == SimulationsTableModel::ColumnCount);
     for (int column = 0; column < SimulationsTableModel::ColumnCount; ++column)
@@ -85,6 +107,11 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
         header->moveSection(header->visualIndex(column),
                             header->visualIndex(SimulationsTableModel::StatusColumn) + 1
                                 + (column - SimulationsTableModel::FinalLossColumn));
+    m_view->horizontalHeader()->setSectionResizeMode(SimulationsTableModel::NameColumn,
+                                                     QHeaderView::Stretch);
+    m_view->horizontalHeader()->setMinimumSectionSize(40);
+    m_hint = new EmptyTableHint(m_view, m_model);
+    m_search->installEventFilter(this);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -116,11 +143,20 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
         m_model->setVerdictFilter(name.isEmpty() ? std::nullopt : verdictFromString(name));
     });
     connect(m_model, &SimulationsTableModel::totalChanged, this, &SimulationsPanel::updateTotal);
-    connect(m_model, &SimulationsTableModel::queryChanged, this,
-            [this] { m_total->setText(tr("Loading…")); });
+    connect(m_model, &SimulationsTableModel::queryChanged, this, [this] {
+        m_total->setText(tr("Loading…"));
+        // Another order or filter starts at its first rows.
+        m_view->scrollToTop();
+    });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &SimulationsPanel::selectionChanged);
-    connect(m_model, &QAbstractItemModel::modelReset, this, &SimulationsPanel::selectionChanged);
+            &SimulationsPanel::onSelectionChanged);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &SimulationsPanel::onSelectionChanged);
+    connect(m_model, &SimulationsTableModel::rowsLoaded, this, [this] {
+        selectRequestedRuns();
+        // Selected rows read since: their runs are known now.
+        if (m_selectionIncomplete)
+            onSelectionChanged();
+    });
     // Runs arriving above the rows in view push them down: keep the same runs in view, unless
     // the view is at the top, where the newest runs are to be seen.
     connect(m_model, &QAbstractItemModel::layoutAboutToBeChanged, this, [this] {
@@ -137,8 +173,9 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
         m_anchor.reset();
     });
     // Rows that moved or went away (a deletion) change the selection without selectionChanged.
-    connect(m_model, &QAbstractItemModel::layoutChanged, this, &SimulationsPanel::selectionChanged);
-    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &SimulationsPanel::selectionChanged);
+    connect(m_model, &QAbstractItemModel::layoutChanged, this,
+            &SimulationsPanel::onSelectionChanged);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &SimulationsPanel::onSelectionChanged);
     connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &position) {
         Q_EMIT contextMenuRequested(m_view->viewport()->mapToGlobal(position));
     });
@@ -195,6 +232,93 @@ SimulationSelection SimulationsPanel::selection() const
         }
     }
     return selection;
+}
+
+QList<QPair<qint64, std::optional<Simulation>>> SimulationsPanel::selectedRuns(int max) const
+{
+    QList<QPair<qint64, std::optional<Simulation>>> runs;
+    QList<QPair<int, int>> ranges;
+    for (const QItemSelectionRange &range : m_view->selectionModel()->selection())
+        ranges.append({range.top(), range.bottom()});
+    std::sort(ranges.begin(), ranges.end());
+    QSet<int> seen; // ranges may overlap
+    qint64 scanned = 0;
+    for (const auto &[top, bottom] : std::as_const(ranges)) {
+        for (int row = top; row <= bottom; ++row) {
+            if (runs.size() >= max || ++scanned > kMaxRowsScanned)
+                return runs;
+            if (seen.contains(row))
+                continue;
+            seen.insert(row);
+            if (const Simulation *simulation = m_model->loadedAt(row))
+                runs.append({simulation->id, *simulation});
+            else if (const std::optional<qint64> id = m_model->idAt(row))
+                runs.append({*id, std::nullopt});
+        }
+    }
+    return runs;
+}
+
+void SimulationsPanel::selectWhenShown(const QList<qint64> &ids)
+{
+    m_requested = ids;
+    m_requestedSince.start();
+    selectRequestedRuns();
+}
+
+void SimulationsPanel::selectRequestedRuns()
+{
+    if (m_requested.isEmpty())
+        return;
+    if (m_requestedSince.hasExpired(kSelectWithinMs)) {
+        m_requested.clear();
+        return;
+    }
+    QList<int> rows;
+    for (const qint64 id : std::as_const(m_requested)) {
+        const int row = m_model->loadedRowOf(id);
+        if (row < 0)
+            return; // not read yet: the next refresh brings it
+        rows.append(row);
+    }
+    m_requested.clear();
+    QItemSelection selection;
+    for (const int row : std::as_const(rows))
+        selection.select(m_model->index(row, 0),
+                         m_model->index(row, SimulationsTableModel::ColumnCount - 1));
+    m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    m_view->selectionModel()->setCurrentIndex(m_model->index(rows.first(), 0),
+                                              QItemSelectionModel::NoUpdate);
+    m_view->scrollTo(m_model->index(rows.first(), 0));
+}
+
+void SimulationsPanel::onSelectionChanged()
+{
+    // Selected rows that were never read, or were pushed out of the rows read (runs arriving
+    // above them), are read now when there are few of them: the chart and the actions need
+    // their runs.
+    const SimulationSelection current = selection();
+    m_selectionIncomplete = !current.isComplete();
+    qint64 missing = 0;
+    for (const SimulationSelection::Span &span : current.unloaded)
+        missing += span.last - span.first + 1;
+    if (missing > 0 && missing <= kMaxRowsFetchedForSelection) {
+        for (const SimulationSelection::Span &span : current.unloaded)
+            m_model->fetchRows(int(span.first), int(span.last));
+    }
+    Q_EMIT selectionChanged();
+}
+
+bool SimulationsPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_search && event->type() == QEvent::KeyPress
+        && static_cast<QKeyEvent *>(event)->key() == Qt::Key_Escape
+        && !m_search->text().isEmpty()) {
+        m_search->clear();
+        m_model->setNameFilter(QString());
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 bool SimulationsPanel::revealSimulation(qint64 id)

@@ -4,6 +4,7 @@
 #include "simulation.h"
 #include "simulationselection.h"
 
+#include <QElapsedTimer>
 #include <QWidget>
 
 #include <optional>
@@ -16,6 +17,7 @@ class QTableView;
 namespace aisim {
 
 class Database;
+class EmptyTableHint;
 class EventHub;
 class SimulationsTableModel;
 
@@ -37,6 +39,12 @@ public:
     QList<Simulation> selectedSimulations() const { return selection().loaded; }
     // Every selected row: the loaded runs and the spans still to be read.
     SimulationSelection selection() const;
+    // The selected runs in row order, at most max: each with its row when in memory, or its id
+    // alone when the row was pushed out of the rows read since it was selected.
+    QList<QPair<qint64, std::optional<Simulation>>> selectedRuns(int max) const;
+    // Selects these runs (only them) as soon as the table shows them, e.g. a run just created;
+    // given up after a few seconds if they never come into the rows read.
+    void selectWhenShown(const QList<qint64> &ids);
     void setMachines(const QList<Machine> &machines);
     // Makes a run's row current and scrolls to it, keeping the selection; false when its row
     // is not in memory.
@@ -51,8 +59,13 @@ Q_SIGNALS:
     void contextMenuRequested(const QPoint &globalPosition);
     void activated(qint64 simulationId);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void updateTotal(qint64 total);
+    void onSelectionChanged();
+    void selectRequestedRuns();
 
     SimulationsTableModel *m_model = nullptr;
     QTableView *m_view = nullptr;
@@ -61,6 +74,10 @@ private:
     QComboBox *m_machine = nullptr;
     QComboBox *m_verdict = nullptr;
     QLabel *m_total = nullptr;
+    EmptyTableHint *m_hint = nullptr;
+    QList<qint64> m_requested; // runs to select once shown
+    QElapsedTimer m_requestedSince;
+    bool m_selectionIncomplete = false;
     std::optional<QPair<qint64, int>> m_anchor; // the run at the top of the view, and its row
 };
 

@@ -312,6 +312,23 @@ const Simulation *SimulationsTableModel::loadedAt(int row) const
     return row >= 0 && row < m_rowCount ? m_cache.peek(row) : nullptr;
 }
 
+std::optional<qint64> SimulationsTableModel::idAt(int row) const
+{
+    if (const Simulation *simulation = loadedAt(row))
+        return simulation->id;
+    if (const auto known = m_trackedIds.constFind(row); known != m_trackedIds.cend())
+        return known.value();
+    return std::nullopt;
+}
+
+void SimulationsTableModel::fetchRows(int first, int last)
+{
+    for (int page = std::max(first, 0) / kPageSize; page <= last / kPageSize; ++page) {
+        if (qint64(page) * kPageSize < m_rowCount && !m_cache.contains(page))
+            requestPage(page);
+    }
+}
+
 std::optional<Simulation> SimulationsTableModel::simulationAt(int row) const
 {
     if (row < 0 || row >= m_rowCount)
@@ -476,7 +493,16 @@ void SimulationsTableModel::applyWindow(quint64 generation, bool reset,
             for (auto it = window->pages.cbegin(); it != window->pages.cend(); ++it)
                 m_cache.store(it.key(), it.value());
             QModelIndexList after;
+            // Every run followed keeps being followed where it went, not only the corners of
+            // the selected ranges: the rows between them are selected too.
             QHash<int, qint64> afterIds;
+            for (auto it = m_trackedIds.cbegin(); it != m_trackedIds.cend(); ++it) {
+                qint64 row = m_cache.rowOf(it.value());
+                if (row < 0)
+                    row = window->positions.value(it.value(), -1);
+                if (row >= 0 && row < total)
+                    afterIds.insert(int(row), it.value());
+            }
             for (int i = 0; i < before.size(); ++i) {
                 const QModelIndex &index = before.at(i);
                 const qint64 id = ids.at(i);

@@ -73,6 +73,11 @@ public:
     std::optional<Simulation> simulationAt(int row) const;
     // The same without asking for a missing page: null when not in memory.
     const Simulation *loadedAt(int row) const;
+    // The run of a row: in memory, or followed since it was (a selected row pushed out of the
+    // pages read); nullopt when not known.
+    std::optional<qint64> idAt(int row) const;
+    // Asks for the pages holding these rows (at most a few are queued at a time).
+    void fetchRows(int first, int last);
     // The row of a run in memory, or -1.
     int loadedRowOf(qint64 id) const { return m_cache.rowOf(id); }
     QString machineName(qint64 machineId) const;

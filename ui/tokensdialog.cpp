@@ -1,5 +1,7 @@
 #include "tokensdialog.h"
 
+#include "simulationformat.h"
+
 #include "async.h"
 #include "tokenrepository.h"
 
@@ -25,8 +27,7 @@ namespace aisim {
 namespace {
 QString formatTime(const QDateTime &time)
 {
-    return time.isValid() ? QLocale().toString(time.toLocalTime(), QLocale::ShortFormat)
-                          : QString(u"—"_s);
+    return time.isValid() ? formatDateTime(time) : QString(u"—"_s);
 }
 } // namespace
 
@@ -41,6 +42,13 @@ TokensDialog::TokensDialog(Database &database, QWidget *parent)
                                 "may also manage tokens."),
                              this);
     intro->setWordWrap(true);
+    m_noAuth = new QLabel(tr("<b>This session serves the REST API without tokens</b> "
+                             "(<tt>--no-auth</tt>): requests are not asked for one. The tokens "
+                             "below apply when aisim runs without that option."),
+                          this);
+    m_noAuth->setObjectName(u"noAuthNote"_s);
+    m_noAuth->setWordWrap(true);
+    m_noAuth->hide();
 
     m_list = new QTreeWidget(this);
     m_list->setRootIsDecorated(false);
@@ -90,6 +98,7 @@ TokensDialog::TokensDialog(Database &database, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(intro);
+    layout->addWidget(m_noAuth);
     layout->addWidget(m_list, 1);
     layout->addLayout(form);
     layout->addLayout(secretRow);
@@ -98,6 +107,11 @@ TokensDialog::TokensDialog(Database &database, QWidget *parent)
     resize(640, 420);
     updateButtons();
     reload();
+}
+
+void TokensDialog::setTokensRequired(bool required)
+{
+    m_noAuth->setVisible(!required);
 }
 
 void TokensDialog::reload()

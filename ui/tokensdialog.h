@@ -30,6 +30,10 @@ public:
     QLineEdit *secretEdit() const { return m_secret; }
     QLabel *messageLabel() const { return m_message; }
 
+    // Whether the REST API of this session asks for tokens; when not (--no-auth), says so.
+    void setTokensRequired(bool required);
+    QLabel *noAuthNote() const { return m_noAuth; }
+
     // Asks before revoking; tests turn it off.
     void setConfirmRevocation(bool confirm) { m_confirmRevocation = confirm; }
 
@@ -53,6 +57,7 @@ private:
     QLineEdit *m_secret = nullptr;
     QPushButton *m_copy = nullptr;
     QLabel *m_message = nullptr;
+    QLabel *m_noAuth = nullptr;
     bool m_confirmRevocation = true;
     bool m_busy = false;
 };

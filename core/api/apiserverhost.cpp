@@ -215,6 +215,11 @@ void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
     if (headersOnly)
         reply.setHeadersOnly();
 
+    if (method == Method::Unknown) {
+        // RFC 9110: a method the server does not recognise is answered 501, on any path.
+        reply.send(detailResponse(StatusCode::NotImplemented, u"Method Not Implemented"_s));
+        return;
+    }
     if (path.isEmpty()) {
         // As the original: a path that matches once its trailing slash is gone redirects there.
         const QString trimmed = request.url().path();

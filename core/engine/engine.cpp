@@ -302,7 +302,12 @@ Result<bool> Engine::recordPointThroughFaults(SimulationRepository &simulations,
 void Engine::housekeeping()
 {
     SimulationRepository simulations(m_database);
-    if (const auto requeued = simulations.requeueExpiredLeases(); requeued) {
+    // While writes fail, a lease that ran out is not taken back here: its worker may be waiting
+    // to store a point, and renews the lease as soon as the database takes writes again.
+    const bool writable = m_database.health().isHealthy();
+    if (const auto requeued
+        = writable ? simulations.requeueExpiredLeases() : Result<QList<qint64>>(QList<qint64> {});
+        requeued) {
         for (const qint64 id : requeued.value()) {
             qCWarning(lcEngine) << "simulation" << id << "lost its worker; taken back";
             if (const auto simulation = simulations.get(id))

@@ -7,19 +7,37 @@
 #include "machinerepository.h"
 #include "sqlsupport.h"
 
+#include <QRegularExpression>
+
 using namespace Qt::StringLiterals;
 
 namespace aisim {
 
 namespace {
+constexpr int kMaxNameLength = 200;
+
 Status validateName(const QString &name, const QString &what)
 {
     if (name.trimmed().isEmpty())
         return Error::invalid(what + u" name must not be empty"_s);
-    if (name.size() > 200)
-        return Error::invalid(what + u" name must be at most 200 characters"_s);
+    if (name.size() > kMaxNameLength)
+        return Error::invalid(what + u" name must be at most %1 characters"_s.arg(kMaxNameLength));
     return success();
 }
+// "run" → "run (copy)" → "run (copy 2)" …, kept within the name limit.
+QString copyName(const QString &name)
+{
+    static const QRegularExpression copied(u"^(.*) \\(copy(?: (\\d+))?\\)$"_s);
+    QString base = name;
+    int number = 1;
+    if (const QRegularExpressionMatch match = copied.match(name); match.hasMatch()) {
+        base = match.captured(1);
+        number = match.captured(2).isEmpty() ? 2 : match.captured(2).toInt() + 1;
+    }
+    const QString suffix = number == 1 ? u" (copy)"_s : u" (copy %1)"_s.arg(number);
+    return base.left(kMaxNameLength - suffix.size()) + suffix;
+}
+
 } // namespace
 
 SimulationService::SimulationService(Database &database, EventHub &events, Engine *engine)
@@ -94,7 +112,7 @@ Result<Simulation> SimulationService::duplicate(qint64 id)
     if (!original)
         return original;
     NewSimulation copy;
-    copy.name = original->name;
+    copy.name = copyName(original->name);
     copy.machineId = original->machineId;
     copy.parameters = original->parameters;
     copy.maxAttempts = original->maxAttempts;
@@ -132,12 +150,36 @@ Result<Machine> SimulationService::renameMachine(qint64 id, const QString &name)
     return renamed;
 }
 
-Status SimulationService::removeMachine(qint64 id)
+Status SimulationService::removeMachine(qint64 id, RunsOnRemoval runs, qint64 moveTo)
 {
-    Status removed = MachineRepository(m_database).remove(id);
-    if (removed)
-        Q_EMIT m_events.machinesChanged();
-    return removed;
+    if (runs == RunsOnRemoval::Move && moveTo == id)
+        return Error::invalid(u"the runs must move to another machine"_s);
+    const auto db = m_database.open();
+    if (!db)
+        return db.error();
+    MachineRepository machines(m_database);
+    // The runs and the machine go together, or nothing changes.
+    sql::Transaction transaction(db.value());
+    if (!transaction.isActive())
+        return Error::unavailable(u"cannot begin a transaction"_s);
+    QList<qint64> deleted;
+    if (runs == RunsOnRemoval::Move) {
+        if (const Result<int> moved = machines.moveSimulations(id, moveTo); !moved)
+            return moved.error();
+    } else if (runs == RunsOnRemoval::Delete) {
+        Result<QList<qint64>> removed = machines.removeSimulations(id);
+        if (!removed)
+            return removed.error();
+        deleted = removed.value();
+    }
+    if (const Status removed = machines.remove(id); !removed)
+        return removed;
+    if (const Status committed = transaction.commit(); !committed)
+        return committed;
+    for (const qint64 simulation : std::as_const(deleted))
+        Q_EMIT m_events.simulationRemoved(simulation);
+    Q_EMIT m_events.machinesChanged();
+    return success();
 }
 
 } // namespace aisim

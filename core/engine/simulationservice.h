@@ -33,7 +33,10 @@ public:
 
     Result<Machine> createMachine(std::optional<qint64> id, const QString &name);
     Result<Machine> renameMachine(qint64 id, const QString &name);
-    Status removeMachine(qint64 id);
+    // What becomes of a machine's runs when it is removed: the removal is refused while it
+    // holds any, or they go to another machine first, or they are deleted with their points.
+    enum class RunsOnRemoval { Refuse, Move, Delete };
+    Status removeMachine(qint64 id, RunsOnRemoval runs = RunsOnRemoval::Refuse, qint64 moveTo = 0);
 
     EventHub &events() { return m_events; }
     Database &database() { return m_database; }

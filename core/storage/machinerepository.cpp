@@ -25,6 +25,19 @@ Result<Machine> oneMachine(Result<QSqlQuery> query, qint64 id)
         return Error::notFound(u"Machine %1 not found"_s.arg(id));
     return *machine;
 }
+Result<qint64> countRuns(Database &database, qint64 machineId, bool runningOnly)
+{
+    auto query = sql::run(database,
+                          runningOnly ? u"SELECT COUNT(*) FROM simulations WHERE machine_id = ? "
+                                        "AND status = 'running'"_s
+                                      : u"SELECT COUNT(*) FROM simulations WHERE machine_id = ?"_s,
+                          {machineId}, u"count the simulations of a machine"_s);
+    if (!query)
+        return query.error();
+    const auto count = sql::readOne(query.value(),
+                                    [](const QSqlQuery &row) { return row.value(0).toLongLong(); });
+    return count.value_or(0);
+}
 } // namespace
 
 Result<QList<Machine>> MachineRepository::list()
@@ -107,8 +120,66 @@ Status MachineRepository::remove(qint64 id)
     const Result<Machine> existing = get(id);
     if (!existing)
         return existing.error();
-    return Error::conflict(
-        u"Machine %1 still holds simulations: delete them or move them first"_s.arg(id));
+    const Result<qint64> held = countRuns(m_database, id, false);
+    return Error::conflict(u"Machine “%1” (#%2) still holds simulations (%3): delete them or "
+                           "move them to another machine first"_s.arg(existing->name)
+                               .arg(id)
+                               .arg(held ? held.value() : 0));
+}
+
+Result<int> MachineRepository::moveSimulations(qint64 from, qint64 to)
+{
+    const Result<Machine> source = get(from);
+    if (!source)
+        return source.error();
+    if (const Result<Machine> target = get(to); !target)
+        return target.error();
+    if (const Status idle = refuseWhileRunning(*source); !idle)
+        return idle.error();
+    // Running ones stay where their worker is (one may have started since the check).
+    const Result<int> moved
+        = sql::change(m_database,
+                      u"UPDATE simulations SET machine_id = ?, update_date = ?, "
+                      "version = version + 1 WHERE machine_id = ? AND status <> 'running'"_s,
+                      {to, QDateTime::currentMSecsSinceEpoch(), from}, u"move simulations"_s);
+    if (!moved)
+        return moved.error();
+    if (const Status idle = refuseWhileRunning(*source); !idle)
+        return idle.error();
+    return moved.value();
+}
+
+Result<QList<qint64>> MachineRepository::removeSimulations(qint64 machineId)
+{
+    const Result<Machine> machine = get(machineId);
+    if (!machine)
+        return machine.error();
+    if (const Status idle = refuseWhileRunning(*machine); !idle)
+        return idle.error();
+    auto query = sql::run(m_database,
+                          u"DELETE FROM simulations WHERE machine_id = ? AND status <> 'running' "
+                          "RETURNING simulation_id"_s,
+                          {machineId}, u"delete the simulations of a machine"_s);
+    if (!query)
+        return query.error();
+    const QList<qint64> ids = sql::readAll(
+        query.value(), [](const QSqlQuery &row) { return row.value(0).toLongLong(); });
+    if (const Status idle = refuseWhileRunning(*machine); !idle)
+        return idle.error();
+    return ids;
+}
+
+Status MachineRepository::refuseWhileRunning(const Machine &machine)
+{
+    const Result<qint64> running = countRuns(m_database, machine.id, true);
+    if (!running)
+        return running.error();
+    if (running.value() == 0)
+        return success();
+    return Error::conflict(u"%1 simulation(s) of machine “%2” (#%3) are running: cancel them or "
+                           "let them end first"_s.arg(running.value())
+                               .arg(machine.name)
+                               .arg(machine.id));
 }
 
 Status MachineRepository::heartbeat(const QList<qint64> &ids)

@@ -21,9 +21,14 @@ NameSearch::NameSearch(Database &database, const QString &text)
     m_pattern = u'%' + m_pattern + u'%';
 }
 
+bool NameSearch::isIndexable() const
+{
+    return m_folded.size() >= kTrigram;
+}
+
 bool NameSearch::usesFts() const
 {
-    return !m_database.isPostgreSql() && m_folded.size() >= kTrigram;
+    return !m_database.isPostgreSql() && isIndexable();
 }
 
 // A quoted FTS5 string is one phrase: with the trigram tokenizer, the text as a substring.
@@ -35,6 +40,9 @@ QString NameSearch::ftsPhrase() const
 
 Status NameSearch::probe()
 {
+    m_selective = false;
+    if (!isIndexable())
+        return success();
     QVariantList values;
     const QString matches = usesFts()
         ? u"SELECT 1 FROM simulation_names WHERE simulation_names MATCH ? LIMIT ?"_s

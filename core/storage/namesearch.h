@@ -26,7 +26,11 @@ public:
     bool isEmpty() const { return m_folded.isEmpty(); }
     // The LIKE pattern of the folded text, wildcards escaped with a backslash.
     const QString &likePattern() const { return m_pattern; }
-    // Counts the matches of the name alone, up to kIndexedMatches + 1; decides the plan.
+    // Three characters or more: the trigram index can find the matches.
+    bool isIndexable() const;
+    // Counts the matches of an indexable name alone through the index, up to
+    // kIndexedMatches + 1; decides the plan. Shorter texts are not probed (no index to ask):
+    // they are matched while walking the order's index.
     Status probe();
     // Known after probe(): at most kIndexedMatches runs match the name.
     bool isSelective() const { return m_selective; }

@@ -73,8 +73,8 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
             return counted.error();
         return SimulationCount {readCount(counted.value()), true};
     }
-    // Many runs match: the share of matches among the newest runs, times the runs the other
-    // filters leave (read from the counters).
+    // Many runs match, or a text too short for the index: the share of matches among the
+    // newest runs, times the runs the other filters leave (read from the counters).
     SimulationQuery others = query;
     others.nameContains.clear();
     const Result<qint64> total = fromCounters(others);
@@ -101,7 +101,7 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
     row.finish();
     const qint64 estimate = seen > 0 ? qint64(double(total.value()) * hits / seen + 0.5) : 0;
     // The name alone matches more runs than the index's share: never estimate below it.
-    const bool nameAlone = !query.status && !query.machineId;
+    const bool nameAlone = search.isIndexable() && !query.status && !query.machineId;
     return SimulationCount {
         nameAlone ? std::max(estimate, NameSearch::kIndexedMatches + 1) : estimate, false};
 }

@@ -8,6 +8,8 @@
 #include "simulationrow.h"
 #include "sqlsupport.h"
 
+#include <QSqlRecord>
+
 using namespace Qt::StringLiterals;
 
 namespace aisim {
@@ -33,10 +35,11 @@ Status SimulationLister::forEach(const SimulationQuery &filter,
         if (!query)
             return query.error();
         QSqlQuery &rows = query.value();
+        const int keyColumn = rows.record().count() - 1; // the sort key follows the columns
         while (rows.next()) {
             const Simulation simulation = readSimulation(rows);
             if (last) {
-                QVariant key = rows.value(kSimulationColumnCount);
+                QVariant key = rows.value(keyColumn);
                 if (key.typeId() == QMetaType::Double) // 17 digits read back the same double
                     key = QString::number(key.toDouble(), 'g', 17);
                 *last = SimulationCursor {key, simulation.id};

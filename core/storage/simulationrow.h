@@ -9,7 +9,6 @@ namespace aisim {
 
 // The columns every read of whole simulations selects, in readSimulation()'s order.
 extern const QString kSimulationColumns;
-constexpr int kSimulationColumnCount = 24;
 
 // The simulation in the current row of a query that selected kSimulationColumns first.
 Simulation readSimulation(const QSqlQuery &query);

@@ -14,6 +14,38 @@ namespace aisim::chartaxes {
 namespace {
 
 constexpr double kEdgeSlack = 1e-9;
+// Room beyond the data on each side, as a share of the axis.
+constexpr double kMarginFraction = 0.04;
+// At least this many decades of room on a log axis (a single value, a flat run).
+constexpr double kMinLogMargin = 0.02;
+// Labels a log axis shows at least, and about at most.
+constexpr int kMinLogLabels = 3;
+constexpr int kMaxLogLabels = 8;
+
+// How many powers of base lie in [min, max].
+int powersWithin(double min, double max, double base)
+{
+    const double step = std::log10(base);
+    return int(std::floor(std::log10(max) / step + kEdgeSlack)
+               - std::ceil(std::log10(min) / step - kEdgeSlack) + 1);
+}
+
+// The base whose powers label a log axis over [min, max]: 10 when that gives enough labels,
+// a power of 10 when it gives too many, a root of 10 when it gives too few (a narrow range).
+double labelBase(double min, double max)
+{
+    if (!(min > 0) || !(max > min) || !std::isfinite(max))
+        return 10;
+    const int decades = powersWithin(min, max, 10);
+    if (decades > kMaxLogLabels)
+        return std::pow(10.0, std::ceil(double(decades) / kMaxLogLabels));
+    for (int roots = 1; roots < 100'000; roots *= 2) {
+        const double base = std::pow(10.0, 1.0 / roots);
+        if (powersWithin(min, max, base) >= kMinLogLabels)
+            return base;
+    }
+    return 10;
+}
 
 } // namespace
 
@@ -94,12 +126,12 @@ QPair<double, double> fittingRange(const Extent &extent, bool logarithmic)
     if (logarithmic) {
         if (!extent.isValid() || extent.min <= 0)
             return {1, 10};
-        const double low = std::pow(10.0, std::floor(std::log10(extent.min)));
-        double high = std::pow(10.0, std::ceil(std::log10(extent.max)));
-        if (high <= low)
-            high = low * 10;
-        // A hair wider, or rounding can drop the labels of the end decades.
-        return {low * (1 - kEdgeSlack), high * (1 + kEdgeSlack)};
+        // The data with a small margin in log space, so that the markers at the ends are
+        // whole; not whole decades, which could leave most of the axis empty.
+        const double low = std::log10(extent.min);
+        const double high = std::log10(extent.max);
+        const double margin = std::max((high - low) * kMarginFraction, kMinLogMargin);
+        return {std::pow(10.0, low - margin), std::pow(10.0, high + margin)};
     }
     if (!extent.isValid())
         return {0, 1};
@@ -108,8 +140,9 @@ QPair<double, double> fittingRange(const Extent &extent, bool logarithmic)
     if (high <= low)
         high = low + (low == 0 ? 1 : std::abs(low) * 0.1);
     // A little room so that the markers at the ends are not cut; ticks stay round anyway.
-    const double margin = (high - low) * 0.02;
-    return {low < 0 ? low - margin : low, high + margin};
+    const double margin = (high - low) * kMarginFraction;
+    // Below too when the data reaches the lower end (zero, or a negative lowest value).
+    return {extent.min - low < margin ? low - margin : low, high + margin};
 }
 
 double tickStep(double span)
@@ -129,15 +162,14 @@ double tickStep(double span)
 void updateTicks(QAbstractAxis *axis)
 {
     if (auto *log = qobject_cast<QLogValueAxis *>(axis)) {
-        // Labels sit at powers of the base: over less than a decade, powers of ten would leave
-        // the axis without any, so the base shrinks to give about four.
-        const double decades = std::log10(log->max() / log->min());
-        const bool wide = !(decades < 1 - kEdgeSlack) || !std::isfinite(decades);
-        const double base = wide ? 10 : std::pow(10.0, std::max(decades, 1e-9) / 4);
+        // Labels sit at powers of the base: over a range holding fewer than three powers of
+        // ten, the base shrinks to a root of ten (…, 31.6, 100, 316, …) to give at least three.
+        const double base = labelBase(log->min(), log->max());
         if (std::abs(log->base() - base) > 1e-12 * base) {
+            const bool decades = base == 10;
             log->setBase(base);
-            log->setLabelFormat(wide ? u"%g"_s : u"%.3g"_s);
-            log->setMinorTickCount(wide ? 8 : 0);
+            log->setLabelFormat(base >= 10 ? u"%g"_s : u"%.3g"_s);
+            log->setMinorTickCount(decades ? 8 : 0);
         }
         return;
     }

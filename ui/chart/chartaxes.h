@@ -27,13 +27,13 @@ void onRangeChanged(QAbstractAxis *axis, QObject *context, const std::function<v
 // The visible range of a value axis.
 QPair<double, double> range(const QAbstractAxis *axis);
 void setRange(QAbstractAxis *axis, double min, double max);
-// The range that shows all of extent: whole decades on a log axis; on a linear one from zero
-// (or the lowest value when negative) with a small margin. A default range without data.
+// The range that shows all of extent with a small margin (in log space on a log axis); a
+// linear one starts from zero (or the lowest value when negative). A default range without data.
 QPair<double, double> fittingRange(const Extent &extent, bool logarithmic);
 // A round distance between linear ticks that cuts span into about five intervals.
 double tickStep(double span);
-// Puts a linear axis' ticks on round numbers for its current range; a log axis gets labels
-// at decades, or at about four points when zoomed into less than one.
+// Puts a linear axis' ticks on round numbers for its current range; a log axis gets at least
+// three labels: at decades when its range holds three, else at powers of a root of ten.
 void updateTicks(QAbstractAxis *axis);
 
 } // namespace aisim::chartaxes

@@ -23,6 +23,9 @@ ChartView::ChartView(QChart *chart, QWidget *parent)
     : QChartView(chart, parent)
 {
     setRenderHint(QPainter::Antialiasing);
+    // Markers reach past the bounding rectangles Qt Charts reports for a series: partial
+    // updates left fragments of them behind when points moved or series went away.
+    setViewportUpdateMode(QGraphicsView::FullViewportUpdate);
     setRubberBand(QChartView::RectangleRubberBand);
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(true);

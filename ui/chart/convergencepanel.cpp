@@ -39,6 +39,8 @@ namespace {
 constexpr int kRefreshIntervalMs = 50;
 // Runs with at most this many points show a marker on each.
 constexpr qsizetype kMarkerLimit = 60;
+// Panels shorter than this leave the chart's title out.
+constexpr int kTitleMinHeight = 360;
 
 } // namespace
 
@@ -50,6 +52,8 @@ ConvergencePanel::ConvergencePanel(Database &database, EventHub &events, QWidget
 {
     m_chart = new QChart;
     m_chart->setTitle(tr("Convergence"));
+    // Every pixel counts in a small window: the plot gets the room of wide margins.
+    m_chart->setMargins(QMargins(6, 2, 10, 2));
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     m_overlay = std::make_unique<ChartOverlay>(m_chart);
     m_view = new ChartView(m_chart, this);
@@ -87,6 +91,7 @@ ConvergencePanel::ConvergencePanel(Database &database, EventHub &events, QWidget
     });
     connect(&events, &EventHub::pointAdded, this,
             [this](qint64 id, const ConvergencePoint &point, int) { onPointAdded(id, point); });
+    connect(&events, &EventHub::simulationChanged, this, &ConvergencePanel::onStatusChanged);
     restyle();
     refreshNow();
 }
@@ -159,6 +164,14 @@ ConvergencePanel::Plot &ConvergencePanel::addPlot(qint64 simulationId, const QSt
     return plot;
 }
 
+void ConvergencePanel::reloadStoredPoints()
+{
+    for (auto it = m_plots.begin(); it != m_plots.end(); ++it) {
+        it->error.clear();
+        it->loadToken = m_loader->load(it.key());
+    }
+}
+
 void ConvergencePanel::removePlot(qint64 simulationId)
 {
     const Plot plot = m_plots.take(simulationId);
@@ -195,6 +208,20 @@ void ConvergencePanel::onPointAdded(qint64 simulationId, const ConvergencePoint 
         return;
     found->data.add({point.seconds, point.loss});
     found->dirty = true;
+    m_throttle->schedule();
+}
+
+void ConvergencePanel::onStatusChanged(qint64 simulationId, SimulationStatus status)
+{
+    // Back to pending: a retry cleared the run's points, or a lost worker left some; either
+    // way what is stored now replaces what is drawn, and the points that follow add to it.
+    const auto found = m_plots.find(simulationId);
+    if (found == m_plots.end() || status != SimulationStatus::Pending)
+        return;
+    found->data.clear();
+    found->dirty = true;
+    found->error.clear();
+    found->loadToken = m_loader->load(simulationId);
     m_throttle->schedule();
 }
 
@@ -378,6 +405,15 @@ void ConvergencePanel::restyle()
     chartstyle::styleAxis(m_xAxis, palette());
     chartstyle::styleAxis(m_yAxis, palette());
     updateNote();
+}
+
+void ConvergencePanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // A short chart gives the title's height to the plot.
+    const QString title = height() >= kTitleMinHeight ? tr("Convergence") : QString();
+    if (m_chart->title() != title)
+        m_chart->setTitle(title);
 }
 
 void ConvergencePanel::changeEvent(QEvent *event)

@@ -3,6 +3,7 @@
 #include "convergencepoint.h"
 #include "result.h"
 #include "seriesbuffer.h"
+#include "simulationstatus.h"
 
 #include <QHash>
 #include <QPointF>
@@ -39,6 +40,9 @@ public:
     // Shows these simulations (id and name), replacing what was shown.
     void showSimulations(const QList<QPair<qint64, QString>> &simulations);
     QList<qint64> shownSimulations() const { return m_order; }
+    // Reads the stored points of the runs shown again, e.g. once the database answers again
+    // after points could not be read or live changes were missed.
+    void reloadStoredPoints();
     // Every point held for a simulation in time order, whether drawn or not.
     ConvergenceSeries plottedPoints(qint64 simulationId) const;
     // Adds a run with points given directly (imports, benchmarks) beside those shown.
@@ -100,6 +104,7 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     struct Plot
@@ -116,6 +121,7 @@ private:
     Plot &addPlot(qint64 simulationId, const QString &label);
     void removePlot(qint64 simulationId);
     void onPointAdded(qint64 simulationId, const ConvergencePoint &point);
+    void onStatusChanged(qint64 simulationId, SimulationStatus status);
     void onStoredPointsLoaded(qint64 simulationId, quint64 token, const QList<QPointF> &points,
                               const QString &error);
     void onHovered(const QPointF &viewPosition);
