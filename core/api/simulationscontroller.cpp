@@ -3,6 +3,7 @@
 #include "apiresponse.h"
 #include "engineoptions.h"
 #include "jsonwriter.h"
+#include "machinerepository.h"
 #include "listcursor.h"
 #include "serialize.h"
 #include "simulationcounter.h"
@@ -10,6 +11,7 @@
 #include "simulationservice.h"
 
 #include <QJsonArray>
+#include <QSet>
 #include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
@@ -21,7 +23,23 @@ constexpr int kMaxNameLength = 200;
 
 QString orderByChoices()
 {
-    return u"'creation_date', 'update_date', 'name', 'simulation_id', 'status' or 'machine_id'"_s;
+    return u"'creation_date', 'update_date', 'name', 'simulation_id', 'status', 'machine_id', "
+           "'final_loss', 'best_loss' or 'rate'"_s;
+}
+
+// The machines a worker has served lately: a pending run on any other waits for one.
+QSet<qint64> onlineMachines(Database &database)
+{
+    QSet<qint64> online;
+    const auto machines = MachineRepository(database).list();
+    if (!machines)
+        return online;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const Machine &machine : machines.value()) {
+        if (machine.isOnline(now, Machine::kOnlineWithinMs))
+            online.insert(machine.id);
+    }
+    return online;
 }
 
 // The address of the page after this one: the same request, starting after its last row.
@@ -86,6 +104,15 @@ QHttpServerResponse SimulationsController::list(const ApiRequest &request) const
                                + allStatusNames().join(u", "_s),
                            u"type_error.enum"_s});
     }
+    if (request.hasQuery(u"verdict"_s)) {
+        query.verdict = verdictFromString(request.query(u"verdict"_s));
+        if (!query.verdict)
+            errors.append({{u"query"_s, u"verdict"_s},
+                           u"value is not a valid enumeration member; permitted: "_s
+                               + allVerdictNames().join(u", "_s),
+                           u"type_error.enum"_s});
+    }
+    const bool detail = request.queryBool(u"detail"_s, &errors).value_or(false);
     query.machineId = request.queryInt(u"machine_id"_s, 1, ApiRequest::kMaxId, &errors);
     query.nameContains = request.query(u"name"_s);
     const auto limit = request.queryInt(u"limit"_s, 0, 100'000, &errors);
@@ -109,14 +136,17 @@ QHttpServerResponse SimulationsController::list(const ApiRequest &request) const
     SimulationRepository repository(*m_context.database);
     // Each row becomes JSON as it is read: no list of them, no document tree of the answer.
     QByteArray body("[");
+    const QSet<qint64> online = detail ? onlineMachines(*m_context.database) : QSet<qint64>();
     qint64 rows = 0;
     SimulationCursor last;
     const Status read = repository.forEach(
         query,
-        [&body, &rows](const Simulation &simulation) {
+        [&](const Simulation &simulation) {
             if (body.size() > 1)
                 body += ',';
-            appendJson(body, simulationToJson(simulation));
+            appendJson(body, detail ? simulationToDetailedJson(
+                                          simulation, online.contains(simulation.machineId))
+                                    : simulationToJson(simulation));
             ++rows;
         },
         &last);
@@ -149,7 +179,9 @@ QHttpServerResponse SimulationsController::get(const ApiRequest &request) const
     if (!simulation)
         return errorResponse(simulation.error());
     if (request.queryBool(u"detail"_s, &errors).value_or(false))
-        return jsonResponse(simulationToDetailedJson(simulation.value()));
+        return jsonResponse(simulationToDetailedJson(
+            simulation.value(),
+            onlineMachines(*m_context.database).contains(simulation->machineId)));
     return jsonResponse(simulationToJson(simulation.value()));
 }
 

@@ -161,6 +161,7 @@ void Engine::workerLoop()
 void Engine::run(const Simulation &simulation)
 {
     SimulationRepository simulations(m_database);
+    simulations.setLossThresholds(m_options.lossThresholds);
     const auto control = registerRun(simulation.id);
     Q_EMIT busyWorkersChanged(++m_busy);
     Q_EMIT m_events.simulationChanged(simulation.id, SimulationStatus::Running);

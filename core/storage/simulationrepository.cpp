@@ -1,6 +1,7 @@
 #include "simulationrepository.h"
 
 #include "database.h"
+#include "lossstatisticsrepository.h"
 #include "namesortkey.h"
 #include "simulationcounter.h"
 #include "simulationlister.h"
@@ -147,7 +148,7 @@ SimulationRepository::claimNextPending(const QString &workerId, const QList<qint
                                        qint64 leaseMs)
 {
     const qint64 now = nowMs();
-    QVariantList values {workerId, now + leaseMs, now, now, now, now};
+    QVariantList values {workerId, now + leaseMs, now, now, now, now, now};
     QString machineFilter;
     if (!machineIds.isEmpty()) {
         QStringList marks;
@@ -162,7 +163,8 @@ SimulationRepository::claimNextPending(const QString &workerId, const QList<qint
     const QString statement
         = u"UPDATE simulations SET status = 'running', lease_owner = ?, lease_expires_at = ?, "
           "heartbeat_at = ?, started_at = COALESCE(started_at, ?), update_date = ?, "
-          "attempts = attempts + 1, version = version + 1, not_before = NULL "
+          "attempts = attempts + 1, version = version + 1, not_before = NULL, "
+          "lease_acquired_at = ? "
           "WHERE simulation_id = (SELECT simulation_id FROM simulations WHERE status = 'pending' "
           "AND (not_before IS NULL OR not_before <= ?)"_s
         + machineFilter + u" ORDER BY creation_date, simulation_id LIMIT 1"_s + lockClause
@@ -196,6 +198,10 @@ Result<bool> SimulationRepository::recordPoint(qint64 id, const QString &workerI
                       {id, point.seconds, point.loss}, u"record a convergence point"_s);
         !inserted)
         return inserted.error();
+    if (const Status measured
+        = LossStatisticsRepository(m_database, m_lossThresholds).update(id, {point});
+        !measured)
+        return measured.error();
     if (const Status status = transaction.commit(); !status)
         return status.error();
     return true;
@@ -286,7 +292,9 @@ Result<Simulation> SimulationRepository::retry(qint64 id)
     const qint64 now = nowMs();
     Result<Simulation> retried = updateReturning(
         u"status = 'pending', attempts = 0, points_done = 0, error = NULL, started_at = NULL, "
-        "finished_at = NULL, not_before = NULL, update_date = ?, version = version + 1 "
+        "finished_at = NULL, not_before = NULL, update_date = ?, version = version + 1, "
+        "final_loss = NULL, best_loss = NULL, best_seconds = NULL, loss_rate = NULL, "
+        "verdict = 'too_few_points' "
         "WHERE simulation_id = ? AND status IN ('failed', 'cancelled')"_s,
         {now, id}, u"retry a simulation"_s);
     if (!retried) {
