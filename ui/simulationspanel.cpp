@@ -15,6 +15,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QScrollBar>
 #include <QSet>
 #include <QTableView>
@@ -107,6 +108,24 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
         header->moveSection(header->visualIndex(column),
                             header->visualIndex(SimulationsTableModel::StatusColumn) + 1
                                 + (column - SimulationsTableModel::FinalLossColumn));
+    // What fits beside the machines at the first window's size; the header's menu shows the rest.
+    header->setSectionHidden(SimulationsTableModel::UpdatedColumn, true);
+    header->setSectionHidden(SimulationsTableModel::BestLossColumn, true);
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(header, &QWidget::customContextMenuRequested, this, [this, header](const QPoint &at) {
+        QMenu menu;
+        for (int column = 0; column < SimulationsTableModel::ColumnCount; ++column) {
+            QAction *action = menu.addAction(
+                m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString());
+            action->setCheckable(true);
+            action->setChecked(!header->isSectionHidden(column));
+            // The name always shows: without it no row says which run it is.
+            action->setEnabled(column != SimulationsTableModel::NameColumn);
+            connect(action, &QAction::toggled, header,
+                    [header, column](bool shown) { header->setSectionHidden(column, !shown); });
+        }
+        menu.exec(header->mapToGlobal(at));
+    });
     m_view->horizontalHeader()->setSectionResizeMode(SimulationsTableModel::NameColumn,
                                                      QHeaderView::Stretch);
     m_view->horizontalHeader()->setMinimumSectionSize(40);

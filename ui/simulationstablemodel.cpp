@@ -176,8 +176,10 @@ QVariant SimulationsTableModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == VerdictColumn || index.column() == RateColumn)
             return runformat::verdictExplanation(*s);
-        // The row says who runs it, or what it waits for; two columns keep their own tip.
-        if (index.column() != MachineColumn && index.column() != ProgressColumn) {
+        // The row says who runs it, or what it waits for; three columns keep their own tip.
+        // The name keeps its cell for the whole name when it is cut.
+        if (index.column() != MachineColumn && index.column() != ProgressColumn
+            && index.column() != NameColumn) {
             if (const QString lease = runformat::lease(*s, m_onlineMachines.contains(s->machineId),
                                                        machineName(s->machineId));
                 !lease.isEmpty())
