@@ -5,8 +5,8 @@
 #include "async.h"
 #include "database.h"
 #include "databaseurl.h"
-#include "lossstatistics.h"
 #include "engineoptions.h"
+#include "lossstatistics.h"
 #include "sessionsettingsbox.h"
 
 #include <QCheckBox>

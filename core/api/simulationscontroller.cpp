@@ -3,8 +3,8 @@
 #include "apiresponse.h"
 #include "engineoptions.h"
 #include "jsonwriter.h"
-#include "machinerepository.h"
 #include "listcursor.h"
+#include "machinerepository.h"
 #include "serialize.h"
 #include "simulationcounter.h"
 #include "simulationrepository.h"
@@ -144,9 +144,10 @@ QHttpServerResponse SimulationsController::list(const ApiRequest &request) const
         [&](const Simulation &simulation) {
             if (body.size() > 1)
                 body += ',';
-            appendJson(body, detail ? simulationToDetailedJson(
-                                          simulation, online.contains(simulation.machineId))
-                                    : simulationToJson(simulation));
+            appendJson(
+                body,
+                detail ? simulationToDetailedJson(simulation, online.contains(simulation.machineId))
+                       : simulationToJson(simulation));
             ++rows;
         },
         &last);
