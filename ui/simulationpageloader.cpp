@@ -2,9 +2,9 @@
 
 #include "database.h"
 #include "machinerepository.h"
+#include "sqlsupport.h"
 
 #include <QSet>
-#include <QSqlQuery>
 
 #include <algorithm>
 
@@ -13,33 +13,6 @@ namespace aisim {
 namespace {
 // Runs of a broken-up block looked up one by one in a refresh, at most.
 constexpr int kMaxSingleLookups = 20;
-
-// Reads a window as of one moment: runs created meanwhile must not shift the selected runs'
-// positions between the count, the pages and the look-ups.
-class ReadSnapshot
-{
-public:
-    explicit ReadSnapshot(Database &database)
-        : m_db(database.connection())
-    {
-        QSqlQuery begin(m_db);
-        m_active
-            = begin.exec(database.isPostgreSql()
-                             ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                             : QStringLiteral("BEGIN"));
-    }
-    ~ReadSnapshot()
-    {
-        if (m_active)
-            QSqlQuery(m_db).exec(QStringLiteral("COMMIT"));
-    }
-    ReadSnapshot(const ReadSnapshot &) = delete;
-    ReadSnapshot &operator=(const ReadSnapshot &) = delete;
-
-private:
-    QSqlDatabase m_db;
-    bool m_active = false;
-};
 } // namespace
 
 Result<QList<Simulation>> loadSimulationRows(Database &database, SimulationQuery query,
@@ -66,7 +39,9 @@ Result<SimulationWindow> loadSimulationWindow(Database &database, const Simulati
                                               bool withMachineNames,
                                               const QList<QList<qint64>> &trackedBlocks)
 {
-    const ReadSnapshot snapshot(database);
+    // Runs created meanwhile must not shift the selected runs' positions between the count,
+    // the pages and the look-ups.
+    const sql::ReadSnapshot snapshot(database);
     SimulationWindow window;
     const Result<qint64> total = SimulationRepository(database).count(query);
     if (!total)
