@@ -62,6 +62,13 @@ struct Options
     QCommandLineOption lease {u"lease-seconds"_s,
                               u"How long a silent worker keeps its runs (30)."_s, u"seconds"_s,
                               u"30"_s};
+    QCommandLineOption verdictPoints {u"verdict-points"_s,
+                                      u"Judge a run's convergence on its last K points (5)."_s,
+                                      u"k"_s, u"5"_s};
+    QCommandLineOption stallThreshold {
+        u"stall-threshold"_s,
+        u"A run improving less than this (relative) over those points has stalled (0.01)."_s,
+        u"fraction"_s, u"0.01"_s};
     QCommandLineOption runTimeout {
         u"run-timeout"_s,
         u"Stop an attempt of a run still running this long after its claim, unless the run "
@@ -117,11 +124,12 @@ struct Options
         parser.addVersionOption();
         parser.addPositionalArgument(
             u"command"_s, u"serve, worker or token; none for the desktop."_s, u"[command]"_s);
-        parser.addOptions(
-            {database,        host,          port,      noApi,      workers,    machine,
-             lease,           runTimeout,    demo,      verbose,    noAuth,     corsOrigin,
-             requestTimeout,  idleTimeout,   tokenName, tokenScope, screenshot, screenshotDialog,
-             screenshotDelay, screenshotSize});
+        parser.addOptions({database,        host,           port,           noApi,
+                           workers,         machine,        lease,          runTimeout,
+                           verdictPoints,   stallThreshold, demo,           verbose,
+                           noAuth,          corsOrigin,     requestTimeout, idleTimeout,
+                           tokenName,       tokenScope,     screenshot,     screenshotDialog,
+                           screenshotDelay, screenshotSize});
     }
 };
 } // namespace
@@ -176,6 +184,22 @@ CommandLine parseCommandLine(const QStringList &arguments)
     result.runtime.engine.leaseMs
         = qint64(std::max(1, positiveInt(parser.value(options.lease), u"lease-seconds"_s, 86400)))
         * 1000;
+    const int verdictPoints = positiveInt(parser.value(options.verdictPoints), u"verdict-points"_s,
+                                          LossThresholds::kMaxPoints);
+    if (verdictPoints < LossThresholds::kMinPoints)
+        fail(u"--verdict-points takes %1 to %2, not %3"_s.arg(LossThresholds::kMinPoints)
+                 .arg(LossThresholds::kMaxPoints)
+                 .arg(verdictPoints));
+    result.runtime.engine.lossThresholds.points = verdictPoints;
+    bool thresholdOk = false;
+    const double stall = parser.value(options.stallThreshold).toDouble(&thresholdOk);
+    if (!thresholdOk || !(stall >= 0) || stall > LossThresholds::kMaxStallThreshold)
+        fail(u"--stall-threshold takes a fraction from 0 to %1, not '%2'"_s
+                 .arg(LossThresholds::kMaxStallThreshold)
+                 .arg(parser.value(options.stallThreshold)));
+    result.runtime.engine.lossThresholds.stallThreshold = stall;
+    result.verdictPointsGiven = parser.isSet(options.verdictPoints);
+    result.stallThresholdGiven = parser.isSet(options.stallThreshold);
     result.runtime.engine.runTimeoutSeconds
         = positiveInt(parser.value(options.runTimeout), u"run-timeout"_s, kMaxRunTimeoutSeconds);
     for (const QString &id : parser.values(options.machine)) {

@@ -28,6 +28,8 @@ struct CommandLine
     bool hostGiven = false;
     bool portGiven = false;
     bool workersGiven = false;
+    bool verdictPointsGiven = false;
+    bool stallThresholdGiven = false;
     bool runTimeoutGiven = false;
     // Hidden: save a picture of the window (or of one dialog) after a delay, then quit.
     QString screenshotPath;

@@ -22,11 +22,14 @@ void seedDemoData(SimulationService &service)
         const char16_t *curve;
         int points;
         int paceMs;
+        double noise;
     } runs[] = {
-        {u"Baseline", 101, u"seed", 10, 1000},
-        {u"Learning rate 3e-4", 102, u"exponential", 60, 250},
-        {u"Wide network", 103, u"power", 120, 200},
-        {u"Long schedule", 101, u"seed", 400, 100},
+        {u"Baseline", 101, u"seed", 10, 1000, 0},
+        {u"Learning rate 3e-4", 102, u"exponential", 60, 250, 0},
+        {u"Wide network", 103, u"power", 120, 200, 0.03},
+        {u"Long schedule", 101, u"seed", 400, 100, 0},
+        {u"Frozen encoder", 102, u"plateau", 80, 150, 0.01},
+        {u"Learning rate 1e-2", 103, u"diverge", 60, 250, 0.02},
     };
     for (const auto &run : runs) {
         NewSimulation simulation;
@@ -35,6 +38,8 @@ void seedDemoData(SimulationService &service)
         simulation.parameters.curve = QString::fromUtf16(run.curve);
         simulation.parameters.points = run.points;
         simulation.parameters.paceMs = run.paceMs;
+        simulation.parameters.noise = run.noise;
+        simulation.parameters.seed = 7;
         service.create(simulation);
     }
 }

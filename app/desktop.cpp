@@ -41,6 +41,12 @@ CommandLine withSavedSettings(CommandLine options)
         options.serveApi = saved.apiEnabled;
     if (!options.workersGiven && saved.workers > 0)
         options.runtime.engine.workers = saved.workers;
+    if (!options.verdictPointsGiven && saved.verdictPoints >= LossThresholds::kMinPoints
+        && saved.verdictPoints <= LossThresholds::kMaxPoints)
+        options.runtime.engine.lossThresholds.points = saved.verdictPoints;
+    if (!options.stallThresholdGiven && saved.stallThreshold >= 0
+        && saved.stallThreshold <= LossThresholds::kMaxStallThreshold)
+        options.runtime.engine.lossThresholds.stallThreshold = saved.stallThreshold;
     // A desktop database holds its user's run history and token hashes: theirs alone. Only the
     // default folder is made private as a whole; a folder the user chose keeps its permissions.
     const bool defaultLocation

@@ -84,6 +84,40 @@ PanelTimes timePanel(Database &database, EventHub &events, const QList<QPointF> 
     return times;
 }
 
+// Many runs overlaid, as when comparing: all of them shown to the first paint, then one live
+// point of one run to the next paint (the throttle's redraw), each run its own colour.
+PanelTimes timeOverlay(Database &database, EventHub &events, int runCount, qsizetype points,
+                       double smoothing)
+{
+    ConvergencePanel panel(database, events);
+    panel.resize(kSize);
+    panel.setLegendVisible(false); // the table is the legend in the window
+    panel.setSmoothing(smoothing);
+    panel.show();
+    QEventLoop idle;
+    QTimer::singleShot(200, &idle, &QEventLoop::quit);
+    idle.exec();
+    QList<QList<QPointF>> runs;
+    for (int run = 1; run <= runCount; ++run)
+        runs.append(makeRun(points, 1.0, 0.2 + 0.01 * run, quint32(run)));
+    QElapsedTimer timer;
+    timer.start();
+    for (int run = 1; run <= runCount; ++run)
+        panel.showPoints(run, u"run %1"_s.arg(run), runs[run - 1]);
+    while (panel.drawnPoints(runCount).isEmpty())
+        QCoreApplication::processEvents();
+    QPixmap painted = panel.view()->grab();
+    PanelTimes times;
+    times.display = painted.isNull() ? -1 : timer.nsecsElapsed() / 1e6;
+    const QPointF next(runs.constLast().constLast().x() + 1, runs.constLast().constLast().y());
+    timer.restart();
+    Q_EMIT events.pointAdded(runCount, {next.x(), next.y()}, int(points + 1));
+    panel.refreshNow();
+    painted = panel.view()->grab();
+    times.livePoint = painted.isNull() ? -1 : timer.nsecsElapsed() / 1e6;
+    return times;
+}
+
 // The baseline: every point straight into a QLineSeries on the same axes, painted once.
 double timePlainSeries(const QList<QPointF> &points)
 {
@@ -186,6 +220,9 @@ int main(int argc, char *argv[])
     parser.addOption({u"zoom"_s, u"Picture zoomed in by this factor near the start."_s, u"f"_s});
     parser.addOption({u"whole"_s, u"Picture of the whole panel, toolbar included."_s});
     parser.addOption({u"empty"_s, u"Picture of the panel with nothing selected."_s});
+    parser.addOption({u"overlay"_s,
+                      u"Instead: this many runs of 1,000 points overlaid, beside one run."_s,
+                      u"runs"_s});
     parser.process(app);
 
     const qsizetype count = std::max(2, parser.value(u"points"_s).toInt());
@@ -204,6 +241,33 @@ int main(int argc, char *argv[])
             return 1;
         }
         out << "picture: " << path << Qt::endl;
+        return 0;
+    }
+
+    if (parser.isSet(u"overlay"_s)) {
+        const int overlaid = std::max(1, parser.value(u"overlay"_s).toInt());
+        constexpr qsizetype kPoints = 1000;
+        out << "runs of " << kPoints << " points overlaid, " << kSize.width() << "x"
+            << kSize.height() << ", median of " << runs << " runs: first paint / one live point\n";
+        for (const double smoothing : {0.0, 0.9}) {
+            QList<double> oneFirst, oneLive, manyFirst, manyLive;
+            for (int run = 0; run < runs; ++run) {
+                const PanelTimes one = timeOverlay(database, events, 1, kPoints, smoothing);
+                const PanelTimes many = timeOverlay(database, events, overlaid, kPoints, smoothing);
+                oneFirst << one.display;
+                oneLive << one.livePoint;
+                manyFirst << many.display;
+                manyLive << many.livePoint;
+            }
+            out << "  smoothing " << smoothing << ": 1 run "
+                << QString::number(median(oneFirst), 'f', 1) << " / "
+                << QString::number(median(oneLive), 'f', 1) << " ms, " << overlaid << " runs "
+                << QString::number(median(manyFirst), 'f', 1) << " / "
+                << QString::number(median(manyLive), 'f', 1) << " ms ("
+                << QString::number(median(manyFirst) / median(oneFirst), 'f', 1) << "x / "
+                << QString::number(median(manyLive) / median(oneLive), 'f', 1) << "x)\n";
+        }
+        out.flush();
         return 0;
     }
 

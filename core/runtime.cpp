@@ -1,9 +1,9 @@
 #include "runtime.h"
 
+#include "logging.h"
+#include "lossstatisticsrepository.h"
 #include "namesearch.h"
 #include "simulationrepository.h"
-
-#include "logging.h"
 #include "tokenrepository.h"
 
 using namespace Qt::StringLiterals;
@@ -22,6 +22,11 @@ Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
         return migrated.error();
     if (const Status folded = SimulationRepository(*runtime->m_database).foldNames(); !folded)
         return folded.error();
+    if (const Status measured
+        = LossStatisticsRepository(*runtime->m_database, options.engine.lossThresholds)
+              .measureUnmeasured();
+        !measured)
+        return measured.error();
     NameSearch::checkIndex(*runtime->m_database);
     if (options.runEngine)
         runtime->m_engine

@@ -80,7 +80,7 @@ void addDialectRows()
 
 Result<std::unique_ptr<Runtime>> openServer(const RuntimeOptions &options)
 {
-    // Every answer is checked: the validator is ready before the first request is timed.
+    // Every answer is checked: node has loaded the document before the first request is timed.
     ResponseValidator::instance().start();
     auto runtime = Runtime::open(options);
     if (!runtime)

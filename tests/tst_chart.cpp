@@ -417,7 +417,7 @@ void TestChart::reselectingTheSameRunsKeepsTheZoom()
     panel->showSimulations({{first, u"first"_s}});
     QVERIFY(!panel->isZoomed());
     QCOMPARE(panel->shownSimulations(), QList<qint64> {first});
-    QCOMPARE(panel->chart()->series().size(), 1);
+    QCOMPARE(panel->chart()->series().size(), 2); // its curve and its raw one for smoothing
 }
 
 void TestChart::aLegendClickHidesAndShowsARun()
@@ -465,7 +465,7 @@ void TestChart::hoveringFindsTheExactPoint()
                      Qt::NoButton, Qt::NoButton, Qt::NoModifier);
     QCoreApplication::sendEvent(panel->view()->viewport(), &move);
     QTRY_VERIFY(QToolTip::isVisible());
-    QCOMPARE(QToolTip::text(), u"second\nseconds: 20\nloss: 0.0333"_s);
+    QCOMPARE(QToolTip::text(), u"second (#6)\nseconds: 20\nloss: 0.0333"_s);
     // Far from every point: nothing.
     const QPointF empty = panel->view()->mapFromScene(
         chart->mapToScene(chart->plotArea().topRight() + QPointF(-5, 5)));

@@ -12,6 +12,9 @@ struct DesktopSettings
     QString apiHost = QStringLiteral("127.0.0.1");
     int apiPort = 8000;
     int workers = 0; // 0: one per core
+    // The thresholds of the verdicts stored with new points (LossThresholds).
+    int verdictPoints = 5;
+    double stallThreshold = 0.01;
     int runTimeoutSeconds = 0; // 0: runs without their own time-out have no limit
 
     static DesktopSettings load();

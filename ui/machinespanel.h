@@ -22,7 +22,7 @@ class MachinesPanel : public QWidget
     Q_OBJECT
 public:
     // A machine without a worker heartbeat for this long is shown offline.
-    static constexpr qint64 kOnlineWithinMs = 10'000;
+    static constexpr qint64 kOnlineWithinMs = Machine::kOnlineWithinMs;
 
     explicit MachinesPanel(SimulationService &service, QWidget *parent = nullptr);
 

@@ -4,6 +4,7 @@
 #include "databasestatuslabel.h"
 #include "desktopsettings.h"
 #include "machinespanel.h"
+#include "runexporter.h"
 #include "runtime.h"
 #include "sessionsettingsbox.h"
 #include "settingsdialog.h"
@@ -18,7 +19,9 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDir>
 #include <QLabel>
+#include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -59,6 +62,10 @@ MainWindow::MainWindow(Runtime &runtime, QWidget *parent)
     m_machines = new MachinesPanel(runtime.service(), this);
     m_chart = new ConvergencePanel(runtime.database(), runtime.events(), this);
     m_actions = new SimulationActions(runtime.service(), *m_simulations, *m_machines, this);
+    m_exporter = new RunExporter(runtime.database(), this);
+    // The table is the chart's legend: each plotted run's row carries its curve's colour.
+    m_chart->setLegendVisible(false);
+    m_simulations->model()->setRunColors(m_chart->runColors());
 
     m_rightSplitter = new QSplitter(Qt::Vertical, this);
     m_rightSplitter->addWidget(m_simulations);
@@ -72,7 +79,8 @@ MainWindow::MainWindow(Runtime &runtime, QWidget *parent)
     m_mainSplitter->setStretchFactor(1, 3);
     m_rightSplitter->setStretchFactor(0, 1);
     m_rightSplitter->setStretchFactor(1, 1);
-    m_mainSplitter->setSizes({340, 940});
+    // The table and its chart are what the window is for: the machines take a fifth.
+    m_mainSplitter->setSizes({260, 1020});
     m_mainSplitter->setContentsMargins(6, 6, 6, 0);
     auto *central = new QWidget(this);
     auto *centralLayout = new QVBoxLayout(central);
@@ -97,6 +105,19 @@ MainWindow::MainWindow(Runtime &runtime, QWidget *parent)
     connect(m_actions, &SimulationActions::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
     connect(m_actions, &SimulationActions::failed, this, &MainWindow::showFailure);
+    connect(m_chart, &ConvergencePanel::curveClicked, m_simulations,
+            &SimulationsPanel::revealSimulation);
+    connect(m_chart, &ConvergencePanel::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
+    connect(m_exporter, &RunExporter::finished, this,
+            [this](const QString &path, int runs, qint64 points) {
+                statusBar()->showMessage(
+                    tr("Exported %n run(s), %1 points, to %2", nullptr, runs)
+                        .arg(QLocale().toString(points), QDir::toNativeSeparators(path)),
+                    kFailureMs);
+            });
+    connect(m_exporter, &RunExporter::failed, this,
+            [this](const QString &text) { showFailure(tr("Export failed: %1").arg(text)); });
     watchDatabase();
     // Rows refreshed in place may change what the actions apply to.
     connect(m_simulations->model(), &QAbstractItemModel::dataChanged, m_actions,
@@ -108,6 +129,12 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::createMenus()
 {
+    m_exportRuns = new QAction(tr("E&xport Selected Runs…"), this);
+    m_exportRuns->setObjectName(u"exportRunsAction"_s);
+    m_exportRuns->setToolTip(tr("Save every point of the selected runs as CSV or JSON"));
+    m_exportRuns->setEnabled(false);
+    connect(m_exportRuns, &QAction::triggered, this,
+            [this] { m_exporter->exportWithDialog(selectedRuns(), this); });
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_actions->newSimulation());
     file->addSeparator();
@@ -129,6 +156,8 @@ void MainWindow::createMenus()
     simulation->addAction(m_actions->newSimulation());
     simulation->addSeparator();
     simulation->addActions(m_actions->simulationActions());
+    simulation->addSeparator();
+    simulation->addAction(m_exportRuns);
 
     QMenu *machine = menuBar()->addMenu(tr("&Machine"));
     machine->addAction(tr("&Add Machine…"), m_machines, &MachinesPanel::addMachine);
@@ -277,16 +306,26 @@ void MainWindow::showSelectionInChart()
     QList<QPair<qint64, QString>> shown;
     QHash<qint64, QString> labels;
     for (const auto &[id, simulation] : m_simulations->selectedRuns(kMaxChartRuns)) {
-        const QString label = simulation ? u"#%1 %2"_s.arg(id).arg(simulation->name)
-                                         : m_chartLabels.value(id, u"#%1"_s.arg(id));
+        // The plain name: the table beside it shows the id, the export writes it as the name.
+        const QString label
+            = simulation ? simulation->name : m_chartLabels.value(id, u"#%1"_s.arg(id));
         shown.append({id, label});
         labels.insert(id, label);
     }
+    m_exportRuns->setEnabled(!shown.isEmpty());
     if (shown == m_chartShown)
         return;
     m_chartShown = shown;
     m_chartLabels = labels;
     m_chart->showSimulations(shown);
+}
+
+QList<QPair<qint64, QString>> MainWindow::selectedRuns() const
+{
+    QList<QPair<qint64, QString>> runs;
+    for (const Simulation &simulation : m_simulations->selectedSimulations())
+        runs.append({simulation.id, simulation.name});
+    return runs;
 }
 
 void MainWindow::showContextMenu(const QPoint &globalPosition)
@@ -295,6 +334,8 @@ void MainWindow::showContextMenu(const QPoint &globalPosition)
     menu.addAction(m_actions->newSimulation());
     menu.addSeparator();
     menu.addActions(m_actions->simulationActions());
+    menu.addSeparator();
+    menu.addAction(m_exportRuns);
     menu.exec(globalPosition);
 }
 
@@ -338,7 +379,9 @@ void MainWindow::showSettings()
             }
         }
         if (after.databaseUrl != before.databaseUrl || after.workers != before.workers
-            || after.runTimeoutSeconds != before.runTimeoutSeconds)
+            || after.runTimeoutSeconds != before.runTimeoutSeconds
+            || after.verdictPoints != before.verdictPoints
+            || after.stallThreshold != before.stallThreshold)
             statusBar()->showMessage(
                 tr("Saved. The database and engine settings apply when AISimulation restarts."),
                 kFailureMs);

@@ -4,6 +4,7 @@
 #include <QHostAddress>
 #include <QMainWindow>
 
+class QAction;
 class QLabel;
 class QSplitter;
 class QToolButton;
@@ -13,6 +14,7 @@ namespace aisim {
 class ConvergencePanel;
 class DatabaseStatusLabel;
 class MachinesPanel;
+class RunExporter;
 class Runtime;
 class SimulationActions;
 class SimulationsPanel;
@@ -38,6 +40,8 @@ public:
     MachinesPanel *machines() const { return m_machines; }
     ConvergencePanel *chart() const { return m_chart; }
     SimulationActions *actions() const { return m_actions; }
+    RunExporter *exporter() const { return m_exporter; }
+    QAction *exportRunsAction() const { return m_exportRuns; }
     StorageBanner *storageBanner() const { return m_storageBanner; }
     QString apiStatusText() const;
     DatabaseStatusLabel *databaseStatus() const { return m_database; }
@@ -50,6 +54,8 @@ private:
     void createStatusBar();
     void watchDatabase();
     void showSelectionInChart();
+    // The selected runs in memory, id and name, in row order.
+    QList<QPair<qint64, QString>> selectedRuns() const;
     void showContextMenu(const QPoint &globalPosition);
     void showFailure(const QString &text);
     void updateWorkers(int busy);
@@ -62,6 +68,8 @@ private:
     MachinesPanel *m_machines = nullptr;
     ConvergencePanel *m_chart = nullptr;
     SimulationActions *m_actions = nullptr;
+    RunExporter *m_exporter = nullptr;
+    QAction *m_exportRuns = nullptr;
     StorageBanner *m_storageBanner = nullptr;
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_rightSplitter = nullptr;

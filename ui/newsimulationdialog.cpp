@@ -93,6 +93,21 @@ NewSimulationDialog::NewSimulationDialog(const QList<Machine> &machines, QWidget
     parameters->addRow(tr("&Step:"), m_step);
     parameters->addRow(tr("P&ace per point:"), m_pace);
     parameters->addRow(tr("C&urve:"), m_curve);
+    m_noise = new QDoubleSpinBox(this);
+    m_noise->setObjectName(u"noiseField"_s);
+    m_noise->setRange(0, EmulationParameters::kMaxNoise);
+    m_noise->setDecimals(3);
+    m_noise->setSingleStep(0.01);
+    m_noise->setToolTip(tr("Each loss is multiplied by 1 ± up to this much, drawn from the seed: "
+                           "the same seed gives the same points"));
+    m_seed = new QSpinBox(this);
+    m_seed->setObjectName(u"seedField"_s);
+    m_seed->setRange(0, int(EmulationParameters::kMaxSeed));
+    m_seed->setEnabled(false);
+    connect(m_noise, &QDoubleSpinBox::valueChanged, m_seed,
+            [this](double noise) { m_seed->setEnabled(noise > 0); });
+    parameters->addRow(tr("N&oise:"), m_noise);
+    parameters->addRow(tr("S&eed:"), m_seed);
     parameters->addRow(tr("Max &attempts:"), m_maxAttempts);
     parameters->addRow(tr("&Time-out per attempt:"), m_timeout);
 
@@ -221,6 +236,8 @@ NewSimulation NewSimulationDialog::simulation() const
         simulation.parameters.stepSeconds = m_step->value();
         simulation.parameters.paceMs = m_pace->value();
         simulation.parameters.curve = m_curve->currentText();
+        simulation.parameters.noise = m_noise->value();
+        simulation.parameters.seed = m_noise->value() > 0 ? m_seed->value() : 0;
         simulation.maxAttempts = m_maxAttempts->value();
         if (m_timeout->value() > 0)
             simulation.timeoutSeconds = m_timeout->value();

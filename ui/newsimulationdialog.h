@@ -44,6 +44,9 @@ public:
     QGroupBox *parametersGroup() const { return m_parameters; }
     QSpinBox *pointsField() const { return m_points; }
     QSpinBox *paceField() const { return m_pace; }
+    QComboBox *curveField() const { return m_curve; }
+    QDoubleSpinBox *noiseField() const { return m_noise; }
+    QSpinBox *seedField() const { return m_seed; }
     QSpinBox *maxAttemptsField() const { return m_maxAttempts; }
     QSpinBox *timeoutField() const { return m_timeout; }
     QLabel *problemLabel() const { return m_problem; }
@@ -68,6 +71,8 @@ private:
     QDoubleSpinBox *m_step = nullptr;
     QSpinBox *m_pace = nullptr;
     QComboBox *m_curve = nullptr;
+    QDoubleSpinBox *m_noise = nullptr;
+    QSpinBox *m_seed = nullptr;
     QSpinBox *m_maxAttempts = nullptr;
     QSpinBox *m_timeout = nullptr;
     QLabel *m_problem = nullptr;

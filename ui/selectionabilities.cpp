@@ -39,6 +39,13 @@ SelectionAbilities::SelectionAbilities(Database &database, QObject *parent)
     m_delay.setSingleShot(true);
     m_delay.setInterval(kDelayMs);
     connect(&m_delay, &QTimer::timeout, this, &SelectionAbilities::start);
+    m_pool.setMaxThreadCount(1);
+}
+
+SelectionAbilities::~SelectionAbilities()
+{
+    m_pool.clear();
+    m_pool.waitForDone();
 }
 
 void SelectionAbilities::probe(const SimulationSelection &selection)
@@ -96,7 +103,8 @@ void SelectionAbilities::start()
             }
             if (m_again)
                 m_delay.start();
-        });
+        },
+        &m_pool);
 }
 
 } // namespace aisim

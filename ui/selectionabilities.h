@@ -4,6 +4,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <optional>
@@ -26,6 +27,7 @@ public:
     };
 
     explicit SelectionAbilities(Database &database, QObject *parent = nullptr);
+    ~SelectionAbilities() override;
 
     // Looks at this selection; the answer may come later, through changed().
     void probe(const SimulationSelection &selection);
@@ -49,6 +51,7 @@ private:
     bool m_running = false;
     bool m_again = false;
     QTimer m_delay;
+    QThreadPool m_pool; // its own thread, waited for: a read never outlives the window
 };
 
 } // namespace aisim

@@ -6,10 +6,12 @@
 #include "database.h"
 #include "databaseurl.h"
 #include "engineoptions.h"
+#include "lossstatistics.h"
 #include "sessionsettingsbox.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -118,9 +120,27 @@ SettingsDialog::SettingsDialog(const DesktopSettings &settings, const QString &d
     m_workers->setRange(0, 256);
     m_workers->setSpecialValueText(tr("one per core"));
     m_workers->setValue(settings.workers);
+    m_verdictPoints = new QSpinBox(this);
+    m_verdictPoints->setObjectName(u"verdictPointsField"_s);
+    m_verdictPoints->setRange(LossThresholds::kMinPoints, LossThresholds::kMaxPoints);
+    m_verdictPoints->setValue(settings.verdictPoints);
+    m_verdictPoints->setSuffix(tr(" points"));
+    m_verdictPoints->setToolTip(tr("A run's verdict (converging, stalled, diverging) is read "
+                                   "from its last this many points"));
+    m_stallThreshold = new QDoubleSpinBox(this);
+    m_stallThreshold->setObjectName(u"stallThresholdField"_s);
+    m_stallThreshold->setRange(0, LossThresholds::kMaxStallThreshold * 100);
+    m_stallThreshold->setDecimals(2);
+    m_stallThreshold->setSuffix(tr(" %"));
+    m_stallThreshold->setValue(settings.stallThreshold * 100);
+    m_stallThreshold->setToolTip(tr("Improving less than this over those points is stalled, "
+                                    "rising more is diverging. Verdicts are stored with each "
+                                    "point: runs keep the verdict of their last point."));
     auto *engine = new QGroupBox(tr("Engine"), this);
     auto *engineLayout = new QFormLayout(engine);
     engineLayout->addRow(tr("&Workers:"), m_workers);
+    engineLayout->addRow(tr("&Verdict over the last:"), m_verdictPoints);
+    engineLayout->addRow(tr("Stall thres&hold:"), m_stallThreshold);
     m_runTimeout->setObjectName(u"runTimeoutField"_s);
     m_runTimeout->setRange(0, kMaxRunTimeoutSeconds);
     m_runTimeout->setSpecialValueText(tr("no limit"));
@@ -237,6 +257,8 @@ DesktopSettings SettingsDialog::settings() const
     settings.apiHost = m_apiHost->text().trimmed();
     settings.apiPort = m_apiPort->value();
     settings.workers = m_workers->value();
+    settings.verdictPoints = m_verdictPoints->value();
+    settings.stallThreshold = m_stallThreshold->value() / 100;
     settings.runTimeoutSeconds = m_runTimeout->value();
     return settings;
 }

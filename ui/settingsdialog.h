@@ -6,6 +6,7 @@
 
 class QCheckBox;
 class QDialogButtonBox;
+class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -56,6 +57,8 @@ private:
     QLineEdit *m_apiHost = nullptr;
     QSpinBox *m_apiPort = nullptr;
     QSpinBox *m_workers = nullptr;
+    QSpinBox *m_verdictPoints = nullptr;
+    QDoubleSpinBox *m_stallThreshold = nullptr;
     QSpinBox *m_runTimeout = nullptr;
     SessionSettingsBox *m_inUse = nullptr;
     QLabel *m_problem = nullptr;

@@ -1,6 +1,8 @@
 #include "simulationpageloader.h"
 
+#include "database.h"
 #include "machinerepository.h"
+#include "sqlsupport.h"
 
 #include <QSet>
 
@@ -37,6 +39,9 @@ Result<SimulationWindow> loadSimulationWindow(Database &database, const Simulati
                                               bool withMachineNames,
                                               const QList<QList<qint64>> &trackedBlocks)
 {
+    // Runs created meanwhile must not shift the selected runs' positions between the count,
+    // the pages and the look-ups.
+    const sql::ReadSnapshot snapshot(database);
     SimulationWindow window;
     const Result<qint64> total = SimulationRepository(database).count(query);
     if (!total)

@@ -3,6 +3,7 @@
 #include "emptytablehint.h"
 #include "nametooltipdelegate.h"
 #include "progressdelegate.h"
+#include "runstatisticsformat.h"
 #include "simulationstablemodel.h"
 #include "sortarrowstyle.h"
 #include "statusbadgedelegate.h"
@@ -14,11 +15,14 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QScrollBar>
 #include <QSet>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <iterator>
 
 using namespace Qt::StringLiterals;
 
@@ -42,6 +46,12 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
     , m_machine(new QComboBox(this))
     , m_total(new QLabel(this))
 {
+    m_verdict = new QComboBox(this);
+    m_verdict->setObjectName(u"verdictFilter"_s);
+    m_verdict->addItem(tr("All verdicts"));
+    for (const Verdict verdict :
+         {Verdict::Converging, Verdict::Stalled, Verdict::Diverging, Verdict::TooFewPoints})
+        m_verdict->addItem(runformat::verdict(verdict), verdictName(verdict));
     m_search->setPlaceholderText(tr("Search by name (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
     m_search->setObjectName(u"searchField"_s);
@@ -57,6 +67,7 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
     filters->addWidget(m_search, 1);
     filters->addWidget(m_status);
     filters->addWidget(m_machine);
+    filters->addWidget(m_verdict);
     filters->addWidget(m_total);
 
     m_view->setObjectName(u"simulationsView"_s);
@@ -86,9 +97,35 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
                                      new ProgressDelegate(m_view));
     m_view->setItemDelegateForColumn(SimulationsTableModel::NameColumn,
                                      new NameTooltipDelegate(m_view));
-    const int widths[] = {56, 190, 110, 96, 140, 140, 80, 110};
+    const int widths[] = {56, 190, 110, 96, 140, 140, 80, 110, 80, 80, 64, 100};
+    static_assert(std::size(widths) == SimulationsTableModel::ColumnCount);
     for (int column = 0; column < SimulationsTableModel::ColumnCount; ++column)
         m_view->setColumnWidth(column, widths[column]);
+    // The loss columns next to the status: what comparing runs looks at first.
+    QHeaderView *header = m_view->horizontalHeader();
+    for (int column = SimulationsTableModel::FinalLossColumn;
+         column <= SimulationsTableModel::VerdictColumn; ++column)
+        header->moveSection(header->visualIndex(column),
+                            header->visualIndex(SimulationsTableModel::StatusColumn) + 1
+                                + (column - SimulationsTableModel::FinalLossColumn));
+    // What fits beside the machines at the first window's size; the header's menu shows the rest.
+    header->setSectionHidden(SimulationsTableModel::UpdatedColumn, true);
+    header->setSectionHidden(SimulationsTableModel::BestLossColumn, true);
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(header, &QWidget::customContextMenuRequested, this, [this, header](const QPoint &at) {
+        QMenu menu;
+        for (int column = 0; column < SimulationsTableModel::ColumnCount; ++column) {
+            QAction *action = menu.addAction(
+                m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString());
+            action->setCheckable(true);
+            action->setChecked(!header->isSectionHidden(column));
+            // The name always shows: without it no row says which run it is.
+            action->setEnabled(column != SimulationsTableModel::NameColumn);
+            connect(action, &QAction::toggled, header,
+                    [header, column](bool shown) { header->setSectionHidden(column, !shown); });
+        }
+        menu.exec(header->mapToGlobal(at));
+    });
     m_view->horizontalHeader()->setSectionResizeMode(SimulationsTableModel::NameColumn,
                                                      QHeaderView::Stretch);
     m_view->horizontalHeader()->setMinimumSectionSize(40);
@@ -119,6 +156,10 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
         const QVariant id = m_machine->currentData();
         m_model->setMachineFilter(id.isValid() ? std::optional<qint64>(id.toLongLong())
                                                : std::nullopt);
+    });
+    connect(m_verdict, &QComboBox::currentIndexChanged, this, [this] {
+        const QString name = m_verdict->currentData().toString();
+        m_model->setVerdictFilter(name.isEmpty() ? std::nullopt : verdictFromString(name));
     });
     connect(m_model, &SimulationsTableModel::totalChanged, this, &SimulationsPanel::updateTotal);
     connect(m_model, &SimulationsTableModel::queryChanged, this, [this] {
@@ -299,8 +340,27 @@ bool SimulationsPanel::eventFilter(QObject *watched, QEvent *event)
     return QWidget::eventFilter(watched, event);
 }
 
+bool SimulationsPanel::revealSimulation(qint64 id)
+{
+    const int row = m_model->loadedRowOf(id);
+    if (row < 0)
+        return false;
+    const QModelIndex index = m_model->index(row, SimulationsTableModel::NameColumn);
+    // The run is plotted, so selected: make it the current row without changing the selection.
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::NoUpdate);
+    m_view->scrollTo(index, QAbstractItemView::EnsureVisible);
+    return true;
+}
+
 void SimulationsPanel::setMachines(const QList<Machine> &machines)
 {
+    QSet<qint64> online;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const Machine &machine : machines) {
+        if (machine.isOnline(now, Machine::kOnlineWithinMs))
+            online.insert(machine.id);
+    }
+    m_model->setOnlineMachines(online);
     const QVariant current = m_machine->currentData();
     const QSignalBlocker blocker(m_machine);
     m_machine->clear();

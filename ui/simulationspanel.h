@@ -33,6 +33,7 @@ public:
     QLineEdit *searchField() const { return m_search; }
     QComboBox *statusFilter() const { return m_status; }
     QComboBox *machineFilter() const { return m_machine; }
+    QComboBox *verdictFilter() const { return m_verdict; }
 
     // The loaded simulations of the selected rows, in row order.
     QList<Simulation> selectedSimulations() const { return selection().loaded; }
@@ -45,6 +46,9 @@ public:
     // given up after a few seconds if they never come into the rows read.
     void selectWhenShown(const QList<qint64> &ids);
     void setMachines(const QList<Machine> &machines);
+    // Makes a run's row current and scrolls to it, keeping the selection; false when its row
+    // is not in memory.
+    bool revealSimulation(qint64 id);
     void focusSearch();
 
     QByteArray saveHeaderState() const;
@@ -68,6 +72,7 @@ private:
     QLineEdit *m_search = nullptr;
     QComboBox *m_status = nullptr;
     QComboBox *m_machine = nullptr;
+    QComboBox *m_verdict = nullptr;
     QLabel *m_total = nullptr;
     EmptyTableHint *m_hint = nullptr;
     QList<qint64> m_requested; // runs to select once shown

@@ -2,7 +2,11 @@
 
 #include "async.h"
 #include "eventhub.h"
+#include "runcolors.h"
+#include "runstatisticsformat.h"
 #include "simulationformat.h"
+
+#include <QFont>
 
 #include <algorithm>
 #include <iterator>
@@ -29,6 +33,8 @@ constexpr SimulationQuery::OrderBy kColumnOrder[] = {
     SimulationQuery::OrderBy::Machine,      SimulationQuery::OrderBy::Status,
     SimulationQuery::OrderBy::CreationDate, SimulationQuery::OrderBy::UpdateDate,
     SimulationQuery::OrderBy::Duration,     SimulationQuery::OrderBy::Progress,
+    SimulationQuery::OrderBy::FinalLoss,    SimulationQuery::OrderBy::BestLoss,
+    SimulationQuery::OrderBy::Rate,         SimulationQuery::OrderBy::Verdict,
 };
 static_assert(std::size(kColumnOrder) == SimulationsTableModel::ColumnCount);
 
@@ -41,13 +47,17 @@ const char *const kColumnTitles[] = {
     QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Updated"),
     QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Duration"),
     QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Progress"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Final loss"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Best loss"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Rate"),
+    QT_TRANSLATE_NOOP("aisim::SimulationsTableModel", "Verdict"),
 };
 static_assert(std::size(kColumnTitles) == SimulationsTableModel::ColumnCount);
 
 bool sameQuery(const SimulationQuery &a, const SimulationQuery &b)
 {
     return a.orderBy == b.orderBy && a.descending == b.descending && a.status == b.status
-        && a.machineId == b.machineId && a.nameContains == b.nameContains;
+        && a.machineId == b.machineId && a.nameContains == b.nameContains && a.verdict == b.verdict;
 }
 
 } // namespace
@@ -73,7 +83,15 @@ SimulationsTableModel::SimulationsTableModel(Database &database, EventHub &event
             &SimulationsTableModel::onSimulationChanged);
     connect(&events, &EventHub::simulationRemoved, this, [this] { scheduleRefresh(); });
     connect(&events, &EventHub::pointAdded, this,
-            [this](qint64 id, const ConvergencePoint &, int pointsDone) {
+            [this](qint64 id, const ConvergencePoint &point, int pointsDone) {
+                // Final and best loss follow each point; rate and verdict the next read.
+                if (Simulation *s = m_cache.findById(id)) {
+                    s->finalLoss = point.loss;
+                    if (!s->bestLoss || point.loss < *s->bestLoss) {
+                        s->bestLoss = point.loss;
+                        s->bestSeconds = point.seconds;
+                    }
+                }
                 onPointAdded(id, pointsDone);
             });
     connect(&events, &EventHub::machinesChanged, this, [this] {
@@ -130,10 +148,43 @@ QVariant SimulationsTableModel::data(const QModelIndex &index, int role) const
     case ProgressRole:
         return s->progress();
     case Qt::TextAlignmentRole:
-        if (index.column() == IdColumn || index.column() == DurationColumn)
+        if (index.column() == IdColumn || index.column() == DurationColumn
+            || (index.column() >= FinalLossColumn && index.column() <= RateColumn))
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return {};
+    case Qt::DecorationRole:
+        // The table is the chart's legend: the run's curve colour beside its name.
+        if (index.column() == NameColumn && m_runColors) {
+            if (const QColor color = m_runColors->colorOf(s->id); color.isValid())
+                return color;
+        }
+        return {};
+    case Qt::FontRole:
+        // The run whose curve the pointer is on; bold shows on selected rows too.
+        if (m_runColors && m_runColors->highlighted() == s->id) {
+            QFont bold;
+            bold.setBold(true);
+            return bold;
+        }
+        return {};
+    case Qt::ForegroundRole:
+        if (index.column() == VerdictColumn) {
+            if (const QColor color = runformat::verdictColor(s->verdict); color.isValid())
+                return color;
+        }
+        return {};
     case Qt::ToolTipRole:
+        if (index.column() == VerdictColumn || index.column() == RateColumn)
+            return runformat::verdictExplanation(*s);
+        // The row says who runs it, or what it waits for; three columns keep their own tip.
+        // The name keeps its cell for the whole name when it is cut.
+        if (index.column() != MachineColumn && index.column() != ProgressColumn
+            && index.column() != NameColumn) {
+            if (const QString lease = runformat::lease(*s, m_onlineMachines.contains(s->machineId),
+                                                       machineName(s->machineId));
+                !lease.isEmpty())
+                return lease;
+        }
         if (!s->error.isEmpty())
             return s->error;
         if (index.column() == MachineColumn)
@@ -161,6 +212,14 @@ QVariant SimulationsTableModel::data(const QModelIndex &index, int role) const
         return formatDateTime(s->updateDate);
     case ProgressColumn:
         return u"%1%"_s.arg(qRound(s->progress() * 100));
+    case FinalLossColumn:
+        return runformat::loss(s->finalLoss);
+    case BestLossColumn:
+        return runformat::loss(s->bestLoss);
+    case RateColumn:
+        return runformat::rate(s->rate);
+    case VerdictColumn:
+        return runformat::verdict(s->verdict);
     default:
         return {};
     }
@@ -204,6 +263,37 @@ void SimulationsTableModel::setNameFilter(const QString &text)
     SimulationQuery query = m_query;
     query.nameContains = text.trimmed();
     setQuery(query);
+}
+
+void SimulationsTableModel::setVerdictFilter(std::optional<Verdict> verdict)
+{
+    SimulationQuery query = m_query;
+    query.verdict = verdict;
+    setQuery(query);
+}
+
+void SimulationsTableModel::setRunColors(const RunColors *colors)
+{
+    m_runColors = colors;
+    if (!colors)
+        return;
+    const auto repaint = [this](int column) {
+        if (m_rowCount > 0)
+            Q_EMIT dataChanged(index(0, column), index(m_rowCount - 1, ColumnCount - 1),
+                               {Qt::DecorationRole, Qt::FontRole});
+    };
+    connect(colors, &RunColors::colorsChanged, this, [repaint] { repaint(NameColumn); });
+    connect(colors, &RunColors::highlightChanged, this, [repaint] { repaint(0); });
+}
+
+void SimulationsTableModel::setOnlineMachines(const QSet<qint64> &machineIds)
+{
+    if (machineIds == m_onlineMachines)
+        return;
+    m_onlineMachines = machineIds;
+    if (m_rowCount > 0)
+        Q_EMIT dataChanged(index(0, StatusColumn), index(m_rowCount - 1, StatusColumn),
+                           {Qt::ToolTipRole});
 }
 
 void SimulationsTableModel::setQuery(const SimulationQuery &query)
@@ -496,7 +586,7 @@ void SimulationsTableModel::onPointAdded(qint64 id, int pointsDone)
         return;
     s->pointsDone = pointsDone;
     s->updateDate = QDateTime::currentDateTimeUtc();
-    emitRowChanged(m_cache.rowOf(id), UpdatedColumn, ProgressColumn);
+    emitRowChanged(m_cache.rowOf(id), UpdatedColumn, ColumnCount - 1);
 }
 
 void SimulationsTableModel::emitRowChanged(int row, int firstColumn, int lastColumn)

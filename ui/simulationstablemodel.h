@@ -20,6 +20,7 @@ namespace aisim {
 
 class Database;
 class EventHub;
+class RunColors;
 struct ConvergencePoint;
 
 // The simulations table, read by windows of rows: only the pages the view shows are in memory,
@@ -38,6 +39,10 @@ public:
         UpdatedColumn,
         DurationColumn,
         ProgressColumn,
+        FinalLossColumn,
+        BestLossColumn,
+        RateColumn,
+        VerdictColumn,
         ColumnCount
     };
     enum Role { SimulationIdRole = Qt::UserRole + 1, StatusRole, ProgressRole, LoadedRole };
@@ -56,6 +61,12 @@ public:
     void setStatusFilter(std::optional<SimulationStatus> status);
     void setMachineFilter(std::optional<qint64> machineId);
     void setNameFilter(const QString &text);
+    void setVerdictFilter(std::optional<Verdict> verdict);
+    // The chart's colours: each plotted run's row shows its curve's colour, and the run whose
+    // curve the pointer is on is highlighted.
+    void setRunColors(const RunColors *colors);
+    // The machines some worker serves now: pending runs on the others say they wait.
+    void setOnlineMachines(const QSet<qint64> &machineIds);
     const SimulationQuery &query() const { return m_query; }
 
     // The simulation shown in a row, when its page is loaded.
@@ -121,6 +132,8 @@ private:
     QHash<int, qint64> m_trackedIds;
     QPointer<QItemSelectionModel> m_selection;
     QHash<qint64, QString> m_machineNames;
+    QSet<qint64> m_onlineMachines;
+    QPointer<const RunColors> m_runColors;
     bool m_machinesStale = true;
     bool m_busy = false;
     mutable bool m_pumpScheduled = false;

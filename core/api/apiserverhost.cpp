@@ -2,6 +2,7 @@
 
 #include "apiresponse.h"
 #include "apiservershared.h"
+#include "convergenceexport.h"
 #include "eventstream.h"
 #include "logging.h"
 #include "simulationservice.h"
@@ -140,6 +141,10 @@ void ApiServerHost::addRoutes()
              });
     add(Method::Get, u"/converge/{simulation_id}"_s, read,
         bind(&m_convergence, &ConvergenceController::get));
+    addAsync(Method::Get, u"/converge"_s, read,
+             [this](const ApiRequest &request, PendingReply &&reply) {
+                 ConvergenceExport::start(*m_context.database, request, std::move(reply), this);
+             });
     add(Method::Get, u"/machines/{machine_id}"_s, read, bind(machines, &MachinesController::get));
     add(Method::Patch, u"/machines/{machine_id}"_s, write,
         bind(machines, &MachinesController::rename));

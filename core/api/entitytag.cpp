@@ -2,6 +2,7 @@
 
 #include "jsonwriter.h"
 
+#include <QCryptographicHash>
 #include <QHttpServerRequest>
 
 using namespace Qt::StringLiterals;
@@ -19,6 +20,14 @@ QByteArray runEntityTag(char kind, qint64 id, qint64 version)
     appendJsonInteger(tag, version);
     tag += '"';
     return tag;
+}
+
+QByteArray contentEntityTag(char kind, const QByteArray &body)
+{
+    const QByteArray digest
+        = QCryptographicHash::hash(body, QCryptographicHash::Sha1).toBase64(
+            QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    return '"' + QByteArray(1, kind) + digest + '"';
 }
 
 bool ifNoneMatchHits(const QHttpServerRequest &request, const QByteArray &tag)
@@ -49,6 +58,12 @@ QHttpServerResponse taggedJsonResponse(const QHttpServerRequest &request, const 
     QHttpServerResponse response("application/json"_ba, body());
     response.setHeader("ETag"_ba, tag);
     return response;
+}
+
+QHttpServerResponse contentTaggedJsonResponse(const QHttpServerRequest &request, char kind,
+                                              const QByteArray &body)
+{
+    return taggedJsonResponse(request, contentEntityTag(kind, body), [&body] { return body; });
 }
 
 } // namespace aisim::api

@@ -13,10 +13,17 @@ namespace aisim::api {
 // answer, the run and its version, which every change of the run (its points included) bumps,
 // so the tag changes exactly when the answer may.
 QByteArray runEntityTag(char kind, qint64 id, qint64 version);
+// The tag of an answer that changes with more than its run's version (the detailed answer
+// carries the lease's heartbeat and whether a worker of the machine is online): a digest of the
+// bytes, so that a client polling it still gets 304 while nothing it shows has changed.
+QByteArray contentEntityTag(char kind, const QByteArray &body);
 // Whether the request's If-None-Match names tag (weakly, as RFC 9110 compares for GET) or is *.
 bool ifNoneMatchHits(const QHttpServerRequest &request, const QByteArray &tag);
 // 304 Not Modified with the tag when the client has it, else the JSON body with the tag.
 QHttpServerResponse taggedJsonResponse(const QHttpServerRequest &request, const QByteArray &tag,
                                        const std::function<QByteArray()> &body);
+// The same for an answer whose tag is its digest (contentEntityTag).
+QHttpServerResponse contentTaggedJsonResponse(const QHttpServerRequest &request, char kind,
+                                              const QByteArray &body);
 
 } // namespace aisim::api

@@ -19,7 +19,16 @@ QString direction(const SimulationQuery &query)
 // (integers beyond 2^53, fractions with all their digits).
 bool isTextKey(SimulationQuery::OrderBy orderBy)
 {
-    return orderBy == SimulationQuery::OrderBy::Name;
+    return orderBy == SimulationQuery::OrderBy::Name
+        || orderBy == SimulationQuery::OrderBy::Verdict;
+}
+
+// The loss statistics are doubles, written with 17 digits: they read back the same.
+bool isDoubleKey(SimulationQuery::OrderBy orderBy)
+{
+    return orderBy == SimulationQuery::OrderBy::FinalLoss
+        || orderBy == SimulationQuery::OrderBy::BestLoss
+        || orderBy == SimulationQuery::OrderBy::Rate;
 }
 } // namespace
 
@@ -54,6 +63,8 @@ std::optional<SimulationCursor> ListCursor::decode(const QByteArray &token,
     if (query.orderBy == SimulationQuery::OrderBy::Progress) {
         key.toDouble(&keyOk);
         cursor.key = key; // the database reads its own digits
+    } else if (isDoubleKey(query.orderBy)) {
+        cursor.key = key.toDouble(&keyOk);
     } else if (isTextKey(query.orderBy)) {
         cursor.key = key;
     } else {

@@ -17,7 +17,8 @@ const QByteArrayList kResponseHeaders {"Content-Type"_ba,
                                        "Cache-Control"_ba,
                                        "Access-Control-Allow-Origin"_ba,
                                        "Access-Control-Expose-Headers"_ba,
-                                       "Vary"_ba};
+                                       "Vary"_ba,
+                                       "Content-Disposition"_ba};
 } // namespace
 
 PendingReply::PendingReply(QHttpServerResponder &&responder, Headers headers, Finished finished)
@@ -108,6 +109,49 @@ void PendingReply::writeChunk(const QByteArray &data)
     if (!m_socket || !m_socket->isOpen())
         return;
     m_responder.writeBody(data);
+    m_socket->flush();
+}
+
+bool PendingReply::startChunked(const QByteArray &contentType, const Headers &extraHeaders)
+{
+    if (m_answered)
+        return false;
+    if (!m_socket || !m_socket->isOpen()) {
+        finish(499);
+        return false;
+    }
+    if (m_headersOnly) {
+        QHttpServerResponse response(contentType, QByteArray());
+        for (const auto &[name, value] : m_headers + extraHeaders)
+            response.setHeader(name, value);
+        writeHeadersOnly(response, std::nullopt);
+        finish(200);
+        return false;
+    }
+    m_responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);
+    m_responder.writeHeader("Content-Type", contentType);
+    m_responder.writeHeader("Transfer-Encoding", "chunked");
+    for (const auto &[name, value] : m_headers + extraHeaders)
+        m_responder.writeHeader(name, value);
+    m_responder.writeBody(QByteArray()); // ends the header block
+    finish(200);
+    return true;
+}
+
+void PendingReply::writeChunked(const QByteArray &data)
+{
+    if (data.isEmpty() || !m_socket || !m_socket->isOpen())
+        return; // an empty chunk would end the body
+    m_responder.writeBody(QByteArray::number(data.size(), 16) + "\r\n");
+    m_responder.writeBody(data);
+    m_responder.writeBody("\r\n");
+}
+
+void PendingReply::endChunked()
+{
+    if (!m_socket || !m_socket->isOpen())
+        return;
+    m_responder.writeBody("0\r\n\r\n");
     m_socket->flush();
 }
 

@@ -36,6 +36,12 @@ public:
     // no stream follows: the client has gone, or it asked for the headers only.
     bool startStream(const QByteArray &contentType);
     void writeChunk(const QByteArray &data);
+    // A finite answer of unknown length (Transfer-Encoding: chunked): the headers now, pieces
+    // with writeChunked(), the end with endChunked(). False when no body follows (the client
+    // has gone, or it asked for the headers only).
+    bool startChunked(const QByteArray &contentType, const Headers &extraHeaders = {});
+    void writeChunked(const QByteArray &data);
+    void endChunked();
     bool isAnswered() const { return m_answered; }
     // Null once the client has gone; nothing is written after that.
     QTcpSocket *socket() const { return m_socket; }

@@ -5,6 +5,7 @@
 #include "entitytag.h"
 #include "jsonwriter.h"
 #include "listcursor.h"
+#include "machinerepository.h"
 #include "serialize.h"
 #include "simulationbytes.h"
 #include "simulationcounter.h"
@@ -13,6 +14,7 @@
 #include "simulationsummaries.h"
 
 #include <QJsonArray>
+#include <QSet>
 #include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
@@ -24,7 +26,23 @@ constexpr int kMaxNameLength = 200;
 
 QString orderByChoices()
 {
-    return u"'creation_date', 'update_date', 'name', 'simulation_id', 'status' or 'machine_id'"_s;
+    return u"'creation_date', 'update_date', 'name', 'simulation_id', 'status', 'machine_id', "
+           "'final_loss', 'best_loss' or 'rate'"_s;
+}
+
+// The machines a worker has served lately: a pending run on any other waits for one.
+QSet<qint64> onlineMachines(Database &database)
+{
+    QSet<qint64> online;
+    const auto machines = MachineRepository(database).list();
+    if (!machines)
+        return online;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const Machine &machine : machines.value()) {
+        if (machine.isOnline(now, Machine::kOnlineWithinMs))
+            online.insert(machine.id);
+    }
+    return online;
 }
 
 // The address of the page after this one: the same request, starting after its last row.
@@ -89,6 +107,15 @@ QHttpServerResponse SimulationsController::list(const ApiRequest &request) const
                                + allStatusNames().join(u", "_s),
                            u"type_error.enum"_s});
     }
+    if (request.hasQuery(u"verdict"_s)) {
+        query.verdict = verdictFromString(request.query(u"verdict"_s));
+        if (!query.verdict)
+            errors.append({{u"query"_s, u"verdict"_s},
+                           u"value is not a valid enumeration member; permitted: "_s
+                               + allVerdictNames().join(u", "_s),
+                           u"type_error.enum"_s});
+    }
+    const bool detail = request.queryBool(u"detail"_s, &errors).value_or(false);
     query.machineId = request.queryInt(u"machine_id"_s, 1, ApiRequest::kMaxId, &errors);
     query.nameContains = request.query(u"name"_s);
     const auto limit = request.queryInt(u"limit"_s, 0, 100'000, &errors);
@@ -109,23 +136,41 @@ QHttpServerResponse SimulationsController::list(const ApiRequest &request) const
     query.limit = limit.value_or(-1);
     query.offset = offset.value_or(0);
 
-    // Each row is written as bytes as it is read: no list of runs, no JSON object of any.
+    // Each row is written as bytes as it is read: no list of runs, no JSON object of any. The
+    // original's columns come straight from the result set; the detailed answer is built per row.
     QByteArray body;
     body.reserve(query.limit > 0 ? std::min<qint64>(query.limit, 10'000) * kSummaryBytesEstimate
                                  : 64 * 1024);
     body += '[';
     qint64 rows = 0;
     SimulationCursor last;
-    const Status read = SimulationSummaries(*m_context.database)
-                            .forEach(
-                                query,
-                                [&body, &rows](const SimulationSummary &summary) {
-                                    if (body.size() > 1)
-                                        body += ',';
-                                    appendSimulationSummary(body, summary);
-                                    ++rows;
-                                },
-                                &last);
+    Status read = success();
+    if (detail) {
+        const QSet<qint64> online = onlineMachines(*m_context.database);
+        read = SimulationRepository(*m_context.database)
+                   .forEach(
+                       query,
+                       [&](const Simulation &simulation) {
+                           if (body.size() > 1)
+                               body += ',';
+                           appendJson(body,
+                                      simulationToDetailedJson(
+                                          simulation, online.contains(simulation.machineId)));
+                           ++rows;
+                       },
+                       &last);
+    } else {
+        read = SimulationSummaries(*m_context.database)
+                   .forEach(
+                       query,
+                       [&body, &rows](const SimulationSummary &summary) {
+                           if (body.size() > 1)
+                               body += ',';
+                           appendSimulationSummary(body, summary);
+                           ++rows;
+                       },
+                       &last);
+    }
     if (!read)
         return errorResponse(read.error());
     body += ']';
@@ -155,9 +200,11 @@ QHttpServerResponse SimulationsController::get(const ApiRequest &request) const
         const auto simulation = SimulationRepository(*m_context.database).get(*id);
         if (!simulation)
             return errorResponse(simulation.error());
-        return taggedJsonResponse(
-            request.http(), runEntityTag('d', *id, simulation->version),
-            [&simulation] { return toJsonBytes(simulationToDetailedJson(*simulation)); });
+        return contentTaggedJsonResponse(
+            request.http(), 'd',
+            toJsonBytes(simulationToDetailedJson(
+                simulation.value(),
+                onlineMachines(*m_context.database).contains(simulation->machineId))));
     }
     // The original's answer, the hottest of all: the shown columns only, written as bytes.
     const auto summary = SimulationSummaries(*m_context.database).get(*id);

@@ -8,6 +8,9 @@ namespace aisim {
 // A place where simulations run; workers keep a heartbeat on the machines they serve.
 struct Machine
 {
+    // A machine is online while a worker heartbeat on it is at most this old.
+    static constexpr qint64 kOnlineWithinMs = 10'000;
+
     qint64 id = 0;
     QString name;
     QDateTime createdAt;

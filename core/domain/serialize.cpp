@@ -39,7 +39,19 @@ QJsonObject simulationToJson(const Simulation &simulation)
             {u"update_date"_s, formatTimestamp(simulation.updateDate)}};
 }
 
-QJsonObject simulationToDetailedJson(const Simulation &simulation)
+namespace {
+QJsonValue optionalNumber(const std::optional<double> &value)
+{
+    return value ? QJsonValue(*value) : QJsonValue();
+}
+
+QJsonValue optionalTimestamp(const QDateTime &time)
+{
+    return time.isValid() ? QJsonValue(formatTimestamp(time)) : QJsonValue();
+}
+} // namespace
+
+QJsonObject simulationToDetailedJson(const Simulation &simulation, bool machineOnline)
 {
     QJsonObject json = simulationToJson(simulation);
     json.insert(u"progress"_s, simulation.progress());
@@ -57,6 +69,22 @@ QJsonObject simulationToDetailedJson(const Simulation &simulation)
                 simulation.finishedAt.isValid() ? QJsonValue(formatTimestamp(simulation.finishedAt))
                                                 : QJsonValue());
     json.insert(u"parameters"_s, simulation.parameters.toJson());
+    json.insert(u"final_loss"_s, optionalNumber(simulation.finalLoss));
+    json.insert(u"best_loss"_s, optionalNumber(simulation.bestLoss));
+    json.insert(u"best_seconds"_s, optionalNumber(simulation.bestSeconds));
+    json.insert(u"rate"_s, optionalNumber(simulation.rate));
+    json.insert(u"verdict"_s, verdictName(simulation.verdict));
+    QJsonValue lease;
+    if (simulation.status == SimulationStatus::Running && !simulation.leaseOwner.isEmpty())
+        lease = QJsonObject {{u"worker"_s, simulation.leaseOwner},
+                             {u"since"_s, optionalTimestamp(simulation.leaseAcquiredAt)},
+                             {u"expires_at"_s, optionalTimestamp(simulation.leaseExpiresAt)},
+                             {u"heartbeat_at"_s, optionalTimestamp(simulation.heartbeatAt)}};
+    json.insert(u"lease"_s, lease);
+    json.insert(u"waits_for_machine"_s,
+                simulation.status == SimulationStatus::Pending && !machineOnline
+                    ? QJsonValue(simulation.machineId)
+                    : QJsonValue());
     return json;
 }
 

@@ -16,8 +16,10 @@ QDateTime parseTimestamp(const QString &text);
 
 // The original service's simulation object, nothing more.
 QJsonObject simulationToJson(const Simulation &simulation);
-// The original object plus the lifecycle details AISimulation adds.
-QJsonObject simulationToDetailedJson(const Simulation &simulation);
+// The original object plus the lifecycle details AISimulation adds: progress, attempts, the
+// loss statistics, the lease of a running run, and for a pending run whose machine has no
+// online worker (machineOnline false), the machine it waits for.
+QJsonObject simulationToDetailedJson(const Simulation &simulation, bool machineOnline = true);
 QJsonObject machineToJson(const Machine &machine);
 QJsonObject convergencePointToJson(const ConvergencePoint &point);
 QJsonArray convergenceToJson(const ConvergenceSeries &points);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "emulationparameters.h"
+#include "lossstatistics.h"
 #include "simulationstatus.h"
 
 #include <QDateTime>
@@ -27,12 +28,20 @@ struct Simulation
     std::optional<int> timeoutSeconds;
     QString leaseOwner;
     QDateTime leaseExpiresAt;
+    QDateTime leaseAcquiredAt; // when the current lease owner claimed the run
     QDateTime heartbeatAt;
     QDateTime startedAt;
     QDateTime finishedAt;
     QString error;
     int pointsDone = 0;
     EmulationParameters parameters;
+
+    // Kept up to date as points are committed; empty until the first point.
+    std::optional<double> finalLoss;
+    std::optional<double> bestLoss;
+    std::optional<double> bestSeconds;
+    std::optional<double> rate;
+    Verdict verdict = Verdict::TooFewPoints;
 
     double progress() const
     {

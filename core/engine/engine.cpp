@@ -143,7 +143,7 @@ void Engine::startWorkerIfIdle()
 
 void Engine::workerLoop()
 {
-    RunLedger ledger(m_database);
+    RunLedger ledger(m_database, m_options.lossThresholds);
     while (!m_stopping) {
         quint64 generation = 0;
         int freeSlots = 0;
@@ -205,6 +205,7 @@ void Engine::workerLoop()
 void Engine::run(const Simulation &simulation)
 {
     SimulationRepository simulations(m_database);
+    simulations.setLossThresholds(m_options.lossThresholds);
     const auto control = registerRun(simulation.id);
     Q_EMIT busyWorkersChanged(++m_busy);
     qCInfo(lcEngine) << "running simulation" << simulation.id << "attempt" << simulation.attempts;
@@ -374,7 +375,7 @@ Result<bool> Engine::recordPointsThroughFaults(RunControl &control, qint64 id,
                                                bool finishing)
 {
     const QString &worker = m_options.workerId;
-    RunLedger ledger(m_database);
+    RunLedger ledger(m_database, m_options.lossThresholds);
     auto recorded
         = ledger.recordPoints(id, worker, points, pointsDone, m_options.leaseMs, finishing);
     // A storage fault is not the run's: the points wait, and the run keeps its lease where an

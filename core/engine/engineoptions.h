@@ -1,5 +1,7 @@
 #pragma once
 
+#include "lossstatistics.h"
+
 #include <QList>
 #include <QString>
 
@@ -19,6 +21,8 @@ struct EngineOptions
     // How long an attempt may run, from its claim, when the run sets no time-out; 0: no limit.
     int runTimeoutSeconds = 0;
     QString workerId; // empty: host:pid:random
+    // The verdicts stored with each point are computed with these.
+    LossThresholds lossThresholds;
 };
 
 } // namespace aisim

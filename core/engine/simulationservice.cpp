@@ -154,14 +154,11 @@ Status SimulationService::removeMachine(qint64 id, RunsOnRemoval runs, qint64 mo
 {
     if (runs == RunsOnRemoval::Move && moveTo == id)
         return Error::invalid(u"the runs must move to another machine"_s);
-    const auto db = m_database.open();
-    if (!db)
-        return db.error();
     MachineRepository machines(m_database);
     // The runs and the machine go together, or nothing changes.
-    sql::Transaction transaction(db.value());
+    sql::Transaction transaction(m_database);
     if (!transaction.isActive())
-        return Error::unavailable(u"cannot begin a transaction"_s);
+        return transaction.beginError();
     QList<qint64> deleted;
     if (runs == RunsOnRemoval::Move) {
         if (const Result<int> moved = machines.moveSimulations(id, moveTo); !moved)

@@ -24,4 +24,23 @@ Result<ConvergenceSeries> ConvergenceRepository::points(qint64 simulationId,
     });
 }
 
+Result<ConvergenceSeries> ConvergenceRepository::page(qint64 simulationId,
+                                                      std::optional<double> afterSeconds, int limit)
+{
+    auto query = afterSeconds
+        ? sql::run(m_database,
+                   u"SELECT seconds, loss FROM convergence WHERE simulation_id = ? AND seconds > ? "
+                   "ORDER BY seconds LIMIT ?"_s,
+                   {simulationId, *afterSeconds, limit}, u"read convergence"_s)
+        : sql::run(m_database,
+                   u"SELECT seconds, loss FROM convergence WHERE simulation_id = ? "
+                   "ORDER BY seconds LIMIT ?"_s,
+                   {simulationId, limit}, u"read convergence"_s);
+    if (!query)
+        return query.error();
+    return sql::readAll(query.value(), [](const QSqlQuery &row) {
+        return ConvergencePoint {row.value(0).toDouble(), row.value(1).toDouble()};
+    });
+}
+
 } // namespace aisim

@@ -21,6 +21,11 @@ public:
     Result<ConvergenceSeries> points(qint64 simulationId,
                                      std::optional<double> sinceSeconds = std::nullopt);
 
+    // At most `limit` points of a run in time order, those after afterSeconds when given: read
+    // page after page, a long run never sits in memory whole.
+    Result<ConvergenceSeries> page(qint64 simulationId, std::optional<double> afterSeconds,
+                                   int limit);
+
 private:
     Database &m_database;
 };

@@ -1,6 +1,7 @@
 #include "runledger.h"
 
 #include "database.h"
+#include "lossstatisticsrepository.h"
 #include "simulationrow.h"
 #include "sqlsupport.h"
 
@@ -45,7 +46,7 @@ Result<QList<Simulation>> RunLedger::claimPending(const QString &workerId,
         }
         machineFilter = u" AND machine_id IN ("_s + marks.join(u", "_s) + u')';
     }
-    values << std::max(1, limit) << workerId << now + leaseMs << now << now << now;
+    values << std::max(1, limit) << workerId << now + leaseMs << now << now << now << now;
     // The runs are picked once, in a CTE: PostgreSQL may run a LIMIT subquery inside IN more
     // than once, and take more runs than asked. Concurrent claimers skip each other's rows
     // there; SQLite serialises writers.
@@ -56,8 +57,8 @@ Result<QList<Simulation>> RunLedger::claimPending(const QString &workerId,
         + machineFilter + u" ORDER BY creation_date, simulation_id LIMIT ?"_s + lockClause
         + u") UPDATE simulations SET status = 'running', lease_owner = ?, lease_expires_at = ?, "
           "heartbeat_at = ?, started_at = COALESCE(started_at, ?), update_date = ?, "
-          "attempts = attempts + 1, version = version + 1, not_before = NULL "
-          "WHERE simulation_id IN (SELECT simulation_id FROM picked) AND status = 'pending' "
+          "attempts = attempts + 1, version = version + 1, not_before = NULL, "
+          "lease_acquired_at = ? WHERE simulation_id IN (SELECT simulation_id FROM picked) AND status = 'pending' "
           "RETURNING "_s
         + kSimulationColumns;
     // On SQLite the claim takes its turn among this process's writers (see sql::Transaction).
@@ -123,6 +124,9 @@ Result<bool> RunLedger::recordPoints(qint64 id, const QString &workerId,
         if (!inserted)
             return inserted.error();
     }
+    if (const Status measured = LossStatisticsRepository(m_database, m_thresholds).update(id, points);
+        !measured)
+        return measured.error();
     if (const Status status = transaction.commit(); !status)
         return status.error();
     return true;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "convergencepoint.h"
+#include "lossstatistics.h"
 #include "result.h"
 #include "simulation.h"
 
@@ -17,8 +18,10 @@ class Database;
 class RunLedger
 {
 public:
-    explicit RunLedger(Database &database)
+    // thresholds judge the loss statistics that every group of points updates.
+    explicit RunLedger(Database &database, const LossThresholds &thresholds = {})
         : m_database(database)
+        , m_thresholds(thresholds)
     { }
 
     // Atomically takes up to limit of the oldest runnable pending runs of the given machines
@@ -27,7 +30,7 @@ public:
     Result<QList<Simulation>> claimPending(const QString &workerId, const QList<qint64> &machineIds,
                                            qint64 leaseMs, int limit);
     // Stores a group of consecutive points of a run and renews its lease in one transaction;
-    // pointsDone counts the run's points after the group. With finish, the run is marked
+    // pointsDone counts the run's points after the group; the run's loss statistics follow it. With finish, the run is marked
     // finished in the same transaction. False when the run was lost (cancelled, or its lease
     // taken over), in which case nothing is written.
     Result<bool> recordPoints(qint64 id, const QString &workerId, const ConvergenceSeries &points,
@@ -35,6 +38,7 @@ public:
 
 private:
     Database &m_database;
+    LossThresholds m_thresholds;
 };
 
 } // namespace aisim

@@ -47,6 +47,15 @@ Result<qint64> SimulationCounter::fromCounters(const SimulationQuery &query)
 Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
                                                  bool estimateLargeSearches)
 {
+    if (query.verdict && query.nameContains.isEmpty()) {
+        // The counters know no verdicts: counted from the verdict's index.
+        const SqlStatement statement
+            = SimulationListQuery(query, m_database.isPostgreSql()).count();
+        auto counted = sql::run(m_database, statement.text, statement.values, u"count runs"_s);
+        if (!counted)
+            return counted.error();
+        return SimulationCount {readCount(counted.value()), true};
+    }
     if (query.nameContains.isEmpty()) {
         const Result<qint64> runs = fromCounters(query);
         if (!runs)
@@ -56,7 +65,7 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
     NameSearch search(m_database, query.nameContains);
     if (const Status probed = search.probe(); !probed)
         return probed.error();
-    if (search.isSelective() || !estimateLargeSearches) {
+    if (search.isSelective() || !estimateLargeSearches || query.verdict) {
         const SqlStatement statement
             = SimulationListQuery(query, m_database.isPostgreSql(), &search).count();
         auto counted = sql::run(m_database, statement.text, statement.values, u"count runs"_s);

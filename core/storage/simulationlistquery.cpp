@@ -37,6 +37,14 @@ QString SimulationListQuery::orderExpression(SimulationQuery::OrderBy orderBy)
                "WHEN 'failed' THEN 3 ELSE 4 END)"_s;
     case SimulationQuery::OrderBy::Machine:
         return u"machine_id"_s;
+    case SimulationQuery::OrderBy::FinalLoss: // runs without points last (migration 006)
+        return u"COALESCE(final_loss, 1e308)"_s;
+    case SimulationQuery::OrderBy::BestLoss:
+        return u"COALESCE(best_loss, 1e308)"_s;
+    case SimulationQuery::OrderBy::Rate:
+        return u"COALESCE(loss_rate, 1e308)"_s;
+    case SimulationQuery::OrderBy::Verdict:
+        return u"verdict"_s;
     case SimulationQuery::OrderBy::CreationDate:
         break;
     }
@@ -46,7 +54,8 @@ QString SimulationListQuery::orderExpression(SimulationQuery::OrderBy orderBy)
 SimulationQuery::OrderBy SimulationListQuery::effectiveOrder() const
 {
     if ((m_query.orderBy == SimulationQuery::OrderBy::Status && m_query.status)
-        || (m_query.orderBy == SimulationQuery::OrderBy::Machine && m_query.machineId))
+        || (m_query.orderBy == SimulationQuery::OrderBy::Machine && m_query.machineId)
+        || (m_query.orderBy == SimulationQuery::OrderBy::Verdict && m_query.verdict))
         return SimulationQuery::OrderBy::Id;
     return m_query.orderBy;
 }
@@ -71,6 +80,10 @@ QString SimulationListQuery::conditions(QVariantList *values) const
     if (m_query.machineId) {
         conditions << u"machine_id = ?"_s;
         values->append(*m_query.machineId);
+    }
+    if (m_query.verdict) {
+        conditions << u"verdict = ?"_s;
+        values->append(verdictName(*m_query.verdict));
     }
     if (m_nameSearch)
         conditions << m_nameSearch->condition(values);
@@ -101,7 +114,13 @@ QString SimulationListQuery::boundKey() const
 QVariant SimulationListQuery::cursorKey() const
 {
     const QVariant &key = m_query.after->key;
-    if (effectiveOrder() == SimulationQuery::OrderBy::Progress && !m_postgreSql)
+    const SimulationQuery::OrderBy order = effectiveOrder();
+    if (order == SimulationQuery::OrderBy::Progress && !m_postgreSql)
+        return key.toDouble();
+    // The loss statistics are doubles on both dialects (SQLite would compare text as greater
+    // than any number).
+    if (order == SimulationQuery::OrderBy::FinalLoss || order == SimulationQuery::OrderBy::BestLoss
+        || order == SimulationQuery::OrderBy::Rate)
         return key.toDouble();
     return key;
 }

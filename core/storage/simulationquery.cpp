@@ -20,6 +20,10 @@ constexpr OrderName kOrderNames[] = {
     {SimulationQuery::OrderBy::Machine, "machine_id"_L1},
     {SimulationQuery::OrderBy::Duration, "duration"_L1},
     {SimulationQuery::OrderBy::Progress, "progress"_L1},
+    {SimulationQuery::OrderBy::FinalLoss, "final_loss"_L1},
+    {SimulationQuery::OrderBy::BestLoss, "best_loss"_L1},
+    {SimulationQuery::OrderBy::Rate, "rate"_L1},
+    {SimulationQuery::OrderBy::Verdict, "verdict"_L1},
 };
 } // namespace
 
@@ -27,7 +31,8 @@ std::optional<SimulationQuery::OrderBy> SimulationQuery::orderByFromString(const
 {
     for (const OrderName &order : kOrderNames) {
         // The window's own orders are not the API's.
-        if (order.orderBy == OrderBy::Duration || order.orderBy == OrderBy::Progress)
+        if (order.orderBy == OrderBy::Duration || order.orderBy == OrderBy::Progress
+            || order.orderBy == OrderBy::Verdict)
             continue;
         if (text == order.name)
             return order.orderBy;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "lossstatistics.h"
 #include "simulationstatus.h"
 
 #include <QString>
@@ -19,12 +20,26 @@ struct SimulationCursor
 // A filtered, sorted window of the simulations table.
 struct SimulationQuery
 {
-    enum class OrderBy { CreationDate, UpdateDate, Name, Id, Status, Machine, Duration, Progress };
+    enum class OrderBy {
+        CreationDate,
+        UpdateDate,
+        Name,
+        Id,
+        Status,
+        Machine,
+        Duration,
+        Progress,
+        FinalLoss,
+        BestLoss,
+        Rate,
+        Verdict
+    };
 
     OrderBy orderBy = OrderBy::CreationDate;
     bool descending = false;
     std::optional<SimulationStatus> status;
     std::optional<qint64> machineId;
+    std::optional<Verdict> verdict;
     QString nameContains;
     qint64 limit = -1; // all
     qint64 offset = 0;

@@ -148,7 +148,7 @@ Result<std::optional<Simulation>>
 SimulationRepository::claimNextPending(const QString &workerId, const QList<qint64> &machineIds,
                                        qint64 leaseMs)
 {
-    const auto claimed = RunLedger(m_database).claimPending(workerId, machineIds, leaseMs, 1);
+    const auto claimed = RunLedger(m_database, m_lossThresholds).claimPending(workerId, machineIds, leaseMs, 1);
     if (!claimed)
         return claimed.error();
     if (claimed->isEmpty())
@@ -160,7 +160,7 @@ Result<bool> SimulationRepository::recordPoint(qint64 id, const QString &workerI
                                                const ConvergencePoint &point, int pointsDone,
                                                qint64 leaseMs)
 {
-    return RunLedger(m_database).recordPoints(id, workerId, {point}, pointsDone, leaseMs, false);
+    return RunLedger(m_database, m_lossThresholds).recordPoints(id, workerId, {point}, pointsDone, leaseMs, false);
 }
 
 Result<bool> SimulationRepository::renewLease(qint64 id, const QString &workerId, qint64 leaseMs)
@@ -248,7 +248,9 @@ Result<Simulation> SimulationRepository::retry(qint64 id)
     const qint64 now = nowMs();
     Result<Simulation> retried = updateReturning(
         u"status = 'pending', attempts = 0, points_done = 0, error = NULL, started_at = NULL, "
-        "finished_at = NULL, not_before = NULL, update_date = ?, version = version + 1 "
+        "finished_at = NULL, not_before = NULL, update_date = ?, version = version + 1, "
+        "final_loss = NULL, best_loss = NULL, best_seconds = NULL, loss_rate = NULL, "
+        "verdict = 'too_few_points' "
         "WHERE simulation_id = ? AND status IN ('failed', 'cancelled')"_s,
         {now, id}, u"retry a simulation"_s);
     if (!retried) {

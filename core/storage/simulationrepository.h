@@ -44,6 +44,9 @@ public:
         : m_database(database)
     { }
 
+    // The thresholds of the verdicts that recordPoint() stores; the defaults otherwise.
+    void setLossThresholds(const LossThresholds &thresholds) { m_lossThresholds = thresholds; }
+
     Result<Simulation> create(const NewSimulation &simulation);
     Result<Simulation> get(qint64 id);
     Result<QList<Simulation>> list(const SimulationQuery &query);
@@ -95,6 +98,7 @@ private:
                                        const QString &what);
 
     Database &m_database;
+    LossThresholds m_lossThresholds;
 };
 
 } // namespace aisim

@@ -13,7 +13,15 @@ const QString kSimulationColumns
     = u"simulation_id, name, machine_id, status, creation_date, update_date, "
       "version, attempts, max_attempts, lease_owner, lease_expires_at, "
       "heartbeat_at, started_at, finished_at, error, points_done, parameters, "
-      "timeout_seconds"_s;
+      "timeout_seconds, final_loss, best_loss, best_seconds, loss_rate, verdict, "
+      "lease_acquired_at"_s;
+
+namespace {
+std::optional<double> optionalDouble(const QVariant &value)
+{
+    return value.isNull() ? std::nullopt : std::optional<double>(value.toDouble());
+}
+} // namespace
 
 Simulation readSimulation(const QSqlQuery &query)
 {
@@ -39,6 +47,12 @@ Simulation readSimulation(const QSqlQuery &query)
         QJsonDocument::fromJson(query.value(16).toString().toUtf8()).object(), {}, &ignored);
     if (!query.isNull(17))
         s.timeoutSeconds = query.value(17).toInt();
+    s.finalLoss = optionalDouble(query.value(18));
+    s.bestLoss = optionalDouble(query.value(19));
+    s.bestSeconds = optionalDouble(query.value(20));
+    s.rate = optionalDouble(query.value(21));
+    s.verdict = verdictFromString(query.value(22).toString()).value_or(Verdict::TooFewPoints);
+    s.leaseAcquiredAt = sql::fromMs(query.value(23));
     return s;
 }
 

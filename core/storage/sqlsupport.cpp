@@ -324,4 +324,19 @@ Status Transaction::commit()
     return error;
 }
 
+ReadSnapshot::ReadSnapshot(Database &database)
+    : m_db(database.connection())
+{
+    QSqlQuery begin(m_db);
+    m_active = begin.exec(database.isPostgreSql()
+                              ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                              : QStringLiteral("BEGIN"));
+}
+
+ReadSnapshot::~ReadSnapshot()
+{
+    if (m_active)
+        QSqlQuery(m_db).exec(QStringLiteral("COMMIT"));
+}
+
 } // namespace aisim::sql

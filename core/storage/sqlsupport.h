@@ -140,4 +140,20 @@ private:
     std::unique_ptr<QMutexLocker<QMutex>> m_writeTurn;
 };
 
+// A read-only transaction that sees the database as of its first read, so that several
+// queries describe one moment (REPEATABLE READ on PostgreSQL, a deferred BEGIN on SQLite's WAL).
+// Writers are not blocked; it ends with a COMMIT when it goes out of scope.
+class ReadSnapshot
+{
+public:
+    explicit ReadSnapshot(Database &database);
+    ~ReadSnapshot();
+    ReadSnapshot(const ReadSnapshot &) = delete;
+    ReadSnapshot &operator=(const ReadSnapshot &) = delete;
+
+private:
+    QSqlDatabase m_db;
+    bool m_active = false;
+};
+
 } // namespace aisim::sql

@@ -39,13 +39,13 @@ expect() {
 expect "aisim " "serve worker token"
 expect "aisim s" "serve"
 expect "aisim to" "token"
-expect "aisim --" "--database --host --port --workers --lease-seconds --run-timeout --no-api --no-auth \
---cors-origin --request-timeout --idle-timeout --demo --verbose --help --help-all --version"
+expect "aisim --" "--database --host --port --workers --lease-seconds --run-timeout --verdict-points \
+--stall-threshold --no-api --no-auth --cors-origin --request-timeout --idle-timeout --demo --verbose --help --help-all --version"
 expect "aisim --no-a" "--no-api --no-auth"
 expect "aisim --database sqlite:///tmp/a.db " "serve worker token"
 expect "aisim --port 8080 se" "serve"
-expect "aisim serve --" "--database --host --port --workers --lease-seconds --run-timeout --no-auth \
---cors-origin --request-timeout --idle-timeout --demo --verbose --help"
+expect "aisim serve --" "--database --host --port --workers --lease-seconds --run-timeout \
+--verdict-points --stall-threshold --no-auth --cors-origin --request-timeout --idle-timeout --demo --verbose --help"
 expect "aisim serve --request-timeout " ""
 expect "aisim serve --idle-timeout 60 --d" "--database --demo"
 expect "aisim serve --cors-origin " ""
@@ -56,7 +56,9 @@ expect "aisim serve --port " ""
 expect "aisim serve " ""
 expect "aisim worker --m" "--machine"
 expect "aisim worker --machine 3 --" "--machine --database --workers --lease-seconds \
---run-timeout --verbose --help"
+--run-timeout --verdict-points --stall-threshold --verbose --help"
+expect "aisim serve --verdict-points " ""
+expect "aisim worker --stall-threshold " ""
 expect "aisim worker --machine " ""
 expect "aisim token " "create list revoke"
 expect "aisim token c" "create"

@@ -3,7 +3,8 @@
 // As a program: node validate-responses.js DOCUMENT reads one JSON answer per line on standard
 // input, {"method", "path", "status", "headers": {name: value}, "body", "bodyOmitted"}, and
 // writes one line per answer: {"ok": true, "operation": "id"} or {"ok": false, "errors": [...]}.
-// A line {"ping": true} is answered {"ok": true} once every schema is compiled.
+// A line {"ping": true} is answered {"ok": true} once the document is loaded. Each schema is
+// compiled the first time an answer needs it.
 // As a module: require('./validate-responses.js').load(DOCUMENT) gives the same check().
 //
 // What the document cannot say is decided here, in one place:
@@ -115,25 +116,6 @@ function load(file) {
             compiled.set(schema, ajv.compile(rewriteReferences(schema)));
         return compiled.get(schema);
     }
-
-    // Compiled once at the start, so that no answer waits for it.
-    function compileAll(response) {
-        response = resolve(document, response);
-        for (const declared of Object.values(response.headers || {}))
-            validatorFor(resolve(document, declared).schema || {});
-        for (const media of Object.values(response.content || {})) {
-            if (media.schema)
-                validatorFor(media.schema);
-        }
-    }
-    for (const item of Object.values(document.paths)) {
-        for (const method of kHttpMethods) {
-            for (const response of Object.values((item[method] || {}).responses || {}))
-                compileAll(response);
-        }
-    }
-    for (const response of Object.values(document.components.responses || {}))
-        compileAll(response);
 
     function matchPath(path) {
         const found = templates.filter((candidate) => candidate.regex.test(path));

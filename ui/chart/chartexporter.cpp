@@ -1,6 +1,7 @@
 #include "chartexporter.h"
 
-#include <QFileDialog>
+#include "savefiledialog.h"
+
 #include <QFileInfo>
 #include <QImage>
 #include <QLocale>
@@ -98,9 +99,8 @@ QString ChartExporter::askPath(QWidget *parent)
     const QString svg = QWidget::tr("SVG drawing (*.svg)");
     const QString csv = QWidget::tr("CSV data (*.csv)");
     QString filter = png;
-    QString path = QFileDialog::getSaveFileName(parent, QWidget::tr("Export convergence"),
-                                                u"convergence.png"_s,
-                                                QStringList {png, svg, csv}.join(u";;"_s), &filter);
+    QString path = askSavePath(parent, QWidget::tr("Export convergence"), u"convergence.png"_s,
+                               {png, svg, csv}, &filter);
     if (!path.isEmpty() && QFileInfo(path).suffix().isEmpty())
         path += filter == svg ? u".svg"_s : filter == csv ? u".csv"_s : u".png"_s;
     return path;

@@ -1,11 +1,11 @@
 #include "chartstyle.h"
 
+#include "runcolors.h"
+
 #include <QAbstractAxis>
 #include <QChart>
 #include <QPalette>
 #include <QXYSeries>
-
-#include <array>
 
 namespace aisim::chartstyle {
 
@@ -16,20 +16,35 @@ bool isDark(const QPalette &palette)
 
 QColor seriesColor(int index, bool dark)
 {
-    // Tableau 10: told apart easily, also by most colour-blind readers.
-    static constexpr std::array<QRgb, 10> kColors {0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2,
-                                                   0x59a14f, 0xedc948, 0xb07aa1, 0xff9da7,
-                                                   0x9c755f, 0xbab0ac};
-    const QColor color = QColor::fromRgb(kColors[size_t(index) % kColors.size()]);
-    return dark ? color.lighter(125) : color.darker(105);
+    return RunColors::paletteColor(index, dark);
 }
 
 void styleSeries(QXYSeries *series, int index, bool dark)
 {
-    QPen pen(seriesColor(index, dark), 2);
+    styleSeries(series, seriesColor(index, dark), true, false);
+}
+
+void styleSeries(QXYSeries *series, const QColor &color, bool opaque, bool highlighted)
+{
+    QColor shown = color;
+    if (!opaque)
+        shown.setAlphaF(0.3f);
+    QPen pen(shown, highlighted ? 3.5 : 2);
+    pen.setCosmetic(true);
+    // A new pen repaints the run: only when it differs (a hover restyles every run).
+    if (series->pen() != pen)
+        series->setPen(pen);
+    if (series->markerSize() != (highlighted ? 7 : 5))
+        series->setMarkerSize(highlighted ? 7 : 5);
+}
+
+void styleRawSeries(QXYSeries *series, const QColor &color)
+{
+    QColor faint = color;
+    faint.setAlphaF(0.25f);
+    QPen pen(faint, 1);
     pen.setCosmetic(true);
     series->setPen(pen);
-    series->setMarkerSize(5);
 }
 
 void applyTheme(QChart *chart, const QPalette &palette)

@@ -8,6 +8,7 @@
 #include <QXYSeries>
 
 #include <cmath>
+#include <utility>
 
 namespace aisim {
 
@@ -115,6 +116,8 @@ void ChartView::mousePressEvent(QMouseEvent *event)
         event->accept();
         return;
     }
+    if (event->button() == Qt::LeftButton)
+        m_pressPosition = event->position();
     QChartView::mousePressEvent(event);
 }
 
@@ -140,7 +143,11 @@ void ChartView::mouseReleaseEvent(QMouseEvent *event)
         event->accept();
         return;
     }
+    const std::optional<QPointF> pressed = std::exchange(m_pressPosition, std::nullopt);
     QChartView::mouseReleaseEvent(event);
+    if (event->button() == Qt::LeftButton && pressed
+        && (event->position() - *pressed).manhattanLength() <= 4)
+        Q_EMIT clicked(event->position());
 }
 
 void ChartView::mouseDoubleClickEvent(QMouseEvent *event)

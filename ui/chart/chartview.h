@@ -34,6 +34,8 @@ Q_SIGNALS:
     // The mouse moved over the view (view coordinates), or left it.
     void hovered(const QPointF &position);
     void left();
+    // A left click that did not drag (view coordinates).
+    void clicked(const QPointF &position);
 
 protected:
     void wheelEvent(QWheelEvent *event) override;
@@ -48,6 +50,7 @@ private:
     QPointF toChart(const QPointF &viewPosition) const;
 
     bool m_panning = false;
+    std::optional<QPointF> m_pressPosition;
     QPointF m_lastPanPosition;
 };
 

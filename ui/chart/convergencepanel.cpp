@@ -9,12 +9,16 @@
 #include "downsampler.h"
 #include "eventhub.h"
 #include "redrawthrottle.h"
+#include "runcolors.h"
+#include "smoothing.h"
 #include "storedpointsloader.h"
 
 #include <QChart>
+#include <QDir>
 #include <QEvent>
 #include <QFileInfo>
 #include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLoggingCategory>
 #include <QMessageBox>
@@ -43,6 +47,7 @@ constexpr int kTitleMinHeight = 360;
 ConvergencePanel::ConvergencePanel(Database &database, EventHub &events, QWidget *parent)
     : QWidget(parent)
     , m_loader(new StoredPointsLoader(database, this))
+    , m_colors(new RunColors(this))
     , m_throttle(new RedrawThrottle(kRefreshIntervalMs, this))
 {
     m_chart = new QChart;
@@ -73,11 +78,17 @@ ConvergencePanel::ConvergencePanel(Database &database, EventHub &events, QWidget
     connect(m_toolBar, &ChartToolBar::logYToggled, this, &ConvergencePanel::setLogY);
     connect(m_toolBar, &ChartToolBar::resetZoomRequested, this, &ConvergencePanel::resetZoom);
     connect(m_toolBar, &ChartToolBar::exportRequested, this, &ConvergencePanel::exportWithDialog);
+    connect(m_toolBar, &ChartToolBar::smoothingChanged, this, &ConvergencePanel::setSmoothing);
+    connect(m_view, &ChartView::clicked, this, &ConvergencePanel::onClicked);
+    connect(m_colors, &RunColors::highlightChanged, this, &ConvergencePanel::recolorSeries);
     connect(m_loader, &StoredPointsLoader::loaded, this, &ConvergencePanel::onStoredPointsLoaded);
     connect(m_view, &ChartView::resetRequested, this, &ConvergencePanel::resetZoom);
     connect(m_view, &ChartView::hovered, this, &ConvergencePanel::onHovered);
     connect(m_view, &ChartView::seriesToggled, m_throttle, &RedrawThrottle::schedule);
-    connect(m_view, &ChartView::left, this, [] { QToolTip::hideText(); });
+    connect(m_view, &ChartView::left, this, [this] {
+        QToolTip::hideText();
+        m_colors->setHighlighted(0);
+    });
     connect(&events, &EventHub::pointAdded, this,
             [this](qint64 id, const ConvergencePoint &point, int) { onPointAdded(id, point); });
     connect(&events, &EventHub::simulationChanged, this, &ConvergencePanel::onStatusChanged);
@@ -125,6 +136,7 @@ void ConvergencePanel::showPoints(qint64 simulationId, const QString &label,
     plot.series->setName(label);
     plot.loadToken = 0; // a stored load under way no longer applies
     plot.data.setPoints(points);
+    plot.dirty = true;
     if (!m_order.contains(simulationId))
         m_order.append(simulationId);
     recolorSeries();
@@ -135,6 +147,14 @@ ConvergencePanel::Plot &ConvergencePanel::addPlot(qint64 simulationId, const QSt
 {
     Plot &plot = m_plots[simulationId];
     plot.label = label;
+    // The raw curve first, so that it is drawn beneath the smoothed one; shown when smoothing.
+    plot.raw = new QLineSeries;
+    plot.raw->setVisible(false);
+    m_chart->addSeries(plot.raw);
+    plot.raw->attachAxis(m_xAxis);
+    plot.raw->attachAxis(m_yAxis);
+    for (QLegendMarker *marker : m_chart->legend()->markers(plot.raw))
+        marker->setVisible(false);
     plot.series = new QLineSeries;
     plot.series->setName(label);
     m_chart->addSeries(plot.series);
@@ -156,9 +176,11 @@ void ConvergencePanel::removePlot(qint64 simulationId)
 {
     const Plot plot = m_plots.take(simulationId);
     m_order.removeAll(simulationId);
-    if (plot.series) {
-        m_chart->removeSeries(plot.series);
-        delete plot.series;
+    for (QLineSeries *series : {plot.series, plot.raw}) {
+        if (series) {
+            m_chart->removeSeries(series);
+            delete series;
+        }
     }
 }
 
@@ -174,6 +196,7 @@ void ConvergencePanel::onStoredPointsLoaded(qint64 simulationId, quint64 token,
     }
     found->loadToken = 0; // loaded
     found->data.mergeStored(points);
+    found->dirty = true;
     m_throttle->schedule();
     Q_EMIT seriesLoaded(simulationId, int(found->data.size()));
 }
@@ -184,6 +207,7 @@ void ConvergencePanel::onPointAdded(qint64 simulationId, const ConvergencePoint 
     if (found == m_plots.end())
         return;
     found->data.add({point.seconds, point.loss});
+    found->dirty = true;
     m_throttle->schedule();
 }
 
@@ -195,6 +219,7 @@ void ConvergencePanel::onStatusChanged(qint64 simulationId, SimulationStatus sta
     if (found == m_plots.end() || status != SimulationStatus::Pending)
         return;
     found->data.clear();
+    found->dirty = true;
     found->error.clear();
     found->loadToken = m_loader->load(simulationId);
     m_throttle->schedule();
@@ -247,7 +272,7 @@ void ConvergencePanel::replaceAxis(Qt::Orientation orientation)
                                      : (log ? tr("loss (log)") : tr("loss"));
     QList<QAbstractSeries *> series;
     for (const Plot &plot : std::as_const(m_plots))
-        series.append(plot.series);
+        series << plot.raw << plot.series;
     axis = chartaxes::replace(m_chart, axis, log, title,
                               horizontal ? Qt::AlignBottom : Qt::AlignLeft, series);
     chartstyle::styleAxis(axis, palette());
@@ -298,12 +323,28 @@ void ConvergencePanel::refreshNow()
     // Before the first layout the plot area is empty; a later resize redraws anyway.
     const int columns = pixels >= 2 ? int(std::ceil(pixels)) : 1000;
     const Downsampler::Options options {minX, maxX, columns, m_logX, m_logY};
+    // Another range, width or smoothing redraws every run; otherwise only the runs that changed
+    // (a live point redraws one run of many).
+    const DrawnState state {minX, maxX, columns, m_logX, m_logY, m_smoothing};
+    const bool everything = !(state == m_drawn);
+    m_drawn = state;
     m_hiddenPoints = 0;
     for (const qint64 id : std::as_const(m_order)) {
-        const Plot &plot = m_plots[id];
-        plot.series->setPointsVisible(plot.data.size() <= kMarkerLimit);
-        plot.series->replace(Downsampler::reduce(plot.data.points(), options));
+        Plot &plot = m_plots[id];
         m_hiddenPoints += plot.data.hiddenCount(m_logX, m_logY);
+        if (!everything && !plot.dirty
+            && plot.raw->isVisible() == (m_smoothing > 0 && plot.series->isVisible()))
+            continue;
+        plot.dirty = false;
+        const bool smoothed = m_smoothing > 0;
+        plot.series->setPointsVisible(!smoothed && plot.data.size() <= kMarkerLimit);
+        // Smoothed on every point, in the loss axis's space, before the reduction to pixels.
+        plot.series->replace(Downsampler::reduce(
+            smoothed ? Smoothing::ema(plot.data.points(), m_smoothing, m_logY) : plot.data.points(),
+            options));
+        plot.raw->setVisible(smoothed && plot.series->isVisible());
+        plot.raw->replace(smoothed ? Downsampler::reduce(plot.data.points(), options)
+                                   : QList<QPointF>());
     }
     updateNote();
 }
@@ -342,9 +383,17 @@ void ConvergencePanel::updateNote()
 
 void ConvergencePanel::recolorSeries()
 {
-    const bool dark = chartstyle::isDark(palette());
-    for (int index = 0; index < m_order.size(); ++index)
-        chartstyle::styleSeries(m_plots[m_order[index]].series, index, dark);
+    m_colors->setDark(chartstyle::isDark(palette()));
+    m_colors->assign(m_order);
+    const qint64 highlighted = m_colors->highlighted();
+    for (const qint64 id : std::as_const(m_order)) {
+        const Plot &plot = m_plots[id];
+        const QColor color = m_colors->colorOf(id);
+        chartstyle::styleSeries(plot.series, color, highlighted == 0 || highlighted == id,
+                                highlighted == id);
+        if (plot.raw->pen().color().rgb() != color.rgb())
+            chartstyle::styleRawSeries(plot.raw, color);
+    }
 }
 
 void ConvergencePanel::restyle()
@@ -381,7 +430,7 @@ ConvergencePanel::pointNear(const QPointF &viewPosition, double radius)
     if (!found)
         return std::nullopt;
     for (const qint64 id : std::as_const(m_order)) {
-        if (m_plots[id].series == found->first)
+        if (m_plots[id].series == found->first || m_plots[id].raw == found->first)
             return HoveredPoint {id, m_plots[id].label, found->second};
     }
     return std::nullopt;
@@ -390,15 +439,45 @@ ConvergencePanel::pointNear(const QPointF &viewPosition, double radius)
 void ConvergencePanel::onHovered(const QPointF &viewPosition)
 {
     const auto point = pointNear(viewPosition);
+    m_colors->setHighlighted(point ? point->simulationId : 0);
     if (!point) {
         QToolTip::hideText();
         return;
     }
-    const QString text = tr("%1\nseconds: %2\nloss: %3")
+    const QString text = tr("%1 (#%2)\nseconds: %3\nloss: %4")
                              .arg(point->label)
+                             .arg(point->simulationId)
                              .arg(point->value.x(), 0, 'g', 12)
                              .arg(point->value.y(), 0, 'g', 12);
     QToolTip::showText(m_view->viewport()->mapToGlobal(viewPosition.toPoint()), text, m_view);
+}
+
+void ConvergencePanel::onClicked(const QPointF &viewPosition)
+{
+    if (const auto point = pointNear(viewPosition))
+        Q_EMIT curveClicked(point->simulationId);
+}
+
+void ConvergencePanel::setLegendVisible(bool visible)
+{
+    m_chart->legend()->setVisible(visible);
+}
+
+void ConvergencePanel::setSmoothing(double weight)
+{
+    weight = std::clamp(weight, 0.0, Smoothing::kMaxWeight);
+    if (weight == m_smoothing)
+        return;
+    m_smoothing = weight;
+    m_toolBar->setSmoothing(weight);
+    refreshNow();
+}
+
+QList<QPointF> ConvergencePanel::drawnRawPoints(qint64 simulationId) const
+{
+    const auto found = m_plots.constFind(simulationId);
+    return found == m_plots.cend() || !found->raw->isVisible() ? QList<QPointF>()
+                                                               : found->raw->points();
 }
 
 void ConvergencePanel::prepareForExport()
@@ -463,6 +542,8 @@ void ConvergencePanel::exportWithDialog()
         return;
     if (!exportTo(path))
         QMessageBox::warning(this, tr("Export failed"), m_lastError);
+    else
+        Q_EMIT message(tr("Chart exported to %1").arg(QDir::toNativeSeparators(path)));
 }
 
 } // namespace aisim

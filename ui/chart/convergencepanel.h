@@ -24,6 +24,7 @@ class ChartView;
 class Database;
 class EventHub;
 class RedrawThrottle;
+class RunColors;
 class StoredPointsLoader;
 
 // Plots the convergence of the selected simulations, loss against seconds on log or linear
@@ -36,7 +37,7 @@ public:
     ConvergencePanel(Database &database, EventHub &events, QWidget *parent = nullptr);
     ~ConvergencePanel() override;
 
-    // Shows these simulations (id and legend label), replacing what was shown.
+    // Shows these simulations (id and name), replacing what was shown.
     void showSimulations(const QList<QPair<qint64, QString>> &simulations);
     QList<qint64> shownSimulations() const { return m_order; }
     // Reads the stored points of the runs shown again, e.g. once the database answers again
@@ -84,8 +85,22 @@ public:
     // Brings the drawn points up to date now rather than at the next throttled redraw.
     void refreshNow();
 
+    // The colour of each run, shared with the table that serves as the legend.
+    RunColors *runColors() const { return m_colors; }
+    // Hides the chart's own legend (when the table shows the colours) or shows it again.
+    void setLegendVisible(bool visible);
+    // Exponential moving average weight, 0 (raw) to 0.99; the raw curve stays, faint.
+    double smoothing() const { return m_smoothing; }
+    void setSmoothing(double weight);
+    // What the chart draws faintly beneath a smoothed run: its raw points, reduced.
+    QList<QPointF> drawnRawPoints(qint64 simulationId) const;
+
 Q_SIGNALS:
     void seriesLoaded(qint64 simulationId, int pointCount);
+    // A click on a run's curve.
+    void curveClicked(qint64 simulationId);
+    // Something for the status bar, e.g. where an export went.
+    void message(const QString &text);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -96,8 +111,10 @@ private:
     {
         QString label;
         QLineSeries *series = nullptr;
+        QLineSeries *raw = nullptr; // the raw curve, beneath a smoothed one
         SeriesBuffer data;
         quint64 loadToken = 0;
+        bool dirty = true; // points changed since last drawn
         QString error;
     };
 
@@ -119,7 +136,26 @@ private:
     void prepareForExport();
     bool finishExport(const Status &written);
 
+    void onClicked(const QPointF &viewPosition);
+
+    // What the drawn points were computed for.
+    struct DrawnState
+    {
+        double minX = 0, maxX = 0;
+        int columns = 0;
+        bool logX = false, logY = false;
+        double smoothing = 0;
+        friend bool operator==(const DrawnState &a, const DrawnState &b)
+        {
+            return a.minX == b.minX && a.maxX == b.maxX && a.columns == b.columns
+                && a.logX == b.logX && a.logY == b.logY && a.smoothing == b.smoothing;
+        }
+    };
+    DrawnState m_drawn;
+
     StoredPointsLoader *m_loader = nullptr;
+    RunColors *m_colors = nullptr;
+    double m_smoothing = 0;
     RedrawThrottle *m_throttle = nullptr;
     QChart *m_chart = nullptr;
     ChartView *m_view = nullptr;

@@ -1,0 +1,106 @@
+#include "convergenceexportwriter.h"
+
+#include "jsonwriter.h"
+
+#include <QLocale>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim::api {
+
+namespace {
+void appendNumber(QByteArray &out, double value, const char *notFinite)
+{
+    if (!std::isfinite(value))
+        out += notFinite;
+    else if (value == std::trunc(value) && std::fabs(value) < 1e15)
+        out += QByteArray::number(qint64(value));
+    else
+        out += QByteArray::number(value, 'g', QLocale::FloatingPointShortest);
+}
+} // namespace
+
+std::optional<ConvergenceExportWriter::Format>
+ConvergenceExportWriter::formatFromString(const QString &text)
+{
+    if (text == "csv"_L1)
+        return Format::Csv;
+    if (text == "json"_L1)
+        return Format::Json;
+    return std::nullopt;
+}
+
+QByteArray ConvergenceExportWriter::contentType(Format format)
+{
+    return format == Format::Csv ? "text/csv; charset=utf-8"_ba : "application/json"_ba;
+}
+
+QString ConvergenceExportWriter::csvField(const QString &text)
+{
+    if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n')
+        && !text.contains(u'\r'))
+        return text;
+    QString quoted = text;
+    quoted.replace(u"\""_s, u"\"\""_s);
+    return u'"' + quoted + u'"';
+}
+
+void ConvergenceExportWriter::begin(QByteArray &out)
+{
+    m_firstRun = true;
+    out += m_format == Format::Csv ? "simulation_id,name,seconds,loss\n"_ba
+                                   : "{\"simulations\":["_ba;
+}
+
+void ConvergenceExportWriter::beginRun(QByteArray &out, qint64 simulationId, const QString &name)
+{
+    m_firstPoint = true;
+    if (m_format == Format::Csv) {
+        m_csvPrefix = QByteArray::number(simulationId) + ',' + csvField(name).toUtf8() + ',';
+        return;
+    }
+    if (!m_firstRun)
+        out += ',';
+    m_firstRun = false;
+    out += "{\"simulation_id\":" + QByteArray::number(simulationId) + ",\"name\":";
+    appendJson(out, QJsonValue(name));
+    out += ",\"data\":[";
+}
+
+void ConvergenceExportWriter::appendPoints(QByteArray &out, const ConvergenceSeries &points)
+{
+    for (const ConvergencePoint &point : points) {
+        if (m_format == Format::Csv) {
+            out += m_csvPrefix;
+            appendNumber(out, point.seconds, "nan");
+            out += ',';
+            appendNumber(out, point.loss, "nan");
+            out += '\n';
+            continue;
+        }
+        if (!m_firstPoint)
+            out += ',';
+        m_firstPoint = false;
+        out += "{\"seconds\":";
+        appendNumber(out, point.seconds, "null");
+        out += ",\"loss\":";
+        appendNumber(out, point.loss, "null");
+        out += '}';
+    }
+}
+
+void ConvergenceExportWriter::endRun(QByteArray &out)
+{
+    if (m_format == Format::Json)
+        out += "]}";
+}
+
+void ConvergenceExportWriter::end(QByteArray &out)
+{
+    if (m_format == Format::Json)
+        out += "]}";
+}
+
+} // namespace aisim::api
