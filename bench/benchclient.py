@@ -3,6 +3,7 @@
 
   benchclient.py fill URL TOKEN COUNT MACHINE POINTS PACE_MS    create runs over one connection
   benchclient.py spaced URL TOKEN COUNT MACHINE GAP_MS          create runs one at a time, apart
+  benchclient.py posttime URL COUNT MACHINE                     mean ms of COUNT POSTs, one connection
   benchclient.py wrk FILE                                       req/s and p99 (ms) of a wrk log
   benchclient.py report RESULTS.tsv OUT.md OUT.json MODE        the tables, with the ratios
 """
@@ -34,6 +35,18 @@ def fill(url, token, count, machine, points, pace_ms):
     conn = connect(url)
     for _ in range(int(count)):
         post_run(conn, token, int(machine), int(points), int(pace_ms))
+
+
+def posttime(url, count, machine):
+    """The mean time of a POST /simulation, one after another on one kept-alive connection,
+    after ten to warm up; a server without tokens (--no-auth)."""
+    conn = connect(url)
+    for _ in range(10):
+        post_run(conn, "", int(machine), 1, 0)
+    start = time.perf_counter()
+    for _ in range(int(count)):
+        post_run(conn, "", int(machine), 1, 0)
+    print(f"{(time.perf_counter() - start) * 1000 / int(count):.3f}")
 
 
 def spaced(url, token, count, machine, gap_ms):
@@ -161,4 +174,4 @@ def report(results_path, md_path, json_path, mode):
 
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    {"fill": fill, "spaced": spaced, "wrk": wrk_figures, "report": report}[command](*args)
+    {"fill": fill, "posttime": posttime, "spaced": spaced, "wrk": wrk_figures, "report": report}[command](*args)

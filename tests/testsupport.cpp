@@ -195,6 +195,14 @@ void expectDocumentedAnswer(const QByteArray &method, const QByteArray &path,
     expectDocumented({method, path, reply.status, reply.headers, reply.body, bodyOmitted});
 }
 
+QList<qint64> simulationIds(const QJsonArray &runs)
+{
+    QList<qint64> ids;
+    for (const QJsonValue &run : runs)
+        ids << run[u"simulation_id"_s].toInteger();
+    return ids;
+}
+
 void expectDocumentedRawAnswer(const QByteArray &request, const QByteArray &answer)
 {
     const QList<QByteArray> requestLine = request.left(request.indexOf("\r\n")).split(' ');

@@ -4,6 +4,7 @@
 #include "runtime.h"
 
 #include <QByteArray>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
@@ -98,6 +99,9 @@ void expectDocumentedAnswer(const QByteArray &method, const QByteArray &path,
 // names the operation; bytes that are no HTTP request leave only the refusals before the API),
 // answer what came back. An interim 100 Continue is skipped; an incomplete answer is no answer.
 void expectDocumentedRawAnswer(const QByteArray &request, const QByteArray &answer);
+
+// The simulation_id of each run of a JSON list of runs, in its order.
+QList<qint64> simulationIds(const QJsonArray &runs);
 
 struct SseEvent
 {

@@ -31,13 +31,6 @@ private:
     {
         return httpRequest(m_server.port(), "GET", path);
     }
-    static QList<qint64> idsOf(const QJsonArray &rows)
-    {
-        QList<qint64> ids;
-        for (const QJsonValue &row : rows)
-            ids << row[u"simulation_id"_s].toInteger();
-        return ids;
-    }
 
     test::TestServer m_server;
 };
@@ -86,7 +79,7 @@ void TestPaging::linksWalkEveryRowOnce()
     const auto whole = get("/simulations?" + query);
     QCOMPARE(whole.status, 200);
     QVERIFY(whole.header("Link").isEmpty()); // the original's answer: everything, no paging
-    const QList<qint64> expected = idsOf(whole.json().array());
+    const QList<qint64> expected = test::simulationIds(whole.json().array());
     QVERIFY(!expected.isEmpty());
 
     static const QRegularExpression link(u"^<([^>]+)>; rel=\"next\"$"_s);
@@ -95,7 +88,7 @@ void TestPaging::linksWalkEveryRowOnce()
     for (int page = 0; page < 20 && !next.isEmpty(); ++page) {
         const auto reply = get(next);
         QCOMPARE(reply.status, 200);
-        walked += idsOf(reply.json().array());
+        walked += test::simulationIds(reply.json().array());
         const auto match = link.match(QString::fromLatin1(reply.header("Link")));
         next = match.hasMatch() ? match.captured(1).toLatin1() : QByteArray();
         if (!next.isEmpty())
@@ -142,7 +135,7 @@ void TestPaging::garbageCursorsAreRefused()
     QCOMPARE(reply.status, 422);
     QCOMPARE(reply.json()[u"detail"_s][0][u"loc"_s].toArray(),
              QJsonArray({u"query"_s, u"after"_s}));
-    QCOMPARE(idsOf(get("/simulations").json().array()).size(), 23); // nothing lost
+    QCOMPARE(test::simulationIds(get("/simulations").json().array()).size(), 23); // nothing lost
 }
 
 void TestPaging::offsetAndAfterTogetherAreRefused()

@@ -134,7 +134,10 @@ void ApiServerHost::addRoutes()
         add(Method::Get, path, read, bind(simulations, &SimulationsController::get));
         add(Method::Delete, path, write, bind(simulations, &SimulationsController::remove));
     }
-    add(Method::Get, u"/simulations"_s, read, bind(simulations, &SimulationsController::list));
+    addAsync(Method::Get, u"/simulations"_s, read,
+             [simulations, this](const ApiRequest &request, PendingReply &&reply) {
+                 simulations->list(request, std::move(reply), this);
+             });
     addAsync(Method::Post, u"/simulation"_s, write,
              [this](const ApiRequest &request, PendingReply &&reply) {
                  createSimulation(request, std::move(reply));

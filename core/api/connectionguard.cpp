@@ -84,9 +84,14 @@ void ConnectionGuard::received(QTcpSocket *socket)
         connection.requestStartedMs = connection.lastActivityMs;
     if (connection.scanner.isUpgraded())
         return;
+    if (connection.holding) {
+        // Pipelined behind a request still being answered: the server gets it afterwards.
+        connection.held += socket->readAll();
+        return;
+    }
     // The server reads everything after this slot: what is buffered now is what just came.
-    const HttpRequestScanner::Verdict verdict
-        = connection.scanner.scan(socket->peek(socket->bytesAvailable()));
+    const QByteArray bytes = socket->peek(socket->bytesAvailable());
+    const HttpRequestScanner::Verdict verdict = connection.scanner.scan(bytes);
     if (verdict.status != 0) {
         refuse(socket, connection, verdict.status, verdict.reason);
         return;
@@ -94,6 +99,21 @@ void ConnectionGuard::received(QTcpSocket *socket)
     connection.closeAfterAnswer = connection.closeAfterAnswer || verdict.closeWanted;
     if (verdict.continueWanted)
         socket->write("HTTP/1.1 100 Continue\r\n\r\n"_ba);
+    if (verdict.requestEnd < 0)
+        return;
+    // One request at a time reaches the server: the bytes after this one wait until it has
+    // been answered, however long its answer streams.
+    connection.holding = true;
+    if (verdict.requestEnd < bytes.size()) {
+        connection.held = socket->readAll().mid(verdict.requestEnd);
+        putBack(socket, bytes.left(verdict.requestEnd));
+    }
+}
+
+void ConnectionGuard::putBack(QTcpSocket *socket, const QByteArray &bytes)
+{
+    for (auto c = bytes.crbegin(); c != bytes.crend(); ++c)
+        socket->ungetChar(*c);
 }
 
 void ConnectionGuard::refuse(QTcpSocket *socket, Connection &connection, int status,
@@ -139,9 +159,19 @@ void ConnectionGuard::answered(QTcpSocket *socket, quint64 serial)
         return;
     found->answering = std::max(0, found->answering - 1);
     found->lastActivityMs = nowMs();
-    if (found->closeAfterAnswer && found->answering == 0) {
+    if (found->answering > 0)
+        return;
+    if (found->closeAfterAnswer) {
         release(socket);
         socket->disconnectFromHost(); // after what is still to be written
+        return;
+    }
+    found->holding = false;
+    if (!found->held.isEmpty()) {
+        // The next request, as if it had just come: scanned here, then parsed by the server.
+        putBack(socket, std::exchange(found->held, QByteArray()));
+        QMetaObject::invokeMethod(
+            socket, [socket] { Q_EMIT socket->readyRead(); }, Qt::QueuedConnection);
     }
 }
 

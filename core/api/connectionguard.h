@@ -27,6 +27,8 @@ struct ConnectionTimeouts
 // - a kept-alive connection that has nothing to answer is closed once idle;
 // - requests the parser would misread or buffer without bound (see HttpRequestScanner) are
 //   answered 400, 413, 431, 501 or 505 and closed before any of their bytes reach the server;
+// - pipelined requests reach the server one at a time, each once the answer before it is
+//   complete, so that no answer starts inside a streamed one;
 // - Connection: close and HTTP/1.0 close the connection after the answer, and
 //   Expect: 100-continue gets its 100 Continue.
 // Connections being answered (a slow request, a wait, an event stream) and upgraded
@@ -60,6 +62,10 @@ private:
         qint64 requestStartedMs = -1; // the first byte of an incomplete request
         int answering = 0;
         bool closeAfterAnswer = false;
+        // A whole request has gone to the server and its answer is not complete: bytes of the
+        // next ones wait here, so that no answer can start inside a streamed one.
+        bool holding = false;
+        QByteArray held;
         bool refused = false;
         qint64 refusedMs = 0; // a refused connection is drained a while before it closes
         HttpRequestScanner scanner;
@@ -68,6 +74,8 @@ private:
     void received(QTcpSocket *socket);
     void answered(QTcpSocket *socket, quint64 serial);
     void sweep();
+    // Returns bytes read from the socket to the front of its buffer.
+    static void putBack(QTcpSocket *socket, const QByteArray &bytes);
     void refuse(QTcpSocket *socket, Connection &connection, int status, const QByteArray &reason);
 
     ConnectionTimeouts m_timeouts;

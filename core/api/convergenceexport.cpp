@@ -2,18 +2,13 @@
 
 #include "apiresponse.h"
 #include "convergencerepository.h"
-#include "logging.h"
 #include "simulationrepository.h"
-
-#include <QTcpSocket>
 
 using namespace Qt::StringLiterals;
 
 namespace aisim::api {
 
 namespace {
-// More is written only when the socket holds less than this, waiting to be sent.
-constexpr qint64 kHighWaterBytes = 256 * 1024;
 
 // "1,2,3" as ids in their order, each once; records why not.
 std::optional<QList<qint64>> parseIds(const ApiRequest &request, FieldErrors *errors)
@@ -98,46 +93,22 @@ void ConvergenceExport::start(Database &database, const ApiRequest &request, Pen
 ConvergenceExport::ConvergenceExport(Database &database, QList<Run> runs,
                                      ConvergenceExportWriter::Format format, PendingReply &&reply,
                                      QObject *parent)
-    : QObject(parent)
+    : StreamedAnswer(std::move(reply), u"convergence export"_s, parent)
     , m_database(database)
     , m_runs(std::move(runs))
     , m_writer(format)
-    , m_reply(std::move(reply))
 {
-    QTcpSocket *socket = m_reply.socket();
-    connect(socket, &QTcpSocket::bytesWritten, this, &ConvergenceExport::writeMore);
-    connect(socket, &QObject::destroyed, this, &QObject::deleteLater);
-    connect(socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
     QByteArray head;
     m_writer.begin(head);
-    m_reply.writeChunked(head);
-    writeMore();
+    begin(head);
 }
 
-// One page per turn of the event loop, so that other requests on this thread are answered
-// meanwhile; none while the socket still holds a lot (bytesWritten calls back).
-void ConvergenceExport::writeMore()
+// A page of points per piece.
+Result<bool> ConvergenceExport::writeNext(QByteArray &out)
 {
-    m_scheduled = false;
-    if (m_writing || m_run > m_runs.size())
-        return; // complete, or called back from within a write
-    QTcpSocket *socket = m_reply.socket();
-    if (!socket || !socket->isOpen()) {
-        deleteLater();
-        return;
-    }
-    if (socket->bytesToWrite() >= kHighWaterBytes)
-        return;
-    m_writing = true;
-    QByteArray out;
     if (m_run == m_runs.size()) {
         m_writer.end(out);
-        m_reply.writeChunked(out);
-        m_reply.endChunked();
-        ++m_run;
-        m_writing = false;
-        deleteLater();
-        return;
+        return true;
     }
     const Run &run = m_runs.at(m_run);
     if (!m_runStarted) {
@@ -146,11 +117,8 @@ void ConvergenceExport::writeMore()
         m_after.reset();
     }
     const auto page = ConvergenceRepository(m_database).page(run.id, m_after, kPagePoints);
-    if (!page) {
-        m_writing = false;
-        abort(page.error().message);
-        return;
-    }
+    if (!page)
+        return page.error();
     m_writer.appendPoints(out, page.value());
     if (page->size() < kPagePoints) {
         m_writer.endRun(out);
@@ -159,22 +127,7 @@ void ConvergenceExport::writeMore()
     } else {
         m_after = page->constLast().seconds;
     }
-    m_reply.writeChunked(out);
-    m_writing = false;
-    if (!m_scheduled) {
-        m_scheduled = true;
-        QMetaObject::invokeMethod(this, &ConvergenceExport::writeMore, Qt::QueuedConnection);
-    }
-}
-
-void ConvergenceExport::abort(const QString &why)
-{
-    // The status line has gone: only a broken body can tell the client that it is incomplete.
-    qCWarning(lcApi).noquote() << "convergence export cut short:" << why;
-    if (QTcpSocket *socket = m_reply.socket())
-        socket->abort();
-    m_run = m_runs.size() + 1;
-    deleteLater();
+    return false;
 }
 
 } // namespace aisim::api

@@ -2,9 +2,7 @@
 
 #include "apirequest.h"
 #include "convergenceexportwriter.h"
-#include "pendingreply.h"
-
-#include <QObject>
+#include "streamedanswer.h"
 
 #include <optional>
 
@@ -16,9 +14,8 @@ namespace aisim::api {
 
 // GET /converge?ids=1,2,3&format=csv|json: every point of many runs at full resolution. The
 // answer is chunked and written a page of points at a time, only while the client keeps up,
-// so that a million points never sit in memory at once. Lives on the server thread and
-// deletes itself when the answer is complete or the client has gone.
-class ConvergenceExport : public QObject
+// so that a million points never sit in memory at once.
+class ConvergenceExport : public StreamedAnswer
 {
     Q_OBJECT
 public:
@@ -39,18 +36,14 @@ private:
 
     ConvergenceExport(Database &database, QList<Run> runs, ConvergenceExportWriter::Format format,
                       PendingReply &&reply, QObject *parent);
-    void writeMore();
-    void abort(const QString &why);
+    Result<bool> writeNext(QByteArray &out) override;
 
     Database &m_database;
     QList<Run> m_runs;
     ConvergenceExportWriter m_writer;
-    PendingReply m_reply;
     qsizetype m_run = 0;
     bool m_runStarted = false;
     std::optional<double> m_after;
-    bool m_writing = false;
-    bool m_scheduled = false; // a call of writeMore() is queued
 };
 
 } // namespace aisim::api

@@ -25,8 +25,8 @@ QByteArray runEntityTag(char kind, qint64 id, qint64 version)
 QByteArray contentEntityTag(char kind, const QByteArray &body)
 {
     const QByteArray digest
-        = QCryptographicHash::hash(body, QCryptographicHash::Sha1).toBase64(
-            QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+        = QCryptographicHash::hash(body, QCryptographicHash::Sha1)
+              .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
     return '"' + QByteArray(1, kind) + digest + '"';
 }
 

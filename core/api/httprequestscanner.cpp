@@ -76,7 +76,10 @@ HttpRequestScanner::Verdict HttpRequestScanner::scan(const QByteArray &bytes)
                 || m_line.endsWith("\n\r\n")) {
                 if (!endHead(verdict))
                     return verdict;
-                ++verdict.headsCompleted;
+                if (m_state == State::Head) { // no body: the request is whole
+                    verdict.requestEnd = i;
+                    return verdict;
+                }
             }
             break;
         }
@@ -84,8 +87,13 @@ HttpRequestScanner::Verdict HttpRequestScanner::scan(const QByteArray &bytes)
             const qint64 take = std::min<qint64>(m_remaining, size - i);
             i += take;
             m_remaining -= take;
-            if (m_remaining == 0)
+            if (m_remaining == 0) {
                 m_state = m_upgrade ? State::Upgraded : State::Head;
+                if (!m_upgrade) {
+                    verdict.requestEnd = i;
+                    return verdict;
+                }
+            }
             break;
         }
         case State::ChunkSize: {
@@ -143,6 +151,8 @@ HttpRequestScanner::Verdict HttpRequestScanner::scan(const QByteArray &bytes)
             if (m_line == "\r\n" || m_line == "\n") {
                 m_line.clear();
                 m_state = State::Head;
+                verdict.requestEnd = i;
+                return verdict;
             } else if (m_line.endsWith('\n')) {
                 m_line.clear(); // a trailer field: nothing in it matters here
             }

@@ -19,7 +19,9 @@ public:
     {
         int status = 0; // 0 while all is well; else the answer to give before closing
         QByteArray reason;
-        int headsCompleted = 0; // request heads read whole in this chunk
+        // Where the first request that ended in this chunk ends (an offset into it), or -1.
+        // The scanner stops there: what follows is the next request, to be scanned on its own.
+        qsizetype requestEnd = -1;
         bool continueWanted = false; // a head asked for 100 Continue
         bool closeWanted = false; // the connection must close after its answer
     };
@@ -28,7 +30,8 @@ public:
         : m_maxBodyBytes(maxBodyBytes)
     { }
 
-    // Takes the next bytes received; once a verdict has a status, later bytes are ignored.
+    // Takes the next bytes received, up to the end of the first request that ends in them;
+    // once a verdict has a status, later bytes are ignored.
     Verdict scan(const QByteArray &bytes);
     // A WebSocket (or other) upgrade: the bytes are no longer HTTP requests.
     bool isUpgraded() const { return m_state == State::Upgraded; }

@@ -18,7 +18,10 @@ const QByteArrayList kResponseHeaders {"Content-Type"_ba,
                                        "Access-Control-Allow-Origin"_ba,
                                        "Access-Control-Expose-Headers"_ba,
                                        "Vary"_ba,
-                                       "Content-Disposition"_ba};
+                                       "Content-Disposition"_ba,
+                                       "Link"_ba,
+                                       "X-Total-Count-Estimated"_ba,
+                                       "Transfer-Encoding"_ba};
 } // namespace
 
 PendingReply::PendingReply(QHttpServerResponder &&responder, Headers headers, Finished finished)
@@ -124,6 +127,8 @@ bool PendingReply::startChunked(const QByteArray &contentType, const Headers &ex
         QHttpServerResponse response(contentType, QByteArray());
         for (const auto &[name, value] : m_headers + extraHeaders)
             response.setHeader(name, value);
+        // The headers GET would send: the body would come chunked.
+        response.setHeader("Transfer-Encoding"_ba, "chunked"_ba);
         writeHeadersOnly(response, std::nullopt);
         finish(200);
         return false;

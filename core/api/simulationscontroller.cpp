@@ -5,16 +5,15 @@
 #include "entitytag.h"
 #include "jsonwriter.h"
 #include "listcursor.h"
-#include "machinerepository.h"
 #include "serialize.h"
 #include "simulationbytes.h"
 #include "simulationcounter.h"
+#include "simulationlistanswer.h"
 #include "simulationrepository.h"
 #include "simulationservice.h"
 #include "simulationsummaries.h"
 
 #include <QJsonArray>
-#include <QSet>
 #include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
@@ -28,21 +27,6 @@ QString orderByChoices()
 {
     return u"'creation_date', 'update_date', 'name', 'simulation_id', 'status', 'machine_id', "
            "'final_loss', 'best_loss' or 'rate'"_s;
-}
-
-// The machines a worker has served lately: a pending run on any other waits for one.
-QSet<qint64> onlineMachines(Database &database)
-{
-    QSet<qint64> online;
-    const auto machines = MachineRepository(database).list();
-    if (!machines)
-        return online;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    for (const Machine &machine : machines.value()) {
-        if (machine.isOnline(now, Machine::kOnlineWithinMs))
-            online.insert(machine.id);
-    }
-    return online;
 }
 
 // The address of the page after this one: the same request, starting after its last row.
@@ -61,6 +45,20 @@ QByteArray nextLink(const ApiRequest &request, const QByteArray &cursor)
     return '<' + url.toEncoded() + ">; rel=\"next\"";
 }
 
+// The total lets a client page through without counting itself; read from counters, and
+// said to be estimated when it is.
+PendingReply::Headers totalCountHeaders(Database &database, const SimulationQuery &query)
+{
+    PendingReply::Headers headers;
+    const auto total = SimulationCounter(database).count(query, true);
+    if (total) {
+        headers.append({"X-Total-Count"_ba, QByteArray::number(total->runs)});
+        if (!total->exact)
+            headers.append({"X-Total-Count-Estimated"_ba, "true"_ba});
+    }
+    return headers;
+}
+
 // Runs an operation on the simulation named by the path; answers with its new state.
 template<typename Operation>
 QHttpServerResponse actOnSimulation(const ApiRequest &request, Operation operation)
@@ -76,7 +74,8 @@ QHttpServerResponse actOnSimulation(const ApiRequest &request, Operation operati
 }
 } // namespace
 
-QHttpServerResponse SimulationsController::list(const ApiRequest &request) const
+void SimulationsController::list(const ApiRequest &request, PendingReply &&reply,
+                                 QObject *parent) const
 {
     FieldErrors errors;
     SimulationQuery query;
@@ -131,63 +130,37 @@ QHttpServerResponse SimulationsController::list(const ApiRequest &request) const
                            "page starts"_s,
                            u"value_error.conflict"_s});
     }
-    if (!errors.isEmpty())
-        return validationResponse(errors);
+    if (!errors.isEmpty()) {
+        reply.send(validationResponse(errors));
+        return;
+    }
     query.limit = limit.value_or(-1);
     query.offset = offset.value_or(0);
 
-    // Each row is written as bytes as it is read: no list of runs, no JSON object of any. The
-    // original's columns come straight from the result set; the detailed answer is built per row.
-    QByteArray body;
-    body.reserve(query.limit > 0 ? std::min<qint64>(query.limit, 10'000) * kSummaryBytesEstimate
-                                 : 64 * 1024);
-    body += '[';
-    qint64 rows = 0;
-    SimulationCursor last;
-    Status read = success();
-    if (detail) {
-        const QSet<qint64> online = onlineMachines(*m_context.database);
-        read = SimulationRepository(*m_context.database)
-                   .forEach(
-                       query,
-                       [&](const Simulation &simulation) {
-                           if (body.size() > 1)
-                               body += ',';
-                           appendJson(body,
-                                      simulationToDetailedJson(
-                                          simulation, online.contains(simulation.machineId)));
-                           ++rows;
-                       },
-                       &last);
-    } else {
-        read = SimulationSummaries(*m_context.database)
-                   .forEach(
-                       query,
-                       [&body, &rows](const SimulationSummary &summary) {
-                           if (body.size() > 1)
-                               body += ',';
-                           appendSimulationSummary(body, summary);
-                           ++rows;
-                       },
-                       &last);
+    if (!limit) {
+        PendingReply::Headers headers;
+        if (offset || query.after)
+            headers = totalCountHeaders(*m_context.database, query);
+        SimulationListStream::start(*m_context.database, query, detail, headers, std::move(reply),
+                                    parent);
+        return;
     }
-    if (!read)
-        return errorResponse(read.error());
+    SimulationListWriter writer(*m_context.database, detail);
+    QByteArray body("[");
+    SimulationCursor last;
+    const auto rows = writer.appendWindow(query, body, &last);
+    if (!rows) {
+        reply.send(errorResponse(rows.error()));
+        return;
+    }
     body += ']';
     QHttpServerResponse response("application/json"_ba, body);
     // A full page may have a next one: its address, read from the index where this one ended.
-    if (limit && rows == *limit && rows > 0)
+    if (rows.value() == *limit && rows.value() > 0)
         response.setHeader("Link"_ba, nextLink(request, ListCursor::encode(query, last)));
-    // The total lets a client page through without counting itself; read from counters.
-    if (limit || offset || query.after) {
-        const auto total = SimulationCounter(*m_context.database).count(query, true);
-        if (total) {
-            response.setHeader("X-Total-Count"_ba, QByteArray::number(total->runs));
-            if (!total->exact)
-                response.setHeader("X-Total-Count-Estimated"_ba, "true"_ba);
-        }
-    }
-    return response;
+    for (const auto &[name, value] : totalCountHeaders(*m_context.database, query))
+        response.setHeader(name, value);
+    reply.send(std::move(response));
 }
 
 QHttpServerResponse SimulationsController::get(const ApiRequest &request) const

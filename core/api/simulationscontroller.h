@@ -2,6 +2,7 @@
 
 #include "apicontext.h"
 #include "apirequest.h"
+#include "pendingreply.h"
 
 #include <QHttpServerResponse>
 
@@ -15,7 +16,8 @@ public:
         : m_context(context)
     { }
 
-    QHttpServerResponse list(const ApiRequest &request) const;
+    // A page (limit) is answered at once; the whole list is streamed (SimulationListStream).
+    void list(const ApiRequest &request, PendingReply &&reply, QObject *parent) const;
     QHttpServerResponse get(const ApiRequest &request) const;
     QHttpServerResponse create(const ApiRequest &request) const;
     QHttpServerResponse cancel(const ApiRequest &request) const;

@@ -58,7 +58,8 @@ Result<QList<Simulation>> RunLedger::claimPending(const QString &workerId,
         + u") UPDATE simulations SET status = 'running', lease_owner = ?, lease_expires_at = ?, "
           "heartbeat_at = ?, started_at = COALESCE(started_at, ?), update_date = ?, "
           "attempts = attempts + 1, version = version + 1, not_before = NULL, "
-          "lease_acquired_at = ? WHERE simulation_id IN (SELECT simulation_id FROM picked) AND status = 'pending' "
+          "lease_acquired_at = ? WHERE simulation_id IN (SELECT simulation_id FROM picked) AND "
+          "status = 'pending' "
           "RETURNING "_s
         + kSimulationColumns;
     // On SQLite the claim takes its turn among this process's writers (see sql::Transaction).
@@ -124,7 +125,8 @@ Result<bool> RunLedger::recordPoints(qint64 id, const QString &workerId,
         if (!inserted)
             return inserted.error();
     }
-    if (const Status measured = LossStatisticsRepository(m_database, m_thresholds).update(id, points);
+    if (const Status measured
+        = LossStatisticsRepository(m_database, m_thresholds).update(id, points);
         !measured)
         return measured.error();
     if (const Status status = transaction.commit(); !status)

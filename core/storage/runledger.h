@@ -30,9 +30,9 @@ public:
     Result<QList<Simulation>> claimPending(const QString &workerId, const QList<qint64> &machineIds,
                                            qint64 leaseMs, int limit);
     // Stores a group of consecutive points of a run and renews its lease in one transaction;
-    // pointsDone counts the run's points after the group; the run's loss statistics follow it. With finish, the run is marked
-    // finished in the same transaction. False when the run was lost (cancelled, or its lease
-    // taken over), in which case nothing is written.
+    // pointsDone counts the run's points after the group; the run's loss statistics follow it. With
+    // finish, the run is marked finished in the same transaction. False when the run was lost
+    // (cancelled, or its lease taken over), in which case nothing is written.
     Result<bool> recordPoints(qint64 id, const QString &workerId, const ConvergenceSeries &points,
                               int pointsDone, qint64 leaseMs, bool finish);
 

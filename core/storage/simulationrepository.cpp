@@ -148,7 +148,8 @@ Result<std::optional<Simulation>>
 SimulationRepository::claimNextPending(const QString &workerId, const QList<qint64> &machineIds,
                                        qint64 leaseMs)
 {
-    const auto claimed = RunLedger(m_database, m_lossThresholds).claimPending(workerId, machineIds, leaseMs, 1);
+    const auto claimed
+        = RunLedger(m_database, m_lossThresholds).claimPending(workerId, machineIds, leaseMs, 1);
     if (!claimed)
         return claimed.error();
     if (claimed->isEmpty())
@@ -160,7 +161,8 @@ Result<bool> SimulationRepository::recordPoint(qint64 id, const QString &workerI
                                                const ConvergencePoint &point, int pointsDone,
                                                qint64 leaseMs)
 {
-    return RunLedger(m_database, m_lossThresholds).recordPoints(id, workerId, {point}, pointsDone, leaseMs, false);
+    return RunLedger(m_database, m_lossThresholds)
+        .recordPoints(id, workerId, {point}, pointsDone, leaseMs, false);
 }
 
 Result<bool> SimulationRepository::renewLease(qint64 id, const QString &workerId, qint64 leaseMs)
