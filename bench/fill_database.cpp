@@ -1,11 +1,13 @@
 // fill_database --database URL --runs N [--points P] [--machines M]
 // Fills an empty SQLite or PostgreSQL database with N finished runs (one in fifty failed) and P
 // convergence points each, straight in SQL (a recursive CTE, generate_series), in chunks of
-// 100,000 runs per transaction. The triggers keep counters and the name index as the program
-// would. Names are "run-0000001" …; their folded names and natural sort keys are written in SQL.
+// 100,000 runs per transaction, with the loss columns the engine would have stored. The
+// triggers keep counters and the name index as the program would. Names are "run-0000001" …;
+// their folded names and natural sort keys are written in SQL.
 
 #include "database.h"
 #include "databaseurl.h"
+#include "lossstatistics.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -13,6 +15,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <cmath>
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
@@ -32,6 +35,30 @@ bool run(QSqlQuery &query, const QString &statement)
     return false;
 }
 
+// Point s (1 …) of every run: the loss the points statement below writes.
+double lossAt(int step)
+{
+    return std::round(0.1 / std::log(step * 10 + 1) * 1000) / 1000;
+}
+
+// The loss columns of a run of those points, as the engine stores them with its last point.
+QString lossColumns(int points)
+{
+    if (points == 0)
+        return u"NULL, NULL, NULL, NULL, 'too_few_points'"_s;
+    const LossThresholds thresholds;
+    ConvergenceSeries last;
+    for (int step = std::max(1, points - thresholds.points + 1); step <= points; ++step)
+        last.append({double(step * 10), lossAt(step)});
+    const LossTrend trend = lossTrend(last, thresholds);
+    // The loss falls at every point: the last is the best.
+    const QString loss = QString::number(lossAt(points), 'g', 17);
+    return u"%1, %1, %2, %3, '%4'"_s.arg(loss)
+        .arg(points * 10)
+        .arg(trend.rate ? QString::number(*trend.rate, 'g', 17) : u"NULL"_s)
+        .arg(verdictName(trend.verdict));
+}
+
 // The runs first + 1 … last, and their points.
 bool fillChunk(QSqlQuery &query, bool postgreSql, qint64 first, qint64 last, int points,
                int machines)
@@ -48,18 +75,20 @@ bool fillChunk(QSqlQuery &query, bool postgreSql, qint64 first, qint64 last, int
     const QString runs
         = u"INSERT INTO simulations (simulation_id, name, name_folded, name_key, machine_id, "
           "status, creation_date, update_date, attempts, started_at, finished_at, error, "
-          "points_done, points_total, parameters) "
+          "points_done, points_total, parameters, final_loss, best_loss, best_seconds, "
+          "loss_rate, verdict) "
           "SELECT i, %1, %1, %2, 101 + i %% %3, "
           "CASE WHEN i %% 50 = 0 THEN 'failed' ELSE 'finished' END, "
           "%4 + i * 1000, %4 + i * 1000 + 10000, 1, %4 + i * 1000, %4 + i * 1000 + 10000, "
-          "CASE WHEN i %% 50 = 0 THEN 'emulated failure' END, %5, %6, '{\"points\":%6}' "
+          "CASE WHEN i %% 50 = 0 THEN 'emulated failure' END, %5, %6, '{\"points\":%6}', %8 "
           "FROM (%7) AS numbers"_s;
     // One pass: the printf() formats put in must not be read as placeholders.
     const QString statement
         = QString(runs)
               .replace(u"%%"_s, u"%"_s)
               .arg(name, key, QString::number(machines), QString::number(kBaseMs),
-                   QString::number(points), QString::number(std::max(points, 1)), numbers);
+                   QString::number(points), QString::number(std::max(points, 1)), numbers,
+                   lossColumns(points));
     if (!run(query, statement))
         return false;
     if (points == 0)
@@ -130,9 +159,12 @@ int main(int argc, char *argv[])
         if (!run(query,
                  u"SELECT setval(pg_get_serial_sequence('simulations', 'simulation_id'), "
                  "%1)"_s.arg(std::max<qint64>(runs, 1)))
-            || !run(query, u"ANALYZE"_s))
+            || !run(query, u"VACUUM ANALYZE"_s)) // as autovacuum would, soon after
             return 1;
-    } else if (!run(query, u"ANALYZE"_s)) {
+    } else if (!run(query, u"INSERT INTO simulation_names (simulation_names) VALUES ('optimize')"_s)
+               || !run(query, u"ANALYZE"_s)) {
+        // The name index merged, as the engine's housekeeping keeps a long-lived one
+        // (NameSearch::tidyIndex), not in the ten segments the chunks left.
         return 1;
     }
     std::printf("%lld runs, %d points each, in %.1f s\n", static_cast<long long>(runs), points,

@@ -4,6 +4,7 @@
 #include "eventhub.h"
 #include "logging.h"
 #include "machinerepository.h"
+#include "namesearch.h"
 #include "runcontrol.h"
 #include "runledger.h"
 #include "simulationrepository.h"
@@ -410,6 +411,13 @@ void Engine::housekeeping()
         }
     }
     MachineRepository(m_database).heartbeat(m_options.machineIds);
+    // Every half minute a little of the name index is merged, by whichever process is due.
+    constexpr qint64 kIndexTidyMs = 30'000;
+    if (writable && (!m_sinceIndexTidy.isValid() || m_sinceIndexTidy.hasExpired(kIndexTidyMs))) {
+        m_sinceIndexTidy.start();
+        if (const Status tidied = NameSearch::tidyIndex(m_database); !tidied)
+            qCWarning(lcEngine) << "could not tidy the name index:" << tidied.error().message;
+    }
     wake();
 }
 

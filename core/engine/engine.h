@@ -5,6 +5,7 @@
 #include "result.h"
 #include "simulation.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QMutex>
 #include <QObject>
@@ -65,6 +66,8 @@ private:
     EngineOptions m_options;
     QThreadPool m_pool;
     QThread m_housekeeper;
+    // Since the name index was last tidied (NameSearch::tidyIndex), on the housekeeper's thread.
+    QElapsedTimer m_sinceIndexTidy;
     bool m_started = false;
     std::atomic<bool> m_stopping {false};
     std::atomic<int> m_busy {0};

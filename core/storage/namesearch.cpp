@@ -54,7 +54,8 @@ Status NameSearch::probe()
         return query.error();
     const auto found = sql::readOne(query.value(),
                                     [](const QSqlQuery &row) { return row.value(0).toLongLong(); });
-    m_selective = found.value_or(0) <= kIndexedMatches;
+    m_matches = found.value_or(0);
+    m_selective = m_matches <= kIndexedMatches;
     return success();
 }
 
@@ -85,6 +86,23 @@ void NameSearch::checkIndex(Database &database)
     if (query && !query.value().next())
         qCWarning(lcStorage) << "the extension pg_trgm was not available when the database was "
                                 "set up: name search reads the whole table";
+}
+
+Status NameSearch::tidyIndex(Database &database)
+{
+    if (database.isPostgreSql())
+        return success();
+    // A negative page count merges segments of any level, as an optimize would, a step at a time.
+    sql::Transaction transaction(database);
+    if (!transaction.isActive())
+        return transaction.beginError();
+    if (const auto merged = sql::change(database,
+                                        u"INSERT INTO simulation_names (simulation_names, rank) "
+                                        "VALUES ('merge', ?)"_s,
+                                        {-kTidyPages}, u"tidy the name index"_s);
+        !merged)
+        return merged.error();
+    return transaction.commit();
 }
 
 } // namespace aisim

@@ -34,6 +34,8 @@ public:
     Status probe();
     // Known after probe(): at most kIndexedMatches runs match the name.
     bool isSelective() const { return m_selective; }
+    // Known after probe() of a selective search: how many runs the name alone matches.
+    qint64 selectiveMatches() const { return m_matches; }
     // The condition on the simulations table, with its values appended to values.
     QString condition(QVariantList *values) const;
     // The FROM clause: the table alone, or the index's matches joined to it.
@@ -41,6 +43,12 @@ public:
 
     // Says in the log when the trigram index is missing and searches read the table.
     static void checkIndex(Database &database);
+    // SQLite's trigram index gains a segment with every transaction that adds names, and a
+    // search reads every segment. Merges at most kTidyPages pages of them, so that a
+    // long-lived index drifts towards one segment without the pause of a full optimize.
+    // PostgreSQL's index is kept by autovacuum: nothing to do there.
+    static Status tidyIndex(Database &database);
+    static constexpr int kTidyPages = 200;
 
 private:
     bool usesFts() const;
@@ -50,6 +58,7 @@ private:
     QString m_folded;
     QString m_pattern;
     bool m_selective = false;
+    qint64 m_matches = 0;
 };
 
 } // namespace aisim

@@ -65,6 +65,9 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
     NameSearch search(m_database, query.nameContains);
     if (const Status probed = search.probe(); !probed)
         return probed.error();
+    // The probe has counted the matches of the name alone: no need to count them again.
+    if (search.isSelective() && !query.status && !query.machineId && !query.verdict)
+        return SimulationCount {search.selectiveMatches(), true};
     if (search.isSelective() || !estimateLargeSearches || query.verdict) {
         const SqlStatement statement
             = SimulationListQuery(query, m_database.isPostgreSql(), &search).count();
