@@ -78,7 +78,8 @@ void PendingReply::writeHeadersOnly(const QHttpServerResponse &response,
     m_responder.writeBody(QByteArray()); // ends the header block
 }
 
-bool PendingReply::startStream(const QByteArray &contentType)
+bool PendingReply::startOpenEnded(const QByteArray &contentType, const Headers &first,
+                                  const Headers &last)
 {
     if (m_answered)
         return false;
@@ -86,10 +87,10 @@ bool PendingReply::startStream(const QByteArray &contentType)
         finish(499);
         return false;
     }
+    const Headers headers = first + m_headers + last;
     if (m_headersOnly) {
         QHttpServerResponse response(contentType, QByteArray());
-        response.setHeader("Cache-Control"_ba, "no-cache"_ba);
-        for (const auto &[name, value] : m_headers)
+        for (const auto &[name, value] : headers)
             response.setHeader(name, value);
         writeHeadersOnly(response, std::nullopt);
         finish(200);
@@ -97,10 +98,16 @@ bool PendingReply::startStream(const QByteArray &contentType)
     }
     m_responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);
     m_responder.writeHeader("Content-Type", contentType);
-    m_responder.writeHeader("Cache-Control", "no-cache");
-    m_responder.writeHeader("Connection", "keep-alive");
-    for (const auto &[name, value] : m_headers)
+    for (const auto &[name, value] : headers)
         m_responder.writeHeader(name, value);
+    return true;
+}
+
+bool PendingReply::startStream(const QByteArray &contentType)
+{
+    if (!startOpenEnded(contentType,
+                        {{"Cache-Control"_ba, "no-cache"_ba}, {"Connection"_ba, "keep-alive"_ba}}))
+        return false;
     // The first body write ends the header block; an empty comment keeps it a valid stream.
     m_responder.writeBody(":\n\n");
     finish(200);
@@ -117,27 +124,9 @@ void PendingReply::writeChunk(const QByteArray &data)
 
 bool PendingReply::startChunked(const QByteArray &contentType, const Headers &extraHeaders)
 {
-    if (m_answered)
+    // HEAD gets the headers GET would send, Transfer-Encoding included.
+    if (!startOpenEnded(contentType, {{"Transfer-Encoding"_ba, "chunked"_ba}}, extraHeaders))
         return false;
-    if (!m_socket || !m_socket->isOpen()) {
-        finish(499);
-        return false;
-    }
-    if (m_headersOnly) {
-        QHttpServerResponse response(contentType, QByteArray());
-        for (const auto &[name, value] : m_headers + extraHeaders)
-            response.setHeader(name, value);
-        // The headers GET would send: the body would come chunked.
-        response.setHeader("Transfer-Encoding"_ba, "chunked"_ba);
-        writeHeadersOnly(response, std::nullopt);
-        finish(200);
-        return false;
-    }
-    m_responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);
-    m_responder.writeHeader("Content-Type", contentType);
-    m_responder.writeHeader("Transfer-Encoding", "chunked");
-    for (const auto &[name, value] : m_headers + extraHeaders)
-        m_responder.writeHeader(name, value);
     m_responder.writeBody(QByteArray()); // ends the header block
     finish(200);
     return true;

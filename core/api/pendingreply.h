@@ -48,6 +48,10 @@ public:
 
 private:
     void finish(int status);
+    // The status line and headers (first, the common ones, last) of an answer whose body
+    // follows in pieces; for HEAD the whole answer. False when no body follows.
+    bool startOpenEnded(const QByteArray &contentType, const Headers &first,
+                        const Headers &last = {});
     // contentLength is what GET would send; a stream has none.
     void writeHeadersOnly(const QHttpServerResponse &response, std::optional<qint64> contentLength);
 
