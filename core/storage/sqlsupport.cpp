@@ -66,8 +66,9 @@ Error failure(QSqlQuery &query, const QString &what)
 {
     return failure(query, what, nullptr);
 }
-// One mutex per SQLite file, for the whole process: the file's write lock is process-wide too.
-QMutex &writeMutexFor(const QString &file)
+} // namespace
+
+QMutex &sqliteWriteTurn(const QString &file)
 {
     static QMutex registryMutex;
     static QHash<QString, std::shared_ptr<QMutex>> mutexes;
@@ -77,7 +78,6 @@ QMutex &writeMutexFor(const QString &file)
         mutex = std::make_shared<QMutex>();
     return *mutex;
 }
-} // namespace
 
 Error failure(Database &database, const QSqlError &error, const QString &what)
 {
@@ -224,7 +224,7 @@ Transaction::Transaction(const QSqlDatabase &db)
 void Transaction::begin()
 {
     if (m_sqlite && !m_writeTurn)
-        m_writeTurn = std::make_unique<QMutexLocker<QMutex>>(&writeMutexFor(m_db.databaseName()));
+        m_writeTurn = std::make_unique<QMutexLocker<QMutex>>(&sqliteWriteTurn(m_db.databaseName()));
     for (int attempt = 0;; ++attempt) {
         QSqlError error;
         if (m_sqlite) {

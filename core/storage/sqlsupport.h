@@ -107,6 +107,12 @@ bool isConnectionLost(const QSqlQuery &query);
 // which logs the driver's words once per episode) or an internal error (logged here).
 Error failure(Database &database, const QSqlError &error, const QString &what);
 
+// One mutex per SQLite file, for the whole process (the file's write lock is process-wide
+// too): Transaction takes its turn on it before BEGIN IMMEDIATE, and so must any other writer
+// of the file in this process, or the writers queued here hand the lock on to each other
+// while it waits in SQLite's busy handler.
+QMutex &sqliteWriteTurn(const QString &file);
+
 // Commits or, if never committed, rolls back the transaction it opened.
 class Transaction
 {

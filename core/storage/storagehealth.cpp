@@ -2,12 +2,16 @@
 
 #include "database.h"
 #include "logging.h"
+#include "sqlsupport.h"
 #include "storagefaults.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
+#include <QMutexLocker>
 #include <QSqlError>
 #include <QSqlQuery>
+
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -139,6 +143,10 @@ StorageFault StorageHealth::probeOnce(QString *driverText)
             connection.close(); // the next probe connects afresh
         return fault == StorageFault::None ? StorageFault::Unreachable : fault;
     };
+    // On SQLite the probe takes its turn among this process's writers, as they do.
+    std::optional<QMutexLocker<QMutex>> turn;
+    if (!postgreSql)
+        turn.emplace(&sql::sqliteWriteTurn(connection.databaseName()));
     if (!query.exec(postgreSql ? u"BEGIN"_s : u"BEGIN IMMEDIATE"_s))
         return failed(query.lastError());
     // SQLite's write lock covers the whole file; on PostgreSQL take the lock that every write
