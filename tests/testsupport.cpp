@@ -195,6 +195,19 @@ void expectDocumentedAnswer(const QByteArray &method, const QByteArray &path,
     expectDocumented({method, path, reply.status, reply.headers, reply.body, bodyOmitted});
 }
 
+bool terminateConnection(Database &database)
+{
+    QSqlQuery pid(database.connection());
+    if (!pid.exec(u"SELECT pg_backend_pid()"_s) || !pid.next())
+        return false;
+    const int backend = pid.value(0).toInt();
+    pid.finish();
+    Database admin(database.url());
+    QSqlQuery terminate(admin.connection());
+    return terminate.exec(u"SELECT pg_terminate_backend(%1)"_s.arg(backend)) && terminate.next()
+        && terminate.value(0).toBool();
+}
+
 QList<qint64> simulationIds(const QJsonArray &runs)
 {
     QList<qint64> ids;

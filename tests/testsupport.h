@@ -100,6 +100,10 @@ void expectDocumentedAnswer(const QByteArray &method, const QByteArray &path,
 // answer what came back. An interim 100 Continue is skipped; an incomplete answer is no answer.
 void expectDocumentedRawAnswer(const QByteArray &request, const QByteArray &answer);
 
+// Ends this thread's PostgreSQL connection of database from another session, as a server
+// restart would; the next statement finds the connection gone.
+bool terminateConnection(Database &database);
+
 // The simulation_id of each run of a JSON list of runs, in its order.
 QList<qint64> simulationIds(const QJsonArray &runs);
 

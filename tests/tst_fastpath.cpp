@@ -259,13 +259,7 @@ void TestFastPath::keptStatementsOutliveADroppedConnection()
     SimulationSummaries summaries(database);
     QVERIFY(summaries.get(id).value()); // prepared and kept
     // Another session terminates ours, as a server restart would.
-    Database admin(db->url());
-    QSqlQuery pid(database.connection());
-    QVERIFY(pid.exec(u"SELECT pg_backend_pid()"_s) && pid.next());
-    const int backend = pid.value(0).toInt();
-    pid.finish();
-    QSqlQuery terminate(admin.connection());
-    QVERIFY(terminate.exec(u"SELECT pg_terminate_backend(%1)"_s.arg(backend)));
+    QVERIFY(test::terminateConnection(database));
 
     // Outside a transaction the read is tried once more, on a new connection where the
     // statement is prepared afresh.

@@ -625,12 +625,7 @@ void TestStorage::aConnectionDroppedByTheServerIsOpenedAgain()
     QVERIFY(database.migrate().ok());
     QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
     // Another session terminates ours, as a server restart would.
-    Database admin(db->url());
-    QSqlQuery query(admin.connection());
-    QSqlQuery pid(database.connection());
-    QVERIFY(pid.exec(u"SELECT pg_backend_pid()"_s) && pid.next());
-    QVERIFY(query.exec(u"SELECT pg_terminate_backend(%1)"_s.arg(pid.value(0).toInt())));
-    pid.finish();
+    QVERIFY(test::terminateConnection(database));
 
     // Outside a transaction the statement is tried once more, on a new connection: the caller
     // sees no error at all.
