@@ -136,6 +136,9 @@ void SimulationsController::list(const ApiRequest &request, PendingReply &&reply
     }
     query.limit = limit.value_or(-1);
     query.offset = offset.value_or(0);
+    // The count and the rows (every window of them) share what the name index said.
+    if (!query.nameContains.isEmpty())
+        query.nameProbe = std::make_shared<NameProbe>();
 
     if (!limit) {
         PendingReply::Headers headers;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "result.h"
+#include "simulationquery.h"
 
 #include <QString>
 #include <QVariantList>
@@ -17,27 +18,41 @@ class Database;
 class NameSearch
 {
 public:
-    // Beyond this many matches a search is answered by walking the order's index and checking
-    // each name: a page of matches comes sooner than from the whole list of matches.
+    // A page of a search is read either from the index's matches, all of them looked up and
+    // sorted, or by walking the order's index and checking each name until the page is full.
+    // The first costs each match, the second each row walked (about a quarter of a match's
+    // cost): with N runs they cost the same near sqrt(25 N) matches. Beyond that many matches
+    // (at least kMinIndexedMatches, at most kIndexedMatches) a page walks.
+    static constexpr qint64 kMinIndexedMatches = 200;
     static constexpr qint64 kIndexedMatches = 10'000;
+    static qint64 indexedMatches(qint64 runs);
 
-    NameSearch(Database &database, const QString &text);
+    // memo, when given, keeps the probe for the next NameSearch of the same text (see
+    // SimulationQuery::nameProbe).
+    NameSearch(Database &database, const QString &text, std::shared_ptr<NameProbe> memo = {});
 
     bool isEmpty() const { return m_folded.isEmpty(); }
     // The LIKE pattern of the folded text, wildcards escaped with a backslash.
     const QString &likePattern() const { return m_pattern; }
     // Three characters or more: the trigram index can find the matches.
     bool isIndexable() const;
-    // Counts the matches of an indexable name alone through the index, up to
-    // kIndexedMatches + 1; decides the plan. Shorter texts are not probed (no index to ask):
-    // they are matched while walking the order's index.
+    // Counts the matches of an indexable name alone through the index, up to the threshold
+    // for the table's size (indexedMatches) and one; decides the plan. Shorter texts are not
+    // probed (no index to ask): they are matched while walking the order's index. Asks the
+    // index once for a memo shared by several searches of the same text.
     Status probe();
-    // Known after probe(): at most kIndexedMatches runs match the name.
-    bool isSelective() const { return m_selective; }
+    // Known after probe(): at most threshold() runs match the name.
+    bool isSelective() const { return m_probe.selective; }
     // Known after probe() of a selective search: how many runs the name alone matches.
-    qint64 selectiveMatches() const { return m_matches; }
-    // The condition on the simulations table, with its values appended to values.
-    QString condition(QVariantList *values) const;
+    qint64 selectiveMatches() const { return m_probe.matches; }
+    // Known after probe(): more matches than this make a search walk the order's index.
+    qint64 threshold() const { return m_probe.threshold; }
+    // What a condition is for: a page walking the order's index, or a count (or any read
+    // without an order), which may find the matches through the index.
+    enum class Use { Walk, Count };
+    // The condition on the simulations table, with its values appended to values; empty when
+    // the source alone yields the matches.
+    QString condition(QVariantList *values, Use use) const;
     // The FROM clause: the table alone, or the index's matches joined to it.
     QString source(QVariantList *values) const;
 
@@ -52,13 +67,15 @@ public:
 
 private:
     bool usesFts() const;
+    // Keeps the probe in the memo, if any.
+    Status remember();
     QString ftsPhrase() const;
 
     Database &m_database;
     QString m_folded;
     QString m_pattern;
-    bool m_selective = false;
-    qint64 m_matches = 0;
+    NameProbe m_probe;
+    std::shared_ptr<NameProbe> m_memo;
 };
 
 } // namespace aisim

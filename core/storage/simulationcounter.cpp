@@ -13,7 +13,7 @@ namespace aisim {
 
 namespace {
 // How many of the newest runs an estimate looks at.
-constexpr qint64 kSample = 2'000;
+constexpr qint64 kSample = 1'000;
 
 qint64 readCount(QSqlQuery &query)
 {
@@ -36,12 +36,12 @@ Result<qint64> SimulationCounter::fromCounters(const SimulationQuery &query)
     }
     const QString where
         = conditions.isEmpty() ? QString() : u" WHERE "_s + conditions.join(u" AND "_s);
-    auto counted
-        = sql::run(m_database, u"SELECT COALESCE(SUM(runs), 0) FROM simulation_counts"_s + where,
-                   values, u"read the run counters"_s);
+    auto counted = sql::runKept(m_database,
+                                u"SELECT COALESCE(SUM(runs), 0) FROM simulation_counts"_s + where,
+                                values, u"read the run counters"_s);
     if (!counted)
         return counted.error();
-    return readCount(counted.value());
+    return readCount(*counted.value());
 }
 
 Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
@@ -51,10 +51,10 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
         // The counters know no verdicts: counted from the verdict's index.
         const SqlStatement statement
             = SimulationListQuery(query, m_database.isPostgreSql()).count();
-        auto counted = sql::run(m_database, statement.text, statement.values, u"count runs"_s);
+        auto counted = sql::runKept(m_database, statement.text, statement.values, u"count runs"_s);
         if (!counted)
             return counted.error();
-        return SimulationCount {readCount(counted.value()), true};
+        return SimulationCount {readCount(*counted.value()), true};
     }
     if (query.nameContains.isEmpty()) {
         const Result<qint64> runs = fromCounters(query);
@@ -62,7 +62,7 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
             return runs.error();
         return SimulationCount {runs.value(), true};
     }
-    NameSearch search(m_database, query.nameContains);
+    NameSearch search(m_database, query.nameContains, query.nameProbe);
     if (const Status probed = search.probe(); !probed)
         return probed.error();
     // The probe has counted the matches of the name alone: no need to count them again.
@@ -71,10 +71,10 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
     if (search.isSelective() || !estimateLargeSearches || query.verdict) {
         const SqlStatement statement
             = SimulationListQuery(query, m_database.isPostgreSql(), &search).count();
-        auto counted = sql::run(m_database, statement.text, statement.values, u"count runs"_s);
+        auto counted = sql::runKept(m_database, statement.text, statement.values, u"count runs"_s);
         if (!counted)
             return counted.error();
-        return SimulationCount {readCount(counted.value()), true};
+        return SimulationCount {readCount(*counted.value()), true};
     }
     // Many runs match, or a text too short for the index: the share of matches among the
     // newest runs, times the runs the other filters leave (read from the counters).
@@ -88,7 +88,7 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
     QVariantList sampleValues {search.likePattern()};
     sampleValues += values;
     sampleValues << kSample;
-    auto sampled = sql::run(
+    auto sampled = sql::runKept(
         m_database,
         u"SELECT COUNT(*), SUM(CASE WHEN name_folded LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END) "
         "FROM (SELECT name_folded FROM simulations"_s
@@ -96,7 +96,7 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
         sampleValues, u"estimate the runs a name matches"_s);
     if (!sampled)
         return sampled.error();
-    QSqlQuery &row = sampled.value();
+    QSqlQuery &row = *sampled.value();
     if (!row.next())
         return Error::internal(u"estimating a count returned nothing"_s);
     const qint64 seen = row.value(0).toLongLong();
@@ -105,8 +105,8 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
     const qint64 estimate = seen > 0 ? qint64(double(total.value()) * hits / seen + 0.5) : 0;
     // The name alone matches more runs than the index's share: never estimate below it.
     const bool nameAlone = search.isIndexable() && !query.status && !query.machineId;
-    return SimulationCount {
-        nameAlone ? std::max(estimate, NameSearch::kIndexedMatches + 1) : estimate, false};
+    return SimulationCount {nameAlone ? std::max(estimate, search.threshold() + 1) : estimate,
+                            false};
 }
 
 Result<QMap<SimulationStatus, qint64>> SimulationCounter::countByStatus()

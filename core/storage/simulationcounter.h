@@ -26,7 +26,7 @@ public:
     { }
 
     // Exact without a name filter. With one: exact when the trigram index finds at most
-    // NameSearch::kIndexedMatches runs; else (more matches, or a text of one or two characters)
+    // NameSearch::threshold() runs; else (more matches, or a text of one or two characters)
     // with estimateLargeSearches an estimate from the newest runs (exact = false) instead of
     // reading every match, without it an exact count that reads them.
     Result<SimulationCount> count(const SimulationQuery &query, bool estimateLargeSearches);

@@ -32,7 +32,7 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
                                     const std::function<qint64(const QSqlQuery &row)> &visit,
                                     SimulationCursor *last)
 {
-    NameSearch search(m_database, filter.nameContains);
+    NameSearch search(m_database, filter.nameContains, filter.nameProbe);
     if (!search.isEmpty()) {
         if (const Status probed = search.probe(); !probed)
             return probed;
@@ -45,10 +45,11 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
             break;
         if (remaining > 0)
             statement.values[statement.values.size() - 2] = remaining; // LIMIT
-        auto query = sql::run(m_database, statement.text, statement.values, u"list simulations"_s);
+        auto query
+            = sql::runKept(m_database, statement.text, statement.values, u"list simulations"_s);
         if (!query)
             return query.error();
-        QSqlQuery &rows = query.value();
+        QSqlQuery &rows = *query.value();
         const int keyColumn = rows.record().count() - 1; // the sort key follows the columns
         while (rows.next()) {
             const qint64 id = visit(rows);
@@ -68,7 +69,7 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
 Result<std::optional<qint64>> SimulationLister::position(const SimulationQuery &filter, qint64 id)
 {
     QVariantList values;
-    const NameSearch search(m_database, filter.nameContains);
+    const NameSearch search(m_database, filter.nameContains, filter.nameProbe);
     const SimulationListQuery list(filter, m_database.isPostgreSql(), &search);
     const QString where = list.where(&values);
     const QString andWhere = where.isEmpty() ? u" WHERE "_s : where + u" AND "_s;

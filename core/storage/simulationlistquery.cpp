@@ -70,7 +70,7 @@ QString SimulationListQuery::orderClause(const SimulationQuery &query)
     return orderExpression(order) + direction + u", simulation_id"_s + direction;
 }
 
-QString SimulationListQuery::conditions(QVariantList *values) const
+QString SimulationListQuery::conditions(QVariantList *values, NameSearch::Use use) const
 {
     QStringList conditions;
     if (m_query.status) {
@@ -85,14 +85,16 @@ QString SimulationListQuery::conditions(QVariantList *values) const
         conditions << u"verdict = ?"_s;
         values->append(verdictName(*m_query.verdict));
     }
-    if (m_nameSearch)
-        conditions << m_nameSearch->condition(values);
+    if (m_nameSearch) {
+        if (const QString name = m_nameSearch->condition(values, use); !name.isEmpty())
+            conditions << name;
+    }
     return conditions.join(u" AND "_s);
 }
 
 QString SimulationListQuery::where(QVariantList *values) const
 {
-    const QString filters = conditions(values);
+    const QString filters = conditions(values, NameSearch::Use::Count);
     return filters.isEmpty() ? QString() : u" WHERE "_s + filters;
 }
 
@@ -142,7 +144,7 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
                          const QString &orderBy, qint64 offset) {
         SqlStatement statement;
         const QString fromClause = from(&statement.values);
-        QString filters = conditions(&statement.values);
+        QString filters = conditions(&statement.values, NameSearch::Use::Walk);
         if (!range.isEmpty()) {
             filters += (filters.isEmpty() ? QString() : u" AND "_s) + range;
             statement.values += rangeValues;

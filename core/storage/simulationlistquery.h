@@ -1,13 +1,12 @@
 #pragma once
 
+#include "namesearch.h"
 #include "simulationquery.h"
 
 #include <QString>
 #include <QVariantList>
 
 namespace aisim {
-
-class NameSearch;
 
 // One SQL statement and its bound values.
 struct SqlStatement
@@ -31,7 +30,7 @@ public:
     QList<SqlStatement> selects(const QString &columns, qint64 limit) const;
     // Counts the matching rows.
     SqlStatement count() const;
-    // The filters alone ("" or " WHERE …").
+    // The filters alone ("" or " WHERE …"), as a count reads them.
     QString where(QVariantList *values) const;
 
     // What a row sorts by: the order, unless a filter makes it the same for every row (status
@@ -43,7 +42,7 @@ public:
     static QString orderClause(const SimulationQuery &query);
 
 private:
-    QString conditions(QVariantList *values) const;
+    QString conditions(QVariantList *values, NameSearch::Use use) const;
     QString boundKey() const;
     QVariant cursorKey() const;
     QString from(QVariantList *values) const;

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QVariant>
 
+#include <memory>
 #include <optional>
 
 namespace aisim {
@@ -15,6 +16,18 @@ struct SimulationCursor
 {
     QVariant key;
     qint64 id = 0;
+};
+
+// What a name search learnt of its text from the index (NameSearch::probe).
+struct NameProbe
+{
+    QString folded;
+    // At most threshold runs match the name alone: a page sorts them all.
+    bool selective = false;
+    // With selective: how many runs match the name alone.
+    qint64 matches = 0;
+    // The matches beyond which a page walks the order's index instead.
+    qint64 threshold = 0;
 };
 
 // A filtered, sorted window of the simulations table.
@@ -45,6 +58,10 @@ struct SimulationQuery
     qint64 offset = 0;
     // Only the rows after this one in the order (keyset paging).
     std::optional<SimulationCursor> after;
+    // Where the first read of a name search keeps its probe for this query's copies: counting
+    // and reading a page, or the windows of a streamed list, then ask the index once. Readers
+    // of a query that read it once leave it empty.
+    std::shared_ptr<NameProbe> nameProbe;
 
     // Maps the API's order_by values to a column; nullopt for anything else.
     static std::optional<OrderBy> orderByFromString(const QString &text);
