@@ -82,11 +82,12 @@ Status NameSearch::probe()
         ? u"SELECT 1 FROM simulation_names WHERE simulation_names MATCH ? LIMIT ?"_s
         : u"SELECT 1 FROM simulations WHERE name_folded LIKE ? ESCAPE '\\' LIMIT ?"_s;
     values << (usesFts() ? ftsPhrase() : m_pattern) << m_probe.threshold + 1;
-    auto query = sql::runKept(m_database, u"SELECT COUNT(*) FROM ("_s + matches + u") AS matches"_s,
-                              values, u"count name matches"_s);
+    // Not kept, as the lists (SimulationLister::forEachRow): its plan depends on the pattern.
+    auto query = sql::run(m_database, u"SELECT COUNT(*) FROM ("_s + matches + u") AS matches"_s,
+                          values, u"count name matches"_s);
     if (!query)
         return query.error();
-    m_probe.matches = readCount(*query.value());
+    m_probe.matches = readCount(query.value());
     m_probe.selective = m_probe.matches <= m_probe.threshold;
     return remember();
 }

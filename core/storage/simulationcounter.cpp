@@ -51,10 +51,10 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
         // The counters know no verdicts: counted from the verdict's index.
         const SqlStatement statement
             = SimulationListQuery(query, m_database.isPostgreSql()).count();
-        auto counted = sql::runKept(m_database, statement.text, statement.values, u"count runs"_s);
+        auto counted = sql::run(m_database, statement.text, statement.values, u"count runs"_s);
         if (!counted)
             return counted.error();
-        return SimulationCount {readCount(*counted.value()), true};
+        return SimulationCount {readCount(counted.value()), true};
     }
     if (query.nameContains.isEmpty()) {
         const Result<qint64> runs = fromCounters(query);
@@ -71,10 +71,10 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
     if (search.isSelective() || !estimateLargeSearches || query.verdict) {
         const SqlStatement statement
             = SimulationListQuery(query, m_database.isPostgreSql(), &search).count();
-        auto counted = sql::runKept(m_database, statement.text, statement.values, u"count runs"_s);
+        auto counted = sql::run(m_database, statement.text, statement.values, u"count runs"_s);
         if (!counted)
             return counted.error();
-        return SimulationCount {readCount(*counted.value()), true};
+        return SimulationCount {readCount(counted.value()), true};
     }
     // Many runs match, or a text too short for the index: the share of matches among the
     // newest runs, times the runs the other filters leave (read from the counters).
@@ -88,7 +88,7 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
     QVariantList sampleValues {search.likePattern()};
     sampleValues += values;
     sampleValues << kSample;
-    auto sampled = sql::runKept(
+    auto sampled = sql::run(
         m_database,
         u"SELECT COUNT(*), SUM(CASE WHEN name_folded LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END) "
         "FROM (SELECT name_folded FROM simulations"_s
@@ -96,7 +96,7 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
         sampleValues, u"estimate the runs a name matches"_s);
     if (!sampled)
         return sampled.error();
-    QSqlQuery &row = *sampled.value();
+    QSqlQuery &row = sampled.value();
     if (!row.next())
         return Error::internal(u"estimating a count returned nothing"_s);
     const qint64 seen = row.value(0).toLongLong();

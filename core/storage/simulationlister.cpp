@@ -45,11 +45,12 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
             break;
         if (remaining > 0)
             statement.values[statement.values.size() - 2] = remaining; // LIMIT
-        auto query
-            = sql::runKept(m_database, statement.text, statement.values, u"list simulations"_s);
+        // Not kept: PostgreSQL would plan a kept statement once for all values after its fifth
+        // run, and a list's best plan depends on them (a name, a status, a machine).
+        auto query = sql::run(m_database, statement.text, statement.values, u"list simulations"_s);
         if (!query)
             return query.error();
-        QSqlQuery &rows = *query.value();
+        QSqlQuery &rows = query.value();
         const int keyColumn = rows.record().count() - 1; // the sort key follows the columns
         while (rows.next()) {
             const qint64 id = visit(rows);
