@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/bench_list.sh BUILD_DIR [DIALECT…]
 #
-# The lists, filters, searches and counts of GET /simulations and /metrics, timed with curl
-# against `aisim serve` (one request at a time, a new connection each, the median of five) on a
+# The lists, filters, searches and counts of GET /simulations and /metrics, timed with wrk
+# against `aisim serve` (one request at a time on one connection, the median latency) on a
 # database of 1,000 runs beside one of 1,000,000 runs, filled by fill_database. DIALECT is
 # sqlite (default) and/or postgresql (needs AISIM_BENCH_POSTGRES_URL, a server URL whose user
 # may create databases). Writes bench/results/bench_list-DIALECT.md and prints it.
@@ -51,60 +51,61 @@ stop_server() {
     server_pid=
 }
 
-# Median of five timings of one request, in milliseconds.
-time_request() { # METHOD PATH [BODY]
-    local times=()
-    for _ in 1 2 3 4 5; do
-        if [ "$1" = POST ]; then
-            times+=("$(curl -s -o /dev/null -w '%{time_total}' -X POST \
-                -H 'Content-Type: application/json' -d "$3" "http://127.0.0.1:$port$2")")
-        else
-            times+=("$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port$2")")
-        fi
-    done
-    printf '%s\n' "${times[@]}" | sort -g | sed -n 3p | awk '{ printf "%.2f", $1 * 1000 }'
+# The median latency of a GET, in milliseconds: wrk on one kept-alive connection for two
+# seconds (from hundreds of requests to a few), after one request that warms the page cache of
+# the database connection of the HTTP thread that serves the connection.
+time_request() { # PATH
+    curl -s -o /dev/null "http://127.0.0.1:$port$1"
+    wrk --latency -t1 -c1 -d2s "http://127.0.0.1:$port$1" | awk '$1 == "50%" {
+        value = $2 + 0
+        if ($2 ~ /us$/) value /= 1000
+        else if ($2 ~ /ms$/) value = value
+        else if ($2 ~ /m$/) value *= 60000
+        else if ($2 ~ /s$/) value *= 1000
+        printf "%.2f", value }'
 }
 
-# The requests of the table, for a database of N runs: "label|method|path|body".
+# The requests of the table, for a database of N runs: "label|path".
 requests() { # N
     local n=$1 base=1700000000000
     local mid=$((n / 2)) end=$((n - 100))
     local failed_deep=$((n * 19 / 20 / 50 * 50)) # a failed run (every 50th) near the end
-    echo "GET /simulation/{id}|GET|/simulation/$mid"
-    echo "?limit=100|GET|/simulations?limit=100"
-    echo "?limit=100&offset=N/2|GET|/simulations?limit=100&offset=$mid"
-    echo "?limit=100&offset=N-100|GET|/simulations?limit=100&offset=$end"
-    echo "?limit=100&after= (row N/2)|GET|/simulations?limit=100&after=$(cursor creation_date asc $((base + mid * 1000)) "$mid")"
-    echo "?limit=100&after= (row N-100)|GET|/simulations?limit=100&after=$(cursor creation_date asc $((base + end * 1000)) "$end")"
-    echo "?order=desc&limit=100&after= (row N/2)|GET|/simulations?order=desc&limit=100&after=$(cursor creation_date desc $((base + mid * 1000)) "$mid")"
-    echo "?order_by=name&limit=100&offset=N-100|GET|/simulations?order_by=name&limit=100&offset=$end"
-    echo "?order_by=name&limit=100&after= (row N-100)|GET|/simulations?order_by=name&limit=100&after=$(cursor name asc "run-$(printf '%020d' "$end")" "$end")"
-    echo "?order_by=update_date&order=desc&limit=100&after= (row N/2)|GET|/simulations?order_by=update_date&order=desc&limit=100&after=$(cursor update_date desc $((base + mid * 1000 + 10000)) "$mid")"
-    echo "?order_by=status&limit=100&after= (row N/2)|GET|/simulations?order_by=status&limit=100&after=$(cursor status asc 2 "$((mid + 1))")"
-    echo "?order_by=machine_id&limit=100&after= (row N/2)|GET|/simulations?order_by=machine_id&limit=100&after=$(cursor machine_id asc 101 "$mid")"
-    echo "?status=failed&limit=100|GET|/simulations?status=failed&limit=100"
-    echo "?status=failed&limit=100&after= (deep)|GET|/simulations?status=failed&limit=100&after=$(cursor creation_date asc $((base + failed_deep * 1000)) "$failed_deep")"
-    echo "?machine_id=102&limit=100&offset= (near its end)|GET|/simulations?machine_id=102&limit=100&offset=$((n / 2 - n / 1000 - 100))"
-    echo "?machine_id=102&limit=100&after= (row N/2)|GET|/simulations?machine_id=102&limit=100&after=$(cursor creation_date asc $((base + (mid + 1) * 1000)) "$((mid + 1))")"
-    echo "?status=failed&machine_id=101&order_by=name&limit=100|GET|/simulations?status=failed&machine_id=101&order_by=name&limit=100"
-    echo "?name=0000424&limit=100 (one match)|GET|/simulations?name=0000424&limit=100"
-    echo "?name=042&limit=100 (3 characters)|GET|/simulations?name=042&limit=100"
-    echo "?name=042&order=desc&limit=100 (its matches sparse at that end)|GET|/simulations?name=042&order=desc&limit=100"
-    echo "?name=0424&limit=100 (0.13 % of the runs)|GET|/simulations?name=0424&limit=100"
-    echo "?name=RUN&limit=100 (every run)|GET|/simulations?name=RUN&limit=100"
-    echo "?name=RUN&status=failed&limit=100|GET|/simulations?name=RUN&status=failed&limit=100"
-    echo "?name=42&limit=100 (2 characters)|GET|/simulations?name=42&limit=100"
-    echo "?name=0000424&status=failed&order_by=name&limit=100|GET|/simulations?name=0000424&status=failed&order_by=name&limit=100"
-    echo "GET /metrics|GET|/metrics"
+    echo "GET /simulation/{id}|/simulation/$mid"
+    echo "?limit=100|/simulations?limit=100"
+    echo "?limit=100&offset=N/2|/simulations?limit=100&offset=$mid"
+    echo "?limit=100&offset=N-100|/simulations?limit=100&offset=$end"
+    echo "?limit=100&after= (row N/2)|/simulations?limit=100&after=$(cursor creation_date asc $((base + mid * 1000)) "$mid")"
+    echo "?limit=100&after= (row N-100)|/simulations?limit=100&after=$(cursor creation_date asc $((base + end * 1000)) "$end")"
+    echo "?order=desc&limit=100&after= (row N/2)|/simulations?order=desc&limit=100&after=$(cursor creation_date desc $((base + mid * 1000)) "$mid")"
+    echo "?order_by=name&limit=100&offset=N-100|/simulations?order_by=name&limit=100&offset=$end"
+    echo "?order_by=name&limit=100&after= (row N-100)|/simulations?order_by=name&limit=100&after=$(cursor name asc "run-$(printf '%020d' "$end")" "$end")"
+    echo "?order_by=update_date&order=desc&limit=100&after= (row N/2)|/simulations?order_by=update_date&order=desc&limit=100&after=$(cursor update_date desc $((base + mid * 1000 + 10000)) "$mid")"
+    echo "?order_by=status&limit=100&after= (row N/2)|/simulations?order_by=status&limit=100&after=$(cursor status asc 2 "$((mid + 1))")"
+    echo "?order_by=machine_id&limit=100&after= (row N/2)|/simulations?order_by=machine_id&limit=100&after=$(cursor machine_id asc 101 "$mid")"
+    echo "?status=failed&limit=100|/simulations?status=failed&limit=100"
+    echo "?status=failed&limit=100&after= (deep)|/simulations?status=failed&limit=100&after=$(cursor creation_date asc $((base + failed_deep * 1000)) "$failed_deep")"
+    echo "?machine_id=102&limit=100&offset= (near its end)|/simulations?machine_id=102&limit=100&offset=$((n / 2 - n / 1000 - 100))"
+    echo "?machine_id=102&limit=100&after= (row N/2)|/simulations?machine_id=102&limit=100&after=$(cursor creation_date asc $((base + (mid + 1) * 1000)) "$((mid + 1))")"
+    echo "?status=failed&machine_id=101&order_by=name&limit=100|/simulations?status=failed&machine_id=101&order_by=name&limit=100"
+    echo "?name=0000424&limit=100 (one match)|/simulations?name=0000424&limit=100"
+    echo "?name=042&limit=100 (3 characters)|/simulations?name=042&limit=100"
+    echo "?name=042&order=desc&limit=100 (its matches sparse at that end)|/simulations?name=042&order=desc&limit=100"
+    echo "?name=0424&limit=100 (0.13 % of the runs)|/simulations?name=0424&limit=100"
+    echo "?name=RUN&limit=100 (every run)|/simulations?name=RUN&limit=100"
+    echo "?name=RUN&status=failed&limit=100|/simulations?name=RUN&status=failed&limit=100"
+    echo "?name=42&limit=100 (2 characters)|/simulations?name=42&limit=100"
+    echo "?name=0000424&status=failed&order_by=name&limit=100|/simulations?name=0000424&status=failed&order_by=name&limit=100"
+    echo "GET /metrics|/metrics"
 }
 
 measure() { # DIALECT URL N -> writes $work/DIALECT-N.times
     local dialect=$1 url=$2 n=$3 out=$work/$1-$3.times
     "$fill" --database "$url" --runs "$n" --points "$points" >&2
+    sync # the fill's writes leave the disk before anything is timed
     start_server "$url"
     : >"$out"
-    while IFS='|' read -r label method path body; do
-        printf '%s|%s\n' "$label" "$(time_request "$method" "$path" "$body")" >>"$out"
+    while IFS='|' read -r label path; do
+        printf '%s|%s\n' "$label" "$(time_request "$path")" >>"$out"
     done < <(requests "$n")
     # What a POST costs, and what of it the counters and the name index: the mean of 300 on one
     # connection, then the same without their triggers.
@@ -160,7 +161,7 @@ for dialect in "${dialects[@]}"; do
     {
         echo "# GET /simulations at $small and $large runs ($dialect)"
         echo
-        echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, median of 5 curl requests in ms; ratio = large / small."
+        echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, median latency in ms of wrk on one connection for 2 s; ratio = large / small."
         echo
         echo "| request | $small runs | $large runs | ratio |"
         echo "|---|---:|---:|---:|"
