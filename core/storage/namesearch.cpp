@@ -14,12 +14,6 @@ namespace aisim {
 
 namespace {
 constexpr qsizetype kTrigram = 3;
-
-qint64 readCount(QSqlQuery &query)
-{
-    return sql::readOne(query, [](const QSqlQuery &row) { return row.value(0).toLongLong(); })
-        .value_or(0);
-}
 } // namespace
 
 qint64 NameSearch::indexedMatches(qint64 runs)
@@ -74,7 +68,7 @@ Status NameSearch::probe()
                                      {m_pattern}, u"estimate name matches"_s);
         if (!estimate)
             return estimate.error();
-        if (readCount(*estimate.value()) > m_probe.threshold)
+        if (sql::readCount(*estimate.value()) > m_probe.threshold)
             return remember();
     }
     QVariantList values;
@@ -87,7 +81,7 @@ Status NameSearch::probe()
                           values, u"count name matches"_s);
     if (!query)
         return query.error();
-    m_probe.matches = readCount(query.value());
+    m_probe.matches = sql::readCount(query.value());
     m_probe.selective = m_probe.matches <= m_probe.threshold;
     return remember();
 }

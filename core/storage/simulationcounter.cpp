@@ -14,12 +14,6 @@ namespace aisim {
 namespace {
 // How many of the newest runs an estimate looks at.
 constexpr qint64 kSample = 1'000;
-
-qint64 readCount(QSqlQuery &query)
-{
-    return sql::readOne(query, [](const QSqlQuery &row) { return row.value(0).toLongLong(); })
-        .value_or(0);
-}
 } // namespace
 
 Result<qint64> SimulationCounter::fromCounters(const SimulationQuery &query)
@@ -41,7 +35,7 @@ Result<qint64> SimulationCounter::fromCounters(const SimulationQuery &query)
                                 values, u"read the run counters"_s);
     if (!counted)
         return counted.error();
-    return readCount(*counted.value());
+    return sql::readCount(*counted.value());
 }
 
 Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
@@ -54,7 +48,7 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
         auto counted = sql::run(m_database, statement.text, statement.values, u"count runs"_s);
         if (!counted)
             return counted.error();
-        return SimulationCount {readCount(counted.value()), true};
+        return SimulationCount {sql::readCount(counted.value()), true};
     }
     if (query.nameContains.isEmpty()) {
         const Result<qint64> runs = fromCounters(query);
@@ -74,7 +68,7 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
         auto counted = sql::run(m_database, statement.text, statement.values, u"count runs"_s);
         if (!counted)
             return counted.error();
-        return SimulationCount {readCount(counted.value()), true};
+        return SimulationCount {sql::readCount(counted.value()), true};
     }
     // Many runs match, or a text too short for the index: the share of matches among the
     // newest runs, times the runs the other filters leave (read from the counters).

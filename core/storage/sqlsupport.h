@@ -99,6 +99,13 @@ auto readOne(QSqlQuery &query, Read read) -> std::optional<std::decay_t<decltype
     return row;
 }
 
+// The first column of the first row as a number (a count), 0 without a row; finishes the query.
+inline qint64 readCount(QSqlQuery &query)
+{
+    return readOne(query, [](const QSqlQuery &row) { return row.value(0).toLongLong(); })
+        .value_or(0);
+}
+
 bool isUniqueViolation(const QSqlQuery &query);
 // True when PostgreSQL dropped the connection (server restart, administrator, network).
 bool isConnectionLost(const QSqlQuery &query);
