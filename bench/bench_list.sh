@@ -59,9 +59,7 @@ time_request() { # PATH
     wrk --latency -t1 -c1 -d2s "http://127.0.0.1:$port$1" | awk '$1 == "50%" {
         value = $2 + 0
         if ($2 ~ /us$/) value /= 1000
-        else if ($2 ~ /ms$/) value = value
-        else if ($2 ~ /m$/) value *= 60000
-        else if ($2 ~ /s$/) value *= 1000
+        else if ($2 !~ /ms$/) value *= 1000
         printf "%.2f", value }'
 }
 
