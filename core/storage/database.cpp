@@ -192,7 +192,10 @@ Result<QSqlDatabase> Database::configure(QSqlDatabase db, const QString &name)
         const bool inWal = query.exec(u"PRAGMA journal_mode"_s) && query.next()
             && query.value(0).toString() == "wal"_L1;
         query.finish();
-        QStringList pragmas {u"PRAGMA foreign_keys=ON"_s, u"PRAGMA synchronous=NORMAL"_s};
+        // A transaction's undo records (of its savepoints and statements) stay in memory: on
+        // disk, each POST created, wrote and removed a file.
+        QStringList pragmas {u"PRAGMA foreign_keys=ON"_s, u"PRAGMA synchronous=NORMAL"_s,
+                             u"PRAGMA temp_store=MEMORY"_s};
         if (!inWal)
             pragmas.prepend(u"PRAGMA journal_mode=WAL"_s);
         for (const QString &pragma : std::as_const(pragmas)) {

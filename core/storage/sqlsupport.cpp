@@ -20,6 +20,8 @@ namespace {
 thread_local int t_openTransactions = 0;
 // Set when a failed statement ended this thread's PostgreSQL transaction early.
 thread_local bool t_transactionEnded = false;
+// Savepoints open on this thread's connections: a failed statement is undone to the last one.
+thread_local int t_openSavepoints = 0;
 
 // Whether an ended transaction left nothing to undo: SQLite ends one itself on some errors
 // (a full disk among them), PostgreSQL when the connection drops.
@@ -33,19 +35,26 @@ bool nothingToRollBack(const QSqlError &error)
 Error failure(QSqlQuery &query, const QString &what, Database *database)
 {
     const QSqlError error = query.lastError();
-    if (isUniqueViolation(query)) {
-        qCDebug(lcStorage) << what << "conflicts:" << error.text();
-        return Error::conflict(what + u": "_s + error.databaseText());
-    }
-    const bool connectionLost = isConnectionLost(query);
+    const bool conflict = isUniqueViolation(query);
+    const bool connectionLost = !conflict && isConnectionLost(query);
     const bool postgreSql = query.driver() && query.driver()->dbmsType() == QSqlDriver::PostgreSQL;
     const StorageFault fault
         = connectionLost ? StorageFault::Unreachable : classifySqlError(error, postgreSql);
     // PostgreSQL refuses every statement of a transaction after a failed one, even the
-    // DEALLOCATE of the statements prepared in it (Qt warns of each): end it now.
+    // DEALLOCATE of the statements prepared in it (Qt warns of each): end it now, or within a
+    // Savepoint go back to where it began (its end does so again, harmlessly).
     if (postgreSql && !connectionLost && t_openTransactions > 0 && !t_transactionEnded) {
-        const_cast<QSqlDriver *>(query.driver())->rollbackTransaction();
-        t_transactionEnded = true;
+        auto *driver = const_cast<QSqlDriver *>(query.driver());
+        if (t_openSavepoints > 0) {
+            QSqlQuery(driver->createResult()).exec(QStringLiteral("ROLLBACK TO SAVEPOINT part"));
+        } else {
+            driver->rollbackTransaction();
+            t_transactionEnded = true;
+        }
+    }
+    if (conflict) {
+        qCDebug(lcStorage) << what << "conflicts:" << error.text();
+        return Error::conflict(what + u": "_s + error.databaseText());
     }
     // A dropped server connection, or a file that may become writable or reachable again: close
     // it so that the thread's next Database::open() connects afresh.
@@ -322,6 +331,55 @@ Status Transaction::commit()
     }
     m_writeTurn.reset();
     return error;
+}
+
+Savepoint::Savepoint(Database &database)
+    : m_database(database)
+    , m_db(database.connection())
+{
+    if (t_openTransactions == 0 || t_transactionEnded) {
+        m_beginError = Error::internal(u"a savepoint needs an open transaction"_s);
+        return;
+    }
+    const Status begun = run(QStringLiteral("SAVEPOINT part"), u"begin a savepoint"_s);
+    if (!begun) {
+        m_beginError = begun.error();
+        return;
+    }
+    m_active = true;
+    ++t_openSavepoints;
+}
+
+Savepoint::~Savepoint()
+{
+    if (!m_active)
+        return;
+    m_active = false;
+    --t_openSavepoints;
+    if (!run(QStringLiteral("ROLLBACK TO SAVEPOINT part"), u"roll back to a savepoint"_s)
+        || !run(QStringLiteral("RELEASE SAVEPOINT part"), u"end a savepoint"_s))
+        qCWarning(lcStorage) << "a savepoint could not be rolled back";
+}
+
+Status Savepoint::release()
+{
+    if (!m_active)
+        return Error::internal(u"no savepoint to release"_s);
+    m_active = false;
+    --t_openSavepoints;
+    return run(QStringLiteral("RELEASE SAVEPOINT part"), u"release a savepoint"_s);
+}
+
+Status Savepoint::run(const QString &statement, const QString &what)
+{
+    // SQLite's statements are kept prepared, as a batch of runs takes two per run; PostgreSQL
+    // prepares no savepoint statement, and runs each in one round trip anyway.
+    if (!m_database.isPostgreSql()) {
+        const Result<KeptQuery> kept = runKept(m_database, statement, {}, what);
+        return kept ? success() : Status(kept.error());
+    }
+    QSqlQuery query(m_db);
+    return query.exec(statement) ? success() : Status(failure(m_database, query.lastError(), what));
 }
 
 ReadSnapshot::ReadSnapshot(Database &database)

@@ -153,6 +153,33 @@ private:
     std::unique_ptr<QMutexLocker<QMutex>> m_writeTurn;
 };
 
+// A part of the open Transaction that can fail alone: unless released, it is rolled back to
+// where it began and the rest of the transaction is kept. Within it, a failed PostgreSQL
+// statement leaves the transaction usable once rolled back, where outside one it ends it.
+class Savepoint
+{
+public:
+    // On the calling thread's connection, which must be in a Transaction.
+    explicit Savepoint(Database &database);
+    ~Savepoint();
+    Savepoint(const Savepoint &) = delete;
+    Savepoint &operator=(const Savepoint &) = delete;
+
+    bool isActive() const { return m_active; }
+    // Why it could not begin; meaningful only when !isActive() right after.
+    const Error &beginError() const { return m_beginError; }
+    // Keeps what was done since it began, as part of the transaction.
+    Status release();
+
+private:
+    Status run(const QString &statement, const QString &what);
+
+    Database &m_database;
+    QSqlDatabase m_db;
+    bool m_active = false;
+    Error m_beginError;
+};
+
 // A read-only transaction that sees the database as of its first read, so that several
 // queries describe one moment (REPEATABLE READ on PostgreSQL, a deferred BEGIN on SQLite's WAL).
 // Writers are not blocked; it ends with a COMMIT when it goes out of scope.
