@@ -1,14 +1,17 @@
 #include "convergencerepository.h"
 #include "database.h"
+#include "eventhub.h"
 #include "jsonwriter.h"
 #include "machinerepository.h"
 #include "runledger.h"
 #include "serialize.h"
 #include "simulationbytes.h"
 #include "simulationrepository.h"
+#include "simulationservice.h"
 #include "simulationsummaries.h"
 #include "testsupport.h"
 
+#include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTest>
 #include <QtConcurrent/QtConcurrentRun>
@@ -69,6 +72,8 @@ private Q_SLOTS:
     void aGroupOfPointsIsOneTransaction();
     void aLostRunGetsNoneOfItsGroup_data() { test::addDialectRows(); }
     void aLostRunGetsNoneOfItsGroup();
+    void runsCreatedTogetherAreRefusedAlone_data() { test::addDialectRows(); }
+    void runsCreatedTogetherAreRefusedAlone();
     void keptStatementsOutliveADroppedConnection_data();
     void keptStatementsOutliveADroppedConnection();
 };
@@ -241,6 +246,65 @@ void TestFastPath::aLostRunGetsNoneOfItsGroup()
     const Simulation cancelled = simulations.get(id).value();
     QCOMPARE(cancelled.status, SimulationStatus::Cancelled);
     QCOMPARE(cancelled.pointsDone, 0);
+}
+
+void TestFastPath::runsCreatedTogetherAreRefusedAlone()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    EventHub events;
+    SimulationService service(database, events);
+    const auto creation
+        = [](const QString &name, qint64 machineId, std::optional<qint64> id = std::nullopt,
+             std::optional<QString> machineName = std::nullopt) {
+              SimulationService::Creation made {newSimulation(name, machineId), machineName};
+              made.simulation.id = id;
+              return made;
+          };
+    const QList<SimulationService::Creation> creations {
+        creation(u"first"_s, 1),
+        creation(u"explicit"_s, 1, 500),
+        creation(u"taken id"_s, 1, 500),
+        creation(u"no such machine"_s, 9),
+        creation(u"on a new machine"_s, 7, std::nullopt, u"Seven"_s),
+        creation(u"  "_s, 1),
+        // Its machine would be new, but its id is taken: the machine goes with it.
+        creation(u"taken id, new machine"_s, 8, 500, u"Eight"_s),
+        creation(u"last"_s, 1),
+    };
+    QSignalSpy changes(&events, &EventHub::simulationChanged);
+    const QList<Result<Simulation>> results = service.create(creations);
+    QCOMPARE(results.size(), creations.size());
+    const QList<bool> created {true, true, false, false, true, false, false, true};
+    for (qsizetype i = 0; i < results.size(); ++i)
+        QVERIFY2(results.at(i).ok() == created.at(i), qPrintable(creations.at(i).simulation.name));
+    QCOMPARE(results.at(2).error().kind, Error::Kind::Conflict);
+    QCOMPARE(results.at(3).error().kind, Error::Kind::Invalid);
+    QCOMPARE(results.at(5).error().kind, Error::Kind::Invalid);
+    QCOMPARE(results.at(6).error().kind, Error::Kind::Conflict);
+    QCOMPARE(results.at(1)->id, 500);
+    QCOMPARE(changes.size(), 4); // announced once each, after the commit
+
+    SimulationRepository simulations(database);
+    QStringList stored;
+    for (const Simulation &simulation : simulations.list({}).value())
+        stored << simulation.name;
+    stored.sort();
+    QCOMPARE(stored, (QStringList {u"explicit"_s, u"first"_s, u"last"_s, u"on a new machine"_s}));
+    QCOMPARE(MachineRepository(database).get(7)->name, u"Seven"_s);
+    QCOMPARE(MachineRepository(database).get(8).error().kind, Error::Kind::NotFound);
+    // The counters and the name index saw only what was kept.
+    QCOMPARE(simulations.countByStatus()->value(SimulationStatus::Pending), 4);
+    SimulationQuery named;
+    named.nameContains = u"id"_s;
+    QCOMPARE(simulations.count(named).value(), 0);
+    named.nameContains = u"NEW MACHINE"_s;
+    QCOMPARE(simulations.count(named).value(), 1);
+    // Alone, a refused run is refused as before.
+    QCOMPARE(service.create(creations.at(2).simulation).error().kind, Error::Kind::Conflict);
+    QCOMPARE(simulations.countByStatus()->value(SimulationStatus::Pending), 4);
 }
 
 void TestFastPath::keptStatementsOutliveADroppedConnection_data()

@@ -9,6 +9,8 @@
 
 #include <QRegularExpression>
 
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace aisim {
@@ -49,39 +51,98 @@ SimulationService::SimulationService(Database &database, EventHub &events, Engin
 Result<Simulation> SimulationService::create(const NewSimulation &simulation,
                                              const std::optional<QString> &newMachineName)
 {
-    if (const Status valid = validateName(simulation.name, u"simulation"_s); !valid)
-        return valid.error();
-    MachineRepository machines(m_database);
+    return create(QList<Creation> {{simulation, newMachineName}}).constFirst();
+}
+
+QList<Result<Simulation>> SimulationService::create(const QList<Creation> &creations)
+{
+    QList<Result<Simulation>> results;
+    results.reserve(creations.size());
+    QList<qsizetype> toWrite; // the indexes of the runs whose names pass
+    for (qsizetype i = 0; i < creations.size(); ++i) {
+        if (const Status named = validateName(creations.at(i).simulation.name, u"simulation"_s);
+            !named) {
+            results.append(named.error());
+        } else {
+            results.append(Error::internal(u"not created"_s)); // until written
+            toWrite.append(i);
+        }
+    }
+    if (toWrite.isEmpty())
+        return results;
+    // An error that stops the transaction: every run written so far, and every run from the
+    // from-th on, is not created.
+    const auto failFrom = [&](qsizetype from, const Error &error) {
+        for (qsizetype k = 0; k < toWrite.size(); ++k) {
+            Result<Simulation> &result = results[toWrite.at(k)];
+            if (k >= from || result)
+                result = error;
+        }
+        return results;
+    };
     sql::Transaction transaction(m_database);
     if (!transaction.isActive())
-        return transaction.beginError();
-    bool machineCreated = false;
+        return failFrom(0, transaction.beginError());
+    // Each run of several in a savepoint of its own, so that one refused leaves the others;
+    // a run alone needs none: the transaction undoes it.
+    const bool alone = toWrite.size() == 1;
+    bool machinesCreated = false;
+    for (qsizetype k = 0; k < toWrite.size(); ++k) {
+        std::optional<sql::Savepoint> savepoint;
+        if (!alone) {
+            savepoint.emplace(m_database);
+            if (!savepoint->isActive())
+                return failFrom(k, savepoint->beginError());
+        }
+        bool machineCreated = false;
+        Result<Simulation> &result = results[toWrite.at(k)];
+        result = insert(creations.at(toWrite.at(k)), &machineCreated);
+        if (!result && alone)
+            return results;
+        if (!result)
+            continue; // undone to the savepoint
+        if (savepoint) {
+            if (const Status released = savepoint->release(); !released)
+                return failFrom(k, released.error());
+        }
+        machinesCreated = machinesCreated || machineCreated;
+    }
+    if (const Status committed = transaction.commit(); !committed)
+        return failFrom(toWrite.size(), committed.error());
+    if (machinesCreated)
+        Q_EMIT m_events.machinesChanged();
+    bool created = false;
+    for (const Result<Simulation> &result : std::as_const(results)) {
+        if (!result)
+            continue;
+        qCInfo(lcEngine) << "simulation" << result->id << "created on machine" << result->machineId;
+        Q_EMIT m_events.simulationChanged(result->id, result->status);
+        created = true;
+    }
+    if (created && m_engine)
+        m_engine->wake();
+    return results;
+}
+
+Result<Simulation> SimulationService::insert(const Creation &creation, bool *machineCreated)
+{
+    const NewSimulation &simulation = creation.simulation;
+    MachineRepository machines(m_database);
     const Result<Machine> machine = machines.get(simulation.machineId);
     if (!machine) {
         if (machine.error().kind != Error::Kind::NotFound)
             return machine.error();
-        if (!newMachineName)
+        if (!creation.newMachineName)
             return Error::invalid(u"Machine %1 does not exist; send a \"machine\" object to "
                                   "register it"_s.arg(simulation.machineId));
-        if (const Status valid = validateName(*newMachineName, u"machine"_s); !valid)
+        if (const Status valid = validateName(*creation.newMachineName, u"machine"_s); !valid)
             return valid.error();
-        Result<Machine> created = machines.create(simulation.machineId, *newMachineName);
+        Result<Machine> created = machines.create(simulation.machineId, *creation.newMachineName);
         if (!created)
             return created.error();
-        machineCreated = true;
+        *machineCreated = true;
     }
-    Result<Simulation> created = SimulationRepository(m_database).create(simulation);
-    if (!created)
-        return created;
-    if (const Status committed = transaction.commit(); !committed)
-        return committed.error();
-    qCInfo(lcEngine) << "simulation" << created->id << "created on machine" << created->machineId;
-    if (machineCreated)
-        Q_EMIT m_events.machinesChanged();
-    Q_EMIT m_events.simulationChanged(created->id, created->status);
-    if (m_engine)
-        m_engine->wake();
-    return created;
+    return SimulationRepository(m_database).create(simulation);
 }
 
 Result<Simulation> SimulationService::cancel(qint64 id)

@@ -26,6 +26,16 @@ public:
     // machine does not exist yet. Both happen in one transaction or not at all.
     Result<Simulation> create(const NewSimulation &simulation,
                               const std::optional<QString> &newMachineName = std::nullopt);
+    // One run to create, as create() takes it.
+    struct Creation
+    {
+        NewSimulation simulation;
+        std::optional<QString> newMachineName;
+    };
+    // Creates several runs in one transaction (one commit for all), each as create() would,
+    // and answers for each in order: one refused (an id taken, a machine unknown) changes
+    // nothing of its own and does not stop the others; if the commit fails, none is created.
+    QList<Result<Simulation>> create(const QList<Creation> &creations);
     Result<Simulation> cancel(qint64 id);
     Result<Simulation> retry(qint64 id);
     Result<Simulation> duplicate(qint64 id);
@@ -42,6 +52,9 @@ public:
     Database &database() { return m_database; }
 
 private:
+    // One run's writes within the open transaction; machineCreated learns of a new machine.
+    Result<Simulation> insert(const Creation &creation, bool *machineCreated);
+
     Database &m_database;
     EventHub &m_events;
     Engine *m_engine;
