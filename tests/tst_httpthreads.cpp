@@ -3,9 +3,14 @@
 #include "testsupport.h"
 
 #include <QElapsedTimer>
+#include <QRegularExpression>
+#include <QSet>
 #include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTest>
+
+#include <memory>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 using namespace aisim;
@@ -20,6 +25,7 @@ class TestHttpThreads : public QObject
 private Q_SLOTS:
     void aRequestWaitingOnTheDatabaseHoldsUpNoOther();
     void oneThreadWhenAskedForOne();
+    void runsPostedMeanwhileShareATransaction();
 };
 
 void TestHttpThreads::aRequestWaitingOnTheDatabaseHoldsUpNoOther()
@@ -81,3 +87,84 @@ void TestHttpThreads::oneThreadWhenAskedForOne()
 
 QTEST_GUILESS_MAIN(TestHttpThreads)
 #include "tst_httpthreads.moc"
+
+void TestHttpThreads::runsPostedMeanwhileShareATransaction()
+{
+    test::TestServer server;
+    QVERIFY2(server.start([](RuntimeOptions &options) {
+        options.runEngine = false;
+        options.httpThreads = 2;
+    }),
+             qPrintable(server.error()));
+    QCOMPARE(
+        httpRequest(server.port(), "POST", "/machines", R"({"machine_id": 1, "name": "A"})").status,
+        201);
+
+    // While another connection holds SQLite's write lock, runs are posted on eight connections
+    // (so to both threads): the first waits for the lock, the others wait for it.
+    Database other(server.runtime()->database().url());
+    QSqlQuery lock(other.connection());
+    QVERIFY(lock.exec(u"BEGIN IMMEDIATE"_s));
+    const QList<QByteArray> bodies {
+        R"({"machine_id": 1, "name": "run 0"})",
+        R"({"machine_id": 1, "name": "run 1", "simulation_id": 700})",
+        R"({"machine_id": 1, "name": "run 2", "simulation_id": 700})",
+        R"({"machine_id": 5, "name": "run 3"})",
+        R"({"machine_id": 1, "name": "run 4"})",
+        R"({"machine_id": 6, "name": "run 5", "machine": {"name": "Six"}})",
+        R"({"machine_id": 1, "name": "run 6"})",
+        R"({"machine_id": 1, "name": "run 7"})",
+    };
+    std::vector<std::unique_ptr<QTcpSocket>> clients;
+    for (const QByteArray &body : bodies) {
+        auto client = std::make_unique<QTcpSocket>();
+        client->connectToHost(QHostAddress::LocalHost, server.port());
+        QVERIFY(client->waitForConnected(5000));
+        client->write("POST /simulation HTTP/1.1\r\nHost: localhost\r\n"
+                      "Content-Type: application/json\r\nContent-Length: "_ba
+                      + QByteArray::number(body.size()) + "\r\n\r\n"_ba + body);
+        QVERIFY(client->waitForBytesWritten(5000));
+        clients.push_back(std::move(client));
+        QTest::qWait(20); // in this order
+    }
+    QTest::qWait(300);
+    for (const auto &client : clients)
+        QCOMPARE(client->bytesAvailable(), 0); // nothing is acknowledged before its commit
+    QVERIFY(lock.exec(u"COMMIT"_s));
+
+    const auto answer = [](QTcpSocket &client) {
+        QByteArray bytes;
+        test::HttpReply reply;
+        QElapsedTimer timer;
+        timer.start();
+        while ((reply = test::parseHttpAnswer(bytes)).status == 0 && timer.elapsed() < 10000) {
+            client.waitForReadyRead(100);
+            bytes += client.readAll();
+        }
+        return reply;
+    };
+    QList<int> statuses;
+    QSet<QByteArray> ids;
+    for (const auto &client : clients) {
+        const test::HttpReply reply = answer(*client);
+        statuses << reply.status;
+        if (reply.status == 201) {
+            ids << reply.header("Location");
+            QVERIFY(reply.header("Location").startsWith("/simulation/"));
+        }
+    }
+    QCOMPARE(statuses, (QList<int> {201, 201, 409, 422, 201, 201, 201, 201}));
+    QCOMPARE(ids.size(), 6); // each its own run
+    QCOMPARE(httpRequest(server.port(), "GET", "/machines/6").status, 200);
+
+    // The seven that waited for the lock went into one transaction, or at most two if the
+    // writer took more than the first before it waited.
+    const QByteArray metrics = httpRequest(server.port(), "GET", "/metrics").body;
+    QVERIFY2(metrics.contains("\naisim_api_creations_total 8\n"), metrics.constData());
+    const QRegularExpressionMatch transactions
+        = QRegularExpression(u"\\naisim_api_creation_transactions_total (\\d+)\\n"_s)
+              .match(QString::fromUtf8(metrics));
+    QVERIFY2(transactions.hasMatch(), metrics.constData());
+    QVERIFY2(transactions.captured(1).toInt() >= 1 && transactions.captured(1).toInt() <= 2,
+             metrics.constData());
+}

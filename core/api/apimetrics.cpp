@@ -51,9 +51,23 @@ void ApiMetrics::recordRequest(const QString &route, const QByteArray &method, i
     latency.sum += seconds;
 }
 
+void ApiMetrics::recordCreations(int runs)
+{
+    const QMutexLocker lock(&m_mutex);
+    ++m_creationCommits;
+    m_creations += quint64(runs);
+}
+
 void ApiMetrics::renderRequests(QByteArray &out) const
 {
     const QMutexLocker lock(&m_mutex);
+    header(out, "aisim_api_creations_total", "counter",
+           "Runs posted to POST /simulation that reached the database, created or refused.");
+    out += "aisim_api_creations_total "_ba + QByteArray::number(m_creations) + '\n';
+    header(out, "aisim_api_creation_transactions_total", "counter",
+           "Transactions that created them: runs posted together share one.");
+    out += "aisim_api_creation_transactions_total "_ba + QByteArray::number(m_creationCommits)
+        + '\n';
     header(out, "aisim_http_requests_total", "counter",
            "HTTP requests by route, method and status.");
     for (const QByteArray &key : m_requestKeys) {

@@ -26,6 +26,8 @@ public:
 
     // route is the pattern (/simulation/{simulation_id}), never the raw path.
     void recordRequest(const QString &route, const QByteArray &method, int status, double seconds);
+    // A transaction that created runs posted to POST /simulation (CreationBatch): how many.
+    void recordCreations(int runs);
     // The whole exposition, with the run gauges read from the database now.
     QByteArray render(Database &database, const Engine *engine) const;
 
@@ -44,6 +46,8 @@ private:
     QList<QByteArray> m_requestKeys;
     QHash<QByteArray, Latency> m_latencies; // keyed by route and method
     QList<QByteArray> m_latencyKeys;
+    quint64 m_creationCommits = 0;
+    quint64 m_creations = 0;
 };
 
 } // namespace aisim::api

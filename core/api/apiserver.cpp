@@ -51,7 +51,7 @@ bool ApiServer::startThread(const std::function<bool(ApiServerHost *host)> &run)
 Result<quint16> ApiServer::listen(const QHostAddress &address, quint16 port)
 {
     close();
-    m_shared = std::make_unique<ApiServerShared>();
+    m_shared = std::make_unique<ApiServerShared>(*m_context.service);
     quint16 bound = 0;
     qintptr listening = -1;
     startThread([address, port, &bound, &listening](ApiServerHost *host) {
@@ -90,6 +90,10 @@ Result<quint16> ApiServer::listen(const QHostAddress &address, quint16 port)
 
 void ApiServer::close()
 {
+    // The runs posted so far are written and their threads told, while those threads still
+    // serve; from now on a POST is refused.
+    if (m_shared)
+        m_shared->creationWriter().stop();
     // The last threads first: the first one holds the socket the others duplicated.
     while (!m_threads.empty()) {
         ServerThread &server = m_threads.back();

@@ -5,6 +5,7 @@
 #include "convergenceexport.h"
 #include "eventstream.h"
 #include "logging.h"
+#include "postedruns.h"
 #include "simulationservice.h"
 #include "simulationwaiter.h"
 
@@ -21,8 +22,6 @@ using Method = QHttpServerRequest::Method;
 namespace aisim::api {
 
 namespace {
-constexpr qint64 kMaxWaitSeconds = 86'400;
-
 QByteArray methodName(Method method)
 {
     const char *key = QMetaEnum::fromType<Method>().valueToKey(int(method));
@@ -56,6 +55,7 @@ ApiServerHost::ApiServerHost(const ApiContext &context, ApiServerShared &shared)
     , m_docs(context)
     , m_events(new EventStream(*context.database, context.service->events(), this))
     , m_waiter(new SimulationWaiter(*context.database, context.service->events(), this))
+    , m_postedRuns(new PostedRuns(m_simulations, shared.creationWriter(), *m_waiter, this))
     , m_guard(new ConnectionGuard(context.connectionTimeouts, ApiRequest::kMaxBodyBytes, this))
 {
     addRoutes();
@@ -140,7 +140,7 @@ void ApiServerHost::addRoutes()
              });
     addAsync(Method::Post, u"/simulation"_s, write,
              [this](const ApiRequest &request, PendingReply &&reply) {
-                 createSimulation(request, std::move(reply));
+                 m_postedRuns->add(request, std::move(reply));
              });
     add(Method::Get, u"/converge/{simulation_id}"_s, read,
         bind(&m_convergence, &ConvergenceController::get));
@@ -393,24 +393,6 @@ void ApiServerHost::acceptWebSockets()
                                    << url.path(QUrl::FullyEncoded) << 101 << "(WebSocket)";
         m_events->subscribe(std::move(socket), simulationId, tokenId);
     }
-}
-
-void ApiServerHost::createSimulation(const ApiRequest &request, PendingReply &&reply)
-{
-    FieldErrors errors;
-    const bool wait = request.queryBool(u"wait"_s, &errors).value_or(false);
-    const auto timeout = request.queryInt(u"timeout"_s, 0, kMaxWaitSeconds, &errors);
-    if (!errors.isEmpty()) {
-        reply.send(validationResponse(errors));
-        return;
-    }
-    QHttpServerResponse response = m_simulations.create(request);
-    if (!wait || response.statusCode() != StatusCode::Created) {
-        reply.send(std::move(response));
-        return;
-    }
-    const qint64 id = QJsonDocument::fromJson(response.data()).object().value(u"id"_s).toInteger();
-    m_waiter->wait(id, int(timeout.value_or(kMaxWaitSeconds)), std::move(reply));
 }
 
 } // namespace aisim::api

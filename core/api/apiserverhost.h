@@ -20,6 +20,7 @@ namespace aisim::api {
 
 class ApiServerShared;
 class EventStream;
+class PostedRuns;
 class SimulationWaiter;
 
 // Lives on one server thread: owns a QHttpServer, the route table and the controllers, and
@@ -50,7 +51,6 @@ private:
     void registerPaths();
     void dispatch(const QString &path, const QStringList &arguments,
                   const QHttpServerRequest &request, QHttpServerResponder &&responder);
-    void createSimulation(const ApiRequest &request, PendingReply &&reply);
     void acceptWebSockets();
     // Whether a path (not a pattern) is served by some route, whatever the method.
     bool matchesRoute(const QString &path) const;
@@ -68,6 +68,7 @@ private:
     DocsController m_docs;
     EventStream *m_events;
     SimulationWaiter *m_waiter;
+    PostedRuns *m_postedRuns;
     ConnectionGuard *m_guard;
     QList<Route> m_routes;
     QHttpServer m_server {this}; // a child, so that it moves to the server thread too

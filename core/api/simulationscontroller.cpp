@@ -193,7 +193,8 @@ QHttpServerResponse SimulationsController::get(const ApiRequest &request) const
                               [&run] { return simulationSummaryBytes(run); });
 }
 
-QHttpServerResponse SimulationsController::create(const ApiRequest &request) const
+std::variant<SimulationService::Creation, QHttpServerResponse>
+SimulationsController::readCreation(const ApiRequest &request) const
 {
     FieldErrors errors;
     const auto body = request.jsonBody(&errors);
@@ -234,7 +235,11 @@ QHttpServerResponse SimulationsController::create(const ApiRequest &request) con
 
     simulation.name = *name;
     simulation.machineId = *machineId;
-    const auto created = m_context.service->create(simulation, machineName);
+    return SimulationService::Creation {simulation, machineName};
+}
+
+QHttpServerResponse SimulationsController::createdResponse(const Result<Simulation> &created)
+{
     if (!created) {
         if (created.error().kind == Error::Kind::Invalid)
             return validationResponse({{{u"body"_s, u"machine_id"_s},

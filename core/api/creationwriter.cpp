@@ -1,0 +1,83 @@
+#include "creationwriter.h"
+
+#include "apimetrics.h"
+
+#include <algorithm>
+#include <iterator>
+
+using namespace Qt::StringLiterals;
+
+namespace aisim::api {
+
+CreationWriter::CreationWriter(SimulationService &service, ApiMetrics &metrics)
+    : m_service(service)
+    , m_metrics(metrics)
+    , m_thread(QThread::create([this] { run(); }))
+{
+    m_thread->setObjectName(u"aisim-writer"_s);
+    m_thread->start();
+}
+
+CreationWriter::~CreationWriter()
+{
+    stop();
+}
+
+bool CreationWriter::create(const SimulationService::Creation &creation, QObject *context,
+                            Done done)
+{
+    const QMutexLocker lock(&m_mutex);
+    if (m_stopping)
+        return false;
+    m_queued.push_back({creation, context, std::move(done)});
+    m_wake.wakeOne();
+    return true;
+}
+
+void CreationWriter::stop()
+{
+    {
+        const QMutexLocker lock(&m_mutex);
+        m_stopping = true;
+        m_wake.wakeOne();
+    }
+    m_thread->wait();
+}
+
+void CreationWriter::run()
+{
+    for (;;) {
+        std::vector<Queued> queued;
+        {
+            QMutexLocker lock(&m_mutex);
+            while (m_queued.empty() && !m_stopping)
+                m_wake.wait(&m_mutex);
+            if (m_queued.empty())
+                return; // stopping, and nothing left to write
+            // Everything posted while the last transaction was written, up to kMaxRuns.
+            const auto end = m_queued.begin()
+                + std::min<std::ptrdiff_t>(kMaxRuns, std::ptrdiff_t(m_queued.size()));
+            queued.assign(std::make_move_iterator(m_queued.begin()), std::make_move_iterator(end));
+            m_queued.erase(m_queued.begin(), end);
+        }
+        write(std::move(queued));
+    }
+}
+
+void CreationWriter::write(std::vector<Queued> &&queued)
+{
+    QList<SimulationService::Creation> creations;
+    creations.reserve(qsizetype(queued.size()));
+    std::transform(queued.cbegin(), queued.cend(), std::back_inserter(creations),
+                   [](const Queued &run) { return run.creation; });
+    const QList<Result<Simulation>> results = m_service.create(creations);
+    m_metrics.recordCreations(int(creations.size()));
+    for (qsizetype i = 0; i < results.size(); ++i) {
+        Queued &run = queued[size_t(i)];
+        QMetaObject::invokeMethod(
+            run.context, [done = std::move(run.done), created = results.at(i)] { done(created); },
+            Qt::QueuedConnection);
+    }
+}
+
+} // namespace aisim::api
