@@ -302,9 +302,19 @@ void TestFastPath::runsCreatedTogetherAreRefusedAlone()
     QCOMPARE(simulations.count(named).value(), 0);
     named.nameContains = u"NEW MACHINE"_s;
     QCOMPARE(simulations.count(named).value(), 1);
+    // Refusals that write nothing, and a new machine used by the next run too.
+    const QList<Result<Simulation>> more = service.create(
+        {creation(u"second machine"_s, 9, std::nullopt, u"Nine"_s), creation(u"unknown"_s, 10),
+         creation(u"on nine"_s, 9), creation(u"bad machine name"_s, 11, std::nullopt, u" "_s)});
+    QVERIFY(more.at(0).ok() && more.at(2).ok());
+    QCOMPARE(more.at(1).error().kind, Error::Kind::Invalid);
+    QCOMPARE(more.at(3).error().kind, Error::Kind::Invalid);
+    QCOMPARE(simulations.countByStatus()->value(SimulationStatus::Pending), 6);
+    QCOMPARE(MachineRepository(database).get(9)->name, u"Nine"_s);
+    QCOMPARE(MachineRepository(database).get(11).error().kind, Error::Kind::NotFound);
     // Alone, a refused run is refused as before.
     QCOMPARE(service.create(creations.at(2).simulation).error().kind, Error::Kind::Conflict);
-    QCOMPARE(simulations.countByStatus()->value(SimulationStatus::Pending), 4);
+    QCOMPARE(simulations.countByStatus()->value(SimulationStatus::Pending), 6);
 }
 
 void TestFastPath::keptStatementsOutliveADroppedConnection_data()

@@ -8,6 +8,7 @@
 #include "sqlsupport.h"
 
 #include <QRegularExpression>
+#include <QSet>
 
 #include <optional>
 
@@ -70,45 +71,16 @@ QList<Result<Simulation>> SimulationService::create(const QList<Creation> &creat
     }
     if (toWrite.isEmpty())
         return results;
-    // An error that stops the transaction: every run written so far, and every run from the
-    // from-th on, is not created.
-    const auto failFrom = [&](qsizetype from, const Error &error) {
-        for (qsizetype k = 0; k < toWrite.size(); ++k) {
-            Result<Simulation> &result = results[toWrite.at(k)];
-            if (k >= from || result)
-                result = error;
-        }
-        return results;
-    };
-    sql::Transaction transaction(m_database);
-    if (!transaction.isActive())
-        return failFrom(0, transaction.beginError());
-    // Each run of several in a savepoint of its own, so that one refused leaves the others;
-    // a run alone needs none: the transaction undoes it.
-    const bool alone = toWrite.size() == 1;
+    // First without a savepoint for each run, which costs two more statements (round trips on
+    // PostgreSQL) per run: a run refused before it writes (a machine unknown) leaves nothing to
+    // undo, but a statement that fails (an id taken) undoes the whole transaction, which is
+    // then written again with savepoints. A run alone needs none: its transaction undoes it.
     bool machinesCreated = false;
-    for (qsizetype k = 0; k < toWrite.size(); ++k) {
-        std::optional<sql::Savepoint> savepoint;
-        if (!alone) {
-            savepoint.emplace(m_database);
-            if (!savepoint->isActive())
-                return failFrom(k, savepoint->beginError());
-        }
-        bool machineCreated = false;
-        Result<Simulation> &result = results[toWrite.at(k)];
-        result = insert(creations.at(toWrite.at(k)), &machineCreated);
-        if (!result && alone)
-            return results;
-        if (!result)
-            continue; // undone to the savepoint
-        if (savepoint) {
-            if (const Status released = savepoint->release(); !released)
-                return failFrom(k, released.error());
-        }
-        machinesCreated = machinesCreated || machineCreated;
-    }
-    if (const Status committed = transaction.commit(); !committed)
-        return failFrom(toWrite.size(), committed.error());
+    Written written = writeRuns(creations, toWrite, false, results, &machinesCreated);
+    if (written == Written::NeedsSavepoints)
+        written = writeRuns(creations, toWrite, true, results, &machinesCreated);
+    if (written != Written::Committed)
+        return results;
     if (machinesCreated)
         Q_EMIT m_events.machinesChanged();
     bool created = false;
@@ -124,23 +96,81 @@ QList<Result<Simulation>> SimulationService::create(const QList<Creation> &creat
     return results;
 }
 
-Result<Simulation> SimulationService::insert(const Creation &creation, bool *machineCreated)
+SimulationService::Written SimulationService::writeRuns(const QList<Creation> &creations,
+                                                        const QList<qsizetype> &toWrite,
+                                                        bool savepoints,
+                                                        QList<Result<Simulation>> &results,
+                                                        bool *machinesCreated)
+{
+    *machinesCreated = false;
+    // An error that stops the transaction: every run written so far, and every run from the
+    // from-th on, is not created.
+    const auto failFrom = [&](qsizetype from, const Error &error) {
+        for (qsizetype k = 0; k < toWrite.size(); ++k) {
+            Result<Simulation> &result = results[toWrite.at(k)];
+            if (k >= from || result)
+                result = error;
+        }
+        return Written::Failed;
+    };
+    sql::Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return failFrom(0, transaction.beginError());
+    QSet<qint64> knownMachines; // found or created in this transaction
+    for (qsizetype k = 0; k < toWrite.size(); ++k) {
+        std::optional<sql::Savepoint> savepoint;
+        if (savepoints) {
+            savepoint.emplace(m_database);
+            if (!savepoint->isActive())
+                return failFrom(k, savepoint->beginError());
+        }
+        const Creation &creation = creations.at(toWrite.at(k));
+        bool machineCreated = false;
+        bool untouched = false;
+        Result<Simulation> &result = results[toWrite.at(k)];
+        result = insert(creation, knownMachines, &machineCreated, &untouched);
+        if (!result && toWrite.size() == 1)
+            return Written::Failed;
+        if (!result && !savepoints && !untouched)
+            return Written::NeedsSavepoints;
+        if (!result)
+            continue; // nothing written, or undone to the savepoint
+        if (savepoint) {
+            if (const Status released = savepoint->release(); !released)
+                return failFrom(k, released.error());
+        }
+        knownMachines.insert(creation.simulation.machineId);
+        *machinesCreated = *machinesCreated || machineCreated;
+    }
+    if (const Status committed = transaction.commit(); !committed)
+        return failFrom(toWrite.size(), committed.error());
+    return Written::Committed;
+}
+
+Result<Simulation> SimulationService::insert(const Creation &creation,
+                                             const QSet<qint64> &knownMachines,
+                                             bool *machineCreated, bool *untouched)
 {
     const NewSimulation &simulation = creation.simulation;
-    MachineRepository machines(m_database);
-    const Result<Machine> machine = machines.get(simulation.machineId);
-    if (!machine) {
-        if (machine.error().kind != Error::Kind::NotFound)
-            return machine.error();
-        if (!creation.newMachineName)
-            return Error::invalid(u"Machine %1 does not exist; send a \"machine\" object to "
-                                  "register it"_s.arg(simulation.machineId));
-        if (const Status valid = validateName(*creation.newMachineName, u"machine"_s); !valid)
-            return valid.error();
-        Result<Machine> created = machines.create(simulation.machineId, *creation.newMachineName);
-        if (!created)
-            return created.error();
-        *machineCreated = true;
+    if (!knownMachines.contains(simulation.machineId)) {
+        MachineRepository machines(m_database);
+        const Result<Machine> machine = machines.get(simulation.machineId);
+        if (!machine) {
+            if (machine.error().kind != Error::Kind::NotFound)
+                return machine.error();
+            *untouched = true;
+            if (!creation.newMachineName)
+                return Error::invalid(u"Machine %1 does not exist; send a \"machine\" object to "
+                                      "register it"_s.arg(simulation.machineId));
+            if (const Status valid = validateName(*creation.newMachineName, u"machine"_s); !valid)
+                return valid.error();
+            *untouched = false;
+            Result<Machine> created
+                = machines.create(simulation.machineId, *creation.newMachineName);
+            if (!created)
+                return created.error();
+            *machineCreated = true;
+        }
     }
     return SimulationRepository(m_database).create(simulation);
 }

@@ -5,6 +5,7 @@
 #include "simulationrepository.h"
 
 #include <QObject>
+#include <QSet>
 
 #include <optional>
 
@@ -52,8 +53,16 @@ public:
     Database &database() { return m_database; }
 
 private:
-    // One run's writes within the open transaction; machineCreated learns of a new machine.
-    Result<Simulation> insert(const Creation &creation, bool *machineCreated);
+    enum class Written { Committed, Failed, NeedsSavepoints };
+    // The runs at toWrite (indexes into creations) in one transaction, each in a savepoint of
+    // its own or not; each one's outcome goes to results. Without savepoints, a run that fails
+    // after writing leaves the transaction to be undone: NeedsSavepoints.
+    Written writeRuns(const QList<Creation> &creations, const QList<qsizetype> &toWrite,
+                      bool savepoints, QList<Result<Simulation>> &results, bool *machinesCreated);
+    // One run's writes within the open transaction, its machine looked up unless known;
+    // machineCreated learns of a new machine, untouched of a refusal before any write.
+    Result<Simulation> insert(const Creation &creation, const QSet<qint64> &knownMachines,
+                              bool *machineCreated, bool *untouched);
 
     Database &m_database;
     EventHub &m_events;
