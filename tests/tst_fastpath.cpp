@@ -312,9 +312,22 @@ void TestFastPath::runsCreatedTogetherAreRefusedAlone()
     QCOMPARE(simulations.countByStatus()->value(SimulationStatus::Pending), 6);
     QCOMPARE(MachineRepository(database).get(9)->name, u"Nine"_s);
     QCOMPARE(MachineRepository(database).get(11).error().kind, Error::Kind::NotFound);
+    // Numbered and explicit ids in one statement: each run gets its own, and the next run
+    // is numbered past them all.
+    const QList<Result<Simulation>> mixed = service.create(
+        {creation(u"numbered"_s, 1), creation(u"given"_s, 1, 900), creation(u"numbered too"_s, 1)});
+    QVERIFY(mixed.at(0).ok() && mixed.at(1).ok() && mixed.at(2).ok());
+    QCOMPARE(mixed.at(0)->name, u"numbered"_s);
+    QCOMPARE(mixed.at(1)->id, 900);
+    QCOMPARE(mixed.at(2)->name, u"numbered too"_s);
+    QVERIFY(mixed.at(0)->id != mixed.at(2)->id);
+    QVERIFY(mixed.at(0)->id > results.at(7)->id && mixed.at(2)->id > results.at(7)->id);
+    QCOMPARE(simulations.get(mixed.at(2)->id)->name, u"numbered too"_s);
+    QVERIFY(service.create(creation(u"after"_s, 1).simulation)->id > 900);
+    QCOMPARE(simulations.countByStatus()->value(SimulationStatus::Pending), 10);
     // Alone, a refused run is refused as before.
     QCOMPARE(service.create(creations.at(2).simulation).error().kind, Error::Kind::Conflict);
-    QCOMPARE(simulations.countByStatus()->value(SimulationStatus::Pending), 6);
+    QCOMPARE(simulations.countByStatus()->value(SimulationStatus::Pending), 10);
 }
 
 void TestFastPath::keptStatementsOutliveADroppedConnection_data()

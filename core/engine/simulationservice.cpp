@@ -117,7 +117,34 @@ SimulationService::Written SimulationService::writeRuns(const QList<Creation> &c
     if (!transaction.isActive())
         return failFrom(0, transaction.beginError());
     QSet<qint64> knownMachines; // found or created in this transaction
-    for (qsizetype k = 0; k < toWrite.size(); ++k) {
+    if (!savepoints && toWrite.size() > 1) {
+        // The machines first, then every run in one statement.
+        QList<qsizetype> accepted;
+        QList<NewSimulation> runs;
+        for (const qsizetype index : toWrite) {
+            const Creation &creation = creations.at(index);
+            bool machineCreated = false;
+            bool untouched = false;
+            const Status machine
+                = ensureMachine(creation, knownMachines, &machineCreated, &untouched);
+            if (!machine && !untouched)
+                return Written::NeedsSavepoints;
+            if (!machine) {
+                results[index] = machine.error();
+                continue;
+            }
+            knownMachines.insert(creation.simulation.machineId);
+            *machinesCreated = *machinesCreated || machineCreated;
+            accepted << index;
+            runs << creation.simulation;
+        }
+        const Result<QList<Simulation>> created = SimulationRepository(m_database).create(runs);
+        if (!created)
+            return Written::NeedsSavepoints; // each run again, to learn which one failed
+        for (qsizetype i = 0; i < accepted.size(); ++i)
+            results[accepted.at(i)] = created->at(i);
+    }
+    for (qsizetype k = 0; (savepoints || toWrite.size() == 1) && k < toWrite.size(); ++k) {
         std::optional<sql::Savepoint> savepoint;
         if (savepoints) {
             savepoint.emplace(m_database);
@@ -128,13 +155,13 @@ SimulationService::Written SimulationService::writeRuns(const QList<Creation> &c
         bool machineCreated = false;
         bool untouched = false;
         Result<Simulation> &result = results[toWrite.at(k)];
-        result = insert(creation, knownMachines, &machineCreated, &untouched);
-        if (!result && toWrite.size() == 1)
-            return Written::Failed;
-        if (!result && !savepoints && !untouched)
-            return Written::NeedsSavepoints;
+        const Status machine = ensureMachine(creation, knownMachines, &machineCreated, &untouched);
+        result = machine ? SimulationRepository(m_database).create(creation.simulation)
+                         : Result<Simulation>(machine.error());
+        if (!result && !savepoints)
+            return Written::Failed; // alone: the transaction undoes it
         if (!result)
-            continue; // nothing written, or undone to the savepoint
+            continue; // undone to the savepoint
         if (savepoint) {
             if (const Status released = savepoint->release(); !released)
                 return failFrom(k, released.error());
@@ -147,32 +174,30 @@ SimulationService::Written SimulationService::writeRuns(const QList<Creation> &c
     return Written::Committed;
 }
 
-Result<Simulation> SimulationService::insert(const Creation &creation,
-                                             const QSet<qint64> &knownMachines,
-                                             bool *machineCreated, bool *untouched)
+Status SimulationService::ensureMachine(const Creation &creation, const QSet<qint64> &knownMachines,
+                                        bool *machineCreated, bool *untouched)
 {
-    const NewSimulation &simulation = creation.simulation;
-    if (!knownMachines.contains(simulation.machineId)) {
-        MachineRepository machines(m_database);
-        const Result<Machine> machine = machines.get(simulation.machineId);
-        if (!machine) {
-            if (machine.error().kind != Error::Kind::NotFound)
-                return machine.error();
-            *untouched = true;
-            if (!creation.newMachineName)
-                return Error::invalid(u"Machine %1 does not exist; send a \"machine\" object to "
-                                      "register it"_s.arg(simulation.machineId));
-            if (const Status valid = validateName(*creation.newMachineName, u"machine"_s); !valid)
-                return valid.error();
-            *untouched = false;
-            Result<Machine> created
-                = machines.create(simulation.machineId, *creation.newMachineName);
-            if (!created)
-                return created.error();
-            *machineCreated = true;
-        }
-    }
-    return SimulationRepository(m_database).create(simulation);
+    const qint64 machineId = creation.simulation.machineId;
+    if (knownMachines.contains(machineId))
+        return success();
+    MachineRepository machines(m_database);
+    const Result<Machine> machine = machines.get(machineId);
+    if (machine)
+        return success();
+    if (machine.error().kind != Error::Kind::NotFound)
+        return machine.error();
+    *untouched = true;
+    if (!creation.newMachineName)
+        return Error::invalid(u"Machine %1 does not exist; send a \"machine\" object to "
+                              "register it"_s.arg(machineId));
+    if (const Status valid = validateName(*creation.newMachineName, u"machine"_s); !valid)
+        return valid.error();
+    *untouched = false;
+    Result<Machine> created = machines.create(machineId, *creation.newMachineName);
+    if (!created)
+        return created.error();
+    *machineCreated = true;
+    return success();
 }
 
 Result<Simulation> SimulationService::cancel(qint64 id)

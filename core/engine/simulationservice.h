@@ -54,15 +54,17 @@ public:
 
 private:
     enum class Written { Committed, Failed, NeedsSavepoints };
-    // The runs at toWrite (indexes into creations) in one transaction, each in a savepoint of
-    // its own or not; each one's outcome goes to results. Without savepoints, a run that fails
-    // after writing leaves the transaction to be undone: NeedsSavepoints.
+    // The runs at toWrite (indexes into creations) in one transaction: without savepoints,
+    // several runs go into one INSERT, and a statement that fails leaves the transaction to be
+    // undone (NeedsSavepoints); with them, each run goes alone into a savepoint of its own.
+    // Each one's outcome goes to results.
     Written writeRuns(const QList<Creation> &creations, const QList<qsizetype> &toWrite,
                       bool savepoints, QList<Result<Simulation>> &results, bool *machinesCreated);
-    // One run's writes within the open transaction, its machine looked up unless known;
-    // machineCreated learns of a new machine, untouched of a refusal before any write.
-    Result<Simulation> insert(const Creation &creation, const QSet<qint64> &knownMachines,
-                              bool *machineCreated, bool *untouched);
+    // The run's machine within the open transaction: looked up unless known, registered when
+    // the run names a new one. machineCreated learns of a new machine, untouched of a refusal
+    // before any write.
+    Status ensureMachine(const Creation &creation, const QSet<qint64> &knownMachines,
+                         bool *machineCreated, bool *untouched);
 
     Database &m_database;
     EventHub &m_events;

@@ -31,18 +31,29 @@ Result<bool> changedOne(Database &database, const QString &statement, const QVar
     return changed.value() == 1;
 }
 
+// The columns of a new run after its id, in the order appendNewRunValues() gives their values
+// (status is written as 'pending').
+const QString kNewRunColumns
+    = u"name, machine_id, status, creation_date, update_date, max_attempts, parameters, "
+      "points_total, name_folded, name_key, timeout_seconds"_s;
+
+void appendNewRunValues(QVariantList &values, const NewSimulation &simulation, qint64 now)
+{
+    const QByteArray parameters
+        = QJsonDocument(simulation.parameters.toJson()).toJson(QJsonDocument::Compact);
+    values << simulation.name << simulation.machineId << now << now << simulation.maxAttempts
+           << QString::fromUtf8(parameters) << std::max(1, simulation.parameters.points)
+           << simulation.name.toCaseFolded() << naturalSortKey(simulation.name)
+           << (simulation.timeoutSeconds ? QVariant(*simulation.timeoutSeconds)
+                                         : QVariant(QMetaType::fromType<int>()));
+}
+
 } // namespace
 
 Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
 {
-    const qint64 now = nowMs();
-    const QByteArray parameters
-        = QJsonDocument(simulation.parameters.toJson()).toJson(QJsonDocument::Compact);
-    QString statement
-        = u"INSERT INTO simulations (%1name, machine_id, status, creation_date, "
-          "update_date, max_attempts, parameters, points_total, name_folded, name_key, "
-          "timeout_seconds) VALUES (%2?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "_s
-        + kSimulationColumns;
+    QString statement = u"INSERT INTO simulations (%1"_s + kNewRunColumns
+        + u") VALUES (%2?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "_s + kSimulationColumns;
     QVariantList values;
     if (simulation.id) {
         statement = statement.arg(u"simulation_id, "_s, u"?, "_s);
@@ -55,11 +66,7 @@ Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
     } else {
         statement = statement.arg(QString(), QString());
     }
-    values << simulation.name << simulation.machineId << now << now << simulation.maxAttempts
-           << QString::fromUtf8(parameters) << std::max(1, simulation.parameters.points)
-           << simulation.name.toCaseFolded() << naturalSortKey(simulation.name)
-           << (simulation.timeoutSeconds ? QVariant(*simulation.timeoutSeconds)
-                                         : QVariant(QMetaType::fromType<int>()));
+    appendNewRunValues(values, simulation, nowMs());
     // One of three statements, each kept prepared: POST /simulation is hot.
     auto query = sql::runKept(m_database, statement, values, u"create simulation"_s);
     if (!query) {
@@ -71,14 +78,94 @@ Result<Simulation> SimulationRepository::create(const NewSimulation &simulation)
     if (!created)
         return Error::internal(u"create simulation returned no row"_s);
     if (simulation.id && m_database.isPostgreSql()) {
-        // An explicit id does not move the identity sequence: move it past the id.
-        sql::run(m_database,
-                 u"SELECT setval(pg_get_serial_sequence('simulations', 'simulation_id'), "
-                 "GREATEST((SELECT MAX(simulation_id) FROM simulations), "
-                 "nextval(pg_get_serial_sequence('simulations', 'simulation_id'))))"_s,
-                 {}, u"advance the simulation ids"_s);
+        if (const Status advanced = advanceIdSequence(); !advanced)
+            return advanced.error();
     }
     return *created;
+}
+
+Result<QList<Simulation>> SimulationRepository::create(const QList<NewSimulation> &simulations)
+{
+    if (simulations.isEmpty())
+        return QList<Simulation> {};
+    // The ids first, as a run's own INSERT would number it, so that the rows RETURNING gives
+    // back (in an order neither dialect promises) are matched to the runs by id.
+    const auto numbered = std::count_if(simulations.cbegin(), simulations.cend(),
+                                        [](const NewSimulation &run) { return !run.id; });
+    QList<qint64> ids;
+    if (numbered > 0) {
+        if (m_database.isPostgreSql()) {
+            auto next = sql::runKept(
+                m_database,
+                u"SELECT nextval(pg_get_serial_sequence('simulations', 'simulation_id')) "
+                "FROM generate_series(1, ?)"_s,
+                {qint64(numbered)}, u"number simulations"_s);
+            if (!next)
+                return next.error();
+            while (next.value()->next())
+                ids << next.value()->value(0).toLongLong();
+        } else {
+            // Past every id ever used (migration 003); the transaction holds the write lock.
+            auto last = sql::runKept(
+                m_database, u"SELECT last_id FROM id_watermarks WHERE table_name = 'simulations'"_s,
+                {}, u"number simulations"_s);
+            if (!last)
+                return last.error();
+            const qint64 from = sql::readCount(*last.value()) + 1;
+            for (qint64 i = 0; i < numbered; ++i)
+                ids << from + i;
+        }
+        if (ids.size() != numbered)
+            return Error::internal(u"numbering simulations returned too few ids"_s);
+    }
+    const qint64 now = nowMs();
+    QStringList rows;
+    QVariantList values;
+    QList<qint64> order; // each run's id, in the order given
+    bool explicitIds = false;
+    for (const NewSimulation &simulation : simulations) {
+        const qint64 id = simulation.id ? *simulation.id : ids.takeFirst();
+        explicitIds = explicitIds || simulation.id.has_value();
+        order << id;
+        rows << u"(?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)"_s;
+        values << id;
+        appendNewRunValues(values, simulation, now);
+    }
+    // Kept prepared for each number of rows: a batch of runs is as hot as a single one.
+    auto query = sql::runKept(m_database,
+                              u"INSERT INTO simulations (simulation_id, "_s + kNewRunColumns
+                                  + u") VALUES "_s + rows.join(u", "_s) + u" RETURNING "_s
+                                  + kSimulationColumns,
+                              values, u"create simulations"_s);
+    if (!query)
+        return query.error();
+    QHash<qint64, Simulation> byId;
+    for (Simulation &created : sql::readAll(*query.value(), readSimulation))
+        byId.insert(created.id, std::move(created));
+    QList<Simulation> created;
+    for (const qint64 id : std::as_const(order)) {
+        const auto found = byId.constFind(id);
+        if (found == byId.constEnd())
+            return Error::internal(u"create simulations returned no row for %1"_s.arg(id));
+        created << found.value();
+    }
+    if (explicitIds && m_database.isPostgreSql()) {
+        if (const Status advanced = advanceIdSequence(); !advanced)
+            return advanced.error();
+    }
+    return created;
+}
+
+Status SimulationRepository::advanceIdSequence()
+{
+    // An explicit id does not move the identity sequence: move it past the id.
+    const auto advanced
+        = sql::run(m_database,
+                   u"SELECT setval(pg_get_serial_sequence('simulations', 'simulation_id'), "
+                   "GREATEST((SELECT MAX(simulation_id) FROM simulations), "
+                   "nextval(pg_get_serial_sequence('simulations', 'simulation_id'))))"_s,
+                   {}, u"advance the simulation ids"_s);
+    return advanced ? success() : Status(advanced.error());
 }
 
 Result<Simulation> SimulationRepository::get(qint64 id)

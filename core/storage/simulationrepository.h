@@ -48,6 +48,9 @@ public:
     void setLossThresholds(const LossThresholds &thresholds) { m_lossThresholds = thresholds; }
 
     Result<Simulation> create(const NewSimulation &simulation);
+    // Several runs in one statement, answered in the order given; a run that cannot be
+    // created (an id taken) fails the statement, and the caller's transaction with it.
+    Result<QList<Simulation>> create(const QList<NewSimulation> &simulations);
     Result<Simulation> get(qint64 id);
     Result<QList<Simulation>> list(const SimulationQuery &query);
     // Hands each matching simulation to visit() as it is read, holding none of them: for
@@ -92,6 +95,9 @@ public:
     Status remove(qint64 id);
 
 private:
+    // PostgreSQL: moves the id sequence past ids given explicitly.
+    Status advanceIdSequence();
+
     // Why a simulation that exists was left alone: a conflict naming its status and the rule.
     Result<Simulation> refusal(qint64 id, const QString &rule);
     Result<Simulation> updateReturning(const QString &setAndWhere, const QVariantList &values,
