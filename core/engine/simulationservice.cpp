@@ -71,10 +71,11 @@ QList<Result<Simulation>> SimulationService::create(const QList<Creation> &creat
     }
     if (toWrite.isEmpty())
         return results;
-    // First without a savepoint for each run, which costs two more statements (round trips on
-    // PostgreSQL) per run: a run refused before it writes (a machine unknown) leaves nothing to
-    // undo, but a statement that fails (an id taken) undoes the whole transaction, which is
-    // then written again with savepoints. A run alone needs none: its transaction undoes it.
+    // First all runs in one INSERT, without a savepoint for each (two more statements, round
+    // trips on PostgreSQL, per run): a run refused before it writes (a machine unknown) leaves
+    // nothing to undo, but a statement that fails (an id taken) undoes the whole transaction,
+    // which is then written again run by run with savepoints, so that only the run at fault is
+    // refused. A run alone needs none: its transaction undoes it.
     bool machinesCreated = false;
     Written written = writeRuns(creations, toWrite, false, results, &machinesCreated);
     if (written == Written::NeedsSavepoints)
@@ -117,7 +118,8 @@ SimulationService::Written SimulationService::writeRuns(const QList<Creation> &c
     if (!transaction.isActive())
         return failFrom(0, transaction.beginError());
     QSet<qint64> knownMachines; // found or created in this transaction
-    if (!savepoints && toWrite.size() > 1) {
+    const bool oneByOne = savepoints || toWrite.size() == 1;
+    if (!oneByOne) {
         // The machines first, then every run in one statement.
         QList<qsizetype> accepted;
         QList<NewSimulation> runs;
@@ -144,7 +146,7 @@ SimulationService::Written SimulationService::writeRuns(const QList<Creation> &c
         for (qsizetype i = 0; i < accepted.size(); ++i)
             results[accepted.at(i)] = created->at(i);
     }
-    for (qsizetype k = 0; (savepoints || toWrite.size() == 1) && k < toWrite.size(); ++k) {
+    for (qsizetype k = 0; oneByOne && k < toWrite.size(); ++k) {
         std::optional<sql::Savepoint> savepoint;
         if (savepoints) {
             savepoint.emplace(m_database);
