@@ -16,6 +16,15 @@ using namespace Qt::StringLiterals;
 using namespace aisim;
 using aisim::test::httpRequest;
 
+namespace {
+// A POST of a JSON body as a client sends it, for a raw socket.
+QByteArray jsonPost(const QByteArray &path, const QByteArray &body)
+{
+    return "POST "_ba + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+} // namespace
+
 // The REST API serves on several threads sharing one listening socket: a request that waits
 // (here on the database) holds up only its own thread, and what the threads share (the
 // metrics) sees every request, whichever thread served it.
@@ -46,9 +55,7 @@ void TestHttpThreads::aRequestWaitingOnTheDatabaseHoldsUpNoOther()
     writer.connectToHost(QHostAddress::LocalHost, server.port());
     QVERIFY(writer.waitForConnected(5000));
     const QByteArray body = R"({"machine_id": 7, "name": "blocked"})"_ba;
-    writer.write("POST /machines HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                 "Content-Length: "_ba
-                 + QByteArray::number(body.size()) + "\r\n\r\n"_ba + body);
+    writer.write(jsonPost("/machines", body));
     QVERIFY(writer.waitForBytesWritten(5000));
     QTest::qWait(300); // the write is being served, and waits
 
@@ -120,9 +127,7 @@ void TestHttpThreads::runsPostedMeanwhileShareATransaction()
         auto client = std::make_unique<QTcpSocket>();
         client->connectToHost(QHostAddress::LocalHost, server.port());
         QVERIFY(client->waitForConnected(5000));
-        client->write("POST /simulation HTTP/1.1\r\nHost: localhost\r\n"
-                      "Content-Type: application/json\r\nContent-Length: "_ba
-                      + QByteArray::number(body.size()) + "\r\n\r\n"_ba + body);
+        client->write(jsonPost("/simulation", body));
         QVERIFY(client->waitForBytesWritten(5000));
         clients.push_back(std::move(client));
         QTest::qWait(20); // in this order

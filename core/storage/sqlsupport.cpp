@@ -22,6 +22,10 @@ thread_local int t_openTransactions = 0;
 thread_local bool t_transactionEnded = false;
 // Savepoints open on this thread's connections: a failed statement is undone to the last one.
 thread_local int t_openSavepoints = 0;
+// A Savepoint's statements; nested ones share the name, each undoing to the innermost.
+const QString kBeginSavepoint = QStringLiteral("SAVEPOINT part");
+const QString kRollBackToSavepoint = QStringLiteral("ROLLBACK TO SAVEPOINT part");
+const QString kReleaseSavepoint = QStringLiteral("RELEASE SAVEPOINT part");
 
 // Whether an ended transaction left nothing to undo: SQLite ends one itself on some errors
 // (a full disk among them), PostgreSQL when the connection drops.
@@ -46,7 +50,7 @@ Error failure(QSqlQuery &query, const QString &what, Database *database)
     if (postgreSql && !connectionLost && t_openTransactions > 0 && !t_transactionEnded) {
         auto *driver = const_cast<QSqlDriver *>(query.driver());
         if (t_openSavepoints > 0) {
-            QSqlQuery(driver->createResult()).exec(QStringLiteral("ROLLBACK TO SAVEPOINT part"));
+            QSqlQuery(driver->createResult()).exec(kRollBackToSavepoint);
         } else {
             driver->rollbackTransaction();
             t_transactionEnded = true;
@@ -341,7 +345,7 @@ Savepoint::Savepoint(Database &database)
         m_beginError = Error::internal(u"a savepoint needs an open transaction"_s);
         return;
     }
-    const Status begun = run(QStringLiteral("SAVEPOINT part"), u"begin a savepoint"_s);
+    const Status begun = run(kBeginSavepoint, u"begin a savepoint"_s);
     if (!begun) {
         m_beginError = begun.error();
         return;
@@ -356,8 +360,8 @@ Savepoint::~Savepoint()
         return;
     m_active = false;
     --t_openSavepoints;
-    if (!run(QStringLiteral("ROLLBACK TO SAVEPOINT part"), u"roll back to a savepoint"_s)
-        || !run(QStringLiteral("RELEASE SAVEPOINT part"), u"end a savepoint"_s))
+    if (!run(kRollBackToSavepoint, u"roll back to a savepoint"_s)
+        || !run(kReleaseSavepoint, u"end a savepoint"_s))
         qCWarning(lcStorage) << "a savepoint could not be rolled back";
 }
 
@@ -367,7 +371,7 @@ Status Savepoint::release()
         return Error::internal(u"no savepoint to release"_s);
     m_active = false;
     --t_openSavepoints;
-    return run(QStringLiteral("RELEASE SAVEPOINT part"), u"release a savepoint"_s);
+    return run(kReleaseSavepoint, u"release a savepoint"_s);
 }
 
 Status Savepoint::run(const QString &statement, const QString &what)
