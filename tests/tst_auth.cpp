@@ -1,7 +1,9 @@
+#include "database.h"
 #include "runtime.h"
 #include "testsupport.h"
 #include "tokenrepository.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSqlQuery>
@@ -35,6 +37,7 @@ private Q_SLOTS:
     void missingOrMalformedTokenIsChallenged_data();
     void missingOrMalformedTokenIsChallenged();
     void revokedTokenIsRefused();
+    void tokenRevokedElsewhereIsRefusedWithinASecond();
     void useIsRecorded();
     void adminManagesTokensOverHttp();
     void publicEndpointsNeedNoToken_data();
@@ -231,6 +234,33 @@ void TestAuth::revokedTokenIsRefused()
     const auto reply = httpRequest(m_port, "GET", "/machines", {}, {bearer(secret)});
     QCOMPARE(reply.status, 401);
     QCOMPARE(reply.header("WWW-Authenticate"), "Bearer error=\"invalid_token\""_ba);
+}
+
+// As `aisim token revoke` does from its own process: the row changes, nothing in this process
+// hears of it. A token is believed for a second after it was read, no longer.
+void TestAuth::tokenRevokedElsewhereIsRefusedWithinASecond()
+{
+    startApi(api::AuthMode::Required);
+    const QString secret = createToken(u"elsewhere"_s, TokenScope::Read);
+    const QString kept = createToken(u"kept"_s, TokenScope::Read);
+    QCOMPARE(httpRequest(m_port, "GET", "/machines", {}, {bearer(secret)}).status, 200);
+    const quint64 revocations = TokenRepository::revocationsInThisProcess();
+    {
+        Database other(m_database->url());
+        QSqlQuery query(other.connection());
+        QVERIFY(query.exec(u"UPDATE api_tokens SET revoked_at = 1 WHERE name = 'elsewhere'"_s));
+        QCOMPARE(query.numRowsAffected(), 1);
+    }
+    QCOMPARE(TokenRepository::revocationsInThisProcess(), revocations);
+    QElapsedTimer sinceRevocation;
+    sinceRevocation.start();
+    QTRY_COMPARE_WITH_TIMEOUT(httpRequest(m_port, "GET", "/machines", {}, {bearer(secret)}).status,
+                              401, 5'000);
+    qInfo() << "refused" << sinceRevocation.elapsed() << "ms after the revocation";
+    QCOMPARE(httpRequest(m_port, "GET", "/machines", {}, {bearer(kept)}).status, 200);
+    // Refused for good: the refusal is not believed away.
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(httpRequest(m_port, "GET", "/machines", {}, {bearer(secret)}).status, 401);
 }
 
 void TestAuth::useIsRecorded()

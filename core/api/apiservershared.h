@@ -1,6 +1,7 @@
 #pragma once
 
 #include "apimetrics.h"
+#include "authenticator.h"
 #include "creationwriter.h"
 
 #include <QObject>
@@ -8,9 +9,10 @@
 namespace aisim::api {
 
 // What the server threads of one REST API share: the request metrics (one /metrics for all of
-// them), the writer of the runs they are posted (one transaction for the runs posted together
-// on any of them), and the news that tokens were revoked, so that every thread ends the
-// streams opened with them at once, wherever the revocation was served.
+// them), the tokens believed valid (one refusal counts for all), the writer of the runs they are
+// posted (one transaction for the runs posted together on any of them), and the news that tokens
+// were revoked, so that every thread ends the streams opened with them at once, wherever the
+// revocation was served.
 class ApiServerShared : public QObject
 {
     Q_OBJECT
@@ -20,6 +22,7 @@ public:
     { }
 
     ApiMetrics &metrics() { return m_metrics; }
+    TokenBeliefs &tokenBeliefs() { return m_tokenBeliefs; }
     CreationWriter &creationWriter() { return m_creationWriter; }
 
 Q_SIGNALS:
@@ -28,6 +31,7 @@ Q_SIGNALS:
 
 private:
     ApiMetrics m_metrics;
+    TokenBeliefs m_tokenBeliefs;
     CreationWriter m_creationWriter; // after m_metrics, which it uses
 };
 

@@ -13,6 +13,10 @@ namespace aisim::api {
 namespace {
 // Writing last_used_at on every request would turn each read into a write.
 constexpr qint64 kUseRecordIntervalMs = 60'000;
+// How long a valid token is believed without reading it again.
+constexpr qint64 kBelieveMs = 1'000;
+// With more valid tokens than this read within a second, beliefs start over.
+constexpr qsizetype kMaxBeliefs = 256;
 
 QHttpServerResponse unauthorized(const QString &message, const QByteArray &challenge)
 {
@@ -43,11 +47,11 @@ Authenticator::checkAuthorization(const QByteArray &authorization, TokenScope re
     if (kind != "bearer" || secret.isEmpty())
         return unauthorized(u"Not authenticated"_s, "Bearer"_ba);
 
-    const auto found = TokenRepository(*m_context.database).findBySecret(secret);
+    const auto found = validToken(secret);
     if (!found)
         return errorResponse(found.error());
     const std::optional<ApiToken> &token = found.value();
-    if (!token || token->isRevoked())
+    if (!token)
         return unauthorized(u"Invalid or revoked token"_s, "Bearer error=\"invalid_token\""_ba);
     recordUse(*token);
     if (!scopeAllows(token->scope, required))
@@ -58,6 +62,74 @@ Authenticator::checkAuthorization(const QByteArray &authorization, TokenScope re
     if (tokenId)
         *tokenId = token->id;
     return std::nullopt;
+}
+
+Result<std::optional<ApiToken>> Authenticator::validToken(const QByteArray &secret)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QByteArray hash = TokenRepository::hashSecret(secret);
+    if (auto believed = m_beliefs.find(hash, now))
+        return believed;
+    const quint64 ticket = m_beliefs.ticket();
+    auto found = TokenRepository(*m_context.database).findByHash(hash);
+    if (!found)
+        return found.error();
+    if (!found.value() || found.value()->isRevoked()) {
+        m_beliefs.refuse(hash);
+        return std::optional<ApiToken>();
+    }
+    m_beliefs.believe(hash, *found.value(), now, ticket);
+    return found;
+}
+
+quint64 TokenBeliefs::ticket()
+{
+    const QMutexLocker lock(&m_mutex);
+    catchUpLocked();
+    return m_epoch;
+}
+
+std::optional<ApiToken> TokenBeliefs::find(const QByteArray &hash, qint64 nowMs)
+{
+    const QMutexLocker lock(&m_mutex);
+    catchUpLocked();
+    const auto belief = m_beliefs.constFind(hash);
+    if (belief == m_beliefs.constEnd() || nowMs - belief->readAtMs >= kBelieveMs)
+        return std::nullopt;
+    return belief->token;
+}
+
+void TokenBeliefs::believe(const QByteArray &hash, const ApiToken &token, qint64 nowMs,
+                           quint64 ticket)
+{
+    const QMutexLocker lock(&m_mutex);
+    catchUpLocked();
+    if (ticket != m_epoch)
+        return;
+    if (m_beliefs.size() >= kMaxBeliefs) {
+        m_beliefs.removeIf(
+            [nowMs](const auto &belief) { return nowMs - belief.value().readAtMs >= kBelieveMs; });
+        if (m_beliefs.size() >= kMaxBeliefs)
+            m_beliefs.clear();
+    }
+    m_beliefs.insert(hash, {token, nowMs});
+}
+
+void TokenBeliefs::refuse(const QByteArray &hash)
+{
+    const QMutexLocker lock(&m_mutex);
+    m_beliefs.remove(hash);
+    ++m_epoch; // a reading of it that started before this one is not believed either
+}
+
+void TokenBeliefs::catchUpLocked()
+{
+    const quint64 revocations = TokenRepository::revocationsInThisProcess();
+    if (revocations == m_revocations)
+        return;
+    m_revocations = revocations;
+    m_beliefs.clear();
+    ++m_epoch;
 }
 
 void Authenticator::recordUse(const ApiToken &token)

@@ -2,22 +2,55 @@
 
 #include "apicontext.h"
 #include "apitoken.h"
+#include "result.h"
 
 #include <QHash>
 #include <QHttpServerRequest>
 #include <QHttpServerResponse>
+#include <QMutex>
 
 #include <optional>
 
 namespace aisim::api {
+
+// The valid tokens that the server threads of one REST API read lately, by the hashes of their
+// secrets. A token is believed for a second without asking the database again. A revocation in
+// this process (REST, the window) ends every belief at once; one in another process (`aisim
+// token revoke`) is seen within the second, and from the first request that reads it on any
+// thread, the token is refused on all of them. Thread-safe.
+class TokenBeliefs
+{
+public:
+    // Before reading a token from the database: believe() takes its answer only if nothing was
+    // revoked or refused meanwhile.
+    quint64 ticket();
+    std::optional<ApiToken> find(const QByteArray &hash, qint64 nowMs);
+    void believe(const QByteArray &hash, const ApiToken &token, qint64 nowMs, quint64 ticket);
+    // The token was found revoked or gone: no thread believes it any more.
+    void refuse(const QByteArray &hash);
+
+private:
+    struct Belief
+    {
+        ApiToken token;
+        qint64 readAtMs = 0;
+    };
+    void catchUpLocked();
+
+    QMutex m_mutex;
+    QHash<QByteArray, Belief> m_beliefs;
+    quint64 m_epoch = 0; // counts the refusals and the ends of all beliefs: tickets expire
+    quint64 m_revocations = 0; // TokenRepository::revocationsInThisProcess() at the last end
+};
 
 // Checks the bearer token of a request against the scope its endpoint needs.
 // Lives on the server thread.
 class Authenticator
 {
 public:
-    explicit Authenticator(const ApiContext &context)
+    Authenticator(const ApiContext &context, TokenBeliefs &beliefs)
         : m_context(context)
+        , m_beliefs(beliefs)
     { }
 
     bool isEnabled() const { return m_context.auth == AuthMode::Required; }
@@ -31,9 +64,12 @@ public:
                                                           qint64 *tokenId = nullptr);
 
 private:
+    // The valid token of this secret, believed or read; nullopt when there is none.
+    Result<std::optional<ApiToken>> validToken(const QByteArray &secret);
     void recordUse(const ApiToken &token);
 
     ApiContext m_context;
+    TokenBeliefs &m_beliefs;
     QHash<qint64, qint64> m_lastRecordedUseMs;
 };
 

@@ -6,6 +6,8 @@
 #include <QCryptographicHash>
 #include <QRandomGenerator>
 
+#include <atomic>
+
 using namespace Qt::StringLiterals;
 
 namespace aisim {
@@ -13,6 +15,7 @@ namespace aisim {
 namespace {
 const QString kColumns = u"token_id, name, scope, created_at, last_used_at, revoked_at"_s;
 constexpr int kSecretBytes = 32;
+std::atomic<quint64> s_revocations {0};
 
 ApiToken readToken(const QSqlQuery &query)
 {
@@ -111,12 +114,22 @@ Result<ApiToken> TokenRepository::revoke(const QString &name)
     const auto token = sql::readOne(query.value(), readToken);
     if (!token)
         return Error::notFound(u"No token named '%1'"_s.arg(name));
+    s_revocations.fetch_add(1);
     return *token;
+}
+
+quint64 TokenRepository::revocationsInThisProcess()
+{
+    return s_revocations.load();
 }
 
 Result<std::optional<ApiToken>> TokenRepository::findBySecret(const QByteArray &secret)
 {
-    const QByteArray hash = hashSecret(secret);
+    return findByHash(hashSecret(secret));
+}
+
+Result<std::optional<ApiToken>> TokenRepository::findByHash(const QByteArray &hash)
+{
     // Every authenticated request asks: kept prepared.
     static const QString statement
         = u"SELECT "_s + kColumns + u", token_hash FROM api_tokens WHERE token_hash = ?"_s;

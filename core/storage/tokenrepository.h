@@ -32,8 +32,13 @@ public:
     Result<NewApiToken> create(const QString &name, TokenScope scope);
     // Not found when no token has that name; revoking twice keeps the first time.
     Result<ApiToken> revoke(const QString &name);
+    // Counts the revocations made in this process, through any Database: a holder of tokens
+    // read before the count changed reads them again.
+    static quint64 revocationsInThisProcess();
     // The token whose secret this is, revoked or not; nullopt when there is none.
     Result<std::optional<ApiToken>> findBySecret(const QByteArray &secret);
+    // The same by the secret's hashSecret().
+    Result<std::optional<ApiToken>> findByHash(const QByteArray &hash);
     Status touch(qint64 id);
 
     static QByteArray hashSecret(const QByteArray &secret);
