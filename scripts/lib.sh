@@ -7,7 +7,7 @@ AISIM_BUILD_PACKAGES=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev qt6-svg-dev
     libqt6sql6-sqlite libqt6sql6-psql qt6-qpa-plugins libgl-dev
-    libqt6opengl6-dev
+    libqt6opengl6-dev libsqlite3-dev
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

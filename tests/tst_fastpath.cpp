@@ -9,9 +9,15 @@
 #include "simulationrepository.h"
 #include "simulationservice.h"
 #include "simulationsummaries.h"
+#include "sqlsupport.h"
 #include "testsupport.h"
 
+#include <QDir>
+#include <QFileInfo>
+#include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSqlDriver>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
 #include <QtConcurrent/QtConcurrentRun>
@@ -41,6 +47,18 @@ QByteArray slowList(Database &database, const SimulationQuery &query)
         api::appendJson(out, simulationToJson(simulation));
     }
     return out + ']';
+}
+
+// How many of this process's file descriptors are open on path or its -wal and -shm files.
+int openFilesUnder(const QString &path)
+{
+    int count = 0;
+    const QDir descriptors(u"/proc/self/fd"_s);
+    for (const QString &entry : descriptors.entryList(QDir::Files | QDir::System)) {
+        if (QFileInfo(descriptors.filePath(entry)).symLinkTarget().startsWith(path))
+            ++count;
+    }
+    return count;
 }
 
 QByteArray fastList(Database &database, const SimulationQuery &query)
@@ -74,6 +92,9 @@ private Q_SLOTS:
     void aLostRunGetsNoneOfItsGroup();
     void runsCreatedTogetherAreRefusedAlone_data() { test::addDialectRows(); }
     void runsCreatedTogetherAreRefusedAlone();
+    void keptRowsReadWhatTheDriverReads_data() { test::addDialectRows(); }
+    void keptRowsReadWhatTheDriverReads();
+    void keptRowsFollowTheirConnection();
     void keptStatementsOutliveADroppedConnection_data();
     void keptStatementsOutliveADroppedConnection();
 };
@@ -328,6 +349,115 @@ void TestFastPath::runsCreatedTogetherAreRefusedAlone()
     // Alone, a refused run is refused as before.
     QCOMPARE(service.create(creations.at(2).simulation).error().kind, Error::Kind::Conflict);
     QCOMPARE(simulations.countByStatus()->value(SimulationStatus::Pending), 10);
+}
+
+// sql::readKept (on SQLite, straight on the connection's handle) against the driver's rows.
+void TestFastPath::keptRowsReadWhatTheDriverReads()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QSqlQuery create(database.connection());
+    QVERIFY2(create.exec(u"CREATE TABLE kept_rows (k BIGINT, i BIGINT, d DOUBLE PRECISION, "
+                         "t TEXT)"_s),
+             qPrintable(create.lastError().text()));
+    const QList<QVariantList> rows {
+        {1, qint64(9'007'199'254'740'993), 0.1, u"plain"_s},
+        {2, qint64(-1), 1e-300, u"Zürich ✓ \U0001F680 'quoted'"_s},
+        {3, QVariant(QMetaType::fromType<qint64>()), QVariant(QMetaType::fromType<double>()),
+         QVariant(QMetaType::fromType<QString>())},
+        {4, 0, -2.5, QString()},
+    };
+    for (const QVariantList &row : rows)
+        QVERIFY(sql::run(database, u"INSERT INTO kept_rows VALUES (?, ?, ?, ?)"_s, row, u"insert"_s)
+                    .ok());
+    const QString select = u"SELECT k, i, d, t FROM kept_rows WHERE k >= ? AND (t <> ? OR t IS "
+                           "NULL) ORDER BY k"_s;
+    for (const QVariantList &values : QList<QVariantList> {{1, u"x"_s}, {2, u"Zürich"_s}}) {
+        // One after the other: PostgreSQL reads a forward-only query's rows one by one.
+        QList<QVariantList> expected;
+        auto driver = sql::run(database, select, values, u"read"_s);
+        QVERIFY(driver.ok());
+        while (driver.value().next())
+            expected.append({driver.value().value(0), driver.value().value(1),
+                             driver.value().value(2), driver.value().value(3)});
+        driver.value().finish();
+        QCOMPARE(expected.size(), 4 - values.at(0).toInt() + 1);
+        auto kept = sql::readKept(database, select, values, u"read"_s);
+        QVERIFY(kept.ok());
+        for (const QVariantList &row : std::as_const(expected)) {
+            QVERIFY(kept.value().next());
+            for (int column = 0; column < 4; ++column) {
+                const QVariant actual = kept.value().value(column);
+                QCOMPARE(actual.isNull(), row.at(column).isNull());
+                if (row.at(column).isNull())
+                    continue;
+                if (column == 2)
+                    QCOMPARE(actual.toDouble(), row.at(column).toDouble());
+                else
+                    QCOMPARE(actual.toString(), row.at(column).toString());
+            }
+        }
+        QVERIFY(!kept.value().next());
+    }
+
+    // Within a transaction, its own rows are read.
+    {
+        sql::Transaction transaction(database);
+        QVERIFY(transaction.isActive());
+        QVERIFY(
+            sql::run(database, u"INSERT INTO kept_rows VALUES (5, 5, 5, 'new')"_s, {}, u"insert"_s)
+                .ok());
+        auto kept
+            = sql::readKept(database, u"SELECT t FROM kept_rows WHERE k = ?"_s, {5}, u"read"_s);
+        QVERIFY(kept.ok() && kept.value().next());
+        QCOMPARE(kept.value().value(0).toString(), u"new"_s);
+    }
+    // Refused statements are reported as the driver reports them; the next read works.
+    const auto missing
+        = sql::readKept(database, u"SELECT k FROM no_such_table WHERE k = ?"_s, {1}, u"read"_s);
+    QVERIFY(!missing.ok());
+    QVERIFY2(missing.error().message.contains(u"no_such_table"_s),
+             qPrintable(missing.error().message));
+    auto again
+        = sql::readKept(database, u"SELECT COUNT(*) FROM kept_rows WHERE k > ?"_s, {0}, u"count"_s);
+    QVERIFY(again.ok() && again.value().next());
+    QCOMPARE(again.value().value(0).toLongLong(), 4); // the transaction above was rolled back
+}
+
+// SQLite statements kept on a connection's handle go with it: closed by the driver after a
+// fault, the connection reopens and they are prepared afresh; a Database that goes closes its
+// connections without "Error closing database".
+void TestFastPath::keptRowsFollowTheirConnection()
+{
+    test::TestDatabase db(test::TestDatabase::Dialect::Sqlite);
+    QVERIFY(db.isAvailable());
+    QTest::failOnWarning(QRegularExpression(u"closing|still in use"_s));
+    {
+        Database database(db.url());
+        QVERIFY(database.migrate().ok());
+        QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+        const qint64 id = SimulationRepository(database).create(newSimulation(u"run"_s, 1))->id;
+        SimulationSummaries summaries(database);
+        QCOMPARE(summaries.get(id).value()->name, u"run"_s);
+        sqlite3_stmt *before = database.preparedSqlite(u"SELECT 1"_s);
+        QVERIFY(before);
+        QCOMPARE(database.preparedSqlite(u"SELECT 1"_s), before); // kept
+
+        const int filesBefore = openFilesUnder(db.url().path);
+        QVERIFY(filesBefore > 0);
+        database.connection().driver()->close(); // as a fault on the file does
+        QCOMPARE(summaries.get(id).value()->name, u"run"_s);
+        QVERIFY(database.connection().isOpen());
+        // The closed connection, which SQLite kept open for the statements, closed with them.
+        QCOMPARE(openFilesUnder(db.url().path), filesBefore);
+        QVERIFY(SimulationRepository(database).rename(id, u"renamed"_s).ok());
+        QCOMPARE(summaries.get(id).value()->name, u"renamed"_s);
+        // A statement on another thread is its own, on that thread's connection.
+        const auto elsewhere = QtConcurrent::run([&database, id] {
+                                   return SimulationSummaries(database).get(id);
+                               }).result();
+        QCOMPARE(elsewhere.value()->name, u"renamed"_s);
+    }
 }
 
 void TestFastPath::keptStatementsOutliveADroppedConnection_data()

@@ -15,13 +15,14 @@ Result<ConvergenceSeries> ConvergenceRepository::points(qint64 simulationId,
     static const QString since = u"SELECT seconds, loss FROM convergence WHERE simulation_id = ? "
                                  "AND seconds > ? ORDER BY seconds"_s;
     auto query = sinceSeconds
-        ? sql::runKept(m_database, since, {simulationId, *sinceSeconds}, u"read convergence"_s)
-        : sql::runKept(m_database, all, {simulationId}, u"read convergence"_s);
+        ? sql::readKept(m_database, since, {simulationId, *sinceSeconds}, u"read convergence"_s)
+        : sql::readKept(m_database, all, {simulationId}, u"read convergence"_s);
     if (!query)
         return query.error();
-    return sql::readAll(*query.value(), [](const QSqlQuery &row) {
-        return ConvergencePoint {row.value(0).toDouble(), row.value(1).toDouble()};
-    });
+    ConvergenceSeries series;
+    for (sql::KeptRows &rows = query.value(); rows.next();)
+        series.append({rows.value(0).toDouble(), rows.value(1).toDouble()});
+    return series;
 }
 
 Result<ConvergenceSeries> ConvergenceRepository::page(qint64 simulationId,

@@ -9,9 +9,12 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
+
+#include <sqlite3.h>
 
 #include <atomic>
 
@@ -61,6 +64,7 @@ Database::~Database()
         // The queries go before their connections do.
         const QMutexLocker lock(&m_prepared->mutex);
         m_prepared->byConnection.clear();
+        m_prepared->sqliteByConnection.clear();
     }
     m_health->stop();
     const QMutexLocker lock(&m_mutex);
@@ -104,6 +108,8 @@ Result<QSqlDatabase> Database::open()
         {
             const QMutexLocker lock(&m_prepared->mutex);
             m_prepared->byConnection.remove(name);
+            if (const auto kept = m_prepared->sqliteByConnection.take(name))
+                kept->finalizeAndClose();
         }
         if (!db.open())
             return openError(u"cannot open"_s, db.lastError());
@@ -120,7 +126,7 @@ Result<QSqlDatabase> Database::open()
                      [name, prepared = std::weak_ptr(m_prepared)] {
                          if (const auto statements = prepared.lock()) {
                              const QMutexLocker lock(&statements->mutex);
-                             statements->byConnection.remove(name);
+                             statements->forget(name);
                          }
                          QSqlDatabase::removeDatabase(name);
                      });
@@ -236,6 +242,62 @@ Result<QSqlQuery *> Database::prepared(const QString &statement)
     return query.get();
 }
 
+sqlite3_stmt *Database::preparedSqlite(const QString &statement)
+{
+    if (isPostgreSql())
+        return nullptr;
+    const Result<QSqlDatabase> db = open();
+    if (!db)
+        return nullptr;
+    const QVariant handle = db.value().driver()->handle();
+    if (qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    sqlite3 *connection = *static_cast<sqlite3 *const *>(handle.constData());
+    if (!connection)
+        return nullptr;
+    const QMutexLocker lock(&m_prepared->mutex);
+    std::shared_ptr<SqliteStatements> &kept
+        = m_prepared->sqliteByConnection[db.value().connectionName()];
+    if (!kept) {
+        kept = std::make_shared<SqliteStatements>();
+        kept->connection = connection;
+    } else if (kept->connection != connection) {
+        // The driver closed the connection and opened another meanwhile.
+        kept->finalizeAndClose();
+        kept->connection = connection;
+    }
+    if (const auto found = kept->statements.constFind(statement);
+        found != kept->statements.constEnd())
+        return found.value();
+    const QByteArray text = statement.toUtf8();
+    sqlite3_stmt *prepared = nullptr;
+    if (sqlite3_prepare_v3(connection, text.constData(), int(text.size()),
+                           SQLITE_PREPARE_PERSISTENT, &prepared, nullptr)
+            != SQLITE_OK
+        || !prepared) {
+        sqlite3_finalize(prepared);
+        return nullptr;
+    }
+    kept->statements.insert(statement, prepared);
+    return prepared;
+}
+
+void Database::SqliteStatements::finalize()
+{
+    for (sqlite3_stmt *statement : std::as_const(statements))
+        sqlite3_finalize(statement);
+    statements.clear();
+}
+
+void Database::SqliteStatements::finalizeAndClose()
+{
+    const bool held = !statements.isEmpty();
+    finalize();
+    if (held && connection)
+        sqlite3_close(connection);
+    connection = nullptr;
+}
+
 void Database::forgetPrepared(const QString &statement)
 {
     const QString name = connectionNameForThisThread();
@@ -243,6 +305,11 @@ void Database::forgetPrepared(const QString &statement)
     if (const auto found = m_prepared->byConnection.find(name);
         found != m_prepared->byConnection.end())
         found->remove(statement);
+    if (const auto found = m_prepared->sqliteByConnection.constFind(name);
+        found != m_prepared->sqliteByConnection.constEnd()) {
+        if (sqlite3_stmt *kept = found.value()->statements.take(statement))
+            sqlite3_finalize(kept);
+    }
 }
 
 void Database::setSessionStatements(const QStringList &statements)

@@ -12,6 +12,9 @@
 
 #include <memory>
 
+struct sqlite3;
+struct sqlite3_stmt;
+
 namespace aisim {
 
 class StorageHealth;
@@ -46,6 +49,10 @@ public:
     // parse). Forward-only. The caller binds by position, runs and reads it, then finish()es it;
     // nothing else may use the same statement on this thread meanwhile.
     Result<QSqlQuery *> prepared(const QString &statement);
+    // The calling thread's SQLite statement for statement, prepared on its connection's own
+    // handle and kept while that connection stays open (see sql::readKept). Null on PostgreSQL,
+    // or when SQLite cannot prepare it: prepared() then says why.
+    sqlite3_stmt *preparedSqlite(const QString &statement);
     // Forgets the calling thread's prepared statement (after it failed).
     void forgetPrepared(const QString &statement);
     // Whether writes succeed now, what failed, and when it works again.
@@ -56,11 +63,33 @@ public:
     void setSessionStatements(const QStringList &statements);
 
 private:
+    // SQLite statements kept on one connection's handle; finalized when they go.
+    struct SqliteStatements
+    {
+        SqliteStatements() = default;
+        SqliteStatements(const SqliteStatements &) = delete;
+        SqliteStatements &operator=(const SqliteStatements &) = delete;
+        ~SqliteStatements() { finalize(); }
+        void finalize();
+        // After the driver closed the connection: SQLite keeps a connection open while
+        // statements are kept on it, so it closes once they are finalized.
+        void finalizeAndClose();
+
+        sqlite3 *connection = nullptr;
+        QHash<QString, sqlite3_stmt *> statements;
+    };
     // Prepared statements by connection name, then by their text.
     struct PreparedStatements
     {
         QMutex mutex;
         QHash<QString, QHash<QString, std::shared_ptr<QSqlQuery>>> byConnection;
+        QHash<QString, std::shared_ptr<SqliteStatements>> sqliteByConnection;
+
+        void forget(const QString &connection)
+        {
+            byConnection.remove(connection);
+            sqliteByConnection.remove(connection);
+        }
     };
 
     QString connectionNameForThisThread() const;

@@ -12,7 +12,8 @@ namespace {
 const QString kSummaryColumns = u"simulation_id, name, machine_id, status, creation_date, "
                                 "update_date, version"_s;
 
-void readSummary(const QSqlQuery &row, SimulationSummary *summary)
+// Row: a QSqlQuery or sql::KeptRows.
+template<typename Row> void readSummary(const Row &row, SimulationSummary *summary)
 {
     summary->id = row.value(0).toLongLong();
     summary->name = row.value(1).toString();
@@ -28,10 +29,10 @@ Result<std::optional<SimulationSummary>> SimulationSummaries::get(qint64 id)
 {
     static const QString statement
         = u"SELECT "_s + kSummaryColumns + u" FROM simulations WHERE simulation_id = ?"_s;
-    auto query = sql::runKept(m_database, statement, {id}, u"read simulation"_s);
+    auto query = sql::readKept(m_database, statement, {id}, u"read simulation"_s);
     if (!query)
         return query.error();
-    QSqlQuery &row = *query.value();
+    sql::KeptRows &row = query.value();
     if (!row.next())
         return std::optional<SimulationSummary>();
     SimulationSummary summary;

@@ -9,6 +9,8 @@
 #include <QSqlDriver>
 #include <QSqlError>
 
+#include <sqlite3.h>
+
 #include <utility>
 
 using namespace Qt::StringLiterals;
@@ -177,6 +179,125 @@ Result<KeptQuery> runKept(Database &database, const QString &statement, const QV
             return error;
         qCDebug(lcStorage) << what << "met a dropped connection; trying a new one";
     }
+}
+
+namespace {
+// Binds values as Qt's SQLite driver would; false for a type it is not sure of.
+bool bindSqlite(sqlite3_stmt *statement, const QVariantList &values)
+{
+    for (int i = 0; i < values.size(); ++i) {
+        const QVariant &value = values.at(i);
+        int bound = SQLITE_OK;
+        if (value.isNull()) {
+            bound = sqlite3_bind_null(statement, i + 1);
+        } else {
+            switch (value.typeId()) {
+            case QMetaType::Int:
+            case QMetaType::LongLong:
+            case QMetaType::Bool:
+                bound = sqlite3_bind_int64(statement, i + 1, value.toLongLong());
+                break;
+            case QMetaType::Double:
+                bound = sqlite3_bind_double(statement, i + 1, value.toDouble());
+                break;
+            case QMetaType::QString: {
+                const QString text = value.toString();
+                bound = sqlite3_bind_text16(statement, i + 1, text.utf16(),
+                                            int(text.size() * sizeof(char16_t)), SQLITE_TRANSIENT);
+                break;
+            }
+            default:
+                return false;
+            }
+        }
+        if (bound != SQLITE_OK)
+            return false;
+    }
+    return true;
+}
+} // namespace
+
+KeptRows::KeptRows(sqlite3_stmt *statement, bool hasRow)
+    : m_statement(statement)
+    , m_rowWaiting(hasRow)
+{ }
+
+KeptRows::KeptRows(KeptQuery query)
+    : m_query(std::move(query))
+{ }
+
+KeptRows::KeptRows(KeptRows &&other) noexcept
+    : m_statement(std::exchange(other.m_statement, nullptr))
+    , m_rowWaiting(other.m_rowWaiting)
+    , m_onRow(other.m_onRow)
+    , m_query(std::move(other.m_query))
+{
+    other.m_query.reset();
+}
+
+KeptRows::~KeptRows()
+{
+    if (m_statement) {
+        sqlite3_reset(m_statement);
+        sqlite3_clear_bindings(m_statement);
+    }
+}
+
+bool KeptRows::next()
+{
+    if (m_query)
+        return (*m_query)->next();
+    if (!m_statement)
+        return false;
+    if (m_rowWaiting) {
+        m_rowWaiting = false;
+        m_onRow = true;
+        return true;
+    }
+    if (!m_onRow)
+        return false;
+    const int stepped = sqlite3_step(m_statement);
+    m_onRow = stepped == SQLITE_ROW;
+    if (stepped != SQLITE_ROW && stepped != SQLITE_DONE)
+        qCWarning(lcStorage).noquote()
+            << "reading rows stopped:" << sqlite3_errmsg(sqlite3_db_handle(m_statement));
+    return m_onRow;
+}
+
+QVariant KeptRows::value(int column) const
+{
+    if (m_query)
+        return (*m_query)->value(column);
+    if (!m_onRow)
+        return {};
+    switch (sqlite3_column_type(m_statement, column)) {
+    case SQLITE_INTEGER:
+        return QVariant(qint64(sqlite3_column_int64(m_statement, column)));
+    case SQLITE_FLOAT:
+        return QVariant(sqlite3_column_double(m_statement, column));
+    case SQLITE_NULL:
+        return {};
+    default: {
+        const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(m_statement, column));
+        return QVariant(QString::fromUtf8(text, sqlite3_column_bytes(m_statement, column)));
+    }
+    }
+}
+
+Result<KeptRows> readKept(Database &database, const QString &statement, const QVariantList &values,
+                          const QString &what)
+{
+    if (sqlite3_stmt *kept = database.preparedSqlite(statement)) {
+        const int first = bindSqlite(kept, values) ? sqlite3_step(kept) : SQLITE_MISUSE;
+        if (first == SQLITE_ROW || first == SQLITE_DONE)
+            return KeptRows(kept, first == SQLITE_ROW);
+        sqlite3_reset(kept);
+        sqlite3_clear_bindings(kept);
+    }
+    auto query = runKept(database, statement, values, what);
+    if (!query)
+        return query.error();
+    return KeptRows(std::move(query.value()));
 }
 
 Result<int> change(Database &database, const QString &statement, const QVariantList &values,

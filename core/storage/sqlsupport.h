@@ -13,6 +13,8 @@
 #include <type_traits>
 #include <utility>
 
+struct sqlite3_stmt;
+
 namespace aisim {
 class Database;
 }
@@ -73,6 +75,36 @@ private:
 
 // As run(), on a kept statement: for the statements every request or every point runs.
 Result<KeptQuery> runKept(Database &database, const QString &statement, const QVariantList &values,
+                          const QString &what);
+
+// The rows of a kept read, one after the other (as a forward-only QSqlQuery: next(), then
+// value()). On SQLite the statement runs on the connection's own handle: Qt's driver describes
+// every column afresh each time it runs a statement and copies each row into QVariants, which
+// costs several times SQLite's own reading of a row by its key. On PostgreSQL it is runKept().
+// Released (reset) when this goes, which ends SQLite's read.
+class KeptRows
+{
+public:
+    explicit KeptRows(sqlite3_stmt *statement, bool hasRow);
+    explicit KeptRows(KeptQuery query);
+    KeptRows(KeptRows &&other) noexcept;
+    KeptRows &operator=(KeptRows &&) = delete;
+    ~KeptRows();
+
+    bool next();
+    // As QSqlQuery::value(): a null QVariant for NULL, a qint64, a double or a QString.
+    QVariant value(int column) const;
+
+private:
+    sqlite3_stmt *m_statement = nullptr;
+    bool m_rowWaiting = false; // SQLite: the first row was stepped to, next() has not shown it
+    bool m_onRow = false;
+    std::optional<KeptQuery> m_query;
+};
+
+// runKept() read through KeptRows. Whatever SQLite refuses (a statement, a value of another type
+// than integers, reals, text and null, a failed step), the driver runs again and reports.
+Result<KeptRows> readKept(Database &database, const QString &statement, const QVariantList &values,
                           const QString &what);
 // Runs a statement that changes rows and answers how many it changed.
 Result<int> change(Database &database, const QString &statement, const QVariantList &values,
