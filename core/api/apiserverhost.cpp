@@ -14,6 +14,7 @@
 #include <QJsonObject>
 #include <QMetaEnum>
 #include <QUrlQuery>
+#include <QVarLengthArray>
 #include <QWebSocket>
 
 using namespace Qt::StringLiterals;
@@ -24,8 +25,15 @@ namespace aisim::api {
 namespace {
 QByteArray methodName(Method method)
 {
-    const char *key = QMetaEnum::fromType<Method>().valueToKey(int(method));
-    return key ? QByteArray(key).toUpper() : QByteArray("UNKNOWN");
+    // Named once: every request is logged and counted by its method's name.
+    static const QHash<int, QByteArray> names = [] {
+        QHash<int, QByteArray> byValue;
+        const QMetaEnum methods = QMetaEnum::fromType<Method>();
+        for (int i = 0; i < methods.keyCount(); ++i)
+            byValue.insert(methods.value(i), QByteArray(methods.key(i)).toUpper());
+        return byValue;
+    }();
+    return names.value(int(method), "UNKNOWN"_ba);
 }
 
 bool hasBody(Method method)
@@ -33,12 +41,6 @@ bool hasBody(Method method)
     return method == Method::Post || method == Method::Put || method == Method::Patch;
 }
 
-// /simulation/{simulation_id} becomes QHttpServer's /simulation/<arg>.
-QString routerPattern(QString path)
-{
-    static const QRegularExpression placeholder(u"\\{[a-z_]+\\}"_s);
-    return path.replace(placeholder, u"<arg>"_s);
-}
 } // namespace
 
 ApiServerHost::ApiServerHost(const ApiContext &context, ApiServerShared &shared)
@@ -59,7 +61,7 @@ ApiServerHost::ApiServerHost(const ApiContext &context, ApiServerShared &shared)
     , m_guard(new ConnectionGuard(context.connectionTimeouts, ApiRequest::kMaxBodyBytes, this))
 {
     addRoutes();
-    registerPaths();
+    indexPaths();
     connect(&m_server, &QHttpServer::newWebSocketConnection, this,
             &ApiServerHost::acceptWebSockets);
     // Revoked on any thread: this thread's streams of those tokens end too.
@@ -67,10 +69,18 @@ ApiServerHost::ApiServerHost(const ApiContext &context, ApiServerShared &shared)
     connect(m_guard, &ConnectionGuard::requestRefused, this, [this](int status, double seconds) {
         m_metrics.recordRequest(u"(incomplete)"_s, "UNKNOWN"_ba, status, seconds);
     });
-    m_server.setMissingHandler(
-        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            dispatch({}, {}, request, std::move(responder));
-        });
+    // One route for every path: matching a path against the table here is cheaper than Qt's
+    // router, which tries a regular expression per path. (A routed WebSocket handshake is
+    // upgraded once the handler returns; one that reached the missing handler would not be.)
+    // What the route does not take (a method Qt does not know, a line break in the path) goes
+    // the same way through the missing handler.
+    const auto route = [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        QStringList arguments;
+        const QString *path = matchPath(request.url().path(), &arguments);
+        dispatch(path ? *path : QString(), arguments, request, std::move(responder));
+    };
+    m_server.route(u".*"_s, route);
+    m_server.setMissingHandler(route);
 }
 
 ApiServerHost::~ApiServerHost()
@@ -188,29 +198,47 @@ void ApiServerHost::addAsync(Method method, const QString &path, std::optional<T
     m_routes.append({method, path, scope, {}, std::move(handler)});
 }
 
-void ApiServerHost::registerPaths()
+void ApiServerHost::indexPaths()
 {
-    QStringList paths;
     for (const Route &route : std::as_const(m_routes)) {
-        if (!paths.contains(route.path))
-            paths.append(route.path);
+        const bool known
+            = std::any_of(m_paths.cbegin(), m_paths.cend(),
+                          [&route](const auto &path) { return path.first == route.path; });
+        if (!known)
+            m_paths.append({route.path, route.path.split(u'/')});
     }
-    for (const QString &path : std::as_const(paths)) {
-        const QString pattern = routerPattern(path);
-        if (pattern == path) {
-            m_server.route(
-                pattern,
-                [this, path](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                    dispatch(path, {}, request, std::move(responder));
-                });
-        } else {
-            m_server.route(pattern,
-                           [this, path](const QString &argument, const QHttpServerRequest &request,
-                                        QHttpServerResponder &&responder) {
-                               dispatch(path, {argument}, request, std::move(responder));
-                           });
+}
+
+const QString *ApiServerHost::matchPath(QStringView path, QStringList *arguments) const
+{
+    QVarLengthArray<QStringView, 8> segments;
+    for (qsizetype start = 0;;) {
+        const qsizetype slash = path.indexOf(u'/', start);
+        segments.append(path.sliced(start, (slash < 0 ? path.size() : slash) - start));
+        if (slash < 0)
+            break;
+        start = slash + 1;
+    }
+    for (const auto &[pattern, patternSegments] : m_paths) {
+        if (patternSegments.size() != segments.size())
+            continue;
+        bool matches = true;
+        for (qsizetype i = 0; matches && i < segments.size(); ++i) {
+            const QString &expected = patternSegments.at(i);
+            matches = expected.startsWith(u'{') ? !segments.at(i).isEmpty()
+                                                : segments.at(i) == expected;
         }
+        if (!matches)
+            continue;
+        if (arguments) {
+            for (qsizetype i = 0; i < segments.size(); ++i) {
+                if (patternSegments.at(i).startsWith(u'{'))
+                    arguments->append(segments.at(i).toString());
+            }
+        }
+        return &pattern;
     }
+    return nullptr;
 }
 
 void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
@@ -252,7 +280,8 @@ void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
     if (path.isEmpty()) {
         // As the original: a path that matches once its trailing slash is gone redirects there.
         const QString trimmed = request.url().path();
-        if (trimmed.size() > 1 && trimmed.endsWith(u'/') && matchesRoute(trimmed.chopped(1))) {
+        if (trimmed.size() > 1 && trimmed.endsWith(u'/')
+            && matchPath(QStringView(trimmed).chopped(1), nullptr)) {
             QUrl target = request.url();
             target.setPath(trimmed.chopped(1));
             QHttpServerResponse redirect(QHttpServerResponse::StatusCode::TemporaryRedirect);
@@ -267,25 +296,29 @@ void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
         return;
     }
     const Method routeMethod = headersOnly ? Method::Get : method;
-    const Route *route = nullptr;
-    QByteArrayList allowed;
-    for (const Route &candidate : std::as_const(m_routes)) {
-        if (candidate.path != path)
-            continue;
-        allowed << methodName(candidate.method);
-        if (candidate.method == Method::Get)
-            allowed << "HEAD"_ba;
-        if (candidate.method == routeMethod)
-            route = &candidate;
-    }
+    const auto found = std::find_if(m_routes.cbegin(), m_routes.cend(), [&](const Route &route) {
+        return route.method == routeMethod && route.path == path;
+    });
+    const Route *route = found == m_routes.cend() ? nullptr : &*found;
+    const auto allowed = [this, &path] {
+        QByteArrayList methods;
+        for (const Route &candidate : std::as_const(m_routes)) {
+            if (candidate.path != path)
+                continue;
+            methods << methodName(candidate.method);
+            if (candidate.method == Method::Get)
+                methods << "HEAD"_ba;
+        }
+        return methods;
+    };
     if (m_cors.isPreflight(request)) {
-        reply.send(m_cors.preflight(request, allowed));
+        reply.send(m_cors.preflight(request, allowed()));
         return;
     }
     if (!route) {
         QHttpServerResponse response
             = detailResponse(StatusCode::MethodNotAllowed, u"Method Not Allowed"_s);
-        response.setHeader("Allow"_ba, allowed.join(", "));
+        response.setHeader("Allow"_ba, allowed().join(", "));
         reply.send(std::move(response));
         return;
     }
@@ -315,24 +348,6 @@ void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
         route->asyncHandler(apiRequest, std::move(reply));
     else
         reply.send(route->handler(apiRequest));
-}
-
-bool ApiServerHost::matchesRoute(const QString &path) const
-{
-    const QStringList segments = path.split(u'/');
-    for (const Route &route : m_routes) {
-        const QStringList pattern = route.path.split(u'/');
-        if (pattern.size() != segments.size())
-            continue;
-        bool matches = true;
-        for (qsizetype i = 0; matches && i < pattern.size(); ++i) {
-            const bool placeholder = pattern.at(i).startsWith(u'{');
-            matches = placeholder ? !segments.at(i).isEmpty() : pattern.at(i) == segments.at(i);
-        }
-        if (matches)
-            return true;
-    }
-    return false;
 }
 
 // WebSocket clients of /events. QHttpServer accepts the upgrade on any path before routing,

@@ -48,12 +48,13 @@ private:
              std::optional<TokenScope> scope, Route::Handler handler);
     void addAsync(QHttpServerRequest::Method method, const QString &path,
                   std::optional<TokenScope> scope, Route::AsyncHandler handler);
-    void registerPaths();
+    void indexPaths();
     void dispatch(const QString &path, const QStringList &arguments,
                   const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void acceptWebSockets();
-    // Whether a path (not a pattern) is served by some route, whatever the method.
-    bool matchesRoute(const QString &path) const;
+    // The route path (a pattern such as /simulation/{simulation_id}) that serves a request's
+    // path, whatever the method, with the values of its placeholders; null when none does.
+    const QString *matchPath(QStringView path, QStringList *arguments) const;
 
     ApiContext m_context;
     ApiServerShared &m_shared;
@@ -71,6 +72,8 @@ private:
     PostedRuns *m_postedRuns;
     ConnectionGuard *m_guard;
     QList<Route> m_routes;
+    // Each path of m_routes once, in order, cut at its slashes ({…}: a placeholder).
+    QList<QPair<QString, QStringList>> m_paths;
     QHttpServer m_server {this}; // a child, so that it moves to the server thread too
     QTcpServer *m_tcpServer = nullptr;
 };

@@ -1,6 +1,7 @@
 #include "httprequestscanner.h"
 
 #include <QList>
+#include <QVarLengthArray>
 
 #include <algorithm>
 
@@ -17,12 +18,12 @@ bool isTokenCharacter(char c)
         || QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
 }
 
-bool isToken(const QByteArray &text)
+bool isToken(QByteArrayView text)
 {
     return !text.isEmpty() && std::all_of(text.begin(), text.end(), isTokenCharacter);
 }
 
-bool isDigits(const QByteArray &text)
+bool isDigits(QByteArrayView text)
 {
     return !text.isEmpty()
         && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -167,48 +168,72 @@ HttpRequestScanner::Verdict HttpRequestScanner::scan(const QByteArray &bytes)
 
 bool HttpRequestScanner::endHead(Verdict &verdict)
 {
-    QList<QByteArray> lines = m_line.split('\n');
-    m_line.clear();
-    QList<QByteArray> fields;
-    for (const QByteArray &line : std::as_const(lines)) {
-        if (!line.isEmpty() && line != "\r")
-            fields.append(withoutCr(line));
-    }
-    const QList<QByteArray> requestLine = fields.takeFirst().split(' ');
-    if (requestLine.size() != 3 || !isToken(requestLine.at(0)) || requestLine.at(1).isEmpty())
+    // Read in place: a head is read once per request, and most are a few short lines.
+    QByteArrayView head(m_line);
+    const auto nextLine = [&head] {
+        const qsizetype end = head.indexOf('\n');
+        QByteArrayView line = end < 0 ? head : head.first(end);
+        head = end < 0 ? QByteArrayView() : head.sliced(end + 1);
+        return line.endsWith('\r') ? line.chopped(1) : line;
+    };
+    QByteArrayView requestLine;
+    while (requestLine.isEmpty() && !head.isEmpty())
+        requestLine = nextLine();
+    const qsizetype firstSpace = requestLine.indexOf(' ');
+    const qsizetype secondSpace = firstSpace < 0 ? -1 : requestLine.indexOf(' ', firstSpace + 1);
+    if (firstSpace < 0 || secondSpace < 0 || requestLine.indexOf(' ', secondSpace + 1) >= 0
+        || !isToken(requestLine.first(firstSpace)) || secondSpace == firstSpace + 1) {
+        forgetHead();
         return fail(verdict, 400, "Malformed request line");
-    const QByteArray &version = requestLine.at(2);
-    if (version != "HTTP/1.1" && version != "HTTP/1.0")
-        return fail(verdict, version.startsWith("HTTP/") ? 505 : 400,
-                    version.startsWith("HTTP/") ? "HTTP version not supported"
-                                                : "Malformed request line");
+    }
+    const QByteArrayView version = requestLine.sliced(secondSpace + 1);
+    if (version != "HTTP/1.1" && version != "HTTP/1.0") {
+        const bool http = version.startsWith("HTTP/");
+        forgetHead();
+        return fail(verdict, http ? 505 : 400,
+                    http ? "HTTP version not supported" : "Malformed request line");
+    }
 
-    QList<QByteArray> lengths;
-    QList<QByteArray> codings;
+    const auto is = [](QByteArrayView text, QByteArrayView lowerCase) {
+        return text.compare(lowerCase, Qt::CaseInsensitive) == 0;
+    };
+    QVarLengthArray<QByteArrayView, 2> lengths;
+    QVarLengthArray<QByteArrayView, 2> codings;
     bool close = version == "HTTP/1.0";
     m_upgrade = false;
-    for (const QByteArray &field : std::as_const(fields)) {
-        if (field.startsWith(' ') || field.startsWith('\t'))
+    while (!head.isEmpty()) {
+        const QByteArrayView field = nextLine();
+        if (field.isEmpty())
+            continue;
+        if (field.startsWith(' ') || field.startsWith('\t')) {
+            forgetHead();
             return fail(verdict, 400, "Folded header lines are not accepted");
+        }
         const qsizetype colon = field.indexOf(':');
-        const QByteArray name = field.left(colon).toLower();
-        if (colon <= 0 || !isToken(name))
+        const QByteArrayView name = colon < 0 ? field : field.first(colon);
+        if (colon <= 0 || !isToken(name)) {
+            forgetHead();
             return fail(verdict, 400, "Malformed header field");
-        const QByteArray value = field.mid(colon + 1).trimmed();
-        if (name == "content-length") {
+        }
+        const QByteArrayView value = field.sliced(colon + 1).trimmed();
+        if (is(name, "content-length")) {
             lengths.append(value);
-        } else if (name == "transfer-encoding") {
-            codings.append(value.toLower());
-        } else if (name == "connection") {
-            for (const QByteArray &option : value.toLower().split(',')) {
-                if (option.trimmed() == "close")
+        } else if (is(name, "transfer-encoding")) {
+            codings.append(value);
+        } else if (is(name, "connection")) {
+            for (QByteArrayView options = value; !options.isEmpty();) {
+                const qsizetype comma = options.indexOf(',');
+                const QByteArrayView option
+                    = (comma < 0 ? options : options.first(comma)).trimmed();
+                options = comma < 0 ? QByteArrayView() : options.sliced(comma + 1);
+                if (is(option, "close"))
                     close = true;
-                else if (option.trimmed() == "keep-alive" && version == "HTTP/1.0")
+                else if (is(option, "keep-alive") && version == "HTTP/1.0")
                     close = false;
             }
-        } else if (name == "upgrade") {
+        } else if (is(name, "upgrade")) {
             m_upgrade = true;
-        } else if (name == "expect" && value.toLower() == "100-continue") {
+        } else if (is(name, "expect") && is(value, "100-continue")) {
             verdict.continueWanted = true;
         }
     }
@@ -216,24 +241,31 @@ bool HttpRequestScanner::endHead(Verdict &verdict)
     m_bodyBytes = 0;
     if (!codings.isEmpty()) {
         // One meaning only: chunked alone, and no Content-Length beside it.
-        if (!lengths.isEmpty())
+        const bool alsoLength = !lengths.isEmpty();
+        const bool chunked = codings.size() == 1 && is(codings.first(), "chunked");
+        forgetHead();
+        if (alsoLength)
             return fail(verdict, 400, "Content-Length together with Transfer-Encoding");
-        if (codings.size() != 1 || codings.first() != "chunked")
+        if (!chunked)
             return fail(verdict, 501, "Only the chunked transfer coding is supported");
         m_state = State::ChunkSize;
         return true;
     }
     qint64 length = 0;
     if (!lengths.isEmpty()) {
-        const QByteArray &first = lengths.first();
-        if (!isDigits(first) || first.size() > 15
-            || std::any_of(lengths.begin(), lengths.end(),
-                           [&first](const QByteArray &other) { return other != first; }))
+        const QByteArrayView first = lengths.first();
+        const bool valid = isDigits(first) && first.size() <= 15
+            && std::all_of(lengths.begin(), lengths.end(),
+                           [&first](QByteArrayView other) { return other == first; });
+        for (const char digit : valid ? first : QByteArrayView())
+            length = length * 10 + (digit - '0');
+        forgetHead();
+        if (!valid)
             return fail(verdict, 400, "Invalid Content-Length");
-        length = first.toLongLong();
         if (length > m_maxBodyBytes)
             return fail(verdict, 413, "Request body too large");
     }
+    forgetHead();
     if (length > 0) {
         m_remaining = length;
         m_state = State::Body;
@@ -242,6 +274,15 @@ bool HttpRequestScanner::endHead(Verdict &verdict)
     }
     verdict.continueWanted = verdict.continueWanted && length > 0;
     return true;
+}
+
+void HttpRequestScanner::forgetHead()
+{
+    // The next head usually fits where this one was; a large one's room is given back.
+    if (m_line.capacity() > kKeptHeadBytes)
+        m_line.clear();
+    else
+        m_line.resize(0);
 }
 
 } // namespace aisim::api

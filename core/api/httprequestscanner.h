@@ -14,6 +14,7 @@ class HttpRequestScanner
 {
 public:
     static constexpr qsizetype kMaxHeadBytes = qsizetype(64) * 1024;
+    static constexpr qsizetype kKeptHeadBytes = qsizetype(4) * 1024;
 
     struct Verdict
     {
@@ -40,6 +41,7 @@ private:
     enum class State { Head, Body, ChunkSize, ChunkData, ChunkDataEnd, Trailers, Upgraded, Failed };
 
     bool endHead(Verdict &verdict);
+    void forgetHead();
     bool fail(Verdict &verdict, int status, const char *reason);
 
     qint64 m_maxBodyBytes;
