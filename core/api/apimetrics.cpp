@@ -32,17 +32,17 @@ void header(QByteArray &out, const char *name, const char *type, const char *hel
 void ApiMetrics::recordRequest(const QString &route, const QByteArray &method, int status,
                                double seconds)
 {
-    const QByteArray routeLabel = escapeLabel(route.toUtf8());
-    const QByteArray requestKey = routeLabel + '\t' + method + '\t' + QByteArray::number(status);
-    const QByteArray latencyKey = routeLabel + '\t' + method;
+    // Copies of shared strings: a request allocates nothing here once its keys are known.
+    const Key requestKey {route, method, status};
+    const Key latencyKey {route, method, 0};
     const QMutexLocker lock(&m_mutex);
-    if (!m_requests.contains(requestKey))
+    quint64 &requests = m_requests[requestKey];
+    if (requests++ == 0)
         m_requestKeys.append(requestKey);
-    ++m_requests[requestKey];
 
-    if (!m_latencies.contains(latencyKey))
-        m_latencyKeys.append(latencyKey);
     Latency &latency = m_latencies[latencyKey];
+    if (latency.count == 0)
+        m_latencyKeys.append(latencyKey);
     for (size_t i = 0; i < kBuckets.size(); ++i) {
         if (seconds <= kBuckets[i])
             ++latency.buckets[i];
@@ -70,16 +70,16 @@ void ApiMetrics::renderRequests(QByteArray &out) const
         + '\n';
     header(out, "aisim_http_requests_total", "counter",
            "HTTP requests by route, method and status.");
-    for (const QByteArray &key : m_requestKeys) {
-        const QByteArrayList parts = key.split('\t');
-        out += "aisim_http_requests_total{route=\""_ba + parts[0] + "\",method=\"" + parts[1]
-            + "\",status=\"" + parts[2] + "\"} " + QByteArray::number(m_requests.value(key)) + '\n';
+    for (const Key &key : m_requestKeys) {
+        out += "aisim_http_requests_total{route=\""_ba + escapeLabel(key.route.toUtf8())
+            + "\",method=\"" + key.method + "\",status=\"" + QByteArray::number(key.status) + "\"} "
+            + QByteArray::number(m_requests.value(key)) + '\n';
     }
     header(out, "aisim_http_request_duration_seconds", "histogram",
            "Time to answer HTTP requests, by route and method.");
-    for (const QByteArray &key : m_latencyKeys) {
-        const QByteArrayList parts = key.split('\t');
-        const QByteArray labels = "route=\""_ba + parts[0] + "\",method=\"" + parts[1] + '"';
+    for (const Key &key : m_latencyKeys) {
+        const QByteArray labels
+            = "route=\""_ba + escapeLabel(key.route.toUtf8()) + "\",method=\"" + key.method + '"';
         const Latency &latency = m_latencies[key];
         for (size_t i = 0; i < kBuckets.size(); ++i)
             out += "aisim_http_request_duration_seconds_bucket{"_ba + labels + ",le=\""

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QHashFunctions>
 #include <QList>
 #include <QMutex>
 #include <QString>
@@ -42,10 +43,25 @@ private:
 
     mutable QMutex m_mutex; // guards the fields below
     // Keyed by route, method and status joined with tabs, kept in first-seen order.
-    QHash<QByteArray, quint64> m_requests;
-    QList<QByteArray> m_requestKeys;
-    QHash<QByteArray, Latency> m_latencies; // keyed by route and method
-    QList<QByteArray> m_latencyKeys;
+    // A route, a method and a status (0 for the latencies, which are by route and method).
+    struct Key
+    {
+        QString route;
+        QByteArray method;
+        int status = 0;
+        friend bool operator==(const Key &a, const Key &b)
+        {
+            return a.status == b.status && a.route == b.route && a.method == b.method;
+        }
+        friend size_t qHash(const Key &key, size_t seed = 0)
+        {
+            return qHashMulti(seed, key.route, key.method, key.status);
+        }
+    };
+    QHash<Key, quint64> m_requests;
+    QList<Key> m_requestKeys; // in the order first seen
+    QHash<Key, Latency> m_latencies;
+    QList<Key> m_latencyKeys;
     quint64 m_creationCommits = 0;
     quint64 m_creations = 0;
 };

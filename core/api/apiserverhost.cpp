@@ -254,15 +254,21 @@ void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
     timer.start();
     const Method method = request.method();
     const QByteArray name = methodName(method);
-    const QString client = request.remoteAddress().toString();
-    // Encoded, so that a %0A in the path cannot start a line of its own in the log.
-    const QString rawPath = request.url().path(QUrl::FullyEncoded);
-    const QString routeLabel = path.isEmpty() ? u"(unmatched)"_s : path;
-    auto finished = [this, timer, name, client, rawPath, routeLabel](int status) {
+    // The access log's words are gathered only while it is on. The path is encoded, so that a
+    // %0A in it cannot start a line of its own in the log.
+    QByteArray client;
+    QByteArray rawPath;
+    if (lcAccess().isInfoEnabled()) {
+        client = request.remoteAddress().toString().toLatin1();
+        rawPath = request.url().path(QUrl::FullyEncoded).toLatin1();
+    }
+    static const QString unmatched = u"(unmatched)"_s;
+    auto finished = [this, timer, name, client, rawPath,
+                     routeLabel = path.isEmpty() ? unmatched : path](int status) {
         const qint64 elapsedNs = timer.nsecsElapsed();
         m_metrics.recordRequest(routeLabel, name, status, double(elapsedNs) / 1e9);
-        qCInfo(lcAccess).noquote() << client << name << rawPath << status
-                                   << u"%1ms"_s.arg(double(elapsedNs) / 1e6, 0, 'f', 1);
+        qCInfo(lcAccess, "%s %s %s %d %.1fms", client.constData(), name.constData(),
+               rawPath.constData(), status, double(elapsedNs) / 1e6);
     };
     QTcpSocket *socket = responder.socket();
     PendingReply reply(std::move(responder), m_cors.headersFor(request), std::move(finished));

@@ -5,6 +5,7 @@
 #include "tokenrepository.h"
 
 #include <QDateTime>
+#include <QRandomGenerator>
 
 using namespace Qt::StringLiterals;
 
@@ -67,19 +68,27 @@ Authenticator::checkAuthorization(const QByteArray &authorization, TokenScope re
 Result<std::optional<ApiToken>> Authenticator::validToken(const QByteArray &secret)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const QByteArray hash = TokenRepository::hashSecret(secret);
-    if (auto believed = m_beliefs.find(hash, now))
+    if (auto believed = m_beliefs.find(secret, now))
         return believed;
     const quint64 ticket = m_beliefs.ticket();
-    auto found = TokenRepository(*m_context.database).findByHash(hash);
+    auto found = TokenRepository(*m_context.database).findBySecret(secret);
     if (!found)
         return found.error();
     if (!found.value() || found.value()->isRevoked()) {
-        m_beliefs.refuse(hash);
+        m_beliefs.refuse(secret);
         return std::optional<ApiToken>();
     }
-    m_beliefs.believe(hash, *found.value(), now, ticket);
+    m_beliefs.believe(secret, *found.value(), now, ticket);
     return found;
+}
+
+TokenBeliefs::TokenBeliefs()
+    : m_seed(size_t(QRandomGenerator::system()->generate64()))
+{ }
+
+size_t TokenBeliefs::slot(const QByteArray &secret) const
+{
+    return qHash(secret, m_seed);
 }
 
 quint64 TokenBeliefs::ticket()
@@ -89,17 +98,18 @@ quint64 TokenBeliefs::ticket()
     return m_epoch;
 }
 
-std::optional<ApiToken> TokenBeliefs::find(const QByteArray &hash, qint64 nowMs)
+std::optional<ApiToken> TokenBeliefs::find(const QByteArray &secret, qint64 nowMs)
 {
     const QMutexLocker lock(&m_mutex);
     catchUpLocked();
-    const auto belief = m_beliefs.constFind(hash);
-    if (belief == m_beliefs.constEnd() || nowMs - belief->readAtMs >= kBelieveMs)
+    const auto belief = m_beliefs.constFind(slot(secret));
+    if (belief == m_beliefs.constEnd() || nowMs - belief->readAtMs >= kBelieveMs
+        || !constantTimeEquals(belief->secret, secret))
         return std::nullopt;
     return belief->token;
 }
 
-void TokenBeliefs::believe(const QByteArray &hash, const ApiToken &token, qint64 nowMs,
+void TokenBeliefs::believe(const QByteArray &secret, const ApiToken &token, qint64 nowMs,
                            quint64 ticket)
 {
     const QMutexLocker lock(&m_mutex);
@@ -112,13 +122,15 @@ void TokenBeliefs::believe(const QByteArray &hash, const ApiToken &token, qint64
         if (m_beliefs.size() >= kMaxBeliefs)
             m_beliefs.clear();
     }
-    m_beliefs.insert(hash, {token, nowMs});
+    m_beliefs.insert(slot(secret), {secret, token, nowMs});
 }
 
-void TokenBeliefs::refuse(const QByteArray &hash)
+void TokenBeliefs::refuse(const QByteArray &secret)
 {
     const QMutexLocker lock(&m_mutex);
-    m_beliefs.remove(hash);
+    const auto belief = m_beliefs.constFind(slot(secret));
+    if (belief != m_beliefs.constEnd() && constantTimeEquals(belief->secret, secret))
+        m_beliefs.erase(belief);
     ++m_epoch; // a reading of it that started before this one is not believed either
 }
 

@@ -6,6 +6,16 @@ using namespace Qt::StringLiterals;
 
 namespace aisim {
 
+bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char difference = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return difference == 0;
+}
+
 QString scopeName(TokenScope scope)
 {
     switch (scope) {

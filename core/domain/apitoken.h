@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArrayView>
 #include <QDateTime>
 #include <QString>
 
@@ -21,6 +22,9 @@ inline bool scopeAllows(TokenScope granted, TokenScope required)
 // Token names are used in paths (DELETE /tokens/{name}) and tables: 1 to 64 ASCII letters,
 // digits, '.', '_' or '-', starting with a letter or a digit.
 bool isValidTokenName(const QString &name);
+// Compares secrets (or their hashes) without an early exit, so that the time taken says nothing
+// about where they differ.
+bool constantTimeEquals(QByteArrayView a, QByteArrayView b);
 extern const char *const kTokenNameRule;
 
 // A stored API token; the secret itself is never stored, only its SHA-256 hash.

@@ -74,7 +74,15 @@ Database::~Database()
 
 QString Database::connectionNameForThisThread() const
 {
-    return u"aisim-%1-%2"_s.arg(m_instanceId).arg(quintptr(QThread::currentThreadId()), 0, 16);
+    // Asked at every statement: named once per thread for the Database it last used (ids are
+    // never reused, so a name kept for another one is only a miss).
+    thread_local quint64 namedFor = 0;
+    thread_local QString name;
+    if (namedFor != m_instanceId) {
+        name = u"aisim-%1-%2"_s.arg(m_instanceId).arg(quintptr(QThread::currentThreadId()), 0, 16);
+        namedFor = m_instanceId;
+    }
+    return name;
 }
 
 QSqlDatabase Database::connection()

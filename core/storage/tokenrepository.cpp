@@ -29,16 +29,6 @@ ApiToken readToken(const QSqlQuery &query)
     return token;
 }
 
-// Compares without an early exit, so the time taken says nothing about where they differ.
-bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char difference = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        difference |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return difference == 0;
-}
 } // namespace
 
 QByteArray TokenRepository::hashSecret(const QByteArray &secret)
@@ -125,11 +115,7 @@ quint64 TokenRepository::revocationsInThisProcess()
 
 Result<std::optional<ApiToken>> TokenRepository::findBySecret(const QByteArray &secret)
 {
-    return findByHash(hashSecret(secret));
-}
-
-Result<std::optional<ApiToken>> TokenRepository::findByHash(const QByteArray &hash)
-{
+    const QByteArray hash = hashSecret(secret);
     // Every authenticated request asks: kept prepared.
     static const QString statement
         = u"SELECT "_s + kColumns + u", token_hash FROM api_tokens WHERE token_hash = ?"_s;

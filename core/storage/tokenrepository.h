@@ -37,8 +37,6 @@ public:
     static quint64 revocationsInThisProcess();
     // The token whose secret this is, revoked or not; nullopt when there is none.
     Result<std::optional<ApiToken>> findBySecret(const QByteArray &secret);
-    // The same by the secret's hashSecret().
-    Result<std::optional<ApiToken>> findByHash(const QByteArray &hash);
     Status touch(qint64 id);
 
     static QByteArray hashSecret(const QByteArray &secret);
