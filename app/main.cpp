@@ -1,6 +1,7 @@
 #include "commandline.h"
 #include "demo.h"
 #include "desktop.h"
+#include "logging.h"
 #include "signalwatcher.h"
 #include "tokencommand.h"
 
@@ -74,12 +75,14 @@ int main(int argc, char *argv[])
     setUpApplication();
     if (wantsDesktop(argc, argv) && hasDisplay()) {
         QApplication app(argc, argv);
+        const LogWriter logWriter;
         const CommandLine options = parseCommandLine(app.arguments());
         if (options.verbose)
             QLoggingCategory::setFilterRules(u"aisim.*.debug=true"_s);
         return runDesktop(options);
     }
     QCoreApplication app(argc, argv);
+    const LogWriter logWriter;
     const CommandLine options = parseCommandLine(app.arguments());
     if (options.command == CommandLine::Command::Desktop) {
         QTextStream(stderr) << "aisim: no display for the desktop window; run 'aisim serve' for "
