@@ -10,6 +10,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -22,6 +23,7 @@ class TestJsonWriter : public QObject
 private Q_SLOTS:
     void matchesQJsonDocumentByteForByte_data();
     void matchesQJsonDocumentByteForByte();
+    void doublesMatchQJsonDocumentByteForByte();
     void originalFieldsComeInTheOriginalOrder();
     void timestampsMatchQDateTimeByteForByte();
     void summaryBytesMatchTheSlowPathByteForByte_data();
@@ -77,6 +79,66 @@ void TestJsonWriter::matchesQJsonDocumentByteForByte()
     QCOMPARE(api::toJsonBytes(object), QJsonDocument(object).toJson(QJsonDocument::Compact));
     const QJsonArray array {object, object};
     QCOMPARE(api::toJsonBytes(array), QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
+// appendJsonDouble() writes numbers with std::to_chars: the same bytes as QJsonDocument for
+// doubles of every magnitude, random ones by the bit pattern, the edges of each form, and the
+// rounded values that losses and seconds usually are.
+void TestJsonWriter::doublesMatchQJsonDocumentByteForByte()
+{
+    QList<double> values {0.0,
+                          -0.0,
+                          0.1,
+                          0.042,
+                          1e-4,
+                          1e-5,
+                          0.0001234,
+                          123456.789,
+                          1e14,
+                          1e15,
+                          1e15 + 2,
+                          1e16,
+                          1e17,
+                          1e21,
+                          1e22,
+                          1e300,
+                          5e-324,
+                          2.2250738585072014e-308,
+                          1.7976931348623157e308,
+                          9007199254740993.0,
+                          0.30000000000000004,
+                          2.5,
+                          -2.5,
+                          1.5e-7};
+    for (int exponent = -320; exponent <= 308; ++exponent) {
+        values << std::pow(10.0, exponent) << 1.5 * std::pow(10.0, exponent)
+               << -std::pow(10.0, exponent) / 3;
+    }
+    QRandomGenerator random(42);
+    for (int i = 0; i < 20'000; ++i) {
+        const quint64 bits = random.generate64();
+        double value = 0;
+        std::memcpy(&value, &bits, sizeof value);
+        if (std::isfinite(value))
+            values << value;
+        values << std::round(random.generateDouble() * 1e6) / 1e3 // a loss or a time
+               << random.generateDouble() * std::pow(10.0, random.bounded(-12, 20));
+    }
+    int compared = 0;
+    for (const double value : std::as_const(values)) {
+        QByteArray written;
+        api::appendJsonDouble(written, value);
+        QByteArray expected = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
+        expected = expected.mid(1, expected.size() - 2); // [value]
+        QVERIFY2(written == expected,
+                 qPrintable(u"%1: %2, QJsonDocument %3"_s.arg(value, 0, 'g', 17)
+                                .arg(QString::fromLatin1(written), QString::fromLatin1(expected))));
+        ++compared;
+    }
+    QVERIFY(compared > 40'000);
+    QByteArray notFinite;
+    api::appendJsonDouble(notFinite, std::numeric_limits<double>::quiet_NaN(), "nan");
+    QCOMPARE(notFinite, "nan"_ba);
 }
 
 void TestJsonWriter::originalFieldsComeInTheOriginalOrder()

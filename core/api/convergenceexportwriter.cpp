@@ -2,25 +2,11 @@
 
 #include "jsonwriter.h"
 
-#include <QLocale>
-
 #include <cmath>
 
 using namespace Qt::StringLiterals;
 
 namespace aisim::api {
-
-namespace {
-void appendNumber(QByteArray &out, double value, const char *notFinite)
-{
-    if (!std::isfinite(value))
-        out += notFinite;
-    else if (value == std::trunc(value) && std::fabs(value) < 1e15)
-        out += QByteArray::number(qint64(value));
-    else
-        out += QByteArray::number(value, 'g', QLocale::FloatingPointShortest);
-}
-} // namespace
 
 std::optional<ConvergenceExportWriter::Format>
 ConvergenceExportWriter::formatFromString(const QString &text)
@@ -74,9 +60,9 @@ void ConvergenceExportWriter::appendPoints(QByteArray &out, const ConvergenceSer
     for (const ConvergencePoint &point : points) {
         if (m_format == Format::Csv) {
             out += m_csvPrefix;
-            appendNumber(out, point.seconds, "nan");
+            appendJsonDouble(out, point.seconds, "nan");
             out += ',';
-            appendNumber(out, point.loss, "nan");
+            appendJsonDouble(out, point.loss, "nan");
             out += '\n';
             continue;
         }
@@ -84,9 +70,9 @@ void ConvergenceExportWriter::appendPoints(QByteArray &out, const ConvergenceSer
             out += ',';
         m_firstPoint = false;
         out += "{\"seconds\":";
-        appendNumber(out, point.seconds, "null");
+        appendJsonDouble(out, point.seconds, "null");
         out += ",\"loss\":";
-        appendNumber(out, point.loss, "null");
+        appendJsonDouble(out, point.loss, "null");
         out += '}';
     }
 }

@@ -1,6 +1,6 @@
 #include "convergencejson.h"
 
-#include <QLocale>
+#include "jsonwriter.h"
 
 #include <cmath>
 
@@ -23,15 +23,6 @@ ConvergenceSeries evenlyByIndex(const ConvergenceSeries &points, int maxPoints)
     return kept;
 }
 
-void appendNumber(QByteArray &out, double value)
-{
-    if (!std::isfinite(value))
-        out += "null";
-    else if (value == std::trunc(value) && std::fabs(value) < 1e15)
-        out += QByteArray::number(qint64(value));
-    else
-        out += QByteArray::number(value, 'g', QLocale::FloatingPointShortest);
-}
 } // namespace
 
 ConvergenceSeries thinOnLogAxis(const ConvergenceSeries &points, int maxPoints)
@@ -80,9 +71,9 @@ QByteArray convergenceDocument(const ConvergenceSeries &points)
             out += ',';
         // The original's order, as toJsonBytes() writes it: seconds before loss.
         out += "{\"seconds\":";
-        appendNumber(out, points.at(i).seconds);
+        appendJsonDouble(out, points.at(i).seconds);
         out += ",\"loss\":";
-        appendNumber(out, points.at(i).loss);
+        appendJsonDouble(out, points.at(i).loss);
         out += '}';
     }
     out += "]}";

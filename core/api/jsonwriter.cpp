@@ -2,7 +2,6 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QLocale>
 #include <QVariant>
 
 #include <algorithm>
@@ -47,18 +46,12 @@ void appendNumber(QByteArray &out, const QJsonValue &value)
 {
     // Integral values below 1e15 print alike as integers and as doubles: skip the type test.
     const double number = value.toDouble();
-    if (number == std::trunc(number) && std::fabs(number) < 1e15) {
-        out += QByteArray::number(qint64(number));
-        return;
-    }
-    if (value.toVariant().typeId() == QMetaType::LongLong) {
+    const bool smallIntegral = number == std::trunc(number) && std::fabs(number) < 1e15;
+    if (!smallIntegral && value.toVariant().typeId() == QMetaType::LongLong) {
         out += QByteArray::number(value.toInteger());
         return;
     }
-    if (std::isfinite(number))
-        out += QByteArray::number(number, 'g', QLocale::FloatingPointShortest);
-    else
-        out += "null";
+    appendJsonDouble(out, number);
 }
 } // namespace
 
@@ -184,6 +177,67 @@ void appendJsonInteger(QByteArray &out, qint64 value)
     char digits[24];
     const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
     out.append(digits, end - digits);
+}
+
+void appendJsonDouble(QByteArray &out, double value, const char *notFinite)
+{
+    if (!std::isfinite(value)) {
+        out += notFinite;
+        return;
+    }
+    // In an array or an object QJsonValue keeps an integral double that fits a qint64 as an
+    // integer, and QJsonDocument writes it so.
+    if (value == std::trunc(value) && std::fabs(value) < 0x1p53) {
+        appendJsonInteger(out, qint64(value));
+        return;
+    }
+    // QByteArray::number(value, 'g', QLocale::FloatingPointShortest), as QJsonDocument writes a
+    // double: the shortest digits that read back the same, in whichever of the decimal and the
+    // exponent form (two exponent digits at least) is shorter, by QLocale's rule for ties.
+    char scientific[32];
+    const char *const begin = scientific;
+    const char *end = std::to_chars(scientific, scientific + sizeof scientific, value,
+                                    std::chars_format::scientific)
+                          .ptr;
+    const char *e = std::find(begin, end, 'e');
+    char digits[20]; // the significant digits alone
+    const char *digitsEnd
+        = std::copy_if(begin, e, digits, [](char c) { return c >= '0' && c <= '9'; });
+    const QByteArrayView significant(digits, digitsEnd - digits);
+    const auto digitCount = int(significant.size());
+    int exponent = 0;
+    std::from_chars(e + (e[1] == '+' ? 2 : 1), end, exponent);
+    const int decpt = exponent + 1; // where the point goes in the digits
+    int bias = 4; // "e", the sign and two digits
+    if (digitCount <= decpt && digitCount > 1)
+        ++bias; // the decimal form has no point, the exponent form has one
+    else if (digitCount == 1 && decpt <= 0)
+        --bias; // the other way round
+    const bool decimal = decpt <= 0 ? 1 - decpt <= bias
+        : decpt <= digitCount       ? 0 <= bias
+                                    : decpt <= digitCount + bias;
+    if (!decimal) {
+        out.append(scientific, end - scientific);
+        return;
+    }
+    // The digits, zeros to fill up to the point or from it, the point between them if need be
+    // (at most bias zeros: a few dozen characters in all).
+    char text[64];
+    char *at = text;
+    if (value < 0)
+        *at++ = '-';
+    if (decpt <= 0) {
+        at = std::fill_n(std::copy_n("0.", 2, at), -decpt, '0');
+        at = std::copy(significant.begin(), significant.end(), at);
+    } else if (decpt >= digitCount) {
+        at = std::copy(significant.begin(), significant.end(), at);
+        at = std::fill_n(at, decpt - digitCount, '0');
+    } else {
+        at = std::copy_n(significant.begin(), decpt, at);
+        *at++ = '.';
+        at = std::copy(significant.begin() + decpt, significant.end(), at);
+    }
+    out.append(text, at - text);
 }
 
 QByteArray toJsonBytes(const QJsonValue &value)

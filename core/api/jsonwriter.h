@@ -17,5 +17,9 @@ void appendJson(QByteArray &out, const QJsonValue &value);
 void appendJsonString(QByteArray &out, QStringView text);
 // An integer as appendJson() writes one.
 void appendJsonInteger(QByteArray &out, qint64 value);
+// A double as appendJson() writes one (as QJsonDocument does): an integral value below 1e15 as
+// an integer, others in the shortest form that reads back the same ("g" style); notFinite for
+// NaN and the infinities (JSON has none).
+void appendJsonDouble(QByteArray &out, double value, const char *notFinite = "null");
 
 } // namespace aisim::api
