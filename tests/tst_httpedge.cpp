@@ -1,4 +1,5 @@
 #include "convergencejson.h"
+#include "convergencerepository.h"
 #include "jsonwriter.h"
 #include "runtime.h"
 #include "serialize.h"
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void convergenceDocumentMatchesTheJsonWriter();
     void thinningKeepsAtMostNPointsSpreadOnTheLogAxis();
     void maxPointsOverHttp();
+    void keptDocumentsFollowTheirRun();
 
 private:
     aisim::test::TestServer m_server;
@@ -388,6 +390,46 @@ void TestHttpEdge::maxPointsOverHttp()
                  .toArray()
                  .size(),
              300);
+}
+
+// /converge keeps the documents it wrote by run: a run deleted and created again under the same
+// id, with as many points (so the same version) but others, is read afresh and tagged anew; a
+// part is never the whole document kept.
+void TestHttpEdge::keptDocumentsFollowTheirRun()
+{
+    const auto run = [this](const char *curve) {
+        const auto created = httpRequest(
+            m_server.port(), "POST", "/simulation?wait=true",
+            R"({"simulation_id": 41, "name": "again", "machine": {"machine_id": 1, "name": "m"},
+                "parameters": {"points": 6, "pace_ms": 0, "curve": ")"_ba
+                + curve + R"("}})"_ba);
+        QCOMPARE(created.json()[u"status"_s].toString(), u"finished"_s);
+    };
+    run("exponential");
+    const QByteArray first = httpRequest(m_server.port(), "GET", "/converge/41").body;
+    QCOMPARE(QJsonDocument::fromJson(first)[u"data"_s].toArray().size(), 6);
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/converge/41").body, first); // kept
+    const auto firstTag = httpRequest(m_server.port(), "GET", "/converge/41").header("ETag");
+
+    QCOMPARE(httpRequest(m_server.port(), "DELETE", "/simulation/41").status, 204);
+    QCOMPARE(httpRequest(m_server.port(), "GET", "/converge/41").status, 404);
+    run("power");
+    const auto second = httpRequest(m_server.port(), "GET", "/converge/41");
+    // The same version, other points: another tag too, or a client would keep the first.
+    QVERIFY(second.header("ETag") != firstTag);
+    QCOMPARE(
+        httpRequest(m_server.port(), "GET", "/converge/41", {}, {{"If-None-Match"_ba, firstTag}})
+            .status,
+        200);
+    QCOMPARE(QJsonDocument::fromJson(second.body)[u"data"_s].toArray().size(), 6);
+    QVERIFY(second.body != first);
+    const QByteArray fresh = api::convergenceDocument(
+        ConvergenceRepository(m_server.runtime()->database()).points(41, std::nullopt).value());
+    QCOMPARE(second.body, fresh);
+    // A part is never the whole document kept.
+    const QJsonArray part
+        = httpRequest(m_server.port(), "GET", "/converge/41?since=30").json()[u"data"_s].toArray();
+    QVERIFY(part.size() < 6 && !part.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestHttpEdge)

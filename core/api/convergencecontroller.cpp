@@ -26,17 +26,28 @@ QHttpServerResponse ConvergenceController::get(const ApiRequest &request) const
         return errorResponse(Error::notFound(u"Simulation %1 not found"_s.arg(*id)));
     // Every stored point bumps the run's version: a client polling with the tag gets a 304
     // until a point comes, without the points being read.
+    const SimulationSummary &run = *summary.value();
+    // Whole documents only (no since, no max_points) are kept.
+    const bool whole = !since && !maxPoints;
     std::optional<Error> failed;
-    QHttpServerResponse response = taggedJsonResponse(
-        request.http(), runEntityTag('c', *id, summary.value()->version), [&] {
-            const auto points = ConvergenceRepository(*m_context.database).points(*id, since);
-            if (!points) {
-                failed = points.error();
-                return QByteArray();
-            }
-            const ConvergenceSeries &series = points.value();
-            return convergenceDocument(maxPoints ? thinOnLogAxis(series, int(*maxPoints)) : series);
-        });
+    QHttpServerResponse response = taggedJsonResponse(request.http(), runEntityTag('c', run), [&] {
+        if (const Document *kept = whole ? m_documents.object(*id) : nullptr; kept
+            && kept->version == run.version && kept->creationMs == run.creationMs
+            && kept->updateMs == run.updateMs)
+            return kept->bytes;
+        const auto points = ConvergenceRepository(*m_context.database).points(*id, since);
+        if (!points) {
+            failed = points.error();
+            return QByteArray();
+        }
+        const ConvergenceSeries &series = points.value();
+        QByteArray bytes
+            = convergenceDocument(maxPoints ? thinOnLogAxis(series, int(*maxPoints)) : series);
+        if (whole)
+            m_documents.insert(*id, new Document {run.version, run.creationMs, run.updateMs, bytes},
+                               bytes.size());
+        return bytes;
+    });
     if (failed)
         return errorResponse(*failed);
     return response;

@@ -9,15 +9,17 @@ using namespace Qt::StringLiterals;
 
 namespace aisim::api {
 
-QByteArray runEntityTag(char kind, qint64 id, qint64 version)
+QByteArray runEntityTag(char kind, const SimulationSummary &run)
 {
     QByteArray tag;
-    tag.reserve(48);
+    tag.reserve(64);
     tag += '"';
     tag += kind;
-    appendJsonInteger(tag, id);
+    appendJsonInteger(tag, run.id);
     tag += '.';
-    appendJsonInteger(tag, version);
+    appendJsonInteger(tag, run.version);
+    tag += '.';
+    appendJsonInteger(tag, run.creationMs);
     tag += '"';
     return tag;
 }

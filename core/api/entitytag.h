@@ -1,5 +1,7 @@
 #pragma once
 
+#include "simulationsummary.h"
+
 #include <QByteArray>
 #include <QHttpServerResponse>
 
@@ -10,9 +12,10 @@ class QHttpServerRequest;
 namespace aisim::api {
 
 // Entity tags of the answers about one run, for polling clients: the tag names the kind of
-// answer, the run and its version, which every change of the run (its points included) bumps,
+// answer, the run, its version, which every change of the run (its points included) bumps, and
+// its creation time, which tells a run deleted and created again under its id from the first;
 // so the tag changes exactly when the answer may.
-QByteArray runEntityTag(char kind, qint64 id, qint64 version);
+QByteArray runEntityTag(char kind, const SimulationSummary &run);
 // The tag of an answer that changes with more than its run's version (the detailed answer
 // carries the lease's heartbeat and whether a worker of the machine is online): a digest of the
 // bytes, so that a client polling it still gets 304 while nothing it shows has changed.

@@ -189,7 +189,7 @@ QHttpServerResponse SimulationsController::get(const ApiRequest &request) const
     if (!summary.value())
         return errorResponse(Error::notFound(u"Simulation %1 not found"_s.arg(*id)));
     const SimulationSummary &run = *summary.value();
-    return taggedJsonResponse(request.http(), runEntityTag('s', run.id, run.version),
+    return taggedJsonResponse(request.http(), runEntityTag('s', run),
                               [&run] { return simulationSummaryBytes(run); });
 }
 
