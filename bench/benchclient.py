@@ -81,10 +81,12 @@ def ratio(a, b):
 
 def report(results_path, md_path, json_path, mode):
     figures = {}
+    # Words, whatever they look like (a commit's short hash may be all digits).
+    words = {"commit", "date", "mode", "build", "machine"}
     for line in open(results_path, encoding="utf-8"):
         key, _, value = line.rstrip("\n").partition("\t")
         try:
-            figures[key] = float(value)
+            figures[key] = value if key in words else float(value)
         except ValueError:
             figures[key] = value
     get = figures.get
