@@ -31,9 +31,8 @@ QHttpServerResponse ConvergenceController::get(const ApiRequest &request) const
     const bool whole = !since && !maxPoints;
     std::optional<Error> failed;
     QHttpServerResponse response = taggedJsonResponse(request.http(), runEntityTag('c', run), [&] {
-        if (const Document *kept = whole ? m_documents.object(*id) : nullptr; kept
-            && kept->version == run.version && kept->creationMs == run.creationMs
-            && kept->updateMs == run.updateMs)
+        if (const Document *kept = whole ? m_documents.object(*id) : nullptr;
+            kept && kept->isOf(run))
             return kept->bytes;
         const auto points = ConvergenceRepository(*m_context.database).points(*id, since);
         if (!points) {

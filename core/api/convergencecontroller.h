@@ -2,6 +2,7 @@
 
 #include "apicontext.h"
 #include "apirequest.h"
+#include "simulationsummary.h"
 
 #include <QCache>
 #include <QHttpServerResponse>
@@ -30,6 +31,12 @@ private:
         qint64 creationMs = 0;
         qint64 updateMs = 0;
         QByteArray bytes;
+
+        bool isOf(const SimulationSummary &run) const
+        {
+            return version == run.version && creationMs == run.creationMs
+                && updateMs == run.updateMs;
+        }
     };
 
     ApiContext m_context;

@@ -215,6 +215,13 @@ bool bindSqlite(sqlite3_stmt *statement, const QVariantList &values)
     }
     return true;
 }
+
+// Ends the statement's read and forgets its values: ready for its next use.
+void releaseSqlite(sqlite3_stmt *statement)
+{
+    sqlite3_reset(statement);
+    sqlite3_clear_bindings(statement);
+}
 } // namespace
 
 KeptRows::KeptRows(sqlite3_stmt *statement, bool hasRow)
@@ -230,17 +237,13 @@ KeptRows::KeptRows(KeptRows &&other) noexcept
     : m_statement(std::exchange(other.m_statement, nullptr))
     , m_rowWaiting(other.m_rowWaiting)
     , m_onRow(other.m_onRow)
-    , m_query(std::move(other.m_query))
-{
-    other.m_query.reset();
-}
+    , m_query(std::exchange(other.m_query, std::nullopt))
+{ }
 
 KeptRows::~KeptRows()
 {
-    if (m_statement) {
-        sqlite3_reset(m_statement);
-        sqlite3_clear_bindings(m_statement);
-    }
+    if (m_statement)
+        releaseSqlite(m_statement);
 }
 
 bool KeptRows::next()
@@ -291,8 +294,7 @@ Result<KeptRows> readKept(Database &database, const QString &statement, const QV
         const int first = bindSqlite(kept, values) ? sqlite3_step(kept) : SQLITE_MISUSE;
         if (first == SQLITE_ROW || first == SQLITE_DONE)
             return KeptRows(kept, first == SQLITE_ROW);
-        sqlite3_reset(kept);
-        sqlite3_clear_bindings(kept);
+        releaseSqlite(kept);
     }
     auto query = runKept(database, statement, values, what);
     if (!query)
