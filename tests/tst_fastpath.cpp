@@ -95,6 +95,8 @@ private Q_SLOTS:
     void keptRowsReadWhatTheDriverReads_data() { test::addDialectRows(); }
     void keptRowsReadWhatTheDriverReads();
     void keptRowsFollowTheirConnection();
+    void keptStatementsAreBounded_data() { test::addDialectRows(); }
+    void keptStatementsAreBounded();
     void keptStatementsOutliveADroppedConnection_data();
     void keptStatementsOutliveADroppedConnection();
 };
@@ -458,6 +460,26 @@ void TestFastPath::keptRowsFollowTheirConnection()
                                }).result();
         QCOMPARE(elsewhere.value()->name, u"renamed"_s);
     }
+}
+
+void TestFastPath::keptStatementsAreBounded()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    auto held = sql::runKept(database, u"SELECT 'held'"_s, {}, u"hold a statement"_s);
+    QVERIFY(held.ok());
+    // Lists write many texts (filters, orders, cursors): the connection keeps a bounded number.
+    for (int i = 0; i < 3 * Database::kKeptStatements; ++i) {
+        auto query = sql::runKept(database, u"SELECT %1"_s.arg(i), {}, u"read a number"_s);
+        QVERIFY(query.ok());
+        QVERIFY(query.value()->next());
+        QCOMPARE(query.value()->value(0).toInt(), i);
+        QVERIFY(database.keptStatements() <= Database::kKeptStatements + 1);
+    }
+    // The statement in use was not let go with the others.
+    QVERIFY(held.value()->next());
+    QCOMPARE(held.value()->value(0).toString(), u"held"_s);
 }
 
 void TestFastPath::keptStatementsOutliveADroppedConnection_data()

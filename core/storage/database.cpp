@@ -232,7 +232,7 @@ Result<QSqlDatabase> Database::configure(QSqlDatabase db, const QString &name)
     return db;
 }
 
-Result<QSqlQuery *> Database::prepared(const QString &statement)
+Result<std::shared_ptr<QSqlQuery>> Database::prepared(const QString &statement)
 {
     const Result<QSqlDatabase> db = open();
     if (!db)
@@ -241,13 +241,21 @@ Result<QSqlQuery *> Database::prepared(const QString &statement)
     const QMutexLocker lock(&m_prepared->mutex);
     auto &statements = m_prepared->byConnection[name];
     if (const auto found = statements.constFind(statement); found != statements.constEnd())
-        return found.value().get();
+        return found.value();
     auto query = std::make_shared<QSqlQuery>(db.value());
     query->setForwardOnly(true);
     if (!query->prepare(statement))
         return sql::failure(*this, query->lastError(), u"prepare a statement"_s);
+    if (statements.size() >= kKeptStatements)
+        statements.removeIf([](const auto &kept) { return kept.value().use_count() == 1; });
     statements.insert(statement, query);
-    return query.get();
+    return query;
+}
+
+int Database::keptStatements() const
+{
+    const QMutexLocker lock(&m_prepared->mutex);
+    return int(m_prepared->byConnection.value(connectionNameForThisThread()).size());
 }
 
 sqlite3_stmt *Database::preparedSqlite(const QString &statement)

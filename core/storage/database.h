@@ -47,8 +47,13 @@ public:
     // The calling thread's query for statement, prepared once per connection and kept until
     // the connection closes (PostgreSQL then skips a PREPARE and a DEALLOCATE, SQLite the
     // parse). Forward-only. The caller binds by position, runs and reads it, then finish()es it;
-    // nothing else may use the same statement on this thread meanwhile.
-    Result<QSqlQuery *> prepared(const QString &statement);
+    // nothing else may use the same statement on this thread meanwhile. A connection keeps at
+    // most kKeptStatements: past them, those nobody holds are let go (the lists, whose text
+    // varies with their filters and order, could otherwise grow it without end).
+    Result<std::shared_ptr<QSqlQuery>> prepared(const QString &statement);
+    static constexpr int kKeptStatements = 256;
+    // How many statements the calling thread's connection keeps.
+    int keptStatements() const;
     // The calling thread's SQLite statement for statement, prepared on its connection's own
     // handle and kept while that connection stays open (see sql::readKept). Null on PostgreSQL,
     // or when SQLite cannot prepare it: prepared() then says why.

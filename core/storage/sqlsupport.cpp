@@ -157,12 +157,12 @@ Result<KeptQuery> runKept(Database &database, const QString &statement, const QV
 {
     // As run(): a connection the server dropped is tried once more, outside a transaction.
     for (int attempt = 0;; ++attempt) {
-        const Result<QSqlQuery *> prepared = database.prepared(statement);
+        const Result<std::shared_ptr<QSqlQuery>> prepared = database.prepared(statement);
         if (!prepared) {
             database.health().recordFailure(prepared.error().fault, prepared.error().message);
             return prepared.error();
         }
-        QSqlQuery *query = prepared.value();
+        const std::shared_ptr<QSqlQuery> &query = prepared.value();
         for (qsizetype i = 0; i < values.size(); ++i)
             query->bindValue(int(i), values.at(i));
         if (query->exec())

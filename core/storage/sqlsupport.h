@@ -54,12 +54,10 @@ Result<QSqlQuery> run(Database &database, const QString &statement, const QVaria
 class KeptQuery
 {
 public:
-    explicit KeptQuery(QSqlQuery *query)
-        : m_query(query)
+    explicit KeptQuery(std::shared_ptr<QSqlQuery> query)
+        : m_query(std::move(query))
     { }
-    KeptQuery(KeptQuery &&other) noexcept
-        : m_query(std::exchange(other.m_query, nullptr))
-    { }
+    KeptQuery(KeptQuery &&other) noexcept = default;
     KeptQuery &operator=(KeptQuery &&) = delete;
     ~KeptQuery()
     {
@@ -67,10 +65,10 @@ public:
             m_query->finish();
     }
     QSqlQuery &operator*() const { return *m_query; }
-    QSqlQuery *operator->() const { return m_query; }
+    QSqlQuery *operator->() const { return m_query.get(); }
 
 private:
-    QSqlQuery *m_query;
+    std::shared_ptr<QSqlQuery> m_query; // held while in use: the connection's keep lets go of it
 };
 
 // As run(), on a kept statement: for the statements every request or every point runs.
