@@ -163,6 +163,18 @@ void TestPaging::countsComeWithEveryPage()
     const auto last = get("/simulations?status=cancelled&limit=10");
     QCOMPARE(last.json().array().size(), 5);
     QVERIFY(last.header("Link").isEmpty());
+    // A page that ends before its limit counts what came before it and its own rows; one past
+    // the end is counted from the counters.
+    for (const QByteArray &offset : {"0"_ba, "10"_ba, "11"_ba, "12"_ba, "40"_ba}) {
+        const auto page = get("/simulations?machine_id=101&limit=5&offset=" + offset);
+        QCOMPARE(page.status, 200);
+        QCOMPARE(page.header("X-Total-Count"), "12"_ba);
+        QVERIFY(page.header("X-Total-Count-Estimated").isEmpty());
+    }
+    const auto search = get("/simulations?name=RUN-&order=desc&limit=100");
+    QCOMPARE(search.json().array().size(), 23);
+    QCOMPARE(search.header("X-Total-Count"), "23"_ba);
+    QVERIFY(search.header("X-Total-Count-Estimated").isEmpty());
 }
 
 QTEST_MAIN(TestPaging)

@@ -46,10 +46,17 @@ QByteArray nextLink(const ApiRequest &request, const QByteArray &cursor)
 }
 
 // The total lets a client page through without counting itself; read from counters, and
-// said to be estimated when it is.
-PendingReply::Headers totalCountHeaders(Database &database, const SimulationQuery &query)
+// said to be estimated when it is. A page that ended before its limit, read from a known
+// position (an offset, not a cursor), has told it already: the rows before it and its own.
+PendingReply::Headers totalCountHeaders(Database &database, const SimulationQuery &query,
+                                        std::optional<qint64> pageRows = std::nullopt)
 {
     PendingReply::Headers headers;
+    if (pageRows && !query.after && *pageRows < query.limit
+        && (*pageRows > 0 || query.offset == 0)) {
+        headers.append({"X-Total-Count"_ba, QByteArray::number(query.offset + *pageRows)});
+        return headers;
+    }
     const auto total = SimulationCounter(database).count(query, true);
     if (total) {
         headers.append({"X-Total-Count"_ba, QByteArray::number(total->runs)});
@@ -161,7 +168,7 @@ void SimulationsController::list(const ApiRequest &request, PendingReply &&reply
     // A full page may have a next one: its address, read from the index where this one ended.
     if (rows.value() == *limit && rows.value() > 0)
         response.setHeader("Link"_ba, nextLink(request, ListCursor::encode(query, last)));
-    for (const auto &[name, value] : totalCountHeaders(*m_context.database, query))
+    for (const auto &[name, value] : totalCountHeaders(*m_context.database, query, rows.value()))
         response.setHeader(name, value);
     reply.send(std::move(response));
 }
