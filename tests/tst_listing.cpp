@@ -37,6 +37,8 @@ private Q_SLOTS:
     void aCommonNameIsCountedAsAnEstimate();
     void theIndexAnswersForRareNamesAndOnceAQuery_data() { test::addDialectRows(); }
     void theIndexAnswersForRareNamesAndOnceAQuery();
+    void nameSearchPagesInCreationOrderFromTheIndex_data() { test::addDialectRows(); }
+    void nameSearchPagesInCreationOrderFromTheIndex();
     void everyFilterCombinationIsReadFromAnIndex_data() { test::addDialectRows(); }
     void everyFilterCombinationIsReadFromAnIndex();
 
@@ -519,6 +521,117 @@ void TestListing::theIndexAnswersForRareNamesAndOnceAQuery()
     QCOMPARE(probe->folded, u"other"_s);
 }
 
+void TestListing::nameSearchPagesInCreationOrderFromTheIndex()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(MachineRepository(database).create(2, u"B"_s).ok());
+    SimulationRepository repository(database);
+    const bool sqlite = !database.isPostgreSql();
+    const auto runsInCreationOrder = [&database]() {
+        QSqlQuery fact(database.connection());
+        return fact.exec(u"SELECT follows_id FROM creation_order"_s) && fact.next()
+            && fact.value(0).toLongLong() == 1;
+    };
+    // A third of the first 200 runs bear "Alpha", one in twenty of the newest: sparse at the
+    // newest end, where a descending page starts.
+    for (int i = 0; i < 260; ++i) {
+        const bool alpha = i < 200 ? i % 3 == 0 : i % 20 == 0;
+        const auto created
+            = repository.create(run((alpha ? u"Alpha %1"_s : u"beta %1"_s).arg(i), 1 + i % 2));
+        QVERIFY(created.ok());
+        if (i % 5 == 0)
+            QVERIFY(repository.cancel(created->id).ok());
+    }
+    if (sqlite)
+        QVERIFY(runsInCreationOrder());
+
+    // The runs a query should list: the whole order without the name, checked by hand.
+    const auto expected = [&repository](SimulationQuery query) {
+        const QString needle = query.nameContains.toCaseFolded();
+        query.nameContains.clear();
+        query.limit = -1;
+        query.offset = 0;
+        QList<qint64> ids;
+        for (const Simulation &simulation : repository.list(query).value()) {
+            if (simulation.name.toCaseFolded().contains(needle))
+                ids << simulation.id;
+        }
+        return ids;
+    };
+    // Every page of 7, one after the other: by cursor, or by offset.
+    const auto pages = [&repository](SimulationQuery query, bool byCursor) {
+        query.limit = 7;
+        QList<qint64> ids;
+        for (int page = 0; page < 100; ++page) {
+            SimulationCursor last;
+            QList<qint64> rows;
+            if (!repository
+                     .forEach(
+                         query, [&rows](const Simulation &s) { rows << s.id; }, &last)
+                     .ok())
+                return QList<qint64> {-1};
+            ids += rows;
+            if (rows.size() < query.limit)
+                break;
+            if (byCursor)
+                query.after = last;
+            else
+                query.offset += query.limit;
+        }
+        return ids;
+    };
+    const auto listEveryWay = [&](bool fromTheIndexInIdOrder) {
+        for (const OrderBy orderBy : {OrderBy::CreationDate, OrderBy::Id}) {
+            for (const bool descending : {false, true}) {
+                for (int filter = 0; filter < 3; ++filter) {
+                    SimulationQuery query;
+                    query.orderBy = orderBy;
+                    query.descending = descending;
+                    query.nameContains = u"LPH"_s;
+                    if (filter == 1)
+                        query.machineId = 2;
+                    if (filter == 2)
+                        query.status = SimulationStatus::Cancelled;
+                    const QString what = u"order %1 %2 filter %3"_s.arg(
+                        SimulationQuery::orderByName(orderBy), descending ? u"desc"_s : u"asc"_s,
+                        QString::number(filter));
+                    // The plan this test is about, where there is one.
+                    NameSearch search(database, query.nameContains);
+                    QVERIFY(search.planPage(query).ok());
+                    const bool idOrder
+                        = sqlite && (fromTheIndexInIdOrder || orderBy == OrderBy::Id);
+                    QVERIFY2(search.readsMatchesInIdOrder() == idOrder, qPrintable(what));
+                    const QList<qint64> want = expected(query);
+                    QVERIFY2(want.size() > 10, qPrintable(what));
+                    QVERIFY2(pages(query, true) == want, qPrintable(what + u" by cursor"_s));
+                    QVERIFY2(pages(query, false) == want, qPrintable(what + u" by offset"_s));
+                }
+            }
+        }
+    };
+    listEveryWay(true);
+    if (QTest::currentTestFailed())
+        return;
+
+    // A run created later under a free id below the newest: creation order is no longer id
+    // order, and pages in creation order are read another way, still right.
+    QVERIFY(repository.remove(10).ok());
+    NewSimulation late = run(u"Alpha late"_s, 2);
+    late.id = 10;
+    QVERIFY(repository.create(late).ok());
+    if (sqlite)
+        QVERIFY(!runsInCreationOrder());
+    SimulationQuery newest;
+    newest.descending = true;
+    newest.limit = 1;
+    newest.nameContains = u"alpha"_s;
+    QCOMPARE(idsOf(repository.list(newest).value()), QList<qint64> {10});
+    listEveryWay(false);
+}
+
 void TestListing::everyFilterCombinationIsReadFromAnIndex()
 {
     AISIM_OPEN_TEST_DATABASE(db);
@@ -560,8 +673,7 @@ void TestListing::everyFilterCombinationIsReadFromAnIndex()
             if (name == 2)
                 list.nameContains = u"ün"_s;
             NameSearch search(database, list.nameContains);
-            if (!search.isEmpty())
-                QVERIFY(search.probe().ok());
+            QVERIFY(search.planPage(list).ok());
             const auto statements = SimulationListQuery(list, postgreSql, &search)
                                         .selects(u"simulation_id, name"_s, 100);
             for (const SqlStatement &statement : statements) {
@@ -592,10 +704,18 @@ void TestListing::everyFilterCombinationIsReadFromAnIndex()
                     continue;
                 }
                 if (name == 1) {
-                    // The index's matches (at most NameSearch::kIndexedMatches) by id, sorted.
+                    // The index's matches (at most NameSearch::kIndexedMatches) by id, sorted;
+                    // in creation or id order read in id order from the index, unsorted.
                     QVERIFY2(plan.contains(u"VIRTUAL TABLE INDEX"_s), qPrintable(what));
                     QVERIFY2(plan.contains(u"SEARCH simulations USING INTEGER PRIMARY KEY"_s),
                              qPrintable(what));
+                    const OrderBy effective
+                        = SimulationListQuery(list, postgreSql).effectiveOrder();
+                    const bool idOrder
+                        = effective == OrderBy::CreationDate || effective == OrderBy::Id;
+                    QCOMPARE(search.readsMatchesInIdOrder(), idOrder);
+                    if (idOrder)
+                        QVERIFY2(!plan.contains(u"TEMP B-TREE"_s), qPrintable(what));
                     continue;
                 }
                 QVERIFY2(!plan.contains(u"TEMP B-TREE"_s), qPrintable(what));

@@ -3,6 +3,7 @@
 #include "database.h"
 #include "logging.h"
 #include "simulationcounter.h"
+#include "simulationlistquery.h"
 #include "sqlsupport.h"
 
 #include <algorithm>
@@ -50,17 +51,34 @@ QString NameSearch::ftsPhrase() const
 
 Status NameSearch::probe()
 {
-    m_probe = NameProbe {m_folded, false, 0, 0};
-    if (!isIndexable())
+    return probeUpTo(Reach::Plan);
+}
+
+Status NameSearch::probeForCount()
+{
+    return probeUpTo(Reach::Count);
+}
+
+Status NameSearch::probeUpTo(Reach reach)
+{
+    if (!isIndexable()) {
+        m_probe = NameProbe {m_folded};
         return success();
-    if (m_memo && m_memo->folded == m_folded && m_memo->threshold > 0) {
+    }
+    // A probe that counted as far as this one would is known already.
+    if (m_memo && m_memo->folded == m_folded && m_memo->threshold > 0
+        && (reach == Reach::Count || m_memo->counted >= m_memo->threshold)) {
         m_probe = *m_memo;
         return success();
     }
+    m_probe = NameProbe {m_folded};
     const Result<SimulationCount> runs = SimulationCounter(m_database).count({}, true);
     if (!runs)
         return runs.error();
+    m_probe.runs = runs->runs;
     m_probe.threshold = indexedMatches(runs->runs);
+    m_probe.counted
+        = reach == Reach::Plan ? m_probe.threshold : std::min(m_probe.threshold, kCountedMatches);
     if (m_database.isPostgreSql()) {
         // Counting the matches of a common name would read its whole trigram posting list
         // (a GIN index stops at nothing): the planner's statistics tell it from a rare one.
@@ -68,22 +86,113 @@ Status NameSearch::probe()
                                      {m_pattern}, u"estimate name matches"_s);
         if (!estimate)
             return estimate.error();
-        if (sql::readCount(*estimate.value()) > m_probe.threshold)
+        if (sql::readCount(*estimate.value()) > m_probe.threshold) {
+            m_probe.matches = m_probe.counted + 1; // as if counted: more than the reach
             return remember();
+        }
     }
-    QVariantList values;
-    const QString matches = usesFts()
-        ? u"SELECT 1 FROM simulation_names WHERE simulation_names MATCH ? LIMIT ?"_s
-        : u"SELECT 1 FROM simulations WHERE name_folded LIKE ? ESCAPE '\\' LIMIT ?"_s;
-    values << (usesFts() ? ftsPhrase() : m_pattern) << m_probe.threshold + 1;
-    // Not kept, as the lists (SimulationLister::forEachRow): its plan depends on the pattern.
-    auto query = sql::run(m_database, u"SELECT COUNT(*) FROM ("_s + matches + u") AS matches"_s,
-                          values, u"count name matches"_s);
-    if (!query)
-        return query.error();
-    m_probe.matches = sql::readCount(query.value());
-    m_probe.selective = m_probe.matches <= m_probe.threshold;
+    if (usesFts()) {
+        // The newest matches, which FTS5 yields in id order; the last one's id also tells how
+        // densely the name matches among the newest runs (estimatedShare).
+        auto newest = sql::readKept(m_database,
+                                    u"SELECT rowid FROM simulation_names WHERE simulation_names "
+                                    "MATCH ? ORDER BY rowid DESC LIMIT ?"_s,
+                                    {ftsPhrase(), m_probe.counted + 1}, u"count name matches"_s);
+        if (!newest)
+            return newest.error();
+        sql::KeptRows &rows = newest.value();
+        while (rows.next()) {
+            ++m_probe.matches;
+            m_probe.lowestNewestMatch = rows.value(0).toLongLong();
+        }
+    } else {
+        // Not kept, as the lists (SimulationLister::forEachRow): its plan depends on the pattern.
+        auto query = sql::run(m_database,
+                              u"SELECT COUNT(*) FROM (SELECT 1 FROM simulations WHERE name_folded "
+                              "LIKE ? ESCAPE '\\' LIMIT ?) AS matches"_s,
+                              {m_pattern, m_probe.counted + 1}, u"count name matches"_s);
+        if (!query)
+            return query.error();
+        m_probe.matches = sql::readCount(query.value());
+    }
     return remember();
+}
+
+Result<double> NameSearch::estimatedShare()
+{
+    if (usesFts() && m_probe.lowestNewestMatch > 0) {
+        // The matches counted, among the runs from the lowest of them to the newest: the runs
+        // there are told by the ids' span, as a share of the whole table's.
+        auto span = sql::readKept(m_database,
+                                  u"SELECT (SELECT MIN(simulation_id) FROM simulations), "
+                                  "(SELECT MAX(simulation_id) FROM simulations)"_s,
+                                  {}, u"read the span of run ids"_s);
+        if (!span)
+            return span.error();
+        sql::KeptRows &ids = span.value();
+        if (!ids.next())
+            return Error::internal(u"reading the span of run ids returned nothing"_s);
+        const qint64 lowest = ids.value(0).toLongLong();
+        const qint64 highest = ids.value(1).toLongLong();
+        const double allIds = double(highest - lowest + 1);
+        const double newestIds = double(highest - m_probe.lowestNewestMatch + 1);
+        const double runsThere = std::max(1.0, newestIds * double(m_probe.runs) / allIds);
+        return std::min(1.0, double(m_probe.matches) / runsThere);
+    }
+    auto sampled = sql::runKept(
+        m_database,
+        u"SELECT COUNT(*), SUM(CASE WHEN name_folded LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END) "
+        "FROM (SELECT name_folded FROM simulations ORDER BY simulation_id DESC LIMIT ?) "
+        "AS newest"_s,
+        {m_pattern, kSample}, u"estimate the runs a name matches"_s);
+    if (!sampled)
+        return sampled.error();
+    QSqlQuery &row = *sampled.value();
+    if (!row.next())
+        return Error::internal(u"estimating a count returned nothing"_s);
+    const qint64 seen = row.value(0).toLongLong();
+    const qint64 hits = row.value(1).toLongLong();
+    row.finish();
+    return seen > 0 ? double(hits) / double(seen) : 0.0;
+}
+
+Result<bool> NameSearch::runsInCreationOrder()
+{
+    auto inOrder = sql::readKept(m_database, u"SELECT follows_id FROM creation_order"_s, {},
+                                 u"read whether runs are in creation order"_s);
+    if (!inOrder)
+        return inOrder.error();
+    sql::KeptRows &fact = inOrder.value();
+    return fact.next() && fact.value(0).toLongLong() == 1;
+}
+
+Status NameSearch::planPage(const SimulationQuery &query)
+{
+    m_matchesInIdOrder = false;
+    if (isEmpty())
+        return success();
+    const SimulationQuery::OrderBy order = SimulationListQuery(query, false).effectiveOrder();
+    if (!usesFts()
+        || (order != SimulationQuery::OrderBy::CreationDate
+            && order != SimulationQuery::OrderBy::Id))
+        return probe();
+    if (order == SimulationQuery::OrderBy::CreationDate) {
+        const Result<bool> inOrder = runsInCreationOrder();
+        if (!inOrder)
+            return inOrder.error();
+        if (!inOrder.value())
+            return probe();
+    }
+    // Other filters may leave few of many matches: then their own index is walked instead,
+    // checking names, unless the name alone matches few runs.
+    if (query.status || query.machineId || query.verdict) {
+        if (const Status probed = probe(); !probed)
+            return probed;
+        if (!isSelective())
+            return success();
+    }
+    m_matchesInIdOrder = true;
+    return success();
 }
 
 Status NameSearch::remember()
@@ -95,7 +204,7 @@ Status NameSearch::remember()
 
 QString NameSearch::source(QVariantList *values) const
 {
-    if (!isIndexable() || !m_probe.selective)
+    if (!isIndexable() || (!isSelective() && !m_matchesInIdOrder))
         return u"simulations"_s;
     if (m_database.isPostgreSql()) {
         // OFFSET 0 keeps the planner from folding the matches into the outer query, where it
@@ -114,7 +223,7 @@ QString NameSearch::source(QVariantList *values) const
 QString NameSearch::condition(QVariantList *values, Use use) const
 {
     if (m_database.isPostgreSql()) {
-        if (isIndexable() && m_probe.selective)
+        if (isIndexable() && isSelective())
             return QString(); // the source's matches
         // A walk checks each name with a test the trigram index cannot serve, so that the
         // planner keeps to the order's index.

@@ -41,12 +41,32 @@ public:
     // probed (no index to ask): they are matched while walking the order's index. Asks the
     // index once for a memo shared by several searches of the same text.
     Status probe();
-    // Known after probe(): at most threshold() runs match the name.
-    bool isSelective() const { return m_probe.selective; }
-    // Known after probe() of a selective search: how many runs the name alone matches.
+    // As probe(), for a count alone: counts at most kCountedMatches (and one), enough to tell
+    // a count exactly or to estimate it (estimatedShare), without reading a plan's worth.
+    Status probeForCount();
+    static constexpr qint64 kCountedMatches = 1'000;
+    // Known after probe(): at most threshold() runs match the name alone. After
+    // probeForCount(): at most what it counted.
+    bool isSelective() const { return m_probe.threshold > 0 && m_probe.countedAll(); }
+    // Known for a selective search: how many runs the name alone matches.
     qint64 selectiveMatches() const { return m_probe.matches; }
     // Known after probe(): more matches than this make a search walk the order's index.
     qint64 threshold() const { return m_probe.threshold; }
+    // How many matches the probe counted at most: a search that is not selective has more.
+    qint64 counted() const { return m_probe.counted; }
+    // After probe() of a search that is not selective (or not indexable): the share of all runs
+    // whose names match, estimated from the newest matches' ids (SQLite's index) or from the
+    // newest runs (a sample of kSample).
+    Result<double> estimatedShare();
+    static constexpr qint64 kSample = 1'000;
+
+    // Decides how a page of query is read, before its statements are written. While runs are
+    // in creation order (migration 012), a page in creation or id order on SQLite reads the
+    // index's matches in id order, as FTS5 yields them, and stops when it is full: unless other
+    // filters leave few of the matches, it needs no probe. Anything else is probe().
+    Status planPage(const SimulationQuery &query);
+    // Known after planPage(): the page reads the index's matches in id order (match_id).
+    bool readsMatchesInIdOrder() const { return m_matchesInIdOrder; }
     // What a condition is for: a page walking the order's index, or a count (or any read
     // without an order), which may find the matches through the index.
     enum class Use { Walk, Count };
@@ -67,6 +87,10 @@ public:
 
 private:
     bool usesFts() const;
+    enum class Reach { Plan, Count };
+    Status probeUpTo(Reach reach);
+    // SQLite: whether creation order is still id order (migration 012).
+    Result<bool> runsInCreationOrder();
     // Keeps the probe in the memo, if any.
     Status remember();
     QString ftsPhrase() const;
@@ -76,6 +100,7 @@ private:
     QString m_pattern;
     NameProbe m_probe;
     std::shared_ptr<NameProbe> m_memo;
+    bool m_matchesInIdOrder = false;
 };
 
 } // namespace aisim

@@ -11,11 +11,6 @@ using namespace Qt::StringLiterals;
 
 namespace aisim {
 
-namespace {
-// How many of the newest runs an estimate looks at.
-constexpr qint64 kSample = 1'000;
-} // namespace
-
 Result<qint64> SimulationCounter::fromCounters(const SimulationQuery &query)
 {
     QStringList conditions;
@@ -57,7 +52,9 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
         return SimulationCount {runs.value(), true};
     }
     NameSearch search(m_database, query.nameContains, query.nameProbe);
-    if (const Status probed = search.probe(); !probed)
+    // An exact count finds up to the plan's threshold of matches through the index.
+    if (const Status probed = estimateLargeSearches ? search.probeForCount() : search.probe();
+        !probed)
         return probed.error();
     // The probe has counted the matches of the name alone: no need to count them again.
     if (search.isSelective() && !query.status && !query.machineId && !query.verdict)
@@ -70,37 +67,21 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
             return counted.error();
         return SimulationCount {sql::readCount(counted.value()), true};
     }
-    // Many runs match, or a text too short for the index: the share of matches among the
-    // newest runs, times the runs the other filters leave (read from the counters).
+    // Many runs match, or a text too short for the index: the share of the runs whose names
+    // match, times the runs the other filters leave (read from the counters), as if the name
+    // and the other filters were independent.
+    const Result<double> share = search.estimatedShare();
+    if (!share)
+        return share.error();
     SimulationQuery others = query;
     others.nameContains.clear();
     const Result<qint64> total = fromCounters(others);
     if (!total)
         return total.error();
-    QVariantList values;
-    const QString where = SimulationListQuery(others, m_database.isPostgreSql()).where(&values);
-    QVariantList sampleValues {search.likePattern()};
-    sampleValues += values;
-    sampleValues << kSample;
-    auto sampled = sql::run(
-        m_database,
-        u"SELECT COUNT(*), SUM(CASE WHEN name_folded LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END) "
-        "FROM (SELECT name_folded FROM simulations"_s
-            + where + u" ORDER BY simulation_id DESC LIMIT ?) AS newest"_s,
-        sampleValues, u"estimate the runs a name matches"_s);
-    if (!sampled)
-        return sampled.error();
-    QSqlQuery &row = sampled.value();
-    if (!row.next())
-        return Error::internal(u"estimating a count returned nothing"_s);
-    const qint64 seen = row.value(0).toLongLong();
-    const qint64 hits = row.value(1).toLongLong();
-    row.finish();
-    const qint64 estimate = seen > 0 ? qint64(double(total.value()) * hits / seen + 0.5) : 0;
-    // The name alone matches more runs than the index's share: never estimate below it.
+    const qint64 estimate = qint64(double(total.value()) * share.value() + 0.5);
+    // The name alone matches more runs than the probe counted: never estimate below that.
     const bool nameAlone = search.isIndexable() && !query.status && !query.machineId;
-    return SimulationCount {nameAlone ? std::max(estimate, search.threshold() + 1) : estimate,
-                            false};
+    return SimulationCount {nameAlone ? std::max(estimate, search.counted() + 1) : estimate, false};
 }
 
 Result<QMap<SimulationStatus, qint64>> SimulationCounter::countByStatus()

@@ -27,8 +27,9 @@ public:
 
     // Exact without a name filter. With one: exact when the trigram index finds at most
     // NameSearch::threshold() runs; else (more matches, or a text of one or two characters)
-    // with estimateLargeSearches an estimate from the newest runs (exact = false) instead of
-    // reading every match, without it an exact count that reads them.
+    // with estimateLargeSearches an estimate (exact = false) instead of reading every match:
+    // the share of matching names (NameSearch::estimatedShare) times the runs the other filters
+    // leave; without it an exact count that reads them.
     Result<SimulationCount> count(const SimulationQuery &query, bool estimateLargeSearches);
     Result<QMap<SimulationStatus, qint64>> countByStatus();
 

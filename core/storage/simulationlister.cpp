@@ -33,10 +33,8 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
                                     SimulationCursor *last)
 {
     NameSearch search(m_database, filter.nameContains, filter.nameProbe);
-    if (!search.isEmpty()) {
-        if (const Status probed = search.probe(); !probed)
-            return probed;
-    }
+    if (const Status planned = search.planPage(filter); !planned)
+        return planned;
     const SimulationListQuery list(filter, m_database.isPostgreSql(), &search);
     qint64 remaining = filter.limit;
     const QList<SqlStatement> statements = list.selects(columns, filter.limit);
@@ -45,12 +43,26 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
             break;
         if (remaining > 0)
             statement.values[statement.values.size() - 2] = remaining; // LIMIT
-        // Not kept: PostgreSQL would plan a kept statement once for all values after its fifth
-        // run, and a list's best plan depends on them (a name, a status, a machine).
-        auto query = sql::run(m_database, statement.text, statement.values, u"list simulations"_s);
-        if (!query)
-            return query.error();
-        QSqlQuery &rows = query.value();
+        // Kept on SQLite, whose plan does not depend on the values bound (the parse of a list
+        // costs more than reading its page). Not on PostgreSQL, which would plan a kept
+        // statement once for all values after its fifth run, and a list's best plan depends on
+        // them (a name, a status, a machine).
+        std::optional<sql::KeptQuery> kept;
+        std::optional<QSqlQuery> once;
+        if (m_database.isPostgreSql()) {
+            auto query
+                = sql::run(m_database, statement.text, statement.values, u"list simulations"_s);
+            if (!query)
+                return query.error();
+            once.emplace(std::move(query.value()));
+        } else {
+            auto query
+                = sql::runKept(m_database, statement.text, statement.values, u"list simulations"_s);
+            if (!query)
+                return query.error();
+            kept.emplace(std::move(query.value()));
+        }
+        QSqlQuery &rows = kept ? **kept : *once;
         const int keyColumn = rows.record().count() - 1; // the sort key follows the columns
         while (rows.next()) {
             const qint64 id = visit(rows);

@@ -154,12 +154,16 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
         statement.values << rows << offset;
         statements << statement;
     };
-    const QString byId = u"simulation_id"_s + direction;
-    const QString byKey = order == SimulationQuery::OrderBy::Id
+    // The name index's matches in id order are the creation order (NameSearch::planPage).
+    const bool matchOrder = m_nameSearch && m_nameSearch->readsMatchesInIdOrder();
+    const QString byId = (matchOrder ? u"match_id"_s : u"simulation_id"_s) + direction;
+    const QString byKey = order == SimulationQuery::OrderBy::Id || matchOrder
         ? byId
         : key + direction + u", simulation_id"_s + direction;
     if (!m_query.after) {
         add(QString(), {}, byKey, m_query.offset);
+    } else if (matchOrder) {
+        add(u"match_id"_s + after + u'?', {m_query.after->id}, byId, 0);
     } else if (order == SimulationQuery::OrderBy::Id) {
         add(u"simulation_id"_s + after + u'?', {m_query.after->id}, byId, 0);
     } else {

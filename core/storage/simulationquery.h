@@ -22,12 +22,19 @@ struct SimulationCursor
 struct NameProbe
 {
     QString folded;
-    // At most threshold runs match the name alone: a page sorts them all.
-    bool selective = false;
-    // With selective: how many runs match the name alone.
+    // How many runs match the name alone, counted up to counted + 1.
     qint64 matches = 0;
+    // How far the probe counted: the threshold for a plan, less for a count alone.
+    qint64 counted = 0;
     // The matches beyond which a page walks the order's index instead.
     qint64 threshold = 0;
+    // Runs in the table when probed.
+    qint64 runs = 0;
+    // SQLite: the lowest id among the newest matches counted (by id).
+    qint64 lowestNewestMatch = 0;
+
+    // Every match was counted.
+    bool countedAll() const { return matches <= counted; }
 };
 
 // A filtered, sorted window of the simulations table.
