@@ -208,11 +208,11 @@ QString NameSearch::source(QVariantList *values) const
         return u"simulations"_s;
     if (m_database.isPostgreSql()) {
         // OFFSET 0 keeps the planner from folding the matches into the outer query, where it
-        // could still walk the order's index.
+        // could still walk the order's index. The matched rows stand for the table: the heap
+        // has been read for them already, to check each name.
         values->append(m_pattern);
-        return u"(SELECT simulation_id AS match_id FROM simulations "
-               "WHERE name_folded LIKE ? ESCAPE '\\' OFFSET 0) AS name_matches "
-               "JOIN simulations ON simulation_id = match_id"_s;
+        return u"(SELECT * FROM simulations WHERE name_folded LIKE ? ESCAPE '\\' OFFSET 0) "
+               "AS simulations"_s;
     }
     // CROSS JOIN keeps SQLite from walking the order's index and probing the matches.
     values->append(ftsPhrase());
