@@ -67,7 +67,7 @@ Status NameSearch::probeUpTo(Reach reach)
     }
     // A probe that counted as far as this one would is known already.
     if (m_memo && m_memo->folded == m_folded && m_memo->threshold > 0
-        && (reach == Reach::Count || m_memo->counted >= m_memo->threshold)) {
+        && (reach == Reach::Count ? m_memo->matches >= 0 : m_memo->counted >= m_memo->threshold)) {
         m_probe = *m_memo;
         return success();
     }
@@ -88,6 +88,12 @@ Status NameSearch::probeUpTo(Reach reach)
             return estimate.error();
         if (sql::readCount(*estimate.value()) > m_probe.threshold) {
             m_probe.matches = m_probe.counted + 1; // as if counted: more than the reach
+            return remember();
+        }
+        // Few expected: the page reads them all through the index, and counts them on the
+        // way; counting them here would read the index once more.
+        if (reach == Reach::Plan) {
+            m_probe.matches = -1;
             return remember();
         }
     }
@@ -193,6 +199,20 @@ Status NameSearch::planPage(const SimulationQuery &query)
     }
     m_matchesInIdOrder = true;
     return success();
+}
+
+void NameSearch::rememberQueryMatches(qint64 matches)
+{
+    m_probe.queryMatches = matches;
+    if (m_memo && m_memo->folded == m_folded)
+        m_memo->queryMatches = matches;
+}
+
+std::optional<qint64> NameSearch::queryMatches() const
+{
+    if (m_memo && m_memo->folded == m_folded && m_memo->queryMatches >= 0)
+        return m_memo->queryMatches;
+    return std::nullopt;
 }
 
 Status NameSearch::remember()

@@ -48,8 +48,16 @@ public:
     // Known after probe(): at most threshold() runs match the name alone. After
     // probeForCount(): at most what it counted.
     bool isSelective() const { return m_probe.threshold > 0 && m_probe.countedAll(); }
-    // Known for a selective search: how many runs the name alone matches.
+    // Known for a selective search after probeForCount(): how many runs the name alone
+    // matches (after probe() on PostgreSQL, -1: the planner's estimate decided).
     qint64 selectiveMatches() const { return m_probe.matches; }
+    // A page of a selective search reads every match, sorted (not in id order): it counts
+    // them, filters included, on the way.
+    bool readsEveryMatch() const { return isIndexable() && isSelective() && !m_matchesInIdOrder; }
+    // Keeps what such a page counted for the query's count (SimulationCounter).
+    void rememberQueryMatches(qint64 matches);
+    // What a page of this query counted, if one did.
+    std::optional<qint64> queryMatches() const;
     // Known after probe(): more matches than this make a search walk the order's index.
     qint64 threshold() const { return m_probe.threshold; }
     // How many matches the probe counted at most: a search that is not selective has more.

@@ -52,12 +52,16 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
         return SimulationCount {runs.value(), true};
     }
     NameSearch search(m_database, query.nameContains, query.nameProbe);
+    // A page of this query has read and counted every match.
+    if (const std::optional<qint64> counted = search.queryMatches())
+        return SimulationCount {*counted, true};
     // An exact count finds up to the plan's threshold of matches through the index.
     if (const Status probed = estimateLargeSearches ? search.probeForCount() : search.probe();
         !probed)
         return probed.error();
     // The probe has counted the matches of the name alone: no need to count them again.
-    if (search.isSelective() && !query.status && !query.machineId && !query.verdict)
+    if (search.isSelective() && search.selectiveMatches() >= 0 && !query.status && !query.machineId
+        && !query.verdict)
         return SimulationCount {search.selectiveMatches(), true};
     if (search.isSelective() || !estimateLargeSearches || query.verdict) {
         const SqlStatement statement

@@ -63,8 +63,13 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
             kept.emplace(std::move(query.value()));
         }
         QSqlQuery &rows = kept ? **kept : *once;
-        const int keyColumn = rows.record().count() - 1; // the sort key follows the columns
+        // The sort key follows the columns, the count of every match the key.
+        const bool counts = list.countsEveryMatch();
+        const int keyColumn = rows.record().count() - (counts ? 2 : 1);
+        bool first = true;
         while (rows.next()) {
+            if (counts && std::exchange(first, false))
+                search.rememberQueryMatches(rows.value(keyColumn + 1).toLongLong());
             const qint64 id = visit(rows);
             if (last) {
                 QVariant key = rows.value(keyColumn);

@@ -134,7 +134,8 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
     // A fraction goes into a cursor with every digit: PostgreSQL's numeric as text.
     const bool fraction = order == SimulationQuery::OrderBy::Progress;
     const QString select = u"SELECT "_s + columns + u", "_s
-        + (fraction && m_postgreSql ? u"CAST("_s + key + u" AS TEXT)"_s : key);
+        + (fraction && m_postgreSql ? u"CAST("_s + key + u" AS TEXT)"_s : key)
+        + (countsEveryMatch() ? u", COUNT(*) OVER ()"_s : QString());
     const QString direction = m_query.descending ? u" DESC"_s : QString();
     const QString after = m_query.descending ? u" < "_s : u" > "_s;
     const qint64 rows = limit >= 0 ? limit : std::numeric_limits<qint64>::max();
@@ -173,6 +174,11 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
         add(key + after + boundKey(), {cursorKey}, byKey, 0);
     }
     return statements;
+}
+
+bool SimulationListQuery::countsEveryMatch() const
+{
+    return m_nameSearch && m_nameSearch->readsEveryMatch() && !m_query.after;
 }
 
 SqlStatement SimulationListQuery::count() const

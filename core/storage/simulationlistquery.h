@@ -26,10 +26,14 @@ public:
                         const NameSearch *nameSearch = nullptr);
 
     // The statements that read the rows, in order: the rows of each follow the previous
-    // statement's. Every row holds columns, then the sort key. limit < 0: no limit.
+    // statement's. Every row holds columns, then the sort key (then the count, with
+    // countsEveryMatch). limit < 0: no limit.
     QList<SqlStatement> selects(const QString &columns, qint64 limit) const;
     // Counts the matching rows.
     SqlStatement count() const;
+    // A page that reads every match of a name anyway (NameSearch::readsEveryMatch) counts
+    // them too: each of its rows ends with their number, after the sort key.
+    bool countsEveryMatch() const;
     // The filters alone ("" or " WHERE …"), as a count reads them.
     QString where(QVariantList *values) const;
 

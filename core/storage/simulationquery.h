@@ -22,7 +22,8 @@ struct SimulationCursor
 struct NameProbe
 {
     QString folded;
-    // How many runs match the name alone, counted up to counted + 1.
+    // How many runs match the name alone, counted up to counted + 1; -1 when not counted
+    // (PostgreSQL's planner expects at most threshold: the plan needed no more).
     qint64 matches = 0;
     // How far the probe counted: the threshold for a plan, less for a count alone.
     qint64 counted = 0;
@@ -32,8 +33,11 @@ struct NameProbe
     qint64 runs = 0;
     // SQLite: the lowest id among the newest matches counted (by id).
     qint64 lowestNewestMatch = 0;
+    // The runs the whole query matches (the name and the other filters), when a page read
+    // every one of them (NameSearch::readsEveryMatch); -1 otherwise.
+    qint64 queryMatches = -1;
 
-    // Every match was counted.
+    // Every match was counted, or the planner expects few.
     bool countedAll() const { return matches <= counted; }
 };
 
