@@ -112,14 +112,15 @@ Status NameSearch::probeUpTo(Reach reach)
             m_probe.lowestNewestMatch = rows.value(0).toLongLong();
         }
     } else {
-        // Not kept, as the lists (SimulationLister::forEachRow): its plan depends on the pattern.
-        auto query = sql::run(m_database,
-                              u"SELECT COUNT(*) FROM (SELECT 1 FROM simulations WHERE name_folded "
-                              "LIKE ? ESCAPE '\\' LIMIT ?) AS matches"_s,
-                              {m_pattern, m_probe.counted + 1}, u"count name matches"_s);
+        // Its plan depends on the pattern, as a list's does.
+        auto query = sql::runValueDependent(
+            m_database,
+            u"SELECT COUNT(*) FROM (SELECT 1 FROM simulations WHERE name_folded "
+            "LIKE ? ESCAPE '\\' LIMIT ?) AS matches"_s,
+            {m_pattern, m_probe.counted + 1}, u"count name matches"_s);
         if (!query)
             return query.error();
-        m_probe.matches = sql::readCount(query.value());
+        m_probe.matches = sql::readCount(*query.value());
     }
     return remember();
 }

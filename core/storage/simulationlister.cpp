@@ -43,26 +43,11 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
             break;
         if (remaining > 0)
             statement.values[statement.values.size() - 2] = remaining; // LIMIT
-        // Kept on SQLite, whose plan does not depend on the values bound (the parse of a list
-        // costs more than reading its page). Not on PostgreSQL, which would plan a kept
-        // statement once for all values after its fifth run, and a list's best plan depends on
-        // them (a name, a status, a machine).
-        std::optional<sql::KeptQuery> kept;
-        std::optional<QSqlQuery> once;
-        if (m_database.isPostgreSql()) {
-            auto query
-                = sql::run(m_database, statement.text, statement.values, u"list simulations"_s);
-            if (!query)
-                return query.error();
-            once.emplace(std::move(query.value()));
-        } else {
-            auto query
-                = sql::runKept(m_database, statement.text, statement.values, u"list simulations"_s);
-            if (!query)
-                return query.error();
-            kept.emplace(std::move(query.value()));
-        }
-        QSqlQuery &rows = kept ? **kept : *once;
+        auto query = sql::runValueDependent(m_database, statement.text, statement.values,
+                                            u"list simulations"_s);
+        if (!query)
+            return query.error();
+        QSqlQuery &rows = *query.value();
         // The sort key follows the columns, the count of every match the key.
         const bool counts = list.countsEveryMatch();
         const int keyColumn = rows.record().count() - (counts ? 2 : 1);

@@ -181,6 +181,17 @@ Result<KeptQuery> runKept(Database &database, const QString &statement, const QV
     }
 }
 
+Result<KeptQuery> runValueDependent(Database &database, const QString &statement,
+                                    const QVariantList &values, const QString &what)
+{
+    if (!database.isPostgreSql())
+        return runKept(database, statement, values, what);
+    auto query = run(database, statement, values, what);
+    if (!query)
+        return query.error();
+    return KeptQuery(std::make_shared<QSqlQuery>(std::move(query.value())));
+}
+
 namespace {
 // Binds values as Qt's SQLite driver would; false for a type it is not sure of.
 bool bindSqlite(sqlite3_stmt *statement, const QVariantList &values)

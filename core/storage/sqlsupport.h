@@ -71,6 +71,13 @@ private:
     std::shared_ptr<QSqlQuery> m_query; // held while in use: the connection's keep lets go of it
 };
 
+// As run(), for a statement whose best plan depends on the values bound (a list: its name,
+// status, machine). Kept on SQLite, which plans without the values (its parse costs more than
+// reading a page); prepared afresh on PostgreSQL, which would plan a kept statement once for
+// all values after its fifth run.
+Result<KeptQuery> runValueDependent(Database &database, const QString &statement,
+                                    const QVariantList &values, const QString &what);
+
 // As run(), on a kept statement: for the statements every request or every point runs.
 Result<KeptQuery> runKept(Database &database, const QString &statement, const QVariantList &values,
                           const QString &what);
