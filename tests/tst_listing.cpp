@@ -12,6 +12,9 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
+#include <QThread>
+
+#include <memory>
 
 using namespace Qt::StringLiterals;
 using namespace aisim;
@@ -31,6 +34,8 @@ private Q_SLOTS:
     void cursorWalksEveryRowOnceWhileRunsComeAndGo();
     void countersEqualCountAfterEveryChange_data() { test::addDialectRows(); }
     void countersEqualCountAfterEveryChange();
+    void countersStayExactUnderConcurrentWriters_data() { test::addDialectRows(); }
+    void countersStayExactUnderConcurrentWriters();
     void nameSearchFindsWhatAScanFinds_data() { test::addDialectRows(); }
     void nameSearchFindsWhatAScanFinds();
     void aCommonNameIsCountedAsAnEstimate_data() { test::addDialectRows(); }
@@ -75,6 +80,31 @@ private:
         }
         return text;
     }
+    // A thread that keeps its own database connection, to run steps on it one at a time.
+    class ConnectionThread
+    {
+    public:
+        ConnectionThread()
+        {
+            m_thread.start();
+            m_context.moveToThread(&m_thread);
+        }
+        ~ConnectionThread()
+        {
+            m_thread.quit();
+            m_thread.wait();
+        }
+        Q_DISABLE_COPY_MOVE(ConnectionThread)
+        template<typename Step>
+        void run(Step step)
+        {
+            QMetaObject::invokeMethod(&m_context, step, Qt::BlockingQueuedConnection);
+        }
+
+    private:
+        QThread m_thread;
+        QObject m_context;
+    };
     // Every counter against COUNT(*) over the table, for each filter the API offers.
     static void compareCountersWithTheTable(Database &database);
 };
@@ -307,6 +337,97 @@ void TestListing::countersEqualCountAfterEveryChange()
     compareCountersWithTheTable(database);
     QVERIFY(query.exec(u"DELETE FROM simulations WHERE machine_id = 1"_s));
     compareCountersWithTheTable(database);
+}
+
+void TestListing::countersStayExactUnderConcurrentWriters()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    MachineRepository machines(database);
+    QVERIFY(machines.create(1, u"A"_s).ok());
+    QVERIFY(machines.create(2, u"B"_s).ok());
+    {
+        // Two connections, one step at a time: P's pending runs end up holding none of their
+        // runs but one failed attempt, a share that must not be lost.
+        ConnectionThread p;
+        ConnectionThread q;
+        SimulationRepository repository(database);
+        bool ok = true;
+        p.run([&] {
+            const auto created = repository.create(run(u"x"_s, 1));
+            const auto claimed = repository.claimNextPending(u"p"_s, {}, 60000);
+            ok = created.ok() && claimed.ok() && claimed.value()
+                && repository.failAttempt(created->id, u"p"_s, u"boom"_s, 0).ok();
+        });
+        QVERIFY(ok);
+        q.run([&] {
+            const auto claimed = repository.claimNextPending(u"q"_s, {}, 60000);
+            ok = claimed.ok() && claimed.value() && repository.create(run(u"z"_s, 1)).ok();
+        });
+        QVERIFY(ok);
+        p.run([&] {
+            const auto claimed = repository.claimNextPending(u"p"_s, {}, 60000);
+            ok = claimed.ok() && claimed.value() && claimed.value()->name == u"z"_s;
+        });
+        QVERIFY(ok);
+        compareCountersWithTheTable(database);
+    }
+    // Writers on connections of their own create runs and take each other's through their
+    // lifecycle at once: a run counted by one connection leaves the count from another.
+    constexpr int kWriters = 4;
+    constexpr int kRounds = 40;
+    QStringList failures[kWriters];
+    std::vector<std::unique_ptr<QThread>> writers;
+    for (int w = 0; w < kWriters; ++w) {
+        writers.emplace_back(QThread::create([&database, &failures, w] {
+            SimulationRepository repository(database);
+            const QString worker = u"w%1"_s.arg(w);
+            for (int i = 0; i < kRounds; ++i) {
+                if (!repository.create(run(u"run %1.%2"_s.arg(w).arg(i), 1 + i % 2)).ok()) {
+                    failures[w] << u"create"_s;
+                    continue;
+                }
+                const auto claimed = repository.claimNextPending(worker, {}, 60000);
+                if (!claimed.ok()) {
+                    failures[w] << u"claim: "_s + claimed.error().message;
+                    continue;
+                }
+                if (!claimed.value())
+                    continue;
+                const qint64 id = claimed.value()->id;
+                bool done = true;
+                switch (i % 4) {
+                case 0:
+                    done = repository.finish(id, worker).ok();
+                    break;
+                case 1: // pending again, with a retry counted
+                    done = repository.failAttempt(id, worker, u"boom"_s, 0).ok();
+                    break;
+                case 2: // cancelled, then deleted
+                    done = repository.cancel(id).ok() && repository.remove(id).ok();
+                    break;
+                default: // left running
+                    break;
+                }
+                if (!done)
+                    failures[w] << u"change of run %1"_s.arg(id);
+            }
+        }));
+        writers.back()->start();
+    }
+    for (const auto &writer : writers)
+        QVERIFY(writer->wait(120000));
+    for (const QStringList &failed : failures)
+        QVERIFY2(failed.isEmpty(), qPrintable(failed.join(u", "_s)));
+    compareCountersWithTheTable(database);
+    if (database.isPostgreSql()) {
+        // The writers' changes went to more than one shard of the counters.
+        QSqlQuery shards(database.connection());
+        QVERIFY(shards.exec(u"SELECT COUNT(DISTINCT shard) FROM simulation_counts"_s));
+        QVERIFY(shards.next());
+        QVERIFY2(shards.value(0).toInt() > 1, qPrintable(shards.value(0).toString()));
+    }
 }
 
 void TestListing::nameSearchFindsWhatAScanFinds()
