@@ -95,8 +95,7 @@ private:
             m_thread.wait();
         }
         Q_DISABLE_COPY_MOVE(ConnectionThread)
-        template<typename Step>
-        void run(Step step)
+        template<typename Step> void run(Step step)
         {
             QMetaObject::invokeMethod(&m_context, step, Qt::BlockingQueuedConnection);
         }
