@@ -22,13 +22,15 @@ Status LossStatisticsRepository::update(qint64 simulationId, const ConvergenceSe
 {
     if (added.isEmpty())
         return success();
-    auto last = sql::run(m_database,
-                         u"SELECT seconds, loss FROM convergence WHERE simulation_id = ? "
-                         "ORDER BY seconds DESC LIMIT ?"_s,
-                         {simulationId, m_thresholds.points}, u"read the last points"_s);
+    // Both statements are kept: the engine runs them with every group of points, and preparing
+    // an UPDATE of a run means code for each of its indexes.
+    auto last = sql::runKept(m_database,
+                             u"SELECT seconds, loss FROM convergence WHERE simulation_id = ? "
+                             "ORDER BY seconds DESC LIMIT ?"_s,
+                             {simulationId, m_thresholds.points}, u"read the last points"_s);
     if (!last)
         return last.error();
-    ConvergenceSeries window = sql::readAll(last.value(), [](const QSqlQuery &row) {
+    ConvergenceSeries window = sql::readAll(*last.value(), [](const QSqlQuery &row) {
         return ConvergencePoint {row.value(0).toDouble(), row.value(1).toDouble()};
     });
     if (window.isEmpty())
@@ -41,7 +43,7 @@ Status LossStatisticsRepository::update(qint64 simulationId, const ConvergenceSe
               return a.loss < b.loss || (a.loss == b.loss && a.seconds < b.seconds);
           });
     // Every SET expression sees the row as it was, so best_seconds compares with the old best.
-    const Result<int> changed = sql::change(
+    const auto changed = sql::runKept(
         m_database,
         u"UPDATE simulations SET final_loss = ?, loss_rate = ?, verdict = ?, "
         "best_seconds = CASE WHEN best_loss IS NULL OR ? < best_loss THEN ? ELSE best_seconds END, "
