@@ -65,6 +65,8 @@ private Q_SLOTS:
     void runProducesTheSeedPointsLiveAndFinishes();
     void aFastRunCommitsItsPointsInGroups_data() { test::addDialectRows(); }
     void aFastRunCommitsItsPointsInGroups();
+    void quickRunsEndTogetherAndOnce_data() { test::addDialectRows(); }
+    void quickRunsEndTogetherAndOnce();
     void aSlowRunShowsEachPointAtOnce_data() { test::addDialectRows(); }
     void aSlowRunShowsEachPointAtOnce();
     void cancellingARunningSimulationStopsItAtOnce_data() { test::addDialectRows(); }
@@ -165,6 +167,67 @@ void TestEngine::aFastRunCommitsItsPointsInGroups()
     QTRY_COMPARE(points.size(), 10);
     for (int i = 0; i < points.size(); ++i)
         QCOMPARE(points.at(i).at(2).toInt(), i + 1);
+}
+
+void TestEngine::quickRunsEndTogetherAndOnce()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    QVERIFY(prepare(db->url()));
+    Node a(db->url(), fastOptions());
+    Node b(db->url(), fastOptions());
+    // Runs at pace 0 with a paced run now and then, which a batch of quick runs may claim
+    // beyond the free workers and give back.
+    constexpr int kQuick = 150;
+    constexpr int kPaced = 10;
+    QHash<qint64, int> starts;
+    QHash<qint64, QList<int>> numbers; // the points announced, by run
+    QHash<qint64, int> ends;
+    for (Node *node : {&a, &b}) {
+        connect(&node->events, &EventHub::simulationChanged, this,
+                [&](qint64 id, SimulationStatus status) {
+                    if (status == SimulationStatus::Running) {
+                        ++starts[id];
+                        QVERIFY2(numbers.value(id).isEmpty(), "a point came before the start");
+                    }
+                    if (status == SimulationStatus::Finished)
+                        ++ends[id];
+                });
+        connect(&node->events, &EventHub::pointAdded, this,
+                [&](qint64 id, const ConvergencePoint &, int number) { numbers[id] << number; });
+    }
+    QHash<qint64, int> pointsOf;
+    for (int i = 0; i < kQuick + kPaced; ++i) {
+        const bool paced = i % 16 == 15;
+        const auto created
+            = a.service.create(run(u"run %1"_s.arg(i), paced ? 3 : 10 + i % 3, paced ? 5 : 0));
+        QVERIFY(created.ok());
+        pointsOf.insert(created->id, created->parameters.points);
+    }
+    a.engine.start();
+    b.engine.start();
+    SimulationRepository simulations(a.database);
+    SimulationQuery finished;
+    finished.status = SimulationStatus::Finished;
+    QTRY_COMPARE_WITH_TIMEOUT(simulations.count(finished).value(), kQuick + kPaced, 30000);
+    QTRY_COMPARE(ends.size(), kQuick + kPaced);
+    for (const Simulation &s : simulations.list({}).value()) {
+        QCOMPARE(starts.value(s.id), 1);
+        QCOMPARE(ends.value(s.id), 1);
+        QCOMPARE(s.attempts, 1);
+        QCOMPARE(s.pointsDone, pointsOf.value(s.id));
+        QCOMPARE(ConvergenceRepository(a.database).points(s.id)->size(), pointsOf.value(s.id));
+        QVERIFY(s.finalLoss.has_value());
+        QList<int> expected;
+        for (int n = 1; n <= pointsOf.value(s.id); ++n)
+            expected << n;
+        QCOMPARE(numbers.value(s.id), expected);
+    }
+    // Every quick run was ended in a batch, and the batches shared their transactions.
+    const qint64 ended = a.engine.quickRunsEnded() + b.engine.quickRunsEnded();
+    const qint64 commits = a.engine.quickRunCommits() + b.engine.quickRunCommits();
+    QCOMPARE(ended, kQuick);
+    QVERIFY2(commits * 4 <= ended,
+             qPrintable(u"%1 quick runs in %2 transactions"_s.arg(ended).arg(commits)));
 }
 
 void TestEngine::aSlowRunShowsEachPointAtOnce()

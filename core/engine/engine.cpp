@@ -42,6 +42,25 @@ qint64 renewalInterval(qint64 leaseMs)
 constexpr qint64 kStorageRetryMs = 250;
 // Points produced within this long of a group's first share its transaction.
 constexpr qint64 kGroupWindowMs = 50;
+// A quick run has no wait between its points and at most this many of them to produce: it
+// takes microseconds, and writing it costs more than running it.
+constexpr int kQuickPoints = 100;
+// Quick runs claimed at once, run one after another in one slot and ended in one transaction.
+constexpr int kQuickBatch = 32;
+
+bool isQuick(const Simulation &simulation)
+{
+    const EmulationParameters &params = simulation.parameters;
+    return params.paceMs == 0 && !params.failAtPoint
+        && params.points - simulation.pointsDone <= kQuickPoints;
+}
+
+// The run's point number (1-based).
+ConvergencePoint pointAt(const EmulationParameters &params, int number)
+{
+    const double seconds = params.stepSeconds * number;
+    return {seconds, params.lossAt(seconds)};
+}
 } // namespace
 
 Engine::Engine(Database &database, EventHub &events, EngineOptions options, QObject *parent)
@@ -100,16 +119,22 @@ void Engine::stop()
         unstarted.swap(m_claimed);
         m_slotsTaken -= int(unstarted.size());
     }
+    giveBack(unstarted);
+    m_housekeeper.quit();
+    m_housekeeper.wait();
+    m_started = false;
+    qCInfo(lcEngine) << "engine" << m_options.workerId << "stopped;" << m_quickRunsEnded.load()
+                     << "quick runs ended in" << m_quickRunCommits.load() << "transactions";
+}
+
+void Engine::giveBack(const QList<Simulation> &unstarted)
+{
     SimulationRepository simulations(m_database);
-    for (const Simulation &simulation : std::as_const(unstarted)) {
+    for (const Simulation &simulation : unstarted) {
         if (const auto released = simulations.release(simulation.id, m_options.workerId);
             released && released.value())
             Q_EMIT m_events.simulationChanged(simulation.id, SimulationStatus::Pending);
     }
-    m_housekeeper.quit();
-    m_housekeeper.wait();
-    m_started = false;
-    qCInfo(lcEngine) << "engine" << m_options.workerId << "stopped";
 }
 
 void Engine::wake()
@@ -162,45 +187,107 @@ void Engine::workerLoop()
             if (!m_database.health().isHealthy())
                 break;
             {
-                // Slots of runs claimed here and not ended yet, or being claimed, are taken:
-                // a batch never holds more runs than this process has workers for.
+                // Slots of runs claimed here and not ended yet, or being claimed, are taken: a
+                // claim never keeps more runs than this process has free workers for (quick
+                // runs, below, share one).
                 const QMutexLocker lock(&m_mutex);
                 freeSlots = m_options.workers - m_slotsTaken;
                 if (freeSlots <= 0)
                     break; // the workers claiming now take what there is
                 m_slotsTaken += freeSlots;
             }
-            // As many runs as there are free workers, in one statement.
+            // As many runs as there are free workers, in one statement; after a claim that held
+            // quick runs, a batch of them, which one worker runs together.
+            const int asked = m_quickClaims ? std::max(freeSlots, kQuickBatch) : freeSlots;
             auto claimed = ledger.claimPending(m_options.workerId, m_options.machineIds,
-                                               m_options.leaseMs, freeSlots);
-            const qsizetype count = claimed ? claimed->size() : 0;
-            {
-                const QMutexLocker lock(&m_mutex);
-                m_slotsTaken -= freeSlots - int(count);
-            }
-            if (!claimed) {
-                if (claimed.error().fault == StorageFault::None) // faults: logged by the health
-                    qCWarning(lcEngine) << "cannot claim work:" << claimed.error().message;
-                break; // the next housekeeping tick tries again
-            }
-            if (count == 0) {
+                                               m_options.leaseMs, asked);
+            if (!claimed || claimed->isEmpty()) {
+                {
+                    const QMutexLocker lock(&m_mutex);
+                    m_slotsTaken -= freeSlots;
+                }
+                if (!claimed) {
+                    if (claimed.error().fault == StorageFault::None) // faults: logged by health
+                        qCWarning(lcEngine) << "cannot claim work:" << claimed.error().message;
+                    break; // the next housekeeping tick tries again
+                }
                 const QMutexLocker lock(&m_mutex);
                 if (generation == m_wakeGeneration)
                     break; // nothing new since we looked
                 continue;
             }
-            next = claimed.value().takeFirst();
+            // The other runs take a slot each, those beyond the free slots (claimed with a batch
+            // of quick runs) going back at once; the quick runs ride along on this worker's
+            // slot, before its own run if it has one.
+            QList<Simulation> quick;
+            QList<Simulation> others;
+            for (Simulation &simulation : claimed.value())
+                (isQuick(simulation) ? quick : others) << std::move(simulation);
+            m_quickClaims = !quick.isEmpty();
+            giveBack(others.mid(freeSlots));
+            others.resize(std::min<qsizetype>(others.size(), freeSlots));
+            if (!others.isEmpty())
+                next = others.takeFirst();
             {
                 const QMutexLocker lock(&m_mutex);
-                m_claimed += claimed.value();
+                m_slotsTaken -= freeSlots - int(others.size()) - 1;
+                m_claimed += others;
             }
             // Runs claimed for the other workers, or more waiting: let idle workers start.
             startWorkerIfIdle();
+            if (!quick.isEmpty())
+                runQuickRuns(quick);
+            if (!next) {
+                const QMutexLocker lock(&m_mutex);
+                --m_slotsTaken;
+                continue;
+            }
         }
         run(*next);
+        const QMutexLocker lock(&m_mutex);
+        --m_slotsTaken;
     }
     const QMutexLocker lock(&m_mutex);
     --m_activeWorkers;
+}
+
+void Engine::runQuickRuns(const QList<Simulation> &runs)
+{
+    Q_EMIT busyWorkersChanged(++m_busy);
+    QList<RunLedger::Ending> endings;
+    endings.reserve(runs.size());
+    for (const Simulation &simulation : runs) {
+        qCInfo(lcEngine) << "running simulation" << simulation.id << "attempt"
+                         << simulation.attempts;
+        RunLedger::Ending ending {simulation.id, {}, simulation.parameters.points};
+        for (int number = simulation.pointsDone + 1; number <= ending.pointsDone; ++number)
+            ending.points << pointAt(simulation.parameters, number);
+        endings << std::move(ending);
+    }
+    const auto written
+        = RunLedger(m_database, m_options.lossThresholds).finishRuns(m_options.workerId, endings);
+    Q_EMIT busyWorkersChanged(--m_busy);
+    if (!written) {
+        // One at a time, each through whatever the storage does meanwhile.
+        for (const Simulation &simulation : runs)
+            run(simulation);
+        return;
+    }
+    ++m_quickRunCommits;
+    m_quickRunsEnded += runs.size();
+    for (qsizetype i = 0; i < runs.size(); ++i) {
+        const qint64 id = runs.at(i).id;
+        if (!written->at(i)) {
+            qCInfo(lcEngine) << "simulation" << id << "was taken away from this worker";
+            continue;
+        }
+        Q_EMIT m_events.simulationChanged(id, SimulationStatus::Running);
+        int done = runs.at(i).pointsDone;
+        for (const ConvergencePoint &point : std::as_const(endings.at(i).points))
+            Q_EMIT m_events.pointAdded(id, point, ++done);
+        qCInfo(lcEngine) << "simulation" << id << "finished";
+        Q_EMIT m_events.simulationChanged(id, SimulationStatus::Finished);
+    }
 }
 
 void Engine::run(const Simulation &simulation)
@@ -315,10 +402,9 @@ void Engine::run(const Simulation &simulation)
             }
             break;
         }
-        const double seconds = params.stepSeconds * pointNumber;
         if (group.isEmpty())
             groupAge.start();
-        group.append({seconds, params.lossAt(seconds)});
+        group.append(pointAt(params, pointNumber));
     }
     if (ending != Ending::Finished && ending != Ending::Lost && !group.isEmpty()) {
         // A stop, a time-out or a failure keeps what was produced before it.
@@ -364,10 +450,6 @@ void Engine::run(const Simulation &simulation)
         break;
     }
     unregisterRun(simulation.id);
-    {
-        const QMutexLocker lock(&m_mutex);
-        --m_slotsTaken;
-    }
     Q_EMIT busyWorkersChanged(--m_busy);
 }
 

@@ -44,6 +44,10 @@ public:
     int workerCount() const { return m_options.workers; }
     int busyWorkers() const { return m_busy.load(); }
     const QString &workerId() const { return m_options.workerId; }
+    // Quick runs (no wait between points, few of them) this engine ended together, and the
+    // transactions that wrote their ends.
+    qint64 quickRunsEnded() const { return m_quickRunsEnded.load(); }
+    qint64 quickRunCommits() const { return m_quickRunCommits.load(); }
 
 Q_SIGNALS:
     void busyWorkersChanged(int busy);
@@ -51,12 +55,17 @@ Q_SIGNALS:
 private:
     void workerLoop();
     void run(const Simulation &simulation);
+    // Runs quick runs one after another in one slot and ends them in one transaction; each run
+    // that transaction cannot take goes through run() on its own.
+    void runQuickRuns(const QList<Simulation> &runs);
     // Stores a group of points (RunLedger::recordPoints), waiting through storage faults; a
     // fault comes back only if interrupted.
     Result<bool> recordPointsThroughFaults(RunControl &control, qint64 id,
                                            const ConvergenceSeries &points, int pointsDone,
                                            bool finishing);
     void startWorkerIfIdle();
+    // Hands claimed runs that were not started back to the queue, without spending an attempt.
+    void giveBack(const QList<Simulation> &unstarted);
     void housekeeping();
     std::shared_ptr<RunControl> registerRun(qint64 simulationId);
     void unregisterRun(qint64 simulationId);
@@ -71,6 +80,10 @@ private:
     bool m_started = false;
     std::atomic<bool> m_stopping {false};
     std::atomic<int> m_busy {0};
+    // The last claim held quick runs: the next one asks for a batch of them.
+    std::atomic<bool> m_quickClaims {false};
+    std::atomic<qint64> m_quickRunsEnded {0};
+    std::atomic<qint64> m_quickRunCommits {0};
     QMutex m_mutex; // guards the fields below
     int m_activeWorkers = 0;
     quint64 m_wakeGeneration = 0;

@@ -94,6 +94,38 @@ Result<bool> RunLedger::recordPoints(qint64 id, const QString &workerId,
     sql::Transaction transaction(m_database);
     if (!transaction.isActive())
         return transaction.beginError();
+    const auto written = writeGroup(id, workerId, points, pointsDone, leaseMs, finish);
+    if (!written || !written.value())
+        return written; // rolled back: nothing of the group is written
+    if (const Status status = transaction.commit(); !status)
+        return status.error();
+    return true;
+}
+
+Result<QList<bool>> RunLedger::finishRuns(const QString &workerId, const QList<Ending> &runs)
+{
+    sql::Transaction transaction(m_database);
+    if (!transaction.isActive())
+        return transaction.beginError();
+    QList<bool> written;
+    written.reserve(runs.size());
+    for (const Ending &ending : runs) {
+        // A lost run's update changes no row, and nothing else of it is written.
+        const auto ended
+            = writeGroup(ending.id, workerId, ending.points, ending.pointsDone, 0, true);
+        if (!ended)
+            return ended.error();
+        written << ended.value();
+    }
+    if (const Status status = transaction.commit(); !status)
+        return status.error();
+    return written;
+}
+
+Result<bool> RunLedger::writeGroup(qint64 id, const QString &workerId,
+                                   const ConvergenceSeries &points, int pointsDone, qint64 leaseMs,
+                                   bool finish)
+{
     const qint64 now = nowMs();
     static const QString progress
         = u"UPDATE simulations SET points_done = ?, heartbeat_at = ?, lease_expires_at = ?, "
@@ -112,7 +144,7 @@ Result<bool> RunLedger::recordPoints(qint64 id, const QString &workerId,
         if (!changed)
             return changed.error();
         if (changed.value()->numRowsAffected() != 1)
-            return false; // rolled back: nothing of the group is written
+            return false; // the run was lost: nothing of it is written
     }
     for (qsizetype first = 0; first < points.size(); first += kPointsPerInsert) {
         const int rows = int(std::min<qsizetype>(kPointsPerInsert, points.size() - first));
@@ -129,8 +161,6 @@ Result<bool> RunLedger::recordPoints(qint64 id, const QString &workerId,
         = LossStatisticsRepository(m_database, m_thresholds).update(id, points);
         !measured)
         return measured.error();
-    if (const Status status = transaction.commit(); !status)
-        return status.error();
     return true;
 }
 

@@ -36,7 +36,23 @@ public:
     Result<bool> recordPoints(qint64 id, const QString &workerId, const ConvergenceSeries &points,
                               int pointsDone, qint64 leaseMs, bool finish);
 
+    // The last points of a run, stored with its end.
+    struct Ending
+    {
+        qint64 id = 0;
+        ConvergenceSeries points;
+        int pointsDone = 0; // the run's points after these
+    };
+    // Ends several runs in one transaction, each as recordPoints(..., finish = true) would: per
+    // run, in order, true when it was written and false when it was lost (nothing of that run is
+    // written). An error writes none of them.
+    Result<QList<bool>> finishRuns(const QString &workerId, const QList<Ending> &runs);
+
 private:
+    // The writes of recordPoints, in the caller's transaction.
+    Result<bool> writeGroup(qint64 id, const QString &workerId, const ConvergenceSeries &points,
+                            int pointsDone, qint64 leaseMs, bool finish);
+
     Database &m_database;
     LossThresholds m_thresholds;
 };
