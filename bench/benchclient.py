@@ -157,6 +157,11 @@ def report(results_path, md_path, json_path, mode):
     for n in (1, 2, 4):
         value = get(f"engine_pg_{n}")
         lines.append(f"| {n} | {fmt(value)} | {fmt(value / n if value else None)} |")
+    dry = [key for key in ("engine_sqlite", "engine_pg_1", "engine_pg_2", "engine_pg_4")
+           if get(f"{key}_ran_dry")]
+    if dry:
+        lines += ["", f"Warning: the queue ran dry during {', '.join(dry)}: those figures are "
+                  "too low."]
     lines += [
         "",
         "## Memory and size",
