@@ -120,7 +120,8 @@ def report(results_path, md_path, json_path, mode):
                      "ratio_bare": ratio(a, bare), "ratio_nginx": ratio(a, nginx)})
     busy = get("list_busy_aisim")
     lines += [
-        f"| GET /simulations, 1,000 rows, while 2 workers finish runs | "
+        f"| GET /simulations, 1,000 rows, while 2 workers finish runs "
+        f"({fmt(get('list_busy_runs_per_s'))} runs/s) | "
         f"{fmt(get('list_bytes'))} | {fmt(busy)} | {fmt(get('list_busy_aisim_p99'))} | "
         f"{fmt(get('list_bare'))} | {fmt(get('list_nginx'))} | "
         f"{fmt(ratio(busy, get('list_bare')))} | {fmt(ratio(busy, get('list_nginx')))} |",

@@ -1,4 +1,6 @@
+#include "database.h"
 #include "runtime.h"
+#include "simulationrepository.h"
 #include "testsupport.h"
 
 #include <QJsonArray>
@@ -25,6 +27,7 @@ private Q_SLOTS:
     void garbageCursorsAreRefused();
     void offsetAndAfterTogetherAreRefused();
     void countsComeWithEveryPage();
+    void listsFollowEveryCommit();
 
 private:
     test::HttpReply get(const QByteArray &path)
@@ -175,6 +178,64 @@ void TestPaging::countsComeWithEveryPage()
     QCOMPARE(search.json().array().size(), 23);
     QCOMPARE(search.header("X-Total-Count"), "23"_ba);
     QVERIFY(search.header("X-Total-Count-Estimated").isEmpty());
+}
+
+// Each server thread keeps the lists it answered while the database is unchanged: a commit by
+// another connection (here the test's own, as another process would) and a change on a server
+// thread's own connection both show in the next answer, page and whole list; on every thread of
+// the shared server, and on a server of one thread, which answers on the connection it changed.
+void TestPaging::listsFollowEveryCommit()
+{
+    test::TestServer single;
+    QVERIFY2(single.start([](RuntimeOptions &options) {
+        options.engine.workers = 0;
+        options.httpThreads = 1;
+    }),
+             qPrintable(single.error()));
+    QVERIFY(single.runtime()->service().createMachine(102, u"Machine B"_s).ok());
+    for (test::TestServer *server : {&m_server, &single}) {
+        const quint16 port = server->port();
+        const QList<QByteArray> paths {"/simulations?machine_id=102&limit=50"_ba,
+                                       "/simulations?machine_id=102"_ba};
+        // The last run of a list; a page's count must be its length.
+        const auto lastRow = [port](const QByteArray &path) -> QJsonValue {
+            const auto reply = httpRequest(port, "GET", path);
+            const QJsonArray rows = reply.json().array();
+            if (rows.isEmpty()
+                || (path.contains("limit")
+                    && reply.header("X-Total-Count") != QByteArray::number(rows.size())))
+                return {};
+            return rows.last();
+        };
+        // Enough requests to reach every server thread, each with its answers kept.
+        constexpr int kRequests = 8;
+        for (const QByteArray &path : paths) {
+            for (int i = 0; i < kRequests; ++i)
+                QCOMPARE(httpRequest(port, "GET", path).status, 200);
+        }
+        Database other(server->runtime()->database().url());
+        NewSimulation added;
+        added.name = u"added elsewhere"_s;
+        added.machineId = 102;
+        const auto created = SimulationRepository(other).create(added);
+        QVERIFY(created.ok());
+        for (const QByteArray &path : paths) {
+            for (int i = 0; i < kRequests; ++i) {
+                const QJsonValue last = lastRow(path);
+                QCOMPARE(last[u"simulation_id"_s].toInteger(), created->id);
+                QCOMPARE(last[u"status"_s].toString(), u"pending"_s);
+            }
+        }
+        // Cancelled through the API, on a server thread's connection.
+        QCOMPARE(
+            httpRequest(port, "POST", "/simulation/" + QByteArray::number(created->id) + "/cancel")
+                .status,
+            200);
+        for (const QByteArray &path : paths) {
+            for (int i = 0; i < kRequests; ++i)
+                QCOMPARE(lastRow(path)[u"status"_s].toString(), u"cancelled"_s);
+        }
+    }
 }
 
 QTEST_MAIN(TestPaging)

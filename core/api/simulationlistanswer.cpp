@@ -12,6 +12,14 @@ using namespace Qt::StringLiterals;
 
 namespace aisim::api {
 
+QHttpServerResponse listResponse(const QByteArray &body, const PendingReply::Headers &headers)
+{
+    QHttpServerResponse response("application/json"_ba, body);
+    for (const auto &[name, value] : headers)
+        response.setHeader(name, value);
+    return response;
+}
+
 QSet<qint64> onlineMachines(Database &database)
 {
     QSet<qint64> online;
@@ -73,7 +81,7 @@ Result<qint64> SimulationListWriter::appendWindow(const SimulationQuery &query, 
 
 void SimulationListStream::start(Database &database, const SimulationQuery &query, bool detail,
                                  const PendingReply::Headers &headers, PendingReply &&reply,
-                                 QObject *parent)
+                                 QObject *parent, QByteArray *whole)
 {
     SimulationListWriter writer(database, detail);
     SimulationQuery window = query;
@@ -87,10 +95,9 @@ void SimulationListStream::start(Database &database, const SimulationQuery &quer
     }
     if (rows.value() < kWindowRows) {
         body += ']';
-        QHttpServerResponse response("application/json"_ba, body);
-        for (const auto &[name, value] : headers)
-            response.setHeader(name, value);
-        reply.send(std::move(response));
+        if (whole)
+            *whole = body;
+        reply.send(listResponse(body, headers));
         return;
     }
     if (!reply.startChunked("application/json"_ba, headers))

@@ -11,6 +11,9 @@ class Database;
 
 namespace aisim::api {
 
+// A list's answer of status 200: its JSON array and headers.
+QHttpServerResponse listResponse(const QByteArray &body, const PendingReply::Headers &headers);
+
 // The machines a worker has served lately: a pending run on any other waits for one.
 QSet<qint64> onlineMachines(Database &database);
 
@@ -44,9 +47,10 @@ public:
     static constexpr qint64 kWindowRows = 2000;
 
     // query holds the filters, order and start (offset or after) of a valid request; headers
-    // go out with the answer.
+    // go out with the answer. An answer sent whole is also left in *whole when given.
     static void start(Database &database, const SimulationQuery &query, bool detail,
-                      const PendingReply::Headers &headers, PendingReply &&reply, QObject *parent);
+                      const PendingReply::Headers &headers, PendingReply &&reply, QObject *parent,
+                      QByteArray *whole = nullptr);
 
 private:
     SimulationListStream(SimulationListWriter writer, SimulationQuery next, PendingReply &&reply,

@@ -143,6 +143,18 @@ void SimulationsController::list(const ApiRequest &request, PendingReply &&reply
     }
     query.limit = limit.value_or(-1);
     query.offset = offset.value_or(0);
+    // The same request, answered since with nothing committed to the database: the same bytes,
+    // unless the client asks for the list to be read again (Cache-Control: no-cache).
+    const std::optional<Database::DataStamp> stamp
+        = detail ? std::nullopt : m_context.database->dataStamp();
+    const QByteArray key
+        = request.http().url().toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority);
+    const bool readAgain = request.http().value("Cache-Control"_ba).contains("no-cache");
+    if (const ListAnswer *kept = stamp && !readAgain ? m_lists.object(key) : nullptr;
+        kept && kept->stamp == *stamp) {
+        reply.send(listResponse(kept->body, kept->headers));
+        return;
+    }
     // The count and the rows (every window of them) share what the name index said.
     if (!query.nameContains.isEmpty())
         query.nameProbe = std::make_shared<NameProbe>();
@@ -151,8 +163,11 @@ void SimulationsController::list(const ApiRequest &request, PendingReply &&reply
         PendingReply::Headers headers;
         if (offset || query.after)
             headers = totalCountHeaders(*m_context.database, query);
+        QByteArray whole;
         SimulationListStream::start(*m_context.database, query, detail, headers, std::move(reply),
-                                    parent);
+                                    parent, &whole);
+        if (!whole.isEmpty())
+            keepList(key, stamp, whole, headers);
         return;
     }
     SimulationListWriter writer(*m_context.database, detail);
@@ -164,13 +179,23 @@ void SimulationsController::list(const ApiRequest &request, PendingReply &&reply
         return;
     }
     body += ']';
-    QHttpServerResponse response("application/json"_ba, body);
+    PendingReply::Headers headers;
     // A full page may have a next one: its address, read from the index where this one ended.
     if (rows.value() == *limit && rows.value() > 0)
-        response.setHeader("Link"_ba, nextLink(request, ListCursor::encode(query, last)));
-    for (const auto &[name, value] : totalCountHeaders(*m_context.database, query, rows.value()))
-        response.setHeader(name, value);
-    reply.send(std::move(response));
+        headers.append({"Link"_ba, nextLink(request, ListCursor::encode(query, last))});
+    headers += totalCountHeaders(*m_context.database, query, rows.value());
+    keepList(key, stamp, body, headers);
+    reply.send(listResponse(body, headers));
+}
+
+void SimulationsController::keepList(const QByteArray &request,
+                                     const std::optional<Database::DataStamp> &stamp,
+                                     const QByteArray &body,
+                                     const PendingReply::Headers &headers) const
+{
+    if (!stamp || body.size() > kKeptListMaxBytes)
+        return;
+    m_lists.insert(request, new ListAnswer {*stamp, body, headers}, body.size() + 256);
 }
 
 QHttpServerResponse SimulationsController::get(const ApiRequest &request) const

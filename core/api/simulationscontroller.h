@@ -5,18 +5,28 @@
 #include "pendingreply.h"
 #include "simulationservice.h"
 
+#include "database.h"
+
+#include <QCache>
 #include <QHttpServerResponse>
 
 #include <variant>
 
 namespace aisim::api {
 
-// /simulations and /simulation/{id}: the original service's endpoints and run control.
+// /simulations and /simulation/{id}: the original service's endpoints and run control. Lives on
+// one server thread, which keeps the lists it answered lately on SQLite: the same request is
+// answered with the same bytes while nothing was committed to the database since.
 class SimulationsController
 {
 public:
+    static constexpr qsizetype kKeptListBytes = qsizetype(8) * 1024 * 1024;
+    // Larger answers are not kept.
+    static constexpr qsizetype kKeptListMaxBytes = qsizetype(1) * 1024 * 1024;
+
     explicit SimulationsController(const ApiContext &context)
         : m_context(context)
+        , m_lists(kKeptListBytes)
     { }
 
     // A page (limit) is answered at once; the whole list is streamed (SimulationListStream).
@@ -33,7 +43,20 @@ public:
     QHttpServerResponse remove(const ApiRequest &request) const;
 
 private:
+    // An answer of GET /simulations, with the database's stamp taken before it was read.
+    struct ListAnswer
+    {
+        Database::DataStamp stamp;
+        QByteArray body;
+        PendingReply::Headers headers;
+    };
+    // Keeps an answer; the detailed one says which machines are online, which changes with
+    // time alone, and is not kept.
+    void keepList(const QByteArray &request, const std::optional<Database::DataStamp> &stamp,
+                  const QByteArray &body, const PendingReply::Headers &headers) const;
+
     ApiContext m_context;
+    mutable QCache<QByteArray, ListAnswer> m_lists; // by path and query; costs are sizes
 };
 
 } // namespace aisim::api

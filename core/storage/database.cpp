@@ -298,6 +298,19 @@ sqlite3_stmt *Database::preparedSqlite(const QString &statement)
     return prepared;
 }
 
+std::optional<Database::DataStamp> Database::dataStamp()
+{
+    sqlite3_stmt *statement = preparedSqlite(u"PRAGMA data_version"_s);
+    if (!statement)
+        return std::nullopt;
+    std::optional<DataStamp> stamp;
+    if (sqlite3_step(statement) == SQLITE_ROW)
+        stamp = DataStamp {sqlite3_column_int64(statement, 0),
+                           sqlite3_total_changes64(sqlite3_db_handle(statement))};
+    sqlite3_reset(statement);
+    return stamp;
+}
+
 void Database::SqliteStatements::finalize()
 {
     for (sqlite3_stmt *statement : std::as_const(statements))

@@ -11,6 +11,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -58,6 +59,19 @@ public:
     // handle and kept while that connection stays open (see sql::readKept). Null on PostgreSQL,
     // or when SQLite cannot prepare it: prepared() then says why.
     sqlite3_stmt *preparedSqlite(const QString &statement);
+    // What the calling thread's SQLite connection sees of its database when it is called: two
+    // equal stamps, each taken before a read, mean that nothing was committed in between, by any
+    // connection or process, this one included. Empty on PostgreSQL, or when it cannot be read.
+    struct DataStamp
+    {
+        qint64 version = 0; // PRAGMA data_version: commits of other connections
+        qint64 ownChanges = 0; // rows this connection changed
+        friend bool operator==(const DataStamp &a, const DataStamp &b)
+        {
+            return a.version == b.version && a.ownChanges == b.ownChanges;
+        }
+    };
+    std::optional<DataStamp> dataStamp();
     // Forgets the calling thread's prepared statement (after it failed).
     void forgetPrepared(const QString &statement);
     // Whether writes succeed now, what failed, and when it works again.
