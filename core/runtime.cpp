@@ -28,6 +28,8 @@ Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
         !measured)
         return measured.error();
     NameSearch::checkIndex(*runtime->m_database);
+    // No commit of a request or a run waits for the log to be copied back (SQLite).
+    runtime->m_database->checkpointInBackground();
     if (options.runEngine)
         runtime->m_engine
             = std::make_unique<Engine>(*runtime->m_database, runtime->m_events, options.engine);

@@ -4,11 +4,15 @@
 #include "migrator.h"
 #include "simulationlistquery.h"
 #include "simulationrepository.h"
+#include "sqlsupport.h"
 #include "testsupport.h"
+#include "walcheckpointer.h"
 
+#include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 using namespace aisim;
@@ -21,6 +25,7 @@ private Q_SLOTS:
     void databaseUrlsParse_data();
     void databaseUrlsParse();
     void sqliteRunsInWalModeWithForeignKeys();
+    void theLogIsCopiedBackOffTheCommittingThreads();
 
     void migrationCreatesTheSchemaOnAnEmptyDatabase_data() { test::addDialectRows(); }
     void migrationCreatesTheSchemaOnAnEmptyDatabase();
@@ -124,6 +129,53 @@ void TestStorage::sqliteRunsInWalModeWithForeignKeys()
     QCOMPARE(query.value(0).toInt(), 1);
     // A simulation on a machine that does not exist violates the foreign key.
     QVERIFY(!SimulationRepository(database).create(newSimulation(u"orphan"_s, 999)).ok());
+}
+
+// With checkpoints in the background (as every runtime has them), connections copy the log back
+// only past twice what the checkpointer lets it grow (by default, past a thousand pages), and the
+// checkpointer keeps it near its restart size: the 300 transactions below write about 60 MB of
+// log, which a connection left to itself would keep whole.
+void TestStorage::theLogIsCopiedBackOffTheCommittingThreads()
+{
+    test::TestDatabase file(test::TestDatabase::Dialect::Sqlite);
+    Database database(file.url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    database.checkpointInBackground();
+    const auto autoCheckpoint = [&database] {
+        QSqlQuery query(database.connection());
+        return query.exec(u"PRAGMA wal_autocheckpoint"_s) && query.next() ? query.value(0).toInt()
+                                                                          : -1;
+    };
+    QCOMPARE(autoCheckpoint(), WalCheckpointer::kCommitterPages); // the connection open before
+    constexpr int kRuns = 300;
+    int writerSetting = -1;
+    int created = 0;
+    // One transaction a run, a millisecond apart.
+    std::unique_ptr<QThread> writer(QThread::create([&] {
+        writerSetting = autoCheckpoint(); // a connection opened after
+        SimulationRepository simulations(database);
+        for (int i = 0; i < kRuns; ++i) {
+            sql::Transaction transaction(database);
+            if (simulations.create(newSimulation(u"run %1"_s.arg(i), 1)).ok()
+                && transaction.commit().ok())
+                ++created;
+            QThread::msleep(1);
+        }
+    }));
+    writer->start();
+    QVERIFY(writer->wait(120000));
+    QCOMPARE(writerSetting, WalCheckpointer::kCommitterPages);
+    QCOMPARE(created, kRuns);
+    const qint64 logBytes = QFileInfo(file.url().path + u"-wal"_s).size();
+    // Near where the checkpointer holds the writers once to start the log over.
+    const qint64 bound = qint64(WalCheckpointer::kRestartPages) * 4096 * 5 / 4;
+    QVERIFY2(logBytes < bound, qPrintable(u"%1 bytes of log"_s.arg(logBytes)));
+    QSqlQuery query(database.connection());
+    QVERIFY(query.exec(u"SELECT COUNT(*) FROM simulations"_s) && query.next());
+    QCOMPARE(query.value(0).toInt(), kRuns);
+    QVERIFY(query.exec(u"PRAGMA integrity_check"_s) && query.next());
+    QCOMPARE(query.value(0).toString(), u"ok"_s);
 }
 
 void TestStorage::migrationCreatesTheSchemaOnAnEmptyDatabase()

@@ -5,6 +5,7 @@
 #include "sqlsupport.h"
 #include "storagefaults.h"
 #include "storagehealth.h"
+#include "walcheckpointer.h"
 
 #include <QDir>
 #include <QFile>
@@ -60,6 +61,8 @@ Database::Database(DatabaseUrl url, Privacy privacy)
 
 Database::~Database()
 {
+    if (m_checkpointer)
+        m_checkpointer->stop();
     {
         // The queries go before their connections do.
         const QMutexLocker lock(&m_prepared->mutex);
@@ -210,6 +213,9 @@ Result<QSqlDatabase> Database::configure(QSqlDatabase db, const QString &name)
         // disk, each POST created, wrote and removed a file.
         QStringList pragmas {u"PRAGMA foreign_keys=ON"_s, u"PRAGMA synchronous=NORMAL"_s,
                              u"PRAGMA temp_store=MEMORY"_s};
+        // The log is copied back by a thread of its own (checkpointInBackground).
+        if (m_backgroundCheckpoints)
+            pragmas << kBackgroundAutoCheckpoint;
         if (!inWal)
             pragmas.prepend(u"PRAGMA journal_mode=WAL"_s);
         for (const QString &pragma : std::as_const(pragmas)) {
@@ -298,6 +304,9 @@ sqlite3_stmt *Database::preparedSqlite(const QString &statement)
     return prepared;
 }
 
+const QString Database::kBackgroundAutoCheckpoint
+    = u"PRAGMA wal_autocheckpoint=%1"_s.arg(WalCheckpointer::kCommitterPages);
+
 std::optional<Database::DataStamp> Database::dataStamp()
 {
     sqlite3_stmt *statement = preparedSqlite(u"PRAGMA data_version"_s);
@@ -338,6 +347,24 @@ void Database::forgetPrepared(const QString &statement)
         found != m_prepared->sqliteByConnection.constEnd()) {
         if (sqlite3_stmt *kept = found.value()->statements.take(statement))
             sqlite3_finalize(kept);
+    }
+}
+
+void Database::checkpointInBackground()
+{
+    if (isPostgreSql())
+        return;
+    const QMutexLocker lock(&m_mutex);
+    if (m_checkpointer)
+        return;
+    m_checkpointer = std::make_unique<WalCheckpointer>(m_url.path);
+    m_checkpointer->start();
+    m_backgroundCheckpoints = true;
+    // Connections opened from now on are told in configure(); this thread's, if open, now.
+    if (const QString name = connectionNameForThisThread(); QSqlDatabase::contains(name)) {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        if (db.isOpen())
+            QSqlQuery(db).exec(kBackgroundAutoCheckpoint);
     }
 }
 

@@ -10,6 +10,7 @@
 #include <QSqlQuery>
 #include <QStringList>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -19,6 +20,7 @@ struct sqlite3_stmt;
 namespace aisim {
 
 class StorageHealth;
+class WalCheckpointer;
 
 // Hands every thread its own open connection to one database, as QSqlDatabase requires.
 class Database
@@ -77,6 +79,11 @@ public:
     // Whether writes succeed now, what failed, and when it works again.
     StorageHealth &health() { return *m_health; }
 
+    // SQLite: copies the write-ahead log back into the file on a thread of its own
+    // (WalCheckpointer) from now on, and the connections, the ones open now included at their
+    // next use, leave it to that thread. Nothing on PostgreSQL.
+    void checkpointInBackground();
+
     // Statements every connection runs after it opens, the ones open now included at their
     // next use: session settings such as `PRAGMA busy_timeout=…` or `SET lock_timeout=…`.
     void setSessionStatements(const QStringList &statements);
@@ -111,6 +118,9 @@ private:
         }
     };
 
+    // What each connection is told while checkpoints run in the background.
+    static const QString kBackgroundAutoCheckpoint;
+
     QString connectionNameForThisThread() const;
     Status prepareSqliteFile() const;
     Result<QSqlDatabase> configure(QSqlDatabase db, const QString &name);
@@ -126,6 +136,8 @@ private:
     QStringList m_sessionStatements;
     QAtomicInteger<quint64> m_sessionGeneration = 0;
     QHash<QString, quint64> m_appliedGeneration; // by connection name
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
+    std::atomic<bool> m_backgroundCheckpoints {false};
     std::shared_ptr<PreparedStatements> m_prepared; // guarded by its own mutex
 };
 
