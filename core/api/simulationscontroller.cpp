@@ -195,7 +195,9 @@ void SimulationsController::keepList(const QByteArray &request,
 {
     if (!stamp || body.size() > kKeptListMaxBytes)
         return;
-    m_lists.insert(request, new ListAnswer {*stamp, body, headers}, body.size() + 256);
+    // The request counts too: many distinct requests with small answers must not grow it.
+    m_lists.insert(request, new ListAnswer {*stamp, body, headers},
+                   body.size() + request.size() + 256);
 }
 
 QHttpServerResponse SimulationsController::get(const ApiRequest &request) const

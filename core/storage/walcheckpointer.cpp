@@ -39,7 +39,9 @@ void WalCheckpointer::run()
         sqlite3_close(connection);
         return;
     }
-    sqlite3_busy_timeout(connection, 5000);
+    // How long a restart waits for readers (of any process) with this process's writers held:
+    // one that does not come in time is tried again at a later round.
+    sqlite3_busy_timeout(connection, kRestartWaitMs);
     // A connection finds the log when it first reads the file; until then it checkpoints nothing.
     sqlite3_exec(connection, "PRAGMA journal_mode", nullptr, nullptr, nullptr);
     // A round copies what the log holds beyond what was copied; it returns the log's pages and

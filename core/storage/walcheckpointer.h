@@ -28,6 +28,7 @@ public:
     static constexpr int kIntervalMs = 10;
     static constexpr int kRestartPages = 8192;
     static constexpr int kCommitterPages = 2 * kRestartPages;
+    static constexpr int kRestartWaitMs = 100;
 
     explicit WalCheckpointer(QString path);
     ~WalCheckpointer() override;
