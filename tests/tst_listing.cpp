@@ -104,6 +104,13 @@ private:
         QThread m_thread;
         QObject m_context;
     };
+    // Migrates a fresh database and adds machines 1 (A) and 2 (B).
+    static bool withMachinesAAndB(Database &database)
+    {
+        MachineRepository machines(database);
+        return database.migrate().ok() && machines.create(1, u"A"_s).ok()
+            && machines.create(2, u"B"_s).ok();
+    }
     // Every counter against COUNT(*) over the table, for each filter the API offers.
     static void compareCountersWithTheTable(Database &database);
 };
@@ -284,10 +291,8 @@ void TestListing::countersEqualCountAfterEveryChange()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
+    QVERIFY(withMachinesAAndB(database));
     MachineRepository machines(database);
-    QVERIFY(machines.create(1, u"A"_s).ok());
-    QVERIFY(machines.create(2, u"B"_s).ok());
     SimulationRepository repository(database);
     compareCountersWithTheTable(database);
     for (int i = 0; i < 6; ++i) {
@@ -342,10 +347,7 @@ void TestListing::countersStayExactUnderConcurrentWriters()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
-    MachineRepository machines(database);
-    QVERIFY(machines.create(1, u"A"_s).ok());
-    QVERIFY(machines.create(2, u"B"_s).ok());
+    QVERIFY(withMachinesAAndB(database));
     {
         // Two connections, one step at a time: P's pending runs end up holding none of their
         // runs but one failed attempt, a share that must not be lost.

@@ -147,10 +147,13 @@ void SimulationsController::list(const ApiRequest &request, PendingReply &&reply
     // unless the client asks for the list to be read again (Cache-Control: no-cache).
     const std::optional<Database::DataStamp> stamp
         = detail ? std::nullopt : m_context.database->dataStamp();
-    const QByteArray key
-        = request.http().url().toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority);
-    const bool readAgain = request.http().value("Cache-Control"_ba).contains("no-cache");
-    if (const ListAnswer *kept = stamp && !readAgain ? m_lists.object(key) : nullptr;
+    const QByteArray key = stamp
+        ? request.http().url().toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority)
+        : QByteArray();
+    if (const ListAnswer *kept
+        = stamp && !request.http().value("Cache-Control"_ba).contains("no-cache")
+            ? m_lists.object(key)
+            : nullptr;
         kept && kept->stamp == *stamp) {
         reply.send(listResponse(kept->body, kept->headers));
         return;

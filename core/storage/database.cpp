@@ -214,8 +214,11 @@ Result<QSqlDatabase> Database::configure(QSqlDatabase db, const QString &name)
         QStringList pragmas {u"PRAGMA foreign_keys=ON"_s, u"PRAGMA synchronous=NORMAL"_s,
                              u"PRAGMA temp_store=MEMORY"_s};
         // The log is copied back by a thread of its own (checkpointInBackground).
-        if (m_backgroundCheckpoints)
-            pragmas << kBackgroundAutoCheckpoint;
+        {
+            const QMutexLocker lock(&m_mutex);
+            if (m_checkpointer)
+                pragmas << kBackgroundAutoCheckpoint;
+        }
         if (!inWal)
             pragmas.prepend(u"PRAGMA journal_mode=WAL"_s);
         for (const QString &pragma : std::as_const(pragmas)) {
@@ -359,7 +362,6 @@ void Database::checkpointInBackground()
         return;
     m_checkpointer = std::make_unique<WalCheckpointer>(m_url.path);
     m_checkpointer->start();
-    m_backgroundCheckpoints = true;
     // Connections opened from now on are told in configure(); this thread's, if open, now.
     if (const QString name = connectionNameForThisThread(); QSqlDatabase::contains(name)) {
         QSqlDatabase db = QSqlDatabase::database(name, false);

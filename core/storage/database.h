@@ -10,7 +10,6 @@
 #include <QSqlQuery>
 #include <QStringList>
 
-#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -137,7 +136,6 @@ private:
     QAtomicInteger<quint64> m_sessionGeneration = 0;
     QHash<QString, quint64> m_appliedGeneration; // by connection name
     std::unique_ptr<WalCheckpointer> m_checkpointer;
-    std::atomic<bool> m_backgroundCheckpoints {false};
     std::shared_ptr<PreparedStatements> m_prepared; // guarded by its own mutex
 };
 
