@@ -1,11 +1,15 @@
+#include "pendingreply.h"
 #include "runtime.h"
+#include "simulationwaiter.h"
 #include "testsupport.h"
 
+#include <QHttpServer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
 #include <QWebSocket>
@@ -45,6 +49,7 @@ private Q_SLOTS:
     void closedSubscribersAreDropped();
     void waitAnswersWhenTheRunEnds();
     void waitTimesOutWithTheCurrentStatus();
+    void waitBegunAfterItsRunEndedAnswersAtOnce();
     void waitDoesNotBlockOtherRequests();
     void abandonedWaitIsStillCounted();
     void webSocketFromAForeignPageIsRefused();
@@ -214,6 +219,44 @@ void TestEvents::waitTimesOutWithTheCurrentStatus()
     QCOMPARE(invalid.status, 422);
     QCOMPARE(invalid.json()[u"detail"_s].toArray().size(), 2);
     QCOMPARE(httpRequest(m_server.port(), "GET", "/simulation/8").status, 404);
+}
+
+// The engine can end a run before its creation is answered on the server thread that waits for
+// it: a wait begun after the ending (or the deletion) answers at once, not at its time-out.
+void TestEvents::waitBegunAfterItsRunEndedAnswersAtOnce()
+{
+    const auto created
+        = httpRequest(m_server.port(), "POST", "/simulation?wait=true", newSimulation(14, 3, 0));
+    QCOMPARE(created.json()[u"status"_s].toString(), u"finished"_s);
+
+    // Waits begun now, through a server of the test's own: /wait/ID waits an hour at most.
+    api::SimulationWaiter waiter(m_server.runtime()->database(), m_server.runtime()->events());
+    QHttpServer server;
+    server.route(
+        u"/wait/<arg>"_s,
+        [&waiter](qint64 id, const QHttpServerRequest &, QHttpServerResponder &&responder) {
+            waiter.wait(id, 3600, api::PendingReply(std::move(responder), {}, {}));
+        });
+    const quint16 port = server.listen(QHostAddress::LocalHost);
+    QVERIFY(port != 0);
+    QNetworkAccessManager manager;
+    const auto waitFor = [&](qint64 id) {
+        QNetworkReply *reply = manager.get(
+            QNetworkRequest(QUrl(u"http://127.0.0.1:%1/wait/%2"_s.arg(port).arg(id))));
+        // Within seconds, where the hour-long wait would answer only when it times out.
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        finished.wait(5000);
+        const auto answer
+            = std::pair {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
+                         QJsonDocument::fromJson(reply->readAll())};
+        delete reply;
+        return answer;
+    };
+    const auto [status, ended] = waitFor(14);
+    QCOMPARE(status, 201);
+    QCOMPARE(ended.object(), (QJsonObject {{u"id"_s, 14}, {u"status"_s, u"finished"_s}}));
+    QCOMPARE(waitFor(15).first, 404); // never created, or deleted before the wait began
+    QCOMPARE(waiter.waitingCount(), 0);
 }
 
 void TestEvents::waitDoesNotBlockOtherRequests()

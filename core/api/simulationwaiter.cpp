@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QTcpSocket>
 #include <QTimer>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -26,8 +27,10 @@ SimulationWaiter::SimulationWaiter(Database &database, EventHub &events, QObject
     : QObject(parent)
     , m_database(database)
 {
-    // Connected once, before any wait begins: a run that ends right after its creation is
-    // announced through the queue after wait() has registered it, so no ending is missed.
+    // Connected once, before any wait begins. A run can end before its wait begins (the
+    // engine may claim and end it before its creation is answered on this thread): wait()
+    // reads the stored status once it has registered, and an ending committed after that read
+    // is announced through the queue after wait() has returned, so no ending is missed.
     connect(&events, &EventHub::simulationChanged, this,
             [this](qint64 id, SimulationStatus status) {
                 if (isTerminal(status))
@@ -49,6 +52,17 @@ void SimulationWaiter::wait(qint64 simulationId, int timeoutSeconds, PendingRepl
     connect(socket, &QTcpSocket::disconnected, this, &SimulationWaiter::removeClosed,
             Qt::QueuedConnection);
     m_waiting.push_back({simulationId, ticket, std::move(held)});
+    if (const auto simulation = SimulationRepository(m_database).get(simulationId); !simulation) {
+        if (simulation.error().kind == Error::Kind::NotFound)
+            answerRemoved(simulationId);
+        // Otherwise (the read failed) the ending's announcement or the time-out answers.
+    } else if (isTerminal(simulation->status)) {
+        answer(simulationId, simulation->status);
+    }
+    const bool answered = std::none_of(m_waiting.cbegin(), m_waiting.cend(),
+                                       [ticket](const Waiting &w) { return w.ticket == ticket; });
+    if (answered)
+        return;
     QTimer::singleShot(std::chrono::seconds(timeoutSeconds), this,
                        [this, ticket] { timeOut(ticket); });
 }
