@@ -174,11 +174,22 @@ void TestEvents::invalidFilterIsRejected()
              (QJsonArray {u"query"_s, u"simulation_id"_s}));
 }
 
+// A server thread follows the hub only while it has a stream open: an idle one is posted
+// nothing for each point and status change.
 void TestEvents::closedSubscribersAreDropped()
 {
+    const EventHub &hub = m_server.runtime()->events();
+    const int idle = hub.pointFollowers(); // the window's or the notification bridge's, if any
     auto client = std::make_unique<SseClient>(m_server.port(), "/events");
     QTRY_VERIFY(!client->head().isEmpty());
+    QCOMPARE(hub.pointFollowers(), idle + 1);
+    auto second = std::make_unique<SseClient>(m_server.port(), "/events");
+    QTRY_VERIFY(!second->head().isEmpty());
+    // Two threads with a stream each, or one thread with both: one connection per thread.
+    QVERIFY(hub.pointFollowers() == idle + 1 || hub.pointFollowers() == idle + 2);
     client.reset();
+    second.reset();
+    QTRY_COMPARE(hub.pointFollowers(), idle);
     // Events after the client left go nowhere and break nothing.
     QCOMPARE(httpRequest(m_server.port(), "POST", "/simulation", newSimulation(3, 5, 1)).status,
              201);
@@ -190,6 +201,7 @@ void TestEvents::closedSubscribersAreDropped()
 
 void TestEvents::waitAnswersWhenTheRunEnds()
 {
+    const int idleFollowers = m_server.runtime()->events().statusFollowers();
     const auto reply
         = httpRequest(m_server.port(), "POST", "/simulation?wait=true", newSimulation(4, 20, 10));
     QCOMPARE(reply.status, 201);
@@ -203,6 +215,8 @@ void TestEvents::waitAnswersWhenTheRunEnds()
                       R"({"simulation_id": 5, "name": "f", "machine_id": 1, "max_attempts": 1,
             "parameters": {"points": 5, "pace_ms": 1, "fail_at_point": 2}})"_ba);
     QCOMPARE(failing.json()[u"status"_s].toString(), u"failed"_s);
+    // Once no one waits, no server thread follows the runs' status any longer.
+    QTRY_COMPARE(m_server.runtime()->events().statusFollowers(), idleFollowers);
 }
 
 void TestEvents::waitTimesOutWithTheCurrentStatus()

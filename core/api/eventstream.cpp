@@ -27,24 +27,8 @@ QByteArray compact(const QJsonObject &object)
 EventStream::EventStream(Database &database, EventHub &events, QObject *parent)
     : QObject(parent)
     , m_database(database)
+    , m_events(events)
 {
-    connect(
-        &events, &EventHub::simulationChanged, this, [this](qint64 id, SimulationStatus status) {
-            publish(id, "status"_ba, compact({{u"id"_s, id}, {u"status"_s, statusName(status)}}));
-        });
-    connect(&events, &EventHub::pointAdded, this,
-            [this](qint64 id, const ConvergencePoint &point, int pointsDone) {
-                QJsonObject json = convergencePointToJson(point);
-                json.insert(u"id"_s, id);
-                json.insert(u"points_done"_s, pointsDone);
-                publish(id, "point"_ba, compact(json));
-            });
-    connect(&events, &EventHub::simulationRemoved, this, [this](qint64 id) {
-        publish(id, "removed"_ba, compact({{u"id"_s, id}}));
-    });
-    connect(&events, &EventHub::machinesChanged, this,
-            [this] { publish(0, "machines"_ba, "{}"_ba); });
-
     // A comment now and then keeps proxies from closing an idle stream and finds dead clients.
     m_keepAlive.setInterval(kKeepAliveMs);
     connect(&m_keepAlive, &QTimer::timeout, this, [this] {
@@ -62,6 +46,28 @@ EventStream::EventStream(Database &database, EventHub &events, QObject *parent)
 }
 
 EventStream::~EventStream() = default;
+
+void EventStream::followHub()
+{
+    if (!m_hub.isEmpty())
+        return;
+    m_hub.add(connect(
+        &m_events, &EventHub::simulationChanged, this, [this](qint64 id, SimulationStatus status) {
+            publish(id, "status"_ba, compact({{u"id"_s, id}, {u"status"_s, statusName(status)}}));
+        }));
+    m_hub.add(connect(&m_events, &EventHub::pointAdded, this,
+                      [this](qint64 id, const ConvergencePoint &point, int pointsDone) {
+                          QJsonObject json = convergencePointToJson(point);
+                          json.insert(u"id"_s, id);
+                          json.insert(u"points_done"_s, pointsDone);
+                          publish(id, "point"_ba, compact(json));
+                      }));
+    m_hub.add(connect(&m_events, &EventHub::simulationRemoved, this, [this](qint64 id) {
+        publish(id, "removed"_ba, compact({{u"id"_s, id}}));
+    }));
+    m_hub.add(connect(&m_events, &EventHub::machinesChanged, this,
+                      [this] { publish(0, "machines"_ba, "{}"_ba); }));
+}
 
 bool EventStream::Subscriber::isOpen() const
 {
@@ -102,6 +108,7 @@ void EventStream::add(Subscriber &&subscriber)
 {
     if (subscriber.tokenId != 0)
         m_tokenCheck.start();
+    followHub();
     m_subscribers.push_back(std::move(subscriber));
     m_keepAlive.start();
 }
@@ -160,8 +167,10 @@ void EventStream::removeClosed()
         }
     }
     m_subscribers.erase(firstClosed, m_subscribers.end());
-    if (m_subscribers.empty())
+    if (m_subscribers.empty()) {
         m_keepAlive.stop();
+        m_hub.clear();
+    }
     const auto withToken = [](const Subscriber &subscriber) { return subscriber.tokenId != 0; };
     if (std::none_of(m_subscribers.begin(), m_subscribers.end(), withToken))
         m_tokenCheck.stop();
@@ -172,6 +181,7 @@ void EventStream::closeAll()
     for (Subscriber &subscriber : m_subscribers)
         subscriber.close(QWebSocketProtocol::CloseCodeGoingAway, {});
     m_subscribers.clear();
+    m_hub.clear();
     m_keepAlive.stop();
     m_tokenCheck.stop();
 }

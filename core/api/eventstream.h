@@ -2,6 +2,7 @@
 
 #include "apirequest.h"
 #include "convergencepoint.h"
+#include "eventhub.h"
 #include "pendingreply.h"
 #include "simulationstatus.h"
 
@@ -14,7 +15,6 @@
 
 namespace aisim {
 class Database;
-class EventHub;
 } // namespace aisim
 
 namespace aisim::api {
@@ -23,7 +23,7 @@ namespace aisim::api {
 // status change and each new convergence point as a JSON `data:` frame, in the order the
 // EventHub announced them. A stream opened with a token ends soon after the token is revoked,
 // wherever that happens (this server, the window, `aisim token revoke`). Lives on the server
-// thread.
+// thread, and follows the hub only while it has subscribers.
 class EventStream : public QObject
 {
     Q_OBJECT
@@ -57,8 +57,11 @@ private:
     void publish(qint64 simulationId, const QByteArray &event, const QByteArray &json);
     void removeClosed();
     void add(Subscriber &&subscriber);
+    void followHub();
 
     Database &m_database;
+    EventHub &m_events;
+    HubConnections m_hub;
     std::vector<Subscriber> m_subscribers;
     quint64 m_nextEventId = 1;
     QTimer m_keepAlive {this}; // children, so that they move to the server thread too

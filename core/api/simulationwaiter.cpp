@@ -26,18 +26,8 @@ QHttpServerResponse statusResponse(qint64 id, SimulationStatus status)
 SimulationWaiter::SimulationWaiter(Database &database, EventHub &events, QObject *parent)
     : QObject(parent)
     , m_database(database)
-{
-    // Connected once, before any wait begins. A run can end before its wait begins (the
-    // engine may claim and end it before its creation is answered on this thread): wait()
-    // reads the stored status once it has registered, and an ending committed after that read
-    // is announced through the queue after wait() has returned, so no ending is missed.
-    connect(&events, &EventHub::simulationChanged, this,
-            [this](qint64 id, SimulationStatus status) {
-                if (isTerminal(status))
-                    answer(id, status);
-            });
-    connect(&events, &EventHub::simulationRemoved, this, &SimulationWaiter::answerRemoved);
-}
+    , m_events(events)
+{ }
 
 SimulationWaiter::~SimulationWaiter() = default;
 
@@ -51,6 +41,19 @@ void SimulationWaiter::wait(qint64 simulationId, int timeoutSeconds, PendingRepl
     // A client that gives up waiting is forgotten at once.
     connect(socket, &QTcpSocket::disconnected, this, &SimulationWaiter::removeClosed,
             Qt::QueuedConnection);
+    // The hub first, then the stored status: a run can end before its wait begins (the engine
+    // may claim and end it before its creation is answered on this thread), and an ending
+    // committed after the read below is announced after this connection exists, so no ending
+    // is missed.
+    if (m_hub.isEmpty()) {
+        m_hub.add(connect(&m_events, &EventHub::simulationChanged, this,
+                          [this](qint64 id, SimulationStatus status) {
+                              if (isTerminal(status))
+                                  answer(id, status);
+                          }));
+        m_hub.add(connect(&m_events, &EventHub::simulationRemoved, this,
+                          &SimulationWaiter::answerRemoved));
+    }
     m_waiting.push_back({simulationId, ticket, std::move(held)});
     if (const auto simulation = SimulationRepository(m_database).get(simulationId); !simulation) {
         if (simulation.error().kind == Error::Kind::NotFound)
@@ -77,6 +80,7 @@ void SimulationWaiter::answer(qint64 simulationId, SimulationStatus status)
             ++it;
         }
     }
+    forgetHubIfIdle();
 }
 
 void SimulationWaiter::answerRemoved(qint64 simulationId)
@@ -91,6 +95,7 @@ void SimulationWaiter::answerRemoved(qint64 simulationId)
             ++it;
         }
     }
+    forgetHubIfIdle();
 }
 
 void SimulationWaiter::removeClosed()
@@ -100,6 +105,7 @@ void SimulationWaiter::removeClosed()
         return !socket || socket->state() != QAbstractSocket::ConnectedState;
     };
     m_waiting.erase(std::remove_if(m_waiting.begin(), m_waiting.end(), closed), m_waiting.end());
+    forgetHubIfIdle();
 }
 
 void SimulationWaiter::timeOut(quint64 ticket)
@@ -115,6 +121,13 @@ void SimulationWaiter::timeOut(quint64 ticket)
     else
         it->reply->send(errorResponse(simulation.error()));
     m_waiting.erase(it);
+    forgetHubIfIdle();
+}
+
+void SimulationWaiter::forgetHubIfIdle()
+{
+    if (m_waiting.empty())
+        m_hub.clear();
 }
 
 } // namespace aisim::api

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "eventhub.h"
 #include "pendingreply.h"
 #include "simulationstatus.h"
 
@@ -10,13 +11,13 @@
 
 namespace aisim {
 class Database;
-class EventHub;
 } // namespace aisim
 
 namespace aisim::api {
 
 // Holds the answers of POST /simulation?wait=true until their run ends (or the wait times
-// out), without blocking the server thread. Lives on the server thread.
+// out), without blocking the server thread. Follows the hub only while someone waits. Lives on
+// the server thread.
 class SimulationWaiter : public QObject
 {
     Q_OBJECT
@@ -41,8 +42,12 @@ private:
     void answerRemoved(qint64 simulationId);
     void timeOut(quint64 ticket);
     void removeClosed();
+    // Leaves the hub once no one waits.
+    void forgetHubIfIdle();
 
     Database &m_database;
+    EventHub &m_events;
+    HubConnections m_hub;
     std::vector<Waiting> m_waiting;
     quint64 m_nextTicket = 1;
 };
