@@ -37,6 +37,18 @@ NewSimulation newSimulation(const QString &name, qint64 machineId)
 }
 
 // The list answer as the slow path writes it: whole runs, their JSON objects, then the bytes.
+// Migrates the database and gives it machine 1 with one run, claimed by worker "w".
+std::optional<Simulation> claimOneRun(Database &database)
+{
+    if (!database.migrate().ok() || !MachineRepository(database).create(1, u"A"_s).ok())
+        return std::nullopt;
+    SimulationRepository simulations(database);
+    if (!simulations.create(newSimulation(u"run"_s, 1)).ok())
+        return std::nullopt;
+    const auto claimed = simulations.claimNextPending(u"w"_s, {}, 60000);
+    return claimed ? claimed.value() : std::nullopt;
+}
+
 QByteArray slowList(Database &database, const SimulationQuery &query)
 {
     QByteArray out("[");
@@ -88,6 +100,8 @@ private Q_SLOTS:
     void concurrentBatchClaimsNeverShareARun();
     void aGroupOfPointsIsOneTransaction_data() { test::addDialectRows(); }
     void aGroupOfPointsIsOneTransaction();
+    void lossStatisticsFollowEachGroup_data() { test::addDialectRows(); }
+    void lossStatisticsFollowEachGroup();
     void aLostRunGetsNoneOfItsGroup_data() { test::addDialectRows(); }
     void aLostRunGetsNoneOfItsGroup();
     void runsCreatedTogetherAreRefusedAlone_data() { test::addDialectRows(); }
@@ -222,11 +236,10 @@ void TestFastPath::aGroupOfPointsIsOneTransaction()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
-    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    const std::optional<Simulation> taken = claimOneRun(database);
+    QVERIFY(taken);
+    const Simulation claimed = *taken;
     SimulationRepository simulations(database);
-    QVERIFY(simulations.create(newSimulation(u"run"_s, 1)).ok());
-    const Simulation claimed = simulations.claimNextPending(u"w"_s, {}, 60000).value().value();
     // More points than one INSERT takes.
     ConvergenceSeries group;
     for (int i = 1; i <= 70; ++i)
@@ -250,15 +263,57 @@ void TestFastPath::aGroupOfPointsIsOneTransaction()
     QCOMPARE(ConvergenceRepository(database).points(claimed.id).value(), group);
 }
 
+// A group's loss statistics are written with its progress, in the same change of the row, and
+// equal what the run's points as stored say: the last ones judged, the best of all. A point sent
+// again at a second already stored (a resumed run) keeps the stored one, as its INSERT does.
+void TestFastPath::lossStatisticsFollowEachGroup()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    const std::optional<Simulation> taken = claimOneRun(database);
+    QVERIFY(taken);
+    const Simulation claimed = *taken;
+    SimulationRepository simulations(database);
+    const LossThresholds thresholds; // judges the last thresholds.points points
+    RunLedger ledger(database, thresholds);
+    const QList<ConvergenceSeries> groups {
+        {{1, 0.9}},
+        {{2, 0.5}, {3, 0.45}, {4, 0.44}},
+        {{4, 0.1}, {5, 0.43}, {6, 0.4}, {6, 0.05}}, // 4 s stored already; 6 s twice
+        {{7, 0.2}, {8, 0.3}, {9, 0.35}, {10, 0.4}, {11, 0.42}, {12, 0.45}, {13, 0.5}},
+    };
+    int done = 0;
+    qint64 version = claimed.version;
+    for (qsizetype g = 0; g < groups.size(); ++g) {
+        const bool last = g + 1 == groups.size();
+        done += int(groups.at(g).size());
+        QVERIFY(ledger.recordPoints(claimed.id, u"w"_s, groups.at(g), done, 60000, last).value());
+        const Simulation run = simulations.get(claimed.id).value();
+        QCOMPARE(run.version, ++version);
+        const ConvergenceSeries stored = ConvergenceRepository(database).points(claimed.id).value();
+        const LossTrend trend = lossTrend(
+            stored.mid(std::max<qsizetype>(0, stored.size() - thresholds.points)), thresholds);
+        QCOMPARE(run.finalLoss, std::optional(stored.last().loss));
+        QCOMPARE(run.rate.has_value(), trend.rate.has_value());
+        if (trend.rate)
+            QVERIFY(qFuzzyCompare(*run.rate, *trend.rate));
+        QCOMPARE(run.verdict, trend.verdict);
+        const auto best = std::min_element(stored.cbegin(), stored.cend(),
+                                           [](auto a, auto b) { return a.loss < b.loss; });
+        QCOMPARE(run.bestLoss, std::optional(best->loss));
+        QCOMPARE(run.bestSeconds, std::optional(best->seconds));
+    }
+    QCOMPARE(simulations.get(claimed.id)->status, SimulationStatus::Finished);
+}
+
 void TestFastPath::aLostRunGetsNoneOfItsGroup()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
-    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    const std::optional<Simulation> claimed = claimOneRun(database);
+    QVERIFY(claimed);
+    const qint64 id = claimed->id;
     SimulationRepository simulations(database);
-    QVERIFY(simulations.create(newSimulation(u"run"_s, 1)).ok());
-    const qint64 id = simulations.claimNextPending(u"w"_s, {}, 60000).value()->id;
     const ConvergenceSeries group {{10, 0.042}, {20, 0.033}, {30, 0.029}};
     RunLedger ledger(database);
     QCOMPARE(ledger.recordPoints(id, u"intruder"_s, group, 3, 60000, true).value(), false);

@@ -4,6 +4,8 @@
 #include "lossstatistics.h"
 #include "result.h"
 
+#include <QVariantList>
+
 namespace aisim {
 
 class Database;
@@ -18,14 +20,25 @@ public:
         , m_thresholds(thresholds)
     { }
 
-    // Call inside the transaction that has just stored `added` (one point or a batch): the
-    // best loss takes the added points into account, final loss, rate and verdict are read
-    // from the run's last points as stored now.
+    // The loss columns' SET clause, with placeholders for setValues(): the UPDATE that stores
+    // a group's progress carries it, so that the run's row changes once a group (an UPDATE of a
+    // run is a new entry in each of its indexes on PostgreSQL).
+    static QString setClause();
+    // The values of setClause() for the run once `added` (one point or a batch), not stored yet,
+    // is: the best loss takes the added points that will be stored into account (a point at a
+    // second already stored keeps the stored one, as storing it does); final loss, rate and
+    // verdict come from the run's last points, those stored and those added. Call in the
+    // transaction that then stores them. Empty when nothing is added.
+    Result<QVariantList> setValues(qint64 simulationId, const ConvergenceSeries &added);
+    // Updates the loss columns alone for `added`, points stored already.
     Status update(qint64 simulationId, const ConvergenceSeries &added);
     // Computes the columns of runs stored before they existed (migration 006), once.
     Status measureUnmeasured();
 
 private:
+    enum class Added { ToStore, Stored };
+    Result<QVariantList> values(qint64 simulationId, const ConvergenceSeries &added, Added state);
+
     Database &m_database;
     LossThresholds m_thresholds;
 };

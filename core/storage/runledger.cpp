@@ -127,20 +127,26 @@ Result<bool> RunLedger::writeGroup(qint64 id, const QString &workerId,
                                    bool finish)
 {
     const qint64 now = nowMs();
-    static const QString progress
-        = u"UPDATE simulations SET points_done = ?, heartbeat_at = ?, lease_expires_at = ?, "
-          "update_date = ?, version = version + 1 WHERE simulation_id = ? AND status = "
-          "'running' AND lease_owner = ?"_s;
-    static const QString progressAndFinish
-        = u"UPDATE simulations SET points_done = ?, heartbeat_at = ?, finished_at = ?, "
+    // The run's row changes once a group: its progress (and end) with its loss statistics.
+    LossStatisticsRepository statistics(m_database, m_thresholds);
+    auto measured = statistics.setValues(id, points);
+    if (!measured)
+        return measured.error();
+    QString statement = finish
+        ? u"UPDATE simulations SET points_done = ?, heartbeat_at = ?, finished_at = ?, "
           "update_date = ?, status = 'finished', lease_owner = NULL, lease_expires_at = NULL, "
-          "error = NULL, version = version + 1 WHERE simulation_id = ? AND status = 'running' "
-          "AND lease_owner = ?"_s;
+          "error = NULL, version = version + 1"_s
+        : u"UPDATE simulations SET points_done = ?, heartbeat_at = ?, lease_expires_at = ?, "
+          "update_date = ?, version = version + 1"_s;
+    QVariantList values {pointsDone, now, finish ? now : now + leaseMs, now};
+    if (!measured->isEmpty()) {
+        statement += u", "_s + LossStatisticsRepository::setClause();
+        values += measured.value();
+    }
+    statement += u" WHERE simulation_id = ? AND status = 'running' AND lease_owner = ?"_s;
+    values << id << workerId;
     {
-        auto changed
-            = sql::runKept(m_database, finish ? progressAndFinish : progress,
-                           {pointsDone, now, finish ? now : now + leaseMs, now, id, workerId},
-                           u"record progress"_s);
+        auto changed = sql::runKept(m_database, statement, values, u"record progress"_s);
         if (!changed)
             return changed.error();
         if (changed.value()->numRowsAffected() != 1)
@@ -157,10 +163,6 @@ Result<bool> RunLedger::writeGroup(qint64 id, const QString &workerId,
         if (!inserted)
             return inserted.error();
     }
-    if (const Status measured
-        = LossStatisticsRepository(m_database, m_thresholds).update(id, points);
-        !measured)
-        return measured.error();
     return true;
 }
 
