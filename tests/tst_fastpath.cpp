@@ -1,4 +1,6 @@
+#include "apimetrics.h"
 #include "convergencerepository.h"
+#include "creationwriter.h"
 #include "database.h"
 #include "eventhub.h"
 #include "jsonwriter.h"
@@ -104,6 +106,8 @@ private Q_SLOTS:
     void lossStatisticsFollowEachGroup();
     void aLostRunGetsNoneOfItsGroup_data() { test::addDialectRows(); }
     void aLostRunGetsNoneOfItsGroup();
+    void postedRunsAreEachWrittenOnce_data() { test::addDialectRows(); }
+    void postedRunsAreEachWrittenOnce();
     void runsCreatedTogetherAreRefusedAlone_data() { test::addDialectRows(); }
     void runsCreatedTogetherAreRefusedAlone();
     void keptRowsReadWhatTheDriverReads_data() { test::addDialectRows(); }
@@ -324,6 +328,63 @@ void TestFastPath::aLostRunGetsNoneOfItsGroup()
     const Simulation cancelled = simulations.get(id).value();
     QCOMPARE(cancelled.status, SimulationStatus::Cancelled);
     QCOMPARE(cancelled.pointsDone, 0);
+}
+
+// The writer of POST /simulation: of runs posted at once, some registering the same new machine
+// and some taking the same id twice, each gets one answer, each id is created once and its
+// second taker refused, the machine is registered once and every run meant for it is created on
+// it.
+void TestFastPath::postedRunsAreEachWrittenOnce()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    // Numbered runs take ids past 100000, so that only the pairs below take the same id.
+    NewSimulation high = newSimulation(u"high"_s, 1);
+    high.id = 100000;
+    QVERIFY(SimulationRepository(database).create(high).ok());
+    EventHub events;
+    SimulationService service(database, events);
+    api::ApiMetrics metrics;
+    QObject context; // answers arrive on this thread
+    constexpr int kPosted = 300;
+    QList<Result<Simulation>> answers;
+    {
+        api::CreationWriter writer(service, metrics);
+        for (int i = 0; i < kPosted; ++i) {
+            SimulationService::Creation creation {newSimulation(u"run %1"_s.arg(i), 1), {}};
+            if (i % 5 == 1) {
+                creation.simulation.machineId = 7;
+                creation.newMachineName = u"Seven"_s;
+            } else if (i % 5 == 2) {
+                creation.simulation.id = 5000 + i / 10; // i = 2 and 7 take 5000, and so on
+            }
+            QVERIFY(writer.create(creation, &context,
+                                  [&answers](const Result<Simulation> &run) { answers << run; }));
+        }
+        QTRY_COMPARE(answers.size(), kPosted);
+    }
+    QList<qint64> ids;
+    int refused = 0;
+    int onSeven = 0;
+    for (const Result<Simulation> &answer : std::as_const(answers)) {
+        if (!answer) {
+            QCOMPARE(answer.error().kind, Error::Kind::Conflict);
+            ++refused;
+            continue;
+        }
+        ids << answer->id;
+        onSeven += answer->machineId == 7 ? 1 : 0;
+    }
+    QCOMPARE(refused, kPosted / 10);
+    QCOMPARE(onSeven, kPosted / 5);
+    std::sort(ids.begin(), ids.end());
+    QVERIFY(std::adjacent_find(ids.begin(), ids.end()) == ids.end());
+    auto stored = sql::run(database, u"SELECT COUNT(*) FROM simulations"_s, {}, u"count"_s);
+    QVERIFY(stored);
+    QCOMPARE(sql::readCount(stored.value()), qint64(ids.size()) + 1);
+    QCOMPARE(MachineRepository(database).get(7)->name, u"Seven"_s);
 }
 
 void TestFastPath::runsCreatedTogetherAreRefusedAlone()
