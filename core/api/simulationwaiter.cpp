@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QTcpSocket>
 #include <QTimer>
+
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -20,6 +21,12 @@ QHttpServerResponse statusResponse(qint64 id, SimulationStatus status)
         QJsonObject {{u"id"_s, id}, {u"status"_s, statusName(status)}}, StatusCode::Created);
     response.setHeader("Location"_ba, "/simulation/"_ba + QByteArray::number(id));
     return response;
+}
+
+QHttpServerResponse removedResponse(qint64 id)
+{
+    return detailResponse(StatusCode::NotFound,
+                          u"Simulation %1 was deleted while waiting for it"_s.arg(id));
 }
 } // namespace
 
@@ -54,18 +61,17 @@ void SimulationWaiter::wait(qint64 simulationId, int timeoutSeconds, PendingRepl
         m_hub.add(connect(&m_events, &EventHub::simulationRemoved, this,
                           &SimulationWaiter::answerRemoved));
     }
-    m_waiting.push_back({simulationId, ticket, std::move(held)});
-    if (const auto simulation = SimulationRepository(m_database).get(simulationId); !simulation) {
-        if (simulation.error().kind == Error::Kind::NotFound)
-            answerRemoved(simulationId);
-        // Otherwise (the read failed) the ending's announcement or the time-out answers.
-    } else if (isTerminal(simulation->status)) {
-        answer(simulationId, simulation->status);
-    }
-    const bool answered = std::none_of(m_waiting.cbegin(), m_waiting.cend(),
-                                       [ticket](const Waiting &w) { return w.ticket == ticket; });
-    if (answered)
+    // Here, on this thread, no announcement comes between the read and the registration.
+    const auto simulation = SimulationRepository(m_database).get(simulationId);
+    const bool removed = !simulation && simulation.error().kind == Error::Kind::NotFound;
+    if (removed || (simulation && isTerminal(simulation->status))) {
+        held->send(removed ? removedResponse(simulationId)
+                           : statusResponse(simulationId, simulation->status));
+        forgetHubIfIdle();
         return;
+    }
+    // Otherwise (also when the read failed) the ending's announcement or the time-out answers.
+    m_waiting.push_back({simulationId, ticket, std::move(held)});
     QTimer::singleShot(std::chrono::seconds(timeoutSeconds), this,
                        [this, ticket] { timeOut(ticket); });
 }
@@ -87,9 +93,7 @@ void SimulationWaiter::answerRemoved(qint64 simulationId)
 {
     for (auto it = m_waiting.begin(); it != m_waiting.end();) {
         if (it->simulationId == simulationId) {
-            it->reply->send(detailResponse(
-                StatusCode::NotFound,
-                u"Simulation %1 was deleted while waiting for it"_s.arg(simulationId)));
+            it->reply->send(removedResponse(simulationId));
             it = m_waiting.erase(it);
         } else {
             ++it;
