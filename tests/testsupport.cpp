@@ -78,6 +78,12 @@ void addDialectRows()
     QTest::newRow("postgresql") << int(TestDatabase::Dialect::PostgreSql);
 }
 
+void addPostgreSqlRow()
+{
+    QTest::addColumn<int>("dialect");
+    QTest::newRow("postgresql") << int(TestDatabase::Dialect::PostgreSql);
+}
+
 Result<std::unique_ptr<Runtime>> openServer(const RuntimeOptions &options)
 {
     // Every answer is checked: node has loaded the document before the first request is timed.

@@ -45,6 +45,8 @@ private:
 // PostgreSQL rows are skipped only when no server is configured and AISIM_REQUIRE_POSTGRES
 // is unset; scripts/test always sets both, so there a missing server fails the run.
 void addDialectRows();
+// A test of PostgreSQL alone (its locks, its deadlocks): its one row.
+void addPostgreSqlRow();
 
 // Opens a runtime and starts its REST API on a free loopback port, or says why it cannot.
 Result<std::unique_ptr<Runtime>> openServer(const RuntimeOptions &options);

@@ -17,6 +17,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
+#include <QSemaphore>
 #include <QSignalSpy>
 #include <QSqlDriver>
 #include <QSqlError>
@@ -108,6 +109,8 @@ private Q_SLOTS:
     void aLostRunGetsNoneOfItsGroup();
     void postedRunsAreEachWrittenOnce_data() { test::addDialectRows(); }
     void postedRunsAreEachWrittenOnce();
+    void aDeadlockedCreationIsWrittenAgain_data() { test::addPostgreSqlRow(); }
+    void aDeadlockedCreationIsWrittenAgain();
     void runsCreatedTogetherAreRefusedAlone_data() { test::addDialectRows(); }
     void runsCreatedTogetherAreRefusedAlone();
     void keptRowsReadWhatTheDriverReads_data() { test::addDialectRows(); }
@@ -351,7 +354,8 @@ void TestFastPath::postedRunsAreEachWrittenOnce()
     constexpr int kPosted = 300;
     QList<Result<Simulation>> answers;
     {
-        api::CreationWriter writer(service, metrics);
+        // Two threads, as on PostgreSQL, on either dialect.
+        api::CreationWriter writer(service, metrics, 2);
         for (int i = 0; i < kPosted; ++i) {
             SimulationService::Creation creation {newSimulation(u"run %1"_s.arg(i), 1), {}};
             if (i % 5 == 1) {
@@ -385,6 +389,56 @@ void TestFastPath::postedRunsAreEachWrittenOnce()
     QVERIFY(stored);
     QCOMPARE(sql::readCount(stored.value()), qint64(ids.size()) + 1);
     QCOMPARE(MachineRepository(database).get(7)->name, u"Seven"_s);
+}
+
+// PostgreSQL breaks a deadlock by aborting one of its transactions. Another session holds the
+// counters that a new run updates, then waits for the run's machine, which the run's foreign key
+// holds: the run's transaction, waiting first, is aborted, and its run is written again once the
+// other session commits, not refused.
+void TestFastPath::aDeadlockedCreationIsWrittenAgain()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    // A pending counter of machine 1 in every shard, whichever the run's connection writes to.
+    QVERIFY(sql::change(database,
+                        u"INSERT INTO simulation_counts (machine_id, status, shard, runs, "
+                        "retries, failed_attempts) SELECT 1, 'pending', s, 0, 0, 0 "
+                        "FROM generate_series(0, 15) AS s"_s,
+                        {}, u"add counters"_s)
+                .ok());
+    QSemaphore countersHeld;
+    const auto other = QtConcurrent::run([&database, &countersHeld]() -> QString {
+        sql::Transaction transaction(database);
+        if (!transaction.isActive())
+            return transaction.beginError().message;
+        if (auto held = sql::run(database,
+                                 u"SELECT runs FROM simulation_counts WHERE machine_id = 1 "
+                                 "FOR UPDATE"_s,
+                                 {}, u"hold the counters"_s);
+            !held)
+            return held.error().message;
+        countersHeld.release();
+        QThread::msleep(300); // the run now waits for the counters
+        if (auto machine
+            = sql::run(database, u"SELECT 1 FROM machines WHERE machine_id = 1 FOR UPDATE"_s, {},
+                       u"hold the machine"_s);
+            !machine)
+            return machine.error().message;
+        const Status committed = transaction.commit();
+        return committed ? QString() : committed.error().message;
+    });
+    QVERIFY(countersHeld.tryAcquire(1, 10000));
+    EventHub events;
+    SimulationService service(database, events);
+    const Result<Simulation> created = service.create(newSimulation(u"deadlocked"_s, 1));
+    QVERIFY2(created.ok(), qPrintable(created ? QString() : created.error().message));
+    QCOMPARE(other.result(), QString()); // the other session was not the one aborted
+    auto stored = sql::run(database, u"SELECT COUNT(*) FROM simulations"_s, {}, u"count"_s);
+    QVERIFY(stored);
+    QCOMPARE(sql::readCount(stored.value()), 1);
+    QCOMPARE(SimulationRepository(database).get(created->id)->name, u"deadlocked"_s);
 }
 
 void TestFastPath::runsCreatedTogetherAreRefusedAlone()

@@ -18,7 +18,7 @@ class ApiServerShared : public QObject
     Q_OBJECT
 public:
     explicit ApiServerShared(SimulationService &service)
-        : m_creationWriter(service, m_metrics)
+        : m_creationWriter(service, m_metrics, CreationWriter::threadsFor(service.database()))
     { }
 
     ApiMetrics &metrics() { return m_metrics; }

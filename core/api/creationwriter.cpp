@@ -1,6 +1,7 @@
 #include "creationwriter.h"
 
 #include "apimetrics.h"
+#include "database.h"
 
 #include <algorithm>
 #include <iterator>
@@ -9,13 +10,20 @@ using namespace Qt::StringLiterals;
 
 namespace aisim::api {
 
-CreationWriter::CreationWriter(SimulationService &service, ApiMetrics &metrics)
+int CreationWriter::threadsFor(const Database &database)
+{
+    return database.isPostgreSql() ? 2 : 1;
+}
+
+CreationWriter::CreationWriter(SimulationService &service, ApiMetrics &metrics, int threads)
     : m_service(service)
     , m_metrics(metrics)
-    , m_thread(QThread::create([this] { run(); }))
 {
-    m_thread->setObjectName(u"aisim-writer"_s);
-    m_thread->start();
+    for (int i = 0; i < std::max(1, threads); ++i) {
+        m_threads.emplace_back(QThread::create([this] { run(); }));
+        m_threads.back()->setObjectName(u"aisim-writer-%1"_s.arg(i + 1));
+        m_threads.back()->start();
+    }
 }
 
 CreationWriter::~CreationWriter()
@@ -39,9 +47,10 @@ void CreationWriter::stop()
     {
         const QMutexLocker lock(&m_mutex);
         m_stopping = true;
-        m_wake.wakeOne();
+        m_wake.wakeAll();
     }
-    m_thread->wait();
+    for (const std::unique_ptr<QThread> &thread : m_threads)
+        thread->wait();
 }
 
 void CreationWriter::run()

@@ -19,6 +19,10 @@ struct Error
     // Set when the database could not store or read: the API answers with the fault's status
     // and sentence, and message (the driver's words) stays in the log.
     StorageFault fault = StorageFault::None;
+    // Set when the database ended the transaction to break a deadlock or a serialization
+    // conflict with another one: nothing of it was stored, and the same transaction run again
+    // may succeed.
+    bool aborted = false;
 
     static Error notFound(QString message) { return {Kind::NotFound, std::move(message)}; }
     static Error conflict(QString message) { return {Kind::Conflict, std::move(message)}; }
@@ -35,6 +39,10 @@ struct Error
     static Error storage(StorageFault fault, QString message)
     {
         return {Kind::Unavailable, std::move(message), fault};
+    }
+    static Error abortedTransaction(QString message)
+    {
+        return {Kind::Unavailable, std::move(message), StorageFault::None, true};
     }
 };
 

@@ -10,6 +10,7 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <algorithm>
 #include <optional>
 
 using namespace Qt::StringLiterals;
@@ -71,15 +72,25 @@ QList<Result<Simulation>> SimulationService::create(const QList<Creation> &creat
     }
     if (toWrite.isEmpty())
         return results;
+    // Written in machine order, so that writers on several connections take the rows of the
+    // machines and their counters in one order and do not deadlock over them.
+    std::stable_sort(toWrite.begin(), toWrite.end(), [&creations](qsizetype a, qsizetype b) {
+        return creations.at(a).simulation.machineId < creations.at(b).simulation.machineId;
+    });
     // First all runs in one INSERT, without a savepoint for each (two more statements, round
     // trips on PostgreSQL, per run): a run refused before it writes (a machine unknown) leaves
     // nothing to undo, but a statement that fails (an id taken) undoes the whole transaction,
     // which is then written again run by run with savepoints, so that only the run at fault is
-    // refused. A run alone needs none: its transaction undoes it.
+    // refused. A run alone needs none: its transaction undoes it. A transaction the database
+    // aborted (a deadlock that the order above does not rule out: a machine registered by one
+    // writer while another holds an id the first takes) is written again.
     bool machinesCreated = false;
-    Written written = writeRuns(creations, toWrite, false, results, &machinesCreated);
-    if (written == Written::NeedsSavepoints)
-        written = writeRuns(creations, toWrite, true, results, &machinesCreated);
+    Written written = Written::Aborted;
+    for (int attempt = 0; written == Written::Aborted && attempt <= kAbortedRetries; ++attempt) {
+        written = writeRuns(creations, toWrite, false, results, &machinesCreated);
+        if (written == Written::NeedsSavepoints)
+            written = writeRuns(creations, toWrite, true, results, &machinesCreated);
+    }
     if (written != Written::Committed)
         return results;
     if (machinesCreated)
@@ -112,7 +123,7 @@ SimulationService::Written SimulationService::writeRuns(const QList<Creation> &c
             if (k >= from || result)
                 result = error;
         }
-        return Written::Failed;
+        return error.aborted ? Written::Aborted : Written::Failed;
     };
     sql::Transaction transaction(m_database);
     if (!transaction.isActive())
@@ -129,6 +140,8 @@ SimulationService::Written SimulationService::writeRuns(const QList<Creation> &c
             bool untouched = false;
             const Status machine
                 = ensureMachine(creation, knownMachines, &machineCreated, &untouched);
+            if (!machine && machine.error().aborted)
+                return failFrom(0, machine.error());
             if (!machine && !untouched)
                 return Written::NeedsSavepoints;
             if (!machine) {
@@ -141,6 +154,8 @@ SimulationService::Written SimulationService::writeRuns(const QList<Creation> &c
             runs << creation.simulation;
         }
         const Result<QList<Simulation>> created = SimulationRepository(m_database).create(runs);
+        if (!created && created.error().aborted)
+            return failFrom(0, created.error());
         if (!created)
             return Written::NeedsSavepoints; // each run again, to learn which one failed
         for (qsizetype i = 0; i < accepted.size(); ++i)
@@ -160,6 +175,8 @@ SimulationService::Written SimulationService::writeRuns(const QList<Creation> &c
         const Status machine = ensureMachine(creation, knownMachines, &machineCreated, &untouched);
         result = machine ? SimulationRepository(m_database).create(creation.simulation)
                          : Result<Simulation>(machine.error());
+        if (!result && result.error().aborted)
+            return failFrom(k, result.error()); // the whole transaction is undone
         if (!result && !savepoints)
             return Written::Failed; // alone: the transaction undoes it
         if (!result)

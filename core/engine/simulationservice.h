@@ -53,11 +53,15 @@ public:
     Database &database() { return m_database; }
 
 private:
-    enum class Written { Committed, Failed, NeedsSavepoints };
+    enum class Written { Committed, Failed, NeedsSavepoints, Aborted };
+    // How many times runs are written again when the database aborts their transaction (a
+    // deadlock with another writer): nothing of it was stored.
+    static constexpr int kAbortedRetries = 3;
     // The runs at toWrite (indexes into creations) in one transaction: without savepoints,
     // several runs go into one INSERT, and a statement that fails leaves the transaction to be
     // undone (NeedsSavepoints); with them, each run goes alone into a savepoint of its own.
-    // Each one's outcome goes to results.
+    // A transaction the database aborted is undone whole (Aborted). Each one's outcome goes to
+    // results.
     Written writeRuns(const QList<Creation> &creations, const QList<qsizetype> &toWrite,
                       bool savepoints, QList<Result<Simulation>> &results, bool *machinesCreated);
     // The run's machine within the open transaction: looked up unless known, registered when

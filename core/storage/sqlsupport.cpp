@@ -38,6 +38,14 @@ bool nothingToRollBack(const QSqlError &error)
         || text.contains("no transaction in progress"_L1);
 }
 
+// PostgreSQL ended the transaction to break a deadlock (40P01) or a serialization conflict
+// (40001).
+bool isAbortedTransaction(const QSqlError &error)
+{
+    const QString state = error.nativeErrorCode();
+    return state == "40P01"_L1 || state == "40001"_L1;
+}
+
 Error failure(QSqlQuery &query, const QString &what, Database *database)
 {
     const QSqlError error = query.lastError();
@@ -61,6 +69,10 @@ Error failure(QSqlQuery &query, const QString &what, Database *database)
     if (conflict) {
         qCDebug(lcStorage) << what << "conflicts:" << error.text();
         return Error::conflict(what + u": "_s + error.databaseText());
+    }
+    if (postgreSql && isAbortedTransaction(error)) {
+        qCDebug(lcStorage) << what << "was aborted:" << error.text();
+        return Error::abortedTransaction(what + u": "_s + error.databaseText());
     }
     // A dropped server connection, or a file that may become writable or reachable again: close
     // it so that the thread's next Database::open() connects afresh.
@@ -96,6 +108,10 @@ QMutex &sqliteWriteTurn(const QString &file)
 
 Error failure(Database &database, const QSqlError &error, const QString &what)
 {
+    if (database.isPostgreSql() && isAbortedTransaction(error)) {
+        qCDebug(lcStorage) << what << "was aborted:" << error.text();
+        return Error::abortedTransaction(what + u": "_s + error.databaseText());
+    }
     const StorageFault fault = classifySqlError(error, database.isPostgreSql());
     if (fault == StorageFault::None) {
         qCWarning(lcStorage) << what << "failed:" << error.text();
