@@ -6,6 +6,7 @@
 #include "runtime.h"
 #include "simulationrepository.h"
 #include "simulationservice.h"
+#include "sqlsupport.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>
@@ -13,6 +14,8 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
 using namespace aisim;
@@ -75,6 +78,8 @@ private Q_SLOTS:
     void aRunLeftByACrashedProcessIsResumedAfterItsLease();
     void aFailingRunIsRetriedWithBackoffThenFails_data() { test::addDialectRows(); }
     void aFailingRunIsRetriedWithBackoffThenFails();
+    void aDeadlockedEndIsWrittenAgain_data() { test::addPostgreSqlRow(); }
+    void aDeadlockedEndIsWrittenAgain();
     void stoppingHandsRunsBackWithoutSpendingAnAttempt_data() { test::addDialectRows(); }
     void stoppingHandsRunsBackWithoutSpendingAnAttempt();
     void twoEnginesNeverRunTheSameSimulationTwice_data() { test::addDialectRows(); }
@@ -331,6 +336,58 @@ void TestEngine::aFailingRunIsRetriedWithBackoffThenFails()
     // A failed run can be retried by hand; it starts over.
     QCOMPARE(node.service.retry(id)->status, SimulationStatus::Pending);
     QTRY_COMPARE_WITH_TIMEOUT(simulations.get(id)->status, SimulationStatus::Failed, 10000);
+}
+
+// PostgreSQL aborts one of two transactions that deadlock. Another session holds the machine's
+// counters that a run's end updates, then waits for the run's row, which the end holds: the
+// end, waiting first, is aborted. It is not the run's failure: the end is written again once the
+// other session commits, and the run finishes on its first attempt.
+void TestEngine::aDeadlockedEndIsWrittenAgain()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    QVERIFY(prepare(db->url()));
+    Node node(db->url(), fastOptions(1));
+    node.engine.start();
+    const Simulation created = node.service.create(run(u"deadlocked"_s, 3, 300)).value();
+    SimulationRepository simulations(node.database);
+    QTRY_VERIFY(simulations.get(created.id)->pointsDone >= 1);
+    Database other(db->url());
+    const auto session = QtConcurrent::run([&other, id = created.id]() -> QString {
+        sql::Transaction transaction(other);
+        if (!transaction.isActive())
+            return transaction.beginError().message;
+        if (auto held = sql::run(other,
+                                 u"SELECT runs FROM simulation_counts WHERE machine_id = 101 "
+                                 "FOR UPDATE"_s,
+                                 {}, u"hold the counters"_s);
+            !held)
+            return held.error().message;
+        // Until the run's end waits for them.
+        for (int i = 0;; ++i) {
+            auto waiting = sql::run(other, u"SELECT COUNT(*) FROM pg_locks WHERE NOT granted"_s, {},
+                                    u"look for a waiting lock"_s);
+            if (!waiting)
+                return waiting.error().message;
+            if (sql::readCount(waiting.value()) > 0)
+                break;
+            if (i == 200)
+                return u"the run's end never waited for the counters"_s;
+            QThread::msleep(25);
+        }
+        if (auto row
+            = sql::run(other, u"SELECT 1 FROM simulations WHERE simulation_id = ? FOR UPDATE"_s,
+                       {id}, u"hold the run"_s);
+            !row)
+            return row.error().message;
+        const Status committed = transaction.commit();
+        return committed ? QString() : committed.error().message;
+    });
+    QCOMPARE(session.result(), QString()); // the run's end was the transaction aborted
+    QTRY_COMPARE(simulations.get(created.id)->status, SimulationStatus::Finished);
+    const Simulation finished = simulations.get(created.id).value();
+    QCOMPARE(finished.attempts, 1);
+    QCOMPARE(finished.pointsDone, 3);
+    QVERIFY(finished.error.isEmpty());
 }
 
 void TestEngine::stoppingHandsRunsBackWithoutSpendingAnAttempt()

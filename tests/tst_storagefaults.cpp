@@ -1,3 +1,4 @@
+#include "apiresponse.h"
 #include "convergencerepository.h"
 #include "privatepostgres.h"
 #include "simulationrepository.h"
@@ -6,6 +7,7 @@
 #include "storagehealth.h"
 #include "testsupport.h"
 
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QProcess>
@@ -200,6 +202,7 @@ private Q_SLOTS:
     void initTestCase() { s_previousFilter = QLoggingCategory::installFilter(keepStorageWarnings); }
     void driverErrorsAreClassified_data();
     void driverErrorsAreClassified();
+    void anAbortedTransactionIsAnsweredAsOneToRetry();
     void busyTimeoutIsAnOptionOfTheUrl();
     void aTransactionEndedByAFullDiskIsNotRolledBackNoisily();
     void fullDatabaseAnswers507AndLosesNothing();
@@ -246,6 +249,28 @@ void TestStorageFaults::driverErrorsAreClassified_data()
         << true << QString() << connection << int(StorageFault::Unreachable);
     QTest::newRow("pg unique") << true << u"23505"_s << statement << int(StorageFault::None);
     QTest::newRow("pg syntax") << true << u"42601"_s << statement << int(StorageFault::None);
+    // A deadlock or a serialization conflict is no fault of the storage: the transaction is
+    // written again (Error::aborted).
+    QTest::newRow("pg deadlock") << true << u"40P01"_s << statement << int(StorageFault::None);
+    QTest::newRow("pg serialization") << true << u"40001"_s << statement << int(StorageFault::None);
+}
+
+// A transaction aborted past its retries (a deadlock) is answered 503 with a moment to try
+// again and a sentence, not the driver's words, and the window says the same.
+void TestStorageFaults::anAbortedTransactionIsAnsweredAsOneToRetry()
+{
+    const Error aborted = Error::abortedTransaction(
+        u"create simulation: ERROR:  deadlock detected; Process 6066 waits for ShareLock"_s);
+    QVERIFY(aborted.isTransient());
+    const QHttpServerResponse response = api::errorResponse(aborted);
+    QCOMPARE(response.statusCode(), QHttpServerResponse::StatusCode::ServiceUnavailable);
+    QVERIFY(response.hasHeader("Retry-After"_ba, "1"_ba));
+    const QString detail
+        = QJsonDocument::fromJson(response.data()).object()[u"detail"_s].toString();
+    QCOMPARE(detail, aborted.userMessage());
+    QVERIFY(detail.contains(u"nothing was stored"_s));
+    QVERIFY(!detail.contains(u"deadlock"_s));
+    QVERIFY(!Error::internal(u"x"_s).isTransient());
 }
 
 void TestStorageFaults::driverErrorsAreClassified()

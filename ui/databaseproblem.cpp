@@ -6,7 +6,7 @@ namespace aisim {
 
 QString describeFailure(const Error &error)
 {
-    if (error.fault != StorageFault::None)
+    if (error.isTransient())
         return error.userMessage();
     switch (error.kind) {
     case Error::Kind::Unavailable:

@@ -29,10 +29,16 @@ struct Error
     static Error invalid(QString message) { return {Kind::Invalid, std::move(message)}; }
     static Error unavailable(QString message) { return {Kind::Unavailable, std::move(message)}; }
     static Error internal(QString message) { return {Kind::Internal, std::move(message)}; }
+    // The database could not take this now (a storage fault, an aborted transaction): the
+    // same operation may succeed later, and it says nothing of what was asked.
+    bool isTransient() const { return fault != StorageFault::None || aborted; }
     // What a user is shown: a storage fault's sentence (never the driver's words), otherwise
     // the message.
     QString userMessage() const
     {
+        if (aborted)
+            return QStringLiteral("The database ended this change to resolve a conflict with "
+                                  "another one; nothing was stored. Try again.");
         return fault == StorageFault::None ? message : storageFaultSentence(fault);
     }
 

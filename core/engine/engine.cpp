@@ -338,7 +338,7 @@ void Engine::run(const Simulation &simulation)
         const int pointsDone = committed + int(group.size());
         const auto recorded
             = recordPointsThroughFaults(*control, simulation.id, group, pointsDone, finishing);
-        if (!recorded && recorded.error().fault != StorageFault::None) {
+        if (!recorded && recorded.error().isTransient()) {
             ending = Ending::Interrupted; // stopped while the points waited for the storage
             return false;
         }
@@ -461,12 +461,11 @@ Result<bool> Engine::recordPointsThroughFaults(RunControl &control, qint64 id,
     RunLedger ledger(m_database, m_options.lossThresholds);
     auto recorded
         = ledger.recordPoints(id, worker, points, pointsDone, m_options.leaseMs, finishing);
-    // A storage fault is not the run's: the points wait, and the run keeps its lease where an
-    // update still gets through, until the database takes them or the run is taken away.
-    // The run never ends failed for it; if this worker stops first, the run resumes elsewhere
-    // from its last stored point.
-    while (!recorded && recorded.error().fault != StorageFault::None
-           && control.sleep(kStorageRetryMs)) {
+    // A storage fault, or a transaction the database aborted (a deadlock), is not the run's:
+    // the points wait, and the run keeps its lease where an update still gets through, until
+    // the database takes them or the run is taken away. The run never ends failed for it; if
+    // this worker stops first, the run resumes elsewhere from its last stored point.
+    while (!recorded && recorded.error().isTransient() && control.sleep(kStorageRetryMs)) {
         if (const auto renewed
             = SimulationRepository(m_database).renewLease(id, worker, m_options.leaseMs);
             renewed && !renewed.value())
