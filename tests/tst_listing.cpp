@@ -2,6 +2,7 @@
 #include "machinerepository.h"
 #include "namesearch.h"
 #include "simulationcounter.h"
+#include "simulationlister.h"
 #include "simulationlistquery.h"
 #include "simulationrepository.h"
 #include "statisticsrepository.h"
@@ -32,6 +33,8 @@ private Q_SLOTS:
     void statusSortsInLifecycleOrder();
     void cursorWalksEveryRowOnceWhileRunsComeAndGo_data() { test::addDialectRows(); }
     void cursorWalksEveryRowOnceWhileRunsComeAndGo();
+    void deepOffsetsReadTheRowsAtTheirPositions_data() { test::addDialectRows(); }
+    void deepOffsetsReadTheRowsAtTheirPositions();
     void countersEqualCountAfterEveryChange_data() { test::addDialectRows(); }
     void countersEqualCountAfterEveryChange();
     void countersStayExactUnderConcurrentWriters_data() { test::addDialectRows(); }
@@ -244,6 +247,59 @@ void TestListing::cursorWalksEveryRowOnceWhileRunsComeAndGo()
         }
     }
     QVERIFY(added > 0);
+}
+
+// A page far into a list (SimulationLister::kDeepOffset and beyond, on PostgreSQL) is found
+// through the row before it, then read as a cursor's page: the same rows as the whole list has
+// at those positions, in every order and direction, with and without a filter, up to and past
+// the last row.
+void TestListing::deepOffsetsReadTheRowsAtTheirPositions()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    constexpr int kRuns = 2 * SimulationLister::kDeepOffset + 600;
+    // Few distinct keys in every order, so that most rows tie with others and the ids decide.
+    QSqlQuery fill(database.connection());
+    QVERIFY2(
+        fill.exec(
+            u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1) "
+            "INSERT INTO simulations (simulation_id, name, name_folded, name_key, machine_id, "
+            "status, creation_date, update_date, points_total, points_done, final_loss) "
+            "SELECT i, 'run ' || (i % 9), 'run ' || (i % 9), 'run ' || (i % 9), 1 + i % 2, "
+            "CASE i % 4 WHEN 0 THEN 'pending' WHEN 1 THEN 'running' WHEN 2 THEN 'finished' "
+            "ELSE 'failed' END, 1000 + (i * 7919) % 1301, 5000 + (i * 104729) % 977, 10, "
+            "i % 11, CASE WHEN i % 3 = 0 THEN NULL ELSE (i % 13) * 0.25 END FROM n"_s.arg(kRuns)),
+        qPrintable(fill.lastError().text()));
+    SimulationRepository repository(database);
+    for (const OrderBy orderBy :
+         {OrderBy::CreationDate, OrderBy::UpdateDate, OrderBy::Name, OrderBy::Id, OrderBy::Status,
+          OrderBy::Machine, OrderBy::Progress, OrderBy::FinalLoss}) {
+        for (const bool descending : {false, true}) {
+            for (const bool filtered : {false, true}) {
+                SimulationQuery query;
+                query.orderBy = orderBy;
+                query.descending = descending;
+                if (filtered)
+                    query.machineId = 2;
+                const QList<qint64> all = idsOf(repository.list(query).value());
+                QVERIFY(all.size() > SimulationLister::kDeepOffset);
+                query.limit = 5;
+                for (const qint64 offset :
+                     {SimulationLister::kDeepOffset, SimulationLister::kDeepOffset + 1,
+                      qint64(all.size()) - 3, qint64(all.size()), qint64(all.size()) + 5}) {
+                    query.offset = offset;
+                    const QList<qint64> page = idsOf(repository.list(query).value());
+                    QVERIFY2(
+                        page == all.mid(offset, 5),
+                        qPrintable(u"order %1 %2%3 at offset %4"_s.arg(
+                            SimulationQuery::orderByName(orderBy),
+                            descending ? u"desc"_s : u"asc"_s,
+                            filtered ? u" of machine 2"_s : QString(), QString::number(offset))));
+                }
+            }
+        }
+    }
 }
 
 void TestListing::compareCountersWithTheTable(Database &database)

@@ -32,6 +32,36 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
                                     const std::function<qint64(const QSqlQuery &row)> &visit,
                                     SimulationCursor *last)
 {
+    if (m_database.isPostgreSql() && !filter.after && filter.offset >= kDeepOffset
+        && filter.limit != 0) {
+        SimulationQuery before = filter;
+        before.offset = filter.offset - 1;
+        before.limit = 1;
+        bool found = false;
+        SimulationCursor previous;
+        const Status located = readRows(
+            before, u"simulation_id"_s,
+            [&found](const QSqlQuery &row) {
+                found = true;
+                return row.value(0).toLongLong();
+            },
+            &previous);
+        if (!located)
+            return located;
+        if (!found)
+            return success(); // the offset is past the last row: an empty page
+        SimulationQuery page = filter;
+        page.offset = 0;
+        page.after = previous;
+        return readRows(page, columns, visit, last);
+    }
+    return readRows(filter, columns, visit, last);
+}
+
+Status SimulationLister::readRows(const SimulationQuery &filter, const QString &columns,
+                                  const std::function<qint64(const QSqlQuery &row)> &visit,
+                                  SimulationCursor *last)
+{
     NameSearch search(m_database, filter.nameContains, filter.nameProbe);
     if (const Status planned = search.planPage(filter); !planned)
         return planned;
