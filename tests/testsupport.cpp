@@ -1,6 +1,7 @@
 #include "testsupport.h"
 
 #include "responsevalidator.h"
+#include "sqlsupport.h"
 
 #include <QEventLoop>
 #include <QNetworkAccessManager>
@@ -82,6 +83,12 @@ void addPostgreSqlRow()
 {
     QTest::addColumn<int>("dialect");
     QTest::newRow("postgresql") << int(TestDatabase::Dialect::PostgreSql);
+}
+
+QString runStatement(Database &database, const QString &statement, const QVariantList &values)
+{
+    const auto ran = sql::run(database, statement, values, u"run a test's statement"_s);
+    return ran ? QString() : ran.error().message;
 }
 
 Result<std::unique_ptr<Runtime>> openServer(const RuntimeOptions &options)

@@ -48,6 +48,10 @@ void addDialectRows();
 // A test of PostgreSQL alone (its locks, its deadlocks): its one row.
 void addPostgreSqlRow();
 
+// Runs a statement on this thread's connection of database (inside its open transaction, if
+// any) for a test's other session: what went wrong, or an empty text.
+QString runStatement(Database &database, const QString &statement, const QVariantList &values = {});
+
 // Opens a runtime and starts its REST API on a free loopback port, or says why it cannot.
 Result<std::unique_ptr<Runtime>> openServer(const RuntimeOptions &options);
 

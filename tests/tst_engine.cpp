@@ -356,12 +356,10 @@ void TestEngine::aDeadlockedEndIsWrittenAgain()
         sql::Transaction transaction(other);
         if (!transaction.isActive())
             return transaction.beginError().message;
-        if (auto held = sql::run(other,
-                                 u"SELECT runs FROM simulation_counts WHERE machine_id = 101 "
-                                 "FOR UPDATE"_s,
-                                 {}, u"hold the counters"_s);
-            !held)
-            return held.error().message;
+        if (const QString failed = test::runStatement(
+                other, u"SELECT runs FROM simulation_counts WHERE machine_id = 101 FOR UPDATE"_s);
+            !failed.isEmpty())
+            return failed;
         // Until the run's end waits for them.
         for (int i = 0;; ++i) {
             auto waiting = sql::run(other, u"SELECT COUNT(*) FROM pg_locks WHERE NOT granted"_s, {},
@@ -374,11 +372,10 @@ void TestEngine::aDeadlockedEndIsWrittenAgain()
                 return u"the run's end never waited for the counters"_s;
             QThread::msleep(25);
         }
-        if (auto row
-            = sql::run(other, u"SELECT 1 FROM simulations WHERE simulation_id = ? FOR UPDATE"_s,
-                       {id}, u"hold the run"_s);
-            !row)
-            return row.error().message;
+        if (const QString failed = test::runStatement(
+                other, u"SELECT 1 FROM simulations WHERE simulation_id = ? FOR UPDATE"_s, {id});
+            !failed.isEmpty())
+            return failed;
         const Status committed = transaction.commit();
         return committed ? QString() : committed.error().message;
     });

@@ -413,19 +413,16 @@ void TestFastPath::aDeadlockedCreationIsWrittenAgain()
         sql::Transaction transaction(database);
         if (!transaction.isActive())
             return transaction.beginError().message;
-        if (auto held = sql::run(database,
-                                 u"SELECT runs FROM simulation_counts WHERE machine_id = 1 "
-                                 "FOR UPDATE"_s,
-                                 {}, u"hold the counters"_s);
-            !held)
-            return held.error().message;
+        if (const QString failed = test::runStatement(
+                database, u"SELECT runs FROM simulation_counts WHERE machine_id = 1 FOR UPDATE"_s);
+            !failed.isEmpty())
+            return failed;
         countersHeld.release();
         QThread::msleep(300); // the run now waits for the counters
-        if (auto machine
-            = sql::run(database, u"SELECT 1 FROM machines WHERE machine_id = 1 FOR UPDATE"_s, {},
-                       u"hold the machine"_s);
-            !machine)
-            return machine.error().message;
+        if (const QString failed = test::runStatement(
+                database, u"SELECT 1 FROM machines WHERE machine_id = 1 FOR UPDATE"_s);
+            !failed.isEmpty())
+            return failed;
         const Status committed = transaction.commit();
         return committed ? QString() : committed.error().message;
     });
