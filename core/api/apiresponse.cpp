@@ -72,19 +72,16 @@ QHttpServerResponse errorResponse(const Error &error)
     // The driver's words (addresses, ports, file names) stay in the log.
     if (error.fault != StorageFault::None)
         return storageFaultResponse(error.fault);
-    if (error.aborted) {
-        // Another transaction was in the way: the same request may pass at once.
-        QHttpServerResponse response
-            = detailResponse(StatusCode::ServiceUnavailable, error.userMessage());
-        response.setHeader("Retry-After"_ba, "1"_ba);
-        return response;
-    }
     if (error.kind == Error::Kind::Invalid)
         return validationResponse({{{u"body"_s}, error.message, u"value_error"_s}});
     // Internal details stay in the log; the client learns what kind of failure it was.
     if (error.kind == Error::Kind::Internal)
         return detailResponse(StatusCode::InternalServerError, u"Internal Server Error"_s);
-    return detailResponse(statusFor(error.kind), error.message);
+    QHttpServerResponse response = detailResponse(statusFor(error.kind), error.userMessage());
+    // Another transaction was in the way (503): the same request may pass at once.
+    if (error.aborted)
+        response.setHeader("Retry-After"_ba, "1"_ba);
+    return response;
 }
 
 } // namespace aisim::api

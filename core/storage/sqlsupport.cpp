@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include <optional>
 #include <utility>
 
 using namespace Qt::StringLiterals;
@@ -38,12 +39,16 @@ bool nothingToRollBack(const QSqlError &error)
         || text.contains("no transaction in progress"_L1);
 }
 
-// PostgreSQL ended the transaction to break a deadlock (40P01) or a serialization conflict
-// (40001).
-bool isAbortedTransaction(const QSqlError &error)
+// The error of a transaction PostgreSQL ended to break a deadlock (40P01) or a serialization
+// conflict (40001); nullopt for any other error.
+std::optional<Error> abortedTransaction(const QSqlError &error, bool postgreSql,
+                                        const QString &what)
 {
     const QString state = error.nativeErrorCode();
-    return state == "40P01"_L1 || state == "40001"_L1;
+    if (!postgreSql || (state != "40P01"_L1 && state != "40001"_L1))
+        return std::nullopt;
+    qCDebug(lcStorage) << what << "was aborted:" << error.text();
+    return Error::abortedTransaction(what + u": "_s + error.databaseText());
 }
 
 Error failure(QSqlQuery &query, const QString &what, Database *database)
@@ -70,10 +75,8 @@ Error failure(QSqlQuery &query, const QString &what, Database *database)
         qCDebug(lcStorage) << what << "conflicts:" << error.text();
         return Error::conflict(what + u": "_s + error.databaseText());
     }
-    if (postgreSql && isAbortedTransaction(error)) {
-        qCDebug(lcStorage) << what << "was aborted:" << error.text();
-        return Error::abortedTransaction(what + u": "_s + error.databaseText());
-    }
+    if (std::optional<Error> aborted = abortedTransaction(error, postgreSql, what))
+        return *aborted;
     // A dropped server connection, or a file that may become writable or reachable again: close
     // it so that the thread's next Database::open() connects afresh.
     if (connectionLost
@@ -108,10 +111,8 @@ QMutex &sqliteWriteTurn(const QString &file)
 
 Error failure(Database &database, const QSqlError &error, const QString &what)
 {
-    if (database.isPostgreSql() && isAbortedTransaction(error)) {
-        qCDebug(lcStorage) << what << "was aborted:" << error.text();
-        return Error::abortedTransaction(what + u": "_s + error.databaseText());
-    }
+    if (std::optional<Error> aborted = abortedTransaction(error, database.isPostgreSql(), what))
+        return *aborted;
     const StorageFault fault = classifySqlError(error, database.isPostgreSql());
     if (fault == StorageFault::None) {
         qCWarning(lcStorage) << what << "failed:" << error.text();
