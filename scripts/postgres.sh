@@ -14,10 +14,14 @@ _pg_as_owner() {
 }
 
 # A loopback port nothing listens on, found with bash alone (a bare Debian has no python3).
+# It is taken below the kernel's range of ephemeral ports, where a client's connection (or
+# one closing) may hold any port however free it looks, and a later bind() fails.
 _free_port() {
-    local port
+    local port low=32768
+    read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+    [ "$low" -gt 20100 ] || low=49152
     for _ in $(seq 100); do
-        port=$((20000 + RANDOM % 30000))
+        port=$((20000 + RANDOM % (low - 20000)))
         (: >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return 0; }
     done
     echo "no free loopback port found" >&2
