@@ -6,6 +6,7 @@
 #include "storagefaults.h"
 #include "storagehealth.h"
 #include "walcheckpointer.h"
+#include "walwrites.h"
 
 #include <QDir>
 #include <QFile>
@@ -57,7 +58,10 @@ Database::Database(DatabaseUrl url, Privacy privacy)
     , m_instanceId(s_nextInstanceId++)
     , m_health(std::make_unique<StorageHealth>(*this))
     , m_prepared(std::make_shared<PreparedStatements>())
-{ }
+{
+    if (m_url.dialect == DatabaseUrl::Dialect::Sqlite)
+        walwrites::install(); // before this process's first SQLite connection opens
+}
 
 Database::~Database()
 {

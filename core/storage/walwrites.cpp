@@ -1,0 +1,448 @@
+#include "walwrites.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+namespace aisim::walwrites {
+
+namespace {
+
+std::atomic<qint64> s_fileWrites {0};
+std::atomic<qint64> s_sqliteWrites {0};
+
+// The VFS that was the default: every call but xOpen goes to it.
+sqlite3_vfs *s_base = nullptr;
+
+// A frame's header is 24 bytes; bytes 4 to 7 hold, in a commit frame only, the database's size
+// in pages after the commit (never 0).
+constexpr int kFrameHeaderBytes = 24;
+
+bool isCommitFrameHeader(const void *data, int bytes)
+{
+    if (bytes != kFrameHeaderBytes)
+        return false;
+    const auto *header = static_cast<const unsigned char *>(data);
+    return (header[4] | header[5] | header[6] | header[7]) != 0;
+}
+
+// The write lock of a database's log as this process sees it: which of its database files
+// (connections) holds it, and how often it changed hands. SQLite gives it to one connection of
+// a process at a time, and only that connection writes to the log.
+struct WriteLock
+{
+    std::atomic<const struct File *> holder {nullptr};
+    std::atomic<std::uint64_t> turn {0};
+};
+
+// By database path; entries live as long as the process, so that files can keep a pointer.
+WriteLock &writeLockOf(const std::string &database)
+{
+    static std::mutex mutex;
+    static std::unordered_map<std::string, WriteLock> locks;
+    const std::lock_guard lock(mutex);
+    return locks[database];
+}
+
+// A database or log file: the base VFS's file follows it in the memory SQLite gives the VFS for
+// a file. Only a log buffers; a database file keeps its log's WriteLock.
+struct File
+{
+    sqlite3_file base; // first: SQLite sees this
+    sqlite3_file *file = nullptr; // the base VFS's
+    bool isLog = false;
+    WriteLock *writeLock = nullptr;
+    std::unique_ptr<char[]> buffer; // allocated at the first write: readers never write
+    sqlite3_int64 offset = 0; // of buffer[0] in the file
+    int buffered = 0;
+    // The write lock's turn in which this log wrote what it buffers.
+    std::uint64_t turn = 0;
+    bool commitFrameFollows = false; // a commit frame's header is buffered; its page comes next
+    // The transaction's commit frame is in the file: what SQLite writes after it (the
+    // checksums of frames it wrote again, the padding of synchronous=FULL) goes there at once.
+    bool committed = false;
+
+    static File *of(sqlite3_file *file) { return reinterpret_cast<File *>(file); }
+    const sqlite3_io_methods &methods() const { return *file->pMethods; }
+
+    // Since this log last wrote, the write lock changed hands: what it buffers (the frames of
+    // a transaction rolled back after SQLite wrote part of it early) is no transaction's any
+    // more, and written now it would overwrite frames another connection committed meanwhile.
+    void forgetAnEndedTransaction()
+    {
+        const std::uint64_t now = writeLock->turn.load(std::memory_order_acquire);
+        if (turn == now)
+            return;
+        turn = now;
+        buffered = 0;
+        commitFrameFollows = false;
+        committed = false;
+    }
+
+    int flush()
+    {
+        forgetAnEndedTransaction();
+        if (buffered == 0)
+            return SQLITE_OK;
+        const int bytes = std::exchange(buffered, 0);
+        s_fileWrites.fetch_add(1, std::memory_order_relaxed);
+        // On an error the frames are dropped: they are the current transaction's, which
+        // fails with this error.
+        return methods().xWrite(file, buffer.get(), bytes, offset);
+    }
+};
+
+// The first bytes of a file's memory hold a File; the base VFS's file follows, aligned.
+constexpr int kFileBytes = int((sizeof(File) + 15) & ~size_t(15));
+
+// SQLite's lock of the log's writer: the first of its shared-memory locks.
+constexpr int kWriteLock = 0;
+
+int fileClose(sqlite3_file *handle)
+{
+    File *file = File::of(handle);
+    const int closed = file->methods().xClose(file->file);
+    file->~File();
+    return closed;
+}
+
+int fileRead(sqlite3_file *handle, void *data, int bytes, sqlite3_int64 offset)
+{
+    File *file = File::of(handle);
+    if (const int flushed = file->flush(); flushed != SQLITE_OK)
+        return flushed;
+    return file->methods().xRead(file->file, data, bytes, offset);
+}
+
+int fileWrite(sqlite3_file *handle, const void *data, int bytes, sqlite3_int64 offset)
+{
+    File *file = File::of(handle);
+    if (!file->isLog)
+        return file->methods().xWrite(file->file, data, bytes, offset);
+    s_sqliteWrites.fetch_add(1, std::memory_order_relaxed);
+    file->forgetAnEndedTransaction();
+    // This write is the page of a commit frame whose header came before it.
+    const bool completesCommit = std::exchange(file->commitFrameFollows, false);
+    if (file->buffered > 0
+        && (file->committed || offset != file->offset + file->buffered
+            || file->buffered + bytes > kBufferBytes)) {
+        if (const int flushed = file->flush(); flushed != SQLITE_OK)
+            return flushed;
+    }
+    if (!file->buffer && bytes <= kBufferBytes)
+        file->buffer.reset(new (std::nothrow) char[kBufferBytes]);
+    if (file->committed || bytes > kBufferBytes || !file->buffer) {
+        s_fileWrites.fetch_add(1, std::memory_order_relaxed);
+        return file->methods().xWrite(file->file, data, bytes, offset);
+    }
+    if (file->buffered == 0)
+        file->offset = offset;
+    std::memcpy(file->buffer.get() + file->buffered, data, size_t(bytes));
+    file->buffered += bytes;
+    if (completesCommit) {
+        // The transaction's frames go out before SQLite publishes them.
+        const int flushed = file->flush();
+        file->committed = flushed == SQLITE_OK;
+        return flushed;
+    }
+    file->commitFrameFollows = isCommitFrameHeader(data, bytes);
+    return SQLITE_OK;
+}
+
+int fileTruncate(sqlite3_file *handle, sqlite3_int64 size)
+{
+    File *file = File::of(handle);
+    if (const int flushed = file->flush(); flushed != SQLITE_OK)
+        return flushed;
+    return file->methods().xTruncate(file->file, size);
+}
+
+int fileSync(sqlite3_file *handle, int flags)
+{
+    File *file = File::of(handle);
+    if (const int flushed = file->flush(); flushed != SQLITE_OK)
+        return flushed;
+    return file->methods().xSync(file->file, flags);
+}
+
+int fileFileSize(sqlite3_file *handle, sqlite3_int64 *size)
+{
+    File *file = File::of(handle);
+    if (const int flushed = file->flush(); flushed != SQLITE_OK)
+        return flushed;
+    return file->methods().xFileSize(file->file, size);
+}
+
+int fileLock(sqlite3_file *handle, int level)
+{
+    File *file = File::of(handle);
+    return file->methods().xLock(file->file, level);
+}
+
+int fileUnlock(sqlite3_file *handle, int level)
+{
+    File *file = File::of(handle);
+    return file->methods().xUnlock(file->file, level);
+}
+
+int fileCheckReservedLock(sqlite3_file *handle, int *reserved)
+{
+    File *file = File::of(handle);
+    return file->methods().xCheckReservedLock(file->file, reserved);
+}
+
+int fileFileControl(sqlite3_file *handle, int op, void *argument)
+{
+    File *file = File::of(handle);
+    if (const int flushed = file->flush(); flushed != SQLITE_OK)
+        return flushed;
+    return file->methods().xFileControl(file->file, op, argument);
+}
+
+int fileSectorSize(sqlite3_file *handle)
+{
+    File *file = File::of(handle);
+    return file->methods().xSectorSize(file->file);
+}
+
+int fileDeviceCharacteristics(sqlite3_file *handle)
+{
+    File *file = File::of(handle);
+    return file->methods().xDeviceCharacteristics(file->file);
+}
+
+int fileShmMap(sqlite3_file *handle, int region, int bytes, int extend, void volatile **memory)
+{
+    File *file = File::of(handle);
+    return file->methods().xShmMap(file->file, region, bytes, extend, memory);
+}
+
+int fileShmLock(sqlite3_file *handle, int offset, int count, int flags)
+{
+    File *file = File::of(handle);
+    const int result = file->methods().xShmLock(file->file, offset, count, flags);
+    if (file->isLog || result != SQLITE_OK || offset > kWriteLock || kWriteLock >= offset + count)
+        return result;
+    WriteLock &lock = *file->writeLock;
+    if (flags & SQLITE_SHM_UNLOCK) {
+        const File *holder = file;
+        if (lock.holder.compare_exchange_strong(holder, nullptr))
+            lock.turn.fetch_add(1, std::memory_order_acq_rel);
+    } else if (flags & SQLITE_SHM_EXCLUSIVE) {
+        lock.holder.store(file);
+        lock.turn.fetch_add(1, std::memory_order_acq_rel);
+    }
+    return result;
+}
+
+void fileShmBarrier(sqlite3_file *handle)
+{
+    File *file = File::of(handle);
+    file->methods().xShmBarrier(file->file);
+}
+
+int fileShmUnmap(sqlite3_file *handle, int deleteFlag)
+{
+    File *file = File::of(handle);
+    return file->methods().xShmUnmap(file->file, deleteFlag);
+}
+
+int fileFetch(sqlite3_file *handle, sqlite3_int64 offset, int bytes, void **page)
+{
+    File *file = File::of(handle);
+    if (const int flushed = file->flush(); flushed != SQLITE_OK)
+        return flushed;
+    return file->methods().xFetch(file->file, offset, bytes, page);
+}
+
+int fileUnfetch(sqlite3_file *handle, sqlite3_int64 offset, void *page)
+{
+    File *file = File::of(handle);
+    return file->methods().xUnfetch(file->file, offset, page);
+}
+
+// The calls of a base file of the given version (1 to 3): those it has not are left out.
+constexpr sqlite3_io_methods methodsOfVersion(int version)
+{
+    return {version,
+            fileClose,
+            fileRead,
+            fileWrite,
+            fileTruncate,
+            fileSync,
+            fileFileSize,
+            fileLock,
+            fileUnlock,
+            fileCheckReservedLock,
+            fileFileControl,
+            fileSectorSize,
+            fileDeviceCharacteristics,
+            version >= 2 ? fileShmMap : nullptr,
+            version >= 2 ? fileShmLock : nullptr,
+            version >= 2 ? fileShmBarrier : nullptr,
+            version >= 2 ? fileShmUnmap : nullptr,
+            version >= 3 ? fileFetch : nullptr,
+            version >= 3 ? fileUnfetch : nullptr};
+}
+
+constexpr sqlite3_io_methods kMethods[]
+    = {methodsOfVersion(1), methodsOfVersion(2), methodsOfVersion(3)};
+
+constexpr std::string_view kLogSuffix = "-wal";
+
+int vfsOpen(sqlite3_vfs *, sqlite3_filename name, sqlite3_file *handle, int flags, int *outFlags)
+{
+    const bool isLog = flags & SQLITE_OPEN_WAL;
+    if (!name || !(isLog || (flags & SQLITE_OPEN_MAIN_DB))) // in place: the memory suffices
+        return s_base->xOpen(s_base, name, handle, flags, outFlags);
+    auto *file = new (handle) File;
+    file->isLog = isLog;
+    std::string database = name;
+    if (isLog && database.size() > kLogSuffix.size()
+        && std::string_view(database).substr(database.size() - kLogSuffix.size()) == kLogSuffix)
+        database.resize(database.size() - kLogSuffix.size());
+    file->writeLock = &writeLockOf(database);
+    file->turn = file->writeLock->turn.load(std::memory_order_acquire);
+    file->file = reinterpret_cast<sqlite3_file *>(reinterpret_cast<char *>(handle) + kFileBytes);
+    std::memset(static_cast<void *>(file->file), 0, size_t(s_base->szOsFile));
+    if (const int opened = s_base->xOpen(s_base, name, file->file, flags, outFlags);
+        opened != SQLITE_OK) {
+        // SQLite closes a file whose xOpen failed if it has methods: this one is ours to close.
+        if (file->file->pMethods)
+            file->file->pMethods->xClose(file->file);
+        file->~File();
+        handle->pMethods = nullptr;
+        return opened;
+    }
+    file->base.pMethods = &kMethods[std::clamp(file->file->pMethods->iVersion, 1, 3) - 1];
+    return SQLITE_OK;
+}
+
+int vfsDelete(sqlite3_vfs *, const char *name, int syncDirectory)
+{
+    return s_base->xDelete(s_base, name, syncDirectory);
+}
+
+int vfsAccess(sqlite3_vfs *, const char *name, int flags, int *result)
+{
+    return s_base->xAccess(s_base, name, flags, result);
+}
+
+int vfsFullPathname(sqlite3_vfs *, const char *name, int size, char *out)
+{
+    return s_base->xFullPathname(s_base, name, size, out);
+}
+
+void *vfsDlOpen(sqlite3_vfs *, const char *name)
+{
+    return s_base->xDlOpen(s_base, name);
+}
+
+void vfsDlError(sqlite3_vfs *, int size, char *message)
+{
+    s_base->xDlError(s_base, size, message);
+}
+
+void (*vfsDlSym(sqlite3_vfs *, void *library, const char *symbol))(void)
+{
+    return s_base->xDlSym(s_base, library, symbol);
+}
+
+void vfsDlClose(sqlite3_vfs *, void *library)
+{
+    s_base->xDlClose(s_base, library);
+}
+
+int vfsRandomness(sqlite3_vfs *, int size, char *out)
+{
+    return s_base->xRandomness(s_base, size, out);
+}
+
+int vfsSleep(sqlite3_vfs *, int microseconds)
+{
+    return s_base->xSleep(s_base, microseconds);
+}
+
+int vfsCurrentTime(sqlite3_vfs *, double *now)
+{
+    return s_base->xCurrentTime(s_base, now);
+}
+
+int vfsGetLastError(sqlite3_vfs *, int size, char *out)
+{
+    return s_base->xGetLastError ? s_base->xGetLastError(s_base, size, out) : 0;
+}
+
+int vfsCurrentTimeInt64(sqlite3_vfs *, sqlite3_int64 *now)
+{
+    return s_base->xCurrentTimeInt64(s_base, now);
+}
+
+int vfsSetSystemCall(sqlite3_vfs *, const char *name, sqlite3_syscall_ptr call)
+{
+    return s_base->xSetSystemCall(s_base, name, call);
+}
+
+sqlite3_syscall_ptr vfsGetSystemCall(sqlite3_vfs *, const char *name)
+{
+    return s_base->xGetSystemCall(s_base, name);
+}
+
+const char *vfsNextSystemCall(sqlite3_vfs *, const char *name)
+{
+    return s_base->xNextSystemCall(s_base, name);
+}
+
+sqlite3_vfs s_vfs {};
+
+} // namespace
+
+void install()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        s_base = sqlite3_vfs_find(nullptr);
+        // Only over a base whose files have every call of version 3, as the unix VFS's have.
+        if (!s_base || s_base->iVersion < 3)
+            return;
+        s_vfs.iVersion = 3;
+        s_vfs.szOsFile = kFileBytes + s_base->szOsFile;
+        s_vfs.mxPathname = s_base->mxPathname;
+        s_vfs.zName = "aisim-wal-writes";
+        s_vfs.xOpen = vfsOpen;
+        s_vfs.xDelete = vfsDelete;
+        s_vfs.xAccess = vfsAccess;
+        s_vfs.xFullPathname = vfsFullPathname;
+        s_vfs.xDlOpen = vfsDlOpen;
+        s_vfs.xDlError = vfsDlError;
+        s_vfs.xDlSym = vfsDlSym;
+        s_vfs.xDlClose = vfsDlClose;
+        s_vfs.xRandomness = vfsRandomness;
+        s_vfs.xSleep = vfsSleep;
+        s_vfs.xCurrentTime = vfsCurrentTime;
+        s_vfs.xGetLastError = vfsGetLastError;
+        s_vfs.xCurrentTimeInt64 = vfsCurrentTimeInt64;
+        s_vfs.xSetSystemCall = vfsSetSystemCall;
+        s_vfs.xGetSystemCall = vfsGetSystemCall;
+        s_vfs.xNextSystemCall = vfsNextSystemCall;
+        sqlite3_vfs_register(&s_vfs, 1);
+    });
+}
+
+Counts counts()
+{
+    return {s_fileWrites.load(std::memory_order_relaxed),
+            s_sqliteWrites.load(std::memory_order_relaxed)};
+}
+
+} // namespace aisim::walwrites
