@@ -81,10 +81,26 @@ void CreationWriter::write(std::vector<Queued> &&queued)
                    [](const Queued &run) { return run.creation; });
     const QList<Result<Simulation>> results = m_service.create(creations);
     m_metrics.recordCreations(int(creations.size()));
-    for (qsizetype i = 0; i < results.size(); ++i) {
-        Queued &run = queued[size_t(i)];
+    // One event for each context (a server thread) with all its answers: each event wakes its
+    // thread, which then takes the core from this one.
+    std::vector<bool> sent(queued.size(), false);
+    for (size_t first = 0; first < queued.size(); ++first) {
+        if (sent[first])
+            continue;
+        QObject *context = queued[first].context;
+        std::vector<std::pair<Done, Result<Simulation>>> answers;
+        for (size_t i = first; i < queued.size(); ++i) {
+            if (queued[i].context != context)
+                continue;
+            answers.emplace_back(std::move(queued[i].done), results.at(qsizetype(i)));
+            sent[i] = true;
+        }
         QMetaObject::invokeMethod(
-            run.context, [done = std::move(run.done), created = results.at(i)] { done(created); },
+            context,
+            [answers = std::move(answers)] {
+                for (const auto &[done, created] : answers)
+                    done(created);
+            },
             Qt::QueuedConnection);
     }
 }
