@@ -82,7 +82,7 @@ def ratio(a, b):
 def report(results_path, md_path, json_path, mode):
     figures = {}
     # Words, whatever they look like (a commit's short hash may be all digits).
-    words = {"commit", "date", "mode", "build", "machine"}
+    words = {"commit", "date", "mode", "build", "machine", "sqlite_integrity"}
     for line in open(results_path, encoding="utf-8"):
         key, _, value = line.rstrip("\n").partition("\t")
         try:
@@ -163,6 +163,13 @@ def report(results_path, md_path, json_path, mode):
     if dry:
         lines += ["", f"Warning: the queue ran dry during {', '.join(dry)}: those figures are "
                   "too low."]
+    refused = [f"{key[:-len('_non2xx')]} ({fmt(value)})" for key, value in sorted(figures.items())
+               if key.endswith("_non2xx") and value]
+    if refused:
+        lines += ["", f"Warning: answers other than 2xx during {', '.join(refused)}."]
+    integrity = get("sqlite_integrity")
+    if integrity is not None and integrity != "ok":
+        lines += ["", f"Warning: the SQLite database failed its integrity check: {integrity}"]
     lines += [
         "",
         "## Memory and size",
@@ -173,6 +180,8 @@ def report(results_path, md_path, json_path, mode):
         f"- GET /simulation/{{id}} with {fmt(get('big_runs'))} runs in the database: "
         f"{fmt(get('id_big_aisim'))} req/s (p99 {fmt(get('id_big_aisim_p99'))} ms), "
         f"{fmt(ratio(get('id_big_aisim'), get('id_aisim')))} of the figure with 1,000 runs.",
+        f"- The SQLite database after its measurements (`PRAGMA integrity_check`): "
+        f"{get('sqlite_integrity', 'not checked')}.",
         "",
     ]
     open(md_path, "w", encoding="utf-8").write("\n".join(lines))
