@@ -83,18 +83,17 @@ void CreationWriter::write(std::vector<Queued> &&queued)
     m_metrics.recordCreations(int(creations.size()));
     // One event for each context (a server thread) with all its answers: each event wakes its
     // thread, which then takes the core from this one.
-    std::vector<bool> sent(queued.size(), false);
-    for (size_t first = 0; first < queued.size(); ++first) {
-        if (sent[first])
-            continue;
-        QObject *context = queued[first].context;
-        std::vector<std::pair<Done, Result<Simulation>>> answers;
-        for (size_t i = first; i < queued.size(); ++i) {
-            if (queued[i].context != context)
-                continue;
-            answers.emplace_back(std::move(queued[i].done), results.at(qsizetype(i)));
-            sent[i] = true;
-        }
+    using Answers = std::vector<std::pair<Done, Result<Simulation>>>;
+    std::vector<std::pair<QObject *, Answers>> byContext;
+    for (size_t i = 0; i < queued.size(); ++i) {
+        QObject *context = queued[i].context;
+        auto group = std::find_if(byContext.begin(), byContext.end(),
+                                  [context](const auto &kept) { return kept.first == context; });
+        if (group == byContext.end())
+            group = byContext.insert(byContext.end(), {context, {}});
+        group->second.emplace_back(std::move(queued[i].done), results.at(qsizetype(i)));
+    }
+    for (auto &[context, answers] : byContext) {
         QMetaObject::invokeMethod(
             context,
             [answers = std::move(answers)] {

@@ -116,12 +116,22 @@ int fileClose(sqlite3_file *handle)
     return closed;
 }
 
-int fileRead(sqlite3_file *handle, void *data, int bytes, sqlite3_int64 offset)
+// A call passed on to the base VFS's file.
+template<auto call, typename... Args> auto forward(sqlite3_file *handle, Args... args)
 {
     File *file = File::of(handle);
-    if (const int flushed = file->flush(); flushed != SQLITE_OK)
-        return flushed;
-    return file->methods().xRead(file->file, data, bytes, offset);
+    return (file->methods().*call)(file->file, args...);
+}
+
+// A call that needs what a log buffers in its file: passed on once that is written.
+template<auto call, typename... Args> int flushThenForward(sqlite3_file *handle, Args... args)
+{
+    File *file = File::of(handle);
+    if (file->isLog) {
+        if (const int flushed = file->flush(); flushed != SQLITE_OK)
+            return flushed;
+    }
+    return (file->methods().*call)(file->file, args...);
 }
 
 int fileWrite(sqlite3_file *handle, const void *data, int bytes, sqlite3_int64 offset)
@@ -159,74 +169,6 @@ int fileWrite(sqlite3_file *handle, const void *data, int bytes, sqlite3_int64 o
     return SQLITE_OK;
 }
 
-int fileTruncate(sqlite3_file *handle, sqlite3_int64 size)
-{
-    File *file = File::of(handle);
-    if (const int flushed = file->flush(); flushed != SQLITE_OK)
-        return flushed;
-    return file->methods().xTruncate(file->file, size);
-}
-
-int fileSync(sqlite3_file *handle, int flags)
-{
-    File *file = File::of(handle);
-    if (const int flushed = file->flush(); flushed != SQLITE_OK)
-        return flushed;
-    return file->methods().xSync(file->file, flags);
-}
-
-int fileFileSize(sqlite3_file *handle, sqlite3_int64 *size)
-{
-    File *file = File::of(handle);
-    if (const int flushed = file->flush(); flushed != SQLITE_OK)
-        return flushed;
-    return file->methods().xFileSize(file->file, size);
-}
-
-int fileLock(sqlite3_file *handle, int level)
-{
-    File *file = File::of(handle);
-    return file->methods().xLock(file->file, level);
-}
-
-int fileUnlock(sqlite3_file *handle, int level)
-{
-    File *file = File::of(handle);
-    return file->methods().xUnlock(file->file, level);
-}
-
-int fileCheckReservedLock(sqlite3_file *handle, int *reserved)
-{
-    File *file = File::of(handle);
-    return file->methods().xCheckReservedLock(file->file, reserved);
-}
-
-int fileFileControl(sqlite3_file *handle, int op, void *argument)
-{
-    File *file = File::of(handle);
-    if (const int flushed = file->flush(); flushed != SQLITE_OK)
-        return flushed;
-    return file->methods().xFileControl(file->file, op, argument);
-}
-
-int fileSectorSize(sqlite3_file *handle)
-{
-    File *file = File::of(handle);
-    return file->methods().xSectorSize(file->file);
-}
-
-int fileDeviceCharacteristics(sqlite3_file *handle)
-{
-    File *file = File::of(handle);
-    return file->methods().xDeviceCharacteristics(file->file);
-}
-
-int fileShmMap(sqlite3_file *handle, int region, int bytes, int extend, void volatile **memory)
-{
-    File *file = File::of(handle);
-    return file->methods().xShmMap(file->file, region, bytes, extend, memory);
-}
-
 int fileShmLock(sqlite3_file *handle, int offset, int count, int flags)
 {
     File *file = File::of(handle);
@@ -245,54 +187,29 @@ int fileShmLock(sqlite3_file *handle, int offset, int count, int flags)
     return result;
 }
 
-void fileShmBarrier(sqlite3_file *handle)
-{
-    File *file = File::of(handle);
-    file->methods().xShmBarrier(file->file);
-}
-
-int fileShmUnmap(sqlite3_file *handle, int deleteFlag)
-{
-    File *file = File::of(handle);
-    return file->methods().xShmUnmap(file->file, deleteFlag);
-}
-
-int fileFetch(sqlite3_file *handle, sqlite3_int64 offset, int bytes, void **page)
-{
-    File *file = File::of(handle);
-    if (const int flushed = file->flush(); flushed != SQLITE_OK)
-        return flushed;
-    return file->methods().xFetch(file->file, offset, bytes, page);
-}
-
-int fileUnfetch(sqlite3_file *handle, sqlite3_int64 offset, void *page)
-{
-    File *file = File::of(handle);
-    return file->methods().xUnfetch(file->file, offset, page);
-}
-
 // The calls of a base file of the given version (1 to 3): those it has not are left out.
 constexpr sqlite3_io_methods methodsOfVersion(int version)
 {
+    using M = sqlite3_io_methods;
     return {version,
             fileClose,
-            fileRead,
+            flushThenForward<&M::xRead, void *, int, sqlite3_int64>,
             fileWrite,
-            fileTruncate,
-            fileSync,
-            fileFileSize,
-            fileLock,
-            fileUnlock,
-            fileCheckReservedLock,
-            fileFileControl,
-            fileSectorSize,
-            fileDeviceCharacteristics,
-            version >= 2 ? fileShmMap : nullptr,
+            flushThenForward<&M::xTruncate, sqlite3_int64>,
+            flushThenForward<&M::xSync, int>,
+            flushThenForward<&M::xFileSize, sqlite3_int64 *>,
+            forward<&M::xLock, int>,
+            forward<&M::xUnlock, int>,
+            forward<&M::xCheckReservedLock, int *>,
+            flushThenForward<&M::xFileControl, int, void *>,
+            forward<&M::xSectorSize>,
+            forward<&M::xDeviceCharacteristics>,
+            version >= 2 ? forward<&M::xShmMap, int, int, int, void volatile **> : nullptr,
             version >= 2 ? fileShmLock : nullptr,
-            version >= 2 ? fileShmBarrier : nullptr,
-            version >= 2 ? fileShmUnmap : nullptr,
-            version >= 3 ? fileFetch : nullptr,
-            version >= 3 ? fileUnfetch : nullptr};
+            version >= 2 ? forward<&M::xShmBarrier> : nullptr,
+            version >= 2 ? forward<&M::xShmUnmap, int> : nullptr,
+            version >= 3 ? flushThenForward<&M::xFetch, sqlite3_int64, int, void **> : nullptr,
+            version >= 3 ? forward<&M::xUnfetch, sqlite3_int64, void *> : nullptr};
 }
 
 constexpr sqlite3_io_methods kMethods[]
@@ -328,79 +245,15 @@ int vfsOpen(sqlite3_vfs *, sqlite3_filename name, sqlite3_file *handle, int flag
     return SQLITE_OK;
 }
 
-int vfsDelete(sqlite3_vfs *, const char *name, int syncDirectory)
+// A call of the VFS passed on to the base VFS.
+template<auto call, typename... Args> auto vfsForward(sqlite3_vfs *, Args... args)
 {
-    return s_base->xDelete(s_base, name, syncDirectory);
-}
-
-int vfsAccess(sqlite3_vfs *, const char *name, int flags, int *result)
-{
-    return s_base->xAccess(s_base, name, flags, result);
-}
-
-int vfsFullPathname(sqlite3_vfs *, const char *name, int size, char *out)
-{
-    return s_base->xFullPathname(s_base, name, size, out);
-}
-
-void *vfsDlOpen(sqlite3_vfs *, const char *name)
-{
-    return s_base->xDlOpen(s_base, name);
-}
-
-void vfsDlError(sqlite3_vfs *, int size, char *message)
-{
-    s_base->xDlError(s_base, size, message);
-}
-
-void (*vfsDlSym(sqlite3_vfs *, void *library, const char *symbol))(void)
-{
-    return s_base->xDlSym(s_base, library, symbol);
-}
-
-void vfsDlClose(sqlite3_vfs *, void *library)
-{
-    s_base->xDlClose(s_base, library);
-}
-
-int vfsRandomness(sqlite3_vfs *, int size, char *out)
-{
-    return s_base->xRandomness(s_base, size, out);
-}
-
-int vfsSleep(sqlite3_vfs *, int microseconds)
-{
-    return s_base->xSleep(s_base, microseconds);
-}
-
-int vfsCurrentTime(sqlite3_vfs *, double *now)
-{
-    return s_base->xCurrentTime(s_base, now);
+    return (s_base->*call)(s_base, args...);
 }
 
 int vfsGetLastError(sqlite3_vfs *, int size, char *out)
 {
     return s_base->xGetLastError ? s_base->xGetLastError(s_base, size, out) : 0;
-}
-
-int vfsCurrentTimeInt64(sqlite3_vfs *, sqlite3_int64 *now)
-{
-    return s_base->xCurrentTimeInt64(s_base, now);
-}
-
-int vfsSetSystemCall(sqlite3_vfs *, const char *name, sqlite3_syscall_ptr call)
-{
-    return s_base->xSetSystemCall(s_base, name, call);
-}
-
-sqlite3_syscall_ptr vfsGetSystemCall(sqlite3_vfs *, const char *name)
-{
-    return s_base->xGetSystemCall(s_base, name);
-}
-
-const char *vfsNextSystemCall(sqlite3_vfs *, const char *name)
-{
-    return s_base->xNextSystemCall(s_base, name);
 }
 
 sqlite3_vfs s_vfs {};
@@ -420,21 +273,22 @@ void install()
         s_vfs.mxPathname = s_base->mxPathname;
         s_vfs.zName = "aisim-wal-writes";
         s_vfs.xOpen = vfsOpen;
-        s_vfs.xDelete = vfsDelete;
-        s_vfs.xAccess = vfsAccess;
-        s_vfs.xFullPathname = vfsFullPathname;
-        s_vfs.xDlOpen = vfsDlOpen;
-        s_vfs.xDlError = vfsDlError;
-        s_vfs.xDlSym = vfsDlSym;
-        s_vfs.xDlClose = vfsDlClose;
-        s_vfs.xRandomness = vfsRandomness;
-        s_vfs.xSleep = vfsSleep;
-        s_vfs.xCurrentTime = vfsCurrentTime;
+        using V = sqlite3_vfs;
+        s_vfs.xDelete = vfsForward<&V::xDelete, const char *, int>;
+        s_vfs.xAccess = vfsForward<&V::xAccess, const char *, int, int *>;
+        s_vfs.xFullPathname = vfsForward<&V::xFullPathname, const char *, int, char *>;
+        s_vfs.xDlOpen = vfsForward<&V::xDlOpen, const char *>;
+        s_vfs.xDlError = vfsForward<&V::xDlError, int, char *>;
+        s_vfs.xDlSym = vfsForward<&V::xDlSym, void *, const char *>;
+        s_vfs.xDlClose = vfsForward<&V::xDlClose, void *>;
+        s_vfs.xRandomness = vfsForward<&V::xRandomness, int, char *>;
+        s_vfs.xSleep = vfsForward<&V::xSleep, int>;
+        s_vfs.xCurrentTime = vfsForward<&V::xCurrentTime, double *>;
         s_vfs.xGetLastError = vfsGetLastError;
-        s_vfs.xCurrentTimeInt64 = vfsCurrentTimeInt64;
-        s_vfs.xSetSystemCall = vfsSetSystemCall;
-        s_vfs.xGetSystemCall = vfsGetSystemCall;
-        s_vfs.xNextSystemCall = vfsNextSystemCall;
+        s_vfs.xCurrentTimeInt64 = vfsForward<&V::xCurrentTimeInt64, sqlite3_int64 *>;
+        s_vfs.xSetSystemCall = vfsForward<&V::xSetSystemCall, const char *, sqlite3_syscall_ptr>;
+        s_vfs.xGetSystemCall = vfsForward<&V::xGetSystemCall, const char *>;
+        s_vfs.xNextSystemCall = vfsForward<&V::xNextSystemCall, const char *>;
         sqlite3_vfs_register(&s_vfs, 1);
     });
 }
