@@ -357,14 +357,15 @@ void Database::forgetPrepared(const QString &statement)
     }
 }
 
-void Database::checkpointInBackground()
+void Database::checkpointInBackground(int restartPages)
 {
     if (isPostgreSql())
         return;
     const QMutexLocker lock(&m_mutex);
     if (m_checkpointer)
         return;
-    m_checkpointer = std::make_unique<WalCheckpointer>(m_url.path);
+    m_checkpointer = std::make_unique<WalCheckpointer>(
+        m_url.path, restartPages > 0 ? restartPages : WalCheckpointer::kRestartPages);
     m_checkpointer->start();
     // Connections opened from now on are told in configure(); this thread's, if open, now.
     if (const QString name = connectionNameForThisThread(); QSqlDatabase::contains(name)) {

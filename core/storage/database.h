@@ -80,8 +80,9 @@ public:
 
     // SQLite: copies the write-ahead log back into the file on a thread of its own
     // (WalCheckpointer) from now on, and the connections, the ones open now included at their
-    // next use, leave it to that thread. Nothing on PostgreSQL.
-    void checkpointInBackground();
+    // next use, leave it to that thread. Nothing on PostgreSQL. restartPages, when not 0, is the
+    // log's size at which that thread restarts it (WalCheckpointer::kRestartPages by default).
+    void checkpointInBackground(int restartPages = 0);
 
     // Statements every connection runs after it opens, the ones open now included at their
     // next use: session settings such as `PRAGMA busy_timeout=…` or `SET lock_timeout=…`.

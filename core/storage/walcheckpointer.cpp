@@ -7,8 +7,9 @@
 
 namespace aisim {
 
-WalCheckpointer::WalCheckpointer(QString path)
+WalCheckpointer::WalCheckpointer(QString path, int restartPages)
     : m_path(std::move(path))
+    , m_restartPages(restartPages)
 {
     setObjectName(QStringLiteral("aisim-checkpointer"));
 }
@@ -66,7 +67,7 @@ void WalCheckpointer::run()
         for (int tries = 0; tries < 4 && round(SQLITE_CHECKPOINT_PASSIVE, &logPages, &copied)
              && copied < logPages && copied > 0;
              ++tries) { }
-        if (logPages >= kRestartPages) {
+        if (logPages >= m_restartPages) {
             const QMutexLocker turn(&sql::sqliteWriteTurn(m_path));
             round(SQLITE_CHECKPOINT_RESTART, &logPages, &copied);
         }
