@@ -7,7 +7,7 @@
 # sqlite (default) and/or postgresql (needs AISIM_BENCH_POSTGRES_URL, a server URL whose user
 # may create databases). Writes bench/results/bench_list-DIALECT.md and prints it.
 #
-# POST /simulation is timed by bench/benchclient.py posttime (300 on one connection).
+# POST /simulation is timed by bench/benchclient.py posttime (on one connection, see measure).
 # Environment: BENCH_RUNS_LARGE (1000000), BENCH_RUNS_SMALL (1000), BENCH_POINTS (10).
 set -euo pipefail
 
@@ -106,17 +106,33 @@ measure() { # DIALECT URL N -> writes $work/DIALECT-N.times
     while IFS='|' read -r label path; do
         printf '%s|%s\n' "$label" "$(time_request "$path")" >>"$out"
     done < <(requests "$n")
-    # What a POST costs, and what of it the counters and the name index: the mean of 300 on one
-    # connection, then the same without their triggers.
+    # What a POST costs, and what of it the counters and the name index: the mean of POSTs on
+    # one connection with their triggers and without, after 300 that warm the database's pages
+    # (else whichever comes first pays for reading them). SQLite takes turns, three rounds of
+    # 500 each way, the triggers dropped and made again; PostgreSQL's index would take a
+    # minute to make again: 1,000 with, then 1,000 without.
     local with without
-    with=$(python3 "$here/benchclient.py" posttime "http://127.0.0.1:$port" 300 101)
+    posttime() { python3 "$here/benchclient.py" posttime "http://127.0.0.1:$port" "$1" 101; }
+    posttime 300 >/dev/null
     if [ "$dialect" = sqlite ]; then
-        sqlite3 "${url#sqlite://}" "DROP TRIGGER simulations_count_insert; DROP TRIGGER simulation_names_insert;"
+        local db=${url#sqlite://} triggers a b
+        triggers=$(sqlite3 "$db" "SELECT group_concat(sql, ';') || ';' FROM sqlite_master
+            WHERE name IN ('simulations_count_insert', 'simulation_names_insert')")
+        with=0 without=0
+        for _ in 1 2 3; do
+            a=$(posttime 500)
+            sqlite3 "$db" "DROP TRIGGER simulations_count_insert; DROP TRIGGER simulation_names_insert;"
+            b=$(posttime 500)
+            sqlite3 "$db" "$triggers"
+            read -r with without < <(awk -v w="$with" -v o="$without" -v a="$a" -v b="$b" \
+                'BEGIN { printf "%.3f %.3f\n", w + a / 3, o + b / 3 }')
+        done
     else
+        with=$(posttime 1000)
         psql -q "$url" -c "DROP TRIGGER simulations_count_change ON simulations; DROP INDEX simulations_name_trgm_idx;"
+        without=$(posttime 1000)
     fi
-    without=$(python3 "$here/benchclient.py" posttime "http://127.0.0.1:$port" 300 101)
-    printf 'POST /simulation (mean of 300)|%s\n' "$with" >>"$out"
+    printf 'POST /simulation (mean, after 300 to warm up)|%s\n' "$with" >>"$out"
     printf 'POST /simulation without counter and name index upkeep|%s\n' "$without" >>"$out"
     printf 'counter and name index upkeep, %% of a POST|%s\n' \
         "$(awk -v a="$with" -v b="$without" 'BEGIN { printf "%.1f", (a - b) * 100 / a }')" >>"$out"
