@@ -138,7 +138,9 @@ def report(results_path, md_path, json_path, mode):
     post_s, post_p, post_b = get("post_sqlite"), get("post_pg"), get("post_bare")
     lines.append(
         f"| POST /simulation req/s (16 connections, no workers) | {fmt(post_s)} "
-        f"(p99 {fmt(get('post_sqlite_p99'))} ms) | {fmt(post_p)} (p99 {fmt(get('post_pg_p99'))} ms) "
+        f"(p99 {fmt(get('post_sqlite_p99'))} ms; at the server {fmt(get('post_sqlite_server_p99'))}) "
+        f"| {fmt(post_p)} (p99 {fmt(get('post_pg_p99'))} ms; at the server "
+        f"{fmt(get('post_pg_server_p99'))}) "
         f"| bare QHttpServer {fmt(post_b)} | {fmt(ratio(post_s, post_b))} "
         f"| {fmt(ratio(post_p, post_b))} |")
     lines.append(
