@@ -64,6 +64,18 @@ time_request() { # PATH
         printf "%.2f", value }'
 }
 
+# How many runs an answer holds (empty for an answer that is not a list): a page holds fewer
+# than its limit where few runs match, as in the small database.
+rows_of() { # PATH
+    curl -s -H "Cache-Control: no-cache" "http://127.0.0.1:$port$1" | python3 -c '
+import json, sys
+try:
+    answer = json.load(sys.stdin)
+    print(len(answer) if isinstance(answer, list) else "")
+except ValueError:
+    print("")'
+}
+
 # The requests of the table, for a database of N runs: "label|path".
 requests() { # N
     local n=$1 base=1700000000000
@@ -104,7 +116,7 @@ measure() { # DIALECT URL N -> writes $work/DIALECT-N.times
     start_server "$url"
     : >"$out"
     while IFS='|' read -r label path; do
-        printf '%s|%s\n' "$label" "$(time_request "$path")" >>"$out"
+        printf '%s|%s|%s\n' "$label" "$(time_request "$path")" "$(rows_of "$path")" >>"$out"
     done < <(requests "$n")
     # What a POST costs, and what of it the counters and the name index: the mean of POSTs on
     # one connection with their triggers and without, after 300 that warm the database's pages
@@ -178,10 +190,12 @@ for dialect in "${dialects[@]}"; do
         echo
         echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, median latency in ms of wrk on one connection for 2 s; ratio = large / small."
         echo
-        echo "| request | $small runs | $large runs | ratio |"
-        echo "|---|---:|---:|---:|"
-        paste -d'|' "$work/$dialect-$small.times" <(cut -d'|' -f2 "$work/$dialect-$large.times") |
-            awk -F'|' '{ r = ($2 > 0) ? sprintf("%.2f", $3 / $2) : "-"; printf "| %s | %s | %s | %s |\n", $1, $2, $3, r }'
+        echo "| request | $small runs | rows | $large runs | rows | ratio |"
+        echo "|---|---:|---:|---:|---:|---:|"
+        paste -d'|' <(awk -F'|' -v OFS='|' '{ print $1, $2, $3 }' "$work/$dialect-$small.times") \
+            <(awk -F'|' -v OFS='|' '{ print $2, $3 }' "$work/$dialect-$large.times") |
+            awk -F'|' '{ r = ($2 > 0) ? sprintf("%.2f", $4 / $2) : "-"
+                printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, r }'
     } >"$result"
     cat "$result"
 done
