@@ -5,6 +5,7 @@
   benchclient.py spaced URL TOKEN COUNT MACHINE GAP_MS          create runs one at a time, apart
   benchclient.py posttime URL COUNT MACHINE                     mean ms of COUNT POSTs, one connection
   benchclient.py wrk FILE                                       req/s and p99 (ms) of a wrk log
+  benchclient.py wire FILE PORT                                 answers, p50 and p99 (ms) on the wire
   benchclient.py report RESULTS.tsv OUT.md OUT.json MODE        the tables, with the ratios
 """
 import http.client
@@ -65,6 +66,31 @@ def wrk_figures(path):
     print(rate.group(1) if rate else "0",
           f"{float(p99.group(1)) * scale[p99.group(2)]:.2f}" if p99 else "0",
           errors.group(1) if errors else "0")
+
+
+def wire(path, port):
+    """The time from each request to its answer as the loopback saw them: FILE is what
+    `tcpdump -nn -tt -q -r` prints of the packets that carry data to and from PORT. Each
+    connection has one request in flight, so an answer belongs to the last request of its
+    client port. The time is the server's own, from the request leaving the client to the
+    answer leaving the server, before the client's side of the kernel and the client see it."""
+    sent = {}
+    times = []
+    pattern = re.compile(r"^(\d+\.\d+) IP [\d.]+\.(\d+) > [\d.]+\.(\d+): tcp \d+")
+    for line in open(path, encoding="utf-8", errors="replace"):
+        match = pattern.match(line)
+        if not match:
+            continue
+        at, source, target = float(match.group(1)), match.group(2), match.group(3)
+        if target == port:
+            sent[source] = at
+        elif source == port and target in sent:
+            times.append((at - sent.pop(target)) * 1000)
+    times.sort()
+    if not times:
+        print("0 0 0")
+        return
+    print(len(times), f"{times[len(times) // 2]:.2f}", f"{times[(len(times) - 1) * 99 // 100]:.2f}")
 
 
 def fmt(value, unit=""):
@@ -129,6 +155,12 @@ def report(results_path, md_path, json_path, mode):
         f"{fmt(get('id304_aisim_p99'))} | {fmt(get('id_bare'))} | {fmt(get('id_nginx'))} | "
         f"{fmt(ratio(get('id304_aisim'), get('id_bare')))} | "
         f"{fmt(ratio(get('id304_aisim'), get('id_nginx')))} |",
+        f"| GET /simulation/{{id}} once more with tcpdump on the loopback: p99 on the wire "
+        f"(request sent → answer sent) {fmt(get('id_aisim_wire_answer_p99'))} ms | "
+        f"{fmt(get('id_bytes'))} | {fmt(get('id_aisim_wire'))} | {fmt(get('id_aisim_wire_p99'))} "
+        f"| {fmt(get('id_bare'))} | {fmt(get('id_nginx'))} "
+        f"| {fmt(ratio(get('id_aisim_wire'), get('id_bare')))} "
+        f"| {fmt(ratio(get('id_aisim_wire'), get('id_nginx')))} |",
         "",
         "## Writes and the engine",
         "",
@@ -143,6 +175,18 @@ def report(results_path, md_path, json_path, mode):
         f"{fmt(get('post_pg_server_p99'))}) "
         f"| bare QHttpServer {fmt(post_b)} | {fmt(ratio(post_s, post_b))} "
         f"| {fmt(ratio(post_p, post_b))} |")
+    lines.append(
+        f"| the same, once more with tcpdump on the loopback: req/s, wrk's p99, and the p99 "
+        f"on the wire (request sent → answer sent) | {fmt(get('post_sqlite_wire'))} "
+        f"(p99 {fmt(get('post_sqlite_wire_p99'))} ms; on the wire "
+        f"{fmt(get('post_sqlite_wire_answer_p99'))}) | {fmt(get('post_pg_wire'))} "
+        f"(p99 {fmt(get('post_pg_wire_p99'))} ms; on the wire "
+        f"{fmt(get('post_pg_wire_answer_p99'))}) | — | — | — |")
+    lines.append(
+        f"| the same on SQLite with the database in memory (tmpfs): what the disk costs "
+        f"| {fmt(get('post_sqlite_memory'))} (p99 {fmt(get('post_sqlite_memory_p99'))} ms; at the "
+        f"server {fmt(get('post_sqlite_memory_server_p99'))}) | — | bare QHttpServer "
+        f"{fmt(post_b)} | {fmt(ratio(get('post_sqlite_memory'), post_b))} | — |")
     lines.append(
         f"| runs/s, 10 points at pace 0, 2 workers | {fmt(get('engine_sqlite'))} (1 process) "
         f"| {fmt(get('engine_pg_2'))} (2 processes) | target 2,000 / 1,000 "
@@ -193,4 +237,5 @@ def report(results_path, md_path, json_path, mode):
 
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    {"fill": fill, "posttime": posttime, "spaced": spaced, "wrk": wrk_figures, "report": report}[command](*args)
+    {"fill": fill, "posttime": posttime, "spaced": spaced, "wrk": wrk_figures, "wire": wire,
+     "report": report}[command](*args)
