@@ -141,7 +141,7 @@ measure() { # DIALECT URL N -> writes $work/DIALECT-N.times
         done
     else
         with=$(posttime 1000)
-        psql -q "$url" -c "DROP TRIGGER simulations_count_change ON simulations; DROP INDEX simulations_name_trgm_idx;"
+        psql -q "$url" -c "DROP TRIGGER simulations_count_insert ON simulations; DROP INDEX simulations_name_trgm_idx;"
         without=$(posttime 1000)
     fi
     printf 'POST /simulation (mean, after 300 to warm up)|%s\n' "$with" >>"$out"

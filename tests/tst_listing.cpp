@@ -395,6 +395,23 @@ void TestListing::countersEqualCountAfterEveryChange()
     QVERIFY(query.exec(u"UPDATE simulations SET status = 'failed', attempts = 2, "
                        "error = 'x' WHERE status = 'pending'"_s));
     compareCountersWithTheTable(database);
+    // Many runs created by one statement over both machines, as a batch of POSTs is written;
+    // then a copy of every run, with their statuses, retries and errors, by one statement; then
+    // the copies deleted by one statement.
+    QList<NewSimulation> batch;
+    for (int i = 0; i < 5; ++i)
+        batch << run(u"batch %1"_s.arg(i), 1 + i % 2);
+    QVERIFY(repository.create(batch).ok());
+    compareCountersWithTheTable(database);
+    QVERIFY(query.exec(u"INSERT INTO simulations (simulation_id, name, machine_id, status, "
+                       "creation_date, update_date, max_attempts, parameters, points_total, "
+                       "attempts, error, name_folded, name_key) SELECT simulation_id + 1000, "
+                       "name, machine_id, status, creation_date, update_date, max_attempts, "
+                       "parameters, points_total, attempts, error, name_folded, name_key "
+                       "FROM simulations"_s));
+    compareCountersWithTheTable(database);
+    QVERIFY(query.exec(u"DELETE FROM simulations WHERE simulation_id > 1000"_s));
+    compareCountersWithTheTable(database);
     QVERIFY(query.exec(u"DELETE FROM simulations WHERE machine_id = 1"_s));
     compareCountersWithTheTable(database);
 }
