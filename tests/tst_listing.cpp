@@ -389,6 +389,30 @@ void TestListing::countersEqualCountAfterEveryChange()
     QVERIFY(repository.remove(onC->id).ok());
     QVERIFY(machines.remove(3).ok());
     compareCountersWithTheTable(database);
+    // A machine's runs, of several statuses and with retries, moved to another one at once.
+    QVERIFY(machines.create(4, u"D"_s).ok());
+    QVERIFY(machines.create(5, u"E"_s).ok());
+    QList<qint64> onD;
+    for (int i = 0; i < 4; ++i) {
+        const auto created = repository.create(run(u"on D %1"_s.arg(i), 4));
+        QVERIFY(created.ok());
+        onD << created->id;
+    }
+    QVERIFY(repository.create(run(u"on E"_s, 5)).ok());
+    QSqlQuery byHand(database.connection());
+    QVERIFY(byHand.exec(u"UPDATE simulations SET status = 'failed', attempts = 3, error = 'x' "
+                        "WHERE simulation_id = %1"_s.arg(onD.at(0))));
+    QVERIFY(byHand.exec(u"UPDATE simulations SET status = 'finished', attempts = 2 "
+                        "WHERE simulation_id = %1"_s.arg(onD.at(1))));
+    compareCountersWithTheTable(database);
+    const Result<int> moved = machines.moveSimulations(4, 5);
+    QVERIFY(moved.ok());
+    QCOMPARE(moved.value(), 4);
+    compareCountersWithTheTable(database);
+    QVERIFY(byHand.exec(u"DELETE FROM simulations WHERE machine_id = 5"_s));
+    QVERIFY(machines.remove(4).ok());
+    QVERIFY(machines.remove(5).ok());
+    compareCountersWithTheTable(database);
     // A run moved to another machine by hand, and many runs changed by one statement.
     QSqlQuery query(database.connection());
     QVERIFY(query.exec(u"UPDATE simulations SET machine_id = 2 WHERE simulation_id = 6"_s));

@@ -143,11 +143,21 @@ Result<int> MachineRepository::moveSimulations(qint64 from, qint64 to)
     if (const Status idle = refuseWhileRunning(*source); !idle)
         return idle.error();
     // Running ones stay where their worker is (one may have started since the check).
-    const Result<int> moved
-        = sql::change(m_database,
-                      u"UPDATE simulations SET machine_id = ?, update_date = ?, "
-                      "version = version + 1 WHERE machine_id = ? AND status <> 'running'"_s,
-                      {to, QDateTime::currentMSecsSinceEpoch(), from}, u"move simulations"_s);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    Result<int> moved = 0;
+    if (m_database.isPostgreSql()) {
+        // Counted once by status, not by a trigger per run (migration 015).
+        auto query = sql::run(m_database, u"SELECT simulations_move(?, ?, ?)"_s, {from, to, now},
+                              u"move simulations"_s);
+        if (!query)
+            return query.error();
+        moved = int(sql::readCount(query.value()));
+    } else {
+        moved = sql::change(m_database,
+                            u"UPDATE simulations SET machine_id = ?, update_date = ?, "
+                            "version = version + 1 WHERE machine_id = ? AND status <> 'running'"_s,
+                            {to, now, from}, u"move simulations"_s);
+    }
     if (!moved)
         return moved.error();
     if (const Status idle = refuseWhileRunning(*source); !idle)
