@@ -120,30 +120,32 @@ measure() { # DIALECT URL N -> writes $work/DIALECT-N.times
     done < <(requests "$n")
     # What a POST costs, and what of it the counters and the name index: the mean of POSTs on
     # one connection with their triggers and without, after 300 that warm the database's pages
-    # (else whichever comes first pays for reading them). SQLite takes turns, three rounds of
-    # 500 each way, the triggers dropped and made again; PostgreSQL's index would take a
-    # minute to make again: 1,000 with, then 1,000 without.
-    local with without
+    # (else whichever comes first pays for reading them), three rounds of 500 each way, the
+    # triggers (and on PostgreSQL the trigram index) dropped and made again.
+    local with=0 without=0 upkeep a b
     posttime() { python3 "$here/benchclient.py" posttime "http://127.0.0.1:$port" "$1" 101; }
-    posttime 300 >/dev/null
     if [ "$dialect" = sqlite ]; then
-        local db=${url#sqlite://} triggers a b
-        triggers=$(sqlite3 "$db" "SELECT group_concat(sql, ';') || ';' FROM sqlite_master
+        local db=${url#sqlite://}
+        upkeep=$(sqlite3 "$db" "SELECT group_concat(sql, ';') || ';' FROM sqlite_master
             WHERE name IN ('simulations_count_insert', 'simulation_names_insert')")
-        with=0 without=0
-        for _ in 1 2 3; do
-            a=$(posttime 500)
-            sqlite3 "$db" "DROP TRIGGER simulations_count_insert; DROP TRIGGER simulation_names_insert;"
-            b=$(posttime 500)
-            sqlite3 "$db" "$triggers"
-            read -r with without < <(awk -v w="$with" -v o="$without" -v a="$a" -v b="$b" \
-                'BEGIN { printf "%.3f %.3f\n", w + a / 3, o + b / 3 }')
-        done
+        drop_upkeep() { sqlite3 "$db" "DROP TRIGGER simulations_count_insert; DROP TRIGGER simulation_names_insert;"; }
+        make_upkeep() { sqlite3 "$db" "$upkeep"; }
     else
-        with=$(posttime 1000)
-        psql -q "$url" -c "DROP TRIGGER simulations_count_insert ON simulations; DROP INDEX simulations_name_trgm_idx;"
-        without=$(posttime 1000)
+        upkeep=$(psql -Atq "$url" \
+            -c "SELECT pg_get_triggerdef(oid) || ';' FROM pg_trigger WHERE tgname = 'simulations_count_insert'" \
+            -c "SELECT pg_get_indexdef('simulations_name_trgm_idx'::regclass) || ';'")
+        drop_upkeep() { psql -q "$url" -c "DROP TRIGGER simulations_count_insert ON simulations; DROP INDEX simulations_name_trgm_idx;"; }
+        make_upkeep() { psql -q "$url" -c "$upkeep"; }
     fi
+    posttime 300 >/dev/null
+    for _ in 1 2 3; do
+        a=$(posttime 500)
+        drop_upkeep
+        b=$(posttime 500)
+        make_upkeep
+        read -r with without < <(awk -v w="$with" -v o="$without" -v a="$a" -v b="$b" \
+            'BEGIN { printf "%.3f %.3f\n", w + a / 3, o + b / 3 }')
+    done
     printf 'POST /simulation (mean, after 300 to warm up)|%s\n' "$with" >>"$out"
     printf 'POST /simulation without counter and name index upkeep|%s\n' "$without" >>"$out"
     printf 'counter and name index upkeep, %% of a POST|%s\n' \
