@@ -91,15 +91,8 @@ Result<Machine> MachineRepository::create(std::optional<qint64> id, const QStrin
     const auto machine = sql::readOne(query.value(), readMachine);
     if (!machine)
         return Error::internal(u"create machine returned no row"_s);
-    if (id && m_database.isPostgreSql()) {
-        // An explicit id does not move the identity sequence: move it past the id, and never
-        // back (the largest id may be gone).
-        sql::run(m_database,
-                 u"SELECT setval(pg_get_serial_sequence('machines', 'machine_id'), "
-                 "GREATEST((SELECT MAX(machine_id) FROM machines), "
-                 "nextval(pg_get_serial_sequence('machines', 'machine_id'))))"_s,
-                 {}, u"advance the machine ids"_s);
-    }
+    if (id && m_database.isPostgreSql())
+        sql::moveIdentityPastLargestId(m_database, u"machines"_s, u"machine_id"_s);
     return *machine;
 }
 

@@ -158,14 +158,7 @@ Result<QList<Simulation>> SimulationRepository::create(const QList<NewSimulation
 
 Status SimulationRepository::advanceIdSequence()
 {
-    // An explicit id does not move the identity sequence: move it past the id.
-    const auto advanced
-        = sql::run(m_database,
-                   u"SELECT setval(pg_get_serial_sequence('simulations', 'simulation_id'), "
-                   "GREATEST((SELECT MAX(simulation_id) FROM simulations), "
-                   "nextval(pg_get_serial_sequence('simulations', 'simulation_id'))))"_s,
-                   {}, u"advance the simulation ids"_s);
-    return advanced ? success() : Status(advanced.error());
+    return sql::moveIdentityPastLargestId(m_database, u"simulations"_s, u"simulation_id"_s);
 }
 
 Result<Simulation> SimulationRepository::get(qint64 id)

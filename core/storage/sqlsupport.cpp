@@ -339,6 +339,22 @@ Result<int> change(Database &database, const QString &statement, const QVariantL
     return query.value().numRowsAffected();
 }
 
+Status moveIdentityPastLargestId(Database &database, const QString &table, const QString &column)
+{
+    // Never to a value the sequence has already handed out: another connection may number runs
+    // meanwhile, and setting the sequence back to where this one read it would hand their ids
+    // out again (setval(GREATEST(MAX, nextval)) did, when the largest id was below it).
+    const auto moved
+        = run(database,
+              u"SELECT setval(ids.sequence, ids.largest) FROM (SELECT "
+              "pg_get_serial_sequence('%1', '%2')::regclass AS sequence, "
+              "(SELECT MAX(%2) FROM %1) AS largest) AS ids "
+              "WHERE ids.largest > COALESCE(pg_sequence_last_value(ids.sequence), 0)"_s.arg(table,
+                                                                                            column),
+              {}, u"advance the ids of %1"_s.arg(table));
+    return moved ? success() : Status(moved.error());
+}
+
 bool isConnectionLost(const QSqlQuery &query)
 {
     const QSqlDriver *driver = query.driver();

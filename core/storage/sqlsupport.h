@@ -114,6 +114,9 @@ Result<KeptRows> readKept(Database &database, const QString &statement, const QV
 // Runs a statement that changes rows and answers how many it changed.
 Result<int> change(Database &database, const QString &statement, const QVariantList &values,
                    const QString &what);
+// PostgreSQL: moves the identity sequence of table.column past an id given explicitly, which
+// does not move it; only forward, and only when the largest id is past it.
+Status moveIdentityPastLargestId(Database &database, const QString &table, const QString &column);
 
 // Every row of a query, each read by read(query).
 template<typename Read> auto readAll(QSqlQuery &query, Read read)
