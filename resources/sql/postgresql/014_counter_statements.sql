@@ -5,6 +5,36 @@
 -- their machines' and statuses' counters once, in this connection's shard, in the order of
 -- (machine, status), the order in which a run that moves takes its two counters. A change of a
 -- run's status or machine stays with the trigger per row.
+-- What a run adds to its counter's retries and failed attempts, in one place for every trigger
+-- and for the move of migration 015 (inlined by the planner).
+CREATE FUNCTION simulation_retries(attempts INTEGER) RETURNS BIGINT
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END::BIGINT
+$$;
+
+CREATE FUNCTION simulation_failed_attempts(attempts INTEGER, status TEXT, error TEXT)
+RETURNS BIGINT LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN error IS NULL THEN 0 WHEN status IN ('failed', 'pending') THEN attempts
+        WHEN attempts > 1 THEN attempts - 1 ELSE 0 END::BIGINT
+$$;
+
+-- The trigger per row (migration 013) with the same two.
+CREATE OR REPLACE FUNCTION simulation_counts_add(run simulations, sign INTEGER) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    here SMALLINT := pg_backend_pid() % 16;
+BEGIN
+    INSERT INTO simulation_counts AS c (machine_id, status, shard, runs, retries, failed_attempts)
+    VALUES (run.machine_id, run.status, here, sign, sign * simulation_retries(run.attempts),
+        sign * simulation_failed_attempts(run.attempts, run.status, run.error))
+    ON CONFLICT (machine_id, status, shard) DO UPDATE SET runs = c.runs + excluded.runs,
+        retries = c.retries + excluded.retries,
+        failed_attempts = c.failed_attempts + excluded.failed_attempts;
+    DELETE FROM simulation_counts
+    WHERE machine_id = run.machine_id AND status = run.status AND shard = here AND runs = 0
+        AND retries = 0 AND failed_attempts = 0;
+END $$;
+
 CREATE FUNCTION simulation_counts_add_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     here SMALLINT := pg_backend_pid() % 16;
@@ -14,10 +44,8 @@ BEGIN
     FOR counter IN
         INSERT INTO simulation_counts AS c (machine_id, status, shard, runs, retries,
             failed_attempts)
-        SELECT machine_id, status, here, sign * COUNT(*),
-            sign * SUM(CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END),
-            sign * SUM(CASE WHEN error IS NULL THEN 0 WHEN status IN ('failed', 'pending')
-                THEN attempts WHEN attempts > 1 THEN attempts - 1 ELSE 0 END)
+        SELECT machine_id, status, here, sign * COUNT(*), sign * SUM(simulation_retries(attempts)),
+            sign * SUM(simulation_failed_attempts(attempts, status, error))
         FROM changed GROUP BY machine_id, status ORDER BY machine_id, status
         ON CONFLICT (machine_id, status, shard) DO UPDATE SET runs = c.runs + excluded.runs,
             retries = c.retries + excluded.retries,

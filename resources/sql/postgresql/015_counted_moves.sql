@@ -24,10 +24,8 @@ BEGIN
         WHERE machine_id = source AND status <> 'running'
         RETURNING status, attempts, error
     ), by_status AS (
-        SELECT status, COUNT(*) AS runs,
-            SUM(CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END) AS retries,
-            SUM(CASE WHEN error IS NULL THEN 0 WHEN status IN ('failed', 'pending')
-                THEN attempts WHEN attempts > 1 THEN attempts - 1 ELSE 0 END) AS failed_attempts
+        SELECT status, COUNT(*) AS runs, SUM(simulation_retries(attempts)) AS retries,
+            SUM(simulation_failed_attempts(attempts, status, error)) AS failed_attempts
         FROM runs GROUP BY status
     ), counted AS (
         INSERT INTO simulation_counts AS c (machine_id, status, shard, runs, retries,
