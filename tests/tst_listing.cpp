@@ -249,16 +249,17 @@ void TestListing::cursorWalksEveryRowOnceWhileRunsComeAndGo()
     QVERIFY(added > 0);
 }
 
-// A page far into a list (SimulationLister::kDeepOffset and beyond, on PostgreSQL) is found
-// through the row before it, then read as a cursor's page: the same rows as the whole list has
-// at those positions, in every order and direction, with and without a filter, up to and past
-// the last row.
+// A page far into a list (SimulationLister::kDeepOffset and beyond) is found through the row
+// before it, from the start or (in the second half, counted) from the end, then read as a
+// cursor's page: the same rows as the whole list has at those positions, in every order and
+// direction, with and without filters (a name's too), in both halves, up to and past the last
+// row.
 void TestListing::deepOffsetsReadTheRowsAtTheirPositions()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
     QVERIFY(withMachinesAAndB(database));
-    constexpr int kRuns = 2 * SimulationLister::kDeepOffset + 600;
+    constexpr int kRuns = 4 * SimulationLister::kDeepOffset + 600;
     // Few distinct keys in every order, so that most rows tie with others and the ids decide.
     QSqlQuery fill(database.connection());
     QVERIFY2(
@@ -276,26 +277,31 @@ void TestListing::deepOffsetsReadTheRowsAtTheirPositions()
          {OrderBy::CreationDate, OrderBy::UpdateDate, OrderBy::Name, OrderBy::Id, OrderBy::Status,
           OrderBy::Machine, OrderBy::Progress, OrderBy::FinalLoss}) {
         for (const bool descending : {false, true}) {
-            for (const bool filtered : {false, true}) {
+            for (const int filters : {0, 1, 2, 3}) {
                 SimulationQuery query;
                 query.orderBy = orderBy;
                 query.descending = descending;
-                if (filtered)
+                if (filters == 1 || filters == 2)
                     query.machineId = 2;
+                if (filters == 2)
+                    query.status = SimulationStatus::Failed;
+                if (filters == 3) // every run, not counted by the counters
+                    query.nameContains = u"RUN"_s;
                 const QList<qint64> all = idsOf(repository.list(query).value());
-                QVERIFY(all.size() > SimulationLister::kDeepOffset);
+                const qint64 rows = all.size();
+                QVERIFY(rows > SimulationLister::kDeepOffset);
                 query.limit = 5;
                 for (const qint64 offset :
                      {SimulationLister::kDeepOffset, SimulationLister::kDeepOffset + 1,
-                      qint64(all.size()) - 3, qint64(all.size()), qint64(all.size()) + 5}) {
+                      rows / 2 + 1, rows * 3 / 4, rows - 6, rows - 5, rows - 3, rows - 1, rows,
+                      rows + 5}) {
                     query.offset = offset;
                     const QList<qint64> page = idsOf(repository.list(query).value());
-                    QVERIFY2(
-                        page == all.mid(offset, 5),
-                        qPrintable(u"order %1 %2%3 at offset %4"_s.arg(
-                            SimulationQuery::orderByName(orderBy),
-                            descending ? u"desc"_s : u"asc"_s,
-                            filtered ? u" of machine 2"_s : QString(), QString::number(offset))));
+                    QVERIFY2(page == all.mid(offset, 5),
+                             qPrintable(u"order %1 %2 of %3 rows at offset %4"_s.arg(
+                                 SimulationQuery::orderByName(orderBy),
+                                 descending ? u"desc"_s : u"asc"_s, QString::number(rows),
+                                 QString::number(offset))));
                 }
             }
         }

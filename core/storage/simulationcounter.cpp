@@ -33,9 +33,24 @@ Result<qint64> SimulationCounter::fromCounters(const SimulationQuery &query)
     return sql::readCount(*counted.value());
 }
 
+Result<std::optional<qint64>> SimulationCounter::countFromCounters(const SimulationQuery &query)
+{
+    if (query.verdict || !query.nameContains.isEmpty())
+        return std::optional<qint64>();
+    const Result<qint64> runs = fromCounters(query);
+    if (!runs)
+        return runs.error();
+    return std::optional<qint64>(runs.value());
+}
+
 Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
                                                  bool estimateLargeSearches)
 {
+    const Result<std::optional<qint64>> counted = countFromCounters(query);
+    if (!counted)
+        return counted.error();
+    if (counted.value())
+        return SimulationCount {*counted.value(), true};
     if (query.verdict && query.nameContains.isEmpty()) {
         // The counters know no verdicts: counted from the verdict's index.
         const SqlStatement statement
@@ -44,12 +59,6 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
         if (!counted)
             return counted.error();
         return SimulationCount {sql::readCount(counted.value()), true};
-    }
-    if (query.nameContains.isEmpty()) {
-        const Result<qint64> runs = fromCounters(query);
-        if (!runs)
-            return runs.error();
-        return SimulationCount {runs.value(), true};
     }
     NameSearch search(m_database, query.nameContains, query.nameProbe);
     // A page of this query has read and counted every match.

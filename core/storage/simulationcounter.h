@@ -5,6 +5,8 @@
 
 #include <QMap>
 
+#include <optional>
+
 namespace aisim {
 
 class Database;
@@ -32,6 +34,9 @@ public:
     // leave; without it an exact count that reads them.
     Result<SimulationCount> count(const SimulationQuery &query, bool estimateLargeSearches);
     Result<QMap<SimulationStatus, qint64>> countByStatus();
+    // The exact count when the counters alone hold it (no name or verdict filter): a few rows
+    // read; nullopt for other queries, which it leaves uncounted.
+    Result<std::optional<qint64>> countFromCounters(const SimulationQuery &query);
 
 private:
     Result<qint64> fromCounters(const SimulationQuery &query);

@@ -4,6 +4,7 @@
 #include "logging.h"
 #include "namesearch.h"
 #include "namesortkey.h"
+#include "simulationcounter.h"
 #include "simulationlistquery.h"
 #include "simulationrow.h"
 #include "sqlsupport.h"
@@ -32,30 +33,40 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
                                     const std::function<qint64(const QSqlQuery &row)> &visit,
                                     SimulationCursor *last)
 {
-    if (m_database.isPostgreSql() && !filter.after && filter.offset >= kDeepOffset
-        && filter.limit != 0) {
-        SimulationQuery before = filter;
-        before.offset = filter.offset - 1;
-        before.limit = 1;
-        bool found = false;
-        SimulationCursor previous;
-        const Status located = readRows(
-            before, u"simulation_id"_s,
-            [&found](const QSqlQuery &row) {
-                found = true;
-                return row.value(0).toLongLong();
-            },
-            &previous);
-        if (!located)
-            return located;
-        if (!found)
-            return success(); // the offset is past the last row: an empty page
-        SimulationQuery page = filter;
-        page.offset = 0;
-        page.after = previous;
-        return readRows(page, columns, visit, last);
-    }
-    return readRows(filter, columns, visit, last);
+    if (filter.after || filter.offset < kDeepOffset || filter.limit == 0)
+        return readRows(filter, columns, visit, last);
+    // The count, the row found and the page read describe one moment: runs added meanwhile at
+    // the end must not move a page found from there.
+    const sql::ReadSnapshot snapshot(m_database);
+    const Result<std::optional<qint64>> total
+        = SimulationCounter(m_database).countFromCounters(filter);
+    if (!total)
+        return total.error();
+    if (total.value() && filter.offset >= *total.value())
+        return success(); // past the last row: an empty page
+    const bool fromTheEnd = total.value() && *total.value() - filter.offset < filter.offset;
+    // The row before the page: at offset - 1, or at total - offset in the reverse order.
+    SimulationQuery before = filter;
+    before.limit = 1;
+    before.offset = fromTheEnd ? *total.value() - filter.offset : filter.offset - 1;
+    before.descending = fromTheEnd != filter.descending;
+    bool found = false;
+    SimulationCursor previous;
+    const Status located = readRows(
+        before, u"simulation_id"_s,
+        [&found](const QSqlQuery &row) {
+            found = true;
+            return row.value(0).toLongLong();
+        },
+        &previous);
+    if (!located)
+        return located;
+    if (!found)
+        return success(); // the offset is past the last row: an empty page
+    SimulationQuery page = filter;
+    page.offset = 0;
+    page.after = previous;
+    return readRows(page, columns, visit, last);
 }
 
 Status SimulationLister::readRows(const SimulationQuery &filter, const QString &columns,

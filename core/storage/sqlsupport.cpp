@@ -553,9 +553,17 @@ Status Savepoint::run(const QString &statement, const QString &what)
     return query.exec(statement) ? success() : Status(failure(m_database, query.lastError(), what));
 }
 
+namespace {
+// The snapshots open on this thread (each thread has its own connections).
+thread_local int openSnapshots = 0;
+} // namespace
+
 ReadSnapshot::ReadSnapshot(Database &database)
     : m_db(database.connection())
+    , m_outermost(openSnapshots++ == 0)
 {
+    if (!m_outermost)
+        return;
     QSqlQuery begin(m_db);
     m_active = begin.exec(database.isPostgreSql()
                               ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -564,6 +572,7 @@ ReadSnapshot::ReadSnapshot(Database &database)
 
 ReadSnapshot::~ReadSnapshot()
 {
+    --openSnapshots;
     if (m_active)
         QSqlQuery(m_db).exec(QStringLiteral("COMMIT"));
 }
