@@ -597,6 +597,20 @@ void TestListing::nameSearchFindsWhatAScanFinds()
             const auto found = repository.list(query);
             QVERIFY(found.ok());
             QVERIFY2(idsOf(found.value()) == expected, qPrintable(needle));
+            // Newest first in creation order, whole and a first page: on PostgreSQL a short or
+            // common text walks the order's index, which holds the names.
+            SimulationQuery newest;
+            newest.descending = true;
+            QList<qint64> expectedNewest;
+            for (const qint64 id : idsOf(repository.list(newest).value())) {
+                if (std::binary_search(expected.cbegin(), expected.cend(), id))
+                    expectedNewest << id;
+            }
+            newest.nameContains = needle;
+            QVERIFY2(idsOf(repository.list(newest).value()) == expectedNewest, qPrintable(needle));
+            newest.limit = 5;
+            QVERIFY2(idsOf(repository.list(newest).value()) == expectedNewest.mid(0, 5),
+                     qPrintable(needle));
             const auto counted = SimulationCounter(database).count(query, false);
             QVERIFY(counted.ok() && counted->exact);
             QCOMPARE(counted->runs, expected.size());
@@ -984,7 +998,10 @@ void TestListing::everyFilterCombinationIsReadFromAnIndex()
     }
     QVERIFY(plans > 8 * 48);
     if (postgreSql) {
-        // A name alone is found through the trigram index.
+        // A name alone is found through the trigram index. The creation order's index holds
+        // the names too (for walks that check them), and the planner of a nearly empty table
+        // would take the whole of it as cheap: it goes, until the rollback.
+        QVERIFY(query.exec(u"DROP INDEX simulations_creation_idx"_s));
         QVERIFY(query.exec(u"EXPLAIN SELECT simulation_id FROM simulations "
                            "WHERE name_folded LIKE '%ünderbar%'"_s));
         QStringList lines;

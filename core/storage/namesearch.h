@@ -75,6 +75,11 @@ public:
     Status planPage(const SimulationQuery &query);
     // Known after planPage(): the page reads the index's matches in id order (match_id).
     bool readsMatchesInIdOrder() const { return m_matchesInIdOrder; }
+    // Known after planPage(): the page walks the order's index and checks each name.
+    bool walksNames() const
+    {
+        return !isEmpty() && !m_matchesInIdOrder && !(isIndexable() && isSelective());
+    }
     // What a condition is for: a page walking the order's index, or a count (or any read
     // without an order), which may find the matches through the index.
     enum class Use { Walk, Count };

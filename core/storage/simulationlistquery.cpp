@@ -140,6 +140,12 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
     const QString after = m_query.descending ? u" < "_s : u" > "_s;
     const qint64 rows = limit >= 0 ? limit : std::numeric_limits<qint64>::max();
 
+    // On PostgreSQL, a walk of the creation order that checks names finds the page's ids in
+    // the order's index alone, which holds the names (migration 016), then reads their rows.
+    const bool idsFirst = m_postgreSql && m_nameSearch && m_nameSearch->walksNames()
+        && order == SimulationQuery::OrderBy::CreationDate && !m_query.status && !m_query.machineId
+        && !m_query.verdict;
+
     QList<SqlStatement> statements;
     const auto add = [&](const QString &range, const QVariantList &rangeValues,
                          const QString &orderBy, qint64 offset) {
@@ -150,8 +156,12 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
             filters += (filters.isEmpty() ? QString() : u" AND "_s) + range;
             statement.values += rangeValues;
         }
-        statement.text = select + fromClause + (filters.isEmpty() ? QString() : u" WHERE "_s)
-            + filters + u" ORDER BY "_s + orderBy + u" LIMIT ? OFFSET ?"_s;
+        const QString page = fromClause + (filters.isEmpty() ? QString() : u" WHERE "_s) + filters
+            + u" ORDER BY "_s + orderBy + u" LIMIT ? OFFSET ?"_s;
+        statement.text = select
+            + (idsFirst ? u" FROM simulations WHERE simulation_id IN (SELECT simulation_id"_s + page
+                       + u") ORDER BY "_s + orderBy
+                        : page);
         statement.values << rows << offset;
         statements << statement;
     };
