@@ -66,6 +66,8 @@ private Q_SLOTS:
     void machineHoldingSimulationsCannotBeRemoved();
     void aConnectionDroppedByTheServerIsOpenedAgain_data();
     void aConnectionDroppedByTheServerIsOpenedAgain();
+    void aSnapshotWithinASnapshotKeepsTheOuterOne_data() { test::addDialectRows(); }
+    void aSnapshotWithinASnapshotKeepsTheOuterOne();
 
 private:
     static NewSimulation newSimulation(const QString &name, qint64 machineId)
@@ -647,6 +649,40 @@ void TestStorage::cancelRetryAndDeleteFollowTheLifecycle()
     QCOMPARE(simulations.get(id).error().kind, Error::Kind::NotFound);
     QCOMPARE(simulations.remove(id).error().kind, Error::Kind::NotFound);
     QCOMPARE(simulations.cancel(424242).error().kind, Error::Kind::NotFound);
+}
+
+// A read that takes a snapshot of its own (a deep page by offset) within one already open (the
+// window's pages, their count and look-ups) reads in the outer one and leaves it open; one on
+// another connection of the same thread takes its own.
+void TestStorage::aSnapshotWithinASnapshotKeepsTheOuterOne()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database reader(db->url());
+    QVERIFY(reader.migrate().ok());
+    QVERIFY(MachineRepository(reader).create(1, u"A"_s).ok());
+    Database other(db->url());
+    Database writer(db->url());
+    const auto machines = [](Database &database) {
+        QSqlQuery query(database.connection());
+        return query.exec(u"SELECT COUNT(*) FROM machines"_s) && query.next()
+            ? query.value(0).toLongLong()
+            : -1;
+    };
+    {
+        const sql::ReadSnapshot outer(reader);
+        QCOMPARE(machines(reader), 1);
+        {
+            const sql::ReadSnapshot inner(reader);
+            const sql::ReadSnapshot elsewhere(other);
+            QCOMPARE(machines(other), 1);
+            QVERIFY(MachineRepository(writer).create(2, u"B"_s).ok());
+            QCOMPARE(machines(reader), 1);
+            QCOMPARE(machines(other), 1);
+        }
+        QCOMPARE(machines(reader), 1); // the inner one ended; the outer one still reads
+        QCOMPARE(machines(other), 2);
+    }
+    QCOMPARE(machines(reader), 2);
 }
 
 void TestStorage::machineHoldingSimulationsCannotBeRemoved()

@@ -554,13 +554,13 @@ Status Savepoint::run(const QString &statement, const QString &what)
 }
 
 namespace {
-// The snapshots open on this thread (each thread has its own connections).
-thread_local int openSnapshots = 0;
+// The snapshots open on this thread's connections, by connection name.
+thread_local QHash<QString, int> openSnapshots;
 } // namespace
 
 ReadSnapshot::ReadSnapshot(Database &database)
     : m_db(database.connection())
-    , m_outermost(openSnapshots++ == 0)
+    , m_outermost(openSnapshots[m_db.connectionName()]++ == 0)
 {
     if (!m_outermost)
         return;
@@ -572,7 +572,8 @@ ReadSnapshot::ReadSnapshot(Database &database)
 
 ReadSnapshot::~ReadSnapshot()
 {
-    --openSnapshots;
+    if (--openSnapshots[m_db.connectionName()] == 0)
+        openSnapshots.remove(m_db.connectionName());
     if (m_active)
         QSqlQuery(m_db).exec(QStringLiteral("COMMIT"));
 }
