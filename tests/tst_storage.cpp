@@ -653,7 +653,8 @@ void TestStorage::cancelRetryAndDeleteFollowTheLifecycle()
 
 // A read that takes a snapshot of its own (a deep page by offset) within one already open (the
 // window's pages, their count and look-ups) reads in the outer one and leaves it open; one on
-// another connection of the same thread takes its own.
+// another connection of the same thread takes its own; one within a write's transaction is
+// part of that.
 void TestStorage::aSnapshotWithinASnapshotKeepsTheOuterOne()
 {
     AISIM_OPEN_TEST_DATABASE(db);
@@ -682,6 +683,18 @@ void TestStorage::aSnapshotWithinASnapshotKeepsTheOuterOne()
         QCOMPARE(machines(reader), 1); // the inner one ended; the outer one still reads
         QCOMPARE(machines(other), 2);
     }
+    QCOMPARE(machines(reader), 2);
+    // Within a write's transaction it ends nothing: the write is still undone.
+    {
+        sql::Transaction transaction(reader);
+        QVERIFY(transaction.isActive());
+        QVERIFY(MachineRepository(reader).create(3, u"C"_s).ok());
+        {
+            const sql::ReadSnapshot snapshot(reader);
+            QCOMPARE(machines(reader), 3);
+        }
+        QCOMPARE(machines(reader), 3);
+    } // rolled back
     QCOMPARE(machines(reader), 2);
 }
 

@@ -6,6 +6,7 @@
 #include "storagehealth.h"
 
 #include <QHash>
+#include <QSet>
 #include <QSqlDriver>
 #include <QSqlError>
 
@@ -554,16 +555,19 @@ Status Savepoint::run(const QString &statement, const QString &what)
 }
 
 namespace {
-// The snapshots open on this thread's connections, by connection name.
-thread_local QHash<QString, int> openSnapshots;
+// The connections of this thread with a snapshot open.
+thread_local QSet<QString> t_snapshotConnections;
 } // namespace
 
 ReadSnapshot::ReadSnapshot(Database &database)
     : m_db(database.connection())
-    , m_outermost(openSnapshots[m_db.connectionName()]++ == 0)
 {
-    if (!m_outermost)
+    // Within a transaction of this thread (a write's) or a snapshot of this connection, it is
+    // part of that one, which its COMMIT would end.
+    if (t_openTransactions > 0 || t_snapshotConnections.contains(m_db.connectionName()))
         return;
+    m_outermost = true;
+    t_snapshotConnections.insert(m_db.connectionName());
     QSqlQuery begin(m_db);
     m_active = begin.exec(database.isPostgreSql()
                               ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -572,8 +576,9 @@ ReadSnapshot::ReadSnapshot(Database &database)
 
 ReadSnapshot::~ReadSnapshot()
 {
-    if (--openSnapshots[m_db.connectionName()] == 0)
-        openSnapshots.remove(m_db.connectionName());
+    if (!m_outermost)
+        return;
+    t_snapshotConnections.remove(m_db.connectionName());
     if (m_active)
         QSqlQuery(m_db).exec(QStringLiteral("COMMIT"));
 }

@@ -223,7 +223,7 @@ private:
 // A read-only transaction that sees the database as of its first read, so that several
 // queries describe one moment (REPEATABLE READ on PostgreSQL, a deferred BEGIN on SQLite's WAL).
 // Writers are not blocked; it ends with a COMMIT when it goes out of scope. One made while
-// another is open on the same connection is part of it.
+// another is open on the same connection, or a Transaction on the same thread, is part of it.
 class ReadSnapshot
 {
 public:
