@@ -252,8 +252,8 @@ void TestListing::cursorWalksEveryRowOnceWhileRunsComeAndGo()
 // A page far into a list (SimulationLister::kDeepOffset and beyond) is found through the row
 // before it, from the start or (in the second half, counted) from the end, then read as a
 // cursor's page: the same rows as the whole list has at those positions, in every order and
-// direction, with and without filters (a name's too), in both halves, up to and past the last
-// row.
+// direction, with and without filters (a name's too, with its count given and without), in
+// both halves, up to and past the last row.
 void TestListing::deepOffsetsReadTheRowsAtTheirPositions()
 {
     AISIM_OPEN_TEST_DATABASE(db);
@@ -277,7 +277,7 @@ void TestListing::deepOffsetsReadTheRowsAtTheirPositions()
          {OrderBy::CreationDate, OrderBy::UpdateDate, OrderBy::Name, OrderBy::Id, OrderBy::Status,
           OrderBy::Machine, OrderBy::Progress, OrderBy::FinalLoss}) {
         for (const bool descending : {false, true}) {
-            for (const int filters : {0, 1, 2, 3}) {
+            for (const int filters : {0, 1, 2, 3, 4}) {
                 SimulationQuery query;
                 query.orderBy = orderBy;
                 query.descending = descending;
@@ -285,10 +285,12 @@ void TestListing::deepOffsetsReadTheRowsAtTheirPositions()
                     query.machineId = 2;
                 if (filters == 2)
                     query.status = SimulationStatus::Failed;
-                if (filters == 3) // every run, not counted by the counters
+                if (filters >= 3) // every run, not counted by the counters
                     query.nameContains = u"RUN"_s;
                 const QList<qint64> all = idsOf(repository.list(query).value());
                 const qint64 rows = all.size();
+                if (filters == 4) // counted by the reader, as the window does
+                    query.matches = rows;
                 QVERIFY(rows > SimulationLister::kDeepOffset);
                 query.limit = 5;
                 for (const qint64 offset :

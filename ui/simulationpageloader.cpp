@@ -18,20 +18,11 @@ constexpr int kMaxSingleLookups = 20;
 Result<QList<Simulation>> loadSimulationRows(Database &database, SimulationQuery query,
                                              qint64 offset, qint64 limit, qint64 total)
 {
-    SimulationRepository repository(database);
-    if (total > 0 && offset > total / 2 && offset < total) {
-        const qint64 end = std::min(total, offset + limit);
-        query.descending = !query.descending;
-        query.offset = total - end;
-        query.limit = end - offset;
-        auto rows = repository.list(query);
-        if (rows)
-            std::reverse(rows.value().begin(), rows.value().end());
-        return rows;
-    }
     query.offset = offset;
     query.limit = limit;
-    return repository.list(query);
+    if (total > 0)
+        query.matches = total;
+    return SimulationRepository(database).list(query);
 }
 
 Result<SimulationWindow> loadSimulationWindow(Database &database, const SimulationQuery &query,

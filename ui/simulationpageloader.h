@@ -21,9 +21,10 @@ struct SimulationWindow
     QHash<qint64, qint64> positions;
 };
 
-// Reads rows [offset, offset + limit) of a sorted, filtered query. Past the middle of the
-// table it reads the reversed order from the other end, so the last rows cost as little as the
-// first (an OFFSET near one million would make the database step over every row before it).
+// Reads rows [offset, offset + limit) of a sorted, filtered query of total rows. Past the
+// middle of the table the lister finds them from the other end (SimulationQuery::matches), so
+// the last rows cost as little as the first (an OFFSET near one million would make the
+// database step over every row before it).
 Result<QList<Simulation>> loadSimulationRows(Database &database, SimulationQuery query,
                                              qint64 offset, qint64 limit, qint64 total);
 

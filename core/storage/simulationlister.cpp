@@ -38,17 +38,21 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
     // The count, the row found and the page read describe one moment: runs added meanwhile at
     // the end must not move a page found from there.
     const sql::ReadSnapshot snapshot(m_database);
-    const Result<std::optional<qint64>> total
-        = SimulationCounter(m_database).countFromCounters(filter);
-    if (!total)
-        return total.error();
-    if (total.value() && filter.offset >= *total.value())
+    std::optional<qint64> total = filter.matches;
+    if (!total) {
+        const Result<std::optional<qint64>> counted
+            = SimulationCounter(m_database).countFromCounters(filter);
+        if (!counted)
+            return counted.error();
+        total = counted.value();
+    }
+    if (total && filter.offset >= *total)
         return success(); // past the last row: an empty page
-    const bool fromTheEnd = total.value() && *total.value() - filter.offset < filter.offset;
+    const bool fromTheEnd = total && *total - filter.offset < filter.offset;
     // The row before the page: at offset - 1, or at total - offset in the reverse order.
     SimulationQuery before = filter;
     before.limit = 1;
-    before.offset = fromTheEnd ? *total.value() - filter.offset : filter.offset - 1;
+    before.offset = fromTheEnd ? *total - filter.offset : filter.offset - 1;
     before.descending = fromTheEnd != filter.descending;
     bool found = false;
     SimulationCursor previous;

@@ -32,10 +32,11 @@ public:
     // only the order's key and id of the rows it skips (from the order's index alone where it
     // covers them, not each row from the table), then reads the page after that row as a
     // cursor's page, all in one snapshot: the offset still costs its rows, about half as much
-    // each on SQLite and a few times less on PostgreSQL. Where the counters know how many rows
-    // match (no name or verdict filter) and the page lies in the second half, that row is found
-    // from the other end, in the reverse order: a page near the end costs what one near the
-    // start does, and none more than half the rows.
+    // each on SQLite and a few times less on PostgreSQL. Where the number of matching rows is
+    // known (SimulationQuery::matches, or the counters without a name or verdict filter) and
+    // the page lies in the second half, that row is found from the other end, in the reverse
+    // order: a page near the end costs what one near the start does, and none more than half
+    // the rows.
     static constexpr qint64 kDeepOffset = 1'000;
 
     // As forEach(), selecting the given columns and handing each row to visit(), which reads

@@ -69,6 +69,10 @@ struct SimulationQuery
     qint64 offset = 0;
     // Only the rows after this one in the order (keyset paging).
     std::optional<SimulationCursor> after;
+    // How many runs the query matches, when the reader has counted them (the window's count):
+    // a deep page by offset is then found from the nearer end whatever the filters. Unset,
+    // the counters tell it where they can (SimulationLister::kDeepOffset).
+    std::optional<qint64> matches;
     // Where the first read of a name search keeps its probe for this query's copies: counting
     // and reading a page, or the windows of a streamed list, then ask the index once. Readers
     // of a query that read it once leave it empty.
