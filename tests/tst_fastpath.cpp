@@ -111,6 +111,8 @@ private Q_SLOTS:
     void postedRunsAreEachWrittenOnce();
     void aDeadlockedCreationIsWrittenAgain_data() { test::addPostgreSqlRow(); }
     void aDeadlockedCreationIsWrittenAgain();
+    void aMachineRegisteredMeanwhileIsUsed_data() { test::addPostgreSqlRow(); }
+    void aMachineRegisteredMeanwhileIsUsed();
     void runsCreatedTogetherAreRefusedAlone_data() { test::addDialectRows(); }
     void runsCreatedTogetherAreRefusedAlone();
     void keptRowsReadWhatTheDriverReads_data() { test::addDialectRows(); }
@@ -436,6 +438,38 @@ void TestFastPath::aDeadlockedCreationIsWrittenAgain()
     QVERIFY(stored);
     QCOMPARE(sql::readCount(stored.value()), 1);
     QCOMPARE(SimulationRepository(database).get(created->id)->name, u"deadlocked"_s);
+}
+
+// Two POSTs register the same new machine at once: the one that looked for it first, and
+// waits for the other's row, is written again once the other commits, and its run goes on the
+// machine now registered, not refused.
+void TestFastPath::aMachineRegisteredMeanwhileIsUsed()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QSemaphore machineWritten;
+    const auto other = QtConcurrent::run([&database, &machineWritten]() -> QString {
+        sql::Transaction transaction(database);
+        if (!transaction.isActive())
+            return transaction.beginError().message;
+        if (const Result<Machine> created = MachineRepository(database).create(7, u"Seven"_s);
+            !created)
+            return created.error().message;
+        machineWritten.release();
+        QThread::msleep(300); // the run now looked for it, and waits for its row
+        const Status committed = transaction.commit();
+        return committed ? QString() : committed.error().message;
+    });
+    QVERIFY(machineWritten.tryAcquire(1, 10000));
+    EventHub events;
+    SimulationService service(database, events);
+    const Result<Simulation> created
+        = service.create(newSimulation(u"on seven"_s, 7), std::optional<QString>(u"Seven"_s));
+    QVERIFY2(created.ok(), qPrintable(created ? QString() : created.error().message));
+    QCOMPARE(other.result(), QString());
+    QCOMPARE(created->machineId, 7);
+    QCOMPARE(MachineRepository(database).list()->size(), 1);
 }
 
 void TestFastPath::runsCreatedTogetherAreRefusedAlone()

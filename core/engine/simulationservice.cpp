@@ -213,6 +213,11 @@ Status SimulationService::ensureMachine(const Creation &creation, const QSet<qin
         return valid.error();
     *untouched = false;
     Result<Machine> created = machines.create(machineId, *creation.newMachineName);
+    if (!created && created.error().kind == Error::Kind::Conflict) {
+        // Another writer registered it since it was looked for: written again, the run finds
+        // it (PostgreSQL has ended this transaction already).
+        return Error::abortedTransaction(u"machine %1 was registered meanwhile"_s.arg(machineId));
+    }
     if (!created)
         return created.error();
     *machineCreated = true;
