@@ -127,8 +127,8 @@ measure() { # DIALECT URL N -> writes $work/DIALECT-N.times
     if [ "$dialect" = sqlite ]; then
         local db=${url#sqlite://}
         upkeep=$(sqlite3 "$db" "SELECT group_concat(sql, ';') || ';' FROM sqlite_master
-            WHERE name IN ('simulations_count_insert', 'simulation_names_insert')")
-        drop_upkeep() { sqlite3 "$db" "DROP TRIGGER simulations_count_insert; DROP TRIGGER simulation_names_insert;"; }
+            WHERE name IN ('simulations_count_insert', 'simulation_names_insert', 'simulations_block_insert')")
+        drop_upkeep() { sqlite3 "$db" "DROP TRIGGER simulations_count_insert; DROP TRIGGER simulation_names_insert; DROP TRIGGER simulations_block_insert;"; }
         make_upkeep() { sqlite3 "$db" "$upkeep"; }
     else
         upkeep=$(psql -Atq "$url" \

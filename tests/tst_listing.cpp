@@ -1,6 +1,7 @@
 #include "database.h"
 #include "machinerepository.h"
 #include "namesearch.h"
+#include "simulationblocks.h"
 #include "simulationcounter.h"
 #include "simulationlister.h"
 #include "simulationlistquery.h"
@@ -15,6 +16,7 @@
 #include <QTest>
 #include <QThread>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -35,6 +37,8 @@ private Q_SLOTS:
     void cursorWalksEveryRowOnceWhileRunsComeAndGo();
     void deepOffsetsReadTheRowsAtTheirPositions_data() { test::addDialectRows(); }
     void deepOffsetsReadTheRowsAtTheirPositions();
+    void deepPagesArePlacedByTheBlocksOfIds_data() { test::addDialectRows(); }
+    void deepPagesArePlacedByTheBlocksOfIds();
     void countersEqualCountAfterEveryChange_data() { test::addDialectRows(); }
     void countersEqualCountAfterEveryChange();
     void countersStayExactUnderConcurrentWriters_data() { test::addDialectRows(); }
@@ -114,8 +118,10 @@ private:
         return database.migrate().ok() && machines.create(1, u"A"_s).ok()
             && machines.create(2, u"B"_s).ok();
     }
-    // Every counter against COUNT(*) over the table, for each filter the API offers.
+    // Every counter against COUNT(*) over the table, for each filter the API offers, and the
+    // blocks of ids against the runs they hold.
     static void compareCountersWithTheTable(Database &database);
+    static void compareBlocksWithTheTable(Database &database);
 };
 
 void TestListing::namesSortNaturallyIgnoringCase()
@@ -310,8 +316,136 @@ void TestListing::deepOffsetsReadTheRowsAtTheirPositions()
     }
 }
 
+// Pages deep into the id and creation orders without filters are placed by the runs counted per
+// block of ids: the same rows as the whole list has there, across blocks with holes, at their
+// edges, from both ends, and the rows of runs counted there too; the blocks are what placed
+// them (a block's count off by one moves them), and where creation dates of blocks overlap,
+// the pages and rows there are still right.
+void TestListing::deepPagesArePlacedByTheBlocksOfIds()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    constexpr qint64 kBlock = SimulationBlocks::kIds;
+    constexpr qint64 kRuns = 8 * kBlock + 700; // blocks 0 to 8, the last a part
+    // Blocks whose runs all lie further than kBlocksPlace from both ends, past the fourth.
+    static_assert(kRuns - kBlock > 2 * SimulationLister::kBlocksPlace + 2 * kBlock);
+    QSqlQuery change(database.connection());
+    // Created in id order, three runs in each millisecond.
+    QVERIFY2(
+        change.exec(
+            u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1) "
+            "INSERT INTO simulations (simulation_id, name, name_folded, name_key, machine_id, "
+            "status, creation_date, update_date, points_total) "
+            "SELECT i, 'run', 'run', 'run', 1 + i % 2, 'finished', 1000 + i / 3, 1000 + i / 3, "
+            "10 FROM n"_s.arg(kRuns)),
+        qPrintable(change.lastError().text()));
+    // Holes in the second block: every fifth run.
+    QVERIFY(change.exec(u"DELETE FROM simulations WHERE simulation_id >= %1 AND simulation_id < "
+                        "%2 AND simulation_id - 5 * (simulation_id / 5) = 0"_s.arg(kBlock)
+                            .arg(2 * kBlock)));
+    compareBlocksWithTheTable(database);
+    SimulationRepository repository(database);
+    const auto comparePages = [&](const QString &when) {
+        for (const OrderBy orderBy : {OrderBy::CreationDate, OrderBy::Id}) {
+            for (const bool descending : {false, true}) {
+                SimulationQuery query;
+                query.orderBy = orderBy;
+                query.descending = descending;
+                const QList<qint64> all = idsOf(repository.list(query).value());
+                const qint64 rows = all.size();
+                // Around the edges of the blocks (counted from either end), the middle, both
+                // ends and past them.
+                QList<qint64> offsets {SimulationLister::kDeepOffset,
+                                       rows / 2,
+                                       rows - 6,
+                                       rows - 5,
+                                       rows - 1,
+                                       rows,
+                                       rows + 5};
+                QVERIFY(change.exec(u"SELECT COUNT(*) FROM simulations GROUP BY simulation_id / "
+                                    "%1 ORDER BY simulation_id / %1"_s.arg(kBlock)));
+                for (qint64 edge = 0; change.next();) {
+                    edge += change.value(0).toLongLong();
+                    for (const qint64 near : {edge - 3, edge - 1, edge, edge + 1})
+                        offsets << near << std::max<qint64>(0, rows - near);
+                }
+                query.limit = 5;
+                for (const qint64 offset : std::as_const(offsets)) {
+                    query.offset = offset;
+                    const QList<qint64> page = idsOf(repository.list(query).value());
+                    const QString where = u"%1: order %2 %3 of %4 rows at offset %5"_s.arg(
+                        when, SimulationQuery::orderByName(orderBy),
+                        descending ? u"desc"_s : u"asc"_s, QString::number(rows),
+                        QString::number(offset));
+                    QVERIFY2(page == all.mid(offset, 5), qPrintable(where));
+                    if (offset < rows) // the row of that run, counted
+                        QVERIFY2(repository.position(query, all.at(offset)).value()
+                                     == std::optional<qint64>(offset),
+                                 qPrintable(where));
+                }
+            }
+        }
+    };
+    comparePages(u"in id order"_s);
+    // A page in the middle, placed by the counts of the blocks before it.
+    SimulationQuery deep;
+    deep.limit = 5;
+    deep.offset = (kRuns - kBlock / 5) / 2;
+    const QList<qint64> expected = idsOf(repository.list(deep).value());
+    QCOMPARE(expected.size(), 5);
+    QVERIFY(change.exec(u"UPDATE simulation_blocks SET runs = runs + 1 WHERE block = 0"_s));
+    QVERIFY(idsOf(repository.list(deep).value()) != expected);
+    QCOMPARE(repository.position(deep, expected.constFirst()).value(),
+             std::optional<qint64>(deep.offset + 1));
+    QVERIFY(change.exec(u"UPDATE simulation_blocks SET runs = runs - 1 WHERE block = 0"_s));
+    QCOMPARE(idsOf(repository.list(deep).value()), expected);
+    QCOMPARE(repository.position(deep, expected.constFirst()).value(),
+             std::optional<qint64>(deep.offset));
+    // A run of the third block dated before all others, one of the second as late as the
+    // fourth's: the creation dates of the first four blocks overlap, the others' do not.
+    QVERIFY(change.exec(u"UPDATE simulations SET creation_date = 5 WHERE simulation_id = %1"_s.arg(
+        2 * kBlock + 9)));
+    QVERIFY(change.exec(u"UPDATE simulations SET creation_date = %1 WHERE simulation_id = %2"_s
+                            .arg(1000 + (3 * kBlock + 50) / 3)
+                            .arg(kBlock + 11)));
+    compareBlocksWithTheTable(database);
+    comparePages(u"out of id order"_s);
+    // Folded into a row a block (PostgreSQL's shards), the blocks still place the pages.
+    QVERIFY(SimulationBlocks::tidy(database).ok());
+    compareBlocksWithTheTable(database);
+    comparePages(u"folded"_s);
+}
+
+void TestListing::compareBlocksWithTheTable(Database &database)
+{
+    QSqlQuery table(database.connection());
+    QVERIFY(table.exec(u"SELECT simulation_id / %1, COUNT(*), MIN(creation_date), "
+                       "MAX(creation_date) FROM simulations GROUP BY simulation_id / %1 "
+                       "ORDER BY 1"_s.arg(SimulationBlocks::kIds)));
+    QList<QList<qint64>> held;
+    while (table.next())
+        held << QList<qint64> {table.value(0).toLongLong(), table.value(1).toLongLong(),
+                               table.value(2).toLongLong(), table.value(3).toLongLong()};
+    QVERIFY(table.exec(u"SELECT block, SUM(runs), MIN(first_created), MAX(last_created) FROM "
+                       "simulation_blocks GROUP BY block HAVING SUM(runs) <> 0 ORDER BY 1"_s));
+    QList<QList<qint64>> counted;
+    while (table.next())
+        counted << QList<qint64> {table.value(0).toLongLong(), table.value(1).toLongLong(),
+                                  table.value(2).toLongLong(), table.value(3).toLongLong()};
+    QCOMPARE(counted.size(), held.size());
+    for (qsizetype i = 0; i < held.size(); ++i) {
+        QCOMPARE(counted.at(i).at(0), held.at(i).at(0));
+        QCOMPARE(counted.at(i).at(1), held.at(i).at(1));
+        // The span of a block's creation dates covers every run it holds.
+        QVERIFY(counted.at(i).at(2) <= held.at(i).at(2));
+        QVERIFY(counted.at(i).at(3) >= held.at(i).at(3));
+    }
+}
+
 void TestListing::compareCountersWithTheTable(Database &database)
 {
+    compareBlocksWithTheTable(database);
     SimulationCounter counter(database);
     QSqlQuery table(database.connection());
     QList<std::optional<qint64>> machines {std::nullopt};
@@ -437,12 +571,18 @@ void TestListing::countersEqualCountAfterEveryChange()
     compareCountersWithTheTable(database);
     QVERIFY(query.exec(u"INSERT INTO simulations (simulation_id, name, machine_id, status, "
                        "creation_date, update_date, max_attempts, parameters, points_total, "
-                       "attempts, error, name_folded, name_key) SELECT simulation_id + 1000, "
+                       "attempts, error, name_folded, name_key) SELECT simulation_id + 5000, "
                        "name, machine_id, status, creation_date, update_date, max_attempts, "
                        "parameters, points_total, attempts, error, name_folded, name_key "
                        "FROM simulations"_s));
     compareCountersWithTheTable(database);
-    QVERIFY(query.exec(u"DELETE FROM simulations WHERE simulation_id > 1000"_s));
+    // The copies given other ids and creation dates, into a block of their own.
+    QVERIFY(query.exec(u"UPDATE simulations SET simulation_id = simulation_id + 9000, "
+                       "creation_date = creation_date - 1 WHERE simulation_id > 5002"_s));
+    compareCountersWithTheTable(database);
+    QVERIFY(SimulationBlocks::tidy(database).ok());
+    compareCountersWithTheTable(database);
+    QVERIFY(query.exec(u"DELETE FROM simulations WHERE simulation_id > 5000"_s));
     compareCountersWithTheTable(database);
     QVERIFY(query.exec(u"DELETE FROM simulations WHERE machine_id = 1"_s));
     compareCountersWithTheTable(database);

@@ -7,6 +7,7 @@
 #include "namesearch.h"
 #include "runcontrol.h"
 #include "runledger.h"
+#include "simulationblocks.h"
 #include "simulationrepository.h"
 #include "storagehealth.h"
 
@@ -492,12 +493,15 @@ void Engine::housekeeping()
         }
     }
     MachineRepository(m_database).heartbeat(m_options.machineIds);
-    // Every half minute a little of the name index is merged, by whichever process is due.
+    // Every half minute a little of the name index is merged, and the blocks of runs folded,
+    // by whichever process is due.
     constexpr qint64 kIndexTidyMs = 30'000;
     if (writable && (!m_sinceIndexTidy.isValid() || m_sinceIndexTidy.hasExpired(kIndexTidyMs))) {
         m_sinceIndexTidy.start();
         if (const Status tidied = NameSearch::tidyIndex(m_database); !tidied)
             qCWarning(lcEngine) << "could not tidy the name index:" << tidied.error().message;
+        if (const Status folded = SimulationBlocks::tidy(m_database); !folded)
+            qCWarning(lcEngine) << "could not fold the blocks of runs:" << folded.error().message;
     }
     wake();
 }

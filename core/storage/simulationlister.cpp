@@ -4,6 +4,7 @@
 #include "logging.h"
 #include "namesearch.h"
 #include "namesortkey.h"
+#include "simulationblocks.h"
 #include "simulationcounter.h"
 #include "simulationlistquery.h"
 #include "simulationrow.h"
@@ -49,6 +50,16 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
     if (total && filter.offset >= *total)
         return success(); // past the last row: an empty page
     const bool fromTheEnd = total && *total - filter.offset < filter.offset;
+    if ((fromTheEnd ? *total - filter.offset : filter.offset) > kBlocksPlace
+        && SimulationBlocks::places(filter)) {
+        const Result<SimulationBlocks::Place> place = SimulationBlocks(m_database).place(filter);
+        if (!place)
+            return place.error();
+        if (place->kind == SimulationBlocks::Place::Kind::PastTheEnd)
+            return success();
+        if (place->kind == SimulationBlocks::Place::Kind::After)
+            return readPageAfter(filter, place->before, columns, visit, last);
+    }
     // The row before the page: at offset - 1, or at total - offset in the reverse order.
     SimulationQuery before = filter;
     before.limit = 1;
@@ -67,9 +78,17 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
         return located;
     if (!found)
         return success(); // the offset is past the last row: an empty page
+    return readPageAfter(filter, previous, columns, visit, last);
+}
+
+Status SimulationLister::readPageAfter(const SimulationQuery &filter,
+                                       const SimulationCursor &before, const QString &columns,
+                                       const std::function<qint64(const QSqlQuery &row)> &visit,
+                                       SimulationCursor *last)
+{
     SimulationQuery page = filter;
     page.offset = 0;
-    page.after = previous;
+    page.after = before;
     return readRows(page, columns, visit, last);
 }
 
@@ -116,6 +135,7 @@ Status SimulationLister::readRows(const SimulationQuery &filter, const QString &
 
 Result<std::optional<qint64>> SimulationLister::position(const SimulationQuery &filter, qint64 id)
 {
+    const sql::ReadSnapshot snapshot(m_database); // the run found is the one counted
     QVariantList values;
     const NameSearch search(m_database, filter.nameContains, filter.nameProbe);
     const SimulationListQuery list(filter, m_database.isPostgreSql(), &search);
@@ -128,6 +148,12 @@ Result<std::optional<qint64>> SimulationLister::position(const SimulationQuery &
         return member.error();
     if (!member.value().next())
         return std::optional<qint64>();
+    if (SimulationBlocks::places(filter)) {
+        const Result<std::optional<qint64>> placed
+            = SimulationBlocks(m_database).rowsBefore(filter, id);
+        if (!placed || placed.value())
+            return placed;
+    }
     // The rows before it: smaller (larger, descending) in the order's key, then in the id.
     const QString key = SimulationListQuery::orderExpression(list.effectiveOrder());
     auto before = sql::run(m_database,

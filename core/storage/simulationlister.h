@@ -36,8 +36,12 @@ public:
     // known (SimulationQuery::matches, or the counters without a name or verdict filter) and
     // the page lies in the second half, that row is found from the other end, in the reverse
     // order: a page near the end costs what one near the start does, and none more than half
-    // the rows.
+    // the rows. Pages of the id or creation order without filters, further than kBlocksPlace
+    // rows from the nearer end, are placed by the runs counted per block of ids
+    // (SimulationBlocks) where the blocks can tell: a row a block and one block's entries read
+    // however deep, which costs about what skipping kBlocksPlace entries does.
     static constexpr qint64 kDeepOffset = 1'000;
+    static constexpr qint64 kBlocksPlace = 10'000;
 
     // As forEach(), selecting the given columns and handing each row to visit(), which reads
     // it and answers its id: for readers of fewer columns.
@@ -45,7 +49,8 @@ public:
                       const std::function<qint64(const QSqlQuery &row)> &visit,
                       SimulationCursor *last = nullptr);
     // The row of a simulation in the query's order (0 first); nullopt when it does not match
-    // the filters or does not exist.
+    // the filters or does not exist. Counted from the blocks of ids where they can tell
+    // (SimulationBlocks::rowsBefore), else by the rows before it.
     Result<std::optional<qint64>> position(const SimulationQuery &query, qint64 id);
     // Folds the names, with their sort keys, of runs that have none yet.
     Status foldNames();
@@ -55,6 +60,11 @@ private:
     Status readRows(const SimulationQuery &query, const QString &columns,
                     const std::function<qint64(const QSqlQuery &row)> &visit,
                     SimulationCursor *last);
+    // The page of query after the row `before`, read as a cursor's page.
+    Status readPageAfter(const SimulationQuery &query, const SimulationCursor &before,
+                         const QString &columns,
+                         const std::function<qint64(const QSqlQuery &row)> &visit,
+                         SimulationCursor *last);
 
     Database &m_database;
 };
