@@ -5,8 +5,6 @@
 #include "simulationlistquery.h"
 #include "sqlsupport.h"
 
-#include <algorithm>
-
 using namespace Qt::StringLiterals;
 
 namespace aisim {
@@ -67,7 +65,7 @@ bool SimulationBlocks::Blocks::keepCreationOrder(qsizetype at) const
     return true;
 }
 
-Result<SimulationBlocks::Place> SimulationBlocks::place(const SimulationQuery &query)
+Result<std::optional<SimulationCursor>> SimulationBlocks::rowBefore(const SimulationQuery &query)
 {
     const Result<Blocks> read = this->read();
     if (!read)
@@ -77,7 +75,7 @@ Result<SimulationBlocks::Place> SimulationBlocks::place(const SimulationQuery &q
     // order descending, total - offset; then the block that holds it.
     const qint64 position = query.descending ? blocks.total - query.offset : query.offset - 1;
     if (position < 0 || position >= blocks.total)
-        return Place {Place::Kind::PastTheEnd, {}};
+        return std::optional<SimulationCursor>();
     qsizetype at = 0;
     qint64 runsBefore = 0;
     while (runsBefore + blocks.blocks.at(at).runs <= position)
@@ -85,20 +83,23 @@ Result<SimulationBlocks::Place> SimulationBlocks::place(const SimulationQuery &q
     const Block &block = blocks.blocks.at(at);
     const bool idOrder = byId(query);
     if (!idOrder && !blocks.keepCreationOrder(at))
-        return Place {};
+        return std::optional<SimulationCursor>();
     const qint64 lowestId = block.block * kIds;
-    QVariantList values {lowestId, lowestId + kIds, position - runsBefore};
-    if (!idOrder)
-        values
-            = QVariantList {block.firstCreated.value_or(0), block.lastCreated.value_or(0)} + values;
-    auto before = sql::readKept(
-        m_database,
-        idOrder ? u"SELECT simulation_id, simulation_id FROM simulations WHERE simulation_id >= ? "
-                  "AND simulation_id < ? ORDER BY simulation_id LIMIT 1 OFFSET ?"_s
-                : u"SELECT creation_date, simulation_id FROM simulations WHERE creation_date >= ? "
-                  "AND creation_date <= ? AND simulation_id >= ? AND simulation_id < ? "
-                  "ORDER BY creation_date, simulation_id LIMIT 1 OFFSET ?"_s,
-        values, u"find the row before a page in its block"_s);
+    auto before = idOrder
+        ? sql::readKept(m_database,
+                        u"SELECT simulation_id, simulation_id FROM simulations WHERE "
+                        "simulation_id >= ? AND simulation_id < ? ORDER BY simulation_id "
+                        "LIMIT 1 OFFSET ?"_s,
+                        {lowestId, lowestId + kIds, position - runsBefore},
+                        u"find the row before a page in its block"_s)
+        : sql::readKept(
+            m_database,
+            u"SELECT creation_date, simulation_id FROM simulations WHERE "
+            "creation_date >= ? AND creation_date <= ? AND simulation_id >= ? AND "
+            "simulation_id < ? ORDER BY creation_date, simulation_id LIMIT 1 OFFSET ?"_s,
+            {block.firstCreated.value_or(0), block.lastCreated.value_or(0), lowestId,
+             lowestId + kIds, position - runsBefore},
+            u"find the row before a page in its block"_s);
     if (!before)
         return before.error();
     sql::KeptRows &found = before.value();
@@ -106,9 +107,9 @@ Result<SimulationBlocks::Place> SimulationBlocks::place(const SimulationQuery &q
         // Counts changed by hand, without their triggers: the order's index still knows.
         qCWarning(lcStorage) << "the blocks of runs count more runs than block" << block.block
                              << "holds; reading the order's index instead";
-        return Place {};
+        return std::optional<SimulationCursor>();
     }
-    return Place {Place::Kind::After, {found.value(0), found.value(1).toLongLong()}};
+    return std::optional<SimulationCursor>({found.value(0), found.value(1).toLongLong()});
 }
 
 Result<std::optional<qint64>> SimulationBlocks::rowsBefore(const SimulationQuery &query, qint64 id)

@@ -28,26 +28,16 @@ public:
     // without any filter.
     static bool places(const SimulationQuery &query);
 
-    // Where the page at query.offset (at least 1) begins.
-    struct Place
-    {
-        enum class Kind {
-            // The blocks cannot tell: creation dates of neighbouring blocks overlap (runs
-            // created out of id order), and the page is left to the order's index.
-            Unknown,
-            PastTheEnd, // the offset is at or past the last row: an empty page
-            After, // the page is the rows after `before`, as a cursor's page
-        };
-        Kind kind = Kind::Unknown;
-        SimulationCursor before;
-    };
-    // Sums the blocks before the page's place and reads the rows of one block in the order, up
-    // to the row before the page: a row a block and at most kIds index entries, however deep
-    // the page. Within a read snapshot, the sums describe the same rows as the page.
-    Result<Place> place(const SimulationQuery &query);
+    // The row before the page at query.offset (at least 1, before the last row): the blocks
+    // before its block are summed and the rows of that block read in the order up to it, a row
+    // a block and at most kIds index entries however deep the page; within a read snapshot the
+    // sums describe the same rows as the page. nullopt where the blocks cannot tell: creation
+    // dates of neighbouring blocks overlap (runs created out of id order), or the counts
+    // disagree with the table (changed by hand); the order's index is walked then.
+    Result<std::optional<SimulationCursor>> rowBefore(const SimulationQuery &query);
     // How many rows of the query's order come before the run with this id, which exists: the
     // blocks before its block and the rows of its own block before it; nullopt where the
-    // blocks cannot tell (as Place::Kind::Unknown).
+    // blocks cannot tell (as rowBefore()).
     Result<std::optional<qint64>> rowsBefore(const SimulationQuery &query, qint64 id);
 
     // PostgreSQL: folds the per-connection shards of the blocks below the newest into one row

@@ -52,13 +52,12 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
     const bool fromTheEnd = total && *total - filter.offset < filter.offset;
     if ((fromTheEnd ? *total - filter.offset : filter.offset) > kBlocksPlace
         && SimulationBlocks::places(filter)) {
-        const Result<SimulationBlocks::Place> place = SimulationBlocks(m_database).place(filter);
-        if (!place)
-            return place.error();
-        if (place->kind == SimulationBlocks::Place::Kind::PastTheEnd)
-            return success();
-        if (place->kind == SimulationBlocks::Place::Kind::After)
-            return readPageAfter(filter, place->before, columns, visit, last);
+        const Result<std::optional<SimulationCursor>> placed
+            = SimulationBlocks(m_database).rowBefore(filter);
+        if (!placed)
+            return placed.error();
+        if (placed.value())
+            return readPageAfter(filter, *placed.value(), columns, visit, last);
     }
     // The row before the page: at offset - 1, or at total - offset in the reverse order.
     SimulationQuery before = filter;
