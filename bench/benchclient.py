@@ -225,7 +225,9 @@ def report(results_path, md_path, json_path, mode):
         f"({fmt(get('rss_growth_pct'))} %).",
         f"- GET /simulation/{{id}} with {fmt(get('big_runs'))} runs in the database: "
         f"{fmt(get('id_big_aisim'))} req/s (p99 {fmt(get('id_big_aisim_p99'))} ms), "
-        f"{fmt(ratio(get('id_big_aisim'), get('id_aisim')))} of the figure with 1,000 runs.",
+        f"{fmt(ratio(get('id_big_aisim'), get('id_small_aisim')))} of the figure with 1,000 runs "
+        f"({fmt(get('id_small_aisim'))} req/s, p99 {fmt(get('id_small_aisim_p99'))} ms): two "
+        f"fresh servers side by side, measured in turn three times, the medians.",
         f"- The SQLite database after its measurements (`PRAGMA integrity_check`): "
         f"{get('sqlite_integrity', 'not checked')}.",
         "",
