@@ -7,7 +7,8 @@
 # sqlite (default) and/or postgresql (needs AISIM_BENCH_POSTGRES_URL, a server URL whose user
 # may create databases). Writes bench/results/bench_list-DIALECT.md and prints it.
 #
-# POST /simulation is timed by bench/benchclient.py posttime (on one connection, see measure).
+# POST /simulation is timed by bench/benchclient.py posttime (on one connection, see
+# time_posts), on both databases side by side: a server on each, measured in turn.
 # Environment: BENCH_RUNS_LARGE (1000000), BENCH_RUNS_SMALL (1000), BENCH_POINTS (10).
 set -euo pipefail
 
@@ -22,7 +23,15 @@ small=${BENCH_RUNS_SMALL:-1000}
 points=${BENCH_POINTS:-10}
 work=$(mktemp -d /tmp/bench_list.XXXXXX)
 server_pid=
-trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
+server_pids=()
+cleanup() {
+    local pid
+    for pid in "${server_pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
 
 # The opaque after= cursor of the API for an order, a direction, a key and an id.
 cursor() {
@@ -33,10 +42,11 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-start_server() { # URL
+start_server() { # URL -> port, server_pid
     port=$(free_port)
     "$aisim" serve --database "$1" --port "$port" --no-auth --workers 0 >"$work/server.log" 2>&1 &
     server_pid=$!
+    server_pids+=("$server_pid")
     for _ in $(seq 600); do
         curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && return 0
         sleep 0.1
@@ -45,10 +55,10 @@ start_server() { # URL
     return 1
 }
 
-stop_server() {
-    kill "$server_pid"
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=
+stop_server() { # [PID]
+    local pid=${1:-$server_pid}
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
 }
 
 # The median latency of a GET read from the database (Cache-Control: no-cache: not the answer
@@ -104,54 +114,104 @@ requests() { # N
     echo "?name=0424&limit=100 (0.13 % of the runs)|/simulations?name=0424&limit=100"
     echo "?name=RUN&limit=100 (every run)|/simulations?name=RUN&limit=100"
     echo "?name=RUN&status=failed&limit=100|/simulations?name=RUN&status=failed&limit=100"
+    echo "?name=run-0000&limit=100 (every trigram common, the oldest runs match)|/simulations?name=run-0000&limit=100"
+    echo "?name=run-0000&order=desc&limit=100|/simulations?name=run-0000&order=desc&limit=100"
     echo "?name=42&limit=100 (2 characters)|/simulations?name=42&limit=100"
     echo "?name=0000424&status=failed&order_by=name&limit=100|/simulations?name=0000424&status=failed&order_by=name&limit=100"
     echo "GET /metrics|/metrics"
 }
 
-measure() { # DIALECT URL N -> writes $work/DIALECT-N.times
-    local dialect=$1 url=$2 n=$3 out=$work/$1-$3.times
-    "$fill" --database "$url" --runs "$n" --points "$points" >&2
-    sync # the fill's writes leave the disk before anything is timed
-    start_server "$url"
+fill() { # URL N
+    "$fill" --database "$1" --runs "$2" --points "$points" >&2
+}
+
+time_requests() { # URL N -> writes $work/N.times
+    local out=$work/$2.times
+    start_server "$1"
     : >"$out"
     while IFS='|' read -r label path; do
         printf '%s|%s|%s\n' "$label" "$(time_request "$path")" "$(rows_of "$path")" >>"$out"
-    done < <(requests "$n")
-    # What a POST costs, and what of it the counters and the name index: the mean of POSTs on
-    # one connection with their triggers and without, after 300 that warm the database's pages
-    # (else whichever comes first pays for reading them), three rounds of 500 each way, the
-    # triggers (and on PostgreSQL the trigram index) dropped and made again.
-    local with=0 without=0 upkeep a b
-    posttime() { python3 "$here/benchclient.py" posttime "http://127.0.0.1:$port" "$1" 101; }
-    if [ "$dialect" = sqlite ]; then
-        local db=${url#sqlite://}
-        upkeep=$(sqlite3 "$db" "SELECT group_concat(sql, ';') || ';' FROM sqlite_master
-            WHERE name IN ('simulations_count_insert', 'simulation_names_insert', 'simulations_block_insert')")
-        drop_upkeep() { sqlite3 "$db" "DROP TRIGGER simulations_count_insert; DROP TRIGGER simulation_names_insert; DROP TRIGGER simulations_block_insert;"; }
-        make_upkeep() { sqlite3 "$db" "$upkeep"; }
+    done < <(requests "$2")
+    stop_server
+}
+
+# The upkeep of a POST: the triggers of the counters, the name index and the blocks (on
+# PostgreSQL the counters' trigger, which keeps the blocks too, and the trigram index).
+upkeep_of() { # DIALECT URL
+    if [ "$1" = sqlite ]; then
+        sqlite3 "${2#sqlite://}" "SELECT group_concat(sql, ';') || ';' FROM sqlite_master
+            WHERE name IN ('simulations_count_insert', 'simulation_names_insert', 'simulations_block_insert')"
     else
-        upkeep=$(psql -Atq "$url" \
+        psql -Atq "$2" \
             -c "SELECT pg_get_triggerdef(oid) || ';' FROM pg_trigger WHERE tgname = 'simulations_count_insert'" \
-            -c "SELECT pg_get_indexdef('simulations_name_trgm_idx'::regclass) || ';'")
-        drop_upkeep() { psql -q "$url" -c "DROP TRIGGER simulations_count_insert ON simulations; DROP INDEX simulations_name_trgm_idx;"; }
-        make_upkeep() { psql -q "$url" -c "$upkeep"; }
+            -c "SELECT pg_get_indexdef('simulations_name_trgm_idx'::regclass) || ';'"
     fi
-    posttime 300 >/dev/null
-    for _ in 1 2 3; do
-        a=$(posttime 500)
-        drop_upkeep
-        b=$(posttime 500)
-        make_upkeep
-        read -r with without < <(awk -v w="$with" -v o="$without" -v a="$a" -v b="$b" \
-            'BEGIN { printf "%.3f %.3f\n", w + a / 3, o + b / 3 }')
+}
+
+drop_upkeep() { # DIALECT URL
+    if [ "$1" = sqlite ]; then
+        sqlite3 "${2#sqlite://}" "DROP TRIGGER simulations_count_insert; DROP TRIGGER simulation_names_insert; DROP TRIGGER simulations_block_insert;"
+    else
+        psql -q "$2" -c "DROP TRIGGER simulations_count_insert ON simulations; DROP INDEX simulations_name_trgm_idx;"
+    fi
+}
+
+# Made again, and what that wrote on the disk before the next POST is timed: the trigram
+# index built afresh on a million runs would otherwise slow whichever server comes next.
+make_upkeep() { # DIALECT URL UPKEEP
+    if [ "$1" = sqlite ]; then
+        sqlite3 "${2#sqlite://}" "$3"
+    else
+        psql -q "$2" -c "$3"
+        psql -q "$2" -c "CHECKPOINT"
+    fi
+    sync
+}
+
+# What a POST costs, and what of it the counters, the name index and the blocks, at both sizes:
+# the mean of POSTs on one connection with their upkeep and without, after 300 that warm the
+# database's pages (else whichever comes first pays for reading them), three rounds of 500 each
+# way, the upkeep dropped and made again; a server on each database, measured in turn, so that
+# whatever else the machine does meanwhile falls on both sizes alike.
+time_posts() { # DIALECT SMALL_URL LARGE_URL -> appends to $work/SMALL.times and LARGE.times
+    local dialect=$1 size a b
+    local -A url_of=([$small]=$2 [$large]=$3) port_of pid_of upkeep with without
+    posttime() { python3 "$here/benchclient.py" posttime "http://127.0.0.1:$1" "$2" 101; }
+    for size in "$small" "$large"; do
+        start_server "${url_of[$size]}"
+        port_of[$size]=$port
+        pid_of[$size]=$server_pid
+        upkeep[$size]=$(upkeep_of "$dialect" "${url_of[$size]}")
+        posttime "$port" 300 >/dev/null
+        with[$size]=0
+        without[$size]=0
     done
-    printf 'POST /simulation (mean, after 300 to warm up)|%s\n' "$with" >>"$out"
-    printf 'POST /simulation without counter and name index upkeep|%s\n' "$without" >>"$out"
-    printf 'counter and name index upkeep, %% of a POST|%s\n' \
-        "$(awk -v a="$with" -v b="$without" 'BEGIN { printf "%.1f", (a - b) * 100 / a }')" >>"$out"
-    # The original's answer: every run, streamed; the server's peak memory after it.
-    local seconds bytes code
+    for _ in 1 2 3; do
+        for size in "$small" "$large"; do
+            a=$(posttime "${port_of[$size]}" 500)
+            drop_upkeep "$dialect" "${url_of[$size]}"
+            b=$(posttime "${port_of[$size]}" 500)
+            make_upkeep "$dialect" "${url_of[$size]}" "${upkeep[$size]}"
+            read -r "with[$size]" "without[$size]" < <(awk -v w="${with[$size]}" \
+                -v o="${without[$size]}" -v a="$a" -v b="$b" \
+                'BEGIN { printf "%.3f %.3f\n", w + a / 3, o + b / 3 }')
+        done
+    done
+    for size in "$small" "$large"; do
+        stop_server "${pid_of[$size]}"
+        {
+            printf 'POST /simulation (mean, after 300 to warm up)|%s\n' "${with[$size]}"
+            printf 'POST /simulation without counter, name index and block upkeep|%s\n' "${without[$size]}"
+            printf 'counter, name index and block upkeep, %% of a POST|%s\n' \
+                "$(awk -v a="${with[$size]}" -v b="${without[$size]}" 'BEGIN { printf "%.1f", (a - b) * 100 / a }')"
+        } >>"$work/$size.times"
+    done
+}
+
+# The original's answer: every run, streamed; the server's peak memory after it.
+time_unpaged() { # URL N -> appends to $work/N.times
+    local out=$work/$2.times seconds bytes code
+    start_server "$1"
     printf 'server RSS before it, MB|%s\n' \
         "$(awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/status")" >>"$out"
     read -r seconds bytes code < <(curl -s -o /dev/null \
@@ -182,10 +242,18 @@ drop_database() { # DIALECT N
 
 mkdir -p "$here/results"
 for dialect in "${dialects[@]}"; do
-    for n in "$small" "$large"; do
-        measure "$dialect" "$(database_url "$dialect" "$n")" "$n"
-        drop_database "$dialect" "$n"
-    done
+    small_url=$(database_url "$dialect" "$small")
+    large_url=$(database_url "$dialect" "$large")
+    fill "$small_url" "$small"
+    fill "$large_url" "$large"
+    sync # the fills' writes leave the disk before anything is timed
+    time_requests "$small_url" "$small"
+    time_requests "$large_url" "$large"
+    time_posts "$dialect" "$small_url" "$large_url"
+    time_unpaged "$small_url" "$small"
+    time_unpaged "$large_url" "$large"
+    drop_database "$dialect" "$small"
+    drop_database "$dialect" "$large"
     result=$here/results/bench_list-$dialect.md
     {
         echo "# GET /simulations at $small and $large runs ($dialect)"
@@ -194,8 +262,8 @@ for dialect in "${dialects[@]}"; do
         echo
         echo "| request | $small runs | rows | $large runs | rows | ratio |"
         echo "|---|---:|---:|---:|---:|---:|"
-        paste -d'|' <(awk -F'|' -v OFS='|' '{ print $1, $2, $3 }' "$work/$dialect-$small.times") \
-            <(awk -F'|' -v OFS='|' '{ print $2, $3 }' "$work/$dialect-$large.times") |
+        paste -d'|' <(awk -F'|' -v OFS='|' '{ print $1, $2, $3 }' "$work/$small.times") \
+            <(awk -F'|' -v OFS='|' '{ print $2, $3 }' "$work/$large.times") |
             awk -F'|' '{ r = ($2 > 0) ? sprintf("%.2f", $4 / $2) : "-"
                 printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, r }'
     } >"$result"
