@@ -6,6 +6,7 @@
 #include "simulationlister.h"
 #include "simulationlistquery.h"
 #include "simulationrepository.h"
+#include "sqlsupport.h"
 #include "statisticsrepository.h"
 #include "testsupport.h"
 
@@ -53,6 +54,8 @@ private Q_SLOTS:
     void nameSearchPagesInCreationOrderFromTheIndex();
     void everyFilterCombinationIsReadFromAnIndex_data() { test::addDialectRows(); }
     void everyFilterCombinationIsReadFromAnIndex();
+    void valuesAreWrittenIntoStatementsOutsideQuotes_data() { test::addDialectRows(); }
+    void valuesAreWrittenIntoStatementsOutsideQuotes();
 
 private:
     static NewSimulation run(const QString &name, qint64 machineId)
@@ -68,24 +71,6 @@ private:
         for (const Simulation &simulation : simulations)
             ids << simulation.id;
         return ids;
-    }
-    // The statement with its values written in as literals.
-    static QString withValues(const SqlStatement &statement)
-    {
-        QString text;
-        qsizetype next = 0;
-        for (const QChar c : statement.text) {
-            if (c != u'?') {
-                text += c;
-                continue;
-            }
-            const QVariant &value = statement.values.at(next++);
-            if (value.typeId() == QMetaType::QString)
-                text += u'\'' + value.toString().replace(u'\'', u"''"_s) + u'\'';
-            else
-                text += value.toString();
-        }
-        return text;
     }
     // A thread that keeps its own database connection, to run steps on it one at a time.
     class ConnectionThread
@@ -683,10 +668,10 @@ void TestListing::nameSearchFindsWhatAScanFinds()
     QVERIFY(database.migrate().ok());
     QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
     SimulationRepository repository(database);
-    const QStringList pieces {u"über"_s,   u"ÜBER"_s, u"straße"_s, u"STRASSE"_s, u"Ωmega"_s,
-                              u"модель"_s, u"МОД"_s,  u"run"_s,    u"Run-"_s,    u"42"_s,
-                              u"4"_s,      u"%"_s,    u"_"_s,      u"\""_s,      u"'"_s,
-                              u" "_s,      u"\\"_s,   u"ab"_s,     u"AbC"_s,     u"日本"_s};
+    const QStringList pieces {
+        u"über"_s, u"ÜBER"_s, u"straße"_s, u"STRASSE"_s, u"Ωmega"_s, u"модель"_s, u"МОД"_s,
+        u"run"_s,  u"Run-"_s, u"42"_s,     u"4"_s,       u"%"_s,     u"_"_s,      u"\""_s,
+        u"'"_s,    u" "_s,    u"\\"_s,     u"ab"_s,      u"AbC"_s,   u"日本"_s,   u"?"_s};
     QRandomGenerator random(42);
     QHash<qint64, QString> names;
     for (int i = 0; i < 300; ++i) {
@@ -717,7 +702,8 @@ void TestListing::nameSearchFindsWhatAScanFinds()
         return;
     QStringList needles {u"über"_s,  u"STRASSE"_s, u"straße"_s, u"ωMEGA"_s, u"Модель"_s,
                          u"%"_s,     u"_"_s,       u"\""_s,     u"\\"_s,    u"42"_s,
-                         u"run-4"_s, u"renamed"_s, u"日本"_s,   u"x"_s,     u"abcab"_s};
+                         u"run-4"_s, u"renamed"_s, u"日本"_s,   u"x"_s,     u"abcab"_s,
+                         u"?"_s,     u"'?"_s,      u"?\\"_s};
     for (int i = 0; i < 60; ++i) { // pieces of stored names, in another case
         const QString name = names.values().at(random.bounded(names.size()));
         const int length = 1 + random.bounded(std::min<int>(6, name.size()));
@@ -1085,8 +1071,12 @@ void TestListing::everyFilterCombinationIsReadFromAnIndex()
                                         .selects(u"simulation_id, name"_s, 100);
             for (const SqlStatement &statement : statements) {
                 if (postgreSql) {
-                    // PostgreSQL prepares no EXPLAIN: the values go into the text.
-                    QVERIFY2(query.exec(u"EXPLAIN "_s + withValues(statement)),
+                    // PostgreSQL prepares no EXPLAIN: the values go into the text, as lists
+                    // send them.
+                    const std::optional<QString> text
+                        = sql::withLiterals(*query.driver(), statement.text, statement.values);
+                    QVERIFY(text);
+                    QVERIFY2(query.exec(u"EXPLAIN "_s + *text),
                              qPrintable(query.lastError().text()));
                 } else {
                     QVERIFY(query.prepare(u"EXPLAIN QUERY PLAN "_s + statement.text));
@@ -1153,6 +1143,35 @@ void TestListing::everyFilterCombinationIsReadFromAnIndex()
                  qPrintable(lines.join(u'\n')));
         connection.rollback();
     }
+}
+
+// Lists on PostgreSQL send their values written into the statement (sql::runValueDependent):
+// a ? in a quoted literal or identifier stays, every value reads back as it was bound.
+void TestListing::valuesAreWrittenIntoStatementsOutsideQuotes()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QSqlQuery query(database.connection());
+    const QString value = u"a'b?\\\"c'' -- ?"_s;
+    const std::optional<QString> text = sql::withLiterals(
+        *query.driver(),
+        u"SELECT '?', ?, 'it''s ?', \"?\".x, ?, ?, 1 -? FROM (SELECT 7 AS x) AS \"?\""_s,
+        {value, qint64(1) << 40, QVariant(), -2.5});
+    QVERIFY(text);
+    QVERIFY2(query.exec(*text), qPrintable(query.lastError().text() + u"\n"_s + *text));
+    QVERIFY(query.next());
+    QCOMPARE(query.value(0).toString(), u"?"_s);
+    QCOMPARE(query.value(1).toString(), value);
+    QCOMPARE(query.value(2).toString(), u"it's ?"_s);
+    QCOMPARE(query.value(3).toLongLong(), 7);
+    QCOMPARE(query.value(4).toLongLong(), qint64(1) << 40);
+    QVERIFY(query.value(5).isNull());
+    QCOMPARE(query.value(6).toDouble(), 3.5);
+    // As many values as places for them, or no statement.
+    QVERIFY(!sql::withLiterals(*query.driver(), u"SELECT ?, ?"_s, {1}));
+    QVERIFY(!sql::withLiterals(*query.driver(), u"SELECT ?"_s, {1, 2}));
+    QVERIFY(!sql::withLiterals(*query.driver(), u"SELECT '?'"_s, {1}));
 }
 
 QTEST_GUILESS_MAIN(TestListing)

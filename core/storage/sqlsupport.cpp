@@ -9,9 +9,11 @@
 #include <QSet>
 #include <QSqlDriver>
 #include <QSqlError>
+#include <QSqlField>
 
 #include <sqlite3.h>
 
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -141,11 +143,13 @@ Status exec(QSqlQuery &query, const QString &statement, const QVariantList &valu
     return exec(query, what);
 }
 
-Result<QSqlQuery> run(Database &database, const QString &statement, const QVariantList &values,
-                      const QString &what)
+namespace {
+// Runs a statement on a query of the thread's connection: start() prepares and runs it. A
+// connection the server dropped (a restart, an administrator) is noticed only when it is next
+// used: outside a transaction the statement is tried once more on a new connection.
+Result<QSqlQuery> runOnConnection(Database &database, const QString &what,
+                                  const std::function<bool(QSqlQuery &query)> &start)
 {
-    // A connection the server dropped (a restart, an administrator) is noticed only when it is
-    // next used: outside a transaction the statement is tried once more on a new connection.
     for (int attempt = 0;; ++attempt) {
         const auto db = database.open();
         if (!db) {
@@ -154,12 +158,7 @@ Result<QSqlQuery> run(Database &database, const QString &statement, const QVaria
         }
         QSqlQuery query(db.value());
         query.setForwardOnly(true); // rows are read once, in order: no cache of them all
-        const bool prepared = query.prepare(statement);
-        if (prepared) {
-            for (const QVariant &value : values)
-                query.addBindValue(value);
-        }
-        if (prepared && query.exec())
+        if (start(query))
             return query;
         if (attempt == 0 && t_openTransactions == 0 && isConnectionLost(query)) {
             qCDebug(lcStorage) << what << "met a dropped connection; trying a new one";
@@ -168,6 +167,52 @@ Result<QSqlQuery> run(Database &database, const QString &statement, const QVaria
         }
         return failure(query, what, &database);
     }
+}
+} // namespace
+
+Result<QSqlQuery> run(Database &database, const QString &statement, const QVariantList &values,
+                      const QString &what)
+{
+    return runOnConnection(database, what, [&](QSqlQuery &query) {
+        if (!query.prepare(statement))
+            return false;
+        for (const QVariant &value : values)
+            query.addBindValue(value);
+        return query.exec();
+    });
+}
+
+std::optional<QString> withLiterals(const QSqlDriver &driver, const QString &statement,
+                                    const QVariantList &values)
+{
+    QString text;
+    text.reserve(statement.size() + values.size() * 16);
+    qsizetype next = 0;
+    QChar quote; // the quote of the literal or identifier the text is in, if any
+    for (const QChar c : statement) {
+        if (!quote.isNull()) {
+            if (c == quote)
+                quote = QChar(); // a doubled quote opens the literal again at once
+            text += c;
+        } else if (c == u'\'' || c == u'"') {
+            quote = c;
+            text += c;
+        } else if (c != u'?') {
+            text += c;
+        } else {
+            if (next == values.size())
+                return std::nullopt;
+            const QVariant &value = values.at(next++);
+            QSqlField field(QString(), value.metaType());
+            field.setValue(value);
+            const QString literal = driver.formatValue(field);
+            // A negative number after a minus would start a comment: "x - -1" is one.
+            text += literal.startsWith(u'-') ? u'(' + literal + u')' : literal;
+        }
+    }
+    if (next != values.size())
+        return std::nullopt;
+    return text;
 }
 
 Result<KeptQuery> runKept(Database &database, const QString &statement, const QVariantList &values,
@@ -204,7 +249,18 @@ Result<KeptQuery> runValueDependent(Database &database, const QString &statement
 {
     if (!database.isPostgreSql())
         return runKept(database, statement, values, what);
-    auto query = run(database, statement, values, what);
+    // One round trip: the values written into the statement, as the driver writes them into the
+    // EXECUTE of a prepared one, which would take a PREPARE and a DEALLOCATE more.
+    const auto db = database.open();
+    if (!db) {
+        database.health().recordFailure(db.error().fault, db.error().message);
+        return db.error();
+    }
+    const std::optional<QString> text = withLiterals(*db->driver(), statement, values);
+    if (!text)
+        return Error::internal(what + u": the statement's placeholders and its values differ"_s);
+    auto query
+        = runOnConnection(database, what, [&text](QSqlQuery &query) { return query.exec(*text); });
     if (!query)
         return query.error();
     return KeptQuery(std::make_shared<QSqlQuery>(std::move(query.value())));

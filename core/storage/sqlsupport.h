@@ -73,10 +73,17 @@ private:
 
 // As run(), for a statement whose best plan depends on the values bound (a list: its name,
 // status, machine). Kept on SQLite, which plans without the values (its parse costs more than
-// reading a page); prepared afresh on PostgreSQL, which would plan a kept statement once for
-// all values after its fifth run.
+// reading a page). On PostgreSQL, which would plan a kept statement once for all values after
+// its fifth run, sent with its values written in (withLiterals) and planned for them.
 Result<KeptQuery> runValueDependent(Database &database, const QString &statement,
                                     const QVariantList &values, const QString &what);
+
+// The statement with each ? outside quoted literals and identifiers replaced by its value,
+// written by the driver as it writes the values of a prepared statement's EXECUTE (quotes
+// doubled, NULL, numbers as they read back, a negative one in parentheses); nullopt if the ?s
+// and the values differ in number.
+std::optional<QString> withLiterals(const QSqlDriver &driver, const QString &statement,
+                                    const QVariantList &values);
 
 // As run(), on a kept statement: for the statements every request or every point runs.
 Result<KeptQuery> runKept(Database &database, const QString &statement, const QVariantList &values,
