@@ -3,9 +3,10 @@
 #
 # The lists, filters, searches and counts of GET /simulations and /metrics, timed with wrk
 # against `aisim serve` (one request at a time on one connection, the median latency) on a
-# database of 1,000 runs beside one of 1,000,000 runs, filled by fill_database. DIALECT is
-# sqlite (default) and/or postgresql (needs AISIM_BENCH_POSTGRES_URL, a server URL whose user
-# may create databases). Writes bench/results/bench_list-DIALECT.md and prints it.
+# database of 1,000 runs beside one of 1,000,000 runs, filled by fill_database, a server on
+# each timed in turn. DIALECT is sqlite (default) and/or postgresql (needs
+# AISIM_BENCH_POSTGRES_URL, a server URL whose user may create databases). Writes
+# bench/results/bench_list-DIALECT.md and prints it.
 #
 # POST /simulation is timed by bench/benchclient.py posttime (on one connection, see
 # time_posts), on both databases side by side: a server on each, measured in turn.
@@ -62,12 +63,10 @@ stop_server() { # [PID]
 }
 
 # The median latency of a GET read from the database (Cache-Control: no-cache: not the answer
-# a server thread kept), in milliseconds: wrk on one kept-alive connection for two
-# seconds (from hundreds of requests to a few), after one request that warms the page cache of
-# the database connection of the HTTP thread that serves the connection.
-time_request() { # PATH
-    curl -s -o /dev/null "http://127.0.0.1:$port$1"
-    wrk --latency -t1 -c1 -d2s -H "Cache-Control: no-cache" "http://127.0.0.1:$port$1" | awk '$1 == "50%" {
+# a server thread kept), in milliseconds: wrk on one kept-alive connection for a second (from
+# thousands of requests to a few hundred).
+time_request() { # PORT PATH
+    wrk --latency -t1 -c1 -d1s -H "Cache-Control: no-cache" "http://127.0.0.1:$1$2" | awk '$1 == "50%" {
         value = $2 + 0
         if ($2 ~ /us$/) value /= 1000
         else if ($2 !~ /ms$/) value *= 1000
@@ -76,8 +75,8 @@ time_request() { # PATH
 
 # How many runs an answer holds (empty for an answer that is not a list): a page holds fewer
 # than its limit where few runs match, as in the small database.
-rows_of() { # PATH
-    curl -s -H "Cache-Control: no-cache" "http://127.0.0.1:$port$1" | python3 -c '
+rows_of() { # PORT PATH
+    curl -s -H "Cache-Control: no-cache" "http://127.0.0.1:$1$2" | python3 -c '
 import json, sys
 try:
     answer = json.load(sys.stdin)
@@ -125,14 +124,47 @@ fill() { # URL N
     "$fill" --database "$1" --runs "$2" --points "$points" >&2
 }
 
-time_requests() { # URL N -> writes $work/N.times
-    local out=$work/$2.times
-    start_server "$1"
-    : >"$out"
-    while IFS='|' read -r label path; do
-        printf '%s|%s|%s\n' "$label" "$(time_request "$path")" "$(rows_of "$path")" >>"$out"
-    done < <(requests "$2")
-    stop_server
+# Every request on both databases side by side: a server on each, the request timed on one,
+# then on the other, three rounds, the median of each size's three kept; whatever else the
+# machine does meanwhile falls on both sizes alike. The first request of each warms the page
+# cache of the database connection of the HTTP thread that serves the connection.
+time_requests() { # SMALL_URL LARGE_URL -> writes $work/SMALL.times and LARGE.times
+    local size i round label path
+    local -A url_of=([$small]=$1 [$large]=$2) port_of pid_of
+    local -a labels
+    local -A paths
+    for size in "$small" "$large"; do
+        start_server "${url_of[$size]}"
+        port_of[$size]=$port
+        pid_of[$size]=$server_pid
+        i=0
+        labels=()
+        while IFS='|' read -r label path; do
+            labels+=("$label")
+            paths[$size,$i]=$path
+            i=$((i + 1))
+        done < <(requests "$size")
+        : >"$work/$size.times"
+    done
+    for i in "${!labels[@]}"; do
+        local -A times=()
+        for size in "$small" "$large"; do
+            curl -s -o /dev/null "http://127.0.0.1:${port_of[$size]}${paths[$size,$i]}"
+        done
+        for round in 1 2 3; do
+            for size in "$small" "$large"; do
+                times[$size]+="$(time_request "${port_of[$size]}" "${paths[$size,$i]}") "
+            done
+        done
+        for size in "$small" "$large"; do
+            printf '%s|%s|%s\n' "${labels[$i]}" \
+                "$(tr ' ' '\n' <<<"${times[$size]}" | grep . | sort -g | sed -n 2p)" \
+                "$(rows_of "${port_of[$size]}" "${paths[$size,$i]}")" >>"$work/$size.times"
+        done
+    done
+    for size in "$small" "$large"; do
+        stop_server "${pid_of[$size]}"
+    done
 }
 
 # The upkeep of a POST: the triggers of the counters, the name index and the blocks (on
@@ -247,8 +279,7 @@ for dialect in "${dialects[@]}"; do
     fill "$small_url" "$small"
     fill "$large_url" "$large"
     sync # the fills' writes leave the disk before anything is timed
-    time_requests "$small_url" "$small"
-    time_requests "$large_url" "$large"
+    time_requests "$small_url" "$large_url"
     time_posts "$dialect" "$small_url" "$large_url"
     time_unpaged "$small_url" "$small"
     time_unpaged "$large_url" "$large"
@@ -258,7 +289,7 @@ for dialect in "${dialects[@]}"; do
     {
         echo "# GET /simulations at $small and $large runs ($dialect)"
         echo
-        echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, median latency in ms of wrk on one connection for 2 s; ratio = large / small."
+        echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, median latency in ms of wrk on one connection for 1 s, the middle of three taken in turn on both sizes; ratio = large / small."
         echo
         echo "| request | $small runs | rows | $large runs | rows | ratio |"
         echo "|---|---:|---:|---:|---:|---:|"
