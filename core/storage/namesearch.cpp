@@ -86,7 +86,8 @@ Status NameSearch::probeUpTo(Reach reach)
                                      {m_pattern}, u"estimate name matches"_s);
         if (!estimate)
             return estimate.error();
-        if (sql::readCount(*estimate.value()) > m_probe.threshold) {
+        m_probe.estimate = sql::readCount(*estimate.value());
+        if (m_probe.estimate > m_probe.threshold) {
             m_probe.matches = m_probe.counted + 1; // as if counted: more than the reach
             return remember();
         }
@@ -176,13 +177,17 @@ Result<bool> NameSearch::runsInCreationOrder()
 Status NameSearch::planPage(const SimulationQuery &query)
 {
     m_matchesInIdOrder = false;
+    m_indexForFilters = false;
     if (isEmpty())
         return success();
     const SimulationQuery::OrderBy order = SimulationListQuery(query, false).effectiveOrder();
     if (!usesFts()
         || (order != SimulationQuery::OrderBy::CreationDate
-            && order != SimulationQuery::OrderBy::Id))
-        return probe();
+            && order != SimulationQuery::OrderBy::Id)) {
+        if (const Status probed = probe(); !probed)
+            return probed;
+        return weighOtherFilters(query);
+    }
     if (order == SimulationQuery::OrderBy::CreationDate) {
         const Result<bool> inOrder = runsInCreationOrder();
         if (!inOrder)
@@ -199,6 +204,30 @@ Status NameSearch::planPage(const SimulationQuery &query)
             return success();
     }
     m_matchesInIdOrder = true;
+    return success();
+}
+
+bool NameSearch::indexBeatsWalk(qint64 estimate, qint64 runs, qint64 filtered, qint64 pageRows)
+{
+    const double share = double(std::max<qint64>(estimate, 1)) / double(std::max<qint64>(runs, 1));
+    const double walked = std::min(double(filtered), double(pageRows) / share);
+    return double(estimate) < kWalkCost * walked;
+}
+
+Status NameSearch::weighOtherFilters(const SimulationQuery &query)
+{
+    if (!m_database.isPostgreSql() || !isIndexable() || isSelective() || m_probe.estimate < 0
+        || !(query.status || query.machineId || query.verdict))
+        return success();
+    SimulationQuery others = query;
+    others.nameContains.clear();
+    const Result<std::optional<qint64>> left
+        = SimulationCounter(m_database).countFromCounters(others);
+    if (!left)
+        return left.error();
+    const qint64 filtered = left.value().value_or(m_probe.runs);
+    const qint64 pageRows = query.limit < 0 ? filtered : query.offset + query.limit;
+    m_indexForFilters = indexBeatsWalk(m_probe.estimate, m_probe.runs, filtered, pageRows);
     return success();
 }
 
@@ -225,7 +254,7 @@ Status NameSearch::remember()
 
 QString NameSearch::source(QVariantList *values) const
 {
-    if (!isIndexable() || (!isSelective() && !m_matchesInIdOrder))
+    if (!isIndexable() || (!readsIndexMatches() && !m_matchesInIdOrder))
         return u"simulations"_s;
     if (m_database.isPostgreSql()) {
         // OFFSET 0 keeps the planner from folding the matches into the outer query, where it
@@ -244,7 +273,7 @@ QString NameSearch::source(QVariantList *values) const
 QString NameSearch::condition(QVariantList *values, Use use) const
 {
     if (m_database.isPostgreSql()) {
-        if (isIndexable() && isSelective())
+        if (readsIndexMatches())
             return QString(); // the source's matches
         // A walk checks each name with a test the trigram index cannot serve, so that the
         // planner keeps to the order's index.

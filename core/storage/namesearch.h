@@ -53,7 +53,7 @@ public:
     qint64 selectiveMatches() const { return m_probe.matches; }
     // A page of a selective search reads every match, sorted (not in id order): it counts
     // them, filters included, on the way.
-    bool readsEveryMatch() const { return isIndexable() && isSelective() && !m_matchesInIdOrder; }
+    bool readsEveryMatch() const { return readsIndexMatches() && !m_matchesInIdOrder; }
     // Keeps what such a page counted for the query's count (SimulationCounter).
     void rememberQueryMatches(qint64 matches);
     // What a page of this query counted, if one did.
@@ -73,13 +73,18 @@ public:
     // index's matches in id order, as FTS5 yields them, and stops when it is full: unless other
     // filters leave few of the matches, it needs no probe. Anything else is probe().
     Status planPage(const SimulationQuery &query);
+    // PostgreSQL, with other filters: whether a page reads the trigram index's matches rather
+    // than walk another filter's index. That walk checks each name in the table (only the
+    // creation order's index holds the names): it reads the page's rows (offset included)
+    // divided by the name's share of the runs, at most the runs the filters leave (filtered),
+    // each a look-up of its row; the index's matches are read in the table's order, each several
+    // times cheaper (kWalkCost). estimate: the planner's count of the name's matches.
+    static bool indexBeatsWalk(qint64 estimate, qint64 runs, qint64 filtered, qint64 pageRows);
+    static constexpr double kWalkCost = 4.0;
     // Known after planPage(): the page reads the index's matches in id order (match_id).
     bool readsMatchesInIdOrder() const { return m_matchesInIdOrder; }
     // Known after planPage(): the page walks the order's index and checks each name.
-    bool walksNames() const
-    {
-        return !isEmpty() && !m_matchesInIdOrder && !(isIndexable() && isSelective());
-    }
+    bool walksNames() const { return !isEmpty() && !m_matchesInIdOrder && !readsIndexMatches(); }
     // What a condition is for: a page walking the order's index, or a count (or any read
     // without an order), which may find the matches through the index.
     enum class Use { Walk, Count };
@@ -102,6 +107,10 @@ private:
     bool usesFts() const;
     enum class Reach { Plan, Count };
     Status probeUpTo(Reach reach);
+    // After probe(), on PostgreSQL: sets m_indexForFilters (indexBeatsWalk).
+    Status weighOtherFilters(const SimulationQuery &query);
+    // The page reads the trigram index's matches: few match, or other filters leave many.
+    bool readsIndexMatches() const { return isIndexable() && (isSelective() || m_indexForFilters); }
     // SQLite: whether creation order is still id order (migration 012).
     Result<bool> runsInCreationOrder();
     // Keeps the probe in the memo, if any.
@@ -114,6 +123,7 @@ private:
     NameProbe m_probe;
     std::shared_ptr<NameProbe> m_memo;
     bool m_matchesInIdOrder = false;
+    bool m_indexForFilters = false;
 };
 
 } // namespace aisim

@@ -55,10 +55,11 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
         // The counters know no verdicts: counted from the verdict's index.
         const SqlStatement statement
             = SimulationListQuery(query, m_database.isPostgreSql()).count();
-        auto counted = sql::run(m_database, statement.text, statement.values, u"count runs"_s);
+        auto counted
+            = sql::runValueDependent(m_database, statement.text, statement.values, u"count runs"_s);
         if (!counted)
             return counted.error();
-        return SimulationCount {sql::readCount(counted.value()), true};
+        return SimulationCount {sql::readCount(*counted.value()), true};
     }
     NameSearch search(m_database, query.nameContains, query.nameProbe);
     // A page of this query has read and counted every match.
@@ -75,10 +76,11 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
     if (search.isSelective() || !estimateLargeSearches || query.verdict) {
         const SqlStatement statement
             = SimulationListQuery(query, m_database.isPostgreSql(), &search).count();
-        auto counted = sql::run(m_database, statement.text, statement.values, u"count runs"_s);
+        auto counted
+            = sql::runValueDependent(m_database, statement.text, statement.values, u"count runs"_s);
         if (!counted)
             return counted.error();
-        return SimulationCount {sql::readCount(counted.value()), true};
+        return SimulationCount {sql::readCount(*counted.value()), true};
     }
     // Many runs match, or a text too short for the index: the share of the runs whose names
     // match, times the runs the other filters leave (read from the counters), as if the name
@@ -99,13 +101,13 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
 
 Result<QMap<SimulationStatus, qint64>> SimulationCounter::countByStatus()
 {
-    auto query
-        = sql::run(m_database, u"SELECT status, SUM(runs) FROM simulation_counts GROUP BY status"_s,
-                   {}, u"count simulations by status"_s);
+    auto query = sql::runKept(m_database,
+                              u"SELECT status, SUM(runs) FROM simulation_counts GROUP BY status"_s,
+                              {}, u"count simulations by status"_s);
     if (!query)
         return query.error();
     QMap<SimulationStatus, qint64> counts;
-    QSqlQuery &row = query.value();
+    QSqlQuery &row = *query.value();
     while (row.next()) {
         if (const auto status = statusFromString(row.value(0).toString()))
             counts.insert(*status, row.value(1).toLongLong());

@@ -31,6 +31,8 @@ struct NameProbe
     qint64 threshold = 0;
     // Runs in the table when probed.
     qint64 runs = 0;
+    // PostgreSQL: the planner's count of the name's matches; -1 before it is asked.
+    qint64 estimate = -1;
     // SQLite: the lowest id among the newest matches counted (by id).
     qint64 lowestNewestMatch = 0;
     // The runs the whole query matches (the name and the other filters), when a page read
