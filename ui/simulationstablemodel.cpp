@@ -559,6 +559,17 @@ void SimulationsTableModel::applyPage(quint64 generation, int page,
     }
     const int first = page * kPageSize;
     const int count = int(std::min<qint64>(rows->size(), m_rowCount - first));
+    for (int i = 0; i < count; ++i) {
+        // Runs added or removed since the followed rows were read shift this page: storing it
+        // would make the selection follow whichever runs now sit on its rows. The refresh finds
+        // where the followed runs went first; the view asks for the page again after it.
+        const auto followed = m_trackedIds.constFind(first + i);
+        if (followed != m_trackedIds.cend() && followed.value() != rows->at(i).id) {
+            m_refreshWanted = true;
+            pump();
+            return;
+        }
+    }
     if (count > 0) {
         m_cache.store(page, rows->mid(0, count));
         rememberTrackedIds();
