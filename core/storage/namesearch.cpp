@@ -161,7 +161,13 @@ Result<double> NameSearch::estimatedShare()
     const qint64 seen = row.value(0).toLongLong();
     const qint64 hits = row.value(1).toLongLong();
     row.finish();
-    return seen > 0 ? double(hits) / double(seen) : 0.0;
+    const double sampledShare = seen > 0 ? double(hits) / double(seen) : 0.0;
+    // PostgreSQL: the newest runs may hold none of a name common among older ones; the
+    // planner's count, from a sample of the whole table, is not taken below.
+    if (m_probe.estimate >= 0 && m_probe.runs > 0)
+        return std::max(sampledShare,
+                        std::min(1.0, double(m_probe.estimate) / double(m_probe.runs)));
+    return sampledShare;
 }
 
 Result<bool> NameSearch::runsInCreationOrder()

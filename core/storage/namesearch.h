@@ -64,7 +64,7 @@ public:
     qint64 counted() const { return m_probe.counted; }
     // After probe() of a search that is not selective (or not indexable): the share of all runs
     // whose names match, estimated from the newest matches' ids (SQLite's index) or from the
-    // newest runs (a sample of kSample).
+    // newest runs (a sample of kSample), on PostgreSQL at least the planner's count's share.
     Result<double> estimatedShare();
     static constexpr qint64 kSample = 1'000;
 
