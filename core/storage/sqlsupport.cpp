@@ -206,7 +206,7 @@ std::optional<QString> withLiterals(const QSqlDriver &driver, const QString &sta
             QSqlField field(QString(), value.metaType());
             field.setValue(value);
             const QString literal = driver.formatValue(field);
-            // A negative number after a minus would start a comment: "x - -1" is one.
+            // A negative number right after a minus would start a comment: "x -?" as "x --1".
             text += literal.startsWith(u'-') ? u'(' + literal + u')' : literal;
         }
     }
