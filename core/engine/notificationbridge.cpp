@@ -4,6 +4,7 @@
 #include "engine.h"
 #include "eventhub.h"
 #include "logging.h"
+#include "sqlsupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -164,19 +165,14 @@ void NotificationBridge::flush()
     }
     if (events.isEmpty())
         return;
-    const auto db = m_database.open();
-    if (!db) {
-        qCWarning(lcEngine) << "cannot publish changes:" << db.error().message;
-        return;
-    }
-    QSqlQuery query(db.value());
-    query.prepare(u"SELECT pg_notify(?, ?)"_s);
-    const auto send = [&query](const QByteArray &payload) {
-        query.bindValue(0, QString::fromLatin1(kChannel));
-        query.bindValue(1, QString::fromUtf8(payload));
-        if (!query.exec())
-            qCWarning(lcEngine) << "cannot publish a change:" << query.lastError().text();
-        query.finish();
+    // A kept statement: one round trip a notification, where a statement prepared afresh
+    // costs three (PREPARE, EXECUTE, DEALLOCATE).
+    const auto send = [this](const QByteArray &payload) {
+        const auto sent = sql::runKept(m_database, u"SELECT pg_notify(?, ?)"_s,
+                                       {QString::fromLatin1(kChannel), QString::fromUtf8(payload)},
+                                       u"publish a change"_s);
+        if (!sent)
+            qCWarning(lcEngine) << "cannot publish a change:" << sent.error().message;
     };
     QByteArray payload;
     for (const QByteArray &event : std::as_const(events)) {
