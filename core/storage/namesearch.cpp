@@ -126,48 +126,79 @@ Status NameSearch::probeUpTo(Reach reach)
     return remember();
 }
 
-Result<double> NameSearch::estimatedShare()
+Result<NameSearch::Sample> NameSearch::sampleIds(qint64 first, qint64 last) const
 {
-    if (usesFts() && m_probe.lowestNewestMatch > 0) {
-        // The matches counted, among the runs from the lowest of them to the newest: the runs
-        // there are told by the ids' span, as a share of the whole table's.
-        auto span = sql::readKept(m_database,
-                                  u"SELECT (SELECT MIN(simulation_id) FROM simulations), "
-                                  "(SELECT MAX(simulation_id) FROM simulations)"_s,
-                                  {}, u"read the span of run ids"_s);
-        if (!span)
-            return span.error();
-        sql::KeptRows &ids = span.value();
-        if (!ids.next())
-            return Error::internal(u"reading the span of run ids returned nothing"_s);
-        const qint64 lowest = ids.value(0).toLongLong();
-        const qint64 highest = ids.value(1).toLongLong();
-        const double allIds = double(highest - lowest + 1);
-        const double newestIds = double(highest - m_probe.lowestNewestMatch + 1);
-        const double runsThere = std::max(1.0, newestIds * double(m_probe.runs) / allIds);
-        return std::min(1.0, double(m_probe.matches) / runsThere);
+    if (last < first)
+        return Sample {};
+    const qint64 span = last - first + 1;
+    // A range the windows would cover is read whole.
+    qint64 windows = kWindows;
+    qint64 width = kWindowIds;
+    qint64 stride = span / kWindows;
+    if (span <= kWindows * kWindowIds) {
+        windows = 1;
+        width = span;
+        stride = span;
     }
+    const qint64 start = first + (stride - width) / 2; // each window in the middle of its part
+    // Each id of the sample looked up by its key: PostgreSQL plans a join on ranges of ids as
+    // if each range held a ninth of the table, and compiles it (JIT) for that cost.
     auto sampled = sql::runKept(
         m_database,
-        u"SELECT COUNT(*), SUM(CASE WHEN name_folded LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END) "
-        "FROM (SELECT name_folded FROM simulations ORDER BY simulation_id DESC LIMIT ?) "
-        "AS newest"_s,
-        {m_pattern, kSample}, u"estimate the runs a name matches"_s);
+        u"WITH RECURSIVE sample (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM sample "
+        "WHERE i + 1 < ?) "
+        "SELECT COUNT(*), SUM(CASE WHEN name_folded LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END) "
+        "FROM sample JOIN simulations "
+        "ON simulation_id = CAST(? AS BIGINT) + (i / ?) * CAST(? AS BIGINT) + i % ?"_s,
+        {windows * width, m_pattern, start, width, stride, width},
+        u"estimate the runs a name matches"_s);
     if (!sampled)
         return sampled.error();
     QSqlQuery &row = *sampled.value();
     if (!row.next())
         return Error::internal(u"estimating a count returned nothing"_s);
-    const qint64 seen = row.value(0).toLongLong();
-    const qint64 hits = row.value(1).toLongLong();
+    const Sample sample {row.value(0).toLongLong(), row.value(1).toLongLong()};
     row.finish();
-    const double sampledShare = seen > 0 ? double(hits) / double(seen) : 0.0;
-    // PostgreSQL: the newest runs may hold none of a name common among older ones; the
-    // planner's count, from a sample of the whole table, is not taken below.
-    if (m_probe.estimate >= 0 && m_probe.runs > 0)
-        return std::max(sampledShare,
-                        std::min(1.0, double(m_probe.estimate) / double(m_probe.runs)));
-    return sampledShare;
+    return sample;
+}
+
+Result<double> NameSearch::estimatedShare()
+{
+    auto span = sql::readKept(m_database,
+                              u"SELECT (SELECT MIN(simulation_id) FROM simulations), "
+                              "(SELECT MAX(simulation_id) FROM simulations)"_s,
+                              {}, u"read the span of run ids"_s);
+    if (!span)
+        return span.error();
+    sql::KeptRows &ids = span.value();
+    if (!ids.next())
+        return Error::internal(u"reading the span of run ids returned nothing"_s);
+    if (ids.value(0).isNull())
+        return 0.0; // no runs
+    const qint64 lowest = ids.value(0).toLongLong();
+    const qint64 highest = ids.value(1).toLongLong();
+    if (usesFts() && m_probe.lowestNewestMatch > 0 && m_probe.runs > 0) {
+        // The newest matches were counted, from the lowest of them to the newest run; the
+        // older runs are sampled. The runs on either side are told by the ids' span.
+        const double allIds = double(highest - lowest + 1);
+        const double newestIds = double(highest - m_probe.lowestNewestMatch + 1);
+        const double newestRuns
+            = std::min(double(m_probe.runs), newestIds * double(m_probe.runs) / allIds);
+        const Result<Sample> older = sampleIds(lowest, m_probe.lowestNewestMatch - 1);
+        if (!older)
+            return older.error();
+        const double matches
+            = double(m_probe.matches) + older->share() * (double(m_probe.runs) - newestRuns);
+        return std::min(1.0, matches / double(m_probe.runs));
+    }
+    const Result<Sample> sample = sampleIds(lowest, highest);
+    if (!sample)
+        return sample.error();
+    // PostgreSQL: a name the windows missed may still be in runs between them; the planner's
+    // count, from a sample of the whole table, tells how many.
+    if (sample->hits == 0 && m_probe.estimate >= 0 && m_probe.runs > 0)
+        return std::min(1.0, double(m_probe.estimate) / double(m_probe.runs));
+    return sample->share();
 }
 
 Result<bool> NameSearch::runsInCreationOrder()

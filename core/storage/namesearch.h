@@ -63,10 +63,13 @@ public:
     // How many matches the probe counted at most: a search that is not selective has more.
     qint64 counted() const { return m_probe.counted; }
     // After probe() of a search that is not selective (or not indexable): the share of all runs
-    // whose names match, estimated from the newest matches' ids (SQLite's index) or from the
-    // newest runs (a sample of kSample), on PostgreSQL at least the planner's count's share.
+    // whose names match, estimated from a sample of kWindows windows of kWindowIds ids spread
+    // evenly over the table's ids (sampleIds). On SQLite the newest matches the probe counted
+    // stand for themselves and the older runs are sampled; on PostgreSQL a name the windows
+    // missed is estimated from the planner's count.
     Result<double> estimatedShare();
-    static constexpr qint64 kSample = 1'000;
+    static constexpr qint64 kWindows = 128;
+    static constexpr qint64 kWindowIds = 4;
 
     // Decides how a page of query is read, before its statements are written. While runs are
     // in creation order (migration 012), a page in creation or id order on SQLite reads the
@@ -105,6 +108,17 @@ public:
 
 private:
     bool usesFts() const;
+    // The runs in the windows of ids spread over first … last, and how many of their names
+    // match. Names given in sequence follow the ids (run-0001, run-0002 …): the newest runs
+    // alone may show a name in all of them or in none, windows over every part of the table
+    // see how it spreads.
+    struct Sample
+    {
+        qint64 seen = 0;
+        qint64 hits = 0;
+        double share() const { return seen > 0 ? double(hits) / double(seen) : 0.0; }
+    };
+    Result<Sample> sampleIds(qint64 first, qint64 last) const;
     enum class Reach { Plan, Count };
     Status probeUpTo(Reach reach);
     // After probe(), on PostgreSQL: sets m_indexForFilters (indexBeatsWalk).
