@@ -115,6 +115,7 @@ requests() { # N
     echo "?name=RUN&status=failed&limit=100|/simulations?name=RUN&status=failed&limit=100"
     echo "?name=run-0000&limit=100 (every trigram common, the oldest runs match)|/simulations?name=run-0000&limit=100"
     echo "?name=run-0000&order=desc&limit=100|/simulations?name=run-0000&order=desc&limit=100"
+    echo "?name=run-09&limit=100 (the newest tenth of a million runs match)|/simulations?name=run-09&limit=100"
     echo "?name=42&limit=100 (2 characters)|/simulations?name=42&limit=100"
     echo "?name=0000424&status=failed&order_by=name&limit=100|/simulations?name=0000424&status=failed&order_by=name&limit=100"
     echo "GET /metrics|/metrics"
