@@ -1180,7 +1180,8 @@ void TestListing::aNameOnlyOlderRunsBearIsEstimatedFromTheirShare()
 // Runs named in sequence, run-00000 to run-19999: the newest runs are no sample of the table.
 // "run-1" and "-1" are in every one of the newest runs and in half of all, "run-0" in none of
 // them and in the other half. Estimates from ids spread over the table come within a quarter of
-// the counts, for texts the index finds and one it cannot (two characters).
+// the counts, for texts the index finds and one it cannot (two characters), and still once most
+// runs are deleted.
 void TestListing::namesGivenInSequenceAreEstimatedOverTheWholeTable()
 {
     AISIM_OPEN_TEST_DATABASE(db);
@@ -1211,6 +1212,19 @@ void TestListing::namesGivenInSequenceAreEstimatedOverTheWholeTable()
             qPrintable(
                 u"%1: %2 estimated, %3 counted"_s.arg(text).arg(estimate->runs).arg(exact->runs)));
     }
+    // Most runs deleted: one in a thousand is left (run-00000, run-01000 … run-19000), far
+    // sparser than the windows of ids; "-1" is still in half of them.
+    QVERIFY2(query.exec(u"DELETE FROM simulations WHERE (simulation_id - 1) % 1000 <> 0"_s),
+             qPrintable(query.lastError().text()));
+    SimulationQuery sparse;
+    sparse.nameContains = u"-1"_s;
+    const auto exact = SimulationCounter(database).count(sparse, false);
+    QVERIFY(exact.ok() && exact->exact);
+    QCOMPARE(exact->runs, 10);
+    const auto estimate = SimulationCounter(database).count(sparse, true);
+    QVERIFY(estimate.ok());
+    QVERIFY2(estimate->runs >= 7 && estimate->runs <= 13,
+             qPrintable(QString::number(estimate->runs)));
 }
 
 // PostgreSQL: with a status or a machine, a name matched by more runs than a page walks past

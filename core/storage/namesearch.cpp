@@ -157,8 +157,30 @@ Result<NameSearch::Sample> NameSearch::sampleIds(qint64 first, qint64 last) cons
     QSqlQuery &row = *sampled.value();
     if (!row.next())
         return Error::internal(u"estimating a count returned nothing"_s);
-    const Sample sample {row.value(0).toLongLong(), row.value(1).toLongLong()};
+    Sample sample {row.value(0).toLongLong(), row.value(1).toLongLong()};
     row.finish();
+    if (sample.seen >= windows)
+        return sample;
+    // Ids far sparser than the windows (most runs deleted) leave them nearly empty: the first
+    // run at or after each window's start stands for it instead.
+    auto following = sql::runKept(
+        m_database,
+        u"WITH RECURSIVE sample (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM sample "
+        "WHERE i + 1 < ?), "
+        "picked (name) AS (SELECT (SELECT COALESCE(name_folded, '') FROM simulations "
+        "WHERE simulation_id >= CAST(? AS BIGINT) + i * CAST(? AS BIGINT) "
+        "ORDER BY simulation_id LIMIT 1) FROM sample) "
+        "SELECT COUNT(name), SUM(CASE WHEN name LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END) "
+        "FROM picked"_s,
+        {windows, start, stride, m_pattern}, u"estimate the runs a name matches"_s);
+    if (!following)
+        return following.error();
+    QSqlQuery &picked = *following.value();
+    if (!picked.next())
+        return Error::internal(u"estimating a count returned nothing"_s);
+    sample.seen += picked.value(0).toLongLong();
+    sample.hits += picked.value(1).toLongLong();
+    picked.finish();
     return sample;
 }
 
