@@ -143,44 +143,43 @@ Result<NameSearch::Sample> NameSearch::sampleIds(qint64 first, qint64 last) cons
     const qint64 start = first + (stride - width) / 2; // each window in the middle of its part
     // Each id of the sample looked up by its key: PostgreSQL plans a join on ranges of ids as
     // if each range held a ninth of the table, and compiles it (JIT) for that cost.
-    auto sampled = sql::runKept(
-        m_database,
+    const Result<Sample> inWindows = readSample(
         u"WITH RECURSIVE sample (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM sample "
         "WHERE i + 1 < ?) "
         "SELECT COUNT(*), SUM(CASE WHEN name_folded LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END) "
         "FROM sample JOIN simulations "
         "ON simulation_id = CAST(? AS BIGINT) + (i / ?) * CAST(? AS BIGINT) + i % ?"_s,
-        {windows * width, m_pattern, start, width, stride, width},
-        u"estimate the runs a name matches"_s);
+        {windows * width, m_pattern, start, width, stride, width});
+    if (!inWindows || inWindows->seen >= windows)
+        return inWindows;
+    // Ids far sparser than the windows (most runs deleted) leave them nearly empty: the first
+    // run at or after each window's start stands for it instead.
+    const Result<Sample> following
+        = readSample(u"WITH RECURSIVE sample (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM sample "
+                     "WHERE i + 1 < ?), "
+                     "picked (name) AS (SELECT (SELECT COALESCE(name_folded, '') FROM simulations "
+                     "WHERE simulation_id >= CAST(? AS BIGINT) + i * CAST(? AS BIGINT) "
+                     "ORDER BY simulation_id LIMIT 1) FROM sample) "
+                     "SELECT COUNT(name), SUM(CASE WHEN name LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END) "
+                     "FROM picked"_s,
+                     {windows, start, stride, m_pattern});
+    if (!following)
+        return following;
+    return Sample {inWindows->seen + following->seen, inWindows->hits + following->hits};
+}
+
+Result<NameSearch::Sample> NameSearch::readSample(const QString &statement,
+                                                  const QVariantList &values) const
+{
+    auto sampled
+        = sql::runKept(m_database, statement, values, u"estimate the runs a name matches"_s);
     if (!sampled)
         return sampled.error();
     QSqlQuery &row = *sampled.value();
     if (!row.next())
         return Error::internal(u"estimating a count returned nothing"_s);
-    Sample sample {row.value(0).toLongLong(), row.value(1).toLongLong()};
+    const Sample sample {row.value(0).toLongLong(), row.value(1).toLongLong()};
     row.finish();
-    if (sample.seen >= windows)
-        return sample;
-    // Ids far sparser than the windows (most runs deleted) leave them nearly empty: the first
-    // run at or after each window's start stands for it instead.
-    auto following = sql::runKept(
-        m_database,
-        u"WITH RECURSIVE sample (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM sample "
-        "WHERE i + 1 < ?), "
-        "picked (name) AS (SELECT (SELECT COALESCE(name_folded, '') FROM simulations "
-        "WHERE simulation_id >= CAST(? AS BIGINT) + i * CAST(? AS BIGINT) "
-        "ORDER BY simulation_id LIMIT 1) FROM sample) "
-        "SELECT COUNT(name), SUM(CASE WHEN name LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END) "
-        "FROM picked"_s,
-        {windows, start, stride, m_pattern}, u"estimate the runs a name matches"_s);
-    if (!following)
-        return following.error();
-    QSqlQuery &picked = *following.value();
-    if (!picked.next())
-        return Error::internal(u"estimating a count returned nothing"_s);
-    sample.seen += picked.value(0).toLongLong();
-    sample.hits += picked.value(1).toLongLong();
-    picked.finish();
     return sample;
 }
 

@@ -119,6 +119,8 @@ private:
         double share() const { return seen > 0 ? double(hits) / double(seen) : 0.0; }
     };
     Result<Sample> sampleIds(qint64 first, qint64 last) const;
+    // Runs a statement that answers the runs it read and how many of their names match.
+    Result<Sample> readSample(const QString &statement, const QVariantList &values) const;
     enum class Reach { Plan, Count };
     Status probeUpTo(Reach reach);
     // After probe(), on PostgreSQL: sets m_indexForFilters (indexBeatsWalk).
