@@ -22,6 +22,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <iterator>
 
 using namespace Qt::StringLiterals;
@@ -97,7 +98,9 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
                                      new ProgressDelegate(m_view));
     m_view->setItemDelegateForColumn(SimulationsTableModel::NameColumn,
                                      new NameTooltipDelegate(m_view));
-    const int widths[] = {56, 190, 110, 96, 140, 140, 80, 110, 80, 80, 64, 100};
+    // Ids of seven digits show whole: a table of millions of runs.
+    const int idWidth = std::max(56, m_view->fontMetrics().horizontalAdvance(u"9999999"_s) + 2 * 8);
+    const int widths[] = {idWidth, 190, 110, 96, 140, 140, 80, 110, 80, 80, 64, 100};
     static_assert(std::size(widths) == SimulationsTableModel::ColumnCount);
     for (int column = 0; column < SimulationsTableModel::ColumnCount; ++column)
         m_view->setColumnWidth(column, widths[column]);
