@@ -124,12 +124,16 @@ public:
     {
         m_url = url;
         if (url.dialect == DatabaseUrl::Dialect::Sqlite) {
-            m_process.start(u"sqlite3"_s, {url.path});
-            m_process.write("BEGIN IMMEDIATE;\nSELECT 'locked';\n");
+            // The server's own writes may hold the lock a moment: the tool waits for them,
+            // and stops at an error rather than say it holds a lock it never took.
+            m_process.start(u"sqlite3"_s, {u"-bail"_s, url.path});
+            m_process.write(".timeout 10000\nBEGIN IMMEDIATE;\nSELECT 'locked';\n");
         } else {
             DatabaseUrl plain = url; // psql knows no busy_timeout_ms
             plain.busyTimeoutMs = DatabaseUrl::kDefaultBusyTimeoutMs;
-            m_process.start(u"psql"_s, {u"-X"_s, u"-q"_s, u"-At"_s, plain.toString()});
+            m_process.start(
+                u"psql"_s,
+                {u"-X"_s, u"-q"_s, u"-At"_s, u"-v"_s, u"ON_ERROR_STOP=1"_s, plain.toString()});
             m_process.write(
                 "BEGIN;\nLOCK TABLE simulations IN EXCLUSIVE MODE;\nSELECT 'locked';\n");
         }
