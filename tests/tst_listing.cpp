@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <tuple>
 
 using namespace Qt::StringLiterals;
 using namespace aisim;
@@ -50,6 +51,8 @@ private Q_SLOTS:
     void aCommonNameIsCountedAsAnEstimate();
     void theIndexAnswersForRareNamesAndOnceAQuery_data() { test::addDialectRows(); }
     void theIndexAnswersForRareNamesAndOnceAQuery();
+    void aCountAfterAPageNewestFirstStartsAtItsFirstRow_data() { test::addDialectRows(); }
+    void aCountAfterAPageNewestFirstStartsAtItsFirstRow();
     void nameSearchPagesInCreationOrderFromTheIndex_data() { test::addDialectRows(); }
     void nameSearchPagesInCreationOrderFromTheIndex();
     void everyFilterCombinationIsReadFromAnIndex_data() { test::addDialectRows(); }
@@ -897,6 +900,46 @@ void TestListing::theIndexAnswersForRareNamesAndOnceAQuery()
     QVERIFY(other.probe().ok());
     QVERIFY(!other.isSelective());
     QCOMPARE(probe->folded, u"other"_s);
+}
+
+void TestListing::aCountAfterAPageNewestFirstStartsAtItsFirstRow()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QSqlQuery query(database.connection());
+    // The newest runs do not bear the name searched for.
+    QVERIFY(addNamedRuns(query, u"Rare"_s, 1, 100));
+    QVERIFY(addNamedRuns(query, u"Other"_s, 101, 900));
+    if (database.isPostgreSql())
+        QVERIFY(query.exec(u"ANALYZE simulations"_s));
+    SimulationRepository repository(database);
+    const auto pageThenCount = [&](SimulationQuery search) {
+        search.nameContains = u"rare"_s;
+        search.descending = true;
+        search.limit = 5;
+        search.nameProbe = std::make_shared<NameProbe>();
+        const auto page = repository.list(search);
+        const auto counted = SimulationCounter(database).count(search, true);
+        return std::make_tuple(page.ok() ? page->size() : -1, counted.ok() ? counted->runs : -1,
+                               counted.ok() && counted->exact, search.nameProbe->newestMatch);
+    };
+    // SQLite reads the index's matches newest first: the page's first row is the newest
+    // match, and the count reads the index from there.
+    SimulationQuery alone;
+    const qint64 newest = database.isPostgreSql() ? 0 : 100;
+    QCOMPARE(pageThenCount(alone), std::make_tuple(qsizetype(5), qint64(100), true, newest));
+    // Pages that do not start at the newest match of the name alone tell nothing.
+    SimulationQuery deeper;
+    deeper.offset = 1;
+    QCOMPARE(pageThenCount(deeper), std::make_tuple(qsizetype(5), qint64(100), true, qint64(0)));
+    SimulationQuery finished;
+    finished.status = SimulationStatus::Finished;
+    QCOMPARE(pageThenCount(finished), std::make_tuple(qsizetype(5), qint64(100), true, qint64(0)));
+    SimulationQuery older;
+    older.after = SimulationCursor {QVariant(qint64(50)), 50};
+    QCOMPARE(std::get<3>(pageThenCount(older)), qint64(0));
 }
 
 void TestListing::nameSearchPagesInCreationOrderFromTheIndex()

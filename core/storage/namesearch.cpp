@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -71,7 +72,9 @@ Status NameSearch::probeUpTo(Reach reach)
         m_probe = *m_memo;
         return success();
     }
+    const qint64 newestMatch = m_memo && m_memo->folded == m_folded ? m_memo->newestMatch : 0;
     m_probe = NameProbe {m_folded};
+    m_probe.newestMatch = newestMatch;
     const Result<SimulationCount> runs = SimulationCounter(m_database).count({}, true);
     if (!runs)
         return runs.error();
@@ -100,11 +103,15 @@ Status NameSearch::probeUpTo(Reach reach)
     }
     if (usesFts()) {
         // The newest matches, which FTS5 yields in id order; the last one's id also tells how
-        // densely the name matches among the newest runs (estimatedShare).
-        auto newest = sql::readKept(m_database,
-                                    u"SELECT rowid FROM simulation_names WHERE simulation_names "
-                                    "MATCH ? ORDER BY rowid DESC LIMIT ?"_s,
-                                    {ftsPhrase(), m_probe.counted + 1}, u"count name matches"_s);
+        // densely the name matches among the newest runs (estimatedShare). Where a page found
+        // the newest match, they are read from there.
+        const qint64 from
+            = m_probe.newestMatch > 0 ? m_probe.newestMatch : std::numeric_limits<qint64>::max();
+        auto newest
+            = sql::readKept(m_database,
+                            u"SELECT rowid FROM simulation_names WHERE simulation_names "
+                            "MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT ?"_s,
+                            {ftsPhrase(), from, m_probe.counted + 1}, u"count name matches"_s);
         if (!newest)
             return newest.error();
         sql::KeptRows &rows = newest.value();
@@ -114,16 +121,25 @@ Status NameSearch::probeUpTo(Reach reach)
         }
     } else {
         // Its plan depends on the pattern, as a list's does.
-        auto query = sql::runValueDependent(
-            m_database,
-            u"SELECT COUNT(*) FROM (SELECT 1 FROM simulations WHERE name_folded "
-            "LIKE ? ESCAPE '\\' LIMIT ?) AS matches"_s,
-            {m_pattern, m_probe.counted + 1}, u"count name matches"_s);
+        QVariantList values;
+        const QString matches = matchCondition(&values);
+        values << m_probe.counted + 1;
+        auto query = sql::runValueDependent(m_database,
+                                            u"SELECT COUNT(*) FROM (SELECT 1 FROM simulations "
+                                            "WHERE "_s
+                                                + matches + u" LIMIT ?) AS matches"_s,
+                                            values, u"count name matches"_s);
         if (!query)
             return query.error();
         m_probe.matches = sql::readCount(*query.value());
     }
     return remember();
+}
+
+QString NameSearch::matchCondition(QVariantList *values) const
+{
+    values->append(m_pattern);
+    return u"name_folded LIKE ? ESCAPE '\\'"_s;
 }
 
 Result<NameSearch::Sample> NameSearch::sampleIds(qint64 first, qint64 last) const
@@ -296,6 +312,19 @@ void NameSearch::rememberQueryMatches(qint64 matches)
         m_memo->queryMatches = matches;
 }
 
+void NameSearch::rememberPageStart(const SimulationQuery &query, qint64 firstId)
+{
+    if (!m_matchesInIdOrder || !query.descending || query.after || query.offset > 0 || query.status
+        || query.machineId || query.verdict)
+        return;
+    m_probe.newestMatch = firstId;
+    if (m_memo) {
+        if (m_memo->folded != m_folded)
+            *m_memo = NameProbe {m_folded};
+        m_memo->newestMatch = firstId;
+    }
+}
+
 std::optional<qint64> NameSearch::queryMatches() const
 {
     if (m_memo && m_memo->folded == m_folded && m_memo->queryMatches >= 0)
@@ -318,9 +347,8 @@ QString NameSearch::source(QVariantList *values) const
         // OFFSET 0 keeps the planner from folding the matches into the outer query, where it
         // could still walk the order's index. The matched rows stand for the table: the heap
         // has been read for them already, to check each name.
-        values->append(m_pattern);
-        return u"(SELECT * FROM simulations WHERE name_folded LIKE ? ESCAPE '\\' OFFSET 0) "
-               "AS simulations"_s;
+        return u"(SELECT * FROM simulations WHERE "_s + matchCondition(values)
+            + u" OFFSET 0) AS simulations"_s;
     }
     // CROSS JOIN keeps SQLite from walking the order's index and probing the matches.
     values->append(ftsPhrase());
@@ -339,6 +367,7 @@ QString NameSearch::condition(QVariantList *values, Use use) const
             values->append(m_folded);
             return u"strpos(name_folded, ?) > 0"_s;
         }
+        return matchCondition(values);
     }
     values->append(m_pattern);
     return u"name_folded LIKE ? ESCAPE '\\'"_s;

@@ -58,6 +58,10 @@ public:
     void rememberQueryMatches(qint64 matches);
     // What a page of this query counted, if one did.
     std::optional<qint64> queryMatches() const;
+    // After a page of query, with the id of its first row: a page of the name alone, newest
+    // first from the start, began at the newest match, which a count then need not look for
+    // again (the index's candidates above it can be many where the name's trigrams are common).
+    void rememberPageStart(const SimulationQuery &query, qint64 firstId);
     // Known after probe(): more matches than this make a search walk the order's index.
     qint64 threshold() const { return m_probe.threshold; }
     // How many matches the probe counted at most: a search that is not selective has more.
@@ -131,6 +135,8 @@ private:
     Result<bool> runsInCreationOrder();
     // Keeps the probe in the memo, if any.
     Status remember();
+    // The test of a name that the trigram index serves: the text's LIKE pattern.
+    QString matchCondition(QVariantList *values) const;
     QString ftsPhrase() const;
 
     Database &m_database;

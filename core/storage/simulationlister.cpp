@@ -116,9 +116,12 @@ Status SimulationLister::readRows(const SimulationQuery &filter, const QString &
         const int keyColumn = rows.record().count() - (counts ? 2 : 1);
         bool first = true;
         while (rows.next()) {
-            if (counts && std::exchange(first, false))
+            const bool firstRow = std::exchange(first, false);
+            if (counts && firstRow)
                 search.rememberQueryMatches(rows.value(keyColumn + 1).toLongLong());
             const qint64 id = visit(rows);
+            if (firstRow)
+                search.rememberPageStart(filter, id);
             if (last) {
                 QVariant key = rows.value(keyColumn);
                 if (key.typeId() == QMetaType::Double) // 17 digits read back the same double

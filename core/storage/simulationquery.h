@@ -4,6 +4,7 @@
 #include "simulationstatus.h"
 
 #include <QString>
+#include <QStringList>
 #include <QVariant>
 
 #include <memory>
@@ -35,6 +36,9 @@ struct NameProbe
     qint64 estimate = -1;
     // SQLite: the lowest id among the newest matches counted (by id).
     qint64 lowestNewestMatch = 0;
+    // SQLite: the id of the newest run the name alone matches, when a page newest first read it
+    // before the count (NameSearch::rememberPageStart); 0 when unknown.
+    qint64 newestMatch = 0;
     // The runs the whole query matches (the name and the other filters), when a page read
     // every one of them (NameSearch::readsEveryMatch); -1 otherwise.
     qint64 queryMatches = -1;
