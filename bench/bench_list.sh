@@ -108,6 +108,7 @@ requests() { # N
     echo "?machine_id=102&limit=100&after= (row N/2)|/simulations?machine_id=102&limit=100&after=$(cursor creation_date asc $((base + (mid + 1) * 1000)) "$((mid + 1))")"
     echo "?status=failed&machine_id=101&order_by=name&limit=100|/simulations?status=failed&machine_id=101&order_by=name&limit=100"
     echo "?name=0000424&limit=100 (one match)|/simulations?name=0000424&limit=100"
+    echo "?name=run-0000424&limit=100 (a whole name: \"run\" is in every one)|/simulations?name=run-0000424&limit=100"
     echo "?name=042&limit=100 (3 characters)|/simulations?name=042&limit=100"
     echo "?name=042&order=desc&limit=100 (its matches sparse at that end)|/simulations?name=042&order=desc&limit=100"
     echo "?name=0424&limit=100 (0.13 % of the runs)|/simulations?name=0424&limit=100"

@@ -53,6 +53,8 @@ private Q_SLOTS:
     void theIndexAnswersForRareNamesAndOnceAQuery();
     void aCountAfterAPageNewestFirstStartsAtItsFirstRow_data() { test::addDialectRows(); }
     void aCountAfterAPageNewestFirstStartsAtItsFirstRow();
+    void aWordInMostNamesIsLeftToTheCheckOfEachCandidate_data() { test::addDialectRows(); }
+    void aWordInMostNamesIsLeftToTheCheckOfEachCandidate();
     void nameSearchPagesInCreationOrderFromTheIndex_data() { test::addDialectRows(); }
     void nameSearchPagesInCreationOrderFromTheIndex();
     void everyFilterCombinationIsReadFromAnIndex_data() { test::addDialectRows(); }
@@ -940,6 +942,81 @@ void TestListing::aCountAfterAPageNewestFirstStartsAtItsFirstRow()
     SimulationQuery older;
     older.after = SimulationCursor {QVariant(qint64(50)), 50};
     QCOMPARE(std::get<3>(pageThenCount(older)), qint64(0));
+}
+
+void TestListing::aWordInMostNamesIsLeftToTheCheckOfEachCandidate()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QSqlQuery query(database.connection());
+    QVERIFY(addNamedRuns(query, u"Run-Lab"_s, 1, 1'000)); // Run-Lab 1 … Run-Lab 1000
+    SimulationRepository repository(database);
+    QHash<qint64, QString> names;
+    for (qint64 id = 1; id <= 1'000; ++id)
+        names.insert(id, u"Run-Lab %1"_s.arg(id));
+    // Names that bear every word of the text, some not as the text, in runs still pending.
+    QVERIFY(query.prepare(u"INSERT INTO simulations (simulation_id, name, name_folded, name_key, "
+                          "machine_id, status, creation_date, update_date) "
+                          "VALUES (?, ?, ?, ?, 1, 'pending', ?, ?)"_s));
+    qint64 id = 1'000;
+    for (const QString &name : {u"RUN-LAB 4210"_s, u"421 Run-Lab"_s, u"run-lab-421"_s,
+                                u"Run-Lab 421"_s, u"lab 421 run"_s, u"xrun-lab 421x"_s}) {
+        ++id;
+        for (const QVariant &value :
+             QVariantList {id, name, name.toCaseFolded(), name.toCaseFolded(), id, id})
+            query.addBindValue(value);
+        QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
+        names.insert(id, name);
+    }
+    if (database.isPostgreSql())
+        QVERIFY(query.exec(u"ANALYZE simulations"_s));
+    const QString text = u"run-LAB 421"_s;
+    QList<qint64> expected;
+    for (auto it = names.cbegin(); it != names.cend(); ++it) {
+        if (it.value().toCaseFolded().contains(text.toCaseFolded()))
+            expected << it.key();
+    }
+    std::sort(expected.begin(), expected.end());
+    QCOMPARE(expected.size(), 4);
+
+    // On PostgreSQL "run" and "lab", in every name, are not asked of the index: "421" is.
+    const auto memo = std::make_shared<NameProbe>();
+    NameSearch search(database, text, memo);
+    QVERIFY(search.probe().ok());
+    QVERIFY(search.isSelective());
+    QCOMPARE(memo->indexWords, database.isPostgreSql() ? QStringList {u"421"_s} : QStringList());
+    // The same runs in every order, on a page, with another filter, and counted.
+    for (const OrderBy orderBy : {OrderBy::Id, OrderBy::CreationDate, OrderBy::Name}) {
+        for (const bool descending : {false, true}) {
+            SimulationQuery page;
+            page.orderBy = orderBy;
+            page.descending = descending;
+            page.nameContains = text;
+            page.nameProbe = std::make_shared<NameProbe>();
+            const auto found = repository.list(page);
+            QVERIFY(found.ok());
+            QList<qint64> ids = idsOf(found.value());
+            std::sort(ids.begin(), ids.end());
+            QCOMPARE(ids, expected);
+            page.limit = 2;
+            page.status = SimulationStatus::Finished; // addNamedRuns' runs
+            page.nameProbe = std::make_shared<NameProbe>();
+            const auto finished = repository.list(page);
+            QVERIFY(finished.ok());
+            QCOMPARE(finished->size(), 1);
+            QCOMPARE(finished->first().id, qint64(421));
+            const auto counted = SimulationCounter(database).count(page, true);
+            QVERIFY(counted.ok() && counted->exact);
+            QCOMPARE(counted->runs, 1);
+        }
+    }
+    SimulationQuery all;
+    all.nameContains = text;
+    const auto counted = SimulationCounter(database).count(all, true);
+    QVERIFY(counted.ok() && counted->exact);
+    QCOMPARE(counted->runs, expected.size());
 }
 
 void TestListing::nameSearchPagesInCreationOrderFromTheIndex()

@@ -90,6 +90,8 @@ Status NameSearch::probeUpTo(Reach reach)
         if (!estimate)
             return estimate.error();
         m_probe.estimate = sql::readCount(*estimate.value());
+        if (const Status chosen = chooseIndexWords(); !chosen)
+            return chosen;
         if (m_probe.estimate > m_probe.threshold) {
             m_probe.matches = m_probe.counted + 1; // as if counted: more than the reach
             return remember();
@@ -136,10 +138,61 @@ Status NameSearch::probeUpTo(Reach reach)
     return remember();
 }
 
+Status NameSearch::chooseIndexWords()
+{
+    QStringList words;
+    QString word;
+    for (const QChar c : QString(m_folded + u' ')) {
+        if (c.isLetterOrNumber()) {
+            word += c;
+        } else {
+            if (word.size() >= kTrigram)
+                words << word;
+            word.clear();
+        }
+    }
+    words.removeDuplicates();
+    if (words.size() < 2 || m_probe.runs <= 0)
+        return success();
+    QStringList estimates;
+    QVariantList patterns;
+    for (const QString &each : std::as_const(words)) {
+        estimates << u"simulation_name_matches_estimate(?)"_s;
+        patterns << QString(u'%' + each + u'%');
+    }
+    auto estimated = sql::runKept(m_database, u"SELECT "_s + estimates.join(u", "_s), patterns,
+                                  u"estimate name matches"_s);
+    if (!estimated)
+        return estimated.error();
+    QSqlQuery &row = *estimated.value();
+    if (!row.next())
+        return Error::internal(u"estimating name matches returned nothing"_s);
+    QStringList rare;
+    for (qsizetype i = 0; i < words.size(); ++i) {
+        if (double(row.value(int(i)).toLongLong()) <= kCommonWordShare * double(m_probe.runs))
+            rare << words.at(i);
+    }
+    row.finish();
+    if (!rare.isEmpty() && rare.size() < words.size())
+        m_probe.indexWords = rare;
+    return success();
+}
+
 QString NameSearch::matchCondition(QVariantList *values) const
 {
-    values->append(m_pattern);
-    return u"name_folded LIKE ? ESCAPE '\\'"_s;
+    if (m_probe.indexWords.isEmpty()) {
+        values->append(m_pattern);
+        return u"name_folded LIKE ? ESCAPE '\\'"_s;
+    }
+    // Letters and digits alone: nothing to escape.
+    QStringList tests;
+    for (const QString &word : m_probe.indexWords) {
+        tests << u"name_folded LIKE ?"_s;
+        values->append(QString(u'%' + word + u'%'));
+    }
+    tests << u"strpos(name_folded, ?) > 0"_s;
+    values->append(m_folded);
+    return tests.join(u" AND "_s);
 }
 
 Result<NameSearch::Sample> NameSearch::sampleIds(qint64 first, qint64 last) const
