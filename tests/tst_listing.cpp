@@ -25,6 +25,12 @@ using namespace Qt::StringLiterals;
 using namespace aisim;
 using OrderBy = SimulationQuery::OrderBy;
 
+// The schema and machine 1, which the runs of a test are on.
+static bool migrateWithMachine(Database &database)
+{
+    return database.migrate().ok() && MachineRepository(database).create(1, u"A"_s).ok();
+}
+
 // Lists of a large table: keyset paging, counters, the name search index and the plans that
 // answer each filter combination; each case on SQLite and on PostgreSQL.
 class TestListing : public QObject
@@ -124,8 +130,7 @@ void TestListing::namesSortNaturallyIgnoringCase()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
-    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(migrateWithMachine(database));
     SimulationRepository repository(database);
     const QStringList stored {u"burst-39"_s, u"Burst-100"_s, u"alpha"_s, u"burst-4"_s,
                               u"ALPHA 2"_s,  u"über"_s,      u"Zulu"_s,  u"alpha 10"_s};
@@ -145,8 +150,7 @@ void TestListing::statusSortsInLifecycleOrder()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
-    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(migrateWithMachine(database));
     SimulationRepository repository(database);
     for (int i = 0; i < 5; ++i)
         QVERIFY(repository.create(run(u"r%1"_s.arg(i), 1)).ok());
@@ -174,8 +178,7 @@ void TestListing::cursorWalksEveryRowOnceWhileRunsComeAndGo()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
-    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(migrateWithMachine(database));
     QVERIFY(MachineRepository(database).create(2, u"B"_s).ok());
     SimulationRepository repository(database);
     // Few distinct keys, so that most rows tie with others and the ids decide.
@@ -676,8 +679,7 @@ void TestListing::nameSearchFindsWhatAScanFinds()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
-    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(migrateWithMachine(database));
     SimulationRepository repository(database);
     const QStringList pieces {
         u"über"_s, u"ÜBER"_s, u"straße"_s, u"STRASSE"_s, u"Ωmega"_s, u"модель"_s, u"МОД"_s,
@@ -784,8 +786,7 @@ void TestListing::aCommonNameIsCountedAsAnEstimate()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
-    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(migrateWithMachine(database));
     SimulationRepository repository(database);
     QVERIFY(repository.create(run(u"odd one"_s, 1)).ok());
     QSqlQuery query(database.connection());
@@ -841,8 +842,7 @@ void TestListing::theIndexAnswersForRareNamesAndOnceAQuery()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
-    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(migrateWithMachine(database));
     QSqlQuery query(database.connection());
     // 1,000 runs: a name that 100 of them bear, one that 400 bear.
     QVERIFY(addNamedRuns(query, u"Rare"_s, 1, 100));
@@ -908,8 +908,7 @@ void TestListing::aCountAfterAPageNewestFirstStartsAtItsFirstRow()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
-    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(migrateWithMachine(database));
     QSqlQuery query(database.connection());
     // The newest runs do not bear the name searched for.
     QVERIFY(addNamedRuns(query, u"Rare"_s, 1, 100));
@@ -948,8 +947,7 @@ void TestListing::aWordInMostNamesIsLeftToTheCheckOfEachCandidate()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
-    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(migrateWithMachine(database));
     QSqlQuery query(database.connection());
     QVERIFY(addNamedRuns(query, u"Run-Lab"_s, 1, 1'000)); // Run-Lab 1 … Run-Lab 1000
     SimulationRepository repository(database);
@@ -1023,8 +1021,7 @@ void TestListing::nameSearchPagesInCreationOrderFromTheIndex()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
-    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(migrateWithMachine(database));
     QVERIFY(MachineRepository(database).create(2, u"B"_s).ok());
     SimulationRepository repository(database);
     const bool sqlite = !database.isPostgreSql();
@@ -1155,8 +1152,7 @@ void TestListing::everyFilterCombinationIsReadFromAnIndex()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
-    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(migrateWithMachine(database));
     const bool postgreSql = database.isPostgreSql();
     QSqlDatabase connection = database.connection();
     QSqlQuery query(connection);
@@ -1277,8 +1273,7 @@ void TestListing::aNameOnlyOlderRunsBearIsEstimatedFromTheirShare()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
-    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(migrateWithMachine(database));
     QSqlQuery query(database.connection());
     QVERIFY2(addNamedRuns(query, u"Gamma"_s, 1, 3000), qPrintable(query.lastError().text()));
     QVERIFY2(addNamedRuns(query, u"Delta"_s, 3001, 1100), qPrintable(query.lastError().text()));
@@ -1306,8 +1301,7 @@ void TestListing::namesGivenInSequenceAreEstimatedOverTheWholeTable()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
-    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(migrateWithMachine(database));
     QSqlQuery query(database.connection());
     const QString name = database.isPostgreSql() ? u"'run-' || lpad((i - 1)::text, 5, '0')"_s
                                                  : u"printf('run-%05d', i - 1)"_s;
@@ -1363,8 +1357,7 @@ void TestListing::otherFiltersWeighTheIndexAgainstTheWalk()
 
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    QVERIFY(database.migrate().ok());
-    QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(migrateWithMachine(database));
     QVERIFY(MachineRepository(database).create(2, u"B"_s).ok());
     SimulationRepository repository(database);
     // 2,000 runs, one in four named Zeta, four in five on machine 1.
