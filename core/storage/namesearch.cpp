@@ -164,17 +164,18 @@ Status NameSearch::chooseIndexWords()
                                   u"estimate name matches"_s);
     if (!estimated)
         return estimated.error();
-    QSqlQuery &row = *estimated.value();
-    if (!row.next())
+    const auto rare = sql::readOne(*estimated.value(), [&](const QSqlQuery &row) {
+        QStringList kept;
+        for (qsizetype i = 0; i < words.size(); ++i) {
+            if (double(row.value(int(i)).toLongLong()) <= kCommonWordShare * double(m_probe.runs))
+                kept << words.at(i);
+        }
+        return kept;
+    });
+    if (!rare)
         return Error::internal(u"estimating name matches returned nothing"_s);
-    QStringList rare;
-    for (qsizetype i = 0; i < words.size(); ++i) {
-        if (double(row.value(int(i)).toLongLong()) <= kCommonWordShare * double(m_probe.runs))
-            rare << words.at(i);
-    }
-    row.finish();
-    if (!rare.isEmpty() && rare.size() < words.size())
-        m_probe.indexWords = rare;
+    if (!rare->isEmpty() && rare->size() < words.size())
+        m_probe.indexWords = *rare;
     return success();
 }
 
@@ -244,12 +245,12 @@ Result<NameSearch::Sample> NameSearch::readSample(const QString &statement,
         = sql::runKept(m_database, statement, values, u"estimate the runs a name matches"_s);
     if (!sampled)
         return sampled.error();
-    QSqlQuery &row = *sampled.value();
-    if (!row.next())
+    const std::optional<Sample> sample = sql::readOne(*sampled.value(), [](const QSqlQuery &row) {
+        return Sample {row.value(0).toLongLong(), row.value(1).toLongLong()};
+    });
+    if (!sample)
         return Error::internal(u"estimating a count returned nothing"_s);
-    const Sample sample {row.value(0).toLongLong(), row.value(1).toLongLong()};
-    row.finish();
-    return sample;
+    return *sample;
 }
 
 Result<double> NameSearch::estimatedShare()
