@@ -46,6 +46,13 @@ bool NameSearch::usesFts() const
 // A quoted FTS5 string is one phrase: with the trigram tokenizer, the text as a substring.
 QString NameSearch::ftsPhrase() const
 {
+    if (!m_probe.indexWords.isEmpty()) {
+        // Letters and digits alone: nothing to quote.
+        QStringList phrases;
+        for (const QString &word : m_probe.indexWords)
+            phrases << u'"' + word + u'"';
+        return phrases.join(u" AND "_s);
+    }
     QString phrase = m_folded;
     return u'"' + phrase.replace(u'"', u"\"\""_s) + u'"';
 }
@@ -104,16 +111,28 @@ Status NameSearch::probeUpTo(Reach reach)
         }
     }
     if (usesFts()) {
+        if (const Status chosen = chooseIndexWords(); !chosen)
+            return chosen;
         // The newest matches, which FTS5 yields in id order; the last one's id also tells how
         // densely the name matches among the newest runs (estimatedShare). Where a page found
-        // the newest match, they are read from there.
+        // the newest match, they are read from there. Where the index is asked for some words
+        // only, each candidate's name is checked.
         const qint64 from
             = m_probe.newestMatch > 0 ? m_probe.newestMatch : std::numeric_limits<qint64>::max();
+        const bool checked = !m_probe.indexWords.isEmpty();
+        QVariantList values {ftsPhrase(), from};
+        if (checked)
+            values << m_pattern;
+        values << m_probe.counted + 1;
         auto newest
             = sql::readKept(m_database,
-                            u"SELECT rowid FROM simulation_names WHERE simulation_names "
-                            "MATCH ? AND rowid <= ? ORDER BY rowid DESC LIMIT ?"_s,
-                            {ftsPhrase(), from, m_probe.counted + 1}, u"count name matches"_s);
+                            u"SELECT match_id FROM (SELECT rowid AS match_id FROM simulation_names "
+                            "WHERE simulation_names MATCH ? AND rowid <= ?) AS name_matches"_s
+                                + (checked ? u" CROSS JOIN simulations ON simulation_id = match_id "
+                                             "WHERE name_folded LIKE ? ESCAPE '\\'"_s
+                                           : QString())
+                                + u" ORDER BY match_id DESC LIMIT ?"_s,
+                            values, u"count name matches"_s);
         if (!newest)
             return newest.error();
         sql::KeptRows &rows = newest.value();
@@ -140,6 +159,38 @@ Status NameSearch::probeUpTo(Reach reach)
 
 Status NameSearch::chooseIndexWords()
 {
+    if (m_probe.wordsChosen)
+        return success();
+    if (m_memo && m_memo->folded == m_folded && m_memo->wordsChosen) {
+        m_probe.indexWords = m_memo->indexWords;
+        m_probe.wordsChosen = true;
+        return success();
+    }
+    const QStringList words = this->words();
+    if (words.size() >= 2) {
+        const Result<QList<double>> shares = wordShares(words);
+        if (!shares)
+            return shares.error();
+        QStringList rare;
+        for (qsizetype i = 0; i < words.size(); ++i) {
+            if (shares->value(i) <= kCommonWordShare)
+                rare << words.at(i);
+        }
+        if (!rare.isEmpty() && rare.size() < words.size())
+            m_probe.indexWords = rare;
+    }
+    m_probe.wordsChosen = true;
+    if (m_memo) {
+        if (m_memo->folded != m_folded)
+            *m_memo = NameProbe {m_folded};
+        m_memo->indexWords = m_probe.indexWords;
+        m_memo->wordsChosen = true;
+    }
+    return success();
+}
+
+QStringList NameSearch::words() const
+{
     QStringList words;
     QString word;
     for (const QChar c : QString(m_folded + u' ')) {
@@ -152,31 +203,50 @@ Status NameSearch::chooseIndexWords()
         }
     }
     words.removeDuplicates();
-    if (words.size() < 2 || m_probe.runs <= 0)
-        return success();
-    QStringList estimates;
-    QVariantList patterns;
-    for (const QString &each : std::as_const(words)) {
-        estimates << u"simulation_name_matches_estimate(?)"_s;
-        patterns << QString(u'%' + each + u'%');
-    }
-    auto estimated = sql::runKept(m_database, u"SELECT "_s + estimates.join(u", "_s), patterns,
-                                  u"estimate name matches"_s);
-    if (!estimated)
-        return estimated.error();
-    const auto rare = sql::readOne(*estimated.value(), [&](const QSqlQuery &row) {
-        QStringList kept;
-        for (qsizetype i = 0; i < words.size(); ++i) {
-            if (double(row.value(int(i)).toLongLong()) <= kCommonWordShare * double(m_probe.runs))
-                kept << words.at(i);
+    return words;
+}
+
+Result<QList<double>> NameSearch::wordShares(const QStringList &words) const
+{
+    // Letters and digits alone: nothing to escape.
+    QStringList patterns;
+    for (const QString &word : words)
+        patterns << QString(u'%' + word + u'%');
+    QList<double> shares(words.size(), 0.0);
+    if (m_database.isPostgreSql()) {
+        if (m_probe.runs <= 0)
+            return shares;
+        QStringList estimates;
+        QVariantList values;
+        for (const QString &pattern : std::as_const(patterns)) {
+            estimates << u"simulation_name_matches_estimate(?)"_s;
+            values << pattern;
         }
-        return kept;
-    });
-    if (!rare)
-        return Error::internal(u"estimating name matches returned nothing"_s);
-    if (!rare->isEmpty() && rare->size() < words.size())
-        m_probe.indexWords = *rare;
-    return success();
+        auto estimated = sql::runKept(m_database, u"SELECT "_s + estimates.join(u", "_s), values,
+                                      u"estimate name matches"_s);
+        if (!estimated)
+            return estimated.error();
+        const auto read = sql::readOne(*estimated.value(), [&](const QSqlQuery &row) {
+            for (qsizetype i = 0; i < shares.size(); ++i)
+                shares[i] = double(row.value(int(i)).toLongLong()) / double(m_probe.runs);
+            return true;
+        });
+        if (!read)
+            return Error::internal(u"estimating name matches returned nothing"_s);
+        return shares;
+    }
+    const auto span = idSpan();
+    if (!span)
+        return span.error();
+    if (!span.value())
+        return shares; // no runs
+    const Result<Sample> sample
+        = sampleIds(span.value()->first, span.value()->second, patterns, kWordWindows, 1);
+    if (!sample)
+        return sample.error();
+    for (qsizetype i = 0; i < shares.size(); ++i)
+        shares[i] = sample->share(i);
+    return shares;
 }
 
 QString NameSearch::matchCondition(QVariantList *values) const
@@ -196,16 +266,29 @@ QString NameSearch::matchCondition(QVariantList *values) const
     return tests.join(u" AND "_s);
 }
 
-Result<NameSearch::Sample> NameSearch::sampleIds(qint64 first, qint64 last) const
+namespace {
+// For each pattern, how many of the names (column name) match it.
+QString matchSums(const QString &name, const QStringList &patterns, QVariantList *values)
+{
+    QStringList sums;
+    for (const QString &pattern : patterns) {
+        sums << u"SUM(CASE WHEN "_s + name + u" LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END)"_s;
+        values->append(pattern);
+    }
+    return sums.join(u", "_s);
+}
+} // namespace
+
+Result<NameSearch::Sample> NameSearch::sampleIds(qint64 first, qint64 last,
+                                                 const QStringList &patterns, qint64 windows,
+                                                 qint64 width) const
 {
     if (last < first)
         return Sample {};
     const qint64 span = last - first + 1;
+    qint64 stride = span / windows;
     // A range the windows would cover is read whole.
-    qint64 windows = kWindows;
-    qint64 width = kWindowIds;
-    qint64 stride = span / kWindows;
-    if (span <= kWindows * kWindowIds) {
+    if (span <= windows * width) {
         windows = 1;
         width = span;
         stride = span;
@@ -213,47 +296,60 @@ Result<NameSearch::Sample> NameSearch::sampleIds(qint64 first, qint64 last) cons
     const qint64 start = first + (stride - width) / 2; // each window in the middle of its part
     // Each id of the sample looked up by its key: PostgreSQL plans a join on ranges of ids as
     // if each range held a ninth of the table, and compiles it (JIT) for that cost.
+    QVariantList values {windows * width};
+    const QString sums = matchSums(u"name_folded"_s, patterns, &values);
+    values << start << width << stride << width;
     const Result<Sample> inWindows = readSample(
         u"WITH RECURSIVE sample (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM sample "
-        "WHERE i + 1 < ?) "
-        "SELECT COUNT(*), SUM(CASE WHEN name_folded LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END) "
-        "FROM sample JOIN simulations "
-        "ON simulation_id = CAST(? AS BIGINT) + (i / ?) * CAST(? AS BIGINT) + i % ?"_s,
-        {windows * width, m_pattern, start, width, stride, width});
+        "WHERE i + 1 < ?) SELECT COUNT(*), "_s
+            + sums
+            + u" FROM sample JOIN simulations "
+              "ON simulation_id = CAST(? AS BIGINT) + (i / ?) * CAST(? AS BIGINT) + i % ?"_s,
+        values, patterns.size());
     if (!inWindows || inWindows->seen >= windows)
         return inWindows;
     // Ids far sparser than the windows (most runs deleted) leave them nearly empty: the first
     // run at or after each window's start stands for it instead.
+    QVariantList pickedValues {windows, start, stride};
+    const QString pickedSums = matchSums(u"name"_s, patterns, &pickedValues);
     const Result<Sample> following
         = readSample(u"WITH RECURSIVE sample (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM sample "
                      "WHERE i + 1 < ?), "
                      "picked (name) AS (SELECT (SELECT COALESCE(name_folded, '') FROM simulations "
                      "WHERE simulation_id >= CAST(? AS BIGINT) + i * CAST(? AS BIGINT) "
                      "ORDER BY simulation_id LIMIT 1) FROM sample) "
-                     "SELECT COUNT(name), SUM(CASE WHEN name LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END) "
-                     "FROM picked"_s,
-                     {windows, start, stride, m_pattern});
+                     "SELECT COUNT(name), "_s
+                         + pickedSums + u" FROM picked"_s,
+                     pickedValues, patterns.size());
     if (!following)
         return following;
-    return Sample {inWindows->seen + following->seen, inWindows->hits + following->hits};
+    Sample both {inWindows->seen + following->seen, inWindows->hits};
+    for (qsizetype i = 0; i < both.hits.size(); ++i)
+        both.hits[i] += following->hits.value(i);
+    return both;
 }
 
 Result<NameSearch::Sample> NameSearch::readSample(const QString &statement,
-                                                  const QVariantList &values) const
+                                                  const QVariantList &values,
+                                                  qsizetype patterns) const
 {
     auto sampled
         = sql::runKept(m_database, statement, values, u"estimate the runs a name matches"_s);
     if (!sampled)
         return sampled.error();
-    const std::optional<Sample> sample = sql::readOne(*sampled.value(), [](const QSqlQuery &row) {
-        return Sample {row.value(0).toLongLong(), row.value(1).toLongLong()};
-    });
+    const std::optional<Sample> sample
+        = sql::readOne(*sampled.value(), [patterns](const QSqlQuery &row) {
+              Sample read {row.value(0).toLongLong(), {}};
+              for (qsizetype i = 0; i < patterns; ++i)
+                  read.hits << row.value(int(i) + 1).toLongLong(); // NULL: no runs, 0
+              return read;
+          });
     if (!sample)
         return Error::internal(u"estimating a count returned nothing"_s);
     return *sample;
 }
 
-Result<double> NameSearch::estimatedShare()
+Result<std::optional<std::pair<qint64, qint64>>> NameSearch::idSpan() const
 {
     auto span = sql::readKept(m_database,
                               u"SELECT (SELECT MIN(simulation_id) FROM simulations), "
@@ -265,9 +361,18 @@ Result<double> NameSearch::estimatedShare()
     if (!ids.next())
         return Error::internal(u"reading the span of run ids returned nothing"_s);
     if (ids.value(0).isNull())
+        return std::optional<std::pair<qint64, qint64>>(); // no runs
+    return std::optional(std::pair(ids.value(0).toLongLong(), ids.value(1).toLongLong()));
+}
+
+Result<double> NameSearch::estimatedShare()
+{
+    const auto span = idSpan();
+    if (!span)
+        return span.error();
+    if (!span.value())
         return 0.0; // no runs
-    const qint64 lowest = ids.value(0).toLongLong();
-    const qint64 highest = ids.value(1).toLongLong();
+    const auto [lowest, highest] = *span.value();
     if (usesFts() && m_probe.lowestNewestMatch > 0 && m_probe.runs > 0) {
         // The newest matches were counted, from the lowest of them to the newest run; the
         // older runs are sampled. The runs on either side are told by the ids' span.
@@ -275,19 +380,19 @@ Result<double> NameSearch::estimatedShare()
         const double newestIds = double(highest - m_probe.lowestNewestMatch + 1);
         const double newestRuns
             = std::min(double(m_probe.runs), newestIds * double(m_probe.runs) / allIds);
-        const Result<Sample> older = sampleIds(lowest, m_probe.lowestNewestMatch - 1);
+        const Result<Sample> older = sampleIds(lowest, m_probe.lowestNewestMatch - 1, {m_pattern});
         if (!older)
             return older.error();
         const double matches
             = double(m_probe.matches) + older->share() * (double(m_probe.runs) - newestRuns);
         return std::min(1.0, matches / double(m_probe.runs));
     }
-    const Result<Sample> sample = sampleIds(lowest, highest);
+    const Result<Sample> sample = sampleIds(lowest, highest, {m_pattern});
     if (!sample)
         return sample.error();
     // PostgreSQL: a name the windows missed may still be in runs between them; the planner's
     // count, from a sample of the whole table, tells how many.
-    if (sample->hits == 0 && m_probe.estimate >= 0 && m_probe.runs > 0)
+    if (sample->hits.value(0) == 0 && m_probe.estimate >= 0 && m_probe.runs > 0)
         return std::min(1.0, double(m_probe.estimate) / double(m_probe.runs));
     return sample->share();
 }
@@ -330,6 +435,8 @@ Status NameSearch::planPage(const SimulationQuery &query)
             return probed;
         if (!isSelective())
             return success();
+    } else if (const Status chosen = chooseIndexWords(); !chosen) {
+        return chosen;
     }
     m_matchesInIdOrder = true;
     return success();

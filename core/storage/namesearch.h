@@ -6,6 +6,9 @@
 #include <QString>
 #include <QVariantList>
 
+#include <optional>
+#include <utility>
+
 namespace aisim {
 
 class Database;
@@ -101,12 +104,15 @@ public:
     // The FROM clause: the table alone, or the index's matches joined to it.
     QString source(QVariantList *values) const;
 
-    // PostgreSQL, for a text of several words (letters and digits between other characters):
-    // a word the planner expects in more than this share of the runs is not asked of the
-    // trigram index. Its trigrams are in most names, and reading their long lists of runs
-    // costs more than checking the few more candidates the other words leave ("run-0424242"
-    // 17 ms, "0424242" 1.6 ms at a million runs named run-…).
+    // For a text of several words (letters and digits between other characters): a word in
+    // more than this share of the runs is not asked of the trigram index. Its trigrams are in
+    // most names, and reading their long lists of runs costs more than checking the few more
+    // candidates the other words leave (at a million runs named run-…, PostgreSQL: "run-0424242"
+    // 17 ms, "0424242" 1.6 ms; SQLite counting "run-0000": 4.8 ms, "0000" 1.1 ms). PostgreSQL's
+    // planner tells the share of each word; on SQLite it is read from kWordWindows runs spread
+    // evenly over the table's ids.
     static constexpr double kCommonWordShare = 0.5;
+    static constexpr qint64 kWordWindows = 64;
 
     // Says in the log when the trigram index is missing and searches read the table.
     static void checkIndex(Database &database);
@@ -123,15 +129,24 @@ private:
     // match. Names given in sequence follow the ids (run-0001, run-0002 …): the newest runs
     // alone may show a name in all of them or in none, windows over every part of the table
     // see how it spreads.
+    // The same for several patterns at once: hits holds how many names match each.
     struct Sample
     {
         qint64 seen = 0;
-        qint64 hits = 0;
-        double share() const { return seen > 0 ? double(hits) / double(seen) : 0.0; }
+        QList<qint64> hits;
+        double share(qsizetype pattern = 0) const
+        {
+            return seen > 0 ? double(hits.value(pattern)) / double(seen) : 0.0;
+        }
     };
-    Result<Sample> sampleIds(qint64 first, qint64 last) const;
-    // Runs a statement that answers the runs it read and how many of their names match.
-    Result<Sample> readSample(const QString &statement, const QVariantList &values) const;
+    Result<Sample> sampleIds(qint64 first, qint64 last, const QStringList &patterns,
+                             qint64 windows = kWindows, qint64 width = kWindowIds) const;
+    // Runs a statement that answers the runs it read and how many of their names match each
+    // of patterns.
+    Result<Sample> readSample(const QString &statement, const QVariantList &values,
+                              qsizetype patterns) const;
+    // The lowest and highest ids of the table's runs; nothing without runs.
+    Result<std::optional<std::pair<qint64, qint64>>> idSpan() const;
     enum class Reach { Plan, Count };
     Status probeUpTo(Reach reach);
     // After probe(), on PostgreSQL: sets m_indexForFilters (indexBeatsWalk).
@@ -142,12 +157,20 @@ private:
     Result<bool> runsInCreationOrder();
     // Keeps the probe in the memo, if any.
     Status remember();
-    // PostgreSQL, in probe(): the words of the text the trigram index is asked for
-    // (kCommonWordShare), in m_probe.indexWords.
+    // The words of the text the trigram index is asked for (kCommonWordShare), in
+    // m_probe.indexWords, chosen once for the text (memo): in probe(), and on SQLite before a
+    // page reads the index's matches in id order. PostgreSQL's planner estimates need the
+    // probe's count of runs.
     Status chooseIndexWords();
+    // The words of the text: letters and digits between other characters, three or more.
+    QStringList words() const;
+    // The share of the runs each word is in.
+    Result<QList<double>> wordShares(const QStringList &words) const;
     // The test of a name that the trigram index serves: the text's LIKE pattern, or the words
     // chosen for the index and the whole text checked in each candidate's name.
     QString matchCondition(QVariantList *values) const;
+    // SQLite: the FTS5 query of the text (its trigrams in sequence), or of the words chosen
+    // for the index, each a phrase; the LIKE of each candidate's name checks the whole text.
     QString ftsPhrase() const;
 
     Database &m_database;

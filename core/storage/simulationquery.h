@@ -34,9 +34,10 @@ struct NameProbe
     qint64 runs = 0;
     // PostgreSQL: the planner's count of the name's matches; -1 before it is asked.
     qint64 estimate = -1;
-    // PostgreSQL: the words of the text the trigram index is asked for, where others are in
-    // most names (NameSearch::matchCondition); empty: the whole text.
+    // The words of the text the trigram index is asked for, where others are in most names
+    // (NameSearch::chooseIndexWords); empty: the whole text. wordsChosen: they were chosen.
     QStringList indexWords = {};
+    bool wordsChosen = false;
     // SQLite: the lowest id among the newest matches counted (by id).
     qint64 lowestNewestMatch = 0;
     // SQLite: the id of the newest run the name alone matches, when a page newest first read it
