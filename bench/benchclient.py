@@ -225,9 +225,14 @@ def report(results_path, md_path, json_path, mode):
         f"({fmt(get('rss_growth_pct'))} %).",
         f"- GET /simulation/{{id}} with {fmt(get('big_runs'))} runs in the database: "
         f"{fmt(get('id_big_aisim'))} req/s (p99 {fmt(get('id_big_aisim_p99'))} ms), "
-        f"{fmt(ratio(get('id_big_aisim'), get('id_small_aisim')))} of the figure with 1,000 runs "
+        f"{fmt(get('id_big_ratio'))} of the figure with 1,000 runs "
         f"({fmt(get('id_small_aisim'))} req/s, p99 {fmt(get('id_small_aisim_p99'))} ms): two "
-        f"fresh servers side by side, measured in turn three times, the medians.",
+        f"fresh servers side by side, measured in turn five times, the median of each server's "
+        f"rates and of the five rounds' ratios "
+        f"({', '.join(fmt(get(f'id_ratio_{r}')) for r in range(1, 6))}). The server's CPU time "
+        f"for an answer, the median of the rounds: {fmt(get('id_big_aisim_cpu'))} µs among "
+        f"{fmt(get('big_runs'))} runs, {fmt(get('id_small_aisim_cpu'))} µs among 1,000 "
+        f"({fmt(ratio(get('id_big_aisim_cpu'), get('id_small_aisim_cpu')))}).",
         f"- The SQLite database after its measurements (`PRAGMA integrity_check`): "
         f"{get('sqlite_integrity', 'not checked')}.",
         "",
