@@ -15,6 +15,7 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSemaphore>
@@ -393,10 +394,11 @@ void TestFastPath::postedRunsAreEachWrittenOnce()
     QCOMPARE(MachineRepository(database).get(7)->name, u"Seven"_s);
 }
 
-// PostgreSQL breaks a deadlock by aborting one of its transactions. Another session holds the
-// counters that a new run updates, then waits for the run's machine, which the run's foreign key
-// holds: the run's transaction, waiting first, is aborted, and its run is written again once the
-// other session commits, not refused.
+// PostgreSQL breaks a deadlock by aborting one of its transactions: the one that has waited
+// longest, whose check runs first. Another session holds the counters that a new run updates,
+// waits until the run's transaction waits for them, then asks for the run's machine, which the
+// run's foreign key holds: the run's transaction is aborted, and its run is written again once
+// the other session commits, not refused.
 void TestFastPath::aDeadlockedCreationIsWrittenAgain()
 {
     AISIM_OPEN_TEST_DATABASE(db);
@@ -420,7 +422,24 @@ void TestFastPath::aDeadlockedCreationIsWrittenAgain()
             !failed.isEmpty())
             return failed;
         countersHeld.release();
-        QThread::msleep(300); // the run now waits for the counters
+        // Until the run waits for the counters (a lock this session holds), having taken its
+        // key share of the machine: the run then waits first, which a fixed pause did not
+        // ensure on a loaded machine.
+        QElapsedTimer waited;
+        waited.start();
+        for (;;) {
+            auto waiting = sql::run(database,
+                                    u"SELECT COUNT(*) FROM pg_locks WHERE NOT granted "
+                                    "AND pg_backend_pid() = ANY (pg_blocking_pids(pid))"_s,
+                                    {}, u"look for a run waiting for the counters"_s);
+            if (!waiting)
+                return waiting.error().message;
+            if (sql::readCount(waiting.value()) > 0)
+                break;
+            if (waited.elapsed() > 10'000)
+                return u"the run never waited for the counters"_s;
+            QThread::msleep(5);
+        }
         if (const QString failed = test::runStatement(
                 database, u"SELECT 1 FROM machines WHERE machine_id = 1 FOR UPDATE"_s);
             !failed.isEmpty())
