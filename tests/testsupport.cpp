@@ -3,6 +3,7 @@
 #include "responsevalidator.h"
 #include "sqlsupport.h"
 
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -10,6 +11,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
 #include <QUuid>
 
@@ -89,6 +91,25 @@ QString runStatement(Database &database, const QString &statement, const QVarian
 {
     const auto ran = sql::run(database, statement, values, u"run a test's statement"_s);
     return ran ? QString() : ran.error().message;
+}
+
+QString waitForSessionBlocked(Database &database)
+{
+    QElapsedTimer waited;
+    waited.start();
+    for (;;) {
+        auto waiting = sql::run(database,
+                                u"SELECT COUNT(*) FROM pg_locks WHERE NOT granted "
+                                "AND pg_backend_pid() = ANY (pg_blocking_pids(pid))"_s,
+                                {}, u"look for a session waiting for this one"_s);
+        if (!waiting)
+            return waiting.error().message;
+        if (sql::readCount(waiting.value()) > 0)
+            return QString();
+        if (waited.elapsed() > 10'000)
+            return u"no other session waited for a lock of this one"_s;
+        QThread::msleep(5);
+    }
 }
 
 Result<std::unique_ptr<Runtime>> openServer(const RuntimeOptions &options)

@@ -51,6 +51,10 @@ void addPostgreSqlRow();
 // Runs a statement on this thread's connection of database (inside its open transaction, if
 // any) for a test's other session: what went wrong, or an empty text.
 QString runStatement(Database &database, const QString &statement, const QVariantList &values = {});
+// PostgreSQL: waits, for at most 10 s, until another session waits for a lock that this
+// thread's session of database holds; what went wrong, or an empty text. A deadlock test's
+// session then asks for its second lock knowing which transaction waited first.
+QString waitForSessionBlocked(Database &database);
 
 // Opens a runtime and starts its REST API on a free loopback port, or says why it cannot.
 Result<std::unique_ptr<Runtime>> openServer(const RuntimeOptions &options);

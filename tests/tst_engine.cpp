@@ -361,17 +361,8 @@ void TestEngine::aDeadlockedEndIsWrittenAgain()
             !failed.isEmpty())
             return failed;
         // Until the run's end waits for them.
-        for (int i = 0;; ++i) {
-            auto waiting = sql::run(other, u"SELECT COUNT(*) FROM pg_locks WHERE NOT granted"_s, {},
-                                    u"look for a waiting lock"_s);
-            if (!waiting)
-                return waiting.error().message;
-            if (sql::readCount(waiting.value()) > 0)
-                break;
-            if (i == 200)
-                return u"the run's end never waited for the counters"_s;
-            QThread::msleep(25);
-        }
+        if (const QString blocked = test::waitForSessionBlocked(other); !blocked.isEmpty())
+            return blocked;
         if (const QString failed = test::runStatement(
                 other, u"SELECT 1 FROM simulations WHERE simulation_id = ? FOR UPDATE"_s, {id});
             !failed.isEmpty())

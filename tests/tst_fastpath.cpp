@@ -15,7 +15,6 @@
 #include "testsupport.h"
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSemaphore>
@@ -425,21 +424,8 @@ void TestFastPath::aDeadlockedCreationIsWrittenAgain()
         // Until the run waits for the counters (a lock this session holds), having taken its
         // key share of the machine: the run then waits first, which a fixed pause did not
         // ensure on a loaded machine.
-        QElapsedTimer waited;
-        waited.start();
-        for (;;) {
-            auto waiting = sql::run(database,
-                                    u"SELECT COUNT(*) FROM pg_locks WHERE NOT granted "
-                                    "AND pg_backend_pid() = ANY (pg_blocking_pids(pid))"_s,
-                                    {}, u"look for a run waiting for the counters"_s);
-            if (!waiting)
-                return waiting.error().message;
-            if (sql::readCount(waiting.value()) > 0)
-                break;
-            if (waited.elapsed() > 10'000)
-                return u"the run never waited for the counters"_s;
-            QThread::msleep(5);
-        }
+        if (const QString blocked = test::waitForSessionBlocked(database); !blocked.isEmpty())
+            return blocked;
         if (const QString failed = test::runStatement(
                 database, u"SELECT 1 FROM machines WHERE machine_id = 1 FOR UPDATE"_s);
             !failed.isEmpty())

@@ -16,6 +16,13 @@ namespace aisim {
 
 namespace {
 constexpr qsizetype kTrigram = 3;
+
+// The LIKE pattern of names that contain a word (NameSearch::words: letters and digits alone,
+// nothing to escape).
+QString containsWord(const QString &word)
+{
+    return u'%' + word + u'%';
+}
 } // namespace
 
 qint64 NameSearch::indexedMatches(qint64 runs)
@@ -208,10 +215,9 @@ QStringList NameSearch::words() const
 
 Result<QList<double>> NameSearch::wordShares(const QStringList &words) const
 {
-    // Letters and digits alone: nothing to escape.
     QStringList patterns;
     for (const QString &word : words)
-        patterns << QString(u'%' + word + u'%');
+        patterns << containsWord(word);
     QList<double> shares(words.size(), 0.0);
     if (m_database.isPostgreSql()) {
         if (m_probe.runs <= 0)
@@ -255,11 +261,10 @@ QString NameSearch::matchCondition(QVariantList *values) const
         values->append(m_pattern);
         return u"name_folded LIKE ? ESCAPE '\\'"_s;
     }
-    // Letters and digits alone: nothing to escape.
     QStringList tests;
     for (const QString &word : m_probe.indexWords) {
         tests << u"name_folded LIKE ?"_s;
-        values->append(QString(u'%' + word + u'%'));
+        values->append(containsWord(word));
     }
     tests << u"strpos(name_folded, ?) > 0"_s;
     values->append(m_folded);
