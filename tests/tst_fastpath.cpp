@@ -99,6 +99,8 @@ private Q_SLOTS:
     void summariesWriteWhatTheSlowPathWrites();
     void aBatchClaimTakesTheOldestRunsOnce_data() { test::addDialectRows(); }
     void aBatchClaimTakesTheOldestRunsOnce();
+    void aClaimForSeveralMachinesTakesTheOldestOfThem_data() { test::addDialectRows(); }
+    void aClaimForSeveralMachinesTakesTheOldestOfThem();
     void concurrentBatchClaimsNeverShareARun_data() { test::addDialectRows(); }
     void concurrentBatchClaimsNeverShareARun();
     void aGroupOfPointsIsOneTransaction_data() { test::addDialectRows(); }
@@ -209,21 +211,58 @@ void TestFastPath::aBatchClaimTakesTheOldestRunsOnce()
     QCOMPARE(simulations.get(ids.last())->leaseOwner, u"b"_s);
 }
 
+void TestFastPath::aClaimForSeveralMachinesTakesTheOldestOfThem()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    for (const qint64 machine : {1, 2, 3})
+        QVERIFY(MachineRepository(database).create(machine, u"M%1"_s.arg(machine)).ok());
+    // Machines 1 and 2 take turns unevenly, with runs of machine 3 (not asked for) among them.
+    SimulationRepository simulations(database);
+    QList<qint64> served;
+    const QList<qint64> machines {3, 1, 1, 3, 2, 1, 3, 2, 2, 1};
+    for (const qint64 machine : machines) {
+        const qint64 id = simulations.create(newSimulation(u"run"_s, machine))->id;
+        if (machine != 3)
+            served << id;
+        QTest::qWait(2);
+    }
+    RunLedger ledger(database);
+    QList<qint64> claimed;
+    for (const int limit : {3, 2, 4}) {
+        const auto taken = ledger.claimPending(u"w"_s, {2, 1}, 60000, limit);
+        QVERIFY(taken.ok());
+        QCOMPARE(taken->size(), std::min<qsizetype>(limit, served.size() - claimed.size()));
+        for (const Simulation &simulation : taken.value()) {
+            QVERIFY(simulation.machineId == 1 || simulation.machineId == 2);
+            claimed << simulation.id;
+        }
+    }
+    QCOMPARE(claimed, served); // the oldest of both machines first, each once
+    QVERIFY(ledger.claimPending(u"w"_s, {2, 1}, 60000, 4)->isEmpty());
+    const auto rest = ledger.claimPending(u"w"_s, {3}, 60000, 10);
+    QVERIFY(rest.ok());
+    QCOMPARE(rest->size(), machines.count(3));
+}
+
 void TestFastPath::concurrentBatchClaimsNeverShareARun()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
     QVERIFY(database.migrate().ok());
     QVERIFY(MachineRepository(database).create(1, u"A"_s).ok());
+    QVERIFY(MachineRepository(database).create(2, u"B"_s).ok());
     constexpr int kRuns = 200;
     for (int i = 0; i < kRuns; ++i)
-        QVERIFY(SimulationRepository(database).create(newSimulation(u"run"_s, 1)).ok());
-    // Four claimers at once, each on its own connection, until nothing is left.
-    const auto claimer = [&database](const QString &worker) {
+        QVERIFY(SimulationRepository(database).create(newSimulation(u"run"_s, 1 + i % 2)).ok());
+    // Four claimers at once, each on its own connection, until nothing is left: two for every
+    // machine, two naming both.
+    const auto claimer = [&database](const QString &worker, const QList<qint64> &machines) {
         QList<qint64> ids;
         RunLedger ledger(database);
         for (;;) {
-            const auto claimed = ledger.claimPending(worker, {}, 60000, 7);
+            const auto claimed = ledger.claimPending(worker, machines, 60000, 7);
             if (!claimed || claimed->isEmpty())
                 return ids;
             for (const Simulation &simulation : claimed.value())
@@ -232,7 +271,8 @@ void TestFastPath::concurrentBatchClaimsNeverShareARun()
     };
     QList<QFuture<QList<qint64>>> futures;
     for (int i = 0; i < 4; ++i)
-        futures << QtConcurrent::run(claimer, u"worker-%1"_s.arg(i));
+        futures << QtConcurrent::run(claimer, u"worker-%1"_s.arg(i),
+                                     i % 2 ? QList<qint64> {1, 2} : QList<qint64> {});
     QList<qint64> all;
     for (auto &future : futures)
         all += future.result();

@@ -36,26 +36,38 @@ Result<QList<Simulation>> RunLedger::claimPending(const QString &workerId,
                                                   int limit)
 {
     const qint64 now = nowMs();
-    QVariantList values {now};
-    QString machineFilter;
-    if (!machineIds.isEmpty()) {
-        QStringList marks;
-        for (const qint64 id : machineIds) {
-            marks << u"?"_s;
-            values << id;
-        }
-        machineFilter = u" AND machine_id IN ("_s + marks.join(u", "_s) + u')';
-    }
-    values << std::max(1, limit) << workerId << now + leaseMs << now << now << now << now;
-    // The runs are picked once, in a CTE: PostgreSQL may run a LIMIT subquery inside IN more
-    // than once, and take more runs than asked. Concurrent claimers skip each other's rows
-    // there; SQLite serialises writers.
+    const int wanted = std::max(1, limit);
+    // Each machine's oldest pending runs are read from its own index in the queue's order
+    // (simulations_machine_status_creation_idx), a page of them at most, and the oldest of all
+    // are taken: a claim reads what it takes, however many runs other machines have waiting
+    // and whatever the planner's statistics say (before the table's first ANALYZE PostgreSQL
+    // takes a machine's pending runs for one and sorted all of them). Without machines, the
+    // whole queue's index (simulations_status_creation_idx). The runs are picked once, in a
+    // CTE: PostgreSQL may run a LIMIT subquery inside IN more than once, and take more runs
+    // than asked. Concurrent claimers skip each other's rows there (a claim for several
+    // machines locks a page of each until it commits); SQLite serialises writers.
     const QString lockClause = m_database.isPostgreSql() ? u" FOR UPDATE SKIP LOCKED"_s : QString();
-    const QString statement
-        = u"WITH picked AS (SELECT simulation_id FROM simulations WHERE status = 'pending' "
-          "AND (not_before IS NULL OR not_before <= ?)"_s
-        + machineFilter + u" ORDER BY creation_date, simulation_id LIMIT ?"_s + lockClause
-        + u") UPDATE simulations SET status = 'running', lease_owner = ?, lease_expires_at = ?, "
+    QVariantList values;
+    QStringList branches;
+    const QList<std::optional<qint64>> queues = machineIds.isEmpty()
+        ? QList<std::optional<qint64>> {std::nullopt}
+        : QList<std::optional<qint64>>(machineIds.cbegin(), machineIds.cend());
+    for (const std::optional<qint64> &machine : queues) {
+        branches << u"SELECT * FROM (SELECT simulation_id, creation_date FROM simulations "
+                    "WHERE status = 'pending' AND (not_before IS NULL OR not_before <= ?)"_s
+                + (machine ? u" AND machine_id = ?"_s : QString())
+                + u" ORDER BY creation_date, simulation_id LIMIT ?"_s + lockClause + u") AS queue"_s
+                + QString::number(branches.size());
+        values << now;
+        if (machine)
+            values << *machine;
+        values << wanted;
+    }
+    values << wanted << workerId << now + leaseMs << now << now << now << now;
+    const QString statement = u"WITH picked AS (SELECT simulation_id FROM ("_s
+        + branches.join(u" UNION ALL "_s)
+        + u") AS queues ORDER BY creation_date, simulation_id LIMIT ?"
+          ") UPDATE simulations SET status = 'running', lease_owner = ?, lease_expires_at = ?, "
           "heartbeat_at = ?, started_at = COALESCE(started_at, ?), update_date = ?, "
           "attempts = attempts + 1, version = version + 1, not_before = NULL, "
           "lease_acquired_at = ? WHERE simulation_id IN (SELECT simulation_id FROM picked) AND "
