@@ -37,15 +37,15 @@ Result<QList<Simulation>> RunLedger::claimPending(const QString &workerId,
 {
     const qint64 now = nowMs();
     const int wanted = std::max(1, limit);
-    // Each machine's oldest pending runs are read from its own index in the queue's order
-    // (simulations_machine_status_creation_idx), a page of them at most, and the oldest of all
-    // are taken: a claim reads what it takes, however many runs other machines have waiting
-    // and whatever the planner's statistics say (before the table's first ANALYZE PostgreSQL
-    // takes a machine's pending runs for one and sorted all of them). Without machines, the
+    // Each machine's oldest pending runs, at most a claim's worth, are read from its own index
+    // in the queue's order (simulations_machine_status_creation_idx), and the oldest of them
+    // all are taken: a claim reads about what it takes, however many runs other machines have
+    // waiting and whatever the planner's statistics say (migration 018). Without machines, the
     // whole queue's index (simulations_status_creation_idx). The runs are picked once, in a
     // CTE: PostgreSQL may run a LIMIT subquery inside IN more than once, and take more runs
     // than asked. Concurrent claimers skip each other's rows there (a claim for several
-    // machines locks a page of each until it commits); SQLite serialises writers.
+    // machines locks up to a claim's worth of each until it commits); SQLite serialises
+    // writers.
     const QString lockClause = m_database.isPostgreSql() ? u" FOR UPDATE SKIP LOCKED"_s : QString();
     QVariantList values;
     QStringList branches;
