@@ -101,6 +101,8 @@ private Q_SLOTS:
     void aBatchClaimTakesTheOldestRunsOnce();
     void aClaimForSeveralMachinesTakesTheOldestOfThem_data() { test::addDialectRows(); }
     void aClaimForSeveralMachinesTakesTheOldestOfThem();
+    void aClaimForManyMachinesTakesTheOldestOfThem_data() { test::addDialectRows(); }
+    void aClaimForManyMachinesTakesTheOldestOfThem();
     void concurrentBatchClaimsNeverShareARun_data() { test::addDialectRows(); }
     void concurrentBatchClaimsNeverShareARun();
     void aGroupOfPointsIsOneTransaction_data() { test::addDialectRows(); }
@@ -244,6 +246,37 @@ void TestFastPath::aClaimForSeveralMachinesTakesTheOldestOfThem()
     const auto rest = ledger.claimPending(u"w"_s, {3}, 60000, 10);
     QVERIFY(rest.ok());
     QCOMPARE(rest->size(), machines.count(3));
+}
+
+// More machines than a claim reads one by one: their queues are read together.
+void TestFastPath::aClaimForManyMachinesTakesTheOldestOfThem()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(database.migrate().ok());
+    const qint64 count = RunLedger::kQueuesPerClaim + 6;
+    QList<qint64> machines;
+    for (qint64 machine = 1; machine <= count + 1; ++machine)
+        QVERIFY(MachineRepository(database).create(machine, u"M%1"_s.arg(machine)).ok());
+    for (qint64 machine = count; machine >= 1; --machine)
+        machines << machine;
+    SimulationRepository simulations(database);
+    QList<qint64> served;
+    for (const qint64 machine : std::as_const(machines)) {
+        QVERIFY(simulations.create(newSimulation(u"other"_s, count + 1)).ok());
+        served << simulations.create(newSimulation(u"run"_s, machine))->id;
+    }
+    RunLedger ledger(database);
+    QList<qint64> claimed;
+    while (claimed.size() < served.size()) {
+        const auto taken = ledger.claimPending(u"w"_s, machines, 60000, 7);
+        QVERIFY(taken.ok());
+        QVERIFY(!taken->isEmpty());
+        for (const Simulation &simulation : taken.value())
+            claimed << simulation.id;
+    }
+    QCOMPARE(claimed, served);
+    QVERIFY(ledger.claimPending(u"w"_s, machines, 60000, 7)->isEmpty());
 }
 
 void TestFastPath::concurrentBatchClaimsNeverShareARun()

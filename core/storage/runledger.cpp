@@ -47,21 +47,33 @@ Result<QList<Simulation>> RunLedger::claimPending(const QString &workerId,
     // machines locks up to a claim's worth of each until it commits); SQLite serialises
     // writers.
     const QString lockClause = m_database.isPostgreSql() ? u" FOR UPDATE SKIP LOCKED"_s : QString();
+    // Each queue's machines: one each, all of them at once past kQueuesPerClaim (a compound
+    // SELECT has a bounded number of terms on SQLite), or none.
+    QList<QList<qint64>> queues;
+    if (machineIds.size() > kQueuesPerClaim)
+        queues << machineIds;
+    else if (machineIds.isEmpty())
+        queues << QList<qint64> {};
+    else
+        for (const qint64 id : machineIds)
+            queues << QList<qint64> {id};
     QVariantList values;
     QStringList branches;
-    const QList<std::optional<qint64>> queues = machineIds.isEmpty()
-        ? QList<std::optional<qint64>> {std::nullopt}
-        : QList<std::optional<qint64>>(machineIds.cbegin(), machineIds.cend());
-    for (const std::optional<qint64> &machine : queues) {
+    for (const QList<qint64> &machines : std::as_const(queues)) {
+        values << now;
+        QString machineFilter;
+        if (!machines.isEmpty()) {
+            machineFilter = machines.size() == 1
+                ? u" AND machine_id = ?"_s
+                : u" AND machine_id IN (?"_s + u", ?"_s.repeated(machines.size() - 1) + u')';
+            for (const qint64 id : machines)
+                values << id;
+        }
+        values << wanted;
         branches << u"SELECT * FROM (SELECT simulation_id, creation_date FROM simulations "
                     "WHERE status = 'pending' AND (not_before IS NULL OR not_before <= ?)"_s
-                + (machine ? u" AND machine_id = ?"_s : QString())
-                + u" ORDER BY creation_date, simulation_id LIMIT ?"_s + lockClause + u") AS queue"_s
-                + QString::number(branches.size());
-        values << now;
-        if (machine)
-            values << *machine;
-        values << wanted;
+                + machineFilter + u" ORDER BY creation_date, simulation_id LIMIT ?"_s + lockClause
+                + u") AS queue"_s + QString::number(branches.size());
     }
     values << wanted << workerId << now + leaseMs << now << now << now << now;
     const QString statement = u"WITH picked AS (SELECT simulation_id FROM ("_s

@@ -29,6 +29,8 @@ public:
     // (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite serialises writers).
     Result<QList<Simulation>> claimPending(const QString &workerId, const QList<qint64> &machineIds,
                                            qint64 leaseMs, int limit);
+    // Up to this many machines, a claim reads each one's queue on its own.
+    static constexpr qsizetype kQueuesPerClaim = 64;
     // Stores a group of consecutive points of a run and renews its lease in one transaction;
     // pointsDone counts the run's points after the group; the run's loss statistics follow it. With
     // finish, the run is marked finished in the same transaction. False when the run was lost
