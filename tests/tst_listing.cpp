@@ -1,6 +1,7 @@
 #include "database.h"
 #include "machinerepository.h"
 #include "namesearch.h"
+#include "runledger.h"
 #include "simulationblocks.h"
 #include "simulationcounter.h"
 #include "simulationlister.h"
@@ -506,8 +507,17 @@ void TestListing::countersEqualCountAfterEveryChange()
     QVERIFY(second.ok() && second.value());
     QVERIFY(repository.failAttempt(second.value()->id, u"w"_s, u"boom"_s, 0).ok()); // retried
     compareCountersWithTheTable(database);
-    QVERIFY(repository.claimNextPending(u"w"_s, {2}, 60000).ok());
+    QVERIFY(repository.claimNextPending(u"w"_s, {2}, 60000).ok()); // its second attempt
+    compareCountersWithTheTable(database);
     QVERIFY(repository.release(second.value()->id, u"w"_s).ok());
+    compareCountersWithTheTable(database);
+    // One claim of several runs of both machines, the retried one among them, and back.
+    const auto several = RunLedger(database).claimPending(u"w"_s, {1, 2}, 60000, 3);
+    QVERIFY(several.ok());
+    QCOMPARE(several->size(), 3);
+    compareCountersWithTheTable(database);
+    for (const Simulation &claimed : several.value())
+        QVERIFY(repository.release(claimed.id, u"w"_s).ok());
     compareCountersWithTheTable(database);
     QVERIFY(repository.claimNextPending(u"w"_s, {2}, -1).ok()); // its lease is over at once
     QVERIFY(repository.requeueExpiredLeases().ok());

@@ -6,7 +6,6 @@
 #include "sqlsupport.h"
 
 #include <algorithm>
-#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -37,18 +36,53 @@ Result<QList<Simulation>> RunLedger::claimPending(const QString &workerId,
 {
     const qint64 now = nowMs();
     const int wanted = std::max(1, limit);
+    const auto taken = m_database.isPostgreSql()
+        ? claimOnPostgreSql(workerId, machineIds, now, now + leaseMs, wanted)
+        : claimOnSqlite(workerId, machineIds, now, now + leaseMs, wanted);
+    if (!taken)
+        return taken.error();
+    // RETURNING keeps no order: the oldest first, as the queue promises.
+    QList<Simulation> claimed = taken.value();
+    std::sort(claimed.begin(), claimed.end(), [](const Simulation &a, const Simulation &b) {
+        return std::pair(a.creationDate, a.id) < std::pair(b.creationDate, b.id);
+    });
+    return claimed;
+}
+
+Result<QList<Simulation>> RunLedger::claimOnPostgreSql(const QString &workerId,
+                                                       const QList<qint64> &machineIds, qint64 now,
+                                                       qint64 leaseUntil, int wanted)
+{
+    // simulations_claim() (migration 019) reads each machine's queue in order, whatever the
+    // planner's statistics say, skips the rows other claimers hold (FOR UPDATE SKIP LOCKED),
+    // and counts the claimed runs once.
+    QVariant machines(QMetaType::fromType<QString>()); // NULL: every machine
+    if (!machineIds.isEmpty()) {
+        QStringList ids;
+        for (const qint64 id : machineIds)
+            ids << QString::number(id);
+        machines = QString(u'{' + ids.join(u',') + u'}');
+    }
+    auto query
+        = sql::runKept(m_database,
+                       u"SELECT "_s + kSimulationColumns
+                           + u" FROM simulations_claim(?, CAST(? AS BIGINT[]), ?, ?, ?)"_s,
+                       {workerId, machines, now, leaseUntil, wanted}, u"claim simulations"_s);
+    if (!query)
+        return query.error();
+    return sql::readAll(*query.value(), readSimulation);
+}
+
+Result<QList<Simulation>> RunLedger::claimOnSqlite(const QString &workerId,
+                                                   const QList<qint64> &machineIds, qint64 now,
+                                                   qint64 leaseUntil, int wanted)
+{
     // Each machine's oldest pending runs, at most a claim's worth, are read from its own index
     // in the queue's order (simulations_machine_status_creation_idx), and the oldest of them
     // all are taken: a claim reads about what it takes, however many runs other machines have
-    // waiting and whatever the planner's statistics say (migration 018). Without machines, the
-    // whole queue's index (simulations_status_creation_idx). The runs are picked once, in a
-    // CTE: PostgreSQL may run a LIMIT subquery inside IN more than once, and take more runs
-    // than asked. Concurrent claimers skip each other's rows there (a claim for several
-    // machines locks up to a claim's worth of each until it commits); SQLite serialises
-    // writers.
-    const QString lockClause = m_database.isPostgreSql() ? u" FOR UPDATE SKIP LOCKED"_s : QString();
+    // waiting. Without machines, the whole queue's index (simulations_status_creation_idx).
     // Each queue's machines: one each, all of them at once past kQueuesPerClaim (a compound
-    // SELECT has a bounded number of terms on SQLite), or none.
+    // SELECT has a bounded number of terms), or none.
     QList<QList<qint64>> queues;
     if (machineIds.size() > kQueuesPerClaim)
         queues << machineIds;
@@ -72,10 +106,10 @@ Result<QList<Simulation>> RunLedger::claimPending(const QString &workerId,
         values << wanted;
         branches << u"SELECT * FROM (SELECT simulation_id, creation_date FROM simulations "
                     "WHERE status = 'pending' AND (not_before IS NULL OR not_before <= ?)"_s
-                + machineFilter + u" ORDER BY creation_date, simulation_id LIMIT ?"_s + lockClause
-                + u") AS queue"_s + QString::number(branches.size());
+                + machineFilter + u" ORDER BY creation_date, simulation_id LIMIT ?) AS queue"_s
+                + QString::number(branches.size());
     }
-    values << wanted << workerId << now + leaseMs << now << now << now << now;
+    values << wanted << workerId << leaseUntil << now << now << now << now;
     const QString statement = u"WITH picked AS (SELECT simulation_id FROM ("_s
         + branches.join(u" UNION ALL "_s)
         + u") AS queues ORDER BY creation_date, simulation_id LIMIT ?"
@@ -86,13 +120,10 @@ Result<QList<Simulation>> RunLedger::claimPending(const QString &workerId,
           "status = 'pending' "
           "RETURNING "_s
         + kSimulationColumns;
-    // On SQLite the claim takes its turn among this process's writers (see sql::Transaction).
-    std::optional<sql::Transaction> turn;
-    if (!m_database.isPostgreSql()) {
-        turn.emplace(m_database);
-        if (!turn->isActive())
-            return turn->beginError();
-    }
+    // The claim takes its turn among this process's writers (see sql::Transaction).
+    sql::Transaction turn(m_database);
+    if (!turn.isActive())
+        return turn.beginError();
     QList<Simulation> claimed;
     {
         auto query = sql::runKept(m_database, statement, values, u"claim simulations"_s);
@@ -100,14 +131,8 @@ Result<QList<Simulation>> RunLedger::claimPending(const QString &workerId,
             return query.error();
         claimed = sql::readAll(*query.value(), readSimulation);
     }
-    if (turn) {
-        if (const Status committed = turn->commit(); !committed)
-            return committed.error();
-    }
-    // RETURNING keeps no order: the oldest first, as the queue promises.
-    std::sort(claimed.begin(), claimed.end(), [](const Simulation &a, const Simulation &b) {
-        return std::pair(a.creationDate, a.id) < std::pair(b.creationDate, b.id);
-    });
+    if (const Status committed = turn.commit(); !committed)
+        return committed.error();
     return claimed;
 }
 

@@ -29,7 +29,7 @@ public:
     // (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite serialises writers).
     Result<QList<Simulation>> claimPending(const QString &workerId, const QList<qint64> &machineIds,
                                            qint64 leaseMs, int limit);
-    // Up to this many machines, a claim reads each one's queue on its own.
+    // Up to this many machines, a claim on SQLite reads each one's queue on its own.
     static constexpr qsizetype kQueuesPerClaim = 64;
     // Stores a group of consecutive points of a run and renews its lease in one transaction;
     // pointsDone counts the run's points after the group; the run's loss statistics follow it. With
@@ -51,6 +51,13 @@ public:
     Result<QList<bool>> finishRuns(const QString &workerId, const QList<Ending> &runs);
 
 private:
+    // claimPending on each dialect: the claimed runs in no particular order.
+    Result<QList<Simulation>> claimOnPostgreSql(const QString &workerId,
+                                                const QList<qint64> &machineIds, qint64 now,
+                                                qint64 leaseUntil, int wanted);
+    Result<QList<Simulation>> claimOnSqlite(const QString &workerId,
+                                            const QList<qint64> &machineIds, qint64 now,
+                                            qint64 leaseUntil, int wanted);
     // The writes of recordPoints, in the caller's transaction.
     Result<bool> writeGroup(qint64 id, const QString &workerId, const ConvergenceSeries &points,
                             int pointsDone, qint64 leaseMs, bool finish);
