@@ -248,7 +248,8 @@ void TestFastPath::aClaimForSeveralMachinesTakesTheOldestOfThem()
     QCOMPARE(rest->size(), machines.count(3));
 }
 
-// More machines than a claim reads one by one: their queues are read together.
+// More machines than a claim on SQLite reads one by one (RunLedger::kQueuesPerClaim): their
+// queues are read together there; PostgreSQL's function has no such bound.
 void TestFastPath::aClaimForManyMachinesTakesTheOldestOfThem()
 {
     AISIM_OPEN_TEST_DATABASE(db);
