@@ -64,6 +64,8 @@ private Q_SLOTS:
     void aWordInMostNamesIsLeftToTheCheckOfEachCandidate();
     void nameSearchPagesInCreationOrderFromTheIndex_data() { test::addDialectRows(); }
     void nameSearchPagesInCreationOrderFromTheIndex();
+    void aWalkReadsOnlyTheBlocksThatMayHoldTheName_data() { test::addDialectRows(); }
+    void aWalkReadsOnlyTheBlocksThatMayHoldTheName();
     void everyFilterCombinationIsReadFromAnIndex_data() { test::addDialectRows(); }
     void everyFilterCombinationIsReadFromAnIndex();
     void aNameOnlyOlderRunsBearIsEstimatedFromTheirShare_data() { test::addDialectRows(); }
@@ -441,6 +443,16 @@ void TestListing::compareBlocksWithTheTable(Database &database)
         QVERIFY(counted.at(i).at(2) <= held.at(i).at(2));
         QVERIFY(counted.at(i).at(3) >= held.at(i).at(3));
     }
+    if (!database.isPostgreSql())
+        return;
+    // Every three characters of every name are known to be in its block (migration 020).
+    QVERIFY(table.exec(u"SELECT COUNT(*) FROM (SELECT DISTINCT gram, simulation_id / %1 AS "
+                       "block FROM simulations, simulation_name_grams(name_folded) AS gram) "
+                       "AS held WHERE NOT EXISTS (SELECT 1 FROM simulation_block_grams AS known "
+                       "WHERE known.gram = held.gram AND known.block = held.block)"_s.arg(
+                           SimulationBlocks::kIds)));
+    QVERIFY(table.next());
+    QCOMPARE(table.value(0).toLongLong(), 0);
 }
 
 void TestListing::compareCountersWithTheTable(Database &database)
@@ -1156,6 +1168,110 @@ void TestListing::nameSearchPagesInCreationOrderFromTheIndex()
     newest.nameContains = u"alpha"_s;
     QCOMPARE(idsOf(repository.list(newest).value()), QList<qint64> {10});
     listEveryWay(false);
+}
+
+void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    constexpr qint64 kBlock = SimulationBlocks::kIds;
+    constexpr qint64 kRuns = 4 * kBlock + 100; // blocks 0 to 4, the last a part
+    // "Late" in the last 300 runs of block 1 and in every run of block 3: common enough that a
+    // page walks the creation order, gathered in two blocks with one between.
+    QSqlQuery change(database.connection());
+    QVERIFY2(change.exec(
+                 u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1), "
+                 "named(i, name) AS (SELECT i, CASE WHEN (i >= %2 AND i < %3) OR (i >= %4 AND "
+                 "i < %5) THEN 'Late run ' ELSE 'Run ' END || i FROM n) "
+                 "INSERT INTO simulations (simulation_id, name, name_folded, name_key, "
+                 "machine_id, status, creation_date, update_date, points_total) "
+                 "SELECT i, name, LOWER(name), LOWER(name), 1 + i % 2, 'finished', 1000 + i, "
+                 "1000 + i, 10 FROM named"_s.arg(kRuns)
+                     .arg(2 * kBlock - 300)
+                     .arg(2 * kBlock)
+                     .arg(3 * kBlock)
+                     .arg(4 * kBlock)),
+             qPrintable(change.lastError().text()));
+    if (database.isPostgreSql()) {
+        QVERIFY(change.exec(u"SELECT setval(pg_get_serial_sequence('simulations', "
+                            "'simulation_id'), MAX(simulation_id)) FROM simulations"_s));
+        QVERIFY(change.exec(u"ANALYZE simulations"_s)); // the planner's count of the name
+    }
+    SimulationRepository repository(database);
+    const auto expected = [&repository](SimulationQuery query) {
+        const QString needle = query.nameContains.toCaseFolded();
+        query.nameContains.clear();
+        query.limit = -1;
+        QList<qint64> ids;
+        for (const Simulation &simulation : repository.list(query).value()) {
+            if (simulation.name.toCaseFolded().contains(needle))
+                ids << simulation.id;
+        }
+        return ids;
+    };
+    const auto spansOf = [&database](const SimulationQuery &query) {
+        NameSearch search(database, query.nameContains);
+        return search.planPage(query).ok() ? search.walkSpans() : std::nullopt;
+    };
+    const auto compareEveryWay = [&](const QString &when) {
+        for (const bool descending : {false, true}) {
+            SimulationQuery query;
+            query.descending = descending;
+            query.nameContains = u"LATE"_s;
+            const QList<qint64> want = expected(query);
+            const QString what = u"%1, %2"_s.arg(when, descending ? u"desc"_s : u"asc"_s);
+            QVERIFY2(want.size() > 4'000, qPrintable(what));
+            // Pages of 97 by cursor, the walk confined to the spans from each one's cursor.
+            query.limit = 97;
+            QList<qint64> walked;
+            for (int page = 0; page < 100; ++page) {
+                SimulationCursor last;
+                QList<qint64> rows;
+                QVERIFY(repository
+                            .forEach(
+                                query, [&rows](const Simulation &s) { rows << s.id; }, &last)
+                            .ok());
+                walked += rows;
+                if (rows.size() < query.limit)
+                    break;
+                query.after = last;
+            }
+            QVERIFY2(walked == want, qPrintable(what + u", by cursor"_s));
+            query.after.reset();
+            for (const qint64 offset : {qint64(0), qint64(290), want.size() - 50}) {
+                query.offset = offset;
+                QVERIFY2(idsOf(repository.list(query).value()) == want.mid(offset, 97),
+                         qPrintable(what + u", at offset "_s + QString::number(offset)));
+            }
+        }
+    };
+    compareEveryWay(u"as filled"_s);
+    SimulationQuery late;
+    late.nameContains = u"LATE"_s;
+    const auto spans = spansOf(late);
+    if (database.isPostgreSql()) {
+        // Two spans: block 1's and block 3's dates, not block 2's between them.
+        QVERIFY(spans.has_value());
+        QCOMPARE(spans->size(), 2);
+        QVERIFY(spans->at(0).first <= 1000 + 2 * kBlock - 300);
+        QVERIFY(spans->at(0).last < 1000 + 2 * kBlock);
+        QVERIFY(spans->at(1).first > 1000 + 3 * kBlock - 1);
+        QVERIFY(spans->at(1).last >= 1000 + 4 * kBlock - 1);
+        // From a cursor, the same; at an offset the whole order is walked.
+        late.offset = 5;
+        QVERIFY(!spansOf(late).has_value());
+        late.offset = 0;
+    } else {
+        QVERIFY(!spans.has_value()); // SQLite's index yields its matches in order
+    }
+    // A run of block 2 renamed and a new run: found, their blocks walked too.
+    QVERIFY(repository.rename(2 * kBlock + 7, u"Later"_s).ok());
+    QVERIFY(repository.create(run(u"Latest"_s, 2)).ok());
+    compareBlocksWithTheTable(database);
+    compareEveryWay(u"after a rename and a new run"_s);
+    if (database.isPostgreSql())
+        QCOMPARE(spansOf(late)->size(), 1); // blocks 1 to 4 one after the other
 }
 
 void TestListing::everyFilterCombinationIsReadFromAnIndex()

@@ -416,6 +416,7 @@ Status NameSearch::planPage(const SimulationQuery &query)
 {
     m_matchesInIdOrder = false;
     m_indexForFilters = false;
+    m_walkSpans.reset();
     if (isEmpty())
         return success();
     const SimulationQuery::OrderBy order = SimulationListQuery(query, false).effectiveOrder();
@@ -424,7 +425,9 @@ Status NameSearch::planPage(const SimulationQuery &query)
             && order != SimulationQuery::OrderBy::Id)) {
         if (const Status probed = probe(); !probed)
             return probed;
-        return weighOtherFilters(query);
+        if (const Status weighed = weighOtherFilters(query); !weighed)
+            return weighed;
+        return findWalkSpans(query);
     }
     if (order == SimulationQuery::OrderBy::CreationDate) {
         const Result<bool> inOrder = runsInCreationOrder();
@@ -445,6 +448,73 @@ Status NameSearch::planPage(const SimulationQuery &query)
     }
     m_matchesInIdOrder = true;
     return success();
+}
+
+Status NameSearch::findWalkSpans(const SimulationQuery &query)
+{
+    if (!m_database.isPostgreSql() || !isIndexable() || !walksNames() || query.offset > 0
+        || query.status || query.machineId || query.verdict
+        || SimulationListQuery(query, true).effectiveOrder()
+            != SimulationQuery::OrderBy::CreationDate)
+        return success();
+    // The text's three characters as the migration cuts names: by code point.
+    const std::u32string points = m_folded.toStdU32String();
+    QStringList grams;
+    for (qsizetype i = 0; i + kTrigram <= qsizetype(points.size()) && grams.size() < kSpanGrams;
+         ++i) {
+        const QString gram = QString::fromUcs4(points.data() + i, kTrigram);
+        if (!grams.contains(gram))
+            grams << gram;
+    }
+    QVariantList values(grams.cbegin(), grams.cend());
+    values << qint64(grams.size());
+    // Every block's span, and whether it may hold the text: consecutive blocks that may are
+    // walked as one span.
+    auto blocks = sql::readKept(
+        m_database,
+        u"SELECT MIN(b.first_created), MAX(b.last_created), MAX(candidates.block) IS NOT NULL "
+        "FROM simulation_blocks AS b LEFT JOIN (SELECT block FROM (SELECT DISTINCT gram, block "
+        "FROM simulation_block_grams WHERE gram IN ("_s
+            + QStringList(grams.size(), u"?"_s).join(u", "_s)
+            + u")) AS held GROUP BY block HAVING COUNT(*) = ?) AS candidates USING (block) "
+              "GROUP BY b.block HAVING MIN(b.first_created) IS NOT NULL"_s,
+        values, u"find the blocks a name may be in"_s);
+    if (!blocks)
+        return blocks.error();
+    QList<BlockSpan> found;
+    sql::KeptRows &rows = blocks.value();
+    while (rows.next()) {
+        found << BlockSpan {{rows.value(0).toLongLong(), rows.value(1).toLongLong()},
+                            rows.value(2).toBool()};
+    }
+    m_walkSpans = joinSpans(found);
+    return success();
+}
+
+QList<NameSearch::CreationSpan> NameSearch::joinSpans(QList<BlockSpan> blocks)
+{
+    std::sort(blocks.begin(), blocks.end(),
+              [](const BlockSpan &a, const BlockSpan &b) { return a.span.first < b.span.first; });
+    QList<CreationSpan> joined;
+    bool previousHolds = false;
+    for (const auto &[span, holds] : std::as_const(blocks)) {
+        if (holds && !joined.isEmpty() && (previousHolds || span.first <= joined.last().last))
+            joined.last().last = std::max(joined.last().last, span.last);
+        else if (holds)
+            joined << span;
+        previousHolds = holds;
+    }
+    while (joined.size() > kWalkSpans) {
+        qsizetype closest = 0;
+        for (qsizetype i = 1; i + 1 < joined.size(); ++i) {
+            if (joined.at(i + 1).first - joined.at(i).last
+                < joined.at(closest + 1).first - joined.at(closest).last)
+                closest = i;
+        }
+        joined[closest].last = joined.at(closest + 1).last;
+        joined.removeAt(closest + 1);
+    }
+    return joined;
 }
 
 bool NameSearch::indexBeatsWalk(qint64 estimate, qint64 runs, qint64 filtered, qint64 pageRows)

@@ -95,6 +95,24 @@ public:
     bool readsMatchesInIdOrder() const { return m_matchesInIdOrder; }
     // Known after planPage(): the page walks the order's index and checks each name.
     bool walksNames() const { return !isEmpty() && !m_matchesInIdOrder && !readsIndexMatches(); }
+    // PostgreSQL, a page in creation order with no other filter that walks names from its
+    // start or from a cursor (not an offset): the spans of creation dates, in order, of the
+    // blocks of ids (SimulationBlocks) whose names hold every three characters of the text
+    // (migration 020). No run outside them can match, so the walk reads these spans alone,
+    // one after the other: matches gathered in a few blocks are not reached through the runs
+    // of all the others. Empty: no run matches. Without a value: the whole order is walked.
+    // Known after planPage(). At most kWalkSpans, the closest ones joined.
+    struct CreationSpan
+    {
+        qint64 first = 0;
+        qint64 last = 0;
+    };
+    const std::optional<QList<CreationSpan>> &walkSpans() const { return m_walkSpans; }
+    static constexpr qsizetype kWalkSpans = 8;
+    // The three characters the blocks are asked for, at most: any of the text's narrow the
+    // blocks, fewer only leave more.
+    static constexpr qsizetype kSpanGrams = 32;
+
     // What a condition is for: a page walking the order's index, or a count (or any read
     // without an order), which may find the matches through the index.
     enum class Use { Walk, Count };
@@ -153,6 +171,18 @@ private:
     Status weighOtherFilters(const SimulationQuery &query);
     // The page reads the trigram index's matches: few match, or other filters leave many.
     bool readsIndexMatches() const { return isIndexable() && (isSelective() || m_indexForFilters); }
+    // Sets m_walkSpans where walkSpans() applies to query.
+    Status findWalkSpans(const SimulationQuery &query);
+    // The span of a block, and whether it may hold the text.
+    struct BlockSpan
+    {
+        CreationSpan span;
+        bool holds = false;
+    };
+    // The spans of the blocks that hold the text, in order of their first dates: those next
+    // to each other in that order or overlapping joined, then the closest joined until at
+    // most kWalkSpans are left.
+    static QList<CreationSpan> joinSpans(QList<BlockSpan> blocks);
     // SQLite: whether creation order is still id order (migration 012).
     Result<bool> runsInCreationOrder();
     // Keeps the probe in the memo, if any.
@@ -180,6 +210,7 @@ private:
     std::shared_ptr<NameProbe> m_memo;
     bool m_matchesInIdOrder = false;
     bool m_indexForFilters = false;
+    std::optional<QList<CreationSpan>> m_walkSpans;
 };
 
 } // namespace aisim

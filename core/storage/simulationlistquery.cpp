@@ -4,6 +4,8 @@
 
 #include <QStringList>
 
+#include <algorithm>
+
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -171,7 +173,33 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
     const QString byKey = order == SimulationQuery::OrderBy::Id || matchOrder
         ? byId
         : key + direction + u", simulation_id"_s + direction;
-    if (!m_query.after) {
+    // A walk confined to the spans of creation dates where the name may be (walkSpans), one
+    // statement a span in the page's direction, past the cursor.
+    const auto *spans = idsFirst ? &m_nameSearch->walkSpans() : nullptr;
+    if (spans && spans->has_value()) {
+        QVariant cursorKey;
+        if (m_query.after) {
+            cursorKey = this->cursorKey();
+            add(key + u" = ? AND simulation_id"_s + after + u'?', {cursorKey, m_query.after->id},
+                byId, 0);
+        }
+        const qint64 from = cursorKey.isValid() ? cursorKey.toLongLong() : 0;
+        QList<NameSearch::CreationSpan> walked = **spans;
+        if (m_query.descending)
+            std::reverse(walked.begin(), walked.end());
+        for (const NameSearch::CreationSpan &span : std::as_const(walked)) {
+            if (cursorKey.isValid()
+                && (m_query.descending ? span.first >= from : span.last <= from))
+                continue; // wholly behind the cursor
+            QString range = key + u" BETWEEN ? AND ?"_s;
+            QVariantList rangeValues {span.first, span.last};
+            if (cursorKey.isValid()) {
+                range += u" AND "_s + key + after + u'?';
+                rangeValues << cursorKey;
+            }
+            add(range, rangeValues, byKey, 0);
+        }
+    } else if (!m_query.after) {
         add(QString(), {}, byKey, m_query.offset);
     } else if (matchOrder) {
         add(u"match_id"_s + after + u'?', {m_query.after->id}, byId, 0);
