@@ -1272,6 +1272,15 @@ void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
     compareEveryWay(u"after a rename and a new run"_s);
     if (database.isPostgreSql())
         QCOMPARE(spansOf(late)->size(), 1); // blocks 1 to 4 one after the other
+    // A run of block 1 dated before every other: its block's span reaches back to it, and an
+    // oldest first walk finds it first.
+    QVERIFY(change.exec(u"UPDATE simulations SET creation_date = 5 WHERE simulation_id = %1"_s.arg(
+        2 * kBlock - 10)));
+    compareBlocksWithTheTable(database);
+    compareEveryWay(u"with a run dated before all others"_s);
+    SimulationQuery oldest = late;
+    oldest.limit = 1;
+    QCOMPARE(idsOf(repository.list(oldest).value()), QList<qint64> {2 * kBlock - 10});
 }
 
 void TestListing::everyFilterCombinationIsReadFromAnIndex()
