@@ -452,8 +452,8 @@ Status NameSearch::planPage(const SimulationQuery &query)
 
 Status NameSearch::findWalkSpans(const SimulationQuery &query)
 {
-    if (!m_database.isPostgreSql() || !isIndexable() || !walksNames() || query.offset > 0
-        || query.status || query.machineId || query.verdict
+    if (!m_database.isPostgreSql() || !isIndexable() || !walksNames() || query.status
+        || query.machineId || query.verdict
         || SimulationListQuery(query, true).effectiveOrder()
             != SimulationQuery::OrderBy::CreationDate)
         return success();

@@ -95,8 +95,8 @@ public:
     bool readsMatchesInIdOrder() const { return m_matchesInIdOrder; }
     // Known after planPage(): the page walks the order's index and checks each name.
     bool walksNames() const { return !isEmpty() && !m_matchesInIdOrder && !readsIndexMatches(); }
-    // PostgreSQL, a page in creation order with no other filter that walks names from its
-    // start or from a cursor (not an offset): the spans of creation dates, in order, of the
+    // PostgreSQL, a page in creation order with no other filter that walks names: the spans
+    // of creation dates, in order, of the
     // blocks of ids (SimulationBlocks) whose names hold every three characters of the text
     // (migration 020). No run outside them can match, so the walk reads these spans alone,
     // one after the other: matches gathered in a few blocks are not reached through the runs

@@ -100,39 +100,69 @@ Status SimulationLister::readRows(const SimulationQuery &filter, const QString &
         return planned;
     const SimulationListQuery list(filter, m_database.isPostgreSql(), &search);
     qint64 remaining = filter.limit;
+    // What is left of an offset spread over the statements.
+    qint64 skip = list.offsetSpansStatements() ? filter.offset : 0;
     const QList<SqlStatement> statements = list.selects(columns, filter.limit);
     for (SqlStatement statement : statements) {
         if (remaining == 0)
             break;
         if (remaining > 0)
             statement.values[statement.values.size() - 2] = remaining; // LIMIT
-        auto query = sql::runValueDependent(m_database, statement.text, statement.values,
-                                            u"list simulations"_s);
-        if (!query)
-            return query.error();
-        QSqlQuery &rows = *query.value();
-        // The sort key follows the columns, the count of every match the key.
-        const bool counts = list.countsEveryMatch();
-        const int keyColumn = rows.record().count() - (counts ? 2 : 1);
-        bool first = true;
-        while (rows.next()) {
-            const bool firstRow = std::exchange(first, false);
-            if (counts && firstRow)
-                search.rememberQueryMatches(rows.value(keyColumn + 1).toLongLong());
-            const qint64 id = visit(rows);
-            if (firstRow)
-                search.rememberPageStart(filter, id);
-            if (last) {
-                QVariant key = rows.value(keyColumn);
-                if (key.typeId() == QMetaType::Double) // 17 digits read back the same double
-                    key = QString::number(key.toDouble(), 'g', 17);
-                *last = SimulationCursor {key, id};
+        if (list.offsetSpansStatements())
+            statement.values.last() = skip; // OFFSET
+        const Result<bool> read
+            = readStatement(statement, list, search, filter, visit, last, &remaining);
+        if (!read)
+            return read.error();
+        if (skip > 0) {
+            if (read.value()) {
+                skip = 0; // the offset ended in this statement's rows
+            } else {
+                // It held no more rows than were left to skip: how many it held.
+                statement.values.resize(statement.values.size() - 2);
+                auto held = sql::runValueDependent(m_database, statement.countText,
+                                                   statement.values, u"list simulations"_s);
+                if (!held)
+                    return held.error();
+                skip -= sql::readCount(*held.value());
             }
-            if (remaining > 0)
-                --remaining;
         }
     }
     return success();
+}
+
+Result<bool>
+SimulationLister::readStatement(const SqlStatement &statement, const SimulationListQuery &list,
+                                NameSearch &search, const SimulationQuery &filter,
+                                const std::function<qint64(const QSqlQuery &row)> &visit,
+                                SimulationCursor *last, qint64 *remaining)
+{
+    auto query = sql::runValueDependent(m_database, statement.text, statement.values,
+                                        u"list simulations"_s);
+    if (!query)
+        return query.error();
+    QSqlQuery &rows = *query.value();
+    // The sort key follows the columns, the count of every match the key.
+    const bool counts = list.countsEveryMatch();
+    const int keyColumn = rows.record().count() - (counts ? 2 : 1);
+    bool first = true;
+    while (rows.next()) {
+        const bool firstRow = std::exchange(first, false);
+        if (counts && firstRow)
+            search.rememberQueryMatches(rows.value(keyColumn + 1).toLongLong());
+        const qint64 id = visit(rows);
+        if (firstRow)
+            search.rememberPageStart(filter, id);
+        if (last) {
+            QVariant key = rows.value(keyColumn);
+            if (key.typeId() == QMetaType::Double) // 17 digits read back the same double
+                key = QString::number(key.toDouble(), 'g', 17);
+            *last = SimulationCursor {key, id};
+        }
+        if (*remaining > 0)
+            --*remaining;
+    }
+    return !first;
 }
 
 Result<std::optional<qint64>> SimulationLister::position(const SimulationQuery &filter, qint64 id)

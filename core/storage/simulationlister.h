@@ -13,6 +13,9 @@ class QSqlQuery;
 namespace aisim {
 
 class Database;
+class NameSearch;
+class SimulationListQuery;
+struct SqlStatement;
 
 // Reads pages of simulations: filters, order and keyset paging (SimulationListQuery), names
 // searched through their trigram index (NameSearch).
@@ -60,6 +63,12 @@ private:
     Status readRows(const SimulationQuery &query, const QString &columns,
                     const std::function<qint64(const QSqlQuery &row)> &visit,
                     SimulationCursor *last);
+    // Reads the rows of one of list's statements into visit, counting them off *remaining
+    // (when not negative); true when it read any.
+    Result<bool> readStatement(const SqlStatement &statement, const SimulationListQuery &list,
+                               NameSearch &search, const SimulationQuery &query,
+                               const std::function<qint64(const QSqlQuery &row)> &visit,
+                               SimulationCursor *last, qint64 *remaining);
     // The page of query after the row `before`, read as a cursor's page.
     Status readPageAfter(const SimulationQuery &query, const SimulationCursor &before,
                          const QString &columns,

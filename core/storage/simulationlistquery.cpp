@@ -144,13 +144,11 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
 
     // On PostgreSQL, a walk of the creation order that checks names finds the page's ids in
     // the order's index alone, which holds the names (migration 016), then reads their rows.
-    const bool idsFirst = m_postgreSql && m_nameSearch && m_nameSearch->walksNames()
-        && order == SimulationQuery::OrderBy::CreationDate && !m_query.status && !m_query.machineId
-        && !m_query.verdict;
+    const bool idsFirst = walksCreationOrderNames();
 
     QList<SqlStatement> statements;
     const auto add = [&](const QString &range, const QVariantList &rangeValues,
-                         const QString &orderBy, qint64 offset) {
+                         const QString &orderBy, qint64 offset, bool counted = false) {
         SqlStatement statement;
         const QString fromClause = from(&statement.values);
         QString filters = conditions(&statement.values, NameSearch::Use::Walk);
@@ -158,12 +156,15 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
             filters += (filters.isEmpty() ? QString() : u" AND "_s) + range;
             statement.values += rangeValues;
         }
-        const QString page = fromClause + (filters.isEmpty() ? QString() : u" WHERE "_s) + filters
-            + u" ORDER BY "_s + orderBy + u" LIMIT ? OFFSET ?"_s;
+        const QString rowsRead
+            = fromClause + (filters.isEmpty() ? QString() : u" WHERE "_s) + filters;
+        const QString page = rowsRead + u" ORDER BY "_s + orderBy + u" LIMIT ? OFFSET ?"_s;
         statement.text = select
             + (idsFirst ? u" FROM simulations WHERE simulation_id IN (SELECT simulation_id"_s + page
                        + u") ORDER BY "_s + orderBy
                         : page);
+        if (counted)
+            statement.countText = u"SELECT COUNT(*)"_s + rowsRead;
         statement.values << rows << offset;
         statements << statement;
     };
@@ -175,8 +176,7 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
         : key + direction + u", simulation_id"_s + direction;
     // A walk confined to the spans of creation dates where the name may be (walkSpans), one
     // statement a span in the page's direction, past the cursor.
-    const auto *spans = idsFirst ? &m_nameSearch->walkSpans() : nullptr;
-    if (spans && spans->has_value()) {
+    if (const auto *spans = walkSpans()) {
         QVariant cursorKey;
         if (m_query.after) {
             cursorKey = this->cursorKey();
@@ -197,7 +197,7 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
                 range += u" AND "_s + key + after + u'?';
                 rangeValues << cursorKey;
             }
-            add(range, rangeValues, byKey, 0);
+            add(range, rangeValues, byKey, cursorKey.isValid() ? 0 : m_query.offset, true);
         }
     } else if (!m_query.after) {
         add(QString(), {}, byKey, m_query.offset);
@@ -212,6 +212,25 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
         add(key + after + boundKey(), {cursorKey}, byKey, 0);
     }
     return statements;
+}
+
+bool SimulationListQuery::walksCreationOrderNames() const
+{
+    return m_postgreSql && m_nameSearch && m_nameSearch->walksNames()
+        && effectiveOrder() == SimulationQuery::OrderBy::CreationDate && !m_query.status
+        && !m_query.machineId && !m_query.verdict;
+}
+
+const std::optional<QList<NameSearch::CreationSpan>> *SimulationListQuery::walkSpans() const
+{
+    if (!walksCreationOrderNames() || !m_nameSearch->walkSpans())
+        return nullptr;
+    return &m_nameSearch->walkSpans();
+}
+
+bool SimulationListQuery::offsetSpansStatements() const
+{
+    return walkSpans() && !m_query.after && m_query.offset > 0;
 }
 
 bool SimulationListQuery::countsEveryMatch() const

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QVariantList>
 
+#include <optional>
+
 namespace aisim {
 
 // One SQL statement and its bound values.
@@ -13,6 +15,10 @@ struct SqlStatement
 {
     QString text;
     QVariantList values;
+    // A statement of a walk over spans (NameSearch::walkSpans): counts the rows it reads
+    // without its LIMIT and OFFSET (its values but the last two), for an offset that reaches
+    // past them.
+    QString countText = {};
 };
 
 // The SQL of a list of simulations: filters, order and keyset paging, written so that an index
@@ -27,8 +33,11 @@ public:
 
     // The statements that read the rows, in order: the rows of each follow the previous
     // statement's. Every row holds columns, then the sort key (then the count, with
-    // countsEveryMatch). limit < 0: no limit.
+    // countsEveryMatch). limit < 0: no limit. Each ends with LIMIT ? OFFSET ?.
     QList<SqlStatement> selects(const QString &columns, qint64 limit) const;
+    // The query's offset is spread over the statements: each skips what the ones before it
+    // left of it (their countText tells how many rows a statement that returned none held).
+    bool offsetSpansStatements() const;
     // Counts the matching rows.
     SqlStatement count() const;
     // A page that reads every match of a name anyway (NameSearch::readsEveryMatch) counts
@@ -46,6 +55,10 @@ public:
     static QString orderClause(const SimulationQuery &query);
 
 private:
+    // PostgreSQL: a walk of the creation order that checks names, with no other filter.
+    bool walksCreationOrderNames() const;
+    // The spans such a walk is confined to (NameSearch::walkSpans), where it is.
+    const std::optional<QList<NameSearch::CreationSpan>> *walkSpans() const;
     QString conditions(QVariantList *values, NameSearch::Use use) const;
     QString boundKey() const;
     QVariant cursorKey() const;
