@@ -2,6 +2,7 @@
 
 #include "database.h"
 #include "logging.h"
+#include "simulationblocks.h"
 #include "simulationcounter.h"
 #include "simulationlistquery.h"
 #include "sqlsupport.h"
@@ -417,6 +418,7 @@ Status NameSearch::planPage(const SimulationQuery &query)
     m_matchesInIdOrder = false;
     m_indexForFilters = false;
     m_walkSpans.reset();
+    m_walkIds.reset();
     if (isEmpty())
         return success();
     const SimulationQuery::OrderBy order = SimulationListQuery(query, false).effectiveOrder();
@@ -452,11 +454,10 @@ Status NameSearch::planPage(const SimulationQuery &query)
 
 Status NameSearch::findWalkSpans(const SimulationQuery &query)
 {
-    if (!m_database.isPostgreSql() || !isIndexable() || !walksNames() || query.status
-        || query.machineId || query.verdict
-        || SimulationListQuery(query, true).effectiveOrder()
-            != SimulationQuery::OrderBy::CreationDate)
+    if (!m_database.isPostgreSql() || !isIndexable() || !walksNames())
         return success();
+    const SimulationQuery::OrderBy order = SimulationListQuery(query, true).effectiveOrder();
+    const bool byId = order != SimulationQuery::OrderBy::CreationDate;
     // The text's three characters as the migration cuts names: by code point.
     const std::u32string points = m_folded.toStdU32String();
     QStringList grams;
@@ -472,8 +473,9 @@ Status NameSearch::findWalkSpans(const SimulationQuery &query)
     // walked as one span.
     auto blocks = sql::readKept(
         m_database,
-        u"SELECT MIN(b.first_created), MAX(b.last_created), MAX(candidates.block) IS NOT NULL "
-        "FROM simulation_blocks AS b LEFT JOIN (SELECT block FROM (SELECT DISTINCT gram, block "
+        u"SELECT b.block, MIN(b.first_created), MAX(b.last_created), "
+        "MAX(candidates.block) IS NOT NULL FROM simulation_blocks AS b LEFT JOIN (SELECT block "
+        "FROM (SELECT DISTINCT gram, block "
         "FROM simulation_block_grams WHERE gram IN ("_s
             + QStringList(grams.size(), u"?"_s).join(u", "_s)
             + u")) AS held GROUP BY block HAVING COUNT(*) = ?) AS candidates USING (block) "
@@ -484,18 +486,30 @@ Status NameSearch::findWalkSpans(const SimulationQuery &query)
     QList<BlockSpan> found;
     sql::KeptRows &rows = blocks.value();
     while (rows.next()) {
-        found << BlockSpan {{rows.value(0).toLongLong(), rows.value(1).toLongLong()},
-                            rows.value(2).toBool()};
+        const qint64 block = rows.value(0).toLongLong();
+        const KeySpan ids {block * SimulationBlocks::kIds,
+                           (block + 1) * SimulationBlocks::kIds - 1};
+        found << BlockSpan {byId ? ids
+                                 : KeySpan {rows.value(1).toLongLong(), rows.value(2).toLongLong()},
+                            rows.value(3).toBool()};
     }
     m_walkSpans = joinSpans(found);
+    if (order != SimulationQuery::OrderBy::CreationDate && order != SimulationQuery::OrderBy::Id) {
+        // Another order's index: the ids from the first block that may hold the text to the
+        // last (none: an empty range).
+        m_walkIds = m_walkSpans->isEmpty()
+            ? KeySpan {1, 0}
+            : KeySpan {m_walkSpans->constFirst().first, m_walkSpans->constLast().last};
+        m_walkSpans.reset();
+    }
     return success();
 }
 
-QList<NameSearch::CreationSpan> NameSearch::joinSpans(QList<BlockSpan> blocks)
+QList<NameSearch::KeySpan> NameSearch::joinSpans(QList<BlockSpan> blocks)
 {
     std::sort(blocks.begin(), blocks.end(),
               [](const BlockSpan &a, const BlockSpan &b) { return a.span.first < b.span.first; });
-    QList<CreationSpan> joined;
+    QList<KeySpan> joined;
     bool previousHolds = false;
     for (const auto &[span, holds] : std::as_const(blocks)) {
         if (holds && !joined.isEmpty() && (previousHolds || span.first <= joined.last().last))
@@ -601,7 +615,10 @@ QString NameSearch::condition(QVariantList *values, Use use) const
         // planner keeps to the order's index.
         if (use == Use::Walk) {
             values->append(m_folded);
-            return u"strpos(name_folded, ?) > 0"_s;
+            if (!m_walkIds)
+                return u"strpos(name_folded, ?) > 0"_s;
+            *values << m_walkIds->first << m_walkIds->last;
+            return u"strpos(name_folded, ?) > 0 AND simulation_id BETWEEN ? AND ?"_s;
         }
         return matchCondition(values);
     }

@@ -95,19 +95,23 @@ public:
     bool readsMatchesInIdOrder() const { return m_matchesInIdOrder; }
     // Known after planPage(): the page walks the order's index and checks each name.
     bool walksNames() const { return !isEmpty() && !m_matchesInIdOrder && !readsIndexMatches(); }
-    // PostgreSQL, a page in creation order with no other filter that walks names: the spans
-    // of creation dates, in order, of the
-    // blocks of ids (SimulationBlocks) whose names hold every three characters of the text
-    // (migration 020). No run outside them can match, so the walk reads these spans alone,
-    // one after the other: matches gathered in a few blocks are not reached through the runs
-    // of all the others. Empty: no run matches. Without a value: the whole order is walked.
-    // Known after planPage(). At most kWalkSpans, the closest ones joined.
-    struct CreationSpan
+    // PostgreSQL, a page in creation or id order that walks names: the spans of the order's
+    // key (creation dates, ids), in order, of the blocks of ids (SimulationBlocks) whose names
+    // hold every three characters of the text (migration 020). No run outside them can match,
+    // so the walk reads these spans alone, one after the other: matches gathered in a few
+    // blocks are not reached through the runs of all the others. Empty: no run matches.
+    // Without a value: the whole order is walked. Known after planPage(). At most kWalkSpans,
+    // the closest ones joined.
+    struct KeySpan
     {
         qint64 first = 0;
         qint64 last = 0;
     };
-    const std::optional<QList<CreationSpan>> &walkSpans() const { return m_walkSpans; }
+    const std::optional<QList<KeySpan>> &walkSpans() const { return m_walkSpans; }
+    // A walk in another order: the ids from the first of those blocks to the last, which the
+    // walk's condition holds. Every order's index ends with the id, so the runs outside are
+    // passed over in the index without reading their rows.
+    const std::optional<KeySpan> &walkIds() const { return m_walkIds; }
     static constexpr qsizetype kWalkSpans = 8;
     // The three characters the blocks are asked for, at most: any of the text's narrow the
     // blocks, fewer only leave more.
@@ -176,13 +180,13 @@ private:
     // The span of a block, and whether it may hold the text.
     struct BlockSpan
     {
-        CreationSpan span;
+        KeySpan span;
         bool holds = false;
     };
     // The spans of the blocks that hold the text, in order of their first dates: those next
     // to each other in that order or overlapping joined, then the closest joined until at
     // most kWalkSpans are left.
-    static QList<CreationSpan> joinSpans(QList<BlockSpan> blocks);
+    static QList<KeySpan> joinSpans(QList<BlockSpan> blocks);
     // SQLite: whether creation order is still id order (migration 012).
     Result<bool> runsInCreationOrder();
     // Keeps the probe in the memo, if any.
@@ -210,7 +214,8 @@ private:
     std::shared_ptr<NameProbe> m_memo;
     bool m_matchesInIdOrder = false;
     bool m_indexForFilters = false;
-    std::optional<QList<CreationSpan>> m_walkSpans;
+    std::optional<QList<KeySpan>> m_walkSpans;
+    std::optional<KeySpan> m_walkIds;
 };
 
 } // namespace aisim

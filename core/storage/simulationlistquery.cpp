@@ -174,20 +174,23 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
     const QString byKey = order == SimulationQuery::OrderBy::Id || matchOrder
         ? byId
         : key + direction + u", simulation_id"_s + direction;
-    // A walk confined to the spans of creation dates where the name may be (walkSpans), one
-    // statement a span in the page's direction, past the cursor.
+    // A walk confined to the spans of the order's key where the name may be (walkSpans), one
+    // statement a span in the page's direction, past the cursor (and its ties, in creation
+    // order).
     if (const auto *spans = walkSpans()) {
         QVariant cursorKey;
-        if (m_query.after) {
+        if (m_query.after && order == SimulationQuery::OrderBy::Id) {
+            cursorKey = m_query.after->id;
+        } else if (m_query.after) {
             cursorKey = this->cursorKey();
             add(key + u" = ? AND simulation_id"_s + after + u'?', {cursorKey, m_query.after->id},
                 byId, 0);
         }
         const qint64 from = cursorKey.isValid() ? cursorKey.toLongLong() : 0;
-        QList<NameSearch::CreationSpan> walked = **spans;
+        QList<NameSearch::KeySpan> walked = **spans;
         if (m_query.descending)
             std::reverse(walked.begin(), walked.end());
-        for (const NameSearch::CreationSpan &span : std::as_const(walked)) {
+        for (const NameSearch::KeySpan &span : std::as_const(walked)) {
             if (cursorKey.isValid()
                 && (m_query.descending ? span.first >= from : span.last <= from))
                 continue; // wholly behind the cursor
@@ -221,9 +224,13 @@ bool SimulationListQuery::walksCreationOrderNames() const
         && !m_query.machineId && !m_query.verdict;
 }
 
-const std::optional<QList<NameSearch::CreationSpan>> *SimulationListQuery::walkSpans() const
+const std::optional<QList<NameSearch::KeySpan>> *SimulationListQuery::walkSpans() const
 {
-    if (!walksCreationOrderNames() || !m_nameSearch->walkSpans())
+    const SimulationQuery::OrderBy order = effectiveOrder();
+    if (!m_postgreSql || !m_nameSearch || !m_nameSearch->walksNames()
+        || (order != SimulationQuery::OrderBy::CreationDate
+            && order != SimulationQuery::OrderBy::Id)
+        || !m_nameSearch->walkSpans())
         return nullptr;
     return &m_nameSearch->walkSpans();
 }

@@ -57,8 +57,9 @@ public:
 private:
     // PostgreSQL: a walk of the creation order that checks names, with no other filter.
     bool walksCreationOrderNames() const;
-    // The spans such a walk is confined to (NameSearch::walkSpans), where it is.
-    const std::optional<QList<NameSearch::CreationSpan>> *walkSpans() const;
+    // The spans a walk of names in creation or id order is confined to
+    // (NameSearch::walkSpans), where it is.
+    const std::optional<QList<NameSearch::KeySpan>> *walkSpans() const;
     QString conditions(QVariantList *values, NameSearch::Use use) const;
     QString boundKey() const;
     QVariant cursorKey() const;
