@@ -435,8 +435,11 @@ Status NameSearch::planPage(const SimulationQuery &query)
         const Result<bool> inOrder = runsInCreationOrder();
         if (!inOrder)
             return inOrder.error();
-        if (!inOrder.value())
-            return probe();
+        if (!inOrder.value()) {
+            if (const Status probed = probe(); !probed)
+                return probed;
+            return findWalkSpans(query);
+        }
     }
     // Other filters may leave few of many matches: then their own index is walked instead,
     // checking names, unless the name alone matches few runs.
@@ -444,7 +447,7 @@ Status NameSearch::planPage(const SimulationQuery &query)
         if (const Status probed = probe(); !probed)
             return probed;
         if (!isSelective())
-            return success();
+            return findWalkSpans(query);
     } else if (const Status chosen = chooseIndexWords(); !chosen) {
         return chosen;
     }
@@ -454,7 +457,7 @@ Status NameSearch::planPage(const SimulationQuery &query)
 
 Status NameSearch::findWalkSpans(const SimulationQuery &query)
 {
-    if (!m_database.isPostgreSql() || !isIndexable() || !walksNames())
+    if (!isIndexable() || !walksNames())
         return success();
     const SimulationQuery::OrderBy order = SimulationListQuery(query, true).effectiveOrder();
     const bool byId = order != SimulationQuery::OrderBy::CreationDate;
@@ -623,7 +626,13 @@ QString NameSearch::condition(QVariantList *values, Use use) const
         return matchCondition(values);
     }
     values->append(m_pattern);
-    return u"name_folded LIKE ? ESCAPE '\\'"_s;
+    if (use != Use::Walk || !m_walkIds)
+        return u"name_folded LIKE ? ESCAPE '\\'"_s;
+    // The unary + keeps SQLite from reading the ids' range from the table and sorting it,
+    // which it otherwise prefers to the order's index however wide the range; it checks the
+    // id in that index.
+    *values << m_walkIds->first << m_walkIds->last;
+    return u"name_folded LIKE ? ESCAPE '\\' AND +simulation_id BETWEEN ? AND ?"_s;
 }
 
 void NameSearch::checkIndex(Database &database)

@@ -95,7 +95,7 @@ public:
     bool readsMatchesInIdOrder() const { return m_matchesInIdOrder; }
     // Known after planPage(): the page walks the order's index and checks each name.
     bool walksNames() const { return !isEmpty() && !m_matchesInIdOrder && !readsIndexMatches(); }
-    // PostgreSQL, a page in creation or id order that walks names: the spans of the order's
+    // A page in creation or id order that walks names: the spans of the order's
     // key (creation dates, ids), in order, of the blocks of ids (SimulationBlocks) whose names
     // hold every three characters of the text (migration 020). No run outside them can match,
     // so the walk reads these spans alone, one after the other: matches gathered in a few
@@ -109,8 +109,8 @@ public:
     };
     const std::optional<QList<KeySpan>> &walkSpans() const { return m_walkSpans; }
     // A walk in another order: the ids from the first of those blocks to the last, which the
-    // walk's condition holds. Every order's index ends with the id, so the runs outside are
-    // passed over in the index without reading their rows.
+    // walk's condition holds. Every order's index holds the id, so the runs outside are passed
+    // over in the index without reading their rows.
     const std::optional<KeySpan> &walkIds() const { return m_walkIds; }
     static constexpr qsizetype kWalkSpans = 8;
     // The three characters the blocks are asked for, at most: any of the text's narrow the

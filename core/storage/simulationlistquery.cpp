@@ -227,7 +227,7 @@ bool SimulationListQuery::walksCreationOrderNames() const
 const std::optional<QList<NameSearch::KeySpan>> *SimulationListQuery::walkSpans() const
 {
     const SimulationQuery::OrderBy order = effectiveOrder();
-    if (!m_postgreSql || !m_nameSearch || !m_nameSearch->walksNames()
+    if (!m_nameSearch || !m_nameSearch->walksNames()
         || (order != SimulationQuery::OrderBy::CreationDate
             && order != SimulationQuery::OrderBy::Id)
         || !m_nameSearch->walkSpans())
