@@ -117,6 +117,9 @@ requests() { # N
     echo "?name=run-0000&limit=100 (every trigram common, the oldest runs match)|/simulations?name=run-0000&limit=100"
     echo "?name=run-0000&order=desc&limit=100|/simulations?name=run-0000&order=desc&limit=100"
     echo "?name=run-09&limit=100 (the newest tenth of a million runs match)|/simulations?name=run-09&limit=100"
+    echo "?name=run-09&status=failed&limit=100 (the same, failed runs)|/simulations?name=run-09&status=failed&limit=100"
+    echo "?name=run-09&limit=100&offset=300 (the same, a later page)|/simulations?name=run-09&limit=100&offset=300"
+    echo "?name=run-09&order_by=name&limit=100 (the same, by name)|/simulations?name=run-09&order_by=name&limit=100"
     echo "?name=42&limit=100 (2 characters)|/simulations?name=42&limit=100"
     echo "?name=0000424&status=failed&order_by=name&limit=100|/simulations?name=0000424&status=failed&order_by=name&limit=100"
     echo "GET /metrics|/metrics"
@@ -169,12 +172,14 @@ time_requests() { # SMALL_URL LARGE_URL -> writes $work/SMALL.times and LARGE.ti
     done
 }
 
-# The upkeep of a POST: the triggers of the counters, the name index and the blocks (on
-# PostgreSQL the counters' trigger, which keeps the blocks too, and the trigram index).
+# The upkeep of a POST: the triggers of the counters, the name index and the blocks with their
+# three characters (on PostgreSQL the counters' trigger, which keeps the blocks and their three
+# characters too, and the trigram index).
 upkeep_of() { # DIALECT URL
     if [ "$1" = sqlite ]; then
         sqlite3 "${2#sqlite://}" "SELECT group_concat(sql, ';') || ';' FROM sqlite_master
-            WHERE name IN ('simulations_count_insert', 'simulation_names_insert', 'simulations_block_insert')"
+            WHERE name IN ('simulations_count_insert', 'simulation_names_insert', 'simulations_block_insert',
+                           'simulations_block_grams_insert')"
     else
         psql -Atq "$2" \
             -c "SELECT pg_get_triggerdef(oid) || ';' FROM pg_trigger WHERE tgname = 'simulations_count_insert'" \
@@ -184,7 +189,7 @@ upkeep_of() { # DIALECT URL
 
 drop_upkeep() { # DIALECT URL
     if [ "$1" = sqlite ]; then
-        sqlite3 "${2#sqlite://}" "DROP TRIGGER simulations_count_insert; DROP TRIGGER simulation_names_insert; DROP TRIGGER simulations_block_insert;"
+        sqlite3 "${2#sqlite://}" "DROP TRIGGER simulations_count_insert; DROP TRIGGER simulation_names_insert; DROP TRIGGER simulations_block_insert; DROP TRIGGER simulations_block_grams_insert;"
     else
         psql -q "$2" -c "DROP TRIGGER simulations_count_insert ON simulations; DROP INDEX simulations_name_trgm_idx;"
     fi
