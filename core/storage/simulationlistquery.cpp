@@ -226,13 +226,8 @@ bool SimulationListQuery::walksCreationOrderNames() const
 
 const std::optional<QList<NameSearch::KeySpan>> *SimulationListQuery::walkSpans() const
 {
-    const SimulationQuery::OrderBy order = effectiveOrder();
-    if (!m_nameSearch || !m_nameSearch->walksNames()
-        || (order != SimulationQuery::OrderBy::CreationDate
-            && order != SimulationQuery::OrderBy::Id)
-        || !m_nameSearch->walkSpans())
-        return nullptr;
-    return &m_nameSearch->walkSpans();
+    // NameSearch::planPage() gives spans only to a walk in creation or id order.
+    return m_nameSearch && m_nameSearch->walkSpans() ? &m_nameSearch->walkSpans() : nullptr;
 }
 
 bool SimulationListQuery::offsetSpansStatements() const

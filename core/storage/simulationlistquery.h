@@ -58,7 +58,7 @@ private:
     // PostgreSQL: a walk of the creation order that checks names, with no other filter.
     bool walksCreationOrderNames() const;
     // The spans a walk of names in creation or id order is confined to
-    // (NameSearch::walkSpans), where it is.
+    // (NameSearch::walkSpans), where the page was planned with them.
     const std::optional<QList<NameSearch::KeySpan>> *walkSpans() const;
     QString conditions(QVariantList *values, NameSearch::Use use) const;
     QString boundKey() const;
