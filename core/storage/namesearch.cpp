@@ -373,6 +373,19 @@ Result<std::optional<std::pair<qint64, qint64>>> NameSearch::idSpan() const
 
 Result<double> NameSearch::estimatedShare()
 {
+    if (m_probe.share < 0) {
+        const Result<double> share = sampleShare();
+        if (!share)
+            return share;
+        m_probe.share = share.value();
+        if (m_memo && m_memo->folded == m_folded)
+            m_memo->share = m_probe.share;
+    }
+    return m_probe.share;
+}
+
+Result<double> NameSearch::sampleShare() const
+{
     const auto span = idSpan();
     if (!span)
         return span.error();
@@ -417,6 +430,7 @@ Status NameSearch::planPage(const SimulationQuery &query)
 {
     m_matchesInIdOrder = false;
     m_indexForFilters = false;
+    m_walkChecksMatches = false;
     m_walkSpans.reset();
     m_walkIds.reset();
     if (isEmpty())
@@ -429,7 +443,7 @@ Status NameSearch::planPage(const SimulationQuery &query)
             return probed;
         if (const Status weighed = weighOtherFilters(query); !weighed)
             return weighed;
-        return findWalkSpans(query);
+        return planWalk(query);
     }
     if (order == SimulationQuery::OrderBy::CreationDate) {
         const Result<bool> inOrder = runsInCreationOrder();
@@ -438,7 +452,7 @@ Status NameSearch::planPage(const SimulationQuery &query)
         if (!inOrder.value()) {
             if (const Status probed = probe(); !probed)
                 return probed;
-            return findWalkSpans(query);
+            return planWalk(query);
         }
     }
     // Other filters may leave few of many matches: then their own index is walked instead,
@@ -447,12 +461,19 @@ Status NameSearch::planPage(const SimulationQuery &query)
         if (const Status probed = probe(); !probed)
             return probed;
         if (!isSelective())
-            return findWalkSpans(query);
+            return planWalk(query);
     } else if (const Status chosen = chooseIndexWords(); !chosen) {
         return chosen;
     }
     m_matchesInIdOrder = true;
     return success();
+}
+
+Status NameSearch::planWalk(const SimulationQuery &query)
+{
+    if (const Status found = findWalkSpans(query); !found)
+        return found;
+    return weighMatchedIds(query);
 }
 
 Status NameSearch::findWalkSpans(const SimulationQuery &query)
@@ -541,20 +562,48 @@ bool NameSearch::indexBeatsWalk(qint64 estimate, qint64 runs, qint64 filtered, q
     return double(estimate) < kWalkCost * walked;
 }
 
-Status NameSearch::weighOtherFilters(const SimulationQuery &query)
+Result<qint64> NameSearch::runsLeftByOtherFilters(const SimulationQuery &query) const
 {
-    if (!m_database.isPostgreSql() || !isIndexable() || isSelective() || m_probe.estimate < 0
-        || !(query.status || query.machineId || query.verdict))
-        return success();
     SimulationQuery others = query;
     others.nameContains.clear();
     const Result<std::optional<qint64>> left
         = SimulationCounter(m_database).countFromCounters(others);
     if (!left)
         return left.error();
-    const qint64 filtered = left.value().value_or(m_probe.runs);
-    const qint64 pageRows = query.limit < 0 ? filtered : query.offset + query.limit;
-    m_indexForFilters = indexBeatsWalk(m_probe.estimate, m_probe.runs, filtered, pageRows);
+    return left.value().value_or(m_probe.runs);
+}
+
+Status NameSearch::weighOtherFilters(const SimulationQuery &query)
+{
+    if (!m_database.isPostgreSql() || !isIndexable() || isSelective() || m_probe.estimate < 0
+        || !(query.status || query.machineId || query.verdict))
+        return success();
+    const Result<qint64> filtered = runsLeftByOtherFilters(query);
+    if (!filtered)
+        return filtered.error();
+    const qint64 pageRows = query.limit < 0 ? filtered.value() : query.offset + query.limit;
+    m_indexForFilters = indexBeatsWalk(m_probe.estimate, m_probe.runs, filtered.value(), pageRows);
+    return success();
+}
+
+Status NameSearch::weighMatchedIds(const SimulationQuery &query)
+{
+    if (!usesFts() || !walksNames() || !(query.status || query.machineId || query.verdict)
+        || (m_walkSpans && m_walkSpans->isEmpty()))
+        return success();
+    const Result<double> share = estimatedShare();
+    if (!share)
+        return share.error();
+    const Result<qint64> filtered = runsLeftByOtherFilters(query);
+    if (!filtered)
+        return filtered.error();
+    const qint64 pageRows = query.limit < 0 ? filtered.value() : query.offset + query.limit;
+    // Each statement of the walk (one a span) reads the matches once.
+    const qint64 statements = m_walkSpans ? m_walkSpans->size() : 1;
+    const qint64 matches
+        = std::max<qint64>(qint64(share.value() * double(m_probe.runs) + 0.5), m_probe.counted + 1);
+    m_walkChecksMatches
+        = indexBeatsWalk(matches * statements, m_probe.runs, filtered.value(), pageRows);
     return success();
 }
 
@@ -625,14 +674,26 @@ QString NameSearch::condition(QVariantList *values, Use use) const
         }
         return matchCondition(values);
     }
-    values->append(m_pattern);
-    if (use != Use::Walk || !m_walkIds)
+    if (use != Use::Walk) {
+        values->append(m_pattern);
         return u"name_folded LIKE ? ESCAPE '\\'"_s;
-    // The unary + keeps SQLite from reading the ids' range from the table and sorting it,
-    // which it otherwise prefers to the order's index however wide the range; it checks the
-    // id in that index.
-    *values << m_walkIds->first << m_walkIds->last;
-    return u"name_folded LIKE ? ESCAPE '\\' AND +simulation_id BETWEEN ? AND ?"_s;
+    }
+    // The unary + keeps SQLite from reading the ids (of a range, or of the index's matches)
+    // from the table and sorting them, which it otherwise prefers to the order's index however
+    // many they are; it checks each id in that index, before reading the row.
+    QStringList tests;
+    if (m_walkChecksMatches) {
+        tests << u"+simulation_id IN (SELECT rowid FROM simulation_names "
+                 "WHERE simulation_names MATCH ?)"_s;
+        values->append(ftsPhrase());
+    }
+    if (m_walkIds) {
+        tests << u"+simulation_id BETWEEN ? AND ?"_s;
+        *values << m_walkIds->first << m_walkIds->last;
+    }
+    tests << u"name_folded LIKE ? ESCAPE '\\'"_s;
+    values->append(m_pattern);
+    return tests.join(u" AND "_s);
 }
 
 void NameSearch::checkIndex(Database &database)

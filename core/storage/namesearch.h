@@ -73,7 +73,7 @@ public:
     // whose names match, estimated from a sample of kWindows windows of kWindowIds ids spread
     // evenly over the table's ids (sampleIds). On SQLite the newest matches the probe counted
     // stand for themselves and the older runs are sampled; on PostgreSQL a name the windows
-    // missed is estimated from the planner's count.
+    // missed is estimated from the planner's count. Read once for the text (memo).
     Result<double> estimatedShare();
     static constexpr qint64 kWindows = 128;
     static constexpr qint64 kWindowIds = 4;
@@ -88,7 +88,9 @@ public:
     // creation order's index holds the names): it reads the page's rows (offset included)
     // divided by the name's share of the runs, at most the runs the filters leave (filtered),
     // each a look-up of its row; the index's matches are read in the table's order, each several
-    // times cheaper (kWalkCost). estimate: the planner's count of the name's matches.
+    // times cheaper (kWalkCost). estimate: the planner's count of the name's matches. On
+    // SQLite the same weighs reading the FTS5 index's matches, once for each statement, against
+    // looking up the walked rows (walkChecksMatches).
     static bool indexBeatsWalk(qint64 estimate, qint64 runs, qint64 filtered, qint64 pageRows);
     static constexpr double kWalkCost = 4.0;
     // Known after planPage(): the page reads the index's matches in id order (match_id).
@@ -113,6 +115,12 @@ public:
     // over in the index without reading their rows.
     const std::optional<KeySpan> &walkIds() const { return m_walkIds; }
     static constexpr qsizetype kWalkSpans = 8;
+    // SQLite, a walk of another filter's index (a status, a machine, a verdict): the rows it
+    // leaves are spread over the table, and checking a name costs a look-up of its row. Where
+    // the name matches few enough runs (indexBeatsWalk, with the estimated matches read once a
+    // statement), the walk first checks each id, in the filter's index, among the trigram
+    // index's matches, and reads the rows of those alone. Known after planPage().
+    bool walkChecksMatches() const { return m_walkChecksMatches; }
     // The three characters the blocks are asked for, at most: any of the text's narrow the
     // blocks, fewer only leave more.
     static constexpr qsizetype kSpanGrams = 32;
@@ -173,6 +181,16 @@ private:
     Status probeUpTo(Reach reach);
     // After probe(), on PostgreSQL: sets m_indexForFilters (indexBeatsWalk).
     Status weighOtherFilters(const SimulationQuery &query);
+    // The runs the query's filters other than the name leave, from the counters (all the runs
+    // where they cannot tell).
+    Result<qint64> runsLeftByOtherFilters(const SimulationQuery &query) const;
+    // A page that walks names: its spans (findWalkSpans), and whether it checks the ids
+    // (weighMatchedIds).
+    Status planWalk(const SimulationQuery &query);
+    // SQLite, a walk of another filter's index: sets m_walkChecksMatches (walkChecksMatches).
+    Status weighMatchedIds(const SimulationQuery &query);
+    // estimatedShare() read from the sample.
+    Result<double> sampleShare() const;
     // The page reads the trigram index's matches: few match, or other filters leave many.
     bool readsIndexMatches() const { return isIndexable() && (isSelective() || m_indexForFilters); }
     // Sets m_walkSpans where walkSpans() applies to query.
@@ -214,6 +232,7 @@ private:
     std::shared_ptr<NameProbe> m_memo;
     bool m_matchesInIdOrder = false;
     bool m_indexForFilters = false;
+    bool m_walkChecksMatches = false;
     std::optional<QList<KeySpan>> m_walkSpans;
     std::optional<KeySpan> m_walkIds;
 };

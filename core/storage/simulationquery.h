@@ -46,6 +46,9 @@ struct NameProbe
     // The runs the whole query matches (the name and the other filters), when a page read
     // every one of them (NameSearch::readsEveryMatch); -1 otherwise.
     qint64 queryMatches = -1;
+    // The share of all runs the name matches, as NameSearch::estimatedShare() found it; -1
+    // before it is asked. A page's plan and its count ask once.
+    double share = -1.0;
 
     // Every match was counted, or the planner expects few.
     bool countedAll() const { return matches <= counted; }
