@@ -457,6 +457,15 @@ void TestListing::compareBlocksWithTheTable(Database &database)
                    "held.block)"_s.arg(SimulationBlocks::kIds)));
     QVERIFY(table.next());
     QCOMPARE(table.value(0).toLongLong(), 0);
+    // Every run's name sort key is within its block's span of names (migration 021).
+    QVERIFY(table.exec(u"SELECT COUNT(*) FROM simulations JOIN (SELECT block, "
+                       "MIN(first_name_key) AS first_name_key, MAX(last_name_key) AS "
+                       "last_name_key FROM simulation_blocks GROUP BY block) AS spans "
+                       "ON spans.block = simulation_id / %1 WHERE spans.first_name_key IS NULL "
+                       "OR name_key < spans.first_name_key OR name_key > spans.last_name_key"_s.arg(
+                           SimulationBlocks::kIds)));
+    QVERIFY(table.next());
+    QCOMPARE(table.value(0).toLongLong(), 0);
 }
 
 void TestListing::compareCountersWithTheTable(Database &database)
@@ -1294,6 +1303,28 @@ void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
                 QVERIFY2(search.walkIds().has_value(), qPrintable(what));
                 QCOMPARE(search.walkIds()->first, kBlock);
                 QCOMPARE(search.walkIds()->last, 4 * kBlock - 1);
+                if (orderBy == OrderBy::UpdateDate) {
+                    QVERIFY(!search.walkNameFrom());
+                    continue;
+                }
+                // The name order starts from the names of blocks 1 and 3: oldest first from
+                // the lowest name of all ("late run 12288", in block 3), nothing to leave out;
+                // newest first from their highest, below block 2's ("run 9999").
+                QVERIFY2(change.exec(u"SELECT MAX(name_key) FROM simulations WHERE "
+                                     "simulation_id BETWEEN %1 AND %2 OR simulation_id "
+                                     "BETWEEN %3 AND %4"_s.arg(kBlock)
+                                         .arg(2 * kBlock - 1)
+                                         .arg(3 * kBlock)
+                                         .arg(4 * kBlock - 1)),
+                         qPrintable(change.lastError().text()));
+                QVERIFY(change.next());
+                const QString highest = change.value(0).toString();
+                QCOMPARE(highest, u"run 7891"_s);
+                QCOMPARE(search.walkNameFrom().has_value(), descending);
+                if (descending) {
+                    QCOMPARE(search.walkNameFrom()->key, highest);
+                    QVERIFY(search.walkNameFrom()->descending);
+                }
                 continue;
             }
             // Two spans: block 1's and block 3's, not block 2's between them; creation dates
@@ -1311,7 +1342,28 @@ void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
             QVERIFY2(spansOf(query).has_value(), qPrintable(what));
         }
     }
-    // A run of block 2 renamed and a new run: found, their blocks walked too.
+    // The bound is a name of its own block, and may match: a run of block 1 renamed (in the
+    // test's own sort keys) to the highest name of its block, below block 2's. Newest first, the
+    // walk by name starts at it and finds it first.
+    QVERIFY2(
+        change.exec(
+            u"UPDATE simulations SET name = 'Run 9000 late', name_folded = "
+            "'run 9000 late', name_key = 'run 9000 late' WHERE simulation_id = %1"_s.arg(kBlock)),
+        qPrintable(change.lastError().text()));
+    compareBlocksWithTheTable(database);
+    {
+        const SimulationQuery byName = queryOf(OrderBy::Name, true, 0);
+        NameSearch search(database, byName.nameContains);
+        QVERIFY(search.planPage(byName).ok());
+        QVERIFY(search.walkNameFrom());
+        QCOMPARE(search.walkNameFrom()->key, u"run 9000 late"_s);
+        SimulationQuery first = byName;
+        first.limit = 1;
+        QCOMPARE(idsOf(repository.list(first).value()), QList<qint64> {kBlock});
+    }
+    compareEveryWay(u"after a rename to the highest name of its block"_s);
+    // Among the names a walk by name skips when starting from the bound: a run of block 2
+    // renamed "Later" would be missed if its block's span of names were not widened.
     QVERIFY(repository.rename(2 * kBlock + 7, u"Later"_s).ok());
     QVERIFY(repository.create(run(u"Latest"_s, 2)).ok());
     compareBlocksWithTheTable(database);

@@ -433,6 +433,7 @@ Status NameSearch::planPage(const SimulationQuery &query)
     m_walkChecksMatches = false;
     m_walkSpans.reset();
     m_walkIds.reset();
+    m_walkNameFrom.reset();
     if (isEmpty())
         return success();
     const SimulationQuery::OrderBy order = SimulationListQuery(query, false).effectiveOrder();
@@ -508,24 +509,65 @@ Status NameSearch::findWalkSpans(const SimulationQuery &query)
     if (!blocks)
         return blocks.error();
     QList<BlockSpan> found;
+    qsizetype holding = 0;
     sql::KeptRows &rows = blocks.value();
     while (rows.next()) {
         const qint64 block = rows.value(0).toLongLong();
         const KeySpan ids {block * SimulationBlocks::kIds,
                            (block + 1) * SimulationBlocks::kIds - 1};
-        found << BlockSpan {byId ? ids
-                                 : KeySpan {rows.value(1).toLongLong(), rows.value(2).toLongLong()},
-                            rows.value(3).toBool()};
+        const bool holds = rows.value(3).toBool();
+        found << BlockSpan {
+            byId ? ids : KeySpan {rows.value(1).toLongLong(), rows.value(2).toLongLong()}, holds};
+        holding += holds ? 1 : 0;
     }
     m_walkSpans = joinSpans(found);
-    if (order != SimulationQuery::OrderBy::CreationDate && order != SimulationQuery::OrderBy::Id) {
-        // Another order's index: the ids from the first block that may hold the text to the
-        // last (none: an empty range).
-        m_walkIds = m_walkSpans->isEmpty()
-            ? KeySpan {1, 0}
-            : KeySpan {m_walkSpans->constFirst().first, m_walkSpans->constLast().last};
-        m_walkSpans.reset();
+    if (order == SimulationQuery::OrderBy::CreationDate || order == SimulationQuery::OrderBy::Id)
+        return success();
+    // Another order's index: the ids from the first block that may hold the text to the last
+    // (none: an empty range).
+    const QList<KeySpan> spans = *m_walkSpans;
+    m_walkSpans.reset();
+    m_walkIds = spans.isEmpty() ? KeySpan {1, 0}
+                                : KeySpan {spans.constFirst().first, spans.constLast().last};
+    // Where most blocks may hold the text, their names leave out few runs, if any, and a bound
+    // costs a test of each key walked.
+    if (order != SimulationQuery::OrderBy::Name || holding * 2 > found.size() || spans.isEmpty())
+        return success();
+    return findWalkNames(spans, query.descending);
+}
+
+Status NameSearch::findWalkNames(const QList<KeySpan> &spans, bool descending)
+{
+    // The blocks' names (every shard's row of a block together), of the blocks that hold runs:
+    // of those in the walk's spans of ids, and of all of them. The walk starts from the first
+    // name of the one (the last, newest first) where that leaves out any of the others;
+    // nothing is known where a block's rows hold no names.
+    QStringList inSpans;
+    QVariantList spanValues;
+    for (const KeySpan &span : spans) {
+        inSpans << u"block BETWEEN ? AND ?"_s;
+        spanValues << span.first / SimulationBlocks::kIds << span.last / SimulationBlocks::kIds;
     }
+    const QString held = inSpans.join(u" OR "_s);
+    auto names = sql::readKept(
+        m_database,
+        u"SELECT first_name_key, last_name_key, first_name_key > all_first, "
+        "last_name_key < all_last, known FROM (SELECT MIN(CASE WHEN "_s
+            + held + u" THEN first_name_key END) AS first_name_key, MAX(CASE WHEN "_s + held
+            + u" THEN last_name_key END) AS last_name_key, "
+              "MIN(first_name_key) AS all_first, MAX(last_name_key) AS all_last, "
+              "COUNT(*) = COUNT(first_name_key) AS known "
+              "FROM (SELECT block, MIN(first_name_key) AS first_name_key, "
+              "MAX(last_name_key) AS last_name_key FROM simulation_blocks GROUP BY block "
+              "HAVING SUM(runs) > 0) AS blocks) AS spans"_s,
+        spanValues + spanValues, u"find the names of the blocks a name may be in"_s);
+    if (!names)
+        return names.error();
+    sql::KeptRows &span = names.value();
+    if (!span.next() || !span.value(4).toBool() || span.value(0).isNull())
+        return success();
+    if (descending ? span.value(3).toBool() : span.value(2).toBool())
+        m_walkNameFrom = NameBound {span.value(descending ? 1 : 0).toString(), descending};
     return success();
 }
 
@@ -667,10 +709,12 @@ QString NameSearch::condition(QVariantList *values, Use use) const
         // planner keeps to the order's index.
         if (use == Use::Walk) {
             values->append(m_folded);
-            if (!m_walkIds)
-                return u"strpos(name_folded, ?) > 0"_s;
-            *values << m_walkIds->first << m_walkIds->last;
-            return u"strpos(name_folded, ?) > 0 AND simulation_id BETWEEN ? AND ?"_s;
+            QString test = u"strpos(name_folded, ?) > 0"_s;
+            if (m_walkIds) {
+                test += u" AND simulation_id BETWEEN ? AND ?"_s;
+                *values << m_walkIds->first << m_walkIds->last;
+            }
+            return test + walkNamesCondition(values);
         }
         return matchCondition(values);
     }
@@ -693,7 +737,16 @@ QString NameSearch::condition(QVariantList *values, Use use) const
     }
     tests << u"name_folded LIKE ? ESCAPE '\\'"_s;
     values->append(m_pattern);
-    return tests.join(u" AND "_s);
+    return tests.join(u" AND "_s) + walkNamesCondition(values);
+}
+
+// The name order's index is read from the walk's first key (walkNameFrom).
+QString NameSearch::walkNamesCondition(QVariantList *values) const
+{
+    if (!m_walkNameFrom)
+        return QString();
+    values->append(m_walkNameFrom->key);
+    return m_walkNameFrom->descending ? u" AND name_key <= ?"_s : u" AND name_key >= ?"_s;
 }
 
 void NameSearch::checkIndex(Database &database)
