@@ -95,6 +95,45 @@ private:
             ids << simulation.id;
         return ids;
     }
+    // The runs a query should list, from its offset: the whole order without the name, each
+    // name checked by a plain case-folded scan.
+    static QList<qint64> scannedIds(SimulationRepository &repository, SimulationQuery query)
+    {
+        const QString needle = query.nameContains.toCaseFolded();
+        query.nameContains.clear();
+        query.limit = -1;
+        query.offset = 0;
+        QList<qint64> ids;
+        for (const Simulation &simulation : repository.list(query).value()) {
+            if (simulation.name.toCaseFolded().contains(needle))
+                ids << simulation.id;
+        }
+        return ids;
+    }
+    // Every page of the query's limit, one after the other until one is short: each after the
+    // last row of the one before, or at the next offset; {-1} where a page fails.
+    static QList<qint64> pagedIds(SimulationRepository &repository, SimulationQuery query,
+                                  bool byCursor = true)
+    {
+        QList<qint64> ids;
+        for (int page = 0; page < 100; ++page) {
+            SimulationCursor last;
+            QList<qint64> rows;
+            if (!repository
+                     .forEach(
+                         query, [&rows](const Simulation &s) { rows << s.id; }, &last)
+                     .ok())
+                return {-1};
+            ids += rows;
+            if (rows.size() < query.limit)
+                break;
+            if (byCursor)
+                query.after = last;
+            else
+                query.offset += query.limit;
+        }
+        return ids;
+    }
     // A thread that keeps its own database connection, to run steps on it one at a time.
     class ConnectionThread
     {
@@ -1078,40 +1117,10 @@ void TestListing::nameSearchPagesInCreationOrderFromTheIndex()
     if (sqlite)
         QVERIFY(runsInCreationOrder());
 
-    // The runs a query should list: the whole order without the name, checked by hand.
-    const auto expected = [&repository](SimulationQuery query) {
-        const QString needle = query.nameContains.toCaseFolded();
-        query.nameContains.clear();
-        query.limit = -1;
-        query.offset = 0;
-        QList<qint64> ids;
-        for (const Simulation &simulation : repository.list(query).value()) {
-            if (simulation.name.toCaseFolded().contains(needle))
-                ids << simulation.id;
-        }
-        return ids;
-    };
     // Every page of 7, one after the other: by cursor, or by offset.
     const auto pages = [&repository](SimulationQuery query, bool byCursor) {
         query.limit = 7;
-        QList<qint64> ids;
-        for (int page = 0; page < 100; ++page) {
-            SimulationCursor last;
-            QList<qint64> rows;
-            if (!repository
-                     .forEach(
-                         query, [&rows](const Simulation &s) { rows << s.id; }, &last)
-                     .ok())
-                return QList<qint64> {-1};
-            ids += rows;
-            if (rows.size() < query.limit)
-                break;
-            if (byCursor)
-                query.after = last;
-            else
-                query.offset += query.limit;
-        }
-        return ids;
+        return pagedIds(repository, query, byCursor);
     };
     const auto listEveryWay = [&](bool fromTheIndexInIdOrder) {
         for (const OrderBy orderBy : {OrderBy::CreationDate, OrderBy::Id}) {
@@ -1134,7 +1143,7 @@ void TestListing::nameSearchPagesInCreationOrderFromTheIndex()
                     const bool idOrder
                         = sqlite && (fromTheIndexInIdOrder || orderBy == OrderBy::Id);
                     QVERIFY2(search.readsMatchesInIdOrder() == idOrder, qPrintable(what));
-                    const QList<qint64> want = expected(query);
+                    const QList<qint64> want = scannedIds(repository, query);
                     QVERIFY2(want.size() > 10, qPrintable(what));
                     QVERIFY2(pages(query, true) == want, qPrintable(what + u" by cursor"_s));
                     QVERIFY2(pages(query, false) == want, qPrintable(what + u" by offset"_s));
@@ -1158,7 +1167,7 @@ void TestListing::nameSearchPagesInCreationOrderFromTheIndex()
             query.limit = 7;
             query.offset = 3;
             query.nameProbe = std::make_shared<NameProbe>();
-            const qint64 want = expected(query).size();
+            const qint64 want = scannedIds(repository, query).size();
             QVERIFY(repository.list(query).ok());
             QCOMPARE(query.nameProbe->queryMatches, want);
             const auto counted = SimulationCounter(database).count(query, true);
@@ -1213,17 +1222,6 @@ void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
         QVERIFY(change.exec(u"ANALYZE simulations"_s)); // the planner's count of the name
     }
     SimulationRepository repository(database);
-    const auto expected = [&repository](SimulationQuery query) {
-        const QString needle = query.nameContains.toCaseFolded();
-        query.nameContains.clear();
-        query.limit = -1;
-        QList<qint64> ids;
-        for (const Simulation &simulation : repository.list(query).value()) {
-            if (simulation.name.toCaseFolded().contains(needle))
-                ids << simulation.id;
-        }
-        return ids;
-    };
     const auto spansOf = [&database](const SimulationQuery &query) {
         NameSearch search(database, query.nameContains);
         return search.planPage(query).ok() ? search.walkSpans() : std::nullopt;
@@ -1252,25 +1250,13 @@ void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
     const auto compareEveryWay = [&](const QString &when) {
         for (const auto &[orderBy, descending, filter] : variants) {
             SimulationQuery query = queryOf(orderBy, descending, filter);
-            const QList<qint64> want = expected(query);
+            const QList<qint64> want = scannedIds(repository, query);
             const QString what = u"%1, order %2 %3, filter %4"_s.arg(
                 when, SimulationQuery::orderByName(orderBy), descending ? u"desc"_s : u"asc"_s,
                 QString::number(filter));
             QVERIFY2(want.size() > 500, qPrintable(what));
             // Pages of 97 by cursor, the walk confined to the spans from each one's cursor.
-            QList<qint64> walked;
-            for (int page = 0; page < 100; ++page) {
-                SimulationCursor last;
-                QList<qint64> rows;
-                QVERIFY(repository
-                            .forEach(
-                                query, [&rows](const Simulation &s) { rows << s.id; }, &last)
-                            .ok());
-                walked += rows;
-                if (rows.size() < query.limit)
-                    break;
-                query.after = last;
-            }
+            const QList<qint64> walked = pagedIds(repository, query);
             QVERIFY2(walked == want, qPrintable(what + u", by cursor"_s));
             query.after.reset();
             // Offsets spread over the spans: within the first (block 1's 300 runs first, oldest
@@ -1410,18 +1396,6 @@ void TestListing::aFilterWalkChecksIdsAmongTheIndexMatches()
     // planner then weighs the matches' ids against the filter's index.
     QVERIFY(change.exec(u"ANALYZE"_s));
     SimulationRepository repository(database);
-    const auto expected = [&repository](SimulationQuery query) {
-        const QString needle = query.nameContains.toCaseFolded();
-        query.nameContains.clear();
-        query.limit = -1;
-        query.offset = 0;
-        QList<qint64> ids;
-        for (const Simulation &simulation : repository.list(query).value()) {
-            if (simulation.name.toCaseFolded().contains(needle))
-                ids << simulation.id;
-        }
-        return ids;
-    };
     const auto queryOf = [](const QString &name, OrderBy orderBy, bool descending, int filter) {
         SimulationQuery query;
         query.nameContains = name;
@@ -1452,23 +1426,10 @@ void TestListing::aFilterWalkChecksIdsAmongTheIndexMatches()
                     // cheaper. PostgreSQL reads them from its trigram index instead.
                     QVERIFY2(search.walksNames() == !postgreSql, qPrintable(what));
                     QVERIFY2(search.walkChecksMatches() == !postgreSql, qPrintable(what));
-                    const QList<qint64> want = expected(query);
+                    const QList<qint64> want = scannedIds(repository, query);
                     // Machine 1 has no Zeta run but the one renamed into it.
                     QVERIFY2(filter & 4 ? want.size() <= 1 : want.size() >= 58, qPrintable(what));
-                    QList<qint64> walked;
-                    for (int page = 0; page < 100; ++page) {
-                        SimulationCursor last;
-                        QList<qint64> rows;
-                        QVERIFY(
-                            repository
-                                .forEach(
-                                    query, [&rows](const Simulation &s) { rows << s.id; }, &last)
-                                .ok());
-                        walked += rows;
-                        if (rows.size() < query.limit)
-                            break;
-                        query.after = last;
-                    }
+                    const QList<qint64> walked = pagedIds(repository, query);
                     QVERIFY2(walked == want, qPrintable(what + u", by cursor"_s));
                     query.after.reset();
                     for (const qint64 offset : {qint64(13), qint64(59), qint64(60), qint64(250)}) {
@@ -1491,7 +1452,7 @@ void TestListing::aFilterWalkChecksIdsAmongTheIndexMatches()
         QVERIFY(search.planPage(query).ok());
         QVERIFY(search.walksNames());
         QVERIFY(!search.walkChecksMatches());
-        QCOMPARE(idsOf(repository.list(query).value()), expected(query).mid(0, 25));
+        QCOMPARE(idsOf(repository.list(query).value()), scannedIds(repository, query).mid(0, 25));
     }
     for (int variant = 0; variant < 4 * 2 * 2 && !postgreSql; ++variant) {
         // The walk reads the filter's index in the order's and checks each id there: SQLite
