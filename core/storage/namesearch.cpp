@@ -727,7 +727,7 @@ QString NameSearch::condition(QVariantList *values, Use use) const
                 test += u" AND simulation_id BETWEEN ? AND ?"_s;
                 *values << m_walkIds->first << m_walkIds->last;
             }
-            return test + walkNamesCondition(values);
+            return test + walkNameCondition(values);
         }
         return matchCondition(values);
     }
@@ -750,11 +750,11 @@ QString NameSearch::condition(QVariantList *values, Use use) const
     }
     tests << u"name_folded LIKE ? ESCAPE '\\'"_s;
     values->append(m_pattern);
-    return tests.join(u" AND "_s) + walkNamesCondition(values);
+    return tests.join(u" AND "_s) + walkNameCondition(values);
 }
 
 // The name order's index is read from the walk's first key (walkNameFrom).
-QString NameSearch::walkNamesCondition(QVariantList *values) const
+QString NameSearch::walkNameCondition(QVariantList *values) const
 {
     if (!m_walkNameFrom)
         return QString();

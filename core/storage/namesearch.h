@@ -221,7 +221,7 @@ private:
     // may hold the text: sets m_walkNameFrom.
     Status findWalkNames(const QList<KeySpan> &spans, bool descending);
     // " AND" the walk's first name (walkNameFrom), its value appended; empty without one.
-    QString walkNamesCondition(QVariantList *values) const;
+    QString walkNameCondition(QVariantList *values) const;
     // SQLite: whether creation order is still id order (migration 012).
     Result<bool> runsInCreationOrder();
     // Keeps the probe in the memo, if any.
