@@ -470,17 +470,61 @@ Status NameSearch::planPage(const SimulationQuery &query)
         }
     }
     // Other filters may leave few of many matches: then their own index is walked instead,
-    // checking names, unless the name alone matches few runs.
+    // checking names, unless the name alone matches few runs, or the filters leave so many
+    // runs that the matches in id order fill the page first.
     if (query.status || query.machineId || query.verdict) {
         if (const Status probed = probe(); !probed)
             return probed;
-        if (!isSelective())
-            return planWalk(query);
-    } else if (const Status chosen = chooseIndexWords(); !chosen) {
-        return chosen;
+        if (!isSelective()) {
+            const Result<bool> inIdOrder = matchesInIdOrderBeatWalk(query);
+            if (!inIdOrder)
+                return inIdOrder.error();
+            if (!inIdOrder.value())
+                return planWalk(query);
+        }
     }
+    if (const Status chosen = chooseIndexWords(); !chosen)
+        return chosen;
     m_matchesInIdOrder = true;
     return success();
+}
+
+Result<bool> NameSearch::matchesInIdOrderBeatWalk(const SimulationQuery &query)
+{
+    // The counters know no verdicts: how many runs one leaves is not known.
+    if (query.verdict)
+        return false;
+    const Result<qint64> filtered = runsLeftByOtherFilters(query);
+    if (!filtered)
+        return filtered.error();
+    const Result<double> share = estimatedShare();
+    if (!share)
+        return share.error();
+    const PageCosts costs
+        = pageCosts(estimatedMatches(share.value()), m_probe.runs, filtered.value(),
+                    query.limit < 0 ? filtered.value() : query.offset + query.limit, 1);
+    return costs.matchesInIdOrder < std::min(costs.walk, costs.walkCheckingIds);
+}
+
+NameSearch::PageCosts NameSearch::pageCosts(qint64 matches, qint64 runs, qint64 filtered,
+                                            qint64 pageRows, qint64 statements)
+{
+    const double all = double(std::max<qint64>(runs, 1));
+    const double named = double(std::max<qint64>(matches, 1));
+    PageCosts costs;
+    // The filters' rows walked until the name has matched the page's.
+    costs.walk = std::min(double(filtered), double(pageRows) * all / named);
+    costs.walkCheckingIds = named * double(statements) / kWalkCost + costs.walk / kIdCheckCost;
+    // The matches read in id order until the filters have left the page's rows.
+    costs.matchesInIdOrder
+        = std::min(named, double(pageRows) * all / double(std::max<qint64>(filtered, 1)));
+    return costs;
+}
+
+qint64 NameSearch::estimatedMatches(double share) const
+{
+    // The probe counted more than it could: never fewer.
+    return std::max<qint64>(qint64(share * double(m_probe.runs) + 0.5), m_probe.counted + 1);
 }
 
 Status NameSearch::planWalk(const SimulationQuery &query)
@@ -653,12 +697,11 @@ Status NameSearch::weighMatchedIds(const SimulationQuery &query)
     if (!filtered)
         return filtered.error();
     const qint64 pageRows = query.limit < 0 ? filtered.value() : query.offset + query.limit;
-    // Each statement of the walk (one a span) reads the matches once.
+    // Each statement of the walk (one a span) reads the matches.
     const qint64 statements = m_walkSpans ? m_walkSpans->size() : 1;
-    const qint64 matches
-        = std::max<qint64>(qint64(share.value() * double(m_probe.runs) + 0.5), m_probe.counted + 1);
-    m_walkChecksMatches
-        = indexBeatsWalk(matches * statements, m_probe.runs, filtered.value(), pageRows);
+    const PageCosts costs = pageCosts(estimatedMatches(share.value()), m_probe.runs,
+                                      filtered.value(), pageRows, statements);
+    m_walkChecksMatches = costs.walkCheckingIds < costs.walk;
     return success();
 }
 

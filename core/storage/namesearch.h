@@ -88,10 +88,28 @@ public:
     // creation order's index holds the names): it reads the page's rows (offset included)
     // divided by the name's share of the runs, at most the runs the filters leave (filtered),
     // each a look-up of its row; the index's matches are read in the table's order, each several
-    // times cheaper (kWalkCost). estimate: the planner's count of the name's matches. On
-    // SQLite the same weighs reading the FTS5 index's matches, once for each statement, against
-    // looking up the walked rows (walkChecksMatches).
+    // times cheaper (kWalkCost). estimate: the planner's count of the name's matches.
     static bool indexBeatsWalk(qint64 estimate, qint64 runs, qint64 filtered, qint64 pageRows);
+    // SQLite, a page of a name too common to read all its matches, with other filters: what
+    // each way of reading it costs, in look-ups of a row. statements: how many statements the
+    // walk has (one a span of blocks, each reads the matches).
+    //  - walk: the filters' index walked, each row looked up to check its name, until the name
+    //    has matched the page's rows (at most the runs the filters leave, filtered);
+    //  - walkCheckingIds: the same walk checking each id among the matches read first (each
+    //    match kWalkCost times cheaper than a row, each id checked kIdCheckCost times);
+    //  - matchesInIdOrder: the matches read in id order (creation and id order only), each row
+    //    looked up to check the filters, until they have left the page's rows.
+    // Where the filters leave most runs (a machine of two) a few hundred matches fill a page;
+    // where they leave few (a status), a walk does.
+    struct PageCosts
+    {
+        double walk = 0;
+        double walkCheckingIds = 0;
+        double matchesInIdOrder = 0;
+    };
+    static PageCosts pageCosts(qint64 matches, qint64 runs, qint64 filtered, qint64 pageRows,
+                               qint64 statements);
+    static constexpr double kIdCheckCost = 40.0;
     static constexpr double kWalkCost = 4.0;
     // Known after planPage(): the page reads the index's matches in id order (match_id).
     bool readsMatchesInIdOrder() const { return m_matchesInIdOrder; }
@@ -129,9 +147,9 @@ public:
     static constexpr qsizetype kWalkSpans = 8;
     // SQLite, a walk of another filter's index (a status, a machine, a verdict): the rows it
     // leaves are spread over the table, and checking a name costs a look-up of its row. Where
-    // the name matches few enough runs (indexBeatsWalk, with the estimated matches read once a
-    // statement), the walk first checks each id, in the filter's index, among the trigram
-    // index's matches, and reads the rows of those alone. Known after planPage().
+    // the name matches few enough runs (pageCosts), the walk first checks each id, in the
+    // filter's index, among the trigram index's matches, and reads the rows of those alone.
+    // Known after planPage().
     bool walkChecksMatches() const { return m_walkChecksMatches; }
     // The three characters the blocks are asked for, at most: any of the text's narrow the
     // blocks, fewer only leave more.
@@ -199,7 +217,12 @@ private:
     // A page that walks names: its spans (findWalkSpans), and whether it checks the ids
     // (weighMatchedIds).
     Status planWalk(const SimulationQuery &query);
-    // SQLite, a walk of another filter's index: sets m_walkChecksMatches (walkChecksMatches).
+    // Whether a page of query reads the matches in id order (pageCosts), from the counters and
+    // the name's estimated share; never with a verdict, which the counters cannot tell.
+    Result<bool> matchesInIdOrderBeatWalk(const SimulationQuery &query);
+    // The name's matches at an estimated share of the runs, at least what the probe counted.
+    qint64 estimatedMatches(double share) const;
+    // SQLite, a walk of another filter's index: sets m_walkChecksMatches (pageCosts).
     Status weighMatchedIds(const SimulationQuery &query);
     // estimatedShare() read from the sample.
     Result<double> sampleShare() const;
