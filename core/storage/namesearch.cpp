@@ -447,6 +447,7 @@ Status NameSearch::planPage(const SimulationQuery &query)
     m_walkSpans.reset();
     m_walkIds.reset();
     m_walkNameFrom.reset();
+    m_filteredRuns.reset();
     if (isEmpty())
         return success();
     const SimulationQuery::OrderBy order = SimulationListQuery(query, false).effectiveOrder();
@@ -494,16 +495,23 @@ Result<bool> NameSearch::matchesInIdOrderBeatWalk(const SimulationQuery &query)
     // The counters know no verdicts: how many runs one leaves is not known.
     if (query.verdict)
         return false;
+    const Result<PageCosts> costs = costsOfPage(query, 1);
+    if (!costs)
+        return costs.error();
+    return costs->matchesInIdOrder < std::min(costs->walk, costs->walkCheckingIds);
+}
+
+Result<NameSearch::PageCosts> NameSearch::costsOfPage(const SimulationQuery &query,
+                                                      qint64 statements)
+{
     const Result<qint64> filtered = runsLeftByOtherFilters(query);
     if (!filtered)
         return filtered.error();
     const Result<double> share = estimatedShare();
     if (!share)
         return share.error();
-    const PageCosts costs
-        = pageCosts(estimatedMatches(share.value()), m_probe.runs, filtered.value(),
-                    query.limit < 0 ? filtered.value() : query.offset + query.limit, 1);
-    return costs.matchesInIdOrder < std::min(costs.walk, costs.walkCheckingIds);
+    return pageCosts(estimatedMatches(share.value()), m_probe.runs, filtered.value(),
+                     pageRows(query, filtered.value()), statements);
 }
 
 NameSearch::PageCosts NameSearch::pageCosts(qint64 matches, qint64 runs, qint64 filtered,
@@ -661,15 +669,23 @@ bool NameSearch::indexBeatsWalk(qint64 estimate, qint64 runs, qint64 filtered, q
     return double(estimate) < kWalkCost * walked;
 }
 
-Result<qint64> NameSearch::runsLeftByOtherFilters(const SimulationQuery &query) const
+Result<qint64> NameSearch::runsLeftByOtherFilters(const SimulationQuery &query)
 {
+    if (m_filteredRuns)
+        return *m_filteredRuns;
     SimulationQuery others = query;
     others.nameContains.clear();
     const Result<std::optional<qint64>> left
         = SimulationCounter(m_database).countFromCounters(others);
     if (!left)
         return left.error();
-    return left.value().value_or(m_probe.runs);
+    m_filteredRuns = left.value().value_or(m_probe.runs);
+    return *m_filteredRuns;
+}
+
+qint64 NameSearch::pageRows(const SimulationQuery &query, qint64 filtered)
+{
+    return query.limit < 0 ? filtered : query.offset + query.limit;
 }
 
 Status NameSearch::weighOtherFilters(const SimulationQuery &query)
@@ -680,8 +696,8 @@ Status NameSearch::weighOtherFilters(const SimulationQuery &query)
     const Result<qint64> filtered = runsLeftByOtherFilters(query);
     if (!filtered)
         return filtered.error();
-    const qint64 pageRows = query.limit < 0 ? filtered.value() : query.offset + query.limit;
-    m_indexForFilters = indexBeatsWalk(m_probe.estimate, m_probe.runs, filtered.value(), pageRows);
+    m_indexForFilters = indexBeatsWalk(m_probe.estimate, m_probe.runs, filtered.value(),
+                                       pageRows(query, filtered.value()));
     return success();
 }
 
@@ -690,18 +706,11 @@ Status NameSearch::weighMatchedIds(const SimulationQuery &query)
     if (!usesFts() || !walksNames() || !(query.status || query.machineId || query.verdict)
         || (m_walkSpans && m_walkSpans->isEmpty()))
         return success();
-    const Result<double> share = estimatedShare();
-    if (!share)
-        return share.error();
-    const Result<qint64> filtered = runsLeftByOtherFilters(query);
-    if (!filtered)
-        return filtered.error();
-    const qint64 pageRows = query.limit < 0 ? filtered.value() : query.offset + query.limit;
     // Each statement of the walk (one a span) reads the matches.
-    const qint64 statements = m_walkSpans ? m_walkSpans->size() : 1;
-    const PageCosts costs = pageCosts(estimatedMatches(share.value()), m_probe.runs,
-                                      filtered.value(), pageRows, statements);
-    m_walkChecksMatches = costs.walkCheckingIds < costs.walk;
+    const Result<PageCosts> costs = costsOfPage(query, m_walkSpans ? m_walkSpans->size() : 1);
+    if (!costs)
+        return costs.error();
+    m_walkChecksMatches = costs->walkCheckingIds < costs->walk;
     return success();
 }
 

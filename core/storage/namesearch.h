@@ -212,8 +212,13 @@ private:
     // After probe(), on PostgreSQL: sets m_indexForFilters (indexBeatsWalk).
     Status weighOtherFilters(const SimulationQuery &query);
     // The runs the query's filters other than the name leave, from the counters (all the runs
-    // where they cannot tell).
-    Result<qint64> runsLeftByOtherFilters(const SimulationQuery &query) const;
+    // where they cannot tell); read once a plan.
+    Result<qint64> runsLeftByOtherFilters(const SimulationQuery &query);
+    // The rows a page of query reads, its offset included (all that filtered leave without a
+    // limit).
+    static qint64 pageRows(const SimulationQuery &query, qint64 filtered);
+    // pageCosts() of a page of query, from the counters and the name's estimated share.
+    Result<PageCosts> costsOfPage(const SimulationQuery &query, qint64 statements);
     // A page that walks names: its spans (findWalkSpans), and whether it checks the ids
     // (weighMatchedIds).
     Status planWalk(const SimulationQuery &query);
@@ -276,6 +281,7 @@ private:
     std::optional<QList<KeySpan>> m_walkSpans;
     std::optional<KeySpan> m_walkIds;
     std::optional<NameBound> m_walkNameFrom;
+    std::optional<qint64> m_filteredRuns;
 };
 
 } // namespace aisim
