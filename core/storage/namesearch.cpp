@@ -511,18 +511,20 @@ Result<NameSearch::PageCosts> NameSearch::costsOfPage(const SimulationQuery &que
     if (!share)
         return share.error();
     return pageCosts(estimatedMatches(share.value()), m_probe.runs, filtered.value(),
-                     pageRows(query, filtered.value()), statements);
+                     pageRows(query, filtered.value()), statements,
+                     SimulationListQuery(query, false).orderIndexHoldsNames());
 }
 
 NameSearch::PageCosts NameSearch::pageCosts(qint64 matches, qint64 runs, qint64 filtered,
-                                            qint64 pageRows, qint64 statements)
+                                            qint64 pageRows, qint64 statements, bool namesInIndex)
 {
     const double all = double(std::max<qint64>(runs, 1));
     const double named = double(std::max<qint64>(matches, 1));
     PageCosts costs;
     // The filters' rows walked until the name has matched the page's.
-    costs.walk = std::min(double(filtered), double(pageRows) * all / named);
-    costs.walkCheckingIds = named * double(statements) / kWalkCost + costs.walk / kIdCheckCost;
+    const double walked = std::min(double(filtered), double(pageRows) * all / named);
+    costs.walk = namesInIndex ? walked / kIndexedNameCost : walked;
+    costs.walkCheckingIds = named * double(statements) / kWalkCost + walked / kIdCheckCost;
     // The matches read in id order until the filters have left the page's rows.
     costs.matchesInIdOrder
         = std::min(named, double(pageRows) * all / double(std::max<qint64>(filtered, 1)));
@@ -662,11 +664,12 @@ QList<NameSearch::KeySpan> NameSearch::joinSpans(QList<BlockSpan> blocks)
     return joined;
 }
 
-bool NameSearch::indexBeatsWalk(qint64 estimate, qint64 runs, qint64 filtered, qint64 pageRows)
+bool NameSearch::indexBeatsWalk(qint64 estimate, qint64 runs, qint64 filtered, qint64 pageRows,
+                                bool namesInIndex)
 {
     const double share = double(std::max<qint64>(estimate, 1)) / double(std::max<qint64>(runs, 1));
     const double walked = std::min(double(filtered), double(pageRows) / share);
-    return double(estimate) < kWalkCost * walked;
+    return double(estimate) / kWalkCost < walked / (namesInIndex ? kIndexedNameCost : 1.0);
 }
 
 Result<qint64> NameSearch::runsLeftByOtherFilters(const SimulationQuery &query)
@@ -697,7 +700,8 @@ Status NameSearch::weighOtherFilters(const SimulationQuery &query)
     if (!filtered)
         return filtered.error();
     m_indexForFilters = indexBeatsWalk(m_probe.estimate, m_probe.runs, filtered.value(),
-                                       pageRows(query, filtered.value()));
+                                       pageRows(query, filtered.value()),
+                                       SimulationListQuery(query, true).orderIndexHoldsNames());
     return success();
 }
 

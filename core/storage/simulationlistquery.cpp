@@ -142,9 +142,10 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
     const QString after = m_query.descending ? u" < "_s : u" > "_s;
     const qint64 rows = limit >= 0 ? limit : std::numeric_limits<qint64>::max();
 
-    // On PostgreSQL, a walk of the creation order that checks names finds the page's ids in
-    // the order's index alone, which holds the names (migration 016), then reads their rows.
-    const bool idsFirst = walksCreationOrderNames();
+    // On PostgreSQL, a walk that checks names in an index that holds them finds the page's ids
+    // in that index alone (an index-only scan), then reads their rows. SQLite tests the names
+    // in the index before it looks up a row by itself.
+    const bool idsFirst = walksIndexedNames();
 
     QList<SqlStatement> statements;
     const auto add = [&](const QString &range, const QVariantList &rangeValues,
@@ -217,11 +218,18 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
     return statements;
 }
 
-bool SimulationListQuery::walksCreationOrderNames() const
+bool SimulationListQuery::orderIndexHoldsNames() const
 {
-    return m_postgreSql && m_nameSearch && m_nameSearch->walksNames()
-        && effectiveOrder() == SimulationQuery::OrderBy::CreationDate && !m_query.status
-        && !m_query.machineId && !m_query.verdict;
+    if (effectiveOrder() != SimulationQuery::OrderBy::CreationDate)
+        return false;
+    // simulations_creation_idx, _status_creation_idx, _machine_creation_idx,
+    // _machine_status_creation_idx, _verdict_creation_idx.
+    return !m_query.verdict || (!m_query.status && !m_query.machineId);
+}
+
+bool SimulationListQuery::walksIndexedNames() const
+{
+    return m_postgreSql && m_nameSearch && m_nameSearch->walksNames() && orderIndexHoldsNames();
 }
 
 const std::optional<QList<NameSearch::KeySpan>> *SimulationListQuery::walkSpans() const

@@ -53,10 +53,14 @@ public:
     static QString orderExpression(SimulationQuery::OrderBy orderBy);
     // What follows ORDER BY.
     static QString orderClause(const SimulationQuery &query);
+    // The index a page walks holds each run's folded name (migrations 016 and 022): the creation
+    // order's, alone or under a status, a machine, both, or a verdict alone. A walk that checks
+    // names tests them there, and looks up only the rows that match.
+    bool orderIndexHoldsNames() const;
 
 private:
-    // PostgreSQL: a walk of the creation order that checks names, with no other filter.
-    bool walksCreationOrderNames() const;
+    // PostgreSQL: a walk that checks names in an index that holds them (orderIndexHoldsNames).
+    bool walksIndexedNames() const;
     // The spans a walk of names in creation or id order is confined to
     // (NameSearch::walkSpans), where the page was planned with them.
     const std::optional<QList<NameSearch::KeySpan>> *walkSpans() const;
