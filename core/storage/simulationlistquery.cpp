@@ -220,11 +220,18 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
 
 bool SimulationListQuery::orderIndexHoldsNames() const
 {
-    if (effectiveOrder() != SimulationQuery::OrderBy::CreationDate)
+    switch (effectiveOrder()) {
+    case SimulationQuery::OrderBy::CreationDate:
+        // simulations_creation_idx, _status_creation_idx, _machine_creation_idx,
+        // _machine_status_creation_idx, _verdict_creation_idx.
+        return !m_query.verdict || (!m_query.status && !m_query.machineId);
+    case SimulationQuery::OrderBy::Name:
+        // simulations_name_key_idx, _status_name_idx, _machine_name_idx,
+        // _machine_status_name_idx.
+        return !m_query.verdict;
+    default:
         return false;
-    // simulations_creation_idx, _status_creation_idx, _machine_creation_idx,
-    // _machine_status_creation_idx, _verdict_creation_idx.
-    return !m_query.verdict || (!m_query.status && !m_query.machineId);
+    }
 }
 
 bool SimulationListQuery::walksIndexedNames() const

@@ -53,9 +53,10 @@ public:
     static QString orderExpression(SimulationQuery::OrderBy orderBy);
     // What follows ORDER BY.
     static QString orderClause(const SimulationQuery &query);
-    // The index a page walks holds each run's folded name (migrations 016 and 022): the creation
-    // order's, alone or under a status, a machine, both, or a verdict alone. A walk that checks
-    // names tests them there, and looks up only the rows that match.
+    // The index a page walks holds each run's folded name (migrations 016, 022 and 023): the
+    // creation order's, alone or under a status, a machine, both, or a verdict alone; the name
+    // order's, alone or under a status, a machine or both. A walk that checks names tests them
+    // there, and looks up only the rows that match.
     bool orderIndexHoldsNames() const;
 
 private:
