@@ -132,22 +132,23 @@ Status NameSearch::probeUpTo(Reach reach)
         if (checked)
             values << m_pattern;
         values << m_probe.counted + 1;
-        auto newest
-            = sql::readKept(m_database,
-                            u"SELECT match_id FROM (SELECT rowid AS match_id FROM simulation_names "
-                            "WHERE simulation_names MATCH ? AND rowid <= ?) AS name_matches"_s
-                                + (checked ? u" CROSS JOIN simulations ON simulation_id = match_id "
-                                             "WHERE name_folded LIKE ? ESCAPE '\\'"_s
-                                           : QString())
-                                + u" ORDER BY match_id DESC LIMIT ?"_s,
-                            values, u"count name matches"_s);
+        // Counted in the statement: thousands of ids are not worth a row each to the caller.
+        auto newest = sql::readKept(
+            m_database,
+            u"SELECT COUNT(*), MIN(match_id) FROM (SELECT match_id FROM (SELECT rowid AS match_id "
+            "FROM simulation_names WHERE simulation_names MATCH ? AND rowid <= ?) AS name_matches"_s
+                + (checked ? u" CROSS JOIN simulations ON simulation_id = match_id "
+                             "WHERE name_folded LIKE ? ESCAPE '\\'"_s
+                           : QString())
+                + u" ORDER BY match_id DESC LIMIT ?) AS newest"_s,
+            values, u"count name matches"_s);
         if (!newest)
             return newest.error();
-        sql::KeptRows &rows = newest.value();
-        while (rows.next()) {
-            ++m_probe.matches;
-            m_probe.lowestNewestMatch = rows.value(0).toLongLong();
-        }
+        sql::KeptRows &counted = newest.value();
+        if (!counted.next())
+            return Error::internal(u"counting name matches returned nothing"_s);
+        m_probe.matches = counted.value(0).toLongLong();
+        m_probe.lowestNewestMatch = counted.value(1).toLongLong(); // NULL: none, 0
     } else {
         // Its plan depends on the pattern, as a list's does.
         QVariantList values;
