@@ -123,6 +123,8 @@ requests() { # N
     echo "?name=run-09&limit=100&offset=300 (the same, a later page)|/simulations?name=run-09&limit=100&offset=300"
     echo "?name=run-09&order_by=name&limit=100 (the same, by name)|/simulations?name=run-09&order_by=name&limit=100"
     echo "?name=run-09&machine_id=101&order_by=name&limit=100|/simulations?name=run-09&machine_id=101&order_by=name&limit=100"
+    echo "?name=run-09&order_by=name&limit=100&offset=5000|/simulations?name=run-09&order_by=name&limit=100&offset=5000"
+    echo "?name=042&status=failed&order_by=name&limit=100|/simulations?name=042&status=failed&order_by=name&limit=100"
     echo "?name=42&limit=100 (2 characters)|/simulations?name=42&limit=100"
     echo "?name=0000424&status=failed&order_by=name&limit=100|/simulations?name=0000424&status=failed&order_by=name&limit=100"
     echo "GET /metrics|/metrics"
