@@ -68,6 +68,8 @@ private Q_SLOTS:
     void nameSearchPagesInCreationOrderFromTheIndex();
     void aWalkReadsOnlyTheBlocksThatMayHoldTheName_data() { test::addDialectRows(); }
     void aWalkReadsOnlyTheBlocksThatMayHoldTheName();
+    void theBlocksOfANameAreKeptForOneSnapshot_data() { test::addDialectRows(); }
+    void theBlocksOfANameAreKeptForOneSnapshot();
     void aFilterWalkChecksIdsAmongTheIndexMatches_data() { test::addDialectRows(); }
     void aFilterWalkChecksIdsAmongTheIndexMatches();
     void everyFilterCombinationIsReadFromAnIndex_data() { test::addDialectRows(); }
@@ -1373,6 +1375,61 @@ void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
     SimulationQuery oldest = queryOf(OrderBy::CreationDate, false, 0);
     oldest.limit = 1;
     QCOMPARE(idsOf(repository.list(oldest).value()), QList<qint64> {2 * kBlock - 10});
+}
+
+// A page placed by a deep offset plans twice in one snapshot, and reads the blocks that may
+// hold the name once, kept with the request's probe of the name; a later page of the same
+// request, in another snapshot, reads them again: a run renamed meanwhile in another block is
+// found.
+void TestListing::theBlocksOfANameAreKeptForOneSnapshot()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    constexpr qint64 kBlock = SimulationBlocks::kIds;
+    // "Late" in the first 1,500 runs of block 1 alone: common enough that a page by name walks
+    // the name order's index, within the ids of block 1.
+    QSqlQuery change(database.connection());
+    QVERIFY2(change.exec(
+                 u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1), "
+                 "named(i, name) AS (SELECT i, CASE WHEN i >= %2 AND i < %3 THEN 'Late run ' "
+                 "ELSE 'Run ' END || i FROM n) "
+                 "INSERT INTO simulations (simulation_id, name, name_folded, name_key, "
+                 "machine_id, status, creation_date, update_date, points_total) "
+                 "SELECT i, name, LOWER(name), LOWER(name), 1 + i % 2, 'finished', 1000 + i, "
+                 "1000 + i, 10 FROM named"_s.arg(3 * kBlock + 100)
+                     .arg(kBlock)
+                     .arg(kBlock + 1500)),
+             qPrintable(change.lastError().text()));
+    if (database.isPostgreSql()) {
+        QVERIFY(change.exec(u"SELECT setval(pg_get_serial_sequence('simulations', "
+                            "'simulation_id'), MAX(simulation_id)) FROM simulations"_s));
+        QVERIFY(change.exec(u"ANALYZE simulations"_s)); // the planner's count of the name
+    }
+    SimulationRepository repository(database);
+    SimulationQuery query;
+    query.nameContains = u"LATE"_s;
+    query.orderBy = OrderBy::Name;
+    query.limit = 10;
+    query.offset = 1'495; // past SimulationLister::kDeepOffset: placed, then read
+    query.nameProbe = std::make_shared<NameProbe>();
+    {
+        NameSearch search(database, query.nameContains);
+        QVERIFY(search.planPage(query).ok());
+        QVERIFY(search.walksNames());
+        QVERIFY(search.walkIds());
+        QCOMPARE(search.walkIds()->last, 2 * kBlock - 1);
+    }
+    const QList<qint64> before = idsOf(repository.list(query).value());
+    QCOMPARE(before, scannedIds(repository, query).mid(1'495, 10));
+    QCOMPARE(before.size(), 5);
+    QCOMPARE(query.nameProbe->blocks.size(), 4); // blocks 0 to 3, read in the snapshot
+    // A run of block 3 renamed "Late …": it sorts after every "late run …", on this page.
+    QVERIFY(repository.rename(3 * kBlock + 5, u"Late zzz"_s).ok());
+    const QList<qint64> after = idsOf(repository.list(query).value());
+    QCOMPARE(after, scannedIds(repository, query).mid(1'495, 10));
+    QCOMPARE(after.size(), 6);
+    QCOMPARE(after.last(), 3 * kBlock + 5);
 }
 
 // The plan of a statement as the database tells it, a line a step: PostgreSQL's EXPLAIN of the

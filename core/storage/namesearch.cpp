@@ -551,42 +551,18 @@ Status NameSearch::findWalkSpans(const SimulationQuery &query)
         return success();
     const SimulationQuery::OrderBy order = SimulationListQuery(query, true).effectiveOrder();
     const bool byId = order != SimulationQuery::OrderBy::CreationDate;
-    // The text's three characters as the migration cuts names: by code point.
-    const std::u32string points = m_folded.toStdU32String();
-    QStringList grams;
-    for (qsizetype i = 0; i + kTrigram <= qsizetype(points.size()) && grams.size() < kSpanGrams;
-         ++i) {
-        const QString gram = QString::fromUcs4(points.data() + i, kTrigram);
-        if (!grams.contains(gram))
-            grams << gram;
-    }
-    QVariantList values(grams.cbegin(), grams.cend());
-    values << qint64(grams.size());
-    // Every block's span, and whether it may hold the text: consecutive blocks that may are
-    // walked as one span.
-    auto blocks = sql::readKept(
-        m_database,
-        u"SELECT b.block, MIN(b.first_created), MAX(b.last_created), "
-        "MAX(candidates.block) IS NOT NULL FROM simulation_blocks AS b LEFT JOIN (SELECT block "
-        "FROM (SELECT DISTINCT gram, block "
-        "FROM simulation_block_grams WHERE gram IN ("_s
-            + QStringList(grams.size(), u"?"_s).join(u", "_s)
-            + u")) AS held GROUP BY block HAVING COUNT(*) = ?) AS candidates USING (block) "
-              "GROUP BY b.block HAVING MIN(b.first_created) IS NOT NULL"_s,
-        values, u"find the blocks a name may be in"_s);
+    const Result<QList<NameProbe::Block>> blocks = textBlocks();
     if (!blocks)
         return blocks.error();
+    // Consecutive blocks that may hold the text are walked as one span.
     QList<BlockSpan> found;
     qsizetype holding = 0;
-    sql::KeptRows &rows = blocks.value();
-    while (rows.next()) {
-        const qint64 block = rows.value(0).toLongLong();
-        const KeySpan ids {block * SimulationBlocks::kIds,
-                           (block + 1) * SimulationBlocks::kIds - 1};
-        const bool holds = rows.value(3).toBool();
-        found << BlockSpan {
-            byId ? ids : KeySpan {rows.value(1).toLongLong(), rows.value(2).toLongLong()}, holds};
-        holding += holds ? 1 : 0;
+    for (const NameProbe::Block &block : blocks.value()) {
+        const KeySpan ids {block.block * SimulationBlocks::kIds,
+                           (block.block + 1) * SimulationBlocks::kIds - 1};
+        found << BlockSpan {byId ? ids : KeySpan {block.firstCreated, block.lastCreated},
+                            block.holds};
+        holding += block.holds ? 1 : 0;
     }
     m_walkSpans = joinSpans(found);
     if (order == SimulationQuery::OrderBy::CreationDate || order == SimulationQuery::OrderBy::Id)
@@ -602,6 +578,48 @@ Status NameSearch::findWalkSpans(const SimulationQuery &query)
     if (order != SimulationQuery::OrderBy::Name || holding * 2 > found.size() || spans.isEmpty())
         return success();
     return findWalkNames(spans, query.descending);
+}
+
+Result<QList<NameProbe::Block>> NameSearch::textBlocks()
+{
+    const quint64 snapshot = sql::ReadSnapshot::current(m_database);
+    if (snapshot != 0 && m_memo && m_memo->folded == m_folded && m_memo->blocksSnapshot == snapshot)
+        return m_memo->blocks;
+    // The text's three characters as the migration cuts names: by code point.
+    const std::u32string points = m_folded.toStdU32String();
+    QStringList grams;
+    for (qsizetype i = 0; i + kTrigram <= qsizetype(points.size()) && grams.size() < kSpanGrams;
+         ++i) {
+        const QString gram = QString::fromUcs4(points.data() + i, kTrigram);
+        if (!grams.contains(gram))
+            grams << gram;
+    }
+    QVariantList values(grams.cbegin(), grams.cend());
+    values << qint64(grams.size());
+    // Every block's span, and whether it may hold the text.
+    auto read = sql::readKept(
+        m_database,
+        u"SELECT b.block, MIN(b.first_created), MAX(b.last_created), "
+        "MAX(candidates.block) IS NOT NULL FROM simulation_blocks AS b LEFT JOIN (SELECT block "
+        "FROM (SELECT DISTINCT gram, block "
+        "FROM simulation_block_grams WHERE gram IN ("_s
+            + QStringList(grams.size(), u"?"_s).join(u", "_s)
+            + u")) AS held GROUP BY block HAVING COUNT(*) = ?) AS candidates USING (block) "
+              "GROUP BY b.block HAVING MIN(b.first_created) IS NOT NULL"_s,
+        values, u"find the blocks a name may be in"_s);
+    if (!read)
+        return read.error();
+    QList<NameProbe::Block> blocks;
+    sql::KeptRows &rows = read.value();
+    while (rows.next()) {
+        blocks << NameProbe::Block {rows.value(0).toLongLong(), rows.value(1).toLongLong(),
+                                    rows.value(2).toLongLong(), rows.value(3).toBool()};
+    }
+    if (snapshot != 0 && m_memo && m_memo->folded == m_folded) {
+        m_memo->blocks = blocks;
+        m_memo->blocksSnapshot = snapshot;
+    }
+    return blocks;
 }
 
 Status NameSearch::findWalkNames(const QList<KeySpan> &spans, bool descending)

@@ -244,6 +244,8 @@ private:
     bool readsIndexMatches() const { return isIndexable() && (isSelective() || m_indexForFilters); }
     // Sets m_walkSpans where walkSpans() applies to query.
     Status findWalkSpans(const SimulationQuery &query);
+    // The blocks and whether each may hold the text, read once a snapshot (memo).
+    Result<QList<NameProbe::Block>> textBlocks();
     // The span of a block, and whether it may hold the text.
     struct BlockSpan
     {

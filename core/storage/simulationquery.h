@@ -49,6 +49,19 @@ struct NameProbe
     // The share of all runs the name matches, as NameSearch::estimatedShare() found it; -1
     // before it is asked. A page's plan and its count ask once.
     double share = -1.0;
+    // The blocks of ids (SimulationBlocks) that hold runs: each one's span of creation dates,
+    // and whether its names may hold the text (NameSearch::findWalkSpans), as read in the
+    // snapshot blocksSnapshot (sql::ReadSnapshot::current). A page placed by an offset plans
+    // twice in one snapshot: it reads them once.
+    struct Block
+    {
+        qint64 block = 0;
+        qint64 firstCreated = 0;
+        qint64 lastCreated = 0;
+        bool holds = false;
+    };
+    QList<Block> blocks = {};
+    quint64 blocksSnapshot = 0;
 
     // Every match was counted, or the planner expects few.
     bool countedAll() const { return matches <= counted; }

@@ -6,13 +6,13 @@
 #include "storagehealth.h"
 
 #include <QHash>
-#include <QSet>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlField>
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <utility>
@@ -611,8 +611,9 @@ Status Savepoint::run(const QString &statement, const QString &what)
 }
 
 namespace {
-// The connections of this thread with a snapshot open.
-thread_local QSet<QString> t_snapshotConnections;
+// The connections of this thread with a snapshot open, and each one's id.
+thread_local QHash<QString, quint64> t_snapshots;
+std::atomic<quint64> g_lastSnapshot {0};
 } // namespace
 
 ReadSnapshot::ReadSnapshot(Database &database)
@@ -620,10 +621,10 @@ ReadSnapshot::ReadSnapshot(Database &database)
 {
     // Within a transaction of this thread (a write's) or a snapshot of this connection, it is
     // part of that one, which its COMMIT would end.
-    if (t_openTransactions > 0 || t_snapshotConnections.contains(m_db.connectionName()))
+    if (t_openTransactions > 0 || t_snapshots.contains(m_db.connectionName()))
         return;
     m_outermost = true;
-    t_snapshotConnections.insert(m_db.connectionName());
+    t_snapshots.insert(m_db.connectionName(), ++g_lastSnapshot);
     QSqlQuery begin(m_db);
     m_active = begin.exec(database.isPostgreSql()
                               ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -634,9 +635,14 @@ ReadSnapshot::~ReadSnapshot()
 {
     if (!m_outermost)
         return;
-    t_snapshotConnections.remove(m_db.connectionName());
+    t_snapshots.remove(m_db.connectionName());
     if (m_active)
         QSqlQuery(m_db).exec(QStringLiteral("COMMIT"));
+}
+
+quint64 ReadSnapshot::current(Database &database)
+{
+    return t_snapshots.value(database.connection().connectionName(), 0);
 }
 
 } // namespace aisim::sql

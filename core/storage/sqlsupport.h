@@ -239,6 +239,10 @@ public:
     ReadSnapshot(const ReadSnapshot &) = delete;
     ReadSnapshot &operator=(const ReadSnapshot &) = delete;
 
+    // The id of the snapshot open on database's connection on this thread (each its own), or 0
+    // outside one: what a read in it learnt holds until it ends.
+    static quint64 current(Database &database);
+
 private:
     QSqlDatabase m_db;
     bool m_active = false;
