@@ -162,6 +162,29 @@ private:
         QObject m_context;
     };
     // Migrates a fresh database and adds machines 1 (A) and 2 (B).
+    // Runs 1 to runs written straight into the table, on machines 1 and 2 in turn, created in
+    // id order; name, status and updated are SQL expressions of i, the run's id. On PostgreSQL
+    // the ids' sequence follows, and an ANALYZE gives the planner its count of a name. The
+    // error's text, or nothing.
+    static QString addRunsBySql(Database &database, qint64 runs, const QString &name,
+                                const QString &status, const QString &updated = u"1000 + i"_s)
+    {
+        QSqlQuery change(database.connection());
+        if (!change.exec(
+                u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1), "
+                "named(i, name) AS (SELECT i, %2 FROM n) "
+                "INSERT INTO simulations (simulation_id, name, name_folded, name_key, "
+                "machine_id, status, creation_date, update_date, points_total) "
+                "SELECT i, name, LOWER(name), LOWER(name), 1 + i % 2, %3, 1000 + i, %4, 10 "
+                "FROM named"_s.arg(QString::number(runs), name, status, updated)))
+            return change.lastError().text();
+        if (database.isPostgreSql()
+            && (!change.exec(u"SELECT setval(pg_get_serial_sequence('simulations', "
+                             "'simulation_id'), MAX(simulation_id)) FROM simulations"_s)
+                || !change.exec(u"ANALYZE simulations"_s)))
+            return change.lastError().text();
+        return QString();
+    }
     static bool withMachinesAAndB(Database &database)
     {
         MachineRepository machines(database);
@@ -1205,25 +1228,16 @@ void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
     // "Late" in the last 300 runs of block 1 and in every run of block 3: common enough that a
     // page walks the order, gathered in two blocks with one between. A third of the runs
     // failed, the others finished; machines 1 and 2 in turn.
+    const QString added
+        = addRunsBySql(database, kRuns,
+                       u"CASE WHEN (i >= %1 AND i < %2) OR (i >= %3 AND i < %4) THEN 'Late run ' "
+                       "ELSE 'Run ' END || i"_s.arg(2 * kBlock - 300)
+                           .arg(2 * kBlock)
+                           .arg(3 * kBlock)
+                           .arg(4 * kBlock),
+                       u"CASE WHEN i % 3 = 0 THEN 'failed' ELSE 'finished' END"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
     QSqlQuery change(database.connection());
-    QVERIFY2(change.exec(
-                 u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1), "
-                 "named(i, name) AS (SELECT i, CASE WHEN (i >= %2 AND i < %3) OR (i >= %4 AND "
-                 "i < %5) THEN 'Late run ' ELSE 'Run ' END || i FROM n) "
-                 "INSERT INTO simulations (simulation_id, name, name_folded, name_key, "
-                 "machine_id, status, creation_date, update_date, points_total) "
-                 "SELECT i, name, LOWER(name), LOWER(name), 1 + i % 2, CASE WHEN i % 3 = 0 "
-                 "THEN 'failed' ELSE 'finished' END, 1000 + i, 1000 + i, 10 FROM named"_s.arg(kRuns)
-                     .arg(2 * kBlock - 300)
-                     .arg(2 * kBlock)
-                     .arg(3 * kBlock)
-                     .arg(4 * kBlock)),
-             qPrintable(change.lastError().text()));
-    if (database.isPostgreSql()) {
-        QVERIFY(change.exec(u"SELECT setval(pg_get_serial_sequence('simulations', "
-                            "'simulation_id'), MAX(simulation_id)) FROM simulations"_s));
-        QVERIFY(change.exec(u"ANALYZE simulations"_s)); // the planner's count of the name
-    }
     SimulationRepository repository(database);
     const auto spansOf = [&database](const SimulationQuery &query) {
         NameSearch search(database, query.nameContains);
@@ -1389,23 +1403,12 @@ void TestListing::theBlocksOfANameAreKeptForOneSnapshot()
     constexpr qint64 kBlock = SimulationBlocks::kIds;
     // "Late" in the first 1,500 runs of block 1 alone: common enough that a page by name walks
     // the name order's index, within the ids of block 1.
-    QSqlQuery change(database.connection());
-    QVERIFY2(change.exec(
-                 u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1), "
-                 "named(i, name) AS (SELECT i, CASE WHEN i >= %2 AND i < %3 THEN 'Late run ' "
-                 "ELSE 'Run ' END || i FROM n) "
-                 "INSERT INTO simulations (simulation_id, name, name_folded, name_key, "
-                 "machine_id, status, creation_date, update_date, points_total) "
-                 "SELECT i, name, LOWER(name), LOWER(name), 1 + i % 2, 'finished', 1000 + i, "
-                 "1000 + i, 10 FROM named"_s.arg(3 * kBlock + 100)
-                     .arg(kBlock)
-                     .arg(kBlock + 1500)),
-             qPrintable(change.lastError().text()));
-    if (database.isPostgreSql()) {
-        QVERIFY(change.exec(u"SELECT setval(pg_get_serial_sequence('simulations', "
-                            "'simulation_id'), MAX(simulation_id)) FROM simulations"_s));
-        QVERIFY(change.exec(u"ANALYZE simulations"_s)); // the planner's count of the name
-    }
+    const QString added = addRunsBySql(
+        database, 3 * kBlock + 100,
+        u"CASE WHEN i >= %1 AND i < %2 THEN 'Late run ' ELSE 'Run ' END || i"_s.arg(kBlock).arg(
+            kBlock + 1500),
+        u"'finished'"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
     SimulationRepository repository(database);
     SimulationQuery query;
     query.nameContains = u"LATE"_s;
@@ -1506,21 +1509,11 @@ void TestListing::aFilterWalkChecksIdsAmongTheIndexMatches()
     // size), one in five failed (60 of them Zeta runs); machines 1 and 2 in turn, the Zeta runs
     // all on machine 2.
     constexpr int kRuns = 2400;
+    const QString added = addRunsBySql(
+        database, kRuns, u"CASE WHEN i % 8 = 3 THEN 'Zeta run ' ELSE 'Run ' END || i"_s,
+        u"CASE WHEN i % 5 = 0 THEN 'failed' ELSE 'finished' END"_s, u"5000 - i"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
     QSqlQuery change(database.connection());
-    QVERIFY2(
-        change.exec(
-            u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1), "
-            "named(i, name) AS (SELECT i, CASE WHEN i % 8 = 3 THEN 'Zeta run ' "
-            "ELSE 'Run ' END || i FROM n) "
-            "INSERT INTO simulations (simulation_id, name, name_folded, name_key, "
-            "machine_id, status, creation_date, update_date, points_total) "
-            "SELECT i, name, LOWER(name), LOWER(name), 1 + i % 2, CASE WHEN i % 5 = 0 "
-            "THEN 'failed' ELSE 'finished' END, 1000 + i, 5000 - i, 10 FROM named"_s.arg(kRuns)),
-        qPrintable(change.lastError().text()));
-    if (postgreSql) {
-        QVERIFY(change.exec(u"SELECT setval(pg_get_serial_sequence('simulations', "
-                            "'simulation_id'), MAX(simulation_id)) FROM simulations"_s));
-    }
     // SQLite's statistics (as an ANALYZE leaves them) say how few runs a status leaves: the
     // planner then weighs the matches' ids against the filter's index.
     QVERIFY(change.exec(u"ANALYZE"_s));
