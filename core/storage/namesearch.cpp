@@ -577,7 +577,7 @@ Status NameSearch::findWalkSpans(const SimulationQuery &query)
     // costs a test of each key walked.
     if (order != SimulationQuery::OrderBy::Name || holding * 2 > found.size() || spans.isEmpty())
         return success();
-    return findWalkNames(spans, query.descending);
+    return findWalkNames(spans, query.descending, blocks.value());
 }
 
 Result<QList<NameProbe::Block>> NameSearch::textBlocks()
@@ -596,11 +596,13 @@ Result<QList<NameProbe::Block>> NameSearch::textBlocks()
     }
     QVariantList values(grams.cbegin(), grams.cend());
     values << qint64(grams.size());
-    // Every block's span, and whether it may hold the text.
+    // Every block's spans (of creation dates, of name keys), its runs, and whether it may hold
+    // the text.
     auto read = sql::readKept(
         m_database,
         u"SELECT b.block, MIN(b.first_created), MAX(b.last_created), "
-        "MAX(candidates.block) IS NOT NULL FROM simulation_blocks AS b LEFT JOIN (SELECT block "
+        "MAX(candidates.block) IS NOT NULL, SUM(b.runs), MIN(b.first_name_key), "
+        "MAX(b.last_name_key) FROM simulation_blocks AS b LEFT JOIN (SELECT block "
         "FROM (SELECT DISTINCT gram, block "
         "FROM simulation_block_grams WHERE gram IN ("_s
             + QStringList(grams.size(), u"?"_s).join(u", "_s)
@@ -613,7 +615,9 @@ Result<QList<NameProbe::Block>> NameSearch::textBlocks()
     sql::KeptRows &rows = read.value();
     while (rows.next()) {
         blocks << NameProbe::Block {rows.value(0).toLongLong(), rows.value(1).toLongLong(),
-                                    rows.value(2).toLongLong(), rows.value(3).toBool()};
+                                    rows.value(2).toLongLong(), rows.value(3).toBool(),
+                                    rows.value(4).toLongLong(), rows.value(5).toString(),
+                                    rows.value(6).toString()};
     }
     if (snapshot != 0 && m_memo && m_memo->folded == m_folded) {
         m_memo->blocks = blocks;
@@ -622,38 +626,40 @@ Result<QList<NameProbe::Block>> NameSearch::textBlocks()
     return blocks;
 }
 
-Status NameSearch::findWalkNames(const QList<KeySpan> &spans, bool descending)
+Status NameSearch::findWalkNames(const QList<KeySpan> &spans, bool descending,
+                                 const QList<NameProbe::Block> &blocks)
 {
-    // The blocks' names (every shard's row of a block together), of the blocks that hold runs:
-    // of those in the walk's spans of ids, and of all of them. The walk starts from the first
-    // name of the one (the last, newest first) where that leaves out any of the others;
-    // nothing is known where a block's rows hold no names.
-    QStringList inSpans;
-    QVariantList spanValues;
-    for (const KeySpan &span : spans) {
-        inSpans << u"block BETWEEN ? AND ?"_s;
-        spanValues << span.first / SimulationBlocks::kIds << span.last / SimulationBlocks::kIds;
+    // The blocks' names, of the blocks that hold runs: of those in the walk's spans of ids, and
+    // of all of them. The walk starts from the first name of the one (the last, newest first)
+    // where that leaves out any of the others; nothing is known where a block holds no names.
+    // Name keys compare as their UTF-8 bytes, as the databases order them (COLLATE "C" on
+    // PostgreSQL, BINARY on SQLite).
+    std::optional<QByteArray> first;
+    std::optional<QByteArray> last;
+    std::optional<QByteArray> allFirst;
+    std::optional<QByteArray> allLast;
+    for (const NameProbe::Block &block : blocks) {
+        if (block.runs <= 0)
+            continue;
+        if (block.firstNameKey.isNull() || block.lastNameKey.isNull())
+            return success();
+        const QByteArray lowest = block.firstNameKey.toUtf8();
+        const QByteArray highest = block.lastNameKey.toUtf8();
+        allFirst = allFirst ? std::min(*allFirst, lowest) : lowest;
+        allLast = allLast ? std::max(*allLast, highest) : highest;
+        const bool held = std::any_of(spans.cbegin(), spans.cend(), [&block](const KeySpan &span) {
+            return block.block >= span.first / SimulationBlocks::kIds
+                && block.block <= span.last / SimulationBlocks::kIds;
+        });
+        if (held) {
+            first = first ? std::min(*first, lowest) : lowest;
+            last = last ? std::max(*last, highest) : highest;
+        }
     }
-    const QString held = inSpans.join(u" OR "_s);
-    auto names = sql::readKept(
-        m_database,
-        u"SELECT first_name_key, last_name_key, first_name_key > all_first, "
-        "last_name_key < all_last, known FROM (SELECT MIN(CASE WHEN "_s
-            + held + u" THEN first_name_key END) AS first_name_key, MAX(CASE WHEN "_s + held
-            + u" THEN last_name_key END) AS last_name_key, "
-              "MIN(first_name_key) AS all_first, MAX(last_name_key) AS all_last, "
-              "COUNT(*) = COUNT(first_name_key) AS known "
-              "FROM (SELECT block, MIN(first_name_key) AS first_name_key, "
-              "MAX(last_name_key) AS last_name_key FROM simulation_blocks GROUP BY block "
-              "HAVING SUM(runs) > 0) AS blocks) AS spans"_s,
-        spanValues + spanValues, u"find the names of the blocks a name may be in"_s);
-    if (!names)
-        return names.error();
-    sql::KeptRows &span = names.value();
-    if (!span.next() || !span.value(4).toBool() || span.value(0).isNull())
+    if (!first)
         return success();
-    if (descending ? span.value(3).toBool() : span.value(2).toBool())
-        m_walkNameFrom = NameBound {span.value(descending ? 1 : 0).toString(), descending};
+    if (descending ? *last < *allLast : *first > *allFirst)
+        m_walkNameFrom = NameBound {QString::fromUtf8(descending ? *last : *first), descending};
     return success();
 }
 

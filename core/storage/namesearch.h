@@ -257,8 +257,9 @@ private:
     // most kWalkSpans are left.
     static QList<KeySpan> joinSpans(QList<BlockSpan> blocks);
     // In findWalkSpans() of the name order, with the joined spans of ids of the blocks that
-    // may hold the text: sets m_walkNameFrom.
-    Status findWalkNames(const QList<KeySpan> &spans, bool descending);
+    // may hold the text, and every block: sets m_walkNameFrom.
+    Status findWalkNames(const QList<KeySpan> &spans, bool descending,
+                         const QList<NameProbe::Block> &blocks);
     // " AND" the walk's first name (walkNameFrom), its value appended; empty without one.
     QString walkNameCondition(QVariantList *values) const;
     // SQLite: whether creation order is still id order (migration 012).

@@ -49,16 +49,20 @@ struct NameProbe
     // The share of all runs the name matches, as NameSearch::estimatedShare() found it; -1
     // before it is asked. A page's plan and its count ask once.
     double share = -1.0;
-    // The blocks of ids (SimulationBlocks) that hold runs: each one's span of creation dates,
-    // and whether its names may hold the text (NameSearch::findWalkSpans), as read in the
-    // snapshot blocksSnapshot (sql::ReadSnapshot::current). A page placed by an offset plans
-    // twice in one snapshot: it reads them once.
+    // The blocks of ids (SimulationBlocks) that have held runs: each one's span of creation
+    // dates, whether its names may hold the text, its runs and its span of name keys (null
+    // where not known) (NameSearch::findWalkSpans), as read in the snapshot blocksSnapshot
+    // (sql::ReadSnapshot::current). A page placed by an offset plans twice in one snapshot: it
+    // reads them once.
     struct Block
     {
         qint64 block = 0;
         qint64 firstCreated = 0;
         qint64 lastCreated = 0;
         bool holds = false;
+        qint64 runs = 0;
+        QString firstNameKey = {};
+        QString lastNameKey = {};
     };
     QList<Block> blocks = {};
     quint64 blocksSnapshot = 0;
