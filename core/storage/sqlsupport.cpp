@@ -624,11 +624,12 @@ ReadSnapshot::ReadSnapshot(Database &database)
     if (t_openTransactions > 0 || t_snapshots.contains(m_db.connectionName()))
         return;
     m_outermost = true;
-    t_snapshots.insert(m_db.connectionName(), ++g_lastSnapshot);
     QSqlQuery begin(m_db);
     m_active = begin.exec(database.isPostgreSql()
                               ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                               : QStringLiteral("BEGIN"));
+    // Without its BEGIN the reads see no one moment: no id.
+    t_snapshots.insert(m_db.connectionName(), m_active ? ++g_lastSnapshot : 0);
 }
 
 ReadSnapshot::~ReadSnapshot()
