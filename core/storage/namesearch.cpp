@@ -513,7 +513,7 @@ Result<NameSearch::PageCosts> NameSearch::costsOfPage(const SimulationQuery &que
         return share.error();
     return pageCosts(estimatedMatches(share.value()), m_probe.runs, filtered.value(),
                      pageRows(query, filtered.value()), statements,
-                     SimulationListQuery(query, false).orderIndexHoldsNames());
+                     SimulationListQuery(query, m_database.isPostgreSql()).orderIndexHoldsNames());
 }
 
 NameSearch::PageCosts NameSearch::pageCosts(qint64 matches, qint64 runs, qint64 filtered,
@@ -724,9 +724,9 @@ Status NameSearch::weighOtherFilters(const SimulationQuery &query)
     const Result<qint64> filtered = runsLeftByOtherFilters(query);
     if (!filtered)
         return filtered.error();
-    m_indexForFilters = indexBeatsWalk(m_probe.estimate, m_probe.runs, filtered.value(),
-                                       pageRows(query, filtered.value()),
-                                       SimulationListQuery(query, true).orderIndexHoldsNames());
+    m_indexForFilters = indexBeatsWalk(
+        m_probe.estimate, m_probe.runs, filtered.value(), pageRows(query, filtered.value()),
+        SimulationListQuery(query, m_database.isPostgreSql()).orderIndexHoldsNames());
     return success();
 }
 

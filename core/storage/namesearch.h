@@ -155,10 +155,10 @@ public:
     static constexpr qsizetype kWalkSpans = 8;
     // SQLite, a walk of another filter's index (a status, a machine, a verdict): the rows it
     // leaves are spread over the table, and checking a name costs a look-up of its row, unless
-    // the index holds the names (in creation order, pageCosts). Where
-    // the name matches few enough runs (pageCosts), the walk first checks each id, in the
-    // filter's index, among the trigram index's matches, and reads the rows of those alone.
-    // Known after planPage().
+    // the index holds the names (in creation and name order, pageCosts). Where the name
+    // matches few enough runs (pageCosts), the walk first checks each id, in the filter's
+    // index, among the trigram index's matches, and reads the rows of those alone. Known after
+    // planPage().
     bool walkChecksMatches() const { return m_walkChecksMatches; }
     // The three characters the blocks are asked for, at most: any of the text's narrow the
     // blocks, fewer only leave more.
