@@ -11,6 +11,7 @@
 #include "statisticsrepository.h"
 #include "testsupport.h"
 
+#include <QDateTime>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSet>
@@ -529,6 +530,15 @@ void TestListing::compareBlocksWithTheTable(Database &database)
                        "ON spans.block = simulation_id / %1 WHERE spans.first_name_key IS NULL "
                        "OR name_key < spans.first_name_key OR name_key > spans.last_name_key"_s.arg(
                            SimulationBlocks::kIds)));
+    QVERIFY(table.next());
+    QCOMPARE(table.value(0).toLongLong(), 0);
+    // Every run's update date is within its block's span (migration 024).
+    QVERIFY(table.exec(u"SELECT COUNT(*) FROM simulations JOIN (SELECT block, "
+                       "MIN(first_updated) AS first_updated, MAX(last_updated) AS last_updated "
+                       "FROM simulation_blocks GROUP BY block) AS spans "
+                       "ON spans.block = simulation_id / %1 WHERE spans.first_updated IS NULL "
+                       "OR spans.last_updated IS NULL OR update_date < spans.first_updated "
+                       "OR update_date > spans.last_updated"_s.arg(SimulationBlocks::kIds)));
     QVERIFY(table.next());
     QCOMPARE(table.value(0).toLongLong(), 0);
 }
@@ -1227,15 +1237,17 @@ void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
     constexpr qint64 kRuns = 4 * kBlock + 100; // blocks 0 to 4, the last a part
     // "Late" in the last 300 runs of block 1 and in every run of block 3: common enough that a
     // page walks the order, gathered in two blocks with one between. A third of the runs
-    // failed, the others finished; machines 1 and 2 in turn.
-    const QString added
-        = addRunsBySql(database, kRuns,
-                       u"CASE WHEN (i >= %1 AND i < %2) OR (i >= %3 AND i < %4) THEN 'Late run ' "
-                       "ELSE 'Run ' END || i"_s.arg(2 * kBlock - 300)
-                           .arg(2 * kBlock)
-                           .arg(3 * kBlock)
-                           .arg(4 * kBlock),
-                       u"CASE WHEN i % 3 = 0 THEN 'failed' ELSE 'finished' END"_s);
+    // failed, the others finished; machines 1 and 2 in turn; updated a second apart.
+    const QString added = addRunsBySql(
+        database, kRuns,
+        u"CASE WHEN (i >= %1 AND i < %2) OR (i >= %3 AND i < %4) THEN 'Late run ' "
+        "ELSE 'Run ' END || i"_s.arg(2 * kBlock - 300)
+            .arg(2 * kBlock)
+            .arg(3 * kBlock)
+            .arg(4 * kBlock),
+        u"CASE WHEN i % 3 = 0 THEN 'failed' ELSE 'finished' END"_s, u"1000 + i * 1000"_s);
+    const auto updatedAt = [](qint64 id) { return 1000 + id * 1000; };
+    const auto endOfMinute = [](qint64 date) { return (date / 60'000 + 1) * 60'000; };
     QVERIFY2(added.isEmpty(), qPrintable(added));
     QSqlQuery change(database.connection());
     SimulationRepository repository(database);
@@ -1314,7 +1326,15 @@ void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
                 QCOMPARE(search.walkIds()->first, kBlock);
                 QCOMPARE(search.walkIds()->last, 4 * kBlock - 1);
                 if (orderBy == OrderBy::UpdateDate) {
-                    QVERIFY(!search.walkNameFrom());
+                    // Oldest first from the lowest update date of blocks 1 and 3, block 1's
+                    // first (updated in id order here), newest first from the end of the
+                    // minute of their highest, block 3's last.
+                    QVERIFY2(search.walkFrom(), qPrintable(what));
+                    QCOMPARE(search.walkFrom()->column, u"update_date"_s);
+                    QCOMPARE(search.walkFrom()->descending, descending);
+                    QCOMPARE(search.walkFrom()->key.toLongLong(),
+                             descending ? endOfMinute(updatedAt(4 * kBlock - 1))
+                                        : updatedAt(kBlock));
                     continue;
                 }
                 // The name order starts from the names of blocks 1 and 3: oldest first from
@@ -1330,10 +1350,11 @@ void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
                 QVERIFY(change.next());
                 const QString highest = change.value(0).toString();
                 QCOMPARE(highest, u"run 7891"_s);
-                QCOMPARE(search.walkNameFrom().has_value(), descending);
+                QCOMPARE(search.walkFrom().has_value(), descending);
                 if (descending) {
-                    QCOMPARE(search.walkNameFrom()->key, highest);
-                    QVERIFY(search.walkNameFrom()->descending);
+                    QCOMPARE(search.walkFrom()->column, u"name_key"_s);
+                    QCOMPARE(search.walkFrom()->key.toString(), highest);
+                    QVERIFY(search.walkFrom()->descending);
                 }
                 continue;
             }
@@ -1365,8 +1386,8 @@ void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
         const SimulationQuery byName = queryOf(OrderBy::Name, true, 0);
         NameSearch search(database, byName.nameContains);
         QVERIFY(search.planPage(byName).ok());
-        QVERIFY(search.walkNameFrom());
-        QCOMPARE(search.walkNameFrom()->key, u"run 9000 late"_s);
+        QVERIFY(search.walkFrom());
+        QCOMPARE(search.walkFrom()->key.toString(), u"run 9000 late"_s);
         SimulationQuery first = byName;
         first.limit = 1;
         QCOMPARE(idsOf(repository.list(first).value()), QList<qint64> {kBlock});
@@ -1378,6 +1399,34 @@ void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
     QVERIFY(repository.create(run(u"Latest"_s, 2)).ok());
     compareBlocksWithTheTable(database);
     compareEveryWay(u"after a rename and a new run"_s);
+    // Among the updates a walk by update date skips when starting from the bound: a run of
+    // block 3 whose update date is set back among block 0's, and one of block 1 updated after
+    // every run of blocks 1 to 4 (which may hold the text now, the newest created just now)
+    // but before one of block 0 (which leaves that out), would be missed if their blocks' spans
+    // did not widen with them. The walk starts from each and finds it first.
+    const qint64 setBack = updatedAt(2'000);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 latest = now + 3'600'000;
+    const auto update = [&change](qint64 id, qint64 date) {
+        return change.exec(
+            u"UPDATE simulations SET update_date = %1 WHERE simulation_id = %2"_s.arg(date).arg(
+                id));
+    };
+    QVERIFY2(update(3 * kBlock + 11, setBack), qPrintable(change.lastError().text()));
+    QVERIFY2(update(2 * kBlock - 7, latest), qPrintable(change.lastError().text()));
+    QVERIFY2(update(5, now + 7'200'000), qPrintable(change.lastError().text()));
+    compareBlocksWithTheTable(database);
+    for (const bool descending : {false, true}) {
+        SimulationQuery byUpdate = queryOf(OrderBy::UpdateDate, descending, 0);
+        NameSearch search(database, byUpdate.nameContains);
+        QVERIFY(search.planPage(byUpdate).ok());
+        QVERIFY2(search.walkFrom(), descending ? "newest first" : "oldest first");
+        QCOMPARE(search.walkFrom()->key.toLongLong(), descending ? endOfMinute(latest) : setBack);
+        byUpdate.limit = 1;
+        QCOMPARE(idsOf(repository.list(byUpdate).value()),
+                 QList<qint64> {descending ? 2 * kBlock - 7 : 3 * kBlock + 11});
+    }
+    compareEveryWay(u"after update dates set back and forward"_s);
     // Blocks 1 to 4 one after the other.
     QCOMPARE(spansOf(queryOf(OrderBy::CreationDate, false, 3))->size(), 1);
     // A run of block 1 dated before every other: its block's span reaches back to it, and an

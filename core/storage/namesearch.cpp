@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <variant>
 
 using namespace Qt::StringLiterals;
 
@@ -447,7 +448,7 @@ Status NameSearch::planPage(const SimulationQuery &query)
     m_walkChecksMatches = false;
     m_walkSpans.reset();
     m_walkIds.reset();
-    m_walkNameFrom.reset();
+    m_walkFrom.reset();
     m_filteredRuns.reset();
     if (isEmpty())
         return success();
@@ -556,13 +557,11 @@ Status NameSearch::findWalkSpans(const SimulationQuery &query)
         return blocks.error();
     // Consecutive blocks that may hold the text are walked as one span.
     QList<BlockSpan> found;
-    qsizetype holding = 0;
     for (const NameProbe::Block &block : blocks.value()) {
         const KeySpan ids {block.block * SimulationBlocks::kIds,
                            (block.block + 1) * SimulationBlocks::kIds - 1};
         found << BlockSpan {byId ? ids : KeySpan {block.firstCreated, block.lastCreated},
                             block.holds};
-        holding += block.holds ? 1 : 0;
     }
     m_walkSpans = joinSpans(found);
     if (order == SimulationQuery::OrderBy::CreationDate || order == SimulationQuery::OrderBy::Id)
@@ -573,11 +572,10 @@ Status NameSearch::findWalkSpans(const SimulationQuery &query)
     m_walkSpans.reset();
     m_walkIds = spans.isEmpty() ? KeySpan {1, 0}
                                 : KeySpan {spans.constFirst().first, spans.constLast().last};
-    // Where most blocks may hold the text, their names leave out few runs, if any, and a bound
-    // costs a test of each key walked.
-    if (order != SimulationQuery::OrderBy::Name || holding * 2 > found.size() || spans.isEmpty())
+    if (order != SimulationQuery::OrderBy::Name && order != SimulationQuery::OrderBy::UpdateDate)
         return success();
-    return findWalkNames(spans, query.descending, blocks.value());
+    findWalkFrom(order, spans, query.descending, blocks.value());
+    return success();
 }
 
 Result<QList<NameProbe::Block>> NameSearch::textBlocks()
@@ -596,14 +594,14 @@ Result<QList<NameProbe::Block>> NameSearch::textBlocks()
     }
     QVariantList values(grams.cbegin(), grams.cend());
     values << qint64(grams.size());
-    // Every block's spans (of creation dates, of name keys), its runs, and whether it may hold
-    // the text.
+    // Every block's spans (of creation dates, of name keys, of update dates), its runs, and
+    // whether it may hold the text.
     auto read = sql::readKept(
         m_database,
         u"SELECT b.block, MIN(b.first_created), MAX(b.last_created), "
         "MAX(candidates.block) IS NOT NULL, SUM(b.runs), MIN(b.first_name_key), "
-        "MAX(b.last_name_key) FROM simulation_blocks AS b LEFT JOIN (SELECT block "
-        "FROM (SELECT DISTINCT gram, block "
+        "MAX(b.last_name_key), MIN(b.first_updated), MAX(b.last_updated) "
+        "FROM simulation_blocks AS b LEFT JOIN (SELECT block FROM (SELECT DISTINCT gram, block "
         "FROM simulation_block_grams WHERE gram IN ("_s
             + QStringList(grams.size(), u"?"_s).join(u", "_s)
             + u")) AS held GROUP BY block HAVING COUNT(*) = ?) AS candidates USING (block) "
@@ -614,10 +612,12 @@ Result<QList<NameProbe::Block>> NameSearch::textBlocks()
     QList<NameProbe::Block> blocks;
     sql::KeptRows &rows = read.value();
     while (rows.next()) {
-        blocks << NameProbe::Block {rows.value(0).toLongLong(), rows.value(1).toLongLong(),
-                                    rows.value(2).toLongLong(), rows.value(3).toBool(),
-                                    rows.value(4).toLongLong(), rows.value(5).toString(),
-                                    rows.value(6).toString()};
+        blocks << NameProbe::Block {
+            rows.value(0).toLongLong(),      rows.value(1).toLongLong(),
+            rows.value(2).toLongLong(),      rows.value(3).toBool(),
+            rows.value(4).toLongLong(),      rows.value(5).toString(),
+            rows.value(6).toString(),        sql::optionalLong(rows.value(7)),
+            sql::optionalLong(rows.value(8))};
     }
     if (snapshot != 0 && m_memo && m_memo->folded == m_folded) {
         m_memo->blocks = blocks;
@@ -626,25 +626,44 @@ Result<QList<NameProbe::Block>> NameSearch::textBlocks()
     return blocks;
 }
 
-Status NameSearch::findWalkNames(const QList<KeySpan> &spans, bool descending,
-                                 const QList<NameProbe::Block> &blocks)
+void NameSearch::findWalkFrom(SimulationQuery::OrderBy order, const QList<KeySpan> &spans,
+                              bool descending, const QList<NameProbe::Block> &blocks)
 {
-    // The blocks' names, of the blocks that hold runs: of those in the walk's spans of ids, and
-    // of all of them. The walk starts from the first name of the one (the last, newest first)
-    // where that leaves out any of the others; nothing is known where a block holds no names.
+    if (spans.isEmpty())
+        return;
+    const bool byName = order == SimulationQuery::OrderBy::Name;
+    // By name, where most blocks may hold the text, their names leave out few runs, if any,
+    // and a bound costs a test of each key walked.
+    const auto holding = std::count_if(blocks.cbegin(), blocks.cend(),
+                                       [](const NameProbe::Block &block) { return block.holds; });
+    if (byName && holding * 2 > blocks.size())
+        return;
+    // The blocks' keys, of the blocks that hold runs: of those in the walk's spans of ids, and
+    // of all of them. The walk starts from the first key of the one (the last, newest first)
+    // where that leaves out any of the others; nothing is known where a block holds no keys.
     // Name keys compare as their UTF-8 bytes, as the databases order them (COLLATE "C" on
     // PostgreSQL, BINARY on SQLite).
-    std::optional<QByteArray> first;
-    std::optional<QByteArray> last;
-    std::optional<QByteArray> allFirst;
-    std::optional<QByteArray> allLast;
+    using Key = std::variant<QByteArray, qint64>;
+    std::optional<Key> first;
+    std::optional<Key> last;
+    std::optional<Key> allFirst;
+    std::optional<Key> allLast;
     for (const NameProbe::Block &block : blocks) {
         if (block.runs <= 0)
             continue;
-        if (block.firstNameKey.isNull() || block.lastNameKey.isNull())
-            return success();
-        const QByteArray lowest = block.firstNameKey.toUtf8();
-        const QByteArray highest = block.lastNameKey.toUtf8();
+        Key lowest;
+        Key highest;
+        if (byName) {
+            if (block.firstNameKey.isNull() || block.lastNameKey.isNull())
+                return;
+            lowest = block.firstNameKey.toUtf8();
+            highest = block.lastNameKey.toUtf8();
+        } else {
+            if (!block.firstUpdated || !block.lastUpdated)
+                return;
+            lowest = *block.firstUpdated;
+            highest = *block.lastUpdated;
+        }
         allFirst = allFirst ? std::min(*allFirst, lowest) : lowest;
         allLast = allLast ? std::max(*allLast, highest) : highest;
         const bool held = std::any_of(spans.cbegin(), spans.cend(), [&block](const KeySpan &span) {
@@ -656,11 +675,14 @@ Status NameSearch::findWalkNames(const QList<KeySpan> &spans, bool descending,
             last = last ? std::max(*last, highest) : highest;
         }
     }
-    if (!first)
-        return success();
-    if (descending ? *last < *allLast : *first > *allFirst)
-        m_walkNameFrom = NameBound {QString::fromUtf8(descending ? *last : *first), descending};
-    return success();
+    if (!first || !(descending ? *last < *allLast : *first > *allFirst))
+        return;
+    const Key &from = descending ? *last : *first;
+    if (byName)
+        m_walkFrom
+            = KeyBound {u"name_key"_s, QString::fromUtf8(std::get<QByteArray>(from)), descending};
+    else
+        m_walkFrom = KeyBound {u"update_date"_s, std::get<qint64>(from), descending};
 }
 
 QList<NameSearch::KeySpan> NameSearch::joinSpans(QList<BlockSpan> blocks)
@@ -808,7 +830,7 @@ QString NameSearch::condition(QVariantList *values, Use use) const
                 test += u" AND simulation_id BETWEEN ? AND ?"_s;
                 *values << m_walkIds->first << m_walkIds->last;
             }
-            return test + walkNameCondition(values);
+            return test + walkFromCondition(values);
         }
         return matchCondition(values);
     }
@@ -831,16 +853,16 @@ QString NameSearch::condition(QVariantList *values, Use use) const
     }
     tests << u"name_folded LIKE ? ESCAPE '\\'"_s;
     values->append(m_pattern);
-    return tests.join(u" AND "_s) + walkNameCondition(values);
+    return tests.join(u" AND "_s) + walkFromCondition(values);
 }
 
-// The name order's index is read from the walk's first key (walkNameFrom).
-QString NameSearch::walkNameCondition(QVariantList *values) const
+// The order's index is read from the walk's first key (walkFrom).
+QString NameSearch::walkFromCondition(QVariantList *values) const
 {
-    if (!m_walkNameFrom)
+    if (!m_walkFrom)
         return QString();
-    values->append(m_walkNameFrom->key);
-    return m_walkNameFrom->descending ? u" AND name_key <= ?"_s : u" AND name_key >= ?"_s;
+    values->append(m_walkFrom->key);
+    return u" AND "_s + m_walkFrom->column + (m_walkFrom->descending ? u" <= ?"_s : u" >= ?"_s);
 }
 
 void NameSearch::checkIndex(Database &database)

@@ -140,18 +140,20 @@ public:
     // walk's condition holds. Every order's index holds the id, so the runs outside are passed
     // over in the index without reading their rows.
     const std::optional<KeySpan> &walkIds() const { return m_walkIds; }
-    // A walk of the name order: the lowest name sort key (name_key) of those blocks (migration
-    // 021), the highest newest first, which the walk's condition holds too, so that the order's
-    // index is read from there rather than from its start. Only where it leaves out names of
-    // other blocks and fewer than half of all blocks may hold the text; where names follow the
-    // ids (run-0000001, run-0000002 …), a text of the newest runs is then found without walking
-    // the names of all the older ones.
-    struct NameBound
+    // A walk of the name or the update order: the key the walk starts from, which its
+    // condition holds too, so that the order's index is read from there rather than from its
+    // start: the lowest key of those blocks, the highest newest first (name sort keys,
+    // migration 021; update dates, migration 024). Only where it leaves out keys of other
+    // blocks and, by name, fewer than half of all blocks may hold the text. Where names or
+    // updates follow the ids (run-0000001, run-0000002 …), a text of the newest runs is then
+    // found without walking the keys of all the older ones, oldest first, and the reverse.
+    struct KeyBound
     {
-        QString key;
+        QString column; // of the order's index
+        QVariant key;
         bool descending = false;
     };
-    const std::optional<NameBound> &walkNameFrom() const { return m_walkNameFrom; }
+    const std::optional<KeyBound> &walkFrom() const { return m_walkFrom; }
     static constexpr qsizetype kWalkSpans = 8;
     // SQLite, a walk of another filter's index (a status, a machine, a verdict): the rows it
     // leaves are spread over the table, and checking a name costs a look-up of its row, unless
@@ -256,12 +258,12 @@ private:
     // to each other in that order or overlapping joined, then the closest joined until at
     // most kWalkSpans are left.
     static QList<KeySpan> joinSpans(QList<BlockSpan> blocks);
-    // In findWalkSpans() of the name order, with the joined spans of ids of the blocks that
-    // may hold the text, and every block: sets m_walkNameFrom.
-    Status findWalkNames(const QList<KeySpan> &spans, bool descending,
-                         const QList<NameProbe::Block> &blocks);
-    // " AND" the walk's first name (walkNameFrom), its value appended; empty without one.
-    QString walkNameCondition(QVariantList *values) const;
+    // In findWalkSpans() of the name or the update order, with the joined spans of ids of the
+    // blocks that may hold the text, and every block: sets m_walkFrom.
+    void findWalkFrom(SimulationQuery::OrderBy order, const QList<KeySpan> &spans, bool descending,
+                      const QList<NameProbe::Block> &blocks);
+    // " AND" the walk's first key (walkFrom), its value appended; empty without one.
+    QString walkFromCondition(QVariantList *values) const;
     // SQLite: whether creation order is still id order (migration 012).
     Result<bool> runsInCreationOrder();
     // Keeps the probe in the memo, if any.
@@ -292,7 +294,7 @@ private:
     bool m_walkChecksMatches = false;
     std::optional<QList<KeySpan>> m_walkSpans;
     std::optional<KeySpan> m_walkIds;
-    std::optional<NameBound> m_walkNameFrom;
+    std::optional<KeyBound> m_walkFrom;
     std::optional<qint64> m_filteredRuns;
 };
 

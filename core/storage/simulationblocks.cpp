@@ -14,11 +14,6 @@ bool byId(const SimulationQuery &query)
 {
     return SimulationListQuery(query, false).effectiveOrder() == SimulationQuery::OrderBy::Id;
 }
-
-std::optional<qint64> optionalLong(const QVariant &value)
-{
-    return value.isNull() ? std::nullopt : std::optional<qint64>(value.toLongLong());
-}
 } // namespace
 
 bool SimulationBlocks::places(const SimulationQuery &query)
@@ -41,7 +36,7 @@ Result<SimulationBlocks::Blocks> SimulationBlocks::read()
     Blocks read;
     for (sql::KeptRows &row = rows.value(); row.next();) {
         read.blocks.append({row.value(0).toLongLong(), row.value(1).toLongLong(),
-                            optionalLong(row.value(2)), optionalLong(row.value(3))});
+                            sql::optionalLong(row.value(2)), sql::optionalLong(row.value(3))});
         read.total += read.blocks.constLast().runs;
     }
     return read;

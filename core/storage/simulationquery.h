@@ -50,8 +50,9 @@ struct NameProbe
     // before it is asked. A page's plan and its count ask once.
     double share = -1.0;
     // The blocks of ids (SimulationBlocks) that have held runs: each one's span of creation
-    // dates, whether its names may hold the text, its runs and its span of name keys (null
-    // where not known) (NameSearch::findWalkSpans), as read in the snapshot blocksSnapshot
+    // dates, whether its names may hold the text, its runs, its span of name keys (null where
+    // not known) and of update dates (migration 024; none where not known)
+    // (NameSearch::findWalkSpans), as read in the snapshot blocksSnapshot
     // (sql::ReadSnapshot::current). A page placed by an offset plans twice in one snapshot: it
     // reads them once.
     struct Block
@@ -63,6 +64,8 @@ struct NameProbe
         qint64 runs = 0;
         QString firstNameKey = {};
         QString lastNameKey = {};
+        std::optional<qint64> firstUpdated = {};
+        std::optional<qint64> lastUpdated = {};
     };
     QList<Block> blocks = {};
     quint64 blocksSnapshot = 0;

@@ -146,6 +146,12 @@ auto readOne(QSqlQuery &query, Read read) -> std::optional<std::decay_t<decltype
     return row;
 }
 
+// A column's number, none where it is NULL.
+inline std::optional<qint64> optionalLong(const QVariant &value)
+{
+    return value.isNull() ? std::nullopt : std::optional<qint64>(value.toLongLong());
+}
+
 // The first column of the first row as a number (a count), 0 without a row; finishes the query.
 inline qint64 readCount(QSqlQuery &query)
 {
