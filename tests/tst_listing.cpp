@@ -1596,11 +1596,10 @@ void TestListing::aFilterWalkChecksIdsAmongTheIndexMatches()
                     // checking their ids among the 300 matches is cheaper. A machine leaves half
                     // the runs: in id order, the matches read in id order fill the page within
                     // about 50; in the other orders its runs are walked, checking the ids.
-                    // PostgreSQL reads them from its trigram index instead. In creation and
-                    // name order the filters' indexes hold the names: both dialects walk them
-                    // there, at a tenth of a look-up a run (20 a page).
-                    const bool namesInIndex
-                        = orderBy == OrderBy::CreationDate || orderBy == OrderBy::Name;
+                    // PostgreSQL reads them from its trigram index instead. In creation, name
+                    // and update order the filters' indexes hold the names: both dialects walk them
+                    // there, at a tenth of a look-up a run (20 a page); in update order too.
+                    const bool namesInIndex = orderBy != OrderBy::Id;
                     const bool byMatches
                         = !postgreSql && orderBy == OrderBy::Id && (filter == 2 || filter == 4);
                     QVERIFY2(search.readsMatchesInIdOrder() == byMatches, qPrintable(what));
@@ -1638,12 +1637,11 @@ void TestListing::aFilterWalkChecksIdsAmongTheIndexMatches()
         QCOMPARE(idsOf(repository.list(query).value()), scannedIds(repository, query).mid(0, 25));
     }
     QSqlQuery explain(database.connection());
-    for (int variant = 0; variant < 2 * 2 * 2 && !postgreSql; ++variant) {
+    for (int variant = 0; variant < 2 * 2 && !postgreSql; ++variant) {
         // The walk reads the filter's index in the order's and checks each id there: SQLite
         // must not read the matches' rows by id and sort them instead.
-        const OrderBy orderBy = variant / 4 ? OrderBy::UpdateDate : OrderBy::Id;
         const SimulationQuery query
-            = queryOf(u"ZETA"_s, orderBy, variant % 2, variant / 2 % 2 ? 3 : 1);
+            = queryOf(u"ZETA"_s, OrderBy::Id, variant % 2, variant / 2 % 2 ? 3 : 1);
         NameSearch search(database, query.nameContains);
         QVERIFY(search.planPage(query).ok());
         QVERIFY(search.walkChecksMatches());
@@ -1655,16 +1653,17 @@ void TestListing::aFilterWalkChecksIdsAmongTheIndexMatches()
         QVERIFY2(!plan.contains(u"TEMP B-TREE"_s), qPrintable(plan));
     }
     // In creation order, a walk with a status, a machine, both or a verdict reads an index
-    // that holds the names (migration 022), and in name order one with a status, a machine or
-    // both (023); on PostgreSQL in an index-only scan, which the planner weighs by the table's
-    // pages all visible (as a VACUUM leaves them).
+    // that holds the names (migration 022), and in name and update order one with a status, a
+    // machine or both (023, 025); on PostgreSQL in an index-only scan, which the planner weighs
+    // by the table's pages all visible (as a VACUUM leaves them).
     if (postgreSql)
         QVERIFY(explain.exec(u"VACUUM ANALYZE simulations"_s));
-    for (int variant = 0; variant < 2 * 4 * 2; ++variant) {
-        const OrderBy orderBy = variant / 8 ? OrderBy::Name : OrderBy::CreationDate;
+    constexpr std::array walkedOrders {OrderBy::CreationDate, OrderBy::Name, OrderBy::UpdateDate};
+    for (int variant = 0; variant < 2 * 4 * int(walkedOrders.size()); ++variant) {
+        const OrderBy orderBy = walkedOrders.at(variant / 8);
         const int filters = variant / 2 % 4;
-        if (orderBy == OrderBy::Name && filters == 3)
-            continue; // no verdict index in name order
+        if (orderBy != OrderBy::CreationDate && filters == 3)
+            continue; // a verdict's index only in creation order
         SimulationQuery query
             = queryOf(u"ZETA"_s, orderBy, variant % 2, filters < 3 ? filters + 1 : 0);
         if (filters == 3) {
@@ -1682,7 +1681,9 @@ void TestListing::aFilterWalkChecksIdsAmongTheIndexMatches()
             const QString plan = planOf(explain, postgreSql, statement);
             const auto [index, holdsNames] = indexOfPlan(explain, postgreSql, plan);
             const QString what = statement.text + u'\n' + plan;
-            QVERIFY2(index.contains(orderBy == OrderBy::Name ? u"name"_s : u"creation"_s)
+            QVERIFY2(index.contains(orderBy == OrderBy::Name             ? u"name"_s
+                                        : orderBy == OrderBy::UpdateDate ? u"update"_s
+                                                                         : u"creation"_s)
                          && holdsNames,
                      qPrintable(what));
             QVERIFY2(!plan.contains(u"TEMP B-TREE"_s), qPrintable(what));
@@ -1800,15 +1801,15 @@ void TestListing::everyFilterCombinationIsReadFromAnIndex()
     }
     QVERIFY(plans > 8 * 48);
     if (postgreSql) {
-        // A name alone is found through the trigram index. The creation order's indexes hold
-        // the names too (for walks that check them), and the planner of a nearly empty table
-        // would take the whole of one as cheap: they go, until the rollback.
+        // A name alone is found through the trigram index. The creation, name and update
+        // orders' indexes hold the names too (for walks that check them), and the planner of a
+        // nearly empty table would take the whole of one as cheap: they go, until the rollback.
         QVERIFY(query.exec(u"SELECT indexname FROM pg_indexes WHERE tablename = 'simulations' "
                            "AND indexdef LIKE '%INCLUDE (name_folded)%'"_s));
         QStringList holdingNames;
         while (query.next())
             holdingNames << query.value(0).toString();
-        QCOMPARE(holdingNames.size(), 9);
+        QCOMPARE(holdingNames.size(), 13);
         for (const QString &index : std::as_const(holdingNames))
             QVERIFY(query.exec(u"DROP INDEX "_s + index));
         QVERIFY(query.exec(u"EXPLAIN SELECT simulation_id FROM simulations "

@@ -228,6 +228,9 @@ bool SimulationListQuery::orderIndexHoldsNames() const
     case SimulationQuery::OrderBy::Name:
         // simulations_name_key_idx, _status_name_idx, _machine_name_idx,
         // _machine_status_name_idx.
+    case SimulationQuery::OrderBy::UpdateDate:
+        // simulations_update_idx, _status_update_idx, _machine_update_idx,
+        // _machine_status_update_idx (migration 025).
         return !m_query.verdict;
     default:
         return false;
