@@ -127,6 +127,8 @@ requests() { # N
     echo "?name=run-09&order_by=update_date&limit=100 (the same, by update date)|/simulations?name=run-09&order_by=update_date&limit=100"
     echo "?name=run-00&order_by=update_date&order=desc&limit=100 (the oldest tenth, last updated first)|/simulations?name=run-00&order_by=update_date&order=desc&limit=100"
     echo "?name=run-09&order_by=update_date&limit=100&offset=5000|/simulations?name=run-09&order_by=update_date&limit=100&offset=5000"
+    echo "?name=run-09&order_by=status&limit=100|/simulations?name=run-09&order_by=status&limit=100"
+    echo "?name=run-09&order_by=machine_id&limit=100|/simulations?name=run-09&order_by=machine_id&limit=100"
     echo "?name=042&status=failed&order_by=name&limit=100|/simulations?name=042&status=failed&order_by=name&limit=100"
     echo "?name=42&limit=100 (2 characters)|/simulations?name=42&limit=100"
     echo "?name=0000424&status=failed&order_by=name&limit=100|/simulations?name=0000424&status=failed&order_by=name&limit=100"

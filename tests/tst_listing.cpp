@@ -73,6 +73,8 @@ private Q_SLOTS:
     void theBlocksOfANameAreKeptForOneSnapshot();
     void aFilterWalkChecksIdsAmongTheIndexMatches_data() { test::addDialectRows(); }
     void aFilterWalkChecksIdsAmongTheIndexMatches();
+    void aWalkSeeksItsIdsUnderEachKey_data() { test::addDialectRows(); }
+    void aWalkSeeksItsIdsUnderEachKey();
     void everyFilterCombinationIsReadFromAnIndex_data() { test::addDialectRows(); }
     void everyFilterCombinationIsReadFromAnIndex();
     void aNameOnlyOlderRunsBearIsEstimatedFromTheirShare_data() { test::addDialectRows(); }
@@ -1695,6 +1697,104 @@ void TestListing::aFilterWalkChecksIdsAmongTheIndexMatches()
     QVERIFY(repository.rename(40, u"zeta again"_s).ok());
     QVERIFY(repository.remove(75).ok());
     compareEveryWay(u"after renames and a delete"_s);
+}
+
+// A walk by status or by machine confined to the blocks that may hold the name seeks their ids
+// under each status or machine in the order's index, instead of reading every entry of the
+// others first; the pages are those of a scan, by cursor and by offset, in both directions,
+// alone and with the other filter, while runs change status and machine. Where every block may
+// hold the name there is nothing to seek.
+void TestListing::aWalkSeeksItsIdsUnderEachKey()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    const bool postgreSql = database.isPostgreSql();
+    QVERIFY(withMachinesAAndB(database));
+    MachineRepository machines(database);
+    QVERIFY(machines.create(3, u"C"_s).ok()); // holds no run
+    constexpr qint64 kBlock = SimulationBlocks::kIds;
+    // "Late" in every run of block 2 and none other; statuses in turn, machines 1 and 2.
+    const QString added = addRunsBySql(
+        database, 3 * kBlock + 50,
+        u"CASE WHEN i >= %1 AND i < %2 THEN 'Late run ' ELSE 'Run ' END || i"_s.arg(2 * kBlock)
+            .arg(3 * kBlock),
+        u"CASE i % 4 WHEN 0 THEN 'failed' WHEN 1 THEN 'finished' WHEN 2 THEN 'cancelled' "
+        "ELSE 'pending' END"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
+    SimulationRepository repository(database);
+    QSqlQuery explain(database.connection());
+    if (postgreSql)
+        QVERIFY(explain.exec(u"VACUUM ANALYZE simulations"_s));
+    const auto queryOf = [](const QString &name, OrderBy orderBy, bool descending, bool filter) {
+        SimulationQuery query;
+        query.nameContains = name;
+        query.orderBy = orderBy;
+        query.descending = descending;
+        query.limit = 97;
+        if (filter && orderBy == OrderBy::Status)
+            query.machineId = 2;
+        if (filter && orderBy == OrderBy::Machine)
+            query.status = SimulationStatus::Failed;
+        return query;
+    };
+    const auto compareEveryWay = [&](const QString &when) {
+        for (const OrderBy orderBy : {OrderBy::Status, OrderBy::Machine}) {
+            for (const bool descending : {false, true}) {
+                for (const bool filter : {false, true}) {
+                    SimulationQuery query = queryOf(u"LATE"_s, orderBy, descending, filter);
+                    const QString what = u"%1, order %2 %3, filter %4"_s.arg(
+                        when, SimulationQuery::orderByName(orderBy),
+                        descending ? u"desc"_s : u"asc"_s, filter ? u"yes"_s : u"no"_s);
+                    NameSearch search(database, query.nameContains);
+                    QVERIFY(search.planPage(query).ok());
+                    QVERIFY2(search.walksNames(), qPrintable(what));
+                    QVERIFY2(search.walkIds(), qPrintable(what));
+                    QCOMPARE(search.walkIds()->first, 2 * kBlock);
+                    QCOMPARE(search.walkIds()->last, 3 * kBlock - 1);
+                    QVERIFY2(!search.walkKeys().isEmpty(), qPrintable(what));
+                    // The range of ids is sought in the order's index under each key, with
+                    // no sort of the rows read.
+                    const QList<SqlStatement> statements
+                        = SimulationListQuery(query, postgreSql, &search).selects(u"*"_s, 97);
+                    QVERIFY(!statements.isEmpty());
+                    const QString plan = planOf(explain, postgreSql, statements.first());
+                    static const QRegularExpression sought(
+                        u"SEARCH simulations USING INDEX \\w+ \\(.*(simulation_id|rowid)>\\? AND "
+                        "(simulation_id|rowid)<\\?\\)|Index Cond: .*simulation_id >= "_s);
+                    QVERIFY2(plan.contains(sought), qPrintable(what + u'\n' + plan));
+                    QVERIFY2(!plan.contains(u"TEMP B-TREE"_s) && !plan.contains(u"Sort"_s),
+                             qPrintable(what + u'\n' + plan));
+                    const QList<qint64> want = scannedIds(repository, query);
+                    QVERIFY2(want.size() > 200, qPrintable(what));
+                    QVERIFY2(pagedIds(repository, query) == want,
+                             qPrintable(what + u", by cursor"_s));
+                    for (const qint64 offset : {qint64(0), qint64(150), want.size() - 30}) {
+                        query.offset = offset;
+                        QVERIFY2(idsOf(repository.list(query).value()) == want.mid(offset, 97),
+                                 qPrintable(what + u", at offset "_s + QString::number(offset)));
+                    }
+                }
+            }
+        }
+    };
+    compareEveryWay(u"as filled"_s);
+    // Runs of the block change status and machine; one moves to the machine that had none.
+    QSqlQuery change(database.connection());
+    QVERIFY2(change.exec(u"UPDATE simulations SET status = 'running' WHERE simulation_id "
+                         "BETWEEN %1 AND %2"_s.arg(2 * kBlock + 10)
+                             .arg(2 * kBlock + 400)),
+             qPrintable(change.lastError().text()));
+    QVERIFY2(change.exec(u"UPDATE simulations SET machine_id = 3 WHERE simulation_id = %1"_s.arg(
+                 2 * kBlock + 501)),
+             qPrintable(change.lastError().text()));
+    compareEveryWay(u"after changes"_s);
+    // A name every block may hold: nothing to seek.
+    NameSearch every(database, u"run"_s);
+    const SimulationQuery byStatus = queryOf(u"run"_s, OrderBy::Status, false, false);
+    QVERIFY(every.planPage(byStatus).ok());
+    QVERIFY(every.walksNames());
+    QVERIFY(every.walkKeys().isEmpty());
+    QCOMPARE(idsOf(repository.list(byStatus).value()), scannedIds(repository, byStatus).mid(0, 97));
 }
 
 void TestListing::everyFilterCombinationIsReadFromAnIndex()

@@ -448,6 +448,7 @@ Status NameSearch::planPage(const SimulationQuery &query)
     m_walkChecksMatches = false;
     m_walkSpans.reset();
     m_walkIds.reset();
+    m_walkKeys.clear();
     m_walkFrom.reset();
     m_filteredRuns.reset();
     if (isEmpty())
@@ -572,6 +573,14 @@ Status NameSearch::findWalkSpans(const SimulationQuery &query)
     m_walkSpans.reset();
     m_walkIds = spans.isEmpty() ? KeySpan {1, 0}
                                 : KeySpan {spans.constFirst().first, spans.constLast().last};
+    // Where the range leaves out blocks, it is sought under each key; where it spans them all
+    // there is nothing to seek, and each key costs a descent of the index.
+    const bool leavesOut = std::any_of(found.cbegin(), found.cend(), [&spans](const BlockSpan &b) {
+        return spans.isEmpty() || b.span.first < spans.constFirst().first
+            || b.span.last > spans.constLast().last;
+    });
+    if (leavesOut)
+        m_walkKeys = SimulationListQuery::everyKeyCondition(order, m_database.isPostgreSql());
     if (order != SimulationQuery::OrderBy::Name && order != SimulationQuery::OrderBy::UpdateDate)
         return success();
     findWalkFrom(order, spans, query.descending, blocks.value());
@@ -829,6 +838,8 @@ QString NameSearch::condition(QVariantList *values, Use use) const
             if (m_walkIds) {
                 test += u" AND simulation_id BETWEEN ? AND ?"_s;
                 *values << m_walkIds->first << m_walkIds->last;
+                if (!m_walkKeys.isEmpty())
+                    test += u" AND "_s + m_walkKeys;
             }
             return test + walkFromCondition(values);
         }
@@ -840,7 +851,8 @@ QString NameSearch::condition(QVariantList *values, Use use) const
     }
     // The unary + keeps SQLite from reading the ids (of a range, or of the index's matches)
     // from the table and sorting them, which it otherwise prefers to the order's index however
-    // many they are; it checks each id in that index, before reading the row.
+    // many they are; it checks each id in that index, before reading the row. Under each of the
+    // order's keys (walkKeys) it seeks the range in the order's index instead.
     QStringList tests;
     if (m_walkChecksMatches) {
         tests << u"+simulation_id IN (SELECT rowid FROM simulation_names "
@@ -848,7 +860,10 @@ QString NameSearch::condition(QVariantList *values, Use use) const
         values->append(ftsPhrase());
     }
     if (m_walkIds) {
-        tests << u"+simulation_id BETWEEN ? AND ?"_s;
+        if (m_walkKeys.isEmpty())
+            tests << u"+simulation_id BETWEEN ? AND ?"_s;
+        else
+            tests << m_walkKeys << u"simulation_id BETWEEN ? AND ?"_s;
         *values << m_walkIds->first << m_walkIds->last;
     }
     tests << u"name_folded LIKE ? ESCAPE '\\'"_s;

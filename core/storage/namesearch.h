@@ -140,6 +140,10 @@ public:
     // walk's condition holds. Every order's index holds the id, so the runs outside are passed
     // over in the index without reading their rows.
     const std::optional<KeySpan> &walkIds() const { return m_walkIds; }
+    // With walkIds() in the status or the machine order: the condition that lists each of the
+    // order's keys (SimulationListQuery::everyKeyCondition), which the walk's condition holds
+    // too, so that the range of ids is sought under each key. Empty otherwise.
+    const QString &walkKeys() const { return m_walkKeys; }
     // A walk of the name or the update order: the key the walk starts from, which its
     // condition holds too, so that the order's index is read from there rather than from its
     // start: the lowest key of those blocks, the highest newest first (name sort keys,
@@ -294,6 +298,7 @@ private:
     bool m_walkChecksMatches = false;
     std::optional<QList<KeySpan>> m_walkSpans;
     std::optional<KeySpan> m_walkIds;
+    QString m_walkKeys;
     std::optional<KeyBound> m_walkFrom;
     std::optional<qint64> m_filteredRuns;
 };

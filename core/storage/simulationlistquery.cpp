@@ -53,6 +53,23 @@ QString SimulationListQuery::orderExpression(SimulationQuery::OrderBy orderBy)
     return u"creation_date"_s;
 }
 
+QString SimulationListQuery::everyKeyCondition(SimulationQuery::OrderBy orderBy, bool postgreSql)
+{
+    switch (orderBy) {
+    case SimulationQuery::OrderBy::Status:
+        // The places orderExpression() gives.
+        return orderExpression(orderBy) + u" IN (0, 1, 2, 3, 4)"_s;
+    case SimulationQuery::OrderBy::Machine:
+        // Every run's machine is one of the machines (a foreign key). An array on PostgreSQL,
+        // whose index scan then yields each machine's runs in turn, in the order; a list
+        // under IN would be joined to the table.
+        return postgreSql ? u"machine_id = ANY(ARRAY(SELECT machine_id FROM machines))"_s
+                          : u"machine_id IN (SELECT machine_id FROM machines)"_s;
+    default:
+        return QString();
+    }
+}
+
 SimulationQuery::OrderBy SimulationListQuery::effectiveOrder() const
 {
     if ((m_query.orderBy == SimulationQuery::OrderBy::Status && m_query.status)

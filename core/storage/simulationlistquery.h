@@ -51,12 +51,17 @@ public:
     SimulationQuery::OrderBy effectiveOrder() const;
     // The SQL expression of an order's key; an index serves each.
     static QString orderExpression(SimulationQuery::OrderBy orderBy);
+    // For an order of few keys (the status's place in the lifecycle, the machine), a condition
+    // every run meets that lists each key: with it, a walk confined to a range of ids reads the
+    // order's index from the range's first id under each key, rather than every entry of each
+    // key outside the range. Empty for other orders.
+    static QString everyKeyCondition(SimulationQuery::OrderBy orderBy, bool postgreSql);
     // What follows ORDER BY.
     static QString orderClause(const SimulationQuery &query);
-    // The index a page walks holds each run's folded name (migrations 016, 022 and 023): the
-    // creation order's, alone or under a status, a machine, both, or a verdict alone; the name
-    // order's, alone or under a status, a machine or both. A walk that checks names tests them
-    // there, and looks up only the rows that match.
+    // The index a page walks holds each run's folded name (migrations 016, 022, 023 and 025):
+    // the creation order's, alone or under a status, a machine, both, or a verdict alone; the
+    // name and the update order's, alone or under a status, a machine or both. A walk that checks
+    // names tests them there, and looks up only the rows that match.
     bool orderIndexHoldsNames() const;
 
 private:
