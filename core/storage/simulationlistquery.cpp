@@ -248,6 +248,10 @@ bool SimulationListQuery::orderIndexHoldsNames() const
     case SimulationQuery::OrderBy::UpdateDate:
         // simulations_update_idx, _status_update_idx, _machine_update_idx,
         // _machine_status_update_idx (migration 025).
+    case SimulationQuery::OrderBy::Status:
+        // simulations_status_rank_idx, _machine_rank_idx (migration 026).
+    case SimulationQuery::OrderBy::Machine:
+        // simulations_machine_order_idx (SQLite: _machine_idx), _status_machine_idx (026).
         return !m_query.verdict;
     default:
         return false;

@@ -58,9 +58,10 @@ public:
     static QString everyKeyCondition(SimulationQuery::OrderBy orderBy, bool postgreSql);
     // What follows ORDER BY.
     static QString orderClause(const SimulationQuery &query);
-    // The index a page walks holds each run's folded name (migrations 016, 022, 023 and 025):
-    // the creation order's, alone or under a status, a machine, both, or a verdict alone; the
-    // name and the update order's, alone or under a status, a machine or both. A walk that checks
+    // The index a page walks holds each run's folded name (migrations 016, 022, 023, 025 and
+    // 026): the creation order's, alone or under a status, a machine, both, or a verdict alone;
+    // the name and the update order's, alone or under a status, a machine or both; the status
+    // and the machine order's, alone or under the other filter. A walk that checks
     // names tests them there, and looks up only the rows that match.
     bool orderIndexHoldsNames() const;
 
