@@ -1766,12 +1766,19 @@ void TestListing::aWalkSeeksItsIdsUnderEachKey()
                     QVERIFY(!statements.isEmpty());
                     const QString plan = planOf(explain, postgreSql, statements.first());
                     static const QRegularExpression sought(
-                        u"SEARCH simulations USING INDEX \\w+ \\(.*(simulation_id|rowid)>\\? AND "
-                        "(simulation_id|rowid)<\\?\\)|Index Cond: .*simulation_id >= "_s);
+                        u"SEARCH simulations USING (?:COVERING )?INDEX \\w+ "
+                        u"\\(.*(simulation_id|rowid)"
+                        ">\\? AND (simulation_id|rowid)<\\?\\)|Index Cond: .*simulation_id >= "_s);
                     QVERIFY2(plan.contains(sought), qPrintable(what + u'\n' + plan));
-                    // PostgreSQL sorts the page's rows alone, read by the ids the walk found:
-                    // nothing under the walk's limit.
-                    QVERIFY2(!plan.contains(u"TEMP B-TREE"_s)
+                    // The page's rows alone are sorted, read by the ids the walk found:
+                    // nothing under the walk's limit (PostgreSQL), at most the last step, after
+                    // the walk's subquery (SQLite).
+                    const qsizetype subquery = plan.indexOf(u"LIST SUBQUERY"_s);
+                    const qsizetype sorted = plan.indexOf(u"TEMP B-TREE"_s);
+                    QVERIFY2((sorted < 0
+                              || (subquery >= 0 && sorted > subquery
+                                  && sorted == plan.lastIndexOf(u"TEMP B-TREE"_s)
+                                  && !plan.mid(sorted).contains(u'\n')))
                                  && !plan.mid(plan.lastIndexOf(u"Limit"_s)).contains(u"Sort"_s),
                              qPrintable(what + u'\n' + plan));
                     const QList<qint64> want = scannedIds(repository, query);
@@ -1798,6 +1805,10 @@ void TestListing::aWalkSeeksItsIdsUnderEachKey()
                  2 * kBlock + 501)),
              qPrintable(change.lastError().text()));
     compareEveryWay(u"after changes"_s);
+    // Once the statistics count the runs of each key, SQLite would rather read the range by the
+    // primary key and sort it: the same plans still.
+    QVERIFY(explain.exec(u"ANALYZE"_s));
+    compareEveryWay(u"analyzed"_s);
     // A name every block may hold: nothing to seek.
     NameSearch every(database, u"run"_s);
     const SimulationQuery byStatus = queryOf(u"run"_s, OrderBy::Status, false, false);

@@ -161,7 +161,10 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
 
     // On PostgreSQL, a walk that checks names in an index that holds them finds the page's ids
     // in that index alone (an index-only scan), then reads their rows. SQLite tests the names
-    // in the index before it looks up a row by itself.
+    // in the index before it looks up a row by itself, but where the walk seeks a range of ids
+    // under each key it would rather read that range by the primary key and sort it, once
+    // ANALYZE has counted the runs of each key (at a million runs, two machines: 28 ms against
+    // 3): there too the page's ids come first, from the index alone.
     const bool idsFirst = walksIndexedNames();
 
     QList<SqlStatement> statements;
@@ -260,7 +263,9 @@ bool SimulationListQuery::orderIndexHoldsNames() const
 
 bool SimulationListQuery::walksIndexedNames() const
 {
-    return m_postgreSql && m_nameSearch && m_nameSearch->walksNames() && orderIndexHoldsNames();
+    if (!m_nameSearch || !m_nameSearch->walksNames() || !orderIndexHoldsNames())
+        return false;
+    return m_postgreSql || !m_nameSearch->walkKeys().isEmpty();
 }
 
 const std::optional<QList<NameSearch::KeySpan>> *SimulationListQuery::walkSpans() const

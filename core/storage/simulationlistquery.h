@@ -66,7 +66,9 @@ public:
     bool orderIndexHoldsNames() const;
 
 private:
-    // PostgreSQL: a walk that checks names in an index that holds them (orderIndexHoldsNames).
+    // A walk that checks names in an index that holds them (orderIndexHoldsNames), which reads
+    // the page's ids first: on PostgreSQL, and on SQLite where it seeks a range of ids under
+    // each of the order's keys (NameSearch::walkKeys).
     bool walksIndexedNames() const;
     // The spans a walk of names in creation or id order is confined to
     // (NameSearch::walkSpans), where the page was planned with them.
