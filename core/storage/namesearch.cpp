@@ -575,11 +575,10 @@ Status NameSearch::findWalkSpans(const SimulationQuery &query)
                                 : KeySpan {spans.constFirst().first, spans.constLast().last};
     // Where the range leaves out blocks, it is sought under each key; where it spans them all
     // there is nothing to seek, and each key costs a descent of the index.
-    const bool leavesOut = std::any_of(found.cbegin(), found.cend(), [&spans](const BlockSpan &b) {
-        return spans.isEmpty() || b.span.first < spans.constFirst().first
-            || b.span.last > spans.constLast().last;
-    });
-    if (leavesOut)
+    const KeySpan &range = *m_walkIds;
+    if (std::any_of(found.cbegin(), found.cend(), [&range](const BlockSpan &b) {
+            return b.span.first < range.first || b.span.last > range.last;
+        }))
         m_walkKeys = SimulationListQuery::everyKeyCondition(order, m_database.isPostgreSql());
     if (order != SimulationQuery::OrderBy::Name && order != SimulationQuery::OrderBy::UpdateDate)
         return success();
