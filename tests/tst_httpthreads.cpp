@@ -3,6 +3,8 @@
 #include "testsupport.h"
 
 #include <QElapsedTimer>
+#include <QJsonObject>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSqlQuery>
@@ -35,6 +37,7 @@ private Q_SLOTS:
     void aRequestWaitingOnTheDatabaseHoldsUpNoOther();
     void oneThreadWhenAskedForOne();
     void runsPostedMeanwhileShareATransaction();
+    void keptRunsFollowCommitsOfEveryThreadAndProcess();
 };
 
 void TestHttpThreads::aRequestWaitingOnTheDatabaseHoldsUpNoOther()
@@ -172,4 +175,55 @@ void TestHttpThreads::runsPostedMeanwhileShareATransaction()
     QVERIFY2(transactions.hasMatch(), metrics.constData());
     QVERIFY2(transactions.captured(1).toInt() >= 1 && transactions.captured(1).toInt() <= 2,
              metrics.constData());
+}
+
+// Each thread keeps the runs it answered while nothing is committed: a commit through either
+// thread, or by another process, is in the next answer of both.
+void TestHttpThreads::keptRunsFollowCommitsOfEveryThreadAndProcess()
+{
+    test::TestServer server;
+    QVERIFY2(server.start([](RuntimeOptions &options) {
+        options.runEngine = false;
+        options.httpThreads = 2;
+    }),
+             qPrintable(server.error()));
+    QCOMPARE(
+        httpRequest(server.port(), "POST", "/machines", R"({"machine_id": 1, "name": "A"})").status,
+        201);
+    const auto created = httpRequest(server.port(), "POST", "/simulation",
+                                     R"({"machine_id": 1, "name": "first"})");
+    QCOMPARE(created.status, 201);
+    const QByteArray id = QByteArray::number(created.json()[u"id"_s].toInteger());
+    // What eight connections, so both threads, are answered: a run's name and status, or the
+    // status code alone.
+    const auto answers = [&](const QByteArray &path) {
+        QSet<QString> seen;
+        for (int i = 0; i < 8; ++i) {
+            const auto reply = httpRequest(server.port(), "GET", path);
+            const QJsonObject run = reply.json().object();
+            seen << (reply.status == 200
+                         ? run[u"name"_s].toString() + u' ' + run[u"status"_s].toString()
+                         : QString::number(reply.status));
+        }
+        return QStringList(seen.cbegin(), seen.cend());
+    };
+    const auto otherProcess = [&](const QString &statement) {
+        return QProcess::execute(u"sqlite3"_s,
+                                 {u"-bail"_s, server.runtime()->database().url().path, statement});
+    };
+    const QByteArray run = "/simulation/" + id;
+    QCOMPARE(answers(run), QStringList {u"first pending"_s});
+    QCOMPARE(answers(run), QStringList {u"first pending"_s});
+    QCOMPARE(httpRequest(server.port(), "POST", run + "/cancel").status, 200);
+    QCOMPARE(answers(run), QStringList {u"first cancelled"_s});
+    QCOMPARE(otherProcess(u"UPDATE simulations SET name = 'second' WHERE simulation_id = "_s
+                          + QString::fromLatin1(id)),
+             0);
+    QCOMPARE(answers(run), QStringList {u"second cancelled"_s});
+    QCOMPARE(answers("/converge/" + id), QStringList {u" "_s}); // found: no name, no status
+    QCOMPARE(
+        otherProcess(u"DELETE FROM simulations WHERE simulation_id = "_s + QString::fromLatin1(id)),
+        0);
+    QCOMPARE(answers(run), QStringList {u"404"_s});
+    QCOMPARE(answers("/converge/" + id), QStringList {u"404"_s});
 }

@@ -1,4 +1,5 @@
 #include "database.h"
+#include "simulationsummaries.h"
 #include "sqlsupport.h"
 #include "testsupport.h"
 #include "walwrites.h"
@@ -104,6 +105,8 @@ private Q_SLOTS:
     void framesOfARolledBackTransactionNeverOverwriteLaterCommits();
     void aConnectionWaitingToWriteTakesNothingFromTheWriter();
     void theLogAloneRecoversEveryCommit();
+    void aStampChangesWithEachCommitOfAnyProcessAndOnlyThen();
+    void keptSummariesFollowEveryCommit();
 
 private:
     std::unique_ptr<test::TestDatabase> m_db;
@@ -323,6 +326,111 @@ void TestWalWrites::theLogAloneRecoversEveryCommit()
     QCOMPARE(recovering.ask(u"SELECT COUNT(*), MIN(n), MAX(n) FROM rows_of_test"_s),
              u"60|1001|1059"_s);
     QCOMPARE(recovering.ask(u"PRAGMA integrity_check"_s), u"ok"_s);
+}
+
+// The log index's header tells every commit, of this process or another, of any size, and a
+// checkpoint's restart of the log; reads and failed writes leave it as it was.
+void TestWalWrites::aStampChangesWithEachCommitOfAnyProcessAndOnlyThen()
+{
+    QCOMPARE(rowCount(*m_database), u"0"_s); // the connection has read: the index is mapped
+    const auto stamp = [this] {
+        const std::optional<Database::DataStamp> read = m_database->dataStamp();
+        return read ? *read : Database::DataStamp {};
+    };
+    Database::DataStamp seen = stamp();
+    QCOMPARE(int(seen.source), int(Database::DataStamp::Source::LogIndex));
+    QCOMPARE(stamp(), seen);
+    const auto changedOnce = [&] {
+        const Database::DataStamp now = stamp();
+        const bool changed = now != seen && now.source == Database::DataStamp::Source::LogIndex;
+        seen = now;
+        return changed && stamp() == now;
+    };
+
+    QVERIFY(insertRows(*m_database, 1, 10).ok());
+    QVERIFY(changedOnce());
+    QCOMPARE(rowCount(*m_database), u"1"_s);
+    QCOMPARE(stamp(), seen);
+
+    // Another connection of this process, then another process.
+    Database second(m_db->url());
+    QVERIFY(insertRows(second, 300, 3000).ok());
+    QVERIFY(changedOnce());
+    OtherProcess other(m_db->url().path);
+    QVERIFY(other.isStarted());
+    QCOMPARE(other.ask(u"SELECT COUNT(*) FROM rows_of_test"_s), u"301"_s);
+    QCOMPARE(stamp(), seen);
+    for (int i = 0; i < 5; ++i) {
+        QCOMPARE(other.ask(u"INSERT INTO rows_of_test (n) VALUES (%1); SELECT changes()"_s.arg(i)),
+                 u"1"_s);
+        QVERIFY(changedOnce());
+    }
+    // A statement that fails, and one that changes no row: nothing committed, or a commit.
+    QVERIFY(other.ask(u"INSERT INTO no_such_table VALUES (1)"_s).contains(u"no such table"_s));
+    QCOMPARE(stamp(), seen);
+    QCOMPARE(other.ask(u"BEGIN; UPDATE rows_of_test SET n = n WHERE n < 0; ROLLBACK; "
+                       "SELECT COUNT(*) FROM rows_of_test"_s),
+             u"306"_s);
+    QCOMPARE(stamp(), seen);
+
+    // A checkpoint that restarts the log, and the commit after it.
+    QCOMPARE(other.ask(u"PRAGMA wal_checkpoint(TRUNCATE)"_s).left(2), u"0|"_s);
+    stamp();
+    seen = stamp();
+    QCOMPARE(other.ask(u"DELETE FROM rows_of_test WHERE n = 0; SELECT changes()"_s), u"3"_s);
+    QVERIFY(changedOnce());
+    QCOMPARE(rowCount(*m_database), u"303"_s);
+}
+
+// Runs read through KeptSummaries are what the database holds after every commit, of this
+// connection, another, or another process: renamed, moved or deleted.
+void TestWalWrites::keptSummariesFollowEveryCommit()
+{
+    QVERIFY(sql::change(*m_database,
+                        u"INSERT INTO machines (machine_id, name, created_at) VALUES (1, 'A', 1)"_s,
+                        {}, u"add a machine"_s)
+                .ok());
+    QVERIFY(sql::change(*m_database,
+                        u"INSERT INTO simulations (simulation_id, name, machine_id, status, "
+                        "creation_date, update_date) VALUES (5, 'first', 1, 'pending', 1, 1)"_s,
+                        {}, u"add a run"_s)
+                .ok());
+    KeptSummaries kept(*m_database);
+    const auto nameOf = [&kept](qint64 id, bool mayKeep = true) {
+        const auto read = kept.get(id, mayKeep);
+        if (!read)
+            return read.error().message;
+        return read.value() ? read.value()->name : u"(none)"_s;
+    };
+    QCOMPARE(nameOf(5), u"first"_s);
+    QCOMPARE(nameOf(5), u"first"_s);
+    QCOMPARE(nameOf(6), u"(none)"_s);
+
+    Database second(m_db->url());
+    QVERIFY(sql::change(second, u"UPDATE simulations SET name = 'second' WHERE simulation_id = 5"_s,
+                        {}, u"rename a run"_s)
+                .ok());
+    QCOMPARE(nameOf(5), u"second"_s);
+
+    OtherProcess other(m_db->url().path);
+    QVERIFY(other.isStarted());
+    const QStringList names {u"third"_s, u"fourth"_s, u"fifth"_s};
+    for (const QString &name : names) {
+        QCOMPARE(other.ask(u"UPDATE simulations SET name = '%1' WHERE simulation_id = 5; "
+                           "SELECT changes()"_s.arg(name)),
+                 u"1"_s);
+        QCOMPARE(nameOf(5), name);
+        QCOMPARE(nameOf(5), name);
+    }
+    QCOMPARE(other.ask(u"INSERT INTO simulations (simulation_id, name, machine_id, status, "
+                       "creation_date, update_date) VALUES (6, 'new', 1, 'pending', 2, 2); "
+                       "SELECT changes()"_s),
+             u"1"_s);
+    QCOMPARE(nameOf(6), u"new"_s);
+    QCOMPARE(other.ask(u"DELETE FROM simulations WHERE simulation_id = 5; SELECT changes()"_s),
+             u"1"_s);
+    QCOMPARE(nameOf(5), u"(none)"_s);
+    QCOMPARE(nameOf(6, false), u"new"_s);
 }
 
 QTEST_GUILESS_MAIN(TestWalWrites)

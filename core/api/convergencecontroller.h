@@ -2,7 +2,7 @@
 
 #include "apicontext.h"
 #include "apirequest.h"
-#include "simulationsummary.h"
+#include "simulationsummaries.h"
 
 #include <QCache>
 #include <QHttpServerResponse>
@@ -11,7 +11,8 @@ namespace aisim::api {
 
 // /converge/{id}: a run's convergence points, so far while it runs. Lives on one server thread,
 // which keeps the documents it wrote lately: a run that did not change since (the same version,
-// update and creation times) is answered without reading its points again.
+// update and creation times) is answered without reading its points again, and without reading
+// the run either while nothing was committed to the database (KeptSummaries).
 class ConvergenceController
 {
 public:
@@ -20,6 +21,7 @@ public:
     explicit ConvergenceController(const ApiContext &context)
         : m_context(context)
         , m_documents(kKeptDocumentBytes)
+        , m_runs(*context.database)
     { }
 
     QHttpServerResponse get(const ApiRequest &request) const;
@@ -41,6 +43,7 @@ private:
 
     ApiContext m_context;
     mutable QCache<qint64, Document> m_documents; // by run id; costs are sizes in bytes
+    mutable KeptSummaries m_runs;
 };
 
 } // namespace aisim::api

@@ -220,7 +220,8 @@ QHttpServerResponse SimulationsController::get(const ApiRequest &request) const
                 onlineMachines(*m_context.database).contains(simulation->machineId))));
     }
     // The original's answer, the hottest of all: the shown columns only, written as bytes.
-    const auto summary = SimulationSummaries(*m_context.database).get(*id);
+    const auto summary
+        = m_runs.get(*id, !request.http().value("Cache-Control"_ba).contains("no-cache"));
     if (!summary)
         return errorResponse(summary.error());
     if (!summary.value())

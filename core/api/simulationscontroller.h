@@ -6,6 +6,7 @@
 #include "simulationservice.h"
 
 #include "database.h"
+#include "simulationsummaries.h"
 
 #include <QCache>
 #include <QHttpServerResponse>
@@ -15,8 +16,8 @@
 namespace aisim::api {
 
 // /simulations and /simulation/{id}: the original service's endpoints and run control. Lives on
-// one server thread, which keeps the lists it answered lately on SQLite: the same request is
-// answered with the same bytes while nothing was committed to the database since.
+// one server thread, which keeps the lists and the runs it answered lately on SQLite: the same
+// request is answered from them while nothing was committed to the database since.
 class SimulationsController
 {
 public:
@@ -27,6 +28,7 @@ public:
     explicit SimulationsController(const ApiContext &context)
         : m_context(context)
         , m_lists(kKeptListBytes)
+        , m_runs(*context.database)
     { }
 
     // A page (limit) is answered at once; the whole list is streamed (SimulationListStream).
@@ -57,6 +59,7 @@ private:
 
     ApiContext m_context;
     mutable QCache<QByteArray, ListAnswer> m_lists; // by path and query; costs are sizes
+    mutable KeptSummaries m_runs; // of GET /simulation/{id}
 };
 
 } // namespace aisim::api

@@ -319,11 +319,20 @@ std::optional<Database::DataStamp> Database::dataStamp()
     sqlite3_stmt *statement = preparedSqlite(u"PRAGMA data_version"_s);
     if (!statement)
         return std::nullopt;
-    std::optional<DataStamp> stamp;
-    if (sqlite3_step(statement) == SQLITE_ROW)
-        stamp = DataStamp {sqlite3_column_int64(statement, 0),
-                           sqlite3_total_changes64(sqlite3_db_handle(statement))};
+    DataStamp stamp;
+    if (const auto header = walwrites::publishedHeader(sqlite3_db_handle(statement))) {
+        stamp.source = DataStamp::Source::LogIndex;
+        stamp.words = *header;
+        return stamp;
+    }
+    const bool read = sqlite3_step(statement) == SQLITE_ROW;
+    const auto version = quint64(sqlite3_column_int64(statement, 0));
+    const auto changes = quint64(sqlite3_total_changes64(sqlite3_db_handle(statement)));
     sqlite3_reset(statement);
+    if (!read)
+        return std::nullopt;
+    stamp.words
+        = {quint32(version), quint32(version >> 32), quint32(changes), quint32(changes >> 32)};
     return stamp;
 }
 

@@ -10,6 +10,7 @@
 #include <QSqlQuery>
 #include <QStringList>
 
+#include <array>
 #include <memory>
 #include <optional>
 
@@ -62,15 +63,21 @@ public:
     sqlite3_stmt *preparedSqlite(const QString &statement);
     // What the calling thread's SQLite connection sees of its database when it is called: two
     // equal stamps, each taken before a read, mean that nothing was committed in between, by any
-    // connection or process, this one included. Empty on PostgreSQL, or when it cannot be read.
+    // connection or process, this one included. Read from the log index's header in shared
+    // memory (walwrites::publishedHeader), without a lock; before the connection has mapped it,
+    // from PRAGMA data_version and the connection's own changes. Empty on PostgreSQL, or when it
+    // cannot be read.
     struct DataStamp
     {
-        qint64 version = 0; // PRAGMA data_version: commits of other connections
-        qint64 ownChanges = 0; // rows this connection changed
+        enum class Source { LogIndex, DataVersion };
+        Source source = Source::DataVersion;
+        // The header's words; or the data version, then the rows this connection changed.
+        std::array<quint32, 12> words {};
         friend bool operator==(const DataStamp &a, const DataStamp &b)
         {
-            return a.version == b.version && a.ownChanges == b.ownChanges;
+            return a.source == b.source && a.words == b.words;
         }
+        friend bool operator!=(const DataStamp &a, const DataStamp &b) { return !(a == b); }
     };
     std::optional<DataStamp> dataStamp();
     // Forgets the calling thread's prepared statement (after it failed).

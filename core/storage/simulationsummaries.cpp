@@ -40,6 +40,25 @@ Result<std::optional<SimulationSummary>> SimulationSummaries::get(qint64 id)
     return std::optional<SimulationSummary>(std::move(summary));
 }
 
+Result<std::optional<SimulationSummary>> KeptSummaries::get(qint64 id, bool mayKeep)
+{
+    const std::optional<Database::DataStamp> stamp
+        = mayKeep ? m_database.dataStamp() : std::nullopt;
+    if (stamp) {
+        if (m_stamp != stamp) {
+            m_runs.clear();
+            m_stamp = stamp;
+        }
+        if (const auto kept = m_runs.constFind(id); kept != m_runs.cend())
+            return std::optional<SimulationSummary>(kept.value());
+    }
+    // The stamp was taken before the read: a commit in between makes the next one differ.
+    auto read = SimulationSummaries(m_database).get(id);
+    if (stamp && read && read.value() && m_runs.size() < kMaxRuns)
+        m_runs.insert(id, *read.value());
+    return read;
+}
+
 Status SimulationSummaries::forEach(const SimulationQuery &filter,
                                     const std::function<void(const SimulationSummary &)> &visit,
                                     SimulationCursor *last)

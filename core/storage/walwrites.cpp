@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -71,6 +72,8 @@ struct File
     // The transaction's commit frame is in the file: what SQLite writes after it (the
     // checksums of frames it wrote again, the padding of synchronous=FULL) goes there at once.
     bool committed = false;
+    // A database file's first region of the log index, while it is mapped.
+    const volatile void *logIndex = nullptr;
 
     static File *of(sqlite3_file *file) { return reinterpret_cast<File *>(file); }
     const sqlite3_io_methods &methods() const { return *file->pMethods; }
@@ -187,6 +190,23 @@ int fileShmLock(sqlite3_file *handle, int offset, int count, int flags)
     return result;
 }
 
+int fileShmMap(sqlite3_file *handle, int region, int regionBytes, int extend,
+               void volatile **memory)
+{
+    File *file = File::of(handle);
+    const int result = file->methods().xShmMap(file->file, region, regionBytes, extend, memory);
+    if (region == 0)
+        file->logIndex = result == SQLITE_OK ? *memory : nullptr;
+    return result;
+}
+
+int fileShmUnmap(sqlite3_file *handle, int deleteFlag)
+{
+    File *file = File::of(handle);
+    file->logIndex = nullptr;
+    return file->methods().xShmUnmap(file->file, deleteFlag);
+}
+
 // The calls of a base file of the given version (1 to 3): those it has not are left out.
 constexpr sqlite3_io_methods methodsOfVersion(int version)
 {
@@ -204,10 +224,10 @@ constexpr sqlite3_io_methods methodsOfVersion(int version)
             flushThenForward<&M::xFileControl, int, void *>,
             forward<&M::xSectorSize>,
             forward<&M::xDeviceCharacteristics>,
-            version >= 2 ? forward<&M::xShmMap, int, int, int, void volatile **> : nullptr,
+            version >= 2 ? fileShmMap : nullptr,
             version >= 2 ? fileShmLock : nullptr,
             version >= 2 ? forward<&M::xShmBarrier> : nullptr,
-            version >= 2 ? forward<&M::xShmUnmap, int> : nullptr,
+            version >= 2 ? fileShmUnmap : nullptr,
             version >= 3 ? flushThenForward<&M::xFetch, sqlite3_int64, int, void **> : nullptr,
             version >= 3 ? forward<&M::xUnfetch, sqlite3_int64, void *> : nullptr};
 }
@@ -291,6 +311,36 @@ void install()
         s_vfs.xNextSystemCall = vfsForward<&V::xNextSystemCall, const char *>;
         sqlite3_vfs_register(&s_vfs, 1);
     });
+}
+
+std::optional<LogIndexHeader> publishedHeader(sqlite3 *connection)
+{
+    sqlite3_file *handle = nullptr;
+    if (!connection
+        || sqlite3_file_control(connection, "main", SQLITE_FCNTL_FILE_POINTER, &handle) != SQLITE_OK
+        || !handle
+        || !std::any_of(
+            std::begin(kMethods), std::end(kMethods),
+            [handle](const sqlite3_io_methods &methods) { return handle->pMethods == &methods; }))
+        return std::nullopt;
+    const auto *words = static_cast<const volatile quint32 *>(File::of(handle)->logIndex);
+    if (!words)
+        return std::nullopt;
+    constexpr size_t kWords = std::tuple_size_v<LogIndexHeader>;
+    // SQLite writes the second copy, then the first; read in the other order, two equal copies
+    // are one whole header.
+    LogIndexHeader first;
+    LogIndexHeader second;
+    for (size_t i = 0; i < kWords; ++i)
+        first[i] = words[i];
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    for (size_t i = 0; i < kWords; ++i)
+        second[i] = words[kWords + i];
+    // Byte 12 (isInit) is 0 until the index has been built from the log.
+    const auto *bytes = reinterpret_cast<const unsigned char *>(first.data());
+    if (first != second || bytes[12] == 0)
+        return std::nullopt;
+    return first;
 }
 
 Counts counts()

@@ -2,6 +2,11 @@
 
 #include <QtGlobal>
 
+#include <array>
+#include <optional>
+
+struct sqlite3;
+
 namespace aisim::walwrites {
 
 // Makes SQLite's default VFS one that writes each transaction's log frames with a few system
@@ -28,6 +33,17 @@ void install();
 // Largest number of bytes a log file keeps before writing them: the unix VFS writes less than
 // 128 KiB in one call (a larger write fails as a full disk).
 inline constexpr int kBufferBytes = 127 * 1024;
+
+// The header SQLite publishes in a database's log index (the -shm file, shared by every
+// connection of every process) when a transaction commits, as the connection's database file
+// maps it: 48 bytes, in the layout of SQLite's file format documentation (walformat.html). Its
+// counter of transactions and its checksum change with every commit, of any connection or
+// process, so two equal headers mean that nothing was committed in between. Read without a lock
+// or a system call: both copies SQLite keeps, equal, or nothing while a commit is writing them.
+// Nothing either when the connection's file has not mapped the index yet (before its first
+// read), is not in WAL mode, or is not one of this VFS's.
+using LogIndexHeader = std::array<quint32, 12>;
+std::optional<LogIndexHeader> publishedHeader(sqlite3 *connection);
 
 // For tests: the writes that reached the log files so far, and those SQLite made.
 struct Counts
