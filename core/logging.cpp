@@ -40,6 +40,7 @@ LogWriter::LogWriter()
     m_thread.reset(QThread::create([this] { run(); }));
     m_thread->setObjectName(QStringLiteral("aisim-log"));
     m_thread->start();
+    m_defaultPattern = qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN");
     s_writer.store(this);
     m_previous = qInstallMessageHandler(&LogWriter::handle);
 }
@@ -67,6 +68,26 @@ void LogWriter::handle(QtMsgType type, const QMessageLogContext &context, const 
         writer->add(type, line);
     else
         writeAll(line);
+}
+
+void LogWriter::info(const QLoggingCategory &category, QByteArrayView message)
+{
+    if (!category.isInfoEnabled())
+        return;
+    LogWriter *writer = s_writer.load();
+    if (!writer || !writer->m_defaultPattern) {
+        QMessageLogger(nullptr, 0, nullptr, category.categoryName())
+            .info("%.*s", int(message.size()), message.data());
+        return;
+    }
+    // Qt's default pattern: "%{if-category}%{category}: %{endif}%{message}".
+    const QByteArrayView name(category.categoryName());
+    QByteArray line;
+    line.reserve(name.size() + message.size() + 3);
+    if (!name.isEmpty())
+        line.append(name).append(": ");
+    line.append(message).append('\n');
+    writer->add(QtInfoMsg, line);
 }
 
 void LogWriter::add(QtMsgType type, const QByteArray &line)

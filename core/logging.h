@@ -31,6 +31,12 @@ public:
     LogWriter(const LogWriter &) = delete;
     LogWriter &operator=(const LogWriter &) = delete;
 
+    // Logs message in category at the info level, as qCInfo(category, "%s", message) would.
+    // While a LogWriter lives and QT_MESSAGE_PATTERN is not set, the line Qt would format
+    // ("category: message") goes to it straight: the access log's line costs a request a copy,
+    // not Qt's formatting of a message and of its pattern.
+    static void info(const QLoggingCategory &category, QByteArrayView message);
+
 private:
     static void handle(QtMsgType type, const QMessageLogContext &context, const QString &message);
     void add(QtMsgType type, const QByteArray &line);
@@ -43,6 +49,7 @@ private:
     QWaitCondition m_wake;
     QByteArray m_waiting;
     bool m_stopping = false;
+    bool m_defaultPattern = true; // QT_MESSAGE_PATTERN is not set
     QMutex m_writing; // held while writing, taken with m_mutex held: lines keep their order
     QtMessageHandler m_previous = nullptr;
     std::unique_ptr<QThread> m_thread;

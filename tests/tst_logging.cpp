@@ -14,6 +14,7 @@ using namespace aisim;
 namespace {
 // Outside aisim.*, which the test environment quiets (QT_LOGGING_RULES).
 Q_LOGGING_CATEGORY(lcTest, "logwriter.test", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcQuiet, "logwriter.quiet", QtWarningMsg)
 
 // Sends this process's standard error to a file while it lives.
 class CapturedStandardError
@@ -52,6 +53,7 @@ class TestLogging : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void linesArriveWholeAndInOrder();
+    void infoLinesAreThoseQtWrites();
 };
 
 void TestLogging::linesArriveWholeAndInOrder()
@@ -99,6 +101,40 @@ void TestLogging::linesArriveWholeAndInOrder()
     }
     QCOMPARE(next, QList<int>(4, 500));
     QCOMPARE(linesOf(path).size(), lines.size());
+}
+
+// LogWriter::info writes the line qCInfo writes, through the writer or, without one, through
+// Qt; a category that is off writes nothing.
+void TestLogging::infoLinesAreThoseQtWrites()
+{
+    QTemporaryFile file;
+    QVERIFY(file.open());
+    const QString path = file.fileName();
+    const QByteArray message = "127.0.0.1 GET /simulation/1%0A 200 0.1ms"_ba;
+    {
+        const CapturedStandardError captured(path);
+        {
+            const LogWriter writer;
+            qCInfo(lcTest, "%s", message.constData());
+            LogWriter::info(lcTest(), message);
+            LogWriter::info(lcQuiet(), "not written");
+            LogWriter::info(lcTest(), "the end");
+        }
+    }
+    const QString expected = u"logwriter.test: "_s + QString::fromLatin1(message);
+    QCOMPARE(linesOf(path), QStringList({expected, expected, u"logwriter.test: the end"_s}));
+
+    // Without a writer, Qt's handler gets the message.
+    static QStringList handled;
+    handled.clear();
+    const QtMessageHandler previous = qInstallMessageHandler(
+        [](QtMsgType type, const QMessageLogContext &context, const QString &text) {
+            handled << qFormatLogMessage(type, context, text);
+        });
+    LogWriter::info(lcTest(), message);
+    LogWriter::info(lcQuiet(), "not written");
+    qInstallMessageHandler(previous);
+    QCOMPARE(handled, QStringList {expected});
 }
 
 QTEST_GUILESS_MAIN(TestLogging)

@@ -267,8 +267,17 @@ void ApiServerHost::dispatch(const QString &path, const QStringList &arguments,
                      routeLabel = path.isEmpty() ? unmatched : path](int status) {
         const qint64 elapsedNs = timer.nsecsElapsed();
         m_metrics.recordRequest(routeLabel, name, status, double(elapsedNs) / 1e9);
-        qCInfo(lcAccess, "%s %s %s %d %.1fms", client.constData(), name.constData(),
-               rawPath.constData(), status, double(elapsedNs) / 1e6);
+        if (lcAccess().isInfoEnabled()) {
+            // "client method path status 0.1ms"
+            const qint64 tenthsOfMs = (elapsedNs + 50'000) / 100'000;
+            QByteArray line;
+            line.reserve(client.size() + name.size() + rawPath.size() + 32);
+            line.append(client).append(' ').append(name).append(' ').append(rawPath);
+            line.append(' ').append(QByteArray::number(status)).append(' ');
+            line.append(QByteArray::number(tenthsOfMs / 10)).append('.');
+            line.append(char('0' + tenthsOfMs % 10)).append("ms");
+            LogWriter::info(lcAccess(), line);
+        }
     };
     QTcpSocket *socket = responder.socket();
     PendingReply reply(std::move(responder), m_cors.headersFor(request), std::move(finished));
