@@ -25,6 +25,20 @@ QByteArray jsonPost(const QByteArray &path, const QByteArray &body)
     return "POST "_ba + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
         + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
+
+// Starts a server on two HTTP threads without an engine, with machine 1; says what failed.
+QString startWithMachine(test::TestServer &server)
+{
+    if (!server.start([](RuntimeOptions &options) {
+            options.runEngine = false;
+            options.httpThreads = 2;
+        }))
+        return server.error();
+    const int status
+        = httpRequest(server.port(), "POST", "/machines", R"({"machine_id": 1, "name": "A"})")
+              .status;
+    return status == 201 ? QString() : u"POST /machines answered %1"_s.arg(status);
+}
 } // namespace
 
 // The REST API serves on several threads sharing one listening socket: a request that waits
@@ -101,14 +115,8 @@ QTEST_GUILESS_MAIN(TestHttpThreads)
 void TestHttpThreads::runsPostedMeanwhileShareATransaction()
 {
     test::TestServer server;
-    QVERIFY2(server.start([](RuntimeOptions &options) {
-        options.runEngine = false;
-        options.httpThreads = 2;
-    }),
-             qPrintable(server.error()));
-    QCOMPARE(
-        httpRequest(server.port(), "POST", "/machines", R"({"machine_id": 1, "name": "A"})").status,
-        201);
+    const QString problem = startWithMachine(server);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
 
     // While another connection holds SQLite's write lock, runs are posted on eight connections
     // (so to both threads): the first waits for the lock, the others wait for it.
@@ -182,14 +190,8 @@ void TestHttpThreads::runsPostedMeanwhileShareATransaction()
 void TestHttpThreads::keptRunsFollowCommitsOfEveryThreadAndProcess()
 {
     test::TestServer server;
-    QVERIFY2(server.start([](RuntimeOptions &options) {
-        options.runEngine = false;
-        options.httpThreads = 2;
-    }),
-             qPrintable(server.error()));
-    QCOMPARE(
-        httpRequest(server.port(), "POST", "/machines", R"({"machine_id": 1, "name": "A"})").status,
-        201);
+    const QString problem = startWithMachine(server);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
     const auto created = httpRequest(server.port(), "POST", "/simulation",
                                      R"({"machine_id": 1, "name": "first"})");
     QCOMPARE(created.status, 201);
