@@ -23,8 +23,8 @@ struct SqlStatement
 
 // The SQL of a list of simulations: filters, order and keyset paging, written so that an index
 // serves each combination the API and the window offer (migration 008). A page after a cursor
-// is read in two steps, each a range of one index: the rest of the cursor's ties (same key,
-// following ids), then the rows of the following keys.
+// is one range of the order's index on PostgreSQL, bounded by the row (key, id); on SQLite two,
+// the rest of the cursor's ties (same key, following ids), then the rows of the following keys.
 class SimulationListQuery
 {
 public:
