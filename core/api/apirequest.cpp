@@ -42,6 +42,11 @@ std::optional<qint64> ApiRequest::pathId(int index, const QString &name, FieldEr
     return id;
 }
 
+bool ApiRequest::mayBeAnsweredFromKept() const
+{
+    return !m_request.value("Cache-Control"_ba).contains("no-cache");
+}
+
 QString ApiRequest::pathArgument(int index) const
 {
     return QUrl::fromPercentEncoding(m_pathArguments.value(index).toUtf8());

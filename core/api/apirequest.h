@@ -28,6 +28,9 @@ public:
     QHttpServerRequest::Method method() const { return m_request.method(); }
     QString path() const { return m_request.url().path(); }
     qint64 tokenId() const { return m_tokenId; }
+    // Whether an answer kept from before may serve the request: not when the client asks for it
+    // to be read again (Cache-Control: no-cache).
+    bool mayBeAnsweredFromKept() const;
 
     // A positive integer path argument named name (for the error location).
     std::optional<qint64> pathId(int index, const QString &name, FieldErrors *errors) const;

@@ -19,8 +19,7 @@ QHttpServerResponse ConvergenceController::get(const ApiRequest &request) const
     if (!errors.isEmpty())
         return validationResponse(errors);
     // An unknown run is a 404, not an empty series.
-    const auto summary
-        = m_runs.get(*id, !request.http().value("Cache-Control"_ba).contains("no-cache"));
+    const auto summary = m_runs.get(*id, request.mayBeAnsweredFromKept());
     if (!summary)
         return errorResponse(summary.error());
     if (!summary.value())

@@ -151,9 +151,7 @@ void SimulationsController::list(const ApiRequest &request, PendingReply &&reply
         ? request.http().url().toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority)
         : QByteArray();
     if (const ListAnswer *kept
-        = stamp && !request.http().value("Cache-Control"_ba).contains("no-cache")
-            ? m_lists.object(key)
-            : nullptr;
+        = stamp && request.mayBeAnsweredFromKept() ? m_lists.object(key) : nullptr;
         kept && kept->stamp == *stamp) {
         reply.send(listResponse(kept->body, kept->headers));
         return;
@@ -220,8 +218,7 @@ QHttpServerResponse SimulationsController::get(const ApiRequest &request) const
                 onlineMachines(*m_context.database).contains(simulation->machineId))));
     }
     // The original's answer, the hottest of all: the shown columns only, written as bytes.
-    const auto summary
-        = m_runs.get(*id, !request.http().value("Cache-Control"_ba).contains("no-cache"));
+    const auto summary = m_runs.get(*id, request.mayBeAnsweredFromKept());
     if (!summary)
         return errorResponse(summary.error());
     if (!summary.value())

@@ -229,16 +229,18 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
         add(u"match_id"_s + after + u'?', {m_query.after->id}, byId, 0);
     } else if (order == SimulationQuery::OrderBy::Id) {
         add(u"simulation_id"_s + after + u'?', {m_query.after->id}, byId, 0);
-    } else if (m_postgreSql) {
-        // One range of the order's index: PostgreSQL bounds an index scan by the row of its
-        // columns (the key, then the id), one statement and round trip fewer than below.
-        add(u"("_s + key + u", simulation_id)"_s + after + u"("_s + boundKey() + u", ?)"_s,
-            {cursorKey(), m_query.after->id}, byKey, 0);
     } else {
         const QVariant cursorKey = this->cursorKey();
-        add(key + u" = "_s + boundKey() + u" AND simulation_id"_s + after + u'?',
-            {cursorKey, m_query.after->id}, byId, 0);
-        add(key + after + boundKey(), {cursorKey}, byKey, 0);
+        if (m_postgreSql) {
+            // One range of the order's index: PostgreSQL bounds an index scan by the row of its
+            // columns (the key, then the id), one statement and round trip fewer than SQLite's.
+            add(u"("_s + key + u", simulation_id)"_s + after + u"("_s + boundKey() + u", ?)"_s,
+                {cursorKey, m_query.after->id}, byKey, 0);
+        } else {
+            add(key + u" = "_s + boundKey() + u" AND simulation_id"_s + after + u'?',
+                {cursorKey, m_query.after->id}, byId, 0);
+            add(key + after + boundKey(), {cursorKey}, byKey, 0);
+        }
     }
     return statements;
 }
