@@ -1,3 +1,4 @@
+#include "async.h"
 #include "desktopfixture.h"
 #include "machinerepository.h"
 #include "machinespanel.h"
@@ -33,9 +34,12 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
+
+#include <atomic>
 
 using namespace Qt::StringLiterals;
 using namespace aisim;
@@ -63,6 +67,7 @@ private Q_SLOTS:
     void portInUseIsShownAndTheWindowKeepsWorking();
     void settingsThatCannotStartTheApiSayWhyAndOkTriesAgain();
     void firstAdminTokenIsOfferedOnceAndTokensAreManaged();
+    void backgroundWorkNeverOutlivesItsContext();
 };
 
 void TestUi::initTestCase()
@@ -513,6 +518,49 @@ void TestUi::firstAdminTokenIsOfferedOnceAndTokensAreManaged()
                     .value()
                     .value()
                     .isRevoked());
+}
+
+// A panel or dialog that goes while its read runs (the window closing) waits for that read and
+// drops the ones not begun: none of them then uses the database after the runtime is gone.
+void TestUi::backgroundWorkNeverOutlivesItsContext()
+{
+    QThreadPool pool;
+    pool.setMaxThreadCount(1);
+    auto *context = new QObject;
+    std::atomic<bool> began {false};
+    std::atomic<bool> ended {false};
+    std::atomic<bool> queuedRan {false};
+    int delivered = 0;
+    runInBackground(
+        context,
+        [&] {
+            began = true;
+            QThread::msleep(300);
+            ended = true;
+            return 1;
+        },
+        [&](int) { ++delivered; }, &pool);
+    runInBackground(
+        context,
+        [&] {
+            queuedRan = true;
+            return 2;
+        },
+        [&](int) { ++delivered; }, &pool);
+    QTRY_VERIFY(began.load());
+    delete context;
+    QVERIFY2(ended.load(), "the context went while its work was still running");
+    pool.waitForDone();
+    QVERIFY2(!queuedRan.load(), "work queued for a context that is gone still ran");
+    QCoreApplication::processEvents();
+    QCOMPARE(delivered, 0);
+
+    // While the context lives, the result arrives on its thread.
+    QObject living;
+    int result = 0;
+    runInBackground(
+        &living, [] { return 42; }, [&](int value) { result = value; }, &pool);
+    QTRY_COMPARE(result, 42);
 }
 
 QTEST_MAIN(TestUi)

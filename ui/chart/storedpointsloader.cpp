@@ -1,11 +1,8 @@
 #include "storedpointsloader.h"
 
+#include "async.h"
 #include "convergencerepository.h"
 #include "database.h"
-
-#include <QCoreApplication>
-#include <QPointer>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace aisim {
 
@@ -17,26 +14,29 @@ StoredPointsLoader::StoredPointsLoader(Database &database, QObject *parent)
 quint64 StoredPointsLoader::load(qint64 simulationId)
 {
     const quint64 token = ++m_lastToken;
-    QPointer<StoredPointsLoader> self(this);
-    Database *database = &m_database;
-    static_cast<void>(QtConcurrent::run([self, database, simulationId, token] {
-        // The pool thread's own connection; the GUI thread never waits on the database.
-        const auto stored = ConvergenceRepository(*database).points(simulationId);
+    struct Read
+    {
         QList<QPointF> points;
         QString error;
-        if (stored) {
-            points.reserve(stored->size());
+    };
+    runInBackground(
+        this,
+        [database = &m_database, simulationId] {
+            // The pool thread's own connection; the GUI thread never waits on the database.
+            const auto stored = ConvergenceRepository(*database).points(simulationId);
+            Read read;
+            if (!stored) {
+                read.error = stored.error().message;
+                return read;
+            }
+            read.points.reserve(stored->size());
             for (const ConvergencePoint &point : stored.value())
-                points.append({point.seconds, point.loss});
-        } else {
-            error = stored.error().message;
-        }
-        QMetaObject::invokeMethod(QCoreApplication::instance(),
-                                  [self, simulationId, token, points, error] {
-                                      if (self) // still there: checked on its own thread
-                                          Q_EMIT self->loaded(simulationId, token, points, error);
-                                  });
-    }));
+                read.points.append({point.seconds, point.loss});
+            return read;
+        },
+        [this, simulationId, token](const Read &read) {
+            Q_EMIT loaded(simulationId, token, read.points, read.error);
+        });
     return token;
 }
 

@@ -8,7 +8,8 @@ namespace aisim {
 
 class Database;
 
-// Reads runs' stored points on a pool thread and hands them back on the receiver's thread.
+// Reads runs' stored points on a pool thread and hands them back on the loader's thread; a
+// loader destroyed while a read is under way waits for it (runInBackground).
 class StoredPointsLoader : public QObject
 {
     Q_OBJECT
