@@ -16,7 +16,7 @@ class StreamedAnswer : public QObject
     Q_OBJECT
 public:
     // More is written only when the socket holds less than this, waiting to be sent.
-    static constexpr qint64 kHighWaterBytes = 256 * 1024;
+    static constexpr qint64 kHighWaterBytes = qint64(256) * 1024;
 
 protected:
     // reply has started a chunked answer; what names the answer in the log.

@@ -195,7 +195,7 @@ void NotificationBridge::receive(const QString &payload)
         return;
     }
     const QJsonArray events = document.array();
-    for (const QJsonValue &event : events)
+    for (const auto &event : events)
         receiveEvent(event.toObject());
 }
 

@@ -537,7 +537,7 @@ NameSearch::PageCosts NameSearch::pageCosts(qint64 matches, qint64 runs, qint64 
 qint64 NameSearch::estimatedMatches(double share) const
 {
     // The probe counted more than it could: never fewer.
-    return std::max<qint64>(qint64(share * double(m_probe.runs) + 0.5), m_probe.counted + 1);
+    return std::max<qint64>(std::llround(share * double(m_probe.runs)), m_probe.counted + 1);
 }
 
 Status NameSearch::planWalk(const SimulationQuery &query)

@@ -204,7 +204,7 @@ Result<bool> RunLedger::writeGroup(qint64 id, const QString &workerId,
     for (qsizetype first = 0; first < points.size(); first += kPointsPerInsert) {
         const int rows = int(std::min<qsizetype>(kPointsPerInsert, points.size() - first));
         QVariantList values;
-        values.reserve(rows * 3);
+        values.reserve(qsizetype(rows) * 3);
         for (qsizetype i = first; i < first + rows; ++i)
             values << id << points.at(i).seconds << points.at(i).loss;
         const auto inserted = sql::runKept(m_database, insertPointsStatement(rows), values,

@@ -7,6 +7,8 @@
 
 #include <QStringList>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace aisim {
@@ -93,7 +95,7 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
     const Result<qint64> total = fromCounters(others);
     if (!total)
         return total.error();
-    const qint64 estimate = qint64(double(total.value()) * share.value() + 0.5);
+    const qint64 estimate = std::llround(double(total.value()) * share.value());
     // The name alone matches more runs than the probe counted: never estimate below that.
     const bool nameAlone = search.isIndexable() && !query.status && !query.machineId;
     return SimulationCount {nameAlone ? std::max(estimate, search.counted() + 1) : estimate, false};

@@ -141,7 +141,7 @@ Result<QList<Simulation>> SimulationRepository::create(const QList<NewSimulation
         return query.error();
     QHash<qint64, Simulation> byId;
     for (Simulation &created : sql::readAll(*query.value(), readSimulation))
-        byId.insert(created.id, std::move(created));
+        byId.emplace(created.id, std::move(created));
     QList<Simulation> created;
     for (const qint64 id : std::as_const(order)) {
         const auto found = byId.constFind(id);
