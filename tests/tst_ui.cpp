@@ -555,6 +555,42 @@ void TestUi::backgroundWorkNeverOutlivesItsContext()
     QCoreApplication::processEvents();
     QCOMPARE(delivered, 0);
 
+    // A context that owns the pool its work runs on (as the table's model does) ends its work
+    // from its destructor, before the pool goes: the same outcome, and no wait on a pool that
+    // is gone.
+    class PoolOwner : public QObject
+    {
+    public:
+        PoolOwner() { pool.setMaxThreadCount(1); }
+        ~PoolOwner() override { endBackgroundWork(this, pool); }
+        QThreadPool pool;
+    };
+    auto *owner = new PoolOwner;
+    began = false;
+    ended = false;
+    runInBackground(
+        owner,
+        [&] {
+            began = true;
+            QThread::msleep(300);
+            ended = true;
+            return 1;
+        },
+        [&](int) { ++delivered; }, &owner->pool);
+    runInBackground(
+        owner,
+        [&] {
+            queuedRan = true;
+            return 2;
+        },
+        [&](int) { ++delivered; }, &owner->pool);
+    QTRY_VERIFY(began.load());
+    delete owner;
+    QVERIFY2(ended.load(), "the pool's owner went while its work was still running");
+    QVERIFY2(!queuedRan.load(), "work queued in a pool whose owner is gone still ran");
+    QCoreApplication::processEvents();
+    QCOMPARE(delivered, 0);
+
     // While the context lives, the result arrives on its thread.
     QObject living;
     int result = 0;

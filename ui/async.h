@@ -49,4 +49,15 @@ void runInBackground(QObject *context, Work work, Done done,
     watcher->setFuture(QtConcurrent::run(pool, std::move(work)));
 }
 
+// From the destructor of a context that owns the pool its work runs on (a member goes before
+// the context's children, and with it what a watcher would wait through): drops the context's
+// work not yet begun and waits for the rest, so that every watcher finds its work ended.
+inline void endBackgroundWork(QObject *context, QThreadPool &pool)
+{
+    const auto watchers = context->findChildren<QFutureWatcherBase *>(Qt::FindDirectChildrenOnly);
+    for (QFutureWatcherBase *watcher : watchers)
+        watcher->cancel();
+    pool.waitForDone();
+}
+
 } // namespace aisim

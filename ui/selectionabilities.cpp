@@ -44,8 +44,7 @@ SelectionAbilities::SelectionAbilities(Database &database, QObject *parent)
 
 SelectionAbilities::~SelectionAbilities()
 {
-    m_pool.clear();
-    m_pool.waitForDone();
+    endBackgroundWork(this, m_pool);
 }
 
 void SelectionAbilities::probe(const SimulationSelection &selection)

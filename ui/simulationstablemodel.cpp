@@ -103,8 +103,7 @@ SimulationsTableModel::SimulationsTableModel(Database &database, EventHub &event
 
 SimulationsTableModel::~SimulationsTableModel()
 {
-    m_pool.clear();
-    m_pool.waitForDone();
+    endBackgroundWork(this, m_pool);
 }
 
 int SimulationsTableModel::rowCount(const QModelIndex &parent) const
