@@ -51,6 +51,8 @@ private Q_SLOTS:
     void deepOffsetsReadTheRowsAtTheirPositions();
     void deepPagesArePlacedByTheBlocksOfIds_data() { test::addDialectRows(); }
     void deepPagesArePlacedByTheBlocksOfIds();
+    void deepFilteredPagesArePlacedByTheBlocksOfIds_data() { test::addDialectRows(); }
+    void deepFilteredPagesArePlacedByTheBlocksOfIds();
     void countersEqualCountAfterEveryChange_data() { test::addDialectRows(); }
     void countersEqualCountAfterEveryChange();
     void countersStayExactUnderConcurrentWriters_data() { test::addDialectRows(); }
@@ -490,6 +492,143 @@ void TestListing::deepPagesArePlacedByTheBlocksOfIds()
     comparePages(u"folded"_s);
 }
 
+// Pages deep into the id and creation orders under a status or a machine filter or both, and
+// into the status and the machine orders alone or under the other filter, are placed by the
+// runs counted per machine, status and block: the same rows as the whole list has there, at
+// the edges of the blocks and of the keys, from both ends, and the rows of runs counted there
+// too; the counts are what placed them (one off by one moves a page), and they follow runs
+// that change status or machine, and PostgreSQL's shards folded.
+void TestListing::deepFilteredPagesArePlacedByTheBlocksOfIds()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    constexpr qint64 kBlock = SimulationBlocks::kIds;
+    constexpr qint64 kRuns = 12 * kBlock + 300;
+    QSqlQuery change(database.connection());
+    // Created in id order; four in five runs on machine 1; a seventh failed, a few pending.
+    QVERIFY2(change.exec(u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                         "WHERE i < %1) INSERT INTO simulations (simulation_id, name, "
+                         "name_folded, name_key, machine_id, status, creation_date, update_date, "
+                         "points_total) SELECT i, 'run', 'run', 'run', CASE WHEN i % 5 = 0 "
+                         "THEN 2 ELSE 1 END, CASE WHEN i % 97 = 1 THEN 'pending' WHEN i % 7 = 0 "
+                         "THEN 'failed' ELSE 'finished' END, 1000 + i / 3, 1000 + i / 3, 10 "
+                         "FROM n"_s.arg(kRuns)),
+             qPrintable(change.lastError().text()));
+    // Holes in the third block: every fifth run.
+    QVERIFY(change.exec(u"DELETE FROM simulations WHERE simulation_id >= %1 AND simulation_id < "
+                        "%2 AND simulation_id - 5 * (simulation_id / 5) = 1"_s.arg(2 * kBlock)
+                            .arg(3 * kBlock)));
+    compareBlocksWithTheTable(database);
+    SimulationRepository repository(database);
+    struct Case
+    {
+        OrderBy orderBy;
+        std::optional<qint64> machine;
+        std::optional<SimulationStatus> status;
+    };
+    const QList<Case> cases {
+        {OrderBy::Id, std::nullopt, SimulationStatus::Finished},
+        {OrderBy::CreationDate, 1, std::nullopt},
+        {OrderBy::CreationDate, 1, SimulationStatus::Finished},
+        {OrderBy::Status, std::nullopt, std::nullopt},
+        {OrderBy::Status, 1, std::nullopt},
+        {OrderBy::Machine, std::nullopt, std::nullopt},
+        {OrderBy::Machine, std::nullopt, SimulationStatus::Finished},
+    };
+    const auto queryOf = [](const Case &each, bool descending) {
+        SimulationQuery query;
+        query.orderBy = each.orderBy;
+        query.descending = descending;
+        query.machineId = each.machine;
+        query.status = each.status;
+        return query;
+    };
+    const auto comparePages = [&](const QString &when) {
+        for (const Case &each : cases) {
+            for (const bool descending : {false, true}) {
+                SimulationQuery query = queryOf(each, descending);
+                QVERIFY(SimulationBlocks::places(query));
+                const QList<Simulation> every = repository.list(query).value();
+                const QList<qint64> all = idsOf(every);
+                const qint64 rows = all.size();
+                QVERIFY(rows > 2 * SimulationLister::kBlocksPlace);
+                QList<qint64> offsets {SimulationLister::kDeepOffset, rows / 2, rows - 1, rows,
+                                       rows + 5};
+                // Around the edges of the blocks and of the order's keys.
+                for (qsizetype i = 1; i < every.size(); ++i) {
+                    const Simulation &previous = every.at(i - 1);
+                    const Simulation &next = every.at(i);
+                    if (previous.id / kBlock != next.id / kBlock
+                        || (each.orderBy == OrderBy::Status && previous.status != next.status)
+                        || (each.orderBy == OrderBy::Machine
+                            && previous.machineId != next.machineId)) {
+                        for (const qint64 near : {i - 3, i - 1, i, i + 1})
+                            offsets << std::max<qint64>(0, near);
+                    }
+                }
+                query.limit = 5;
+                for (const qint64 offset : std::as_const(offsets)) {
+                    query.offset = offset;
+                    const QList<qint64> page = idsOf(repository.list(query).value());
+                    const QString where
+                        = u"%1: order %2 %3, machine %4, status %5, %6 rows at "
+                          "offset %7"_s
+                              .arg(when, SimulationQuery::orderByName(each.orderBy),
+                                   descending ? u"desc"_s : u"asc"_s)
+                              .arg(each.machine.value_or(0))
+                              .arg(each.status ? statusName(*each.status) : u"any"_s)
+                              .arg(rows)
+                              .arg(offset);
+                    QVERIFY2(page == all.mid(offset, 5), qPrintable(where));
+                    if (offset < rows)
+                        QVERIFY2(repository.position(query, all.at(offset)).value()
+                                     == std::optional<qint64>(offset),
+                                 qPrintable(where));
+                }
+            }
+        }
+    };
+    comparePages(u"as created"_s);
+    // A page in the middle, placed by the counts of the blocks before it.
+    SimulationQuery deep = queryOf(cases.at(2), false);
+    deep.limit = 5;
+    deep.offset = repository.count(deep).value() / 2;
+    const QList<qint64> expected = idsOf(repository.list(deep).value());
+    QCOMPARE(expected.size(), 5);
+    const QString firstBlock = u"UPDATE simulation_block_runs SET runs = runs %1 1 WHERE "
+                               "block = 0 AND machine_id = 1 AND status = 'finished'"_s;
+    QVERIFY(change.exec(firstBlock.arg(u"+"_s)));
+    QVERIFY(idsOf(repository.list(deep).value()) != expected);
+    QCOMPARE(repository.position(deep, expected.constFirst()).value(),
+             std::optional<qint64>(deep.offset + 1));
+    QVERIFY(change.exec(firstBlock.arg(u"-"_s)));
+    QCOMPARE(idsOf(repository.list(deep).value()), expected);
+    QCOMPARE(repository.position(deep, expected.constFirst()).value(),
+             std::optional<qint64>(deep.offset));
+    // Runs that change status (one statement, and one by one), machine, and block.
+    QVERIFY(change.exec(u"UPDATE simulations SET status = 'running' WHERE simulation_id >= %1 "
+                        "AND simulation_id < %2 AND status = 'finished'"_s.arg(5 * kBlock)
+                            .arg(5 * kBlock + 900)));
+    for (const qint64 id : {7 * kBlock + 3, 7 * kBlock + 4, 9 * kBlock}) {
+        QVERIFY(change.exec(
+            u"UPDATE simulations SET status = 'cancelled' WHERE simulation_id = %1"_s.arg(id)));
+    }
+    QVERIFY(change.exec(u"UPDATE simulations SET machine_id = 2 WHERE simulation_id >= %1 AND "
+                        "simulation_id < %2"_s.arg(8 * kBlock)
+                            .arg(8 * kBlock + 2000)));
+    QVERIFY(change.exec(
+        u"UPDATE simulations SET simulation_id = simulation_id + %1, "
+        "creation_date = 1000 + (simulation_id + %1) / 3 WHERE simulation_id > %2"_s.arg(3 * kBlock)
+            .arg(kRuns - 200)));
+    compareBlocksWithTheTable(database);
+    comparePages(u"changed"_s);
+    // Folded into a row a machine, status and block (PostgreSQL's shards), they still place.
+    QVERIFY(SimulationBlocks::tidy(database).ok());
+    compareBlocksWithTheTable(database);
+    comparePages(u"folded"_s);
+}
+
 void TestListing::compareBlocksWithTheTable(Database &database)
 {
     QSqlQuery table(database.connection());
@@ -514,6 +653,24 @@ void TestListing::compareBlocksWithTheTable(Database &database)
         QVERIFY(counted.at(i).at(2) <= held.at(i).at(2));
         QVERIFY(counted.at(i).at(3) >= held.at(i).at(3));
     }
+    // The runs of each machine and status in each block (migration 027).
+    const auto rowsOf = [&table](const QString &statement) {
+        QList<QList<QVariant>> rows;
+        if (!table.exec(statement))
+            return rows;
+        while (table.next())
+            rows << QList<QVariant> {table.value(0).toLongLong(), table.value(1).toString(),
+                                     table.value(2).toLongLong(), table.value(3).toLongLong()};
+        return rows;
+    };
+    const auto heldByKey
+        = rowsOf(u"SELECT machine_id, status, simulation_id / %1, COUNT(*) FROM simulations "
+                 "GROUP BY machine_id, status, simulation_id / %1 ORDER BY 1, 2, 3"_s.arg(
+                     SimulationBlocks::kIds));
+    QVERIFY(!heldByKey.isEmpty() || !table.lastError().isValid());
+    QCOMPARE(rowsOf(u"SELECT machine_id, status, block, SUM(runs) FROM simulation_block_runs "
+                    "GROUP BY machine_id, status, block HAVING SUM(runs) <> 0 ORDER BY 1, 2, 3"_s),
+             heldByKey);
     // Every three characters of every name are known to be in its block (migration 020).
     QVERIFY(
         table.exec(u"WITH RECURSIVE position (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM position "

@@ -11,9 +11,10 @@ namespace aisim {
 
 class Database;
 
-// The runs counted per block of ids (migration 017), kept by triggers in the transaction of
-// every change: where a page deep into the id or creation order lies, and how many rows come
-// before a run in it, without walking the order's index up to there.
+// The runs counted per block of ids (migration 017), and per machine and status in each block
+// (migration 027), kept by triggers in the transaction of every change: where a page deep into
+// an order lies, and how many rows come before a run in it, without walking the order's index
+// up to there.
 class SimulationBlocks
 {
 public:
@@ -24,14 +25,17 @@ public:
         : m_database(database)
     { }
 
-    // Whether the blocks can place the rows of this query: the id or the creation order
-    // without any filter.
+    // Whether the blocks can place the rows of this query: the id or the creation order, alone
+    // or under a status or a machine filter or both; the status order (its rows are those of
+    // each status in turn, each in id order), alone or under a machine filter; the machine
+    // order likewise, alone or under a status filter. Not under a name or a verdict filter.
     static bool places(const SimulationQuery &query);
 
     // The row before the page at query.offset (at least 1, before the last row): the blocks
-    // before its block are summed and the rows of that block read in the order up to it, a row
-    // a block and at most kIds index entries however deep the page; within a read snapshot the
-    // sums describe the same rows as the page. nullopt where the blocks cannot tell: creation
+    // before its block (and, in the status or the machine order, the keys before its key) are
+    // summed and the rows of that block read in the order up to it, a row a block and at most
+    // kIds index entries however deep the page; within a read snapshot the sums describe the
+    // same rows as the page. nullopt where the blocks cannot tell: creation
     // dates of neighbouring blocks overlap (runs created out of id order), or the counts
     // disagree with the table (changed by hand); the order's index is walked then.
     Result<std::optional<SimulationCursor>> rowBefore(const SimulationQuery &query);
@@ -49,18 +53,37 @@ private:
     {
         qint64 block = 0;
         qint64 runs = 0;
+    };
+    // The rows of one key of the order, by block of ids, in id order: of a status in the status
+    // order, of a machine in the machine order; of all rows in the id and creation orders.
+    struct Group
+    {
+        QVariant key; // the status or the machine; null in the id and creation orders
+        QList<Block> blocks; // those holding rows, in id order
+        qint64 runs = 0;
+    };
+    struct Span
+    {
+        qint64 block = 0;
         std::optional<qint64> firstCreated;
         std::optional<qint64> lastCreated;
     };
     struct Blocks
     {
-        QList<Block> blocks; // in id order, those holding runs
+        QList<Group> groups; // in the order's ascending order of their keys
         qint64 total = 0;
-        // Whether the runs of blocks[at] follow, in creation order, every run of the blocks
+        // The creation order: every block's span of creation dates, in id order.
+        QList<Span> spans;
+        // Whether the runs of this block follow, in creation order, every run of the blocks
         // before it and precede every run of those after it.
-        bool keepCreationOrder(qsizetype at) const;
+        bool keepCreationOrder(qint64 block) const;
+        const Span *span(qint64 block) const;
     };
-    Result<Blocks> read();
+    Result<Blocks> read(const SimulationQuery &query);
+    Result<QList<Span>> readSpans();
+    // The filters and the group's key as conditions on the table, their values appended.
+    static QString conditions(const SimulationQuery &query, const Group &group,
+                              QVariantList *values);
 
     Database &m_database;
 };
