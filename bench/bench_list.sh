@@ -107,6 +107,15 @@ requests() { # N
     echo "?machine_id=102&limit=100&offset= (near its end)|/simulations?machine_id=102&limit=100&offset=$((n / 2 - n / 1000 - 100))"
     echo "?machine_id=102&limit=100&after= (row N/2)|/simulations?machine_id=102&limit=100&after=$(cursor creation_date asc $((base + (mid + 1) * 1000)) "$((mid + 1))")"
     echo "?status=failed&machine_id=101&order_by=name&limit=100|/simulations?status=failed&machine_id=101&order_by=name&limit=100"
+    echo "?status=finished&limit=100&offset=N/2|/simulations?status=finished&limit=100&offset=$mid"
+    echo "?machine_id=102&order=desc&limit=100&offset= (the middle of its runs)|/simulations?machine_id=102&order=desc&limit=100&offset=$((n / 4))"
+    echo "?status=finished&machine_id=101&limit=100&offset= (the middle of its runs)|/simulations?status=finished&machine_id=101&limit=100&offset=$((n / 4))"
+    echo "?order_by=status&limit=100&offset=N/2|/simulations?order_by=status&limit=100&offset=$mid"
+    echo "?order_by=status&machine_id=101&limit=100&offset= (the middle of its runs)|/simulations?order_by=status&machine_id=101&limit=100&offset=$((n / 4))"
+    echo "?order_by=machine_id&order=desc&limit=100&offset=N/2|/simulations?order_by=machine_id&order=desc&limit=100&offset=$mid"
+    echo "?order_by=name&limit=100&offset=N/2|/simulations?order_by=name&limit=100&offset=$mid"
+    echo "?order_by=update_date&limit=100&offset=N/2|/simulations?order_by=update_date&limit=100&offset=$mid"
+    echo "?order_by=final_loss&limit=100&offset=N/2|/simulations?order_by=final_loss&limit=100&offset=$mid"
     echo "?name=0000424&limit=100 (one match)|/simulations?name=0000424&limit=100"
     echo "?name=run-0000424&limit=100 (a whole name: \"run\" is in every one)|/simulations?name=run-0000424&limit=100"
     echo "?name=042&limit=100 (3 characters)|/simulations?name=042&limit=100"
@@ -182,26 +191,28 @@ time_requests() { # SMALL_URL LARGE_URL -> writes $work/SMALL.times and LARGE.ti
     done
 }
 
-# The upkeep of a POST: the triggers of the counters, the name index and the blocks with their
-# three characters (on PostgreSQL the counters' trigger, which keeps the blocks and their three
-# characters too, and the trigram index).
+# The upkeep of a POST: the triggers of the counters, the name index, the blocks with their
+# three characters and the blocks' runs per machine and status (on PostgreSQL the counters'
+# trigger, which keeps the blocks and their three characters too, the blocks' runs' trigger and
+# the trigram index).
 upkeep_of() { # DIALECT URL
     if [ "$1" = sqlite ]; then
         sqlite3 "${2#sqlite://}" "SELECT group_concat(sql, ';') || ';' FROM sqlite_master
             WHERE name IN ('simulations_count_insert', 'simulation_names_insert', 'simulations_block_insert',
-                           'simulations_block_grams_insert')"
+                           'simulations_block_grams_insert', 'simulations_counted_block_runs_insert')"
     else
         psql -Atq "$2" \
-            -c "SELECT pg_get_triggerdef(oid) || ';' FROM pg_trigger WHERE tgname = 'simulations_count_insert'" \
+            -c "SELECT pg_get_triggerdef(oid) || ';' FROM pg_trigger
+                WHERE tgname IN ('simulations_count_insert', 'simulations_counted_block_runs_insert')" \
             -c "SELECT pg_get_indexdef('simulations_name_trgm_idx'::regclass) || ';'"
     fi
 }
 
 drop_upkeep() { # DIALECT URL
     if [ "$1" = sqlite ]; then
-        sqlite3 "${2#sqlite://}" "DROP TRIGGER simulations_count_insert; DROP TRIGGER simulation_names_insert; DROP TRIGGER simulations_block_insert; DROP TRIGGER simulations_block_grams_insert;"
+        sqlite3 "${2#sqlite://}" "DROP TRIGGER simulations_count_insert; DROP TRIGGER simulation_names_insert; DROP TRIGGER simulations_block_insert; DROP TRIGGER simulations_block_grams_insert; DROP TRIGGER simulations_counted_block_runs_insert;"
     else
-        psql -q "$2" -c "DROP TRIGGER simulations_count_insert ON simulations; DROP INDEX simulations_name_trgm_idx;"
+        psql -q "$2" -c "DROP TRIGGER simulations_count_insert ON simulations; DROP TRIGGER simulations_counted_block_runs_insert ON simulations; DROP INDEX simulations_name_trgm_idx;"
     fi
 }
 
