@@ -51,58 +51,63 @@ bool SimulationBlocks::places(const SimulationQuery &query)
 
 Result<QList<SimulationBlocks::Span>> SimulationBlocks::readSpans()
 {
-    auto rows = sql::readKept(m_database,
-                              u"SELECT block, MIN(first_created), MAX(last_created) "
-                              "FROM simulation_blocks GROUP BY block HAVING SUM(runs) > 0 "
-                              "ORDER BY block"_s,
-                              {}, u"read the blocks of runs"_s);
+    auto rows = sql::readKept(
+        m_database,
+        u"SELECT block, CAST(SUM(runs) AS BIGINT), MIN(first_created), MAX(last_created) "
+        "FROM simulation_blocks GROUP BY block HAVING SUM(runs) > 0 ORDER BY block"_s,
+        {}, u"read the blocks of runs"_s);
     if (!rows)
         return rows.error();
     QList<Span> spans;
     for (sql::KeptRows &row = rows.value(); row.next();)
-        spans.append({row.value(0).toLongLong(), sql::optionalLong(row.value(1)),
-                      sql::optionalLong(row.value(2))});
+        spans.append({row.value(0).toLongLong(), row.value(1).toLongLong(),
+                      sql::optionalLong(row.value(2)), sql::optionalLong(row.value(3))});
     return spans;
 }
 
 Result<SimulationBlocks::Blocks> SimulationBlocks::read(const SimulationQuery &query)
 {
     const OrderBy order = orderOf(query);
+    const bool keyed = order == OrderBy::Status || order == OrderBy::Machine;
     Blocks read;
-    if (order == OrderBy::CreationDate) {
+    if (order == OrderBy::CreationDate || (!keyed && !query.status && !query.machineId)) {
         Result<QList<Span>> spans = readSpans();
         if (!spans)
             return spans.error();
         read.spans = std::move(spans.value());
     }
-    // Without filters in the id or creation order, the runs of each block; else those of each
-    // machine and status in each block (migration 027), summed per key of the order.
-    QString statement;
-    QVariantList values;
-    if (order != OrderBy::Status && order != OrderBy::Machine && !query.status
-        && !query.machineId) {
-        statement = u"SELECT NULL, block, CAST(SUM(runs) AS BIGINT) FROM simulation_blocks "
-                    "GROUP BY block HAVING SUM(runs) > 0 ORDER BY 2"_s;
-    } else {
-        QStringList filters;
-        if (query.status) {
-            filters << u"status = ?"_s;
-            values << statusName(*query.status);
+    // Without filters in the id or creation order, the runs of each block, as read with the
+    // spans; else those of each machine and status in each block (migration 027), summed per
+    // key of the order.
+    if (!keyed && !query.status && !query.machineId) {
+        Group all;
+        for (const Span &span : std::as_const(read.spans)) {
+            all.blocks.append({span.block, span.runs});
+            all.runs += span.runs;
         }
-        if (query.machineId) {
-            filters << u"machine_id = ?"_s;
-            values << *query.machineId;
-        }
-        const QString key = order == OrderBy::Status ? u"status"_s
-            : order == OrderBy::Machine              ? u"machine_id"_s
-                                                     : u"NULL"_s;
-        statement = u"SELECT "_s + key
-            + u", block, CAST(SUM(runs) AS BIGINT) FROM simulation_block_runs"_s
-            + (filters.isEmpty() ? QString() : u" WHERE "_s + filters.join(u" AND "_s))
-            + u" GROUP BY "_s + (key == u"NULL"_s ? QString() : key + u", "_s)
-            + u"block HAVING SUM(runs) > 0 ORDER BY "_s
-            + (key == u"NULL"_s ? QString() : key + u", "_s) + u"block"_s;
+        read.total = all.runs;
+        read.groups.append(std::move(all));
+        return read;
     }
+    QStringList filters;
+    QVariantList values;
+    if (query.status) {
+        filters << u"status = ?"_s;
+        values << statusName(*query.status);
+    }
+    if (query.machineId) {
+        filters << u"machine_id = ?"_s;
+        values << *query.machineId;
+    }
+    // The key the counts are summed by, in the status and the machine order.
+    const QString key = order == OrderBy::Status ? u"status"_s
+        : order == OrderBy::Machine              ? u"machine_id"_s
+                                                 : QString();
+    const QString groups = key.isEmpty() ? u"block"_s : key + u", block"_s;
+    const QString statement = u"SELECT "_s + (key.isEmpty() ? u"NULL"_s : key)
+        + u", block, CAST(SUM(runs) AS BIGINT) FROM simulation_block_runs"_s
+        + (filters.isEmpty() ? QString() : u" WHERE "_s + filters.join(u" AND "_s))
+        + u" GROUP BY "_s + groups + u" HAVING SUM(runs) > 0 ORDER BY "_s + groups;
     auto rows = sql::readKept(m_database, statement, values, u"read the blocks of runs"_s);
     if (!rows)
         return rows.error();

@@ -62,9 +62,11 @@ private:
         QList<Block> blocks; // those holding rows, in id order
         qint64 runs = 0;
     };
+    // A block holding runs (migration 017): its runs and its span of creation dates.
     struct Span
     {
         qint64 block = 0;
+        qint64 runs = 0;
         std::optional<qint64> firstCreated;
         std::optional<qint64> lastCreated;
     };
@@ -72,7 +74,7 @@ private:
     {
         QList<Group> groups; // in the order's ascending order of their keys
         qint64 total = 0;
-        // The creation order: every block's span of creation dates, in id order.
+        // The creation order, and the id order without filters: every block, in id order.
         QList<Span> spans;
         // Whether the runs of this block follow, in creation order, every run of the blocks
         // before it and precede every run of those after it.

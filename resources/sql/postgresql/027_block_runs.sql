@@ -1,12 +1,12 @@
 -- The runs of each block of 4,096 ids (migration 017) counted per machine and status: a page deep
 -- into the id or creation order under a status or a machine filter, or into the status or the
 -- machine order, finds the row before it from these counts (SimulationBlocks) instead of walking
--- the order's index up to it. Kept in the transaction of every change, as the counters are: by a
--- trigger per statement for runs added or deleted, by a trigger per row for a run that changes
--- its status, machine or block, and by simulations_move() and simulations_claim() for the runs
--- they move or claim at once (migrations 015 and 019), which count them by statement. In
--- the same shards as the counters (one per connection); a shard may hold a negative share, and
--- simulation_block_runs_fold() folds the shards of the blocks below the newest into shard 0.
+-- the order's index up to it. Kept in the transaction of every change, as the counters are: by
+-- their trigger per statement for runs added or deleted, by a trigger per row for a run that
+-- changes its status, machine or block, and by simulations_move() and simulations_claim() for
+-- the runs they move or claim at once (migrations 015 and 019), which count them by statement.
+-- In the same shards as the counters (one per connection); a shard may hold a negative share,
+-- and simulation_block_runs_fold() folds the shards of the blocks below the newest into shard 0.
 CREATE TABLE simulation_block_runs (
     machine_id BIGINT NOT NULL,
     status TEXT NOT NULL,
@@ -22,29 +22,68 @@ INSERT INTO simulation_block_runs (machine_id, status, block, shard, runs)
     SELECT machine_id, status, simulation_id / 4096, 0, COUNT(*)
     FROM simulations GROUP BY machine_id, status, simulation_id / 4096;
 
--- The triggers are named after the counters' (simulations_count_…), which PostgreSQL fires
--- first (triggers of one event fire by name): every change takes its counter rows before these,
--- as the claim and the move do, so that two transactions in one shard wait rather than deadlock.
-CREATE FUNCTION simulation_block_runs_add_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Migration 024's trigger per statement, which now also counts the runs added or deleted by
+-- machine, status and block, after their counters, in the order the claim and the move take them.
+CREATE OR REPLACE FUNCTION simulation_counts_add_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    here SMALLINT := pg_backend_pid() % 16;
+    sign INTEGER := CASE WHEN TG_OP = 'DELETE' THEN -1 ELSE 1 END;
+    counter RECORD;
 BEGIN
+    FOR counter IN
+        INSERT INTO simulation_counts AS c (machine_id, status, shard, runs, retries,
+            failed_attempts)
+        SELECT machine_id, status, here, sign * COUNT(*), sign * SUM(simulation_retries(attempts)),
+            sign * SUM(simulation_failed_attempts(attempts, status, error))
+        FROM changed GROUP BY machine_id, status ORDER BY machine_id, status
+        ON CONFLICT (machine_id, status, shard) DO UPDATE SET runs = c.runs + excluded.runs,
+            retries = c.retries + excluded.retries,
+            failed_attempts = c.failed_attempts + excluded.failed_attempts
+        RETURNING c.machine_id, c.status, c.runs, c.retries, c.failed_attempts
+    LOOP
+        -- A shard's row goes once it holds nothing.
+        IF counter.runs = 0 AND counter.retries = 0 AND counter.failed_attempts = 0 THEN
+            DELETE FROM simulation_counts
+            WHERE machine_id = counter.machine_id AND status = counter.status AND shard = here;
+        END IF;
+    END LOOP;
+    INSERT INTO simulation_blocks AS b (block, shard, runs, first_created, last_created,
+        first_name_key, last_name_key, first_updated, last_updated)
+    SELECT simulation_id / 4096, here, sign * COUNT(*),
+        CASE WHEN sign > 0 THEN MIN(creation_date) END,
+        CASE WHEN sign > 0 THEN MAX(creation_date) END,
+        CASE WHEN sign > 0 THEN MIN(name_key) END,
+        CASE WHEN sign > 0 THEN MAX(name_key) END,
+        CASE WHEN sign > 0 THEN MIN(update_date) END,
+        CASE WHEN sign > 0 THEN (MAX(update_date) / 60000 + 1) * 60000 END
+    FROM changed GROUP BY simulation_id / 4096 ORDER BY simulation_id / 4096
+    ON CONFLICT (block, shard) DO UPDATE SET runs = b.runs + excluded.runs,
+        first_created = LEAST(b.first_created, excluded.first_created),
+        last_created = GREATEST(b.last_created, excluded.last_created),
+        first_name_key = LEAST(b.first_name_key, excluded.first_name_key),
+        last_name_key = GREATEST(b.last_name_key, excluded.last_name_key),
+        first_updated = LEAST(b.first_updated, excluded.first_updated),
+        last_updated = GREATEST(b.last_updated, excluded.last_updated);
     INSERT INTO simulation_block_runs AS r (machine_id, status, block, shard, runs)
-    SELECT machine_id, status, simulation_id / 4096, pg_backend_pid() % 16,
-        CASE WHEN TG_OP = 'DELETE' THEN -COUNT(*) ELSE COUNT(*) END
+    SELECT machine_id, status, simulation_id / 4096, here, sign * COUNT(*)
     FROM changed GROUP BY machine_id, status, simulation_id / 4096 ORDER BY 1, 2, 3
     ON CONFLICT (machine_id, status, block, shard) DO UPDATE SET runs = r.runs + excluded.runs;
+    IF sign > 0 THEN
+        INSERT INTO simulation_block_grams (gram, block, shard)
+        SELECT DISTINCT gram, simulation_id / 4096, here
+        FROM changed, simulation_name_grams(name_folded) AS gram
+        WHERE name_folded IS NOT NULL
+        ORDER BY 1, 2
+        ON CONFLICT DO NOTHING;
+    END IF;
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER simulations_counted_block_runs_insert AFTER INSERT ON simulations
-    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT
-    EXECUTE FUNCTION simulation_block_runs_add_changed();
-
-CREATE TRIGGER simulations_counted_block_runs_delete AFTER DELETE ON simulations
-    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT
-    EXECUTE FUNCTION simulation_block_runs_add_changed();
-
 -- A run leaves the count of its old machine, status and block and joins the new one's, the
--- lower key first, as the counters' trigger takes its two rows.
+-- lower key first, as the counters' trigger takes its two rows. Named after the counters'
+-- trigger (simulations_count_update), which PostgreSQL fires first (triggers of one event fire
+-- by name): every change takes its counter rows before these, as the claim and the move do, so
+-- that two transactions in one shard wait for each other rather than deadlock.
 CREATE FUNCTION simulation_block_runs_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO simulation_block_runs AS r (machine_id, status, block, shard, runs)
