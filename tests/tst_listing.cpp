@@ -200,6 +200,19 @@ private:
     // blocks of ids against the runs they hold.
     static void compareCountersWithTheTable(Database &database);
     static void compareBlocksWithTheTable(Database &database);
+    // Runs 1 to runs named "run", created in id order, three in each millisecond; their machine
+    // and status are SQL expressions of i, the id.
+    static bool fillInIdOrder(QSqlQuery &change, qint64 runs, const QString &machine,
+                              const QString &status)
+    {
+        return change.exec(
+            u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1) "
+            "INSERT INTO simulations (simulation_id, name, name_folded, name_key, machine_id, "
+            "status, creation_date, update_date, points_total) "
+            "SELECT i, 'run', 'run', 'run', %2, %3, 1000 + i / 3, 1000 + i / 3, 10 FROM n"_s
+                .arg(runs)
+                .arg(machine, status));
+    }
 };
 
 void TestListing::namesSortNaturallyIgnoringCase()
@@ -406,15 +419,8 @@ void TestListing::deepPagesArePlacedByTheBlocksOfIds()
     // Blocks whose runs all lie further than kBlocksPlace from both ends, past the fourth.
     static_assert(kRuns - kBlock > 2 * SimulationLister::kBlocksPlace + 2 * kBlock);
     QSqlQuery change(database.connection());
-    // Created in id order, three runs in each millisecond.
-    QVERIFY2(
-        change.exec(
-            u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1) "
-            "INSERT INTO simulations (simulation_id, name, name_folded, name_key, machine_id, "
-            "status, creation_date, update_date, points_total) "
-            "SELECT i, 'run', 'run', 'run', 1 + i % 2, 'finished', 1000 + i / 3, 1000 + i / 3, "
-            "10 FROM n"_s.arg(kRuns)),
-        qPrintable(change.lastError().text()));
+    QVERIFY2(fillInIdOrder(change, kRuns, u"1 + i % 2"_s, u"'finished'"_s),
+             qPrintable(change.lastError().text()));
     // Holes in the second block: every fifth run.
     QVERIFY(change.exec(u"DELETE FROM simulations WHERE simulation_id >= %1 AND simulation_id < "
                         "%2 AND simulation_id - 5 * (simulation_id / 5) = 0"_s.arg(kBlock)
@@ -506,14 +512,10 @@ void TestListing::deepFilteredPagesArePlacedByTheBlocksOfIds()
     constexpr qint64 kBlock = SimulationBlocks::kIds;
     constexpr qint64 kRuns = 12 * kBlock + 300;
     QSqlQuery change(database.connection());
-    // Created in id order; four in five runs on machine 1; a seventh failed, a few pending.
-    QVERIFY2(change.exec(u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                         "WHERE i < %1) INSERT INTO simulations (simulation_id, name, "
-                         "name_folded, name_key, machine_id, status, creation_date, update_date, "
-                         "points_total) SELECT i, 'run', 'run', 'run', CASE WHEN i % 5 = 0 "
-                         "THEN 2 ELSE 1 END, CASE WHEN i % 97 = 1 THEN 'pending' WHEN i % 7 = 0 "
-                         "THEN 'failed' ELSE 'finished' END, 1000 + i / 3, 1000 + i / 3, 10 "
-                         "FROM n"_s.arg(kRuns)),
+    // Four in five runs on machine 1; a seventh failed, a few pending.
+    QVERIFY2(fillInIdOrder(change, kRuns, u"CASE WHEN i % 5 = 0 THEN 2 ELSE 1 END"_s,
+                           u"CASE WHEN i % 97 = 1 THEN 'pending' WHEN i % 7 = 0 THEN 'failed' "
+                           "ELSE 'finished' END"_s),
              qPrintable(change.lastError().text()));
     // Holes in the third block: every fifth run.
     QVERIFY(change.exec(u"DELETE FROM simulations WHERE simulation_id >= %1 AND simulation_id < "

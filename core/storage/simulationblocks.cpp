@@ -2,6 +2,7 @@
 
 #include "database.h"
 #include "logging.h"
+#include "simulationcounter.h"
 #include "simulationlistquery.h"
 #include "sqlsupport.h"
 
@@ -89,24 +90,15 @@ Result<SimulationBlocks::Blocks> SimulationBlocks::read(const SimulationQuery &q
         read.groups.append(std::move(all));
         return read;
     }
-    QStringList filters;
     QVariantList values;
-    if (query.status) {
-        filters << u"status = ?"_s;
-        values << statusName(*query.status);
-    }
-    if (query.machineId) {
-        filters << u"machine_id = ?"_s;
-        values << *query.machineId;
-    }
+    const QString where = SimulationCounter::countedWhere(query, &values);
     // The key the counts are summed by, in the status and the machine order.
     const QString key = order == OrderBy::Status ? u"status"_s
         : order == OrderBy::Machine              ? u"machine_id"_s
                                                  : QString();
     const QString groups = key.isEmpty() ? u"block"_s : key + u", block"_s;
     const QString statement = u"SELECT "_s + (key.isEmpty() ? u"NULL"_s : key)
-        + u", block, CAST(SUM(runs) AS BIGINT) FROM simulation_block_runs"_s
-        + (filters.isEmpty() ? QString() : u" WHERE "_s + filters.join(u" AND "_s))
+        + u", block, CAST(SUM(runs) AS BIGINT) FROM simulation_block_runs"_s + where
         + u" GROUP BY "_s + groups + u" HAVING SUM(runs) > 0 ORDER BY "_s + groups;
     auto rows = sql::readKept(m_database, statement, values, u"read the blocks of runs"_s);
     if (!rows)

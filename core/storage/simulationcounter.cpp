@@ -13,20 +13,24 @@ using namespace Qt::StringLiterals;
 
 namespace aisim {
 
-Result<qint64> SimulationCounter::fromCounters(const SimulationQuery &query)
+QString SimulationCounter::countedWhere(const SimulationQuery &query, QVariantList *values)
 {
     QStringList conditions;
-    QVariantList values;
     if (query.status) {
         conditions << u"status = ?"_s;
-        values << statusName(*query.status);
+        values->append(statusName(*query.status));
     }
     if (query.machineId) {
         conditions << u"machine_id = ?"_s;
-        values << *query.machineId;
+        values->append(*query.machineId);
     }
-    const QString where
-        = conditions.isEmpty() ? QString() : u" WHERE "_s + conditions.join(u" AND "_s);
+    return conditions.isEmpty() ? QString() : u" WHERE "_s + conditions.join(u" AND "_s);
+}
+
+Result<qint64> SimulationCounter::fromCounters(const SimulationQuery &query)
+{
+    QVariantList values;
+    const QString where = countedWhere(query, &values);
     auto counted = sql::runKept(m_database,
                                 u"SELECT COALESCE(SUM(runs), 0) FROM simulation_counts"_s + where,
                                 values, u"read the run counters"_s);

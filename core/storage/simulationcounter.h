@@ -4,6 +4,8 @@
 #include "simulationquery.h"
 
 #include <QMap>
+#include <QString>
+#include <QVariantList>
 
 #include <optional>
 
@@ -37,6 +39,11 @@ public:
     // The exact count when the counters alone hold it (no name or verdict filter): a few rows
     // read; nullopt for other queries, which it leaves uncounted.
     Result<std::optional<qint64>> countFromCounters(const SimulationQuery &query);
+
+    // The query's status and machine filters as the WHERE clause (" WHERE …", or "" without
+    // either) of a table counted per machine and status: the counters, or the blocks' runs
+    // (migration 027). Their values are appended to values.
+    static QString countedWhere(const SimulationQuery &query, QVariantList *values);
 
 private:
     Result<qint64> fromCounters(const SimulationQuery &query);
