@@ -200,8 +200,10 @@ private:
     // blocks of ids against the runs they hold.
     static void compareCountersWithTheTable(Database &database);
     static void compareBlocksWithTheTable(Database &database);
-    // Runs 1 to runs named "run", created in id order, three in each millisecond; their machine
-    // and status are SQL expressions of i, the id.
+    // Runs 1 to runs named in id order ("run-100000001" …), created in id order, three in each
+    // millisecond, last updated in id order, one every 20 ms (the blocks' spans of update dates,
+    // rounded to minutes, overlap their neighbours'); their machine and status are SQL
+    // expressions of i, the id.
     static bool fillInIdOrder(QSqlQuery &change, qint64 runs, const QString &machine,
                               const QString &status)
     {
@@ -209,8 +211,9 @@ private:
             u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1) "
             "INSERT INTO simulations (simulation_id, name, name_folded, name_key, machine_id, "
             "status, creation_date, update_date, points_total) "
-            "SELECT i, 'run', 'run', 'run', %2, %3, 1000 + i / 3, 1000 + i / 3, 10 FROM n"_s
-                .arg(runs)
+            "SELECT i, 'run-' || CAST(100000000 + i AS TEXT), 'run-' || CAST(100000000 + i AS "
+            "TEXT), 'run-' || CAST(100000000 + i AS TEXT), %2, %3, 1000 + i / 3, 1000 + i * 20, "
+            "10 FROM n"_s.arg(runs)
                 .arg(machine, status));
     }
 };
@@ -404,11 +407,12 @@ void TestListing::deepOffsetsReadTheRowsAtTheirPositions()
     }
 }
 
-// Pages deep into the id and creation orders without filters are placed by the runs counted per
-// block of ids: the same rows as the whole list has there, across blocks with holes, at their
-// edges, from both ends, and the rows of runs counted there too; the blocks are what placed
-// them (a block's count off by one moves them), and where creation dates of blocks overlap,
-// the pages and rows there are still right.
+// Pages deep into the id, creation, name and update orders without filters are placed by the
+// runs counted per block of ids: the same rows as the whole list has there, across blocks with
+// holes, at their edges, from both ends, and the rows of runs counted there too; the blocks are
+// what placed them (a block's count off by one moves them), and where the keys of blocks
+// overlap (runs created, renamed or updated out of id order), the pages and rows there are
+// still right.
 void TestListing::deepPagesArePlacedByTheBlocksOfIds()
 {
     AISIM_OPEN_TEST_DATABASE(db);
@@ -428,7 +432,8 @@ void TestListing::deepPagesArePlacedByTheBlocksOfIds()
     compareBlocksWithTheTable(database);
     SimulationRepository repository(database);
     const auto comparePages = [&](const QString &when) {
-        for (const OrderBy orderBy : {OrderBy::CreationDate, OrderBy::Id}) {
+        for (const OrderBy orderBy :
+             {OrderBy::CreationDate, OrderBy::Id, OrderBy::Name, OrderBy::UpdateDate}) {
             for (const bool descending : {false, true}) {
                 SimulationQuery query;
                 query.orderBy = orderBy;
@@ -469,27 +474,39 @@ void TestListing::deepPagesArePlacedByTheBlocksOfIds()
         }
     };
     comparePages(u"in id order"_s);
-    // A page in the middle, placed by the counts of the blocks before it.
-    SimulationQuery deep;
-    deep.limit = 5;
-    deep.offset = (kRuns - kBlock / 5) / 2;
-    const QList<qint64> expected = idsOf(repository.list(deep).value());
-    QCOMPARE(expected.size(), 5);
-    QVERIFY(change.exec(u"UPDATE simulation_blocks SET runs = runs + 1 WHERE block = 0"_s));
-    QVERIFY(idsOf(repository.list(deep).value()) != expected);
-    QCOMPARE(repository.position(deep, expected.constFirst()).value(),
-             std::optional<qint64>(deep.offset + 1));
-    QVERIFY(change.exec(u"UPDATE simulation_blocks SET runs = runs - 1 WHERE block = 0"_s));
-    QCOMPARE(idsOf(repository.list(deep).value()), expected);
-    QCOMPARE(repository.position(deep, expected.constFirst()).value(),
-             std::optional<qint64>(deep.offset));
+    // A page in the middle, placed by the counts of the blocks before it, in each order.
+    for (const OrderBy orderBy : {OrderBy::Id, OrderBy::Name, OrderBy::UpdateDate}) {
+        SimulationQuery deep;
+        deep.orderBy = orderBy;
+        deep.limit = 5;
+        deep.offset = (kRuns - kBlock / 5) / 2;
+        const QList<qint64> expected = idsOf(repository.list(deep).value());
+        QCOMPARE(expected.size(), 5);
+        QVERIFY(change.exec(u"UPDATE simulation_blocks SET runs = runs + 1 WHERE block = 0"_s));
+        QVERIFY2(idsOf(repository.list(deep).value()) != expected,
+                 qPrintable(SimulationQuery::orderByName(orderBy)));
+        QCOMPARE(repository.position(deep, expected.constFirst()).value(),
+                 std::optional<qint64>(deep.offset + 1));
+        QVERIFY(change.exec(u"UPDATE simulation_blocks SET runs = runs - 1 WHERE block = 0"_s));
+        QCOMPARE(idsOf(repository.list(deep).value()), expected);
+        QCOMPARE(repository.position(deep, expected.constFirst()).value(),
+                 std::optional<qint64>(deep.offset));
+    }
     // A run of the third block dated before all others, one of the second as late as the
-    // fourth's: the creation dates of the first four blocks overlap, the others' do not.
+    // fourth's: the creation dates of the first four blocks overlap, the others' do not. A run
+    // of the third block renamed before all others, one of the sixth updated before the
+    // fourth's: the names of the first three blocks overlap, the update dates from the fourth
+    // to the sixth.
     QVERIFY(change.exec(u"UPDATE simulations SET creation_date = 5 WHERE simulation_id = %1"_s.arg(
         2 * kBlock + 9)));
     QVERIFY(change.exec(u"UPDATE simulations SET creation_date = %1 WHERE simulation_id = %2"_s
                             .arg(1000 + (3 * kBlock + 50) / 3)
                             .arg(kBlock + 11)));
+    QVERIFY(change.exec(u"UPDATE simulations SET name_key = 'run-0' WHERE simulation_id = %1"_s.arg(
+        2 * kBlock + 20)));
+    QVERIFY(change.exec(u"UPDATE simulations SET update_date = %1 WHERE simulation_id = %2"_s
+                            .arg(1000 + (3 * kBlock + 7) * 20)
+                            .arg(5 * kBlock + 30)));
     compareBlocksWithTheTable(database);
     comparePages(u"out of id order"_s);
     // Folded into a row a block (PostgreSQL's shards), the blocks still place the pages.
@@ -498,7 +515,8 @@ void TestListing::deepPagesArePlacedByTheBlocksOfIds()
     comparePages(u"folded"_s);
 }
 
-// Pages deep into the id and creation orders under a status or a machine filter or both, and
+// Pages deep into the id, creation, name and update orders under a status or a machine filter
+// or both, and
 // into the status and the machine orders alone or under the other filter, are placed by the
 // runs counted per machine, status and block: the same rows as the whole list has there, at
 // the edges of the blocks and of the keys, from both ends, and the rows of runs counted there
@@ -537,6 +555,9 @@ void TestListing::deepFilteredPagesArePlacedByTheBlocksOfIds()
         {OrderBy::Status, 1, std::nullopt},
         {OrderBy::Machine, std::nullopt, std::nullopt},
         {OrderBy::Machine, std::nullopt, SimulationStatus::Finished},
+        {OrderBy::Name, std::nullopt, SimulationStatus::Finished},
+        {OrderBy::Name, 1, SimulationStatus::Finished},
+        {OrderBy::UpdateDate, 1, std::nullopt},
     };
     const auto queryOf = [](const Case &each, bool descending) {
         SimulationQuery query;
@@ -593,21 +614,23 @@ void TestListing::deepFilteredPagesArePlacedByTheBlocksOfIds()
     };
     comparePages(u"as created"_s);
     // A page in the middle, placed by the counts of the blocks before it.
-    SimulationQuery deep = queryOf(cases.at(2), false);
-    deep.limit = 5;
-    deep.offset = repository.count(deep).value() / 2;
-    const QList<qint64> expected = idsOf(repository.list(deep).value());
-    QCOMPARE(expected.size(), 5);
-    const QString firstBlock = u"UPDATE simulation_block_runs SET runs = runs %1 1 WHERE "
-                               "block = 0 AND machine_id = 1 AND status = 'finished'"_s;
-    QVERIFY(change.exec(firstBlock.arg(u"+"_s)));
-    QVERIFY(idsOf(repository.list(deep).value()) != expected);
-    QCOMPARE(repository.position(deep, expected.constFirst()).value(),
-             std::optional<qint64>(deep.offset + 1));
-    QVERIFY(change.exec(firstBlock.arg(u"-"_s)));
-    QCOMPARE(idsOf(repository.list(deep).value()), expected);
-    QCOMPARE(repository.position(deep, expected.constFirst()).value(),
-             std::optional<qint64>(deep.offset));
+    for (const qsizetype each : {2, 8}) {
+        SimulationQuery deep = queryOf(cases.at(each), false);
+        deep.limit = 5;
+        deep.offset = repository.count(deep).value() / 2;
+        const QList<qint64> expected = idsOf(repository.list(deep).value());
+        QCOMPARE(expected.size(), 5);
+        const QString firstBlock = u"UPDATE simulation_block_runs SET runs = runs %1 1 WHERE "
+                                   "block = 0 AND machine_id = 1 AND status = 'finished'"_s;
+        QVERIFY(change.exec(firstBlock.arg(u"+"_s)));
+        QVERIFY(idsOf(repository.list(deep).value()) != expected);
+        QCOMPARE(repository.position(deep, expected.constFirst()).value(),
+                 std::optional<qint64>(deep.offset + 1));
+        QVERIFY(change.exec(firstBlock.arg(u"-"_s)));
+        QCOMPARE(idsOf(repository.list(deep).value()), expected);
+        QCOMPARE(repository.position(deep, expected.constFirst()).value(),
+                 std::optional<qint64>(deep.offset));
+    }
     // Runs that change status (one statement, and one by one), machine, and block.
     QVERIFY(change.exec(u"UPDATE simulations SET status = 'running' WHERE simulation_id >= %1 "
                         "AND simulation_id < %2 AND status = 'finished'"_s.arg(5 * kBlock)

@@ -28,6 +28,39 @@ int statusRank(const QString &status)
     return known ? int(*known) : int(SimulationStatus::Cancelled);
 }
 
+// The orders placed by the spans of their keys in each block (migrations 017, 021, 024), and
+// the columns of simulation_blocks that bound them.
+bool spanned(OrderBy order)
+{
+    return order == OrderBy::CreationDate || order == OrderBy::Name || order == OrderBy::UpdateDate;
+}
+
+QString spanColumns(OrderBy order)
+{
+    switch (order) {
+    case OrderBy::Name:
+        return u"MIN(first_name_key), MAX(last_name_key)"_s;
+    case OrderBy::UpdateDate:
+        return u"MIN(first_updated), MAX(last_updated)"_s;
+    default:
+        return u"MIN(first_created), MAX(last_created)"_s;
+    }
+}
+
+// A key of a spanned order as bytes that compare as the database compares the keys: a name's
+// UTF-8 (the name key's COLLATE "C" on PostgreSQL, BINARY on SQLite), a date's eight bytes
+// from the highest, its sign flipped.
+QByteArray sortable(OrderBy order, const QVariant &key)
+{
+    if (order == OrderBy::Name)
+        return key.toString().toUtf8();
+    const quint64 value = quint64(key.toLongLong()) ^ (quint64(1) << 63);
+    QByteArray bytes(8, Qt::Uninitialized);
+    for (int i = 0; i < 8; ++i)
+        bytes[i] = char(value >> (56 - 8 * i));
+    return bytes;
+}
+
 // Keys as read from the database: a status's name, a machine's id, or null.
 bool sameKey(const QVariant &a, const QVariant &b)
 {
@@ -42,6 +75,8 @@ bool SimulationBlocks::places(const SimulationQuery &query)
     switch (orderOf(query)) {
     case OrderBy::Id:
     case OrderBy::CreationDate:
+    case OrderBy::Name:
+    case OrderBy::UpdateDate:
     case OrderBy::Status:
     case OrderBy::Machine:
         return true;
@@ -50,19 +85,19 @@ bool SimulationBlocks::places(const SimulationQuery &query)
     }
 }
 
-Result<QList<SimulationBlocks::Span>> SimulationBlocks::readSpans()
+Result<QList<SimulationBlocks::Span>> SimulationBlocks::readSpans(OrderBy order)
 {
-    auto rows = sql::readKept(
-        m_database,
-        u"SELECT block, CAST(SUM(runs) AS BIGINT), MIN(first_created), MAX(last_created) "
-        "FROM simulation_blocks GROUP BY block HAVING SUM(runs) > 0 ORDER BY block"_s,
-        {}, u"read the blocks of runs"_s);
+    auto rows = sql::readKept(m_database,
+                              u"SELECT block, CAST(SUM(runs) AS BIGINT), "_s + spanColumns(order)
+                                  + u" FROM simulation_blocks GROUP BY block HAVING SUM(runs) > 0 "
+                                    "ORDER BY block"_s,
+                              {}, u"read the blocks of runs"_s);
     if (!rows)
         return rows.error();
     QList<Span> spans;
     for (sql::KeptRows &row = rows.value(); row.next();)
-        spans.append({row.value(0).toLongLong(), row.value(1).toLongLong(),
-                      sql::optionalLong(row.value(2)), sql::optionalLong(row.value(3))});
+        spans.append(
+            {row.value(0).toLongLong(), row.value(1).toLongLong(), row.value(2), row.value(3)});
     return spans;
 }
 
@@ -71,14 +106,14 @@ Result<SimulationBlocks::Blocks> SimulationBlocks::read(const SimulationQuery &q
     const OrderBy order = orderOf(query);
     const bool keyed = order == OrderBy::Status || order == OrderBy::Machine;
     Blocks read;
-    if (order == OrderBy::CreationDate || (!keyed && !query.status && !query.machineId)) {
-        Result<QList<Span>> spans = readSpans();
+    if (spanned(order) || (!keyed && !query.status && !query.machineId)) {
+        Result<QList<Span>> spans = readSpans(order);
         if (!spans)
             return spans.error();
         read.spans = std::move(spans.value());
     }
-    // Without filters in the id or creation order, the runs of each block, as read with the
-    // spans; else those of each machine and status in each block (migration 027), summed per
+    // Without filters in the id order or a spanned one, the runs of each block, as read with
+    // the spans; else those of each machine and status in each block (migration 027), summed per
     // key of the order.
     if (!keyed && !query.status && !query.machineId) {
         Group all;
@@ -136,32 +171,57 @@ QString SimulationBlocks::conditions(const SimulationQuery &query, const Group &
     return conditions.isEmpty() ? QString() : conditions.join(u" AND "_s) + u" AND "_s;
 }
 
-const SimulationBlocks::Span *SimulationBlocks::Blocks::span(qint64 block) const
+QList<SimulationBlocks::Bounded> SimulationBlocks::Blocks::bounded(OrderBy order) const
 {
+    QHash<qint64, qsizetype> at; // by block
+    QList<Bounded> bounded;
     for (const Span &span : spans) {
-        if (span.block == block)
-            return &span;
+        if (span.first.isNull() || span.last.isNull())
+            return {};
+        at.insert(span.block, bounded.size());
+        bounded.append({span.block, 0, span.first, span.last, sortable(order, span.first),
+                        sortable(order, span.last)});
     }
-    return nullptr;
+    // The query's rows of each block: one group in a spanned order.
+    for (const Group &group : groups) {
+        for (const Block &block : group.blocks) {
+            const auto in = at.constFind(block.block);
+            if (in == at.cend())
+                return {}; // counted runs in a block the spans hold none of: changed by hand
+            bounded[*in].runs += block.runs;
+        }
+    }
+    std::sort(bounded.begin(), bounded.end(), [](const Bounded &a, const Bounded &b) {
+        return a.firstKey != b.firstKey ? a.firstKey < b.firstKey : a.block < b.block;
+    });
+    return bounded;
 }
 
-// The creation dates reaching furthest into the block's span from either side must stay out of
-// it (equal dates are ordered by id, as the blocks are). Deleted runs leave a span as it was,
-// wider than its runs': the check may find an overlap that is no longer there, never miss one.
-bool SimulationBlocks::Blocks::keepCreationOrder(qint64 block) const
+// Deleted runs leave a span as it was, wider than its runs': a block may be counted among those
+// holding the cut that no longer does, never left out.
+SimulationBlocks::Below SimulationBlocks::below(OrderBy order, const QList<Bounded> &bounded,
+                                                const QVariant &cut, bool atCut)
 {
-    const Span *own = span(block);
-    if (!own)
-        return false;
-    for (const Span &other : spans) {
-        if (other.block < block && other.lastCreated && own->firstCreated
-            && *other.lastCreated > *own->firstCreated)
-            return false;
-        if (other.block > block && other.firstCreated && own->lastCreated
-            && *own->lastCreated > *other.firstCreated)
-            return false;
+    const QByteArray cutKey = sortable(order, cut);
+    Below below;
+    QByteArray toKey;
+    for (const Bounded &block : bounded) {
+        if (block.firstKey > cutKey || (block.firstKey == cutKey && !atCut))
+            continue;
+        below.runs += block.runs;
+        if (block.lastKey >= cutKey) {
+            below.straddling.append(block.block);
+            if (below.to.isNull() || block.lastKey > toKey) {
+                below.to = block.last;
+                toKey = block.lastKey;
+            }
+        }
     }
-    return true;
+    for (const Bounded &block : bounded) {
+        if (!below.straddling.isEmpty() && block.firstKey <= toKey && block.lastKey >= cutKey)
+            below.entries += block.runs;
+    }
+    return below;
 }
 
 Result<std::optional<SimulationCursor>> SimulationBlocks::rowBefore(const SimulationQuery &query)
@@ -175,6 +235,9 @@ Result<std::optional<SimulationCursor>> SimulationBlocks::rowBefore(const Simula
     const qint64 position = query.descending ? blocks.total - query.offset : query.offset - 1;
     if (position < 0 || position >= blocks.total)
         return std::optional<SimulationCursor>();
+    const OrderBy order = orderOf(query);
+    if (spanned(order))
+        return rowAfterCut(query, blocks, position);
     qint64 runsBefore = 0;
     qsizetype in = 0;
     while (runsBefore + blocks.groups.at(in).runs <= position)
@@ -184,27 +247,81 @@ Result<std::optional<SimulationCursor>> SimulationBlocks::rowBefore(const Simula
     while (runsBefore + group.blocks.at(at).runs <= position)
         runsBefore += group.blocks.at(at++).runs;
     const qint64 block = group.blocks.at(at).block;
-    const OrderBy order = orderOf(query);
-    const bool creationOrder = order == OrderBy::CreationDate;
-    if (creationOrder && !blocks.keepCreationOrder(block))
-        return std::optional<SimulationCursor>();
     const qint64 lowestId = block * kIds;
     QVariantList values;
     const QString where = conditions(query, group, &values);
-    QString statement;
-    if (creationOrder) {
-        const Span *span = blocks.span(block);
-        statement = u"SELECT creation_date, simulation_id FROM simulations WHERE "_s + where
-            + u"creation_date >= ? AND creation_date <= ? AND simulation_id >= ? AND "
-              "simulation_id < ? ORDER BY creation_date, simulation_id LIMIT 1 OFFSET ?"_s;
-        values << span->firstCreated.value_or(0) << span->lastCreated.value_or(0);
-    } else {
-        statement = u"SELECT "_s + SimulationListQuery::orderExpression(order)
-            + u", simulation_id FROM simulations WHERE "_s + where
-            + u"simulation_id >= ? AND simulation_id < ? ORDER BY simulation_id "
-              "LIMIT 1 OFFSET ?"_s;
-    }
     values << lowestId << lowestId + kIds << position - runsBefore;
+    return readCursor(u"SELECT "_s + SimulationListQuery::orderExpression(order)
+                          + u", simulation_id FROM simulations WHERE "_s + where
+                          + u"simulation_id >= ? AND simulation_id < ? ORDER BY simulation_id "
+                            "LIMIT 1 OFFSET ?"_s,
+                      values);
+}
+
+namespace {
+// The blocks' ids as a condition on the table (numbers the blocks read gave, not values).
+QString inBlocks(const QList<qint64> &blocks)
+{
+    QStringList numbers;
+    for (const qint64 block : blocks)
+        numbers << QString::number(block);
+    return u"simulation_id / %1 IN ("_s.arg(SimulationBlocks::kIds) + numbers.join(u", "_s)
+        + u")"_s;
+}
+} // namespace
+
+Result<std::optional<SimulationCursor>>
+SimulationBlocks::rowAfterCut(const SimulationQuery &query, const Blocks &blocks, qint64 position)
+{
+    const OrderBy order = orderOf(query);
+    const QList<Bounded> bounded = blocks.bounded(order);
+    if (bounded.isEmpty())
+        return std::optional<SimulationCursor>();
+    // The cut: the highest first key of a block below which at most `position` rows can lie,
+    // the runs of the blocks whose spans start below it.
+    qsizetype cutAt = 0;
+    qint64 upTo = 0;
+    for (qsizetype i = 0; i < bounded.size(); ++i) {
+        if (i > 0 && bounded.at(i).firstKey != bounded.at(i - 1).firstKey) {
+            if (upTo > position)
+                break;
+            cutAt = i;
+        }
+        upTo += bounded.at(i).runs;
+    }
+    const QVariant cut = bounded.at(cutAt).first;
+    const Below below = SimulationBlocks::below(order, bounded, cut, false);
+    // Unless the order's index from the nearer end of all rows reads fewer entries.
+    if (below.entries + position - below.runs > std::min(position, blocks.total - 1 - position))
+        return std::optional<SimulationCursor>();
+    const QString key = SimulationListQuery::orderExpression(order);
+    QVariantList values;
+    const QString where = conditions(query, Group(), &values);
+    qint64 rowsBelow = below.runs;
+    if (!below.straddling.isEmpty()) {
+        QVariantList counted = values;
+        counted << cut << below.to;
+        auto straddled = sql::runKept(
+            m_database,
+            u"SELECT COUNT(*) FROM simulations WHERE "_s + where + key + u" >= ? AND "_s + key
+                + u" <= ? AND "_s + inBlocks(below.straddling),
+            counted, u"count the rows above a key in the blocks holding it"_s);
+        if (!straddled)
+            return straddled.error();
+        rowsBelow -= sql::readCount(*straddled.value());
+        if (rowsBelow < 0)
+            return std::optional<SimulationCursor>(); // counts changed by hand
+    }
+    values << cut << position - rowsBelow;
+    return readCursor(u"SELECT "_s + key + u", simulation_id FROM simulations WHERE "_s + where
+                          + key + u" >= ? ORDER BY "_s + key
+                          + u", simulation_id LIMIT 1 OFFSET ?"_s,
+                      values);
+}
+
+Result<std::optional<SimulationCursor>> SimulationBlocks::readCursor(const QString &statement,
+                                                                     const QVariantList &values)
+{
     auto before = sql::readKept(m_database, statement, values,
                                 u"find the row before a page in its block"_s);
     if (!before)
@@ -212,8 +329,8 @@ Result<std::optional<SimulationCursor>> SimulationBlocks::rowBefore(const Simula
     sql::KeptRows &found = before.value();
     if (!found.next()) {
         // Counts changed by hand, without their triggers: the order's index still knows.
-        qCWarning(lcStorage) << "the blocks of runs count more runs than block" << block
-                             << "holds; reading the order's index instead";
+        qCWarning(lcStorage) << "the blocks of runs count more runs than their rows hold; "
+                                "reading the order's index instead";
         return std::optional<SimulationCursor>();
     }
     return std::optional<SimulationCursor>({found.value(0), found.value(1).toLongLong()});
@@ -222,13 +339,15 @@ Result<std::optional<SimulationCursor>> SimulationBlocks::rowBefore(const Simula
 Result<std::optional<qint64>> SimulationBlocks::rowsBefore(const SimulationQuery &query, qint64 id)
 {
     const OrderBy order = orderOf(query);
-    QVariant key; // the run's key of the order, where the blocks are counted per key
-    if (order == OrderBy::Status || order == OrderBy::Machine) {
+    // The run's key of the order, where the blocks are counted per key or spanned by it.
+    QVariant key;
+    if (order == OrderBy::Status || order == OrderBy::Machine || spanned(order)) {
         auto run = sql::readKept(m_database,
-                                 order == OrderBy::Status
-                                     ? u"SELECT status FROM simulations WHERE simulation_id = ?"_s
-                                     : u"SELECT machine_id FROM simulations "
-                                       "WHERE simulation_id = ?"_s,
+                                 u"SELECT "_s
+                                     + (order == OrderBy::Status
+                                            ? u"status"_s
+                                            : SimulationListQuery::orderExpression(order))
+                                     + u" FROM simulations WHERE simulation_id = ?"_s,
                                  {id}, u"read the key of a run"_s);
         if (!run)
             return run.error();
@@ -240,49 +359,74 @@ Result<std::optional<qint64>> SimulationBlocks::rowsBefore(const SimulationQuery
     if (!read)
         return read.error();
     const Blocks &blocks = read.value();
-    qint64 runsBefore = 0;
-    const Group *group = nullptr;
-    for (const Group &each : blocks.groups) {
-        if (sameKey(each.key, key)) {
-            group = &each;
-            break;
+    std::optional<qint64> ascending;
+    if (spanned(order)) {
+        const Result<std::optional<qint64>> within = rowsBelowKey(query, blocks, key, id);
+        if (!within || !within.value())
+            return within;
+        ascending = within.value();
+    } else {
+        qint64 runsBefore = 0;
+        const Group *group = nullptr;
+        for (const Group &each : blocks.groups) {
+            if (sameKey(each.key, key)) {
+                group = &each;
+                break;
+            }
+            runsBefore += each.runs;
         }
-        runsBefore += each.runs;
+        const qint64 block = id / kIds;
+        qsizetype at = 0;
+        if (group) {
+            while (at < group->blocks.size() && group->blocks.at(at).block < block)
+                runsBefore += group->blocks.at(at++).runs;
+        }
+        if (!group || at == group->blocks.size() || group->blocks.at(at).block != block) {
+            qCWarning(lcStorage) << "the blocks of runs hold no block for run" << id
+                                 << "; counting the rows before it instead";
+            return std::optional<qint64>();
+        }
+        const qint64 lowestId = block * kIds;
+        QVariantList values;
+        const QString where = conditions(query, *group, &values);
+        values << lowestId << id;
+        auto within = sql::runKept(m_database,
+                                   u"SELECT COUNT(*) FROM simulations WHERE "_s + where
+                                       + u"simulation_id >= ? AND simulation_id < ?"_s,
+                                   values, u"count the rows before a run in its block"_s);
+        if (!within)
+            return within.error();
+        ascending = runsBefore + sql::readCount(*within.value());
     }
-    const qint64 block = id / kIds;
-    qsizetype at = 0;
-    if (group) {
-        while (at < group->blocks.size() && group->blocks.at(at).block < block)
-            runsBefore += group->blocks.at(at++).runs;
-    }
-    if (!group || at == group->blocks.size() || group->blocks.at(at).block != block) {
-        qCWarning(lcStorage) << "the blocks of runs hold no block for run" << id
+    return std::optional<qint64>(query.descending ? blocks.total - 1 - *ascending : *ascending);
+}
+
+Result<std::optional<qint64>> SimulationBlocks::rowsBelowKey(const SimulationQuery &query,
+                                                             const Blocks &blocks,
+                                                             const QVariant &key, qint64 id)
+{
+    const OrderBy order = orderOf(query);
+    const Below below = SimulationBlocks::below(order, blocks.bounded(order), key, true);
+    if (!below.straddling.contains(id / kIds)) {
+        qCWarning(lcStorage) << "the spans of the blocks of runs hold no key of run" << id
                              << "; counting the rows before it instead";
         return std::optional<qint64>();
     }
-    const bool creationOrder = order == OrderBy::CreationDate;
-    if (creationOrder && !blocks.keepCreationOrder(block))
+    // Counting every row before the run costs less.
+    if (below.entries > blocks.total / 2)
         return std::optional<qint64>();
-    const qint64 lowestId = block * kIds;
+    const QString expression = SimulationListQuery::orderExpression(order);
     QVariantList values;
-    const QString where = conditions(query, *group, &values);
-    if (creationOrder)
-        values << lowestId << lowestId + kIds << id;
-    else
-        values << lowestId << id;
-    auto within = sql::runKept(
-        m_database,
-        creationOrder ? u"SELECT COUNT(*) FROM simulations WHERE "_s + where
-                + u"simulation_id >= ? AND simulation_id < ? AND (creation_date, simulation_id) "
-                  "< (SELECT creation_date, simulation_id FROM simulations "
-                  "WHERE simulation_id = ?)"_s
-                      : u"SELECT COUNT(*) FROM simulations WHERE "_s + where
-                + u"simulation_id >= ? AND simulation_id < ?"_s,
-        values, u"count the rows before a run in its block"_s);
-    if (!within)
-        return within.error();
-    const qint64 ascending = runsBefore + sql::readCount(*within.value());
-    return std::optional<qint64>(query.descending ? blocks.total - 1 - ascending : ascending);
+    const QString where = conditions(query, Group(), &values);
+    values << key << id << below.to;
+    auto above = sql::runKept(m_database,
+                              u"SELECT COUNT(*) FROM simulations WHERE "_s + where + u"("_s
+                                  + expression + u", simulation_id) >= (?, ?) AND "_s + expression
+                                  + u" <= ? AND "_s + inBlocks(below.straddling),
+                              values, u"count the rows from a run on in the blocks holding it"_s);
+    if (!above)
+        return above.error();
+    return std::optional<qint64>(below.runs - sql::readCount(*above.value()));
 }
 
 Status SimulationBlocks::tidy(Database &database)

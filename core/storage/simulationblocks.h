@@ -25,19 +25,23 @@ public:
         : m_database(database)
     { }
 
-    // Whether the blocks can place the rows of this query: the id or the creation order, alone
-    // or under a status or a machine filter or both; the status order (its rows are those of
-    // each status in turn, each in id order), alone or under a machine filter; the machine
-    // order likewise, alone or under a status filter. Not under a name or a verdict filter.
+    // Whether the blocks can place the rows of this query: the id order, and the creation, name
+    // and update orders (where the spans of their keys keep blocks apart), alone or under a
+    // status or a machine filter or both; the status order (its rows are those of each status
+    // in turn, each in id order), alone or under a machine filter; the machine order likewise,
+    // alone or under a status filter. Not under a name or a verdict filter.
     static bool places(const SimulationQuery &query);
 
     // The row before the page at query.offset (at least 1, before the last row): the blocks
     // before its block (and, in the status or the machine order, the keys before its key) are
     // summed and the rows of that block read in the order up to it, a row a block and at most
-    // kIds index entries however deep the page; within a read snapshot the sums describe the
-    // same rows as the page. nullopt where the blocks cannot tell: creation
-    // dates of neighbouring blocks overlap (runs created out of id order), or the counts
-    // disagree with the table (changed by hand); the order's index is walked then.
+    // kIds index entries however deep the page. In the creation, name and update orders, the
+    // rows below the first key of a block are those of the blocks whose spans of the order's key
+    // lie below it and those counted of the blocks whose spans hold it; the index is read from
+    // there. Within a read snapshot the sums describe the same rows as the page. nullopt where
+    // the blocks cannot tell: spans that overlap over more runs than the order's index would
+    // walk anyway (runs created, named or updated out of id order), or counts that disagree
+    // with the table (changed by hand); the order's index is walked then.
     Result<std::optional<SimulationCursor>> rowBefore(const SimulationQuery &query);
     // How many rows of the query's order come before the run with this id, which exists: the
     // blocks before its block and the rows of its own block before it; nullopt where the
@@ -49,6 +53,7 @@ public:
     static Status tidy(Database &database);
 
 private:
+    using OrderBy = SimulationQuery::OrderBy;
     struct Block
     {
         qint64 block = 0;
@@ -62,27 +67,65 @@ private:
         QList<Block> blocks; // those holding rows, in id order
         qint64 runs = 0;
     };
-    // A block holding runs (migration 017): its runs and its span of creation dates.
+    // A block holding runs (migration 017): its runs and the span of the order's key its runs
+    // lie in (migrations 017, 021 and 024), null where not known.
     struct Span
     {
         qint64 block = 0;
         qint64 runs = 0;
-        std::optional<qint64> firstCreated;
-        std::optional<qint64> lastCreated;
+        QVariant first;
+        QVariant last;
+    };
+    // A block in a spanned order: the span of its keys, and its runs of the query.
+    struct Bounded
+    {
+        qint64 block = 0;
+        qint64 runs = 0;
+        QVariant first;
+        QVariant last;
+        QByteArray firstKey; // first and last as bytes in the order's order
+        QByteArray lastKey;
+    };
+    // The query's rows whose keys come before a cut: the runs of the blocks whose spans start
+    // below it, less the rows at or above it of those whose spans hold it (the blocks
+    // straddling it), which are counted in the order's index from the cut to the highest of
+    // their last keys.
+    struct Below
+    {
+        qint64 runs = 0;
+        QList<qint64> straddling;
+        QVariant to;
+        // The index entries that count reads, at most: the runs of every block whose span meets
+        // the range from the cut to there.
+        qint64 entries = 0;
     };
     struct Blocks
     {
         QList<Group> groups; // in the order's ascending order of their keys
         qint64 total = 0;
-        // The creation order, and the id order without filters: every block, in id order.
+        // The creation, name and update orders, and the id order without filters: every
+        // block, in id order.
         QList<Span> spans;
-        // Whether the runs of this block follow, in creation order, every run of the blocks
-        // before it and precede every run of those after it.
-        bool keepCreationOrder(qint64 block) const;
-        const Span *span(qint64 block) const;
+        // The creation, name and update orders: every block, by the lowest keys of their spans,
+        // with its rows of the query; empty where a span is not known.
+        QList<Bounded> bounded(OrderBy order) const;
     };
     Result<Blocks> read(const SimulationQuery &query);
-    Result<QList<Span>> readSpans();
+    Result<QList<Span>> readSpans(OrderBy order);
+    // The rows before a cut of a spanned order; atCut: the blocks whose spans start at the cut
+    // straddle it (the cut is a run's key, and rows of that key with lower ids come before it).
+    static Below below(OrderBy order, const QList<Bounded> &bounded, const QVariant &cut,
+                       bool atCut);
+    // rowBefore() and rowsBefore() in a spanned order: the rows below a cut summed from the
+    // blocks, less those counted above it in the blocks straddling it; then the order's index
+    // read from the cut.
+    Result<std::optional<SimulationCursor>> rowAfterCut(const SimulationQuery &query,
+                                                        const Blocks &blocks, qint64 position);
+    Result<std::optional<qint64>> rowsBelowKey(const SimulationQuery &query, const Blocks &blocks,
+                                               const QVariant &key, qint64 id);
+    // The first row a statement reads, as a cursor; nullopt where it reads none.
+    Result<std::optional<SimulationCursor>> readCursor(const QString &statement,
+                                                       const QVariantList &values);
     // The filters and the group's key as conditions on the table, their values appended.
     static QString conditions(const SimulationQuery &query, const Group &group,
                               QVariantList *values);

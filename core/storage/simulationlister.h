@@ -39,11 +39,12 @@ public:
     // known (SimulationQuery::matches, or the counters without a name or verdict filter) and
     // the page lies in the second half, that row is found from the other end, in the reverse
     // order: a page near the end costs what one near the start does, and none more than half
-    // the rows. Pages further than kBlocksPlace rows from the nearer end, of the id or creation
-    // order alone or under a status or a machine filter, and of the status or the machine
-    // order alone or under the other filter, are placed by the runs counted per block of ids
-    // (SimulationBlocks) where the blocks can tell: a row a block and one block's entries read
-    // however deep, which costs about what skipping kBlocksPlace entries does.
+    // the rows. Pages further than kBlocksPlace rows from the nearer end, of the id, creation,
+    // name or update order alone or under a status or a machine filter, and of the status or
+    // the machine order alone or under the other filter, are placed by the runs counted per
+    // block of ids (SimulationBlocks) where the blocks can tell: a row a block and about one
+    // block's entries read however deep, which costs about what skipping kBlocksPlace entries
+    // does.
     static constexpr qint64 kDeepOffset = 1'000;
     static constexpr qint64 kBlocksPlace = 10'000;
 
