@@ -179,8 +179,7 @@ QList<SimulationBlocks::Bounded> SimulationBlocks::Blocks::bounded(OrderBy order
         if (span.first.isNull() || span.last.isNull())
             return {};
         at.insert(span.block, bounded.size());
-        bounded.append({span.block, 0, span.first, span.last, sortable(order, span.first),
-                        sortable(order, span.last)});
+        bounded.append({span, 0, sortable(order, span.first), sortable(order, span.last)});
     }
     // The query's rows of each block: one group in a spanned order.
     for (const Group &group : groups) {
@@ -192,7 +191,7 @@ QList<SimulationBlocks::Bounded> SimulationBlocks::Blocks::bounded(OrderBy order
         }
     }
     std::sort(bounded.begin(), bounded.end(), [](const Bounded &a, const Bounded &b) {
-        return a.firstKey != b.firstKey ? a.firstKey < b.firstKey : a.block < b.block;
+        return a.firstKey != b.firstKey ? a.firstKey < b.firstKey : a.span.block < b.span.block;
     });
     return bounded;
 }
@@ -210,9 +209,9 @@ SimulationBlocks::Below SimulationBlocks::below(OrderBy order, const QList<Bound
             continue;
         below.runs += block.runs;
         if (block.lastKey >= cutKey) {
-            below.straddling.append(block.block);
+            below.straddling.append(block.span.block);
             if (below.to.isNull() || block.lastKey > toKey) {
-                below.to = block.last;
+                below.to = block.span.last;
                 toKey = block.lastKey;
             }
         }
@@ -289,7 +288,7 @@ SimulationBlocks::rowAfterCut(const SimulationQuery &query, const Blocks &blocks
         }
         upTo += bounded.at(i).runs;
     }
-    const QVariant cut = bounded.at(cutAt).first;
+    const QVariant cut = bounded.at(cutAt).span.first;
     const Below below = SimulationBlocks::below(order, bounded, cut, false);
     // Unless the order's index from the nearer end of all rows reads fewer entries.
     if (below.entries + position - below.runs > std::min(position, blocks.total - 1 - position))

@@ -36,16 +36,17 @@ public:
     // before its block (and, in the status or the machine order, the keys before its key) are
     // summed and the rows of that block read in the order up to it, a row a block and at most
     // kIds index entries however deep the page. In the creation, name and update orders, the
-    // rows below the first key of a block are those of the blocks whose spans of the order's key
-    // lie below it and those counted of the blocks whose spans hold it; the index is read from
-    // there. Within a read snapshot the sums describe the same rows as the page. nullopt where
-    // the blocks cannot tell: spans that overlap over more runs than the order's index would
-    // walk anyway (runs created, named or updated out of id order), or counts that disagree
-    // with the table (changed by hand); the order's index is walked then.
+    // rows below the first key of a block are the runs of the blocks whose spans of the order's
+    // key start below it, less those counted at or above it in the blocks whose spans hold it;
+    // the index is read from there. Within a read snapshot the sums describe the same rows as the
+    // page. nullopt where the blocks cannot tell: spans that overlap over more runs than the
+    // order's index would walk anyway (runs created, named or updated out of id order), or counts
+    // that disagree with the table (changed by hand); the order's index is walked then.
     Result<std::optional<SimulationCursor>> rowBefore(const SimulationQuery &query);
     // How many rows of the query's order come before the run with this id, which exists: the
-    // blocks before its block and the rows of its own block before it; nullopt where the
-    // blocks cannot tell (as rowBefore()).
+    // blocks before its block and the rows of its own block before it (in the creation, name
+    // and update orders, the rows below its key and id, as rowBefore() counts them); nullopt
+    // where the blocks cannot tell (as rowBefore()).
     Result<std::optional<qint64>> rowsBefore(const SimulationQuery &query, qint64 id);
 
     // PostgreSQL: folds the per-connection shards of the blocks below the newest into one row
@@ -76,14 +77,13 @@ private:
         QVariant first;
         QVariant last;
     };
-    // A block in a spanned order: the span of its keys, and its runs of the query.
+    // A block in a spanned order: its span, its runs of the query, and the span's keys as bytes
+    // in the order's order.
     struct Bounded
     {
-        qint64 block = 0;
+        Span span;
         qint64 runs = 0;
-        QVariant first;
-        QVariant last;
-        QByteArray firstKey; // first and last as bytes in the order's order
+        QByteArray firstKey;
         QByteArray lastKey;
     };
     // The query's rows whose keys come before a cut: the runs of the blocks whose spans start
