@@ -507,6 +507,13 @@ void TestListing::deepPagesArePlacedByTheBlocksOfIds()
     QVERIFY(change.exec(u"UPDATE simulations SET update_date = %1 WHERE simulation_id = %2"_s
                             .arg(1000 + (3 * kBlock + 7) * 20)
                             .arg(5 * kBlock + 30)));
+    // Keys equal across blocks, ordered by id: the last runs of the seventh block named and
+    // updated as the first of the eighth.
+    QVERIFY(change.exec(u"UPDATE simulations SET name_key = (SELECT name_key FROM simulations "
+                        "WHERE simulation_id = %1), update_date = (SELECT update_date FROM "
+                        "simulations WHERE simulation_id = %1) WHERE simulation_id >= %2 AND "
+                        "simulation_id < %1"_s.arg(7 * kBlock)
+                            .arg(7 * kBlock - 3)));
     compareBlocksWithTheTable(database);
     comparePages(u"out of id order"_s);
     // Folded into a row a block (PostgreSQL's shards), the blocks still place the pages.
