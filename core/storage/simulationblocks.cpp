@@ -293,24 +293,18 @@ SimulationBlocks::rowAfterCut(const SimulationQuery &query, const Blocks &blocks
     // Unless the order's index from the nearer end of all rows reads fewer entries.
     if (below.entries + position - below.runs > std::min(position, blocks.total - 1 - position))
         return std::optional<SimulationCursor>();
-    const QString key = SimulationListQuery::orderExpression(order);
-    QVariantList values;
-    const QString where = conditions(query, Group(), &values);
     qint64 rowsBelow = below.runs;
     if (!below.straddling.isEmpty()) {
-        QVariantList counted = values;
-        counted << cut << below.to;
-        auto straddled = sql::runKept(
-            m_database,
-            u"SELECT COUNT(*) FROM simulations WHERE "_s + where + key + u" >= ? AND "_s + key
-                + u" <= ? AND "_s + inBlocks(below.straddling),
-            counted, u"count the rows above a key in the blocks holding it"_s);
-        if (!straddled)
-            return straddled.error();
-        rowsBelow -= sql::readCount(*straddled.value());
+        const Result<qint64> above = countAbove(query, below, cut, std::nullopt);
+        if (!above)
+            return above.error();
+        rowsBelow -= above.value();
         if (rowsBelow < 0)
             return std::optional<SimulationCursor>(); // counts changed by hand
     }
+    const QString key = SimulationListQuery::orderExpression(order);
+    QVariantList values;
+    const QString where = conditions(query, Group(), &values);
     values << cut << position - rowsBelow;
     return readCursor(u"SELECT "_s + key + u", simulation_id FROM simulations WHERE "_s + where
                           + key + u" >= ? ORDER BY "_s + key
@@ -358,46 +352,50 @@ Result<std::optional<qint64>> SimulationBlocks::rowsBefore(const SimulationQuery
     if (!read)
         return read.error();
     const Blocks &blocks = read.value();
-    std::optional<qint64> ascending;
-    if (spanned(order)) {
-        const Result<std::optional<qint64>> within = rowsBelowKey(query, blocks, key, id);
-        if (!within || !within.value())
-            return within;
-        ascending = within.value();
-    } else {
-        qint64 runsBefore = 0;
-        const Group *group = nullptr;
-        for (const Group &each : blocks.groups) {
-            if (sameKey(each.key, key)) {
-                group = &each;
-                break;
-            }
-            runsBefore += each.runs;
+    const Result<std::optional<qint64>> ascending = spanned(order)
+        ? rowsBelowKey(query, blocks, key, id)
+        : rowsInBlock(query, blocks, key, id);
+    if (!ascending || !ascending.value())
+        return ascending;
+    const qint64 rows = *ascending.value();
+    return std::optional<qint64>(query.descending ? blocks.total - 1 - rows : rows);
+}
+
+Result<std::optional<qint64>> SimulationBlocks::rowsInBlock(const SimulationQuery &query,
+                                                            const Blocks &blocks,
+                                                            const QVariant &key, qint64 id)
+{
+    qint64 runsBefore = 0;
+    const Group *group = nullptr;
+    for (const Group &each : blocks.groups) {
+        if (sameKey(each.key, key)) {
+            group = &each;
+            break;
         }
-        const qint64 block = id / kIds;
-        qsizetype at = 0;
-        if (group) {
-            while (at < group->blocks.size() && group->blocks.at(at).block < block)
-                runsBefore += group->blocks.at(at++).runs;
-        }
-        if (!group || at == group->blocks.size() || group->blocks.at(at).block != block) {
-            qCWarning(lcStorage) << "the blocks of runs hold no block for run" << id
-                                 << "; counting the rows before it instead";
-            return std::optional<qint64>();
-        }
-        const qint64 lowestId = block * kIds;
-        QVariantList values;
-        const QString where = conditions(query, *group, &values);
-        values << lowestId << id;
-        auto within = sql::runKept(m_database,
-                                   u"SELECT COUNT(*) FROM simulations WHERE "_s + where
-                                       + u"simulation_id >= ? AND simulation_id < ?"_s,
-                                   values, u"count the rows before a run in its block"_s);
-        if (!within)
-            return within.error();
-        ascending = runsBefore + sql::readCount(*within.value());
+        runsBefore += each.runs;
     }
-    return std::optional<qint64>(query.descending ? blocks.total - 1 - *ascending : *ascending);
+    const qint64 block = id / kIds;
+    qsizetype at = 0;
+    if (group) {
+        while (at < group->blocks.size() && group->blocks.at(at).block < block)
+            runsBefore += group->blocks.at(at++).runs;
+    }
+    if (!group || at == group->blocks.size() || group->blocks.at(at).block != block) {
+        qCWarning(lcStorage) << "the blocks of runs hold no block for run" << id
+                             << "; counting the rows before it instead";
+        return std::optional<qint64>();
+    }
+    const qint64 lowestId = block * kIds;
+    QVariantList values;
+    const QString where = conditions(query, *group, &values);
+    values << lowestId << id;
+    auto within = sql::runKept(m_database,
+                               u"SELECT COUNT(*) FROM simulations WHERE "_s + where
+                                   + u"simulation_id >= ? AND simulation_id < ?"_s,
+                               values, u"count the rows before a run in its block"_s);
+    if (!within)
+        return within.error();
+    return std::optional<qint64>(runsBefore + sql::readCount(*within.value()));
 }
 
 Result<std::optional<qint64>> SimulationBlocks::rowsBelowKey(const SimulationQuery &query,
@@ -414,18 +412,32 @@ Result<std::optional<qint64>> SimulationBlocks::rowsBelowKey(const SimulationQue
     // Counting every row before the run costs less.
     if (below.entries > blocks.total / 2)
         return std::optional<qint64>();
-    const QString expression = SimulationListQuery::orderExpression(order);
-    QVariantList values;
-    const QString where = conditions(query, Group(), &values);
-    values << key << id << below.to;
-    auto above = sql::runKept(m_database,
-                              u"SELECT COUNT(*) FROM simulations WHERE "_s + where + u"("_s
-                                  + expression + u", simulation_id) >= (?, ?) AND "_s + expression
-                                  + u" <= ? AND "_s + inBlocks(below.straddling),
-                              values, u"count the rows from a run on in the blocks holding it"_s);
+    const Result<qint64> above = countAbove(query, below, key, id);
     if (!above)
         return above.error();
-    return std::optional<qint64>(below.runs - sql::readCount(*above.value()));
+    return std::optional<qint64>(below.runs - above.value());
+}
+
+Result<qint64> SimulationBlocks::countAbove(const SimulationQuery &query, const Below &below,
+                                            const QVariant &cut, std::optional<qint64> id)
+{
+    const QString key = SimulationListQuery::orderExpression(orderOf(query));
+    QVariantList values;
+    const QString where = conditions(query, Group(), &values);
+    values << cut;
+    if (id)
+        values << *id;
+    values << below.to;
+    const QString from
+        = id ? QString(u"("_s + key + u", simulation_id) >= (?, ?)"_s) : QString(key + u" >= ?"_s);
+    auto above
+        = sql::runKept(m_database,
+                       u"SELECT COUNT(*) FROM simulations WHERE "_s + where + from + u" AND "_s
+                           + key + u" <= ? AND "_s + inBlocks(below.straddling),
+                       values, u"count the rows at or above a key in the blocks holding it"_s);
+    if (!above)
+        return above.error();
+    return sql::readCount(*above.value());
 }
 
 Status SimulationBlocks::tidy(Database &database)

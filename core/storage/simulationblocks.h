@@ -123,6 +123,14 @@ private:
                                                         const Blocks &blocks, qint64 position);
     Result<std::optional<qint64>> rowsBelowKey(const SimulationQuery &query, const Blocks &blocks,
                                                const QVariant &key, qint64 id);
+    // The rows of the blocks straddling a cut at or above it (with an id, at or above the cut
+    // and that id), counted in the order's index up to the highest of their spans.
+    Result<qint64> countAbove(const SimulationQuery &query, const Below &below, const QVariant &cut,
+                              std::optional<qint64> id);
+    // rowsBefore() in the id, status and machine orders: the keys and blocks before the run's
+    // summed, and the rows of its block before it counted.
+    Result<std::optional<qint64>> rowsInBlock(const SimulationQuery &query, const Blocks &blocks,
+                                              const QVariant &key, qint64 id);
     // The first row a statement reads, as a cursor; nullopt where it reads none.
     Result<std::optional<SimulationCursor>> readCursor(const QString &statement,
                                                        const QVariantList &values);
