@@ -3,6 +3,7 @@
 #include "logging.h"
 #include "lossstatisticsrepository.h"
 #include "namesearch.h"
+#include "simulationkeyranges.h"
 #include "simulationrepository.h"
 #include "tokenrepository.h"
 
@@ -28,6 +29,10 @@ Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
         !measured)
         return measured.error();
     NameSearch::checkIndex(*runtime->m_database);
+    // Ranges of the loss orders left large (by the migration that added them, or runs ended
+    // while no engine ran here) are split now: a database served without workers splits none.
+    if (const Status split = SimulationKeyRanges::split(*runtime->m_database); !split)
+        return split.error();
     // No commit of a request or a run waits for the log to be copied back (SQLite).
     runtime->m_database->checkpointInBackground();
     if (options.runEngine)

@@ -4,6 +4,7 @@
 #include "runledger.h"
 #include "simulationblocks.h"
 #include "simulationcounter.h"
+#include "simulationkeyranges.h"
 #include "simulationlister.h"
 #include "simulationlistquery.h"
 #include "simulationrepository.h"
@@ -53,6 +54,8 @@ private Q_SLOTS:
     void deepPagesArePlacedByTheBlocksOfIds();
     void deepFilteredPagesArePlacedByTheBlocksOfIds_data() { test::addDialectRows(); }
     void deepFilteredPagesArePlacedByTheBlocksOfIds();
+    void deepLossPagesArePlacedByTheRangesOfTheirKeys_data() { test::addDialectRows(); }
+    void deepLossPagesArePlacedByTheRangesOfTheirKeys();
     void countersEqualCountAfterEveryChange_data() { test::addDialectRows(); }
     void countersEqualCountAfterEveryChange();
     void countersStayExactUnderConcurrentWriters_data() { test::addDialectRows(); }
@@ -200,6 +203,9 @@ private:
     // blocks of ids against the runs they hold.
     static void compareCountersWithTheTable(Database &database);
     static void compareBlocksWithTheTable(Database &database);
+    // The ended runs counted in each range of each loss order (migration 028) against the runs
+    // whose keys lie in it, found here from the ranges' low ends.
+    static void compareRangesWithTheTable(Database &database);
     // Runs 1 to runs named in id order ("run-100000001" …), created in id order, three in each
     // millisecond, last updated in id order, one every 20 ms (the blocks' spans of update dates,
     // rounded to minutes, overlap their neighbours'); their machine and status are SQL
@@ -659,6 +665,223 @@ void TestListing::deepFilteredPagesArePlacedByTheBlocksOfIds()
     QVERIFY(SimulationBlocks::tidy(database).ok());
     compareBlocksWithTheTable(database);
     comparePages(u"folded"_s);
+}
+
+void TestListing::compareRangesWithTheTable(Database &database)
+{
+    QSqlQuery table(database.connection());
+    for (const QString &order : {u"final_loss"_s, u"best_loss"_s, u"loss_rate"_s}) {
+        QList<std::tuple<double, qint64, qint64>> lows; // low key, low id, range
+        QVERIFY(table.exec(u"SELECT low_key, low_id, range_id FROM simulation_key_ranges "
+                           "WHERE order_key = '%1'"_s.arg(order)));
+        while (table.next())
+            lows << std::tuple {table.value(0).toDouble(), table.value(1).toLongLong(),
+                                table.value(2).toLongLong()};
+        std::sort(lows.begin(), lows.end());
+        QVERIFY(lows.size() >= 2);
+        QMap<std::tuple<qint64, qint64, QString>, qint64> held;
+        QVERIFY(table.exec(u"SELECT COALESCE(%1, 1e308), simulation_id, machine_id, status "
+                           "FROM simulations WHERE status IN ('finished', 'failed', "
+                           "'cancelled')"_s.arg(order)));
+        while (table.next()) {
+            const std::tuple<double, qint64, qint64> run {table.value(0).toDouble(),
+                                                          table.value(1).toLongLong(),
+                                                          std::numeric_limits<qint64>::max()};
+            // The highest range whose low end is at or below the run, else the lowest.
+            const auto above = std::upper_bound(lows.cbegin(), lows.cend(), run);
+            const qint64 range = std::get<2>(above == lows.cbegin() ? *above : *(above - 1));
+            ++held[{range, table.value(2).toLongLong(), table.value(3).toString()}];
+        }
+        QMap<std::tuple<qint64, qint64, QString>, qint64> counted;
+        QVERIFY(
+            table.exec(u"SELECT range_id, machine_id, status, SUM(runs) FROM "
+                       "simulation_key_range_runs WHERE order_key = '%1' "
+                       "GROUP BY range_id, machine_id, status HAVING SUM(runs) <> 0"_s.arg(order)));
+        while (table.next())
+            counted[{table.value(0).toLongLong(), table.value(1).toLongLong(),
+                     table.value(2).toString()}]
+                = table.value(3).toLongLong();
+        QVERIFY2(counted == held, qPrintable(order));
+    }
+}
+
+void TestListing::deepLossPagesArePlacedByTheRangesOfTheirKeys()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    // PostgreSQL keeps no ranges: there the same pages are read by the walk from the nearer end.
+    const bool ranged = !database.isPostgreSql();
+    constexpr qint64 kRuns = 36'000;
+    QSqlQuery change(database.connection());
+    // Losses that do not follow the ids, many shared (the rate's 101 values); runs without
+    // them (a few failed at once, the queue); a few running with losses.
+    QVERIFY2(fillInIdOrder(change, kRuns, u"CASE WHEN i % 5 = 0 THEN 2 ELSE 1 END"_s,
+                           u"CASE WHEN i % 97 = 1 THEN 'pending' WHEN i % 89 = 2 THEN 'running' "
+                           "WHEN i % 31 = 0 THEN 'cancelled' WHEN i % 7 = 0 THEN 'failed' "
+                           "ELSE 'finished' END"_s),
+             qPrintable(change.lastError().text()));
+    QVERIFY(change.exec(u"UPDATE simulations SET final_loss = (simulation_id * 7919 % 10007) / "
+                        "1000.0, best_loss = (simulation_id * 104729 % 3001) / 100.0, "
+                        "loss_rate = -(simulation_id * 31 % 101) / 1000.0 "
+                        "WHERE status <> 'pending' AND simulation_id % 53 <> 0"_s));
+    QVERIFY(SimulationKeyRanges::split(database).ok());
+    if (ranged)
+        compareRangesWithTheTable(database);
+    SimulationRepository repository(database);
+    struct Case
+    {
+        OrderBy orderBy;
+        std::optional<qint64> machine;
+        std::optional<SimulationStatus> status;
+    };
+    const QList<Case> cases {
+        {OrderBy::FinalLoss, std::nullopt, std::nullopt},
+        {OrderBy::FinalLoss, std::nullopt, SimulationStatus::Finished},
+        {OrderBy::BestLoss, 1, std::nullopt},
+        {OrderBy::Rate, std::nullopt, std::nullopt},
+        {OrderBy::Rate, 1, SimulationStatus::Finished},
+    };
+    const auto queryOf = [](const Case &each, bool descending) {
+        SimulationQuery query;
+        query.orderBy = each.orderBy;
+        query.descending = descending;
+        query.machineId = each.machine;
+        query.status = each.status;
+        return query;
+    };
+    const auto comparePages = [&](const QString &when) {
+        QSqlQuery lows(database.connection());
+        for (const Case &each : cases) {
+            const QString order = each.orderBy == OrderBy::FinalLoss ? u"final_loss"_s
+                : each.orderBy == OrderBy::BestLoss                  ? u"best_loss"_s
+                                                                     : u"loss_rate"_s;
+            QSet<qint64> lowIds;
+            QVERIFY(!ranged
+                    || lows.exec(u"SELECT low_id FROM simulation_key_ranges WHERE order_key = "
+                                 "'%1'"_s.arg(order)));
+            while (ranged && lows.next())
+                lowIds << lows.value(0).toLongLong();
+            for (const bool descending : {false, true}) {
+                SimulationQuery query = queryOf(each, descending);
+                QCOMPARE(SimulationKeyRanges::places(query, !ranged), ranged);
+                const QList<qint64> all = idsOf(repository.list(query).value());
+                const qint64 rows = all.size();
+                QVERIFY(rows > 2 * SimulationLister::kBlocksPlace);
+                // Deep among the runs without statistics, which sort last, once the queue
+                // holds more than the nearer end's walk reads.
+                QList<qint64> offsets {SimulationLister::kDeepOffset,
+                                       rows / 3,
+                                       rows / 2,
+                                       rows - 11'000,
+                                       rows - 1,
+                                       rows,
+                                       rows + 5};
+                // Around the low end of each range.
+                for (qsizetype i = 0; i < all.size(); ++i) {
+                    if (lowIds.contains(all.at(i))) {
+                        for (const qint64 near : {i - 1, i, i + 1, i + 2})
+                            offsets << std::max<qint64>(0, near);
+                    }
+                }
+                query.limit = 5;
+                for (const qint64 offset : std::as_const(offsets)) {
+                    query.offset = offset;
+                    const QList<qint64> page = idsOf(repository.list(query).value());
+                    const QString where
+                        = u"%1: order %2 %3, machine %4, status %5, %6 rows at offset %7"_s
+                              .arg(when, SimulationQuery::orderByName(each.orderBy),
+                                   descending ? u"desc"_s : u"asc"_s)
+                              .arg(each.machine.value_or(0))
+                              .arg(each.status ? statusName(*each.status) : u"any"_s)
+                              .arg(rows)
+                              .arg(offset);
+                    QVERIFY2(page == all.mid(offset, 5), qPrintable(where));
+                    if (offset < rows)
+                        QVERIFY2(repository.position(query, all.at(offset)).value()
+                                     == std::optional<qint64>(offset),
+                                 qPrintable(where));
+                }
+            }
+        }
+    };
+    comparePages(u"as filled"_s);
+    if (!ranged)
+        return;
+    // A page in the middle and a run's position, placed by the counts of the ranges before it:
+    // a run counted in the lowest range rather than in the range of runs without statistics
+    // (the same total, which the ranges check against the counters) moves both.
+    for (const qsizetype each : {0, 4}) {
+        SimulationQuery deep = queryOf(cases.at(each), false);
+        deep.limit = 5;
+        deep.offset = repository.count(deep).value() / 2;
+        const QList<qint64> expected = idsOf(repository.list(deep).value());
+        QCOMPARE(expected.size(), 5);
+        const QString lowest
+            = u"UPDATE simulation_key_range_runs SET runs = runs + (CASE range_id WHEN 0 THEN %1 "
+              "ELSE -%1 END) WHERE machine_id = 1 AND status = 'finished' AND order_key = '%2' "
+              "AND range_id IN (0, 1)"_s;
+        const QString order = each == 0 ? u"final_loss"_s : u"loss_rate"_s;
+        QVERIFY(change.exec(lowest.arg(u"1"_s, order)));
+        QCOMPARE(change.numRowsAffected(), 2);
+        QVERIFY(idsOf(repository.list(deep).value()) != expected);
+        QCOMPARE(repository.position(deep, expected.constFirst()).value(),
+                 std::optional<qint64>(deep.offset + 1));
+        QVERIFY(change.exec(lowest.arg(u"(-1)"_s, order)));
+        QCOMPARE(idsOf(repository.list(deep).value()), expected);
+        QCOMPARE(repository.position(deep, expected.constFirst()).value(),
+                 std::optional<qint64>(deep.offset));
+    }
+    // Running runs that end (in one statement, and one by one), ended runs taken back, moved,
+    // deleted, given their statistics again, renumbered; runs added ended.
+    QVERIFY(change.exec(u"UPDATE simulations SET status = 'finished' WHERE status = 'running' "
+                        "AND simulation_id < 20000"_s));
+    for (const qint64 id : {20'028, 20'117, 20'206}) {
+        QVERIFY(change.exec(
+            u"UPDATE simulations SET status = 'failed' WHERE simulation_id = %1"_s.arg(id)));
+        QCOMPARE(change.numRowsAffected(), 1);
+    }
+    QVERIFY(change.exec(u"UPDATE simulations SET status = 'pending', final_loss = NULL, "
+                        "best_loss = NULL, loss_rate = NULL WHERE simulation_id BETWEEN 3000 "
+                        "AND 3100 AND status = 'finished'"_s));
+    QVERIFY(change.exec(u"UPDATE simulations SET machine_id = 2 WHERE simulation_id BETWEEN 6000 "
+                        "AND 8000"_s));
+    QVERIFY(change.exec(u"DELETE FROM simulations WHERE simulation_id BETWEEN 10000 AND 11000 "
+                        "OR simulation_id % 1009 = 5"_s));
+    QVERIFY(change.exec(u"UPDATE simulations SET final_loss = final_loss + 5, best_loss = "
+                        "best_loss / 2 WHERE simulation_id BETWEEN 12000 AND 12500"_s));
+    QVERIFY(change.exec(u"UPDATE simulations SET simulation_id = simulation_id + 100000 "
+                        "WHERE simulation_id > %1"_s.arg(kRuns - 300)));
+    // Enough runs at one final loss to overfill its range, which a split then divides.
+    QVERIFY(change.exec(
+        u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9000) "
+        "INSERT INTO simulations (simulation_id, name, name_folded, name_key, machine_id, "
+        "status, creation_date, update_date, points_total, final_loss, best_loss, loss_rate) "
+        "SELECT 200000 + i, 'more-' || CAST(i AS TEXT), 'more-' || CAST(i AS TEXT), "
+        "'more-' || CAST(i AS TEXT), 1 + i % 2, 'finished', 100000 + i, 100000 + i, 10, "
+        "4.5, 1.25 + i / 100000.0, -0.05 FROM n"_s));
+    // A long queue: runs without statistics, uncounted, among more ended ones without them than
+    // a range holds.
+    QVERIFY(change.exec(
+        u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 21000) "
+        "INSERT INTO simulations (simulation_id, name, name_folded, name_key, machine_id, "
+        "status, creation_date, update_date, points_total) "
+        "SELECT 300000 + i, 'queued-' || CAST(i AS TEXT), 'queued-' || CAST(i AS TEXT), "
+        "'queued-' || CAST(i AS TEXT), 1, CASE WHEN i % 3 = 0 THEN 'pending' ELSE 'cancelled' "
+        "END, 200000 + i, 200000 + i, 10 FROM n"_s));
+    compareRangesWithTheTable(database);
+    comparePages(u"changed"_s);
+    QVERIFY(change.exec(u"SELECT MAX(runs) FROM (SELECT SUM(runs) AS runs FROM "
+                        "simulation_key_range_runs GROUP BY order_key, range_id) AS ranges"_s));
+    QVERIFY(change.next());
+    QVERIFY(change.value(0).toLongLong() > 2 * SimulationKeyRanges::kRuns);
+    QVERIFY(SimulationKeyRanges::split(database).ok());
+    compareRangesWithTheTable(database);
+    QVERIFY(change.exec(u"SELECT MAX(runs) FROM (SELECT SUM(runs) AS runs FROM "
+                        "simulation_key_range_runs GROUP BY order_key, range_id) AS ranges"_s));
+    QVERIFY(change.next());
+    QVERIFY(change.value(0).toLongLong() <= 2 * SimulationKeyRanges::kRuns);
+    comparePages(u"split"_s);
 }
 
 void TestListing::compareBlocksWithTheTable(Database &database)

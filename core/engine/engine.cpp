@@ -8,6 +8,7 @@
 #include "runcontrol.h"
 #include "runledger.h"
 #include "simulationblocks.h"
+#include "simulationkeyranges.h"
 #include "simulationrepository.h"
 #include "storagehealth.h"
 
@@ -502,6 +503,13 @@ void Engine::housekeeping()
             qCWarning(lcEngine) << "could not tidy the name index:" << tidied.error().message;
         if (const Status folded = SimulationBlocks::tidy(m_database); !folded)
             qCWarning(lcEngine) << "could not fold the blocks of runs:" << folded.error().message;
+    }
+    // The ranges of the loss orders split as runs end, each a few thousand rows read.
+    if (writable && (!m_sinceRangeSplit.isValid() || m_sinceRangeSplit.hasExpired(kRangeSplitMs))) {
+        m_sinceRangeSplit.start();
+        if (const Status split = SimulationKeyRanges::split(m_database); !split)
+            qCWarning(lcEngine) << "could not split the ranges of the loss orders:"
+                                << split.error().message;
     }
     wake();
 }

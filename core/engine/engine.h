@@ -77,6 +77,9 @@ private:
     QThread m_housekeeper;
     // Since the name index was last tidied (NameSearch::tidyIndex), on the housekeeper's thread.
     QElapsedTimer m_sinceIndexTidy;
+    // Since the ranges of the loss orders were last split (SimulationKeyRanges::split), likewise.
+    QElapsedTimer m_sinceRangeSplit;
+    static constexpr qint64 kRangeSplitMs = 5'000;
     bool m_started = false;
     std::atomic<bool> m_stopping {false};
     std::atomic<int> m_busy {0};

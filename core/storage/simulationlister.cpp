@@ -6,6 +6,7 @@
 #include "namesortkey.h"
 #include "simulationblocks.h"
 #include "simulationcounter.h"
+#include "simulationkeyranges.h"
 #include "simulationlistquery.h"
 #include "simulationrow.h"
 #include "sqlsupport.h"
@@ -54,6 +55,15 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
         && SimulationBlocks::places(filter)) {
         const Result<std::optional<SimulationCursor>> placed
             = SimulationBlocks(m_database).rowBefore(filter);
+        if (!placed)
+            return placed.error();
+        if (placed.value())
+            return readPageAfter(filter, *placed.value(), columns, visit, last);
+    }
+    if ((fromTheEnd ? *total - filter.offset : filter.offset) > kBlocksPlace
+        && SimulationKeyRanges::places(filter, m_database.isPostgreSql())) {
+        const Result<std::optional<SimulationCursor>> placed
+            = SimulationKeyRanges(m_database).rowBefore(filter, *total);
         if (!placed)
             return placed.error();
         if (placed.value())
@@ -183,6 +193,12 @@ Result<std::optional<qint64>> SimulationLister::position(const SimulationQuery &
     if (SimulationBlocks::places(filter)) {
         const Result<std::optional<qint64>> placed
             = SimulationBlocks(m_database).rowsBefore(filter, id);
+        if (!placed || placed.value())
+            return placed;
+    }
+    if (SimulationKeyRanges::places(filter, m_database.isPostgreSql())) {
+        const Result<std::optional<qint64>> placed
+            = SimulationKeyRanges(m_database).rowsBefore(filter, id);
         if (!placed || placed.value())
             return placed;
     }
