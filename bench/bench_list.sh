@@ -118,6 +118,8 @@ requests() { # N
     echo "?order_by=name&order=desc&status=finished&limit=100&offset=N/2|/simulations?order_by=name&order=desc&status=finished&limit=100&offset=$mid"
     echo "?order_by=update_date&machine_id=101&limit=100&offset= (the middle of its runs)|/simulations?order_by=update_date&machine_id=101&limit=100&offset=$((n / 4))"
     echo "?order_by=final_loss&limit=100&offset=N/2|/simulations?order_by=final_loss&limit=100&offset=$mid"
+    echo "?order_by=best_loss&order=desc&status=finished&limit=100&offset=N/2|/simulations?order_by=best_loss&order=desc&status=finished&limit=100&offset=$mid"
+    echo "?order_by=rate&machine_id=101&limit=100&offset= (the middle of its runs)|/simulations?order_by=rate&machine_id=101&limit=100&offset=$((n / 4))"
     echo "?name=0000424&limit=100 (one match)|/simulations?name=0000424&limit=100"
     echo "?name=run-0000424&limit=100 (a whole name: \"run\" is in every one)|/simulations?name=run-0000424&limit=100"
     echo "?name=042&limit=100 (3 characters)|/simulations?name=042&limit=100"

@@ -2,12 +2,14 @@
 // Fills an empty SQLite or PostgreSQL database with N finished runs (one in fifty failed) and P
 // convergence points each, straight in SQL (a recursive CTE, generate_series), in chunks of
 // 100,000 runs per transaction, with the loss columns the engine would have stored. The
-// triggers keep counters and the name index as the program would. Names are "run-0000001" …;
+// triggers keep counters, the name index and the ranges of the loss orders as the program would,
+// and the ranges are split once filled. Names are "run-0000001" …;
 // their folded names and natural sort keys are written in SQL.
 
 #include "database.h"
 #include "databaseurl.h"
 #include "lossstatistics.h"
+#include "simulationkeyranges.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -167,6 +169,12 @@ int main(int argc, char *argv[])
                || !run(query, u"ANALYZE"_s)) {
         // The name index merged, as the engine's housekeeping keeps a long-lived one
         // (NameSearch::tidyIndex), not in the ten segments the chunks left.
+        return 1;
+    }
+    // The ranges of the loss orders split as the program's start would (the runs were counted
+    // in the few ranges the empty database had).
+    if (const Status split = SimulationKeyRanges::split(database); !split) {
+        std::fprintf(stderr, "fill_database: %s\n", qPrintable(split.error().message));
         return 1;
     }
     std::printf("%lld runs, %d points each, in %.1f s\n", static_cast<long long>(runs), points,

@@ -7,6 +7,8 @@
 #include "sqlsupport.h"
 
 #include <QHash>
+#include <QSqlError>
+#include <QSqlQuery>
 
 #include <algorithm>
 #include <map>
@@ -75,10 +77,9 @@ QString filters(const SimulationQuery &query, QVariantList *values)
 }
 } // namespace
 
-bool SimulationKeyRanges::places(const SimulationQuery &query, bool postgreSql)
+bool SimulationKeyRanges::places(const SimulationQuery &query)
 {
-    if (postgreSql || query.verdict || !query.nameContains.isEmpty()
-        || (query.status && !ended(*query.status)))
+    if (query.verdict || !query.nameContains.isEmpty() || (query.status && !ended(*query.status)))
         return false;
     const OrderBy order = orderOf(query);
     return order == OrderBy::FinalLoss || order == OrderBy::BestLoss || order == OrderBy::Rate;
@@ -320,8 +321,12 @@ Result<std::optional<qint64>> SimulationKeyRanges::rowsBefore(const SimulationQu
 
 Status SimulationKeyRanges::split(Database &database)
 {
-    if (database.isPostgreSql())
-        return success(); // no ranges kept there yet
+    if (database.isPostgreSql()) {
+        auto folded = sql::run(database, u"SELECT simulation_key_range_runs_fold()"_s, {},
+                               u"fold the runs of the ranges of the loss orders"_s);
+        if (!folded)
+            return folded.error();
+    }
     auto full = sql::run(database,
                          u"SELECT order_key, range_id FROM simulation_key_range_runs "
                          "GROUP BY order_key, range_id HAVING SUM(runs) > ?"_s,
@@ -343,6 +348,15 @@ Status SimulationKeyRanges::splitRange(Database &database, const QString &order,
     sql::Transaction transaction(database);
     if (!transaction.isActive())
         return transaction.beginError();
+    if (database.isPostgreSql()) {
+        // The triggers take ROW SHARE: this waits for the writers that counted a run in the old
+        // ranges to commit, and holds off the next until these ranges are in place and counted.
+        // Not prepared: PostgreSQL prepares no LOCK.
+        QSqlQuery lock(database.connection());
+        if (!lock.exec(u"LOCK TABLE simulation_key_ranges IN EXCLUSIVE MODE"_s))
+            return Error::internal(u"could not lock the ranges of the loss orders: "_s
+                                   + lock.lastError().text());
+    }
     auto bounds = sql::run(
         database,
         u"SELECT r.low_key, r.low_id, "
@@ -407,12 +421,16 @@ Status SimulationKeyRanges::splitRange(Database &database, const QString &order,
         if (!added)
             return added.error();
     }
+    // PostgreSQL's counts in shard 0, as folded.
+    const QString shard = database.isPostgreSql() ? u", shard"_s : QString();
     for (const auto &[counted, count] : runs) {
         const auto &[in, machine, status] = counted;
         auto added
             = sql::run(database,
                        u"INSERT INTO simulation_key_range_runs (order_key, range_id, "
-                       "machine_id, status, runs) VALUES (?, ?, ?, ?, ?)"_s,
+                       "machine_id, status, runs"_s
+                           + shard + u") VALUES (?, ?, ?, ?, ?"_s
+                           + (shard.isEmpty() ? QString() : u", 0"_s) + u")"_s,
                        {order, in, machine, status, count}, u"split a range of a loss order"_s);
         if (!added)
             return added.error();

@@ -16,8 +16,7 @@ class Database;
 // where a page deep into those orders lies, and how many rows come before a run in them, without
 // walking the order's index up to there. A run's losses stop changing when it ends, so each run
 // is counted once; the runs still pending or running, few where a table has grown large, are
-// read from the status index each time. SQLite only: on PostgreSQL those orders' deep pages are
-// walked from the nearer end.
+// read from the status index each time.
 class SimulationKeyRanges
 {
 public:
@@ -29,9 +28,9 @@ public:
     { }
 
     // Whether the ranges can place the rows of this query: the final loss, best loss or rate
-    // order, alone or under a machine filter, a filter of an ended status, or both, on SQLite.
-    // Not under a name or a verdict filter.
-    static bool places(const SimulationQuery &query, bool postgreSql);
+    // order, alone or under a machine filter, a filter of an ended status, or both. Not under a
+    // name or a verdict filter.
+    static bool places(const SimulationQuery &query);
 
     // The row before the page at query.offset (at least 1) among total rows: the runs of the
     // ranges before its range and the pending or running runs below that range's low end are
@@ -48,6 +47,7 @@ public:
     // Splits each range that holds more than twice kRuns ended runs into ranges of kRuns, in
     // one transaction per range, reading its rows from the order's index once. Housekeeping
     // and the start of the program call it; a database filled in bulk calls it once filled.
+    // On PostgreSQL it first folds the per-connection shards of the counts into one row each.
     static Status split(Database &database);
 
 private:

@@ -61,7 +61,7 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
             return readPageAfter(filter, *placed.value(), columns, visit, last);
     }
     if ((fromTheEnd ? *total - filter.offset : filter.offset) > kBlocksPlace
-        && SimulationKeyRanges::places(filter, m_database.isPostgreSql())) {
+        && SimulationKeyRanges::places(filter)) {
         const Result<std::optional<SimulationCursor>> placed
             = SimulationKeyRanges(m_database).rowBefore(filter, *total);
         if (!placed)
@@ -196,7 +196,7 @@ Result<std::optional<qint64>> SimulationLister::position(const SimulationQuery &
         if (!placed || placed.value())
             return placed;
     }
-    if (SimulationKeyRanges::places(filter, m_database.isPostgreSql())) {
+    if (SimulationKeyRanges::places(filter)) {
         const Result<std::optional<qint64>> placed
             = SimulationKeyRanges(m_database).rowsBefore(filter, id);
         if (!placed || placed.value())
