@@ -145,6 +145,23 @@ private:
         }
         return ids;
     }
+    // The page of five rows at each offset against the whole order (all), and the position of
+    // the run at that offset in it; where names the case in a failure.
+    static void comparePagesAt(SimulationRepository &repository, SimulationQuery query,
+                               const QList<qint64> &all, const QList<qint64> &offsets,
+                               const QString &where)
+    {
+        query.limit = 5;
+        for (const qint64 offset : offsets) {
+            query.offset = offset;
+            const QString at = u"%1, %2 rows at offset %3"_s.arg(where).arg(all.size()).arg(offset);
+            QVERIFY2(idsOf(repository.list(query).value()) == all.mid(offset, 5), qPrintable(at));
+            if (offset < all.size()) // the row of that run, counted
+                QVERIFY2(repository.position(query, all.at(offset)).value()
+                             == std::optional<qint64>(offset),
+                         qPrintable(at));
+        }
+    }
     // A thread that keeps its own database connection, to run steps on it one at a time.
     class ConnectionThread
     {
@@ -463,20 +480,9 @@ void TestListing::deepPagesArePlacedByTheBlocksOfIds()
                     for (const qint64 near : {edge - 3, edge - 1, edge, edge + 1})
                         offsets << near << std::max<qint64>(0, rows - near);
                 }
-                query.limit = 5;
-                for (const qint64 offset : std::as_const(offsets)) {
-                    query.offset = offset;
-                    const QList<qint64> page = idsOf(repository.list(query).value());
-                    const QString where = u"%1: order %2 %3 of %4 rows at offset %5"_s.arg(
-                        when, SimulationQuery::orderByName(orderBy),
-                        descending ? u"desc"_s : u"asc"_s, QString::number(rows),
-                        QString::number(offset));
-                    QVERIFY2(page == all.mid(offset, 5), qPrintable(where));
-                    if (offset < rows) // the row of that run, counted
-                        QVERIFY2(repository.position(query, all.at(offset)).value()
-                                     == std::optional<qint64>(offset),
-                                 qPrintable(where));
-                }
+                comparePagesAt(repository, query, all, offsets,
+                               u"%1: order %2 %3"_s.arg(when, SimulationQuery::orderByName(orderBy),
+                                                        descending ? u"desc"_s : u"asc"_s));
             }
         }
     };
@@ -604,25 +610,12 @@ void TestListing::deepFilteredPagesArePlacedByTheBlocksOfIds()
                             offsets << std::max<qint64>(0, near);
                     }
                 }
-                query.limit = 5;
-                for (const qint64 offset : std::as_const(offsets)) {
-                    query.offset = offset;
-                    const QList<qint64> page = idsOf(repository.list(query).value());
-                    const QString where
-                        = u"%1: order %2 %3, machine %4, status %5, %6 rows at "
-                          "offset %7"_s
-                              .arg(when, SimulationQuery::orderByName(each.orderBy),
-                                   descending ? u"desc"_s : u"asc"_s)
-                              .arg(each.machine.value_or(0))
-                              .arg(each.status ? statusName(*each.status) : u"any"_s)
-                              .arg(rows)
-                              .arg(offset);
-                    QVERIFY2(page == all.mid(offset, 5), qPrintable(where));
-                    if (offset < rows)
-                        QVERIFY2(repository.position(query, all.at(offset)).value()
-                                     == std::optional<qint64>(offset),
-                                 qPrintable(where));
-                }
+                comparePagesAt(repository, query, all, offsets,
+                               u"%1: order %2 %3, machine %4, status %5"_s
+                                   .arg(when, SimulationQuery::orderByName(each.orderBy),
+                                        descending ? u"desc"_s : u"asc"_s)
+                                   .arg(each.machine.value_or(0))
+                                   .arg(each.status ? statusName(*each.status) : u"any"_s));
             }
         }
     };
@@ -782,24 +775,12 @@ void TestListing::deepLossPagesArePlacedByTheRangesOfTheirKeys()
                             offsets << std::max<qint64>(0, near);
                     }
                 }
-                query.limit = 5;
-                for (const qint64 offset : std::as_const(offsets)) {
-                    query.offset = offset;
-                    const QList<qint64> page = idsOf(repository.list(query).value());
-                    const QString where
-                        = u"%1: order %2 %3, machine %4, status %5, %6 rows at offset %7"_s
-                              .arg(when, SimulationQuery::orderByName(each.orderBy),
-                                   descending ? u"desc"_s : u"asc"_s)
-                              .arg(each.machine.value_or(0))
-                              .arg(each.status ? statusName(*each.status) : u"any"_s)
-                              .arg(rows)
-                              .arg(offset);
-                    QVERIFY2(page == all.mid(offset, 5), qPrintable(where));
-                    if (offset < rows)
-                        QVERIFY2(repository.position(query, all.at(offset)).value()
-                                     == std::optional<qint64>(offset),
-                                 qPrintable(where));
-                }
+                comparePagesAt(repository, query, all, offsets,
+                               u"%1: order %2 %3, machine %4, status %5"_s
+                                   .arg(when, SimulationQuery::orderByName(each.orderBy),
+                                        descending ? u"desc"_s : u"asc"_s)
+                                   .arg(each.machine.value_or(0))
+                                   .arg(each.status ? statusName(*each.status) : u"any"_s));
             }
         }
     };

@@ -93,30 +93,90 @@ CREATE TRIGGER simulations_key_ranges_delete AFTER DELETE ON simulations
     EXECUTE FUNCTION simulation_key_ranges_add_changed();
 
 -- A run that ends, is taken back, moves to another machine or has its statistics written again
--- after it ended leaves its old ranges and joins its new ones, in one statement, its rows in key
--- order.
+-- after it ended leaves its old ranges and joins its new ones: an upsert of its values for each
+-- order and side, each a plan kept by PL/pgSQL (one statement over a derived table of its rows,
+-- grouped, cost a run's end about 0.2 ms).
 CREATE FUNCTION simulation_key_ranges_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    here SMALLINT := pg_backend_pid() % 16;
 BEGIN
     LOCK TABLE simulation_key_ranges IN ROW SHARE MODE;
-    INSERT INTO simulation_key_range_runs AS c (order_key, range_id, machine_id, status, shard,
-        runs)
-    SELECT order_key, simulation_key_range_of(order_key, key, id), machine_id, status,
-        pg_backend_pid() % 16, SUM(runs)
-    FROM (SELECT k.order_key, k.key, OLD.simulation_id AS id, OLD.machine_id AS machine_id,
-              OLD.status AS status, -1 AS runs
-          FROM (VALUES ('final_loss', COALESCE(OLD.final_loss, 1e308)),
-                       ('best_loss', COALESCE(OLD.best_loss, 1e308)),
-                       ('loss_rate', COALESCE(OLD.loss_rate, 1e308))) AS k (order_key, key)
-          WHERE OLD.status IN ('finished', 'failed', 'cancelled')
-          UNION ALL
-          SELECT k.order_key, k.key, NEW.simulation_id, NEW.machine_id, NEW.status, 1
-          FROM (VALUES ('final_loss', COALESCE(NEW.final_loss, 1e308)),
-                       ('best_loss', COALESCE(NEW.best_loss, 1e308)),
-                       ('loss_rate', COALESCE(NEW.loss_rate, 1e308))) AS k (order_key, key)
-          WHERE NEW.status IN ('finished', 'failed', 'cancelled')) AS moved
-    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (order_key, range_id, machine_id, status, shard)
-        DO UPDATE SET runs = c.runs + excluded.runs;
+    IF OLD.status IN ('finished', 'failed', 'cancelled') THEN
+        INSERT INTO simulation_key_range_runs AS c (order_key, range_id, machine_id, status,
+            shard, runs)
+        VALUES ('final_loss', (SELECT COALESCE(
+                (SELECT range_id FROM simulation_key_ranges
+                 WHERE order_key = 'final_loss'
+                     AND (low_key, low_id) <= (COALESCE(OLD.final_loss, 1e308), OLD.simulation_id)
+                 ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'final_loss'
+                 ORDER BY low_key, low_id LIMIT 1))),
+            OLD.machine_id, OLD.status, here, -1)
+        ON CONFLICT (order_key, range_id, machine_id, status, shard)
+            DO UPDATE SET runs = c.runs + excluded.runs;
+        INSERT INTO simulation_key_range_runs AS c (order_key, range_id, machine_id, status,
+            shard, runs)
+        VALUES ('best_loss', (SELECT COALESCE(
+                (SELECT range_id FROM simulation_key_ranges
+                 WHERE order_key = 'best_loss'
+                     AND (low_key, low_id) <= (COALESCE(OLD.best_loss, 1e308), OLD.simulation_id)
+                 ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'best_loss'
+                 ORDER BY low_key, low_id LIMIT 1))),
+            OLD.machine_id, OLD.status, here, -1)
+        ON CONFLICT (order_key, range_id, machine_id, status, shard)
+            DO UPDATE SET runs = c.runs + excluded.runs;
+        INSERT INTO simulation_key_range_runs AS c (order_key, range_id, machine_id, status,
+            shard, runs)
+        VALUES ('loss_rate', (SELECT COALESCE(
+                (SELECT range_id FROM simulation_key_ranges
+                 WHERE order_key = 'loss_rate'
+                     AND (low_key, low_id) <= (COALESCE(OLD.loss_rate, 1e308), OLD.simulation_id)
+                 ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'loss_rate'
+                 ORDER BY low_key, low_id LIMIT 1))),
+            OLD.machine_id, OLD.status, here, -1)
+        ON CONFLICT (order_key, range_id, machine_id, status, shard)
+            DO UPDATE SET runs = c.runs + excluded.runs;
+    END IF;
+    IF NEW.status IN ('finished', 'failed', 'cancelled') THEN
+        INSERT INTO simulation_key_range_runs AS c (order_key, range_id, machine_id, status,
+            shard, runs)
+        VALUES ('final_loss', (SELECT COALESCE(
+                (SELECT range_id FROM simulation_key_ranges
+                 WHERE order_key = 'final_loss'
+                     AND (low_key, low_id) <= (COALESCE(NEW.final_loss, 1e308), NEW.simulation_id)
+                 ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'final_loss'
+                 ORDER BY low_key, low_id LIMIT 1))),
+            NEW.machine_id, NEW.status, here, 1)
+        ON CONFLICT (order_key, range_id, machine_id, status, shard)
+            DO UPDATE SET runs = c.runs + excluded.runs;
+        INSERT INTO simulation_key_range_runs AS c (order_key, range_id, machine_id, status,
+            shard, runs)
+        VALUES ('best_loss', (SELECT COALESCE(
+                (SELECT range_id FROM simulation_key_ranges
+                 WHERE order_key = 'best_loss'
+                     AND (low_key, low_id) <= (COALESCE(NEW.best_loss, 1e308), NEW.simulation_id)
+                 ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'best_loss'
+                 ORDER BY low_key, low_id LIMIT 1))),
+            NEW.machine_id, NEW.status, here, 1)
+        ON CONFLICT (order_key, range_id, machine_id, status, shard)
+            DO UPDATE SET runs = c.runs + excluded.runs;
+        INSERT INTO simulation_key_range_runs AS c (order_key, range_id, machine_id, status,
+            shard, runs)
+        VALUES ('loss_rate', (SELECT COALESCE(
+                (SELECT range_id FROM simulation_key_ranges
+                 WHERE order_key = 'loss_rate'
+                     AND (low_key, low_id) <= (COALESCE(NEW.loss_rate, 1e308), NEW.simulation_id)
+                 ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'loss_rate'
+                 ORDER BY low_key, low_id LIMIT 1))),
+            NEW.machine_id, NEW.status, here, 1)
+        ON CONFLICT (order_key, range_id, machine_id, status, shard)
+            DO UPDATE SET runs = c.runs + excluded.runs;
+    END IF;
     RETURN NULL;
 END $$;
 

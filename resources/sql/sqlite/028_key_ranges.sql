@@ -45,87 +45,132 @@ INSERT INTO simulation_key_range_runs (order_key, range_id, machine_id, status, 
           FROM simulations WHERE status IN ('finished', 'failed', 'cancelled'))
     GROUP BY 1, 2, 3, 4;
 
--- The range of a key and id: the highest whose low end is at or below them, else the lowest.
--- Written out in each trigger (SQLite has no functions in SQL); the three copies are the same.
+-- A run's range in each order: the highest whose low end is at or below its key and id, else the
+-- lowest. Written out in each statement (SQLite has no functions in SQL), each an upsert of its
+-- values. One upsert of rows selected from a derived table of the run's old and new keys cost
+-- an end of a run about 0.5 ms in a trigger; these cost it a few µs.
 
 CREATE TRIGGER simulations_key_ranges_insert AFTER INSERT ON simulations
 WHEN NEW.status IN ('finished', 'failed', 'cancelled') BEGIN
     INSERT INTO simulation_key_range_runs (order_key, range_id, machine_id, status, runs)
-    SELECT order_key, range_id, NEW.machine_id, NEW.status, 1
-    FROM (SELECT k.order_key,
-              COALESCE((SELECT r.range_id FROM simulation_key_ranges AS r
-                        WHERE r.order_key = k.order_key
-                            AND (r.low_key, r.low_id) <= (k.key, NEW.simulation_id)
-                        ORDER BY r.low_key DESC, r.low_id DESC LIMIT 1),
-                       (SELECT r.range_id FROM simulation_key_ranges AS r
-                        WHERE r.order_key = k.order_key
-                        ORDER BY r.low_key, r.low_id LIMIT 1)) AS range_id
-          FROM (SELECT 'final_loss' AS order_key, COALESCE(NEW.final_loss, 1e308) AS key
-                UNION ALL SELECT 'best_loss', COALESCE(NEW.best_loss, 1e308)
-                UNION ALL SELECT 'loss_rate', COALESCE(NEW.loss_rate, 1e308)) AS k)
-    WHERE range_id IS NOT NULL
-    ON CONFLICT (order_key, range_id, machine_id, status) DO UPDATE SET runs = runs + 1;
+    VALUES ('final_loss', COALESCE((SELECT range_id FROM simulation_key_ranges
+                  WHERE order_key = 'final_loss'
+                      AND (low_key, low_id) <= (COALESCE(NEW.final_loss, 1e308), NEW.simulation_id)
+                  ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                 (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'final_loss'
+                  ORDER BY low_key, low_id LIMIT 1)), NEW.machine_id, NEW.status, 1)
+    ON CONFLICT (order_key, range_id, machine_id, status) DO UPDATE SET runs = runs + excluded.runs;
+    INSERT INTO simulation_key_range_runs (order_key, range_id, machine_id, status, runs)
+    VALUES ('best_loss', COALESCE((SELECT range_id FROM simulation_key_ranges
+                  WHERE order_key = 'best_loss'
+                      AND (low_key, low_id) <= (COALESCE(NEW.best_loss, 1e308), NEW.simulation_id)
+                  ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                 (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'best_loss'
+                  ORDER BY low_key, low_id LIMIT 1)), NEW.machine_id, NEW.status, 1)
+    ON CONFLICT (order_key, range_id, machine_id, status) DO UPDATE SET runs = runs + excluded.runs;
+    INSERT INTO simulation_key_range_runs (order_key, range_id, machine_id, status, runs)
+    VALUES ('loss_rate', COALESCE((SELECT range_id FROM simulation_key_ranges
+                  WHERE order_key = 'loss_rate'
+                      AND (low_key, low_id) <= (COALESCE(NEW.loss_rate, 1e308), NEW.simulation_id)
+                  ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                 (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'loss_rate'
+                  ORDER BY low_key, low_id LIMIT 1)), NEW.machine_id, NEW.status, 1)
+    ON CONFLICT (order_key, range_id, machine_id, status) DO UPDATE SET runs = runs + excluded.runs;
 END;
 
 CREATE TRIGGER simulations_key_ranges_delete AFTER DELETE ON simulations
 WHEN OLD.status IN ('finished', 'failed', 'cancelled') BEGIN
-    UPDATE simulation_key_range_runs SET runs = runs - 1
-    WHERE machine_id = OLD.machine_id AND status = OLD.status
-        AND (order_key, range_id) IN (
-            SELECT k.order_key,
-                COALESCE((SELECT r.range_id FROM simulation_key_ranges AS r
-                          WHERE r.order_key = k.order_key
-                              AND (r.low_key, r.low_id) <= (k.key, OLD.simulation_id)
-                          ORDER BY r.low_key DESC, r.low_id DESC LIMIT 1),
-                         (SELECT r.range_id FROM simulation_key_ranges AS r
-                          WHERE r.order_key = k.order_key
-                          ORDER BY r.low_key, r.low_id LIMIT 1))
-            FROM (SELECT 'final_loss' AS order_key, COALESCE(OLD.final_loss, 1e308) AS key
-                  UNION ALL SELECT 'best_loss', COALESCE(OLD.best_loss, 1e308)
-                  UNION ALL SELECT 'loss_rate', COALESCE(OLD.loss_rate, 1e308)) AS k);
+    INSERT INTO simulation_key_range_runs (order_key, range_id, machine_id, status, runs)
+    VALUES ('final_loss', COALESCE((SELECT range_id FROM simulation_key_ranges
+                  WHERE order_key = 'final_loss'
+                      AND (low_key, low_id) <= (COALESCE(OLD.final_loss, 1e308), OLD.simulation_id)
+                  ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                 (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'final_loss'
+                  ORDER BY low_key, low_id LIMIT 1)), OLD.machine_id, OLD.status, -1)
+    ON CONFLICT (order_key, range_id, machine_id, status) DO UPDATE SET runs = runs + excluded.runs;
+    INSERT INTO simulation_key_range_runs (order_key, range_id, machine_id, status, runs)
+    VALUES ('best_loss', COALESCE((SELECT range_id FROM simulation_key_ranges
+                  WHERE order_key = 'best_loss'
+                      AND (low_key, low_id) <= (COALESCE(OLD.best_loss, 1e308), OLD.simulation_id)
+                  ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                 (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'best_loss'
+                  ORDER BY low_key, low_id LIMIT 1)), OLD.machine_id, OLD.status, -1)
+    ON CONFLICT (order_key, range_id, machine_id, status) DO UPDATE SET runs = runs + excluded.runs;
+    INSERT INTO simulation_key_range_runs (order_key, range_id, machine_id, status, runs)
+    VALUES ('loss_rate', COALESCE((SELECT range_id FROM simulation_key_ranges
+                  WHERE order_key = 'loss_rate'
+                      AND (low_key, low_id) <= (COALESCE(OLD.loss_rate, 1e308), OLD.simulation_id)
+                  ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                 (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'loss_rate'
+                  ORDER BY low_key, low_id LIMIT 1)), OLD.machine_id, OLD.status, -1)
+    ON CONFLICT (order_key, range_id, machine_id, status) DO UPDATE SET runs = runs + excluded.runs;
 END;
 
 -- A run that ends, is taken back, moves to another machine or has its statistics written again
--- after it ended leaves its old ranges and joins its new ones, in one statement. The points of a
--- running run do not pass here.
-CREATE TRIGGER simulations_key_ranges_follow
+-- after it ended leaves its old ranges and joins its new ones. The points of a running run do not
+-- pass here.
+CREATE TRIGGER simulations_key_ranges_leave
     AFTER UPDATE OF status, machine_id, final_loss, best_loss, loss_rate, simulation_id
     ON simulations
-WHEN (OLD.status IN ('finished', 'failed', 'cancelled')
-      OR NEW.status IN ('finished', 'failed', 'cancelled'))
+WHEN OLD.status IN ('finished', 'failed', 'cancelled')
     AND (NEW.status IS NOT OLD.status OR NEW.machine_id IS NOT OLD.machine_id
          OR NEW.final_loss IS NOT OLD.final_loss OR NEW.best_loss IS NOT OLD.best_loss
          OR NEW.loss_rate IS NOT OLD.loss_rate OR NEW.simulation_id <> OLD.simulation_id) BEGIN
     INSERT INTO simulation_key_range_runs (order_key, range_id, machine_id, status, runs)
-    SELECT order_key, range_id, machine_id, status, runs
-    FROM (SELECT k.order_key,
-              COALESCE((SELECT r.range_id FROM simulation_key_ranges AS r
-                        WHERE r.order_key = k.order_key
-                            AND (r.low_key, r.low_id) <= (k.key, k.id)
-                        ORDER BY r.low_key DESC, r.low_id DESC LIMIT 1),
-                       (SELECT r.range_id FROM simulation_key_ranges AS r
-                        WHERE r.order_key = k.order_key
-                        ORDER BY r.low_key, r.low_id LIMIT 1)) AS range_id,
-              k.machine_id, k.status, k.runs
-          FROM (SELECT 'final_loss' AS order_key, COALESCE(OLD.final_loss, 1e308) AS key,
-                    OLD.simulation_id AS id, OLD.machine_id AS machine_id, OLD.status AS status,
-                    -1 AS runs
-                WHERE OLD.status IN ('finished', 'failed', 'cancelled')
-                UNION ALL SELECT 'best_loss', COALESCE(OLD.best_loss, 1e308), OLD.simulation_id,
-                    OLD.machine_id, OLD.status, -1
-                WHERE OLD.status IN ('finished', 'failed', 'cancelled')
-                UNION ALL SELECT 'loss_rate', COALESCE(OLD.loss_rate, 1e308), OLD.simulation_id,
-                    OLD.machine_id, OLD.status, -1
-                WHERE OLD.status IN ('finished', 'failed', 'cancelled')
-                UNION ALL SELECT 'final_loss', COALESCE(NEW.final_loss, 1e308), NEW.simulation_id,
-                    NEW.machine_id, NEW.status, 1
-                WHERE NEW.status IN ('finished', 'failed', 'cancelled')
-                UNION ALL SELECT 'best_loss', COALESCE(NEW.best_loss, 1e308), NEW.simulation_id,
-                    NEW.machine_id, NEW.status, 1
-                WHERE NEW.status IN ('finished', 'failed', 'cancelled')
-                UNION ALL SELECT 'loss_rate', COALESCE(NEW.loss_rate, 1e308), NEW.simulation_id,
-                    NEW.machine_id, NEW.status, 1
-                WHERE NEW.status IN ('finished', 'failed', 'cancelled')) AS k)
-    WHERE range_id IS NOT NULL
+    VALUES ('final_loss', COALESCE((SELECT range_id FROM simulation_key_ranges
+                  WHERE order_key = 'final_loss'
+                      AND (low_key, low_id) <= (COALESCE(OLD.final_loss, 1e308), OLD.simulation_id)
+                  ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                 (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'final_loss'
+                  ORDER BY low_key, low_id LIMIT 1)), OLD.machine_id, OLD.status, -1)
+    ON CONFLICT (order_key, range_id, machine_id, status) DO UPDATE SET runs = runs + excluded.runs;
+    INSERT INTO simulation_key_range_runs (order_key, range_id, machine_id, status, runs)
+    VALUES ('best_loss', COALESCE((SELECT range_id FROM simulation_key_ranges
+                  WHERE order_key = 'best_loss'
+                      AND (low_key, low_id) <= (COALESCE(OLD.best_loss, 1e308), OLD.simulation_id)
+                  ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                 (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'best_loss'
+                  ORDER BY low_key, low_id LIMIT 1)), OLD.machine_id, OLD.status, -1)
+    ON CONFLICT (order_key, range_id, machine_id, status) DO UPDATE SET runs = runs + excluded.runs;
+    INSERT INTO simulation_key_range_runs (order_key, range_id, machine_id, status, runs)
+    VALUES ('loss_rate', COALESCE((SELECT range_id FROM simulation_key_ranges
+                  WHERE order_key = 'loss_rate'
+                      AND (low_key, low_id) <= (COALESCE(OLD.loss_rate, 1e308), OLD.simulation_id)
+                  ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                 (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'loss_rate'
+                  ORDER BY low_key, low_id LIMIT 1)), OLD.machine_id, OLD.status, -1)
+    ON CONFLICT (order_key, range_id, machine_id, status) DO UPDATE SET runs = runs + excluded.runs;
+END;
+
+CREATE TRIGGER simulations_key_ranges_join
+    AFTER UPDATE OF status, machine_id, final_loss, best_loss, loss_rate, simulation_id
+    ON simulations
+WHEN NEW.status IN ('finished', 'failed', 'cancelled')
+    AND (NEW.status IS NOT OLD.status OR NEW.machine_id IS NOT OLD.machine_id
+         OR NEW.final_loss IS NOT OLD.final_loss OR NEW.best_loss IS NOT OLD.best_loss
+         OR NEW.loss_rate IS NOT OLD.loss_rate OR NEW.simulation_id <> OLD.simulation_id) BEGIN
+    INSERT INTO simulation_key_range_runs (order_key, range_id, machine_id, status, runs)
+    VALUES ('final_loss', COALESCE((SELECT range_id FROM simulation_key_ranges
+                  WHERE order_key = 'final_loss'
+                      AND (low_key, low_id) <= (COALESCE(NEW.final_loss, 1e308), NEW.simulation_id)
+                  ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                 (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'final_loss'
+                  ORDER BY low_key, low_id LIMIT 1)), NEW.machine_id, NEW.status, 1)
+    ON CONFLICT (order_key, range_id, machine_id, status) DO UPDATE SET runs = runs + excluded.runs;
+    INSERT INTO simulation_key_range_runs (order_key, range_id, machine_id, status, runs)
+    VALUES ('best_loss', COALESCE((SELECT range_id FROM simulation_key_ranges
+                  WHERE order_key = 'best_loss'
+                      AND (low_key, low_id) <= (COALESCE(NEW.best_loss, 1e308), NEW.simulation_id)
+                  ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                 (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'best_loss'
+                  ORDER BY low_key, low_id LIMIT 1)), NEW.machine_id, NEW.status, 1)
+    ON CONFLICT (order_key, range_id, machine_id, status) DO UPDATE SET runs = runs + excluded.runs;
+    INSERT INTO simulation_key_range_runs (order_key, range_id, machine_id, status, runs)
+    VALUES ('loss_rate', COALESCE((SELECT range_id FROM simulation_key_ranges
+                  WHERE order_key = 'loss_rate'
+                      AND (low_key, low_id) <= (COALESCE(NEW.loss_rate, 1e308), NEW.simulation_id)
+                  ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                 (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'loss_rate'
+                  ORDER BY low_key, low_id LIMIT 1)), NEW.machine_id, NEW.status, 1)
     ON CONFLICT (order_key, range_id, machine_id, status) DO UPDATE SET runs = runs + excluded.runs;
 END;
