@@ -7,6 +7,7 @@
 
 #include "database.h"
 #include "eventhub.h"
+#include "simulationkeyranges.h"
 #include "simulationpageloader.h"
 #include "simulationrepository.h"
 #include "simulationspanel.h"
@@ -81,7 +82,9 @@ bool createDatabase(const QString &path, qint64 rows)
             "'{\"points\":10}', 0.01 + (i * 7919 % 100000) / 1e6, "
             "0.01 + (i * 7919 % 100000) / 1e6, 100, -0.5 + (i * 104729 % 1000) / 1e3, "
             "'converging' FROM n"_s.arg(QString::number(rows), QString::number(base), u"%020d"_s))
-        && db.commit();
+        && db.commit()
+        // The ranges of the loss orders split, as the program's start would.
+        && SimulationKeyRanges::split(database).ok();
 }
 
 struct Figures
