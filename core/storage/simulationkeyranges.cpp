@@ -235,10 +235,16 @@ Result<std::optional<SimulationCursor>> SimulationKeyRanges::rowBefore(const Sim
     if (!read || !read.value())
         return read ? Result<std::optional<SimulationCursor>>(std::nullopt) : read.error();
     const Ranges &ranges = *read.value();
-    // The row before the page, by its position in the ascending order.
+    // The row before the page, by its position in the ascending order (of the total the reader
+    // gave, as the walk from the nearer end places it).
     const qint64 position = query.descending ? total - query.offset : query.offset - 1;
-    const qint64 queued = total - ranges.counted - ranges.live.size();
-    if (position < 0 || position >= total || queued < 0)
+    // The runs not counted, of the counters' total in this snapshot (the reader's may be older).
+    const Result<std::optional<qint64>> counted
+        = SimulationCounter(m_database).countFromCounters(query);
+    if (!counted || !counted.value())
+        return counted ? Result<std::optional<SimulationCursor>>(std::nullopt) : counted.error();
+    const qint64 queued = *counted.value() - ranges.counted - ranges.live.size();
+    if (position < 0 || position >= *counted.value() || queued < 0)
         return std::optional<SimulationCursor>();
     const QList<qint64> below = rowsBelow(ranges);
     // Runs without the statistic that are not counted (waiting in the queue) lie among the

@@ -32,8 +32,9 @@ public:
     // name or a verdict filter.
     static bool places(const SimulationQuery &query);
 
-    // The row before the page at query.offset (at least 1) among total rows: the runs of the
-    // ranges before its range and the pending or running runs below that range's low end are
+    // The row before the page at query.offset (at least 1) among total rows (the reader's count,
+    // which places a page from the end; the counters' own is checked against the ranges): the runs
+    // of the ranges before its range and the pending or running runs below that range's low end are
     // summed, and the order's index read from there, at most about a range's entries however
     // deep the page. nullopt where the ranges cannot tell: a page among runs without the
     // statistic (they sort last, in id order) while runs waiting in the queue are among them,

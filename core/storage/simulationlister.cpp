@@ -60,7 +60,9 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
         if (placed.value())
             return readPageAfter(filter, *placed.value(), columns, visit, last);
     }
-    if ((fromTheEnd ? *total - filter.offset : filter.offset) > kBlocksPlace
+    // The ranges check their counts against the total, which the counters know for every query
+    // they place.
+    if (total && (fromTheEnd ? *total - filter.offset : filter.offset) > kBlocksPlace
         && SimulationKeyRanges::places(filter)) {
         const Result<std::optional<SimulationCursor>> placed
             = SimulationKeyRanges(m_database).rowBefore(filter, *total);
