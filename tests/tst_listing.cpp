@@ -162,6 +162,27 @@ private:
                          qPrintable(at));
         }
     }
+    // The page deep (of five rows) and its first run's position move by one while shift has
+    // counted one more run before them (rowsShifted: the count rows it changes, where given), and
+    // come back once restore has taken it away again: the counts placed them.
+    static void compareMovedByACount(SimulationRepository &repository, QSqlQuery &change,
+                                     const SimulationQuery &deep, const QString &shift,
+                                     const QString &restore, int rowsShifted = -1)
+    {
+        const QList<qint64> expected = idsOf(repository.list(deep).value());
+        QCOMPARE(expected.size(), 5);
+        QVERIFY(change.exec(shift));
+        if (rowsShifted >= 0)
+            QCOMPARE(change.numRowsAffected(), rowsShifted);
+        QVERIFY2(idsOf(repository.list(deep).value()) != expected,
+                 qPrintable(SimulationQuery::orderByName(deep.orderBy)));
+        QCOMPARE(repository.position(deep, expected.constFirst()).value(),
+                 std::optional<qint64>(deep.offset + 1));
+        QVERIFY(change.exec(restore));
+        QCOMPARE(idsOf(repository.list(deep).value()), expected);
+        QCOMPARE(repository.position(deep, expected.constFirst()).value(),
+                 std::optional<qint64>(deep.offset));
+    }
     // A thread that keeps its own database connection, to run steps on it one at a time.
     class ConnectionThread
     {
@@ -493,17 +514,9 @@ void TestListing::deepPagesArePlacedByTheBlocksOfIds()
         deep.orderBy = orderBy;
         deep.limit = 5;
         deep.offset = (kRuns - kBlock / 5) / 2;
-        const QList<qint64> expected = idsOf(repository.list(deep).value());
-        QCOMPARE(expected.size(), 5);
-        QVERIFY(change.exec(u"UPDATE simulation_blocks SET runs = runs + 1 WHERE block = 0"_s));
-        QVERIFY2(idsOf(repository.list(deep).value()) != expected,
-                 qPrintable(SimulationQuery::orderByName(orderBy)));
-        QCOMPARE(repository.position(deep, expected.constFirst()).value(),
-                 std::optional<qint64>(deep.offset + 1));
-        QVERIFY(change.exec(u"UPDATE simulation_blocks SET runs = runs - 1 WHERE block = 0"_s));
-        QCOMPARE(idsOf(repository.list(deep).value()), expected);
-        QCOMPARE(repository.position(deep, expected.constFirst()).value(),
-                 std::optional<qint64>(deep.offset));
+        compareMovedByACount(repository, change, deep,
+                             u"UPDATE simulation_blocks SET runs = runs + 1 WHERE block = 0"_s,
+                             u"UPDATE simulation_blocks SET runs = runs - 1 WHERE block = 0"_s);
     }
     // A run of the third block dated before all others, one of the second as late as the
     // fourth's: the creation dates of the first four blocks overlap, the others' do not. A run
@@ -625,18 +638,10 @@ void TestListing::deepFilteredPagesArePlacedByTheBlocksOfIds()
         SimulationQuery deep = queryOf(cases.at(each), false);
         deep.limit = 5;
         deep.offset = repository.count(deep).value() / 2;
-        const QList<qint64> expected = idsOf(repository.list(deep).value());
-        QCOMPARE(expected.size(), 5);
         const QString firstBlock = u"UPDATE simulation_block_runs SET runs = runs %1 1 WHERE "
                                    "block = 0 AND machine_id = 1 AND status = 'finished'"_s;
-        QVERIFY(change.exec(firstBlock.arg(u"+"_s)));
-        QVERIFY(idsOf(repository.list(deep).value()) != expected);
-        QCOMPARE(repository.position(deep, expected.constFirst()).value(),
-                 std::optional<qint64>(deep.offset + 1));
-        QVERIFY(change.exec(firstBlock.arg(u"-"_s)));
-        QCOMPARE(idsOf(repository.list(deep).value()), expected);
-        QCOMPARE(repository.position(deep, expected.constFirst()).value(),
-                 std::optional<qint64>(deep.offset));
+        compareMovedByACount(repository, change, deep, firstBlock.arg(u"+"_s),
+                             firstBlock.arg(u"-"_s));
     }
     // Runs that change status (one statement, and one by one), machine, and block.
     QVERIFY(change.exec(u"UPDATE simulations SET status = 'running' WHERE simulation_id >= %1 "
@@ -792,22 +797,13 @@ void TestListing::deepLossPagesArePlacedByTheRangesOfTheirKeys()
         SimulationQuery deep = queryOf(cases.at(each), false);
         deep.limit = 5;
         deep.offset = repository.count(deep).value() / 2;
-        const QList<qint64> expected = idsOf(repository.list(deep).value());
-        QCOMPARE(expected.size(), 5);
         const QString lowest
             = u"UPDATE simulation_key_range_runs SET runs = runs + (CASE range_id WHEN 0 THEN %1 "
               "ELSE -%1 END) WHERE machine_id = 1 AND status = 'finished' AND order_key = '%2' "
               "AND range_id IN (0, 1)"_s;
         const QString order = each == 0 ? u"final_loss"_s : u"loss_rate"_s;
-        QVERIFY(change.exec(lowest.arg(u"1"_s, order)));
-        QCOMPARE(change.numRowsAffected(), 2);
-        QVERIFY(idsOf(repository.list(deep).value()) != expected);
-        QCOMPARE(repository.position(deep, expected.constFirst()).value(),
-                 std::optional<qint64>(deep.offset + 1));
-        QVERIFY(change.exec(lowest.arg(u"(-1)"_s, order)));
-        QCOMPARE(idsOf(repository.list(deep).value()), expected);
-        QCOMPARE(repository.position(deep, expected.constFirst()).value(),
-                 std::optional<qint64>(deep.offset));
+        compareMovedByACount(repository, change, deep, lowest.arg(u"1"_s, order),
+                             lowest.arg(u"(-1)"_s, order), 2);
     }
     // Running runs that end (in one statement, and one by one), ended runs taken back, moved,
     // deleted, given their statistics again, renumbered; runs added ended.
