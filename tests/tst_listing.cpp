@@ -248,18 +248,21 @@ private:
     // millisecond, last updated in id order, one every 20 ms (the blocks' spans of update dates,
     // rounded to minutes, overlap their neighbours'); their machine, status and final loss,
     // best loss and rate are SQL expressions of i, the id.
+    // Runs with the ids 1 to runs: each column's expression of i. timing: the start, the end,
+    // the points done and the points of each.
     static bool fillInIdOrder(QSqlQuery &change, qint64 runs, const QString &machine,
-                              const QString &status, const QString &losses = u"NULL, NULL, NULL"_s)
+                              const QString &status, const QString &losses = u"NULL, NULL, NULL"_s,
+                              const QString &timing = u"NULL, NULL, 0, 10"_s)
     {
         return change.exec(
             u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1) "
             "INSERT INTO simulations (simulation_id, name, name_folded, name_key, machine_id, "
-            "status, creation_date, update_date, points_total, final_loss, best_loss, "
-            "loss_rate) "
+            "status, creation_date, update_date, final_loss, best_loss, loss_rate, started_at, "
+            "finished_at, points_done, points_total) "
             "SELECT i, 'run-' || CAST(100000000 + i AS TEXT), 'run-' || CAST(100000000 + i AS "
             "TEXT), 'run-' || CAST(100000000 + i AS TEXT), %2, %3, 1000 + i / 3, 1000 + i * 20, "
-            "10, %4 FROM n"_s.arg(runs)
-                .arg(machine, status, losses));
+            "%4, %5 FROM n"_s.arg(runs)
+                .arg(machine, status, losses, timing));
     }
 };
 
@@ -669,7 +672,16 @@ void TestListing::deepFilteredPagesArePlacedByTheBlocksOfIds()
 void TestListing::compareRangesWithTheTable(Database &database)
 {
     QSqlQuery table(database.connection());
-    for (const QString &order : {u"final_loss"_s, u"best_loss"_s, u"loss_rate"_s}) {
+    // Each order's key as the ranges place a run by it: a double.
+    const QList<std::pair<QString, QString>> orders {
+        {u"final_loss"_s, u"COALESCE(final_loss, 1e308)"_s},
+        {u"best_loss"_s, u"COALESCE(best_loss, 1e308)"_s},
+        {u"loss_rate"_s, u"COALESCE(loss_rate, 1e308)"_s},
+        {u"duration"_s,
+         u"CAST(COALESCE(COALESCE(finished_at, update_date) - started_at, 0) AS DOUBLE PRECISION)"_s},
+        {u"progress"_s, u"CAST(points_done * 1.0 / points_total AS DOUBLE PRECISION)"_s},
+    };
+    for (const auto &[order, key] : orders) {
         QList<std::tuple<double, qint64, qint64>> lows; // low key, low id, range
         QVERIFY(table.exec(u"SELECT low_key, low_id, range_id FROM simulation_key_ranges "
                            "WHERE order_key = '%1'"_s.arg(order)));
@@ -679,9 +691,9 @@ void TestListing::compareRangesWithTheTable(Database &database)
         std::sort(lows.begin(), lows.end());
         QVERIFY(lows.size() >= 2);
         QMap<std::tuple<qint64, qint64, QString>, qint64> held;
-        QVERIFY(table.exec(u"SELECT COALESCE(%1, 1e308), simulation_id, machine_id, status "
+        QVERIFY(table.exec(u"SELECT %1, simulation_id, machine_id, status "
                            "FROM simulations WHERE status IN ('finished', 'failed', "
-                           "'cancelled')"_s.arg(order)));
+                           "'cancelled')"_s.arg(key)));
         while (table.next()) {
             const std::tuple<double, qint64, qint64> run {table.value(0).toDouble(),
                                                           table.value(1).toLongLong(),
@@ -714,13 +726,23 @@ void TestListing::deepLossPagesArePlacedByTheRangesOfTheirKeys()
     // Losses that do not follow the ids, many shared (the rate's 101 values); runs without
     // them (a few failed at once, the queue); a few running with losses.
     const QString measured = u"i % 97 <> 1 AND i % 53 <> 0"_s;
+    // Durations and progress that do not follow the ids either, many shared; a run that never
+    // started (the queue) at 0 in both, a running one at its time so far, an ended one now and
+    // then without its end written (its duration runs to its last update). Points of 3 to 9,
+    // fractions a double does not hold.
+    const QString started = u"i % 97 <> 1"_s;
+    const QString ended = u"i % 97 <> 1 AND i % 89 <> 2"_s;
     QVERIFY2(fillInIdOrder(change, kRuns, u"CASE WHEN i % 5 = 0 THEN 2 ELSE 1 END"_s,
                            u"CASE WHEN i % 97 = 1 THEN 'pending' WHEN i % 89 = 2 THEN 'running' "
                            "WHEN i % 31 = 0 THEN 'cancelled' WHEN i % 7 = 0 THEN 'failed' "
                            "ELSE 'finished' END"_s,
                            u"CASE WHEN %1 THEN (i * 7919 % 10007) / 1000.0 END, "
                            "CASE WHEN %1 THEN (CAST(i AS BIGINT) * 104729 % 3001) / 100.0 END, "
-                           "CASE WHEN %1 THEN -(i * 31 % 101) / 1000.0 END"_s.arg(measured)),
+                           "CASE WHEN %1 THEN -(i * 31 % 101) / 1000.0 END"_s.arg(measured),
+                           u"CASE WHEN %1 THEN 1000 + i * 20 - i * 7 % 2003 END, "
+                           "CASE WHEN %2 AND i % 211 <> 0 THEN 1000 + i * 20 - i % 13 END, "
+                           "CASE WHEN %1 THEN i * 5 % (3 + i % 7) ELSE 0 END, 3 + i % 7"_s.arg(
+                               started, ended)),
              qPrintable(change.lastError().text()));
     compareRangesWithTheTable(database);
     QVERIFY(SimulationKeyRanges::split(database).ok());
@@ -738,6 +760,15 @@ void TestListing::deepLossPagesArePlacedByTheRangesOfTheirKeys()
         {OrderBy::BestLoss, 1, std::nullopt},
         {OrderBy::Rate, std::nullopt, std::nullopt},
         {OrderBy::Rate, 1, SimulationStatus::Finished},
+        {OrderBy::Duration, std::nullopt, std::nullopt},
+        {OrderBy::Duration, 1, SimulationStatus::Finished},
+        {OrderBy::Progress, std::nullopt, std::nullopt},
+        {OrderBy::Progress, 1, std::nullopt},
+    };
+    const QMap<OrderBy, QString> orderKeys {
+        {OrderBy::FinalLoss, u"final_loss"_s}, {OrderBy::BestLoss, u"best_loss"_s},
+        {OrderBy::Rate, u"loss_rate"_s},       {OrderBy::Duration, u"duration"_s},
+        {OrderBy::Progress, u"progress"_s},
     };
     const auto queryOf = [](const Case &each, bool descending) {
         SimulationQuery query;
@@ -750,9 +781,7 @@ void TestListing::deepLossPagesArePlacedByTheRangesOfTheirKeys()
     const auto comparePages = [&](const QString &when) {
         QSqlQuery lows(database.connection());
         for (const Case &each : cases) {
-            const QString order = each.orderBy == OrderBy::FinalLoss ? u"final_loss"_s
-                : each.orderBy == OrderBy::BestLoss                  ? u"best_loss"_s
-                                                                     : u"loss_rate"_s;
+            const QString order = orderKeys.value(each.orderBy);
             QSet<qint64> lowIds;
             QVERIFY(lows.exec(u"SELECT low_id FROM simulation_key_ranges WHERE order_key = "
                               "'%1'"_s.arg(order)));
@@ -791,19 +820,28 @@ void TestListing::deepLossPagesArePlacedByTheRangesOfTheirKeys()
     };
     comparePages(u"as filled"_s);
     // A page in the middle and a run's position, placed by the counts of the ranges before it:
-    // a run counted in the lowest range rather than in the range of runs without statistics
-    // (the same total, which the ranges check against the counters) moves both.
-    for (const qsizetype each : {0, 4}) {
+    // a run counted in the lowest range rather than in the highest (for the losses, the range
+    // of runs without statistics; the same total, which the ranges check against the counters)
+    // moves both.
+    for (const qsizetype each : {0, 4, 5, 7}) {
         SimulationQuery deep = queryOf(cases.at(each), false);
         deep.limit = 5;
         deep.offset = repository.count(deep).value() / 2;
+        const QString order = orderKeys.value(cases.at(each).orderBy);
+        QVERIFY(change.exec(
+            u"SELECT r.range_id FROM simulation_key_ranges AS r JOIN simulation_key_range_runs "
+            "AS c ON c.order_key = r.order_key AND c.range_id = r.range_id WHERE r.order_key = "
+            "'%1' AND c.machine_id = 1 AND c.status = 'finished' AND c.runs > 0 "
+            "ORDER BY r.low_key DESC, r.low_id DESC LIMIT 1"_s.arg(order)));
+        QVERIFY(change.next());
+        const qint64 highest = change.value(0).toLongLong();
+        QVERIFY(highest != 0);
         const QString lowest
             = u"UPDATE simulation_key_range_runs SET runs = runs + (CASE range_id WHEN 0 THEN %1 "
               "ELSE -%1 END) WHERE machine_id = 1 AND status = 'finished' AND order_key = '%2' "
-              "AND range_id IN (0, 1)"_s;
-        const QString order = each == 0 ? u"final_loss"_s : u"loss_rate"_s;
-        compareMovedByACount(repository, change, deep, lowest.arg(u"1"_s, order),
-                             lowest.arg(u"(-1)"_s, order), 2);
+              "AND range_id IN (0, %3)"_s;
+        compareMovedByACount(repository, change, deep, lowest.arg(u"1"_s, order).arg(highest),
+                             lowest.arg(u"(-1)"_s, order).arg(highest), 2);
     }
     // Running runs that end (in one statement, and one by one), ended runs taken back, moved,
     // deleted, given their statistics again, renumbered; runs added ended.
@@ -828,6 +866,12 @@ void TestListing::deepLossPagesArePlacedByTheRangesOfTheirKeys()
                         "OR simulation_id % 1009 = 5"_s));
     QVERIFY(change.exec(u"UPDATE simulations SET final_loss = final_loss + 5, best_loss = "
                         "best_loss / 2 WHERE simulation_id BETWEEN 12000 AND 12500"_s));
+    // A later update moves the duration of a run that ended without its end written alone;
+    // points written again move the progress.
+    QVERIFY(change.exec(u"UPDATE simulations SET update_date = update_date + 7 "
+                        "WHERE simulation_id BETWEEN 14000 AND 14600"_s));
+    QVERIFY(change.exec(u"UPDATE simulations SET points_done = points_done + 1, points_total = "
+                        "points_total + 2 WHERE simulation_id BETWEEN 15000 AND 15300"_s));
     QVERIFY(change.exec(u"UPDATE simulations SET simulation_id = simulation_id + 100000 "
                         "WHERE simulation_id > %1"_s.arg(kRuns - 300)));
     // Enough runs at one final loss to overfill its range, which a split then divides.

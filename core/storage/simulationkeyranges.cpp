@@ -11,8 +11,10 @@
 #include <QSqlQuery>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <tuple>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -33,17 +35,71 @@ OrderBy orderOf(const SimulationQuery &query)
     return SimulationListQuery(query, false).effectiveOrder();
 }
 
-// The order's name in migration 028's tables: the column it sorts by.
+// The orders the ranges place, by their names in the tables of migrations 028 and 029.
+constexpr std::pair<OrderBy, const char16_t *> kOrders[] {
+    {OrderBy::FinalLoss, u"final_loss"}, {OrderBy::BestLoss, u"best_loss"},
+    {OrderBy::Rate, u"loss_rate"},       {OrderBy::Duration, u"duration"},
+    {OrderBy::Progress, u"progress"},
+};
+
 QString orderKey(OrderBy order)
 {
-    switch (order) {
-    case OrderBy::BestLoss:
-        return u"best_loss"_s;
-    case OrderBy::Rate:
-        return u"loss_rate"_s;
-    default:
-        return u"final_loss"_s;
+    for (const auto &[each, name] : kOrders) {
+        if (each == order)
+            return QString::fromUtf16(name);
     }
+    return QString();
+}
+
+std::optional<OrderBy> orderNamed(const QString &name)
+{
+    for (const auto &[each, named] : kOrders) {
+        if (name == QStringView(named))
+            return each;
+    }
+    return std::nullopt;
+}
+
+// The order's key as a double, as the triggers place a run in its ranges: PostgreSQL's
+// duration is a BIGINT and its progress a numeric.
+QString keyAsDouble(OrderBy order, bool postgreSql)
+{
+    const QString key = SimulationListQuery::orderExpression(order);
+    return postgreSql && (order == OrderBy::Duration || order == OrderBy::Progress)
+        ? u"CAST("_s + key + u" AS DOUBLE PRECISION)"_s
+        : key;
+}
+
+// The order's key in full, as a page's cursor and the order's index take it: PostgreSQL's
+// progress as the text of its numeric (SimulationListQuery::selects).
+QString keyInFull(OrderBy order, bool postgreSql)
+{
+    const QString key = SimulationListQuery::orderExpression(order);
+    return postgreSql && order == OrderBy::Progress ? u"CAST("_s + key + u" AS TEXT)"_s : key;
+}
+
+// The placeholder of a key in full, compared with the order's key in its index's type.
+QString keyPlaceholder(OrderBy order, bool postgreSql)
+{
+    return postgreSql && order == OrderBy::Progress ? u"CAST(? AS NUMERIC)"_s : u"?"_s;
+}
+
+// A range's low key in full: its text where the double would not hold it, a whole duration as
+// an integer (a BIGINT on PostgreSQL, compared in its index as one; the ends of the ranges at
+// ±1e308 as the ends of its type, which no duration reaches), else the double.
+QVariant lowInFull(OrderBy order, double lowKey, const QVariant &lowText)
+{
+    if (!lowText.isNull())
+        return lowText.toString();
+    if (order == OrderBy::Duration) {
+        constexpr double kEnd = 9e18;
+        if (lowKey >= kEnd)
+            return std::numeric_limits<qint64>::max();
+        if (lowKey <= -kEnd)
+            return std::numeric_limits<qint64>::min();
+        return static_cast<qint64>(lowKey);
+    }
+    return lowKey;
 }
 
 bool ended(SimulationStatus status)
@@ -81,8 +137,7 @@ bool SimulationKeyRanges::places(const SimulationQuery &query)
 {
     if (query.verdict || !query.nameContains.isEmpty() || (query.status && !ended(*query.status)))
         return false;
-    const OrderBy order = orderOf(query);
-    return order == OrderBy::FinalLoss || order == OrderBy::BestLoss || order == OrderBy::Rate;
+    return !orderKey(orderOf(query)).isEmpty();
 }
 
 Result<std::optional<SimulationKeyRanges::Ranges>>
@@ -93,14 +148,18 @@ SimulationKeyRanges::read(const SimulationQuery &query)
     Ranges read;
     {
         auto rows = sql::readKept(m_database,
-                                  u"SELECT range_id, low_key, low_id FROM simulation_key_ranges "
-                                  "WHERE order_key = ? ORDER BY low_key, low_id"_s,
-                                  {name}, u"read the ranges of a loss order"_s);
+                                  u"SELECT range_id, low_key, low_id, low_text FROM "
+                                  "simulation_key_ranges WHERE order_key = ? "
+                                  "ORDER BY low_key, low_id"_s,
+                                  {name}, u"read the ranges of an order"_s);
         if (!rows)
             return rows.error();
-        for (sql::KeptRows &row = rows.value(); row.next();)
-            read.ranges.append(
-                {row.value(0).toLongLong(), row.value(1).toDouble(), row.value(2).toLongLong(), 0});
+        for (sql::KeptRows &row = rows.value(); row.next();) {
+            const double lowKey = row.value(1).toDouble();
+            read.ranges.append({row.value(0).toLongLong(), lowKey,
+                                lowInFull(order, lowKey, row.value(3)), row.value(2).toLongLong(),
+                                0});
+        }
     }
     if (read.ranges.isEmpty())
         return std::optional<Ranges>();
@@ -112,7 +171,7 @@ SimulationKeyRanges::read(const SimulationQuery &query)
                                   u"SELECT range_id, SUM(runs) FROM simulation_key_range_runs"_s
                                       + (where.isEmpty() ? u" WHERE "_s : where + u" AND "_s)
                                       + u"order_key = ? GROUP BY range_id"_s,
-                                  values, u"read the runs of the ranges of a loss order"_s);
+                                  values, u"read the runs of the ranges of an order"_s);
         if (!rows)
             return rows.error();
         QHash<qint64, qint64> runs;
@@ -126,7 +185,7 @@ SimulationKeyRanges::read(const SimulationQuery &query)
     if (query.status)
         return std::optional<Ranges>(std::move(read)); // an ended status: every run counted
     QVariantList values;
-    const QString key = SimulationListQuery::orderExpression(order);
+    const QString key = keyAsDouble(order, m_database.isPostgreSql());
     QString where = u"status IN ('pending', 'running') AND "_s + key + u" < ?"_s;
     values << kWithout;
     if (query.machineId) {
@@ -137,7 +196,7 @@ SimulationKeyRanges::read(const SimulationQuery &query)
     auto rows = sql::readKept(m_database,
                               u"SELECT "_s + key + u", simulation_id FROM simulations WHERE "_s
                                   + where + u" LIMIT ?"_s,
-                              values, u"read the running runs of a loss order"_s);
+                              values, u"read the running runs of an order"_s);
     if (!rows)
         return rows.error();
     for (sql::KeptRows &row = rows.value(); row.next();)
@@ -184,19 +243,23 @@ qsizetype SimulationKeyRanges::firstWithout(const Ranges &ranges)
 Result<std::optional<SimulationCursor>>
 SimulationKeyRanges::rowFrom(const SimulationQuery &query, const Range *low, qint64 offset)
 {
-    const QString key = SimulationListQuery::orderExpression(orderOf(query));
+    const OrderBy order = orderOf(query);
+    const bool postgreSql = m_database.isPostgreSql();
+    const QString key = SimulationListQuery::orderExpression(order);
+    const QString bound = keyPlaceholder(order, postgreSql);
     // The rows from the low end: those of its key from its id on, then those of higher keys.
     // Each is one range of the order's index (SQLite does not seek an index of an expression by
     // a row of values); the second is read only when the first holds no more than the offset,
     // and then it holds at most that many.
     QVariantList values;
-    const QString where = u"SELECT "_s + key + u", simulation_id FROM simulations WHERE "_s
-        + filters(query, &values);
+    const QString where = u"SELECT "_s + keyInFull(order, postgreSql)
+        + u", simulation_id FROM simulations WHERE "_s + filters(query, &values);
     QList<std::pair<QString, QVariantList>> pieces;
     if (low) {
-        pieces.append({key + u" = ? AND simulation_id >= ? ORDER BY simulation_id"_s,
-                       {low->lowKey, low->lowId}});
-        pieces.append({key + u" > ? ORDER BY "_s + key + u", simulation_id"_s, {low->lowKey}});
+        pieces.append({key + u" = "_s + bound + u" AND simulation_id >= ? ORDER BY simulation_id"_s,
+                       {low->low, low->lowId}});
+        pieces.append(
+            {key + u" > "_s + bound + u" ORDER BY "_s + key + u", simulation_id"_s, {low->low}});
     } else {
         pieces.append({u"1 = 1 ORDER BY "_s + key + u", simulation_id"_s, {}});
     }
@@ -223,7 +286,7 @@ SimulationKeyRanges::rowFrom(const SimulationQuery &query, const Range *low, qin
         offset -= held.value().next() ? held.value().value(0).toLongLong() : 0;
     }
     // Counts changed by hand, without their triggers: the order's index still knows.
-    qCWarning(lcStorage) << "the ranges of a loss order count more runs than their rows hold; "
+    qCWarning(lcStorage) << "the ranges of an order count more runs than their rows hold; "
                             "reading the order's index instead";
     return std::optional<SimulationCursor>();
 }
@@ -264,17 +327,24 @@ Result<std::optional<SimulationCursor>> SimulationKeyRanges::rowBefore(const Sim
 Result<std::optional<qint64>> SimulationKeyRanges::rowsBefore(const SimulationQuery &query,
                                                               qint64 id)
 {
-    const QString key = SimulationListQuery::orderExpression(orderOf(query));
+    const OrderBy order = orderOf(query);
+    const bool postgreSql = m_database.isPostgreSql();
+    const QString key = SimulationListQuery::orderExpression(order);
+    const QString bound = keyPlaceholder(order, postgreSql);
     double runKey = 0;
+    QVariant runInFull;
     {
-        auto run = sql::readKept(
-            m_database, u"SELECT "_s + key + u" FROM simulations WHERE simulation_id = ?"_s, {id},
-            u"find a simulation's row"_s);
+        auto run = sql::readKept(m_database,
+                                 u"SELECT "_s + keyAsDouble(order, postgreSql) + u", "_s
+                                     + keyInFull(order, postgreSql)
+                                     + u" FROM simulations WHERE simulation_id = ?"_s,
+                                 {id}, u"find a simulation's row"_s);
         if (!run)
             return run.error();
         if (!run.value().next())
             return std::optional<qint64>();
         runKey = run.value().value(0).toDouble();
+        runInFull = run.value().value(1);
     }
     const Result<std::optional<qint64>> counted
         = SimulationCounter(m_database).countFromCounters(query);
@@ -296,17 +366,19 @@ Result<std::optional<qint64>> SimulationKeyRanges::rowsBefore(const SimulationQu
     // key from its low id, of the keys between, and of the run's key below its id.
     QList<std::pair<QString, QVariantList>> pieces;
     const Range &range = ranges.ranges.at(in);
+    const QString is = key + u" = "_s + bound;
     if (in > 0 && range.lowKey == runKey) {
-        pieces.append({key + u" = ? AND simulation_id >= ? AND simulation_id < ?"_s,
-                       {runKey, range.lowId, id}});
+        pieces.append({is + u" AND simulation_id >= ? AND simulation_id < ?"_s,
+                       {runInFull, range.lowId, id}});
     } else {
         if (in > 0) {
-            pieces.append({key + u" = ? AND simulation_id >= ?"_s, {range.lowKey, range.lowId}});
-            pieces.append({key + u" > ? AND "_s + key + u" < ?"_s, {range.lowKey, runKey}});
+            pieces.append({is + u" AND simulation_id >= ?"_s, {range.low, range.lowId}});
+            pieces.append({key + u" > "_s + bound + u" AND "_s + key + u" < "_s + bound,
+                           {range.low, runInFull}});
         } else {
-            pieces.append({key + u" < ?"_s, {runKey}});
+            pieces.append({key + u" < "_s + bound, {runInFull}});
         }
-        pieces.append({key + u" = ? AND simulation_id < ?"_s, {runKey, id}});
+        pieces.append({is + u" AND simulation_id < ?"_s, {runInFull, id}});
     }
     QStringList counts;
     QVariantList values;
@@ -329,19 +401,21 @@ Status SimulationKeyRanges::split(Database &database)
 {
     if (database.isPostgreSql()) {
         auto folded = sql::run(database, u"SELECT simulation_key_range_runs_fold()"_s, {},
-                               u"fold the runs of the ranges of the loss orders"_s);
+                               u"fold the runs of the ranges of the orders"_s);
         if (!folded)
             return folded.error();
     }
     auto full = sql::run(database,
                          u"SELECT order_key, range_id FROM simulation_key_range_runs "
                          "GROUP BY order_key, range_id HAVING SUM(runs) > ?"_s,
-                         {2 * kRuns}, u"find the ranges of the loss orders to split"_s);
+                         {2 * kRuns}, u"find the ranges of the orders to split"_s);
     if (!full)
         return full.error();
-    QList<std::pair<QString, qint64>> ranges;
-    while (full.value().next())
-        ranges.append({full.value().value(0).toString(), full.value().value(1).toLongLong()});
+    QList<std::pair<OrderBy, qint64>> ranges;
+    while (full.value().next()) {
+        if (const std::optional<OrderBy> order = orderNamed(full.value().value(0).toString()))
+            ranges.append({*order, full.value().value(1).toLongLong()});
+    }
     for (const auto &[order, range] : std::as_const(ranges)) {
         if (const Status split = splitRange(database, order, range); !split)
             return split;
@@ -349,57 +423,64 @@ Status SimulationKeyRanges::split(Database &database)
     return success();
 }
 
-Status SimulationKeyRanges::splitRange(Database &database, const QString &order, qint64 range)
+Status SimulationKeyRanges::splitRange(Database &database, OrderBy order, qint64 range)
 {
+    const QString name = orderKey(order);
+    const bool postgreSql = database.isPostgreSql();
     sql::Transaction transaction(database);
     if (!transaction.isActive())
         return transaction.beginError();
-    if (database.isPostgreSql()) {
+    if (postgreSql) {
         // The triggers take ROW SHARE: this waits for the writers that counted a run in the old
         // ranges to commit, and holds off the next until these ranges are in place and counted.
         // Not prepared: PostgreSQL prepares no LOCK.
         QSqlQuery lock(database.connection());
         if (!lock.exec(u"LOCK TABLE simulation_key_ranges IN EXCLUSIVE MODE"_s))
-            return Error::internal(u"could not lock the ranges of the loss orders: "_s
+            return Error::internal(u"could not lock the ranges of the orders: "_s
                                    + lock.lastError().text());
     }
     auto bounds = sql::run(
         database,
-        u"SELECT r.low_key, r.low_id, "
+        u"SELECT r.low_key, r.low_id, r.low_text, "
         "(SELECT COUNT(*) FROM simulation_key_ranges AS b WHERE b.order_key = r.order_key "
         "AND (b.low_key, b.low_id) < (r.low_key, r.low_id)), "
         "(SELECT MAX(range_id) FROM simulation_key_ranges AS m WHERE m.order_key = r.order_key) "
         "FROM simulation_key_ranges AS r WHERE r.order_key = ? AND r.range_id = ?"_s,
-        {order, range}, u"split a range of a loss order"_s);
+        {name, range}, u"split a range of an order"_s);
     if (!bounds)
         return bounds.error();
     if (!bounds.value().next())
         return transaction.commit(); // split meanwhile by another process
     const double lowKey = bounds.value().value(0).toDouble();
     const qint64 lowId = bounds.value().value(1).toLongLong();
-    const bool lowest = bounds.value().value(2).toLongLong() == 0;
-    qint64 nextRange = bounds.value().value(3).toLongLong() + 1;
+    const QVariant lowFull = lowInFull(order, lowKey, bounds.value().value(2));
+    const bool lowest = bounds.value().value(3).toLongLong() == 0;
+    qint64 nextRange = bounds.value().value(4).toLongLong() + 1;
     auto next = sql::run(database,
-                         u"SELECT low_key, low_id FROM simulation_key_ranges WHERE order_key = ? "
-                         "AND (low_key, low_id) > (?, ?) ORDER BY low_key, low_id LIMIT 1"_s,
-                         {order, lowKey, lowId}, u"split a range of a loss order"_s);
+                         u"SELECT low_key, low_id, low_text FROM simulation_key_ranges "
+                         "WHERE order_key = ? AND (low_key, low_id) > (?, ?) "
+                         "ORDER BY low_key, low_id LIMIT 1"_s,
+                         {name, lowKey, lowId}, u"split a range of an order"_s);
     if (!next)
         return next.error();
-    const QString key = u"COALESCE("_s + order + u", 1e308)"_s;
-    QString statement = u"SELECT "_s + key
-        + u", simulation_id, machine_id, status FROM simulations "
-          "WHERE status IN ('finished', 'failed', 'cancelled')"_s;
+    // The rows in the order's index, from the range's low end up to the next range's.
+    const QString key = SimulationListQuery::orderExpression(order);
+    const QString bound = u"("_s + keyPlaceholder(order, postgreSql) + u", ?)"_s;
+    QString statement = u"SELECT "_s + keyAsDouble(order, postgreSql)
+        + u", simulation_id, machine_id, status, "_s + keyInFull(order, postgreSql)
+        + u" FROM simulations WHERE status IN ('finished', 'failed', 'cancelled')"_s;
     QVariantList values;
     if (!lowest) {
-        statement += u" AND ("_s + key + u", simulation_id) >= (?, ?)"_s;
-        values << lowKey << lowId;
+        statement += u" AND ("_s + key + u", simulation_id) >= "_s + bound;
+        values << lowFull << lowId;
     }
     if (next.value().next()) {
-        statement += u" AND ("_s + key + u", simulation_id) < (?, ?)"_s;
-        values << next.value().value(0) << next.value().value(1);
+        const double nextKey = next.value().value(0).toDouble();
+        statement += u" AND ("_s + key + u", simulation_id) < "_s + bound;
+        values << lowInFull(order, nextKey, next.value().value(2)) << next.value().value(1);
     }
     auto rows = sql::run(database, statement + u" ORDER BY "_s + key + u", simulation_id"_s, values,
-                         u"read the runs of a range of a loss order"_s);
+                         u"read the runs of a range of an order"_s);
     if (!rows)
         return rows.error();
     // Every kRuns-th row opens a range; the runs of each counted per machine and status.
@@ -409,21 +490,24 @@ Status SimulationKeyRanges::splitRange(Database &database, const QString &order,
     for (qint64 row = 0; rows.value().next(); ++row) {
         if (row > 0 && row % kRuns == 0) {
             current = nextRange++;
-            opened.append({order, current, rows.value().value(0), rows.value().value(1)});
+            // The key in full where a double would not hold it (PostgreSQL's progress).
+            const QVariant inFull = rows.value().value(4);
+            opened.append({name, current, rows.value().value(0), rows.value().value(1),
+                           inFull.typeId() == QMetaType::QString ? inFull : QVariant()});
         }
         ++runs[{current, rows.value().value(2).toLongLong(), rows.value().value(3).toString()}];
     }
     auto cleared = sql::run(database,
                             u"DELETE FROM simulation_key_range_runs "
                             "WHERE order_key = ? AND range_id = ?"_s,
-                            {order, range}, u"split a range of a loss order"_s);
+                            {name, range}, u"split a range of an order"_s);
     if (!cleared)
         return cleared.error();
     for (const QVariantList &low : std::as_const(opened)) {
         auto added = sql::run(database,
                               u"INSERT INTO simulation_key_ranges (order_key, range_id, low_key, "
-                              "low_id) VALUES (?, ?, ?, ?)"_s,
-                              low, u"split a range of a loss order"_s);
+                              "low_id, low_text) VALUES (?, ?, ?, ?, ?)"_s,
+                              low, u"split a range of an order"_s);
         if (!added)
             return added.error();
     }
@@ -431,18 +515,17 @@ Status SimulationKeyRanges::splitRange(Database &database, const QString &order,
     const QString shard = database.isPostgreSql() ? u", shard"_s : QString();
     for (const auto &[counted, count] : runs) {
         const auto &[in, machine, status] = counted;
-        auto added
-            = sql::run(database,
-                       u"INSERT INTO simulation_key_range_runs (order_key, range_id, "
-                       "machine_id, status, runs"_s
-                           + shard + u") VALUES (?, ?, ?, ?, ?"_s
-                           + (shard.isEmpty() ? QString() : u", 0"_s) + u")"_s,
-                       {order, in, machine, status, count}, u"split a range of a loss order"_s);
+        auto added = sql::run(database,
+                              u"INSERT INTO simulation_key_range_runs (order_key, range_id, "
+                              "machine_id, status, runs"_s
+                                  + shard + u") VALUES (?, ?, ?, ?, ?"_s
+                                  + (shard.isEmpty() ? QString() : u", 0"_s) + u")"_s,
+                              {name, in, machine, status, count}, u"split a range of an order"_s);
         if (!added)
             return added.error();
     }
     if (!opened.isEmpty())
-        qCDebug(lcStorage) << "split a range of" << order << "into" << opened.size() + 1;
+        qCDebug(lcStorage) << "split a range of" << name << "into" << opened.size() + 1;
     return transaction.commit();
 }
 

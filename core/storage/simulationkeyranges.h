@@ -11,12 +11,12 @@ namespace aisim {
 
 class Database;
 
-// The ended runs counted by ranges of the final loss, best loss and rate orders' keys, per
-// machine and status (migration 028), kept by triggers in the transaction of every change:
-// where a page deep into those orders lies, and how many rows come before a run in them, without
-// walking the order's index up to there. A run's losses stop changing when it ends, so each run
-// is counted once; the runs still pending or running, few where a table has grown large, are
-// read from the status index each time.
+// The ended runs counted by ranges of the final loss, best loss, rate, duration and progress
+// orders' keys, per machine and status (migrations 028 and 029), kept by triggers in the
+// transaction of every change: where a page deep into those orders lies, and how many rows come
+// before a run in them, without walking the order's index up to there. A run's losses, duration
+// and progress stop changing when it ends, so each run is counted once; the runs still pending or
+// running, few where a table has grown large, are read from the status index each time.
 class SimulationKeyRanges
 {
 public:
@@ -27,9 +27,9 @@ public:
         : m_database(database)
     { }
 
-    // Whether the ranges can place the rows of this query: the final loss, best loss or rate
-    // order, alone or under a machine filter, a filter of an ended status, or both. Not under a
-    // name or a verdict filter.
+    // Whether the ranges can place the rows of this query: the final loss, best loss, rate,
+    // duration or progress order, alone or under a machine filter, a filter of an ended status, or
+    // both. Not under a name or a verdict filter.
     static bool places(const SimulationQuery &query);
 
     // The row before the page at query.offset (at least 1) among total rows (the reader's count,
@@ -56,7 +56,8 @@ private:
     struct Range
     {
         qint64 id = 0;
-        double lowKey = 0;
+        double lowKey = 0; // as the triggers compare it
+        QVariant low; // in full, as the order's index compares it
         qint64 lowId = 0;
         qint64 runs = 0; // the ended runs of the query in it
     };
@@ -81,7 +82,7 @@ private:
     // The key and id of the row at this many rows of the query from a range's low end.
     Result<std::optional<SimulationCursor>> rowFrom(const SimulationQuery &query, const Range *low,
                                                     qint64 offset);
-    static Status splitRange(Database &database, const QString &order, qint64 range);
+    static Status splitRange(Database &database, OrderBy order, qint64 range);
 
     Database &m_database;
 };
