@@ -83,7 +83,7 @@ bool createDatabase(const QString &path, qint64 rows)
             "0.01 + (i * 7919 % 100000) / 1e6, 100, -0.5 + (i * 104729 % 1000) / 1e3, "
             "'converging' FROM n"_s.arg(QString::number(rows), QString::number(base), u"%020d"_s))
         && db.commit()
-        // The ranges of the loss orders split, as the program's start would.
+        // The ranges of the loss, duration and progress orders split, as the program's start would.
         && SimulationKeyRanges::split(database).ok();
 }
 
