@@ -1,5 +1,6 @@
 #include "database.h"
 #include "machinerepository.h"
+#include "migrator.h"
 #include "namesearch.h"
 #include "runledger.h"
 #include "simulationblocks.h"
@@ -56,6 +57,8 @@ private Q_SLOTS:
     void deepFilteredPagesArePlacedByTheBlocksOfIds();
     void deepLossPagesArePlacedByTheRangesOfTheirKeys_data() { test::addDialectRows(); }
     void deepLossPagesArePlacedByTheRangesOfTheirKeys();
+    void rangesCountTheRunsEndedBeforeTheirMigration_data() { test::addDialectRows(); }
+    void rangesCountTheRunsEndedBeforeTheirMigration();
     void countersEqualCountAfterEveryChange_data() { test::addDialectRows(); }
     void countersEqualCountAfterEveryChange();
     void countersStayExactUnderConcurrentWriters_data() { test::addDialectRows(); }
@@ -241,8 +244,8 @@ private:
     // blocks of ids against the runs they hold.
     static void compareCountersWithTheTable(Database &database);
     static void compareBlocksWithTheTable(Database &database);
-    // The ended runs counted in each range of each loss order (migration 028) against the runs
-    // whose keys lie in it, found here from the ranges' low ends.
+    // The ended runs counted in each range of each order (migrations 028 and 029) against the
+    // runs whose keys lie in it, found here from the ranges' low ends.
     static void compareRangesWithTheTable(Database &database);
     // Runs 1 to runs named in id order ("run-100000001" …), created in id order, three in each
     // millisecond, last updated in id order, one every 20 ms (the blocks' spans of update dates,
@@ -904,6 +907,52 @@ void TestListing::deepLossPagesArePlacedByTheRangesOfTheirKeys()
     QVERIFY(change.next());
     QVERIFY(change.value(0).toLongLong() <= 2 * SimulationKeyRanges::kRuns);
     comparePages(u"split"_s);
+}
+
+void TestListing::rangesCountTheRunsEndedBeforeTheirMigration()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    // A database of migration 028's time, its runs ended before the duration and progress
+    // orders had ranges.
+    QVERIFY(Migrator(database.connection(), database.isPostgreSql()).migrate(28).ok());
+    MachineRepository machines(database);
+    QVERIFY(machines.create(1, u"A"_s).ok() && machines.create(2, u"B"_s).ok());
+    QSqlQuery change(database.connection());
+    constexpr qint64 kRuns = 24'000;
+    QVERIFY2(fillInIdOrder(change, kRuns, u"1 + i % 2"_s,
+                           u"CASE WHEN i % 41 = 1 THEN 'pending' WHEN i % 43 = 2 THEN 'running' "
+                           "WHEN i % 9 = 0 THEN 'failed' ELSE 'finished' END"_s,
+                           u"NULL, NULL, NULL"_s,
+                           u"CASE WHEN i % 41 <> 1 THEN 1000 + i * 20 - i * 13 % 997 END, "
+                           "CASE WHEN i % 41 <> 1 AND i % 43 <> 2 THEN 1000 + i * 20 END, "
+                           "CASE WHEN i % 41 <> 1 THEN i * 3 % (2 + i % 5) ELSE 0 END, "
+                           "2 + i % 5"_s),
+             qPrintable(change.lastError().text()));
+    QVERIFY(database.migrate().ok());
+    compareRangesWithTheTable(database);
+    QVERIFY(SimulationKeyRanges::split(database).ok());
+    compareRangesWithTheTable(database);
+    QVERIFY(change.exec(u"SELECT COUNT(*) FROM simulation_key_ranges WHERE order_key IN "
+                        "('duration', 'progress')"_s));
+    QVERIFY(change.next());
+    QVERIFY(change.value(0).toLongLong() > 4); // split beyond the two each began with
+    SimulationRepository repository(database);
+    for (const OrderBy orderBy : {OrderBy::Duration, OrderBy::Progress}) {
+        for (const bool descending : {false, true}) {
+            SimulationQuery query;
+            query.orderBy = orderBy;
+            query.descending = descending;
+            QVERIFY(SimulationKeyRanges::places(query));
+            const QList<qint64> all = idsOf(repository.list(query).value());
+            const qint64 rows = all.size();
+            QCOMPARE(rows, kRuns);
+            comparePagesAt(repository, query, all,
+                           {rows / 3, rows / 2, 2 * rows / 3, rows - SimulationLister::kDeepOffset},
+                           u"order %1 %2"_s.arg(SimulationQuery::orderByName(orderBy),
+                                                descending ? u"desc"_s : u"asc"_s));
+        }
+    }
 }
 
 void TestListing::compareBlocksWithTheTable(Database &database)
