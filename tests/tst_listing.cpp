@@ -255,17 +255,18 @@ private:
     // the points done and the points of each.
     static bool fillInIdOrder(QSqlQuery &change, qint64 runs, const QString &machine,
                               const QString &status, const QString &losses = u"NULL, NULL, NULL"_s,
-                              const QString &timing = u"NULL, NULL, 0, 10"_s)
+                              const QString &timing = u"NULL, NULL, 0, 10"_s,
+                              const QString &verdict = u"'too_few_points'"_s)
     {
         return change.exec(
             u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1) "
             "INSERT INTO simulations (simulation_id, name, name_folded, name_key, machine_id, "
             "status, creation_date, update_date, final_loss, best_loss, loss_rate, started_at, "
-            "finished_at, points_done, points_total) "
+            "finished_at, points_done, points_total, verdict) "
             "SELECT i, 'run-' || CAST(100000000 + i AS TEXT), 'run-' || CAST(100000000 + i AS "
             "TEXT), 'run-' || CAST(100000000 + i AS TEXT), %2, %3, 1000 + i / 3, 1000 + i * 20, "
-            "%4, %5 FROM n"_s.arg(runs)
-                .arg(machine, status, losses, timing));
+            "%4, %5, %6 FROM n"_s.arg(runs)
+                .arg(machine, status, losses, timing, verdict));
     }
 };
 
@@ -683,6 +684,9 @@ void TestListing::compareRangesWithTheTable(Database &database)
         {u"duration"_s,
          u"CAST(COALESCE(COALESCE(finished_at, update_date) - started_at, 0) AS DOUBLE PRECISION)"_s},
         {u"progress"_s, u"CAST(points_done * 1.0 / points_total AS DOUBLE PRECISION)"_s},
+        {u"verdict"_s,
+         u"CASE verdict WHEN 'converging' THEN 0 WHEN 'diverging' THEN 1 WHEN 'stalled' THEN 2 "
+         "ELSE 3 END"_s},
     };
     for (const auto &[order, key] : orders) {
         QList<std::tuple<double, qint64, qint64>> lows; // low key, low id, range
@@ -745,7 +749,10 @@ void TestListing::deepLossPagesArePlacedByTheRangesOfTheirKeys()
                            u"CASE WHEN %1 THEN 1000 + i * 20 - i * 7 % 2003 END, "
                            "CASE WHEN %2 AND i % 211 <> 0 THEN 1000 + i * 20 - i % 13 END, "
                            "CASE WHEN %1 THEN i * 5 % (3 + i % 7) ELSE 0 END, 3 + i % 7"_s.arg(
-                               started, ended)),
+                               started, ended),
+                           u"CASE i % 11 WHEN 0 THEN 'converging' WHEN 1 THEN 'converging' "
+                           "WHEN 2 THEN 'converging' WHEN 3 THEN 'stalled' WHEN 4 THEN 'stalled' "
+                           "WHEN 5 THEN 'diverging' ELSE 'too_few_points' END"_s),
              qPrintable(change.lastError().text()));
     compareRangesWithTheTable(database);
     QVERIFY(SimulationKeyRanges::split(database).ok());
@@ -767,11 +774,13 @@ void TestListing::deepLossPagesArePlacedByTheRangesOfTheirKeys()
         {OrderBy::Duration, 1, SimulationStatus::Finished},
         {OrderBy::Progress, std::nullopt, std::nullopt},
         {OrderBy::Progress, 1, std::nullopt},
+        {OrderBy::Verdict, std::nullopt, std::nullopt},
+        {OrderBy::Verdict, 1, SimulationStatus::Finished},
     };
     const QMap<OrderBy, QString> orderKeys {
         {OrderBy::FinalLoss, u"final_loss"_s}, {OrderBy::BestLoss, u"best_loss"_s},
         {OrderBy::Rate, u"loss_rate"_s},       {OrderBy::Duration, u"duration"_s},
-        {OrderBy::Progress, u"progress"_s},
+        {OrderBy::Progress, u"progress"_s},    {OrderBy::Verdict, u"verdict"_s},
     };
     const auto queryOf = [](const Case &each, bool descending) {
         SimulationQuery query;
@@ -826,7 +835,7 @@ void TestListing::deepLossPagesArePlacedByTheRangesOfTheirKeys()
     // a run counted in the lowest range rather than in the highest (for the losses, the range
     // of runs without statistics; the same total, which the ranges check against the counters)
     // moves both.
-    for (const qsizetype each : {0, 4, 5, 7}) {
+    for (const qsizetype each : {0, 4, 5, 7, 9}) {
         SimulationQuery deep = queryOf(cases.at(each), false);
         deep.limit = 5;
         deep.offset = repository.count(deep).value() / 2;
@@ -870,11 +879,14 @@ void TestListing::deepLossPagesArePlacedByTheRangesOfTheirKeys()
     QVERIFY(change.exec(u"UPDATE simulations SET final_loss = final_loss + 5, best_loss = "
                         "best_loss / 2 WHERE simulation_id BETWEEN 12000 AND 12500"_s));
     // A later update moves the duration of a run that ended without its end written alone;
-    // points written again move the progress.
+    // points written again move the progress, and statistics measured again the verdict.
     QVERIFY(change.exec(u"UPDATE simulations SET update_date = update_date + 7 "
                         "WHERE simulation_id BETWEEN 14000 AND 14600"_s));
     QVERIFY(change.exec(u"UPDATE simulations SET points_done = points_done + 1, points_total = "
                         "points_total + 2 WHERE simulation_id BETWEEN 15000 AND 15300"_s));
+    QVERIFY(change.exec(u"UPDATE simulations SET verdict = CASE verdict WHEN 'stalled' THEN "
+                        "'diverging' ELSE 'stalled' END WHERE simulation_id BETWEEN 16000 AND "
+                        "16400"_s));
     QVERIFY(change.exec(u"UPDATE simulations SET simulation_id = simulation_id + 100000 "
                         "WHERE simulation_id > %1"_s.arg(kRuns - 300)));
     // Enough runs at one final loss to overfill its range, which a split then divides.
@@ -913,8 +925,8 @@ void TestListing::rangesCountTheRunsEndedBeforeTheirMigration()
 {
     AISIM_OPEN_TEST_DATABASE(db);
     Database database(db->url());
-    // A database of migration 028's time, its runs ended before the duration and progress
-    // orders had ranges.
+    // A database of migration 028's time, its runs ended before the duration, progress and
+    // verdict orders had ranges.
     QVERIFY(Migrator(database.connection(), database.isPostgreSql()).migrate(28).ok());
     MachineRepository machines(database);
     QVERIFY(machines.create(1, u"A"_s).ok() && machines.create(2, u"B"_s).ok());
@@ -927,18 +939,20 @@ void TestListing::rangesCountTheRunsEndedBeforeTheirMigration()
                            u"CASE WHEN i % 41 <> 1 THEN 1000 + i * 20 - i * 13 % 997 END, "
                            "CASE WHEN i % 41 <> 1 AND i % 43 <> 2 THEN 1000 + i * 20 END, "
                            "CASE WHEN i % 41 <> 1 THEN i * 3 % (2 + i % 5) ELSE 0 END, "
-                           "2 + i % 5"_s),
+                           "2 + i % 5"_s,
+                           u"CASE i % 7 WHEN 0 THEN 'stalled' WHEN 1 THEN 'diverging' "
+                           "WHEN 2 THEN 'too_few_points' ELSE 'converging' END"_s),
              qPrintable(change.lastError().text()));
     QVERIFY(database.migrate().ok());
     compareRangesWithTheTable(database);
     QVERIFY(SimulationKeyRanges::split(database).ok());
     compareRangesWithTheTable(database);
     QVERIFY(change.exec(u"SELECT COUNT(*) FROM simulation_key_ranges WHERE order_key IN "
-                        "('duration', 'progress')"_s));
+                        "('duration', 'progress', 'verdict')"_s));
     QVERIFY(change.next());
-    QVERIFY(change.value(0).toLongLong() > 4); // split beyond the two each began with
+    QVERIFY(change.value(0).toLongLong() > 6); // split beyond the two each began with
     SimulationRepository repository(database);
-    for (const OrderBy orderBy : {OrderBy::Duration, OrderBy::Progress}) {
+    for (const OrderBy orderBy : {OrderBy::Duration, OrderBy::Progress, OrderBy::Verdict}) {
         for (const bool descending : {false, true}) {
             SimulationQuery query;
             query.orderBy = orderBy;

@@ -39,7 +39,7 @@ OrderBy orderOf(const SimulationQuery &query)
 constexpr std::pair<OrderBy, const char16_t *> kOrders[] {
     {OrderBy::FinalLoss, u"final_loss"}, {OrderBy::BestLoss, u"best_loss"},
     {OrderBy::Rate, u"loss_rate"},       {OrderBy::Duration, u"duration"},
-    {OrderBy::Progress, u"progress"},
+    {OrderBy::Progress, u"progress"},    {OrderBy::Verdict, u"verdict"},
 };
 
 QString orderKey(OrderBy order)
@@ -61,9 +61,13 @@ std::optional<OrderBy> orderNamed(const QString &name)
 }
 
 // The order's key as a double, as the triggers place a run in its ranges: PostgreSQL's
-// duration is a BIGINT and its progress a numeric.
+// duration is a BIGINT and its progress a numeric; a verdict is placed by its rank in the order
+// (the text's).
 QString keyAsDouble(OrderBy order, bool postgreSql)
 {
+    if (order == OrderBy::Verdict)
+        return u"CAST(CASE verdict WHEN 'converging' THEN 0 WHEN 'diverging' THEN 1 "
+               "WHEN 'stalled' THEN 2 ELSE 3 END AS DOUBLE PRECISION)"_s;
     const QString key = SimulationListQuery::orderExpression(order);
     return postgreSql && (order == OrderBy::Duration || order == OrderBy::Progress)
         ? u"CAST("_s + key + u" AS DOUBLE PRECISION)"_s
@@ -84,13 +88,16 @@ QString keyPlaceholder(OrderBy order, bool postgreSql)
     return postgreSql && order == OrderBy::Progress ? u"CAST(? AS NUMERIC)"_s : u"?"_s;
 }
 
-// A range's low key in full: its text where the double would not hold it, a whole duration as
-// an integer (a BIGINT on PostgreSQL, compared in its index as one; the ends of the ranges at
-// ±1e308 as the ends of its type, which no duration reaches), else the double.
+// A range's low key in full: its text where the double would not hold it (a verdict, or
+// PostgreSQL's progress), a whole duration as an integer (a BIGINT on PostgreSQL, compared in
+// its index as one), else the double. The ends of the ranges at ±1e308, which no duration or
+// verdict reaches, as the ends of their types.
 QVariant lowInFull(OrderBy order, double lowKey, const QVariant &lowText)
 {
     if (!lowText.isNull())
         return lowText.toString();
+    if (order == OrderBy::Verdict)
+        return lowKey < 0 ? u"a"_s : u"zzzz"_s; // below and above every verdict
     if (order == OrderBy::Duration) {
         constexpr double kEnd = 9e18;
         if (lowKey >= kEnd)

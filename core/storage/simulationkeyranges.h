@@ -11,12 +11,13 @@ namespace aisim {
 
 class Database;
 
-// The ended runs counted by ranges of the final loss, best loss, rate, duration and progress
-// orders' keys, per machine and status (migrations 028 and 029), kept by triggers in the
+// The ended runs counted by ranges of the final loss, best loss, rate, duration, progress and
+// verdict orders' keys, per machine and status (migrations 028 and 029), kept by triggers in the
 // transaction of every change: where a page deep into those orders lies, and how many rows come
-// before a run in them, without walking the order's index up to there. A run's losses, duration
-// and progress stop changing when it ends, so each run is counted once; the runs still pending or
-// running, few where a table has grown large, are read from the status index each time.
+// before a run in them, without walking the order's index up to there. A run's losses, duration,
+// progress and verdict stop changing when it ends, so each run is counted once; the runs still
+// pending or running, few where a table has grown large, are read from the status index each
+// time.
 class SimulationKeyRanges
 {
 public:
@@ -28,8 +29,8 @@ public:
     { }
 
     // Whether the ranges can place the rows of this query: the final loss, best loss, rate,
-    // duration or progress order, alone or under a machine filter, a filter of an ended status, or
-    // both. Not under a name or a verdict filter.
+    // duration, progress or verdict order, alone or under a machine filter, a filter of an ended
+    // status, or both. Not under a name or a verdict filter.
     static bool places(const SimulationQuery &query);
 
     // The row before the page at query.offset (at least 1) among total rows (the reader's count,

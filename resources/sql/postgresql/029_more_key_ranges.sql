@@ -1,27 +1,30 @@
--- Migration 028's ranges for the duration and progress orders too. An ended run's duration (from
--- its start to its end) and progress (its points done of its points) no longer change either, so
--- a page deep into those orders is placed as one deep into the losses is (SimulationKeyRanges).
--- The runs still pending or running, whose duration and progress do change, are read from the
--- status index when a page is placed, as the running ones of the loss orders are; a run that
--- never started sorts at 0 in both. The ranges place a run by its keys as doubles: a duration
--- (a BIGINT) is whole in one, and the progress of two runs, fractions of at most a million
--- points, differ as doubles wherever they differ as numerics.
+-- Migration 028's ranges for the window's duration, progress and verdict orders too. An ended
+-- run's duration (from its start to its end), progress (its points done of its points) and
+-- verdict no longer change either, so a row deep into those orders is placed as one deep into
+-- the losses is (SimulationKeyRanges). The runs still pending or running, whose keys do change,
+-- are read from the status index when a row is placed, as the running ones of the loss orders
+-- are; a run that never started sorts at 0 in duration and progress. The ranges place a run by
+-- its keys as doubles: a duration (a BIGINT) is whole in one, the progress of two runs,
+-- fractions of at most a million points, differ as doubles wherever they differ as numerics, and
+-- a verdict is placed by its rank in the order (the text's).
 --
--- low_text: the low key in full where a double would not hold it: the progress, a numeric, which
--- the order's index compares with the numeric the text gives.
+-- low_text: the low key in full where a double would not hold it: the verdict, and the progress,
+-- a numeric, which the order's index compares with the numeric the text gives.
 ALTER TABLE simulation_key_ranges DROP CONSTRAINT simulation_key_ranges_order_key_check,
     ADD CONSTRAINT simulation_key_ranges_order_key_check
-        CHECK (order_key IN ('final_loss', 'best_loss', 'loss_rate', 'duration', 'progress')),
+        CHECK (order_key IN ('final_loss', 'best_loss', 'loss_rate', 'duration', 'progress',
+                             'verdict')),
     ADD COLUMN low_text TEXT;
 
 INSERT INTO simulation_key_ranges (order_key, range_id, low_key, low_id)
 VALUES ('duration', 0, -1e308, 0), ('duration', 1, 1e308, 0),
-    ('progress', 0, -1e308, 0), ('progress', 1, 1e308, 0);
+    ('progress', 0, -1e308, 0), ('progress', 1, 1e308, 0),
+    ('verdict', 0, -1e308, 0), ('verdict', 1, 1e308, 0);
 
--- Every duration and progress is below 1e308: the lowest range holds them all.
+-- Every key of these orders is below 1e308: the lowest range holds them all.
 INSERT INTO simulation_key_range_runs (order_key, range_id, machine_id, status, shard, runs)
     SELECT k.order_key, 0, machine_id, status, 0, COUNT(*)
-    FROM simulations CROSS JOIN (VALUES ('duration'), ('progress')) AS k (order_key)
+    FROM simulations CROSS JOIN (VALUES ('duration'), ('progress'), ('verdict')) AS k (order_key)
     WHERE status IN ('finished', 'failed', 'cancelled')
     GROUP BY 1, 2, 3, 4;
 
@@ -46,7 +49,9 @@ BEGIN
                        - changed.started_at, 0)
                        AS DOUBLE PRECISION)),
                ('progress', CAST(changed.points_done * 1.0 / changed.points_total
-                       AS DOUBLE PRECISION)))
+                       AS DOUBLE PRECISION)),
+               ('verdict', CASE changed.verdict WHEN 'converging' THEN 0
+                       WHEN 'diverging' THEN 1 WHEN 'stalled' THEN 2 ELSE 3 END))
         AS k (order_key, key)
     WHERE changed.status IN ('finished', 'failed', 'cancelled')
     GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
@@ -136,6 +141,21 @@ BEGIN
             OLD.machine_id, OLD.status, here, -1)
         ON CONFLICT (order_key, range_id, machine_id, status, shard)
             DO UPDATE SET runs = c.runs + excluded.runs;
+        INSERT INTO simulation_key_range_runs AS c (order_key, range_id, machine_id, status,
+            shard, runs)
+        VALUES ('verdict', (SELECT COALESCE(
+                (SELECT range_id FROM simulation_key_ranges
+                     WHERE order_key = 'verdict'
+                         AND (low_key, low_id) <= (
+                             CASE OLD.verdict WHEN 'converging' THEN 0
+                                 WHEN 'diverging' THEN 1 WHEN 'stalled' THEN 2 ELSE 3 END,
+                             OLD.simulation_id)
+                     ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                    (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'verdict'
+                     ORDER BY low_key, low_id LIMIT 1))),
+            OLD.machine_id, OLD.status, here, -1)
+        ON CONFLICT (order_key, range_id, machine_id, status, shard)
+            DO UPDATE SET runs = c.runs + excluded.runs;
     END IF;
     IF NEW.status IN ('finished', 'failed', 'cancelled') THEN
         INSERT INTO simulation_key_range_runs AS c (order_key, range_id, machine_id, status,
@@ -211,6 +231,21 @@ BEGIN
             NEW.machine_id, NEW.status, here, 1)
         ON CONFLICT (order_key, range_id, machine_id, status, shard)
             DO UPDATE SET runs = c.runs + excluded.runs;
+        INSERT INTO simulation_key_range_runs AS c (order_key, range_id, machine_id, status,
+            shard, runs)
+        VALUES ('verdict', (SELECT COALESCE(
+                (SELECT range_id FROM simulation_key_ranges
+                     WHERE order_key = 'verdict'
+                         AND (low_key, low_id) <= (
+                             CASE NEW.verdict WHEN 'converging' THEN 0
+                                 WHEN 'diverging' THEN 1 WHEN 'stalled' THEN 2 ELSE 3 END,
+                             NEW.simulation_id)
+                     ORDER BY low_key DESC, low_id DESC LIMIT 1),
+                    (SELECT range_id FROM simulation_key_ranges WHERE order_key = 'verdict'
+                     ORDER BY low_key, low_id LIMIT 1))),
+            NEW.machine_id, NEW.status, here, 1)
+        ON CONFLICT (order_key, range_id, machine_id, status, shard)
+            DO UPDATE SET runs = c.runs + excluded.runs;
     END IF;
     RETURN NULL;
 END $$;
@@ -219,7 +254,7 @@ END $$;
 DROP TRIGGER simulations_key_ranges_update ON simulations;
 CREATE TRIGGER simulations_key_ranges_update
     AFTER UPDATE OF status, machine_id, final_loss, best_loss, loss_rate, simulation_id, started_at,
-    finished_at, update_date, points_done, points_total
+    finished_at, update_date, points_done, points_total, verdict
     ON simulations FOR EACH ROW
     WHEN ((OLD.status IN ('finished', 'failed', 'cancelled')
            OR NEW.status IN ('finished', 'failed', 'cancelled'))
@@ -229,6 +264,7 @@ CREATE TRIGGER simulations_key_ranges_update
                OR OLD.best_loss IS DISTINCT FROM NEW.best_loss
                OR OLD.loss_rate IS DISTINCT FROM NEW.loss_rate
                OR OLD.simulation_id IS DISTINCT FROM NEW.simulation_id
+               OR OLD.verdict IS DISTINCT FROM NEW.verdict
                OR COALESCE(COALESCE(OLD.finished_at, OLD.update_date)
                   - OLD.started_at, 0)
                   IS DISTINCT FROM COALESCE(COALESCE(NEW.finished_at, NEW.update_date)
@@ -258,7 +294,7 @@ BEGIN
             AND s.status <> 'running'
         RETURNING s.status, s.attempts, s.error, s.simulation_id / 4096 AS block, s.simulation_id,
             s.final_loss, s.best_loss, s.loss_rate, s.started_at, s.finished_at,
-            before.update_date AS updated_before, s.points_done, s.points_total
+            before.update_date AS updated_before, s.points_done, s.points_total, s.verdict
     ), by_status AS (
         SELECT status, COUNT(*) AS runs, SUM(simulation_retries(attempts)) AS retries,
             SUM(simulation_failed_attempts(attempts, status, error)) AS failed_attempts
@@ -297,7 +333,9 @@ BEGIN
                                          ELSE moved_at END)
                                  - runs.started_at, 0) AS DOUBLE PRECISION)),
                          ('progress', CAST(runs.points_done * 1.0 / runs.points_total
-                                 AS DOUBLE PRECISION)))
+                                 AS DOUBLE PRECISION)),
+                         ('verdict', CASE runs.verdict WHEN 'converging' THEN 0
+                                 WHEN 'diverging' THEN 1 WHEN 'stalled' THEN 2 ELSE 3 END))
                   AS k (order_key, key)
               WHERE runs.status IN ('finished', 'failed', 'cancelled')) AS e
         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
