@@ -71,19 +71,20 @@ bool createDatabase(const QString &path, qint64 rows)
     return db.transaction()
         && query.exec(u"INSERT INTO machines (machine_id, name, created_at) VALUES "
                       "(1, 'Machine A', %1), (2, 'Machine B', %1)"_s.arg(base))
-        && query.exec(
-            u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
-            "i < %1) INSERT INTO simulations (name, name_folded, name_key, machine_id, "
-            "status, creation_date, update_date, started_at, finished_at, points_done, "
-            "parameters, final_loss, best_loss, best_seconds, loss_rate, verdict) "
-            "SELECT 'run ' || i, 'run ' || i, 'run ' || printf('%3', i), "
-            "1 + i % 2, 'finished', %2 + i * 1000, "
-            "%2 + i * 1000 + 10000, %2 + i * 1000, %2 + i * 1000 + 10000, 10, "
-            "'{\"points\":10}', 0.01 + (i * 7919 % 100000) / 1e6, "
-            "0.01 + (i * 7919 % 100000) / 1e6, 100, -0.5 + (i * 104729 % 1000) / 1e3, "
-            "'converging' FROM n"_s.arg(QString::number(rows), QString::number(base), u"%020d"_s))
+        && query.exec(u"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
+                      "i < %1) INSERT INTO simulations (name, name_folded, name_key, machine_id, "
+                      "status, creation_date, update_date, started_at, finished_at, points_done, "
+                      "parameters, final_loss, best_loss, best_seconds, loss_rate, verdict) "
+                      "SELECT 'run ' || i, 'run ' || i, 'run ' || printf('%3', i), "
+                      "1 + i % 2, 'finished', %2 + i * 1000, "
+                      "%2 + i * 1000 + 10000, %2 + i * 1000, %2 + i * 1000 + 10000, 10, "
+                      "'{\"points\":10}', 0.01 + (i * 7919 % 100000) / 1e6, "
+                      "0.01 + (i * 7919 % 100000) / 1e6, 100, -0.5 + (i * 104729 % 1000) / 1e3, "
+                      "CASE WHEN i % 7 = 0 THEN 'stalled' WHEN i % 11 = 0 THEN 'diverging' "
+                      "ELSE 'converging' END FROM n"_s.arg(QString::number(rows),
+                                                           QString::number(base), u"%020d"_s))
         && db.commit()
-        // The ranges of the loss, duration and progress orders split, as the program's start would.
+        // The ranges of the orders split, as the program's start would.
         && SimulationKeyRanges::split(database).ok();
 }
 
@@ -123,6 +124,7 @@ const QList<QPair<int, QString>> &sortColumns()
         {SimulationsTableModel::UpdatedColumn, u"updated"_s},
         {SimulationsTableModel::DurationColumn, u"duration"_s},
         {SimulationsTableModel::ProgressColumn, u"progress"_s},
+        {SimulationsTableModel::VerdictColumn, u"verdict"_s},
     };
     return columns;
 }
