@@ -6,7 +6,6 @@
 #include "simulationlistquery.h"
 #include "sqlsupport.h"
 
-#include <QHash>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -153,42 +152,32 @@ SimulationKeyRanges::read(const SimulationQuery &query)
     const OrderBy order = orderOf(query);
     const QString name = orderKey(order);
     Ranges read;
+    // The ranges by their low ends, each with the ended runs of the query it holds.
     {
-        auto rows = sql::readKept(m_database,
-                                  u"SELECT range_id, low_key, low_id, low_text FROM "
-                                  "simulation_key_ranges WHERE order_key = ? "
-                                  "ORDER BY low_key, low_id"_s,
-                                  {name}, u"read the ranges of an order"_s);
+        QVariantList values;
+        const QString where = SimulationCounter::countedWhere(query, &values);
+        values << name << name;
+        auto rows = sql::readKept(
+            m_database,
+            u"SELECT r.range_id, r.low_key, r.low_id, r.low_text, COALESCE(c.runs, 0) "
+            "FROM simulation_key_ranges AS r LEFT JOIN (SELECT range_id, SUM(runs) AS runs "
+            "FROM simulation_key_range_runs"_s
+                + (where.isEmpty() ? u" WHERE "_s : where + u" AND "_s)
+                + u"order_key = ? GROUP BY range_id) AS c ON c.range_id = r.range_id "
+                  "WHERE r.order_key = ? ORDER BY r.low_key, r.low_id"_s,
+            values, u"read the ranges of an order"_s);
         if (!rows)
             return rows.error();
         for (sql::KeptRows &row = rows.value(); row.next();) {
             const double lowKey = row.value(1).toDouble();
             read.ranges.append({row.value(0).toLongLong(), lowKey,
                                 lowInFull(order, lowKey, row.value(3)), row.value(2).toLongLong(),
-                                0});
+                                row.value(4).toLongLong()});
+            read.counted += read.ranges.constLast().runs;
         }
     }
     if (read.ranges.isEmpty())
         return std::optional<Ranges>();
-    {
-        QVariantList values;
-        const QString where = SimulationCounter::countedWhere(query, &values);
-        values << name;
-        auto rows = sql::readKept(m_database,
-                                  u"SELECT range_id, SUM(runs) FROM simulation_key_range_runs"_s
-                                      + (where.isEmpty() ? u" WHERE "_s : where + u" AND "_s)
-                                      + u"order_key = ? GROUP BY range_id"_s,
-                                  values, u"read the runs of the ranges of an order"_s);
-        if (!rows)
-            return rows.error();
-        QHash<qint64, qint64> runs;
-        for (sql::KeptRows &row = rows.value(); row.next();)
-            runs.insert(row.value(0).toLongLong(), row.value(1).toLongLong());
-        for (Range &range : read.ranges) {
-            range.runs = runs.value(range.id);
-            read.counted += range.runs;
-        }
-    }
     if (query.status)
         return std::optional<Ranges>(std::move(read)); // an ended status: every run counted
     QVariantList values;
@@ -298,8 +287,9 @@ SimulationKeyRanges::rowFrom(const SimulationQuery &query, const Range *low, qin
     return std::optional<SimulationCursor>();
 }
 
-Result<std::optional<SimulationCursor>> SimulationKeyRanges::rowBefore(const SimulationQuery &query,
-                                                                       qint64 total)
+Result<std::optional<SimulationCursor>>
+SimulationKeyRanges::rowBefore(const SimulationQuery &query, qint64 total,
+                               std::optional<qint64> counted)
 {
     const Result<std::optional<Ranges>> read = this->read(query);
     if (!read || !read.value())
@@ -309,12 +299,15 @@ Result<std::optional<SimulationCursor>> SimulationKeyRanges::rowBefore(const Sim
     // gave, as the walk from the nearer end places it).
     const qint64 position = query.descending ? total - query.offset : query.offset - 1;
     // The runs not counted, of the counters' total in this snapshot (the reader's may be older).
-    const Result<std::optional<qint64>> counted
-        = SimulationCounter(m_database).countFromCounters(query);
-    if (!counted || !counted.value())
-        return counted ? Result<std::optional<SimulationCursor>>(std::nullopt) : counted.error();
-    const qint64 queued = *counted.value() - ranges.counted - ranges.live.size();
-    if (position < 0 || position >= *counted.value() || queued < 0)
+    if (!counted) {
+        const Result<std::optional<qint64>> read
+            = SimulationCounter(m_database).countFromCounters(query);
+        if (!read || !read.value())
+            return read ? Result<std::optional<SimulationCursor>>(std::nullopt) : read.error();
+        counted = read.value();
+    }
+    const qint64 queued = *counted - ranges.counted - ranges.live.size();
+    if (position < 0 || position >= *counted || queued < 0)
         return std::optional<SimulationCursor>();
     const QList<qint64> below = rowsBelow(ranges);
     // Runs without the statistic that are not counted (waiting in the queue) lie among the

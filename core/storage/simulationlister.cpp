@@ -41,12 +41,13 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
     // the end must not move a page found from there.
     const sql::ReadSnapshot snapshot(m_database);
     std::optional<qint64> total = filter.matches;
+    std::optional<qint64> countedHere; // the counters' own, in this snapshot
     if (!total) {
         const Result<std::optional<qint64>> counted
             = SimulationCounter(m_database).countFromCounters(filter);
         if (!counted)
             return counted.error();
-        total = counted.value();
+        total = countedHere = counted.value();
     }
     if (total && filter.offset >= *total)
         return success(); // past the last row: an empty page
@@ -65,7 +66,7 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
     if (total && (fromTheEnd ? *total - filter.offset : filter.offset) > kBlocksPlace
         && SimulationKeyRanges::places(filter)) {
         const Result<std::optional<SimulationCursor>> placed
-            = SimulationKeyRanges(m_database).rowBefore(filter, *total);
+            = SimulationKeyRanges(m_database).rowBefore(filter, *total, countedHere);
         if (!placed)
             return placed.error();
         if (placed.value())
