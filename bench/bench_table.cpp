@@ -14,6 +14,7 @@
 #include "simulationstablemodel.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
@@ -182,8 +183,10 @@ Figures measureWindowed(const QString &path, qint64 rows)
     figures.stormStallMs = longest / 1e6;
     figures.stormReads = reads;
 
+    // Pictures of the middle row of each sort, for a look, when AISIM_SCREENSHOT_DIR names a
+    // folder (taken after the row is timed).
+    const QString pictures = qEnvironmentVariable("AISIM_SCREENSHOT_DIR");
     for (const auto &[column, name] : sortColumns()) {
-        Q_UNUSED(name)
         clock.restart();
         panel.view()->sortByColumn(column, Qt::AscendingOrder);
         if (!waitFor([&] { return !model->isLoading() && model->simulationAt(0).has_value(); }))
@@ -199,6 +202,11 @@ Figures measureWindowed(const QString &path, qint64 rows)
             return figures;
         panel.view()->viewport()->repaint();
         const double middleMs = clock.nsecsElapsed() / 1e6;
+        if (!pictures.isEmpty()) {
+            panel.grab().save(
+                QDir(pictures).filePath(u"bench_table-%1-%2-middle.png"_s.arg(rows).arg(
+                    QString(name).replace(u' ', u'-'))));
+        }
         clock.restart();
         panel.view()->scrollToBottom();
         panel.view()->viewport()->repaint();
