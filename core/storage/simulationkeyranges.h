@@ -35,13 +35,13 @@ public:
 
     // The row before the page at query.offset (at least 1) among total rows (the reader's count,
     // which places a page from the end; the counters' own, counted if the caller read it in
-    // this snapshot, is checked against the ranges): the runs
-    // of the ranges before its range and the pending or running runs below that range's low end are
-    // summed, and the order's index read from there, at most about a range's entries however
-    // deep the page. nullopt where the ranges cannot tell: a page among runs without the
-    // statistic (they sort last, in id order) while runs waiting in the queue are among them,
-    // a range not yet split that holds more rows than the walk from the nearer end would read,
-    // or counts that disagree with the table (changed by hand); the order's index is walked then.
+    // this snapshot, is checked against the ranges): the runs of the ranges before its range
+    // and the pending or running runs below that range's low end are summed, and the order's
+    // index read from there, at most about a range's entries however deep the page. nullopt where
+    // the ranges cannot tell: a page among runs without the statistic (they sort last, in id order)
+    // while runs waiting in the queue are among them, a range not yet split that holds more rows
+    // than the walk from the nearer end would read, or counts that disagree with the table (changed
+    // by hand); the order's index is walked then.
     Result<std::optional<SimulationCursor>> rowBefore(const SimulationQuery &query, qint64 total,
                                                       std::optional<qint64> counted = {});
     // How many rows of the query's order come before the run with this id, which matches it:
