@@ -89,6 +89,8 @@ private Q_SLOTS:
     void aNameOnlyOlderRunsBearIsEstimatedFromTheirShare();
     void namesGivenInSequenceAreEstimatedOverTheWholeTable_data() { test::addDialectRows(); }
     void namesGivenInSequenceAreEstimatedOverTheWholeTable();
+    void estimatesOfATextAreKeptForItsNextSearches_data() { test::addDialectRows(); }
+    void estimatesOfATextAreKeptForItsNextSearches();
     void otherFiltersWeighTheIndexAgainstTheWalk_data() { test::addDialectRows(); }
     void otherFiltersWeighTheIndexAgainstTheWalk();
     void valuesAreWrittenIntoStatementsOutsideQuotes_data() { test::addDialectRows(); }
@@ -2518,6 +2520,51 @@ void TestListing::namesGivenInSequenceAreEstimatedOverTheWholeTable()
     QVERIFY(estimate.ok());
     QVERIFY2(estimate->runs >= 7 && estimate->runs <= 13,
              qPrintable(QString::number(estimate->runs)));
+}
+
+// What a search estimates of its text (the planner's count, the sampled share) is kept for the
+// next searches of that text on the same database: renames that leave the number of runs do not
+// change the estimate while it is kept. Another database object, or a tenth more runs, estimate
+// it afresh.
+void TestListing::estimatesOfATextAreKeptForItsNextSearches()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(migrateWithMachine(database));
+    QSqlQuery query(database.connection());
+    // 1,000 runs, 750 of them "Common …": more than the index answers for (200, as with a
+    // tenth more runs).
+    QVERIFY(addNamedRuns(query, u"Common"_s, 1, 750));
+    QVERIFY(addNamedRuns(query, u"Other"_s, 751, 250));
+    const auto analyze = [&query, &database] {
+        return !database.isPostgreSql() || query.exec(u"ANALYZE simulations"_s);
+    };
+    QVERIFY(analyze());
+    SimulationQuery search;
+    search.nameContains = u"common"_s;
+    const auto estimateOn = [&search](Database &on) -> qint64 {
+        const auto count = SimulationCounter(on).count(search, true);
+        return count.ok() && !count->exact ? count->runs : -1;
+    };
+    const qint64 first = estimateOn(database);
+    QVERIFY2(first >= 500 && first <= 1'000, qPrintable(QString::number(first)));
+
+    // 500 of them renamed: 250 are left, in as many runs as before.
+    QVERIFY2(query.exec(u"UPDATE simulations SET name = 'Other ' || simulation_id, "
+                        "name_folded = 'other ' || simulation_id, "
+                        "name_key = 'other ' || simulation_id WHERE simulation_id <= 500"_s),
+             qPrintable(query.lastError().text()));
+    QVERIFY(analyze());
+    QCOMPARE(estimateOn(database), first);
+    Database other(db->url());
+    const qint64 afresh = estimateOn(other);
+    QVERIFY2(afresh >= 125 && afresh <= 375, qPrintable(QString::number(afresh)));
+
+    // A tenth more runs, none of them "Common": the share is sampled again.
+    QVERIFY(addNamedRuns(query, u"Other"_s, 1'001, 100));
+    QVERIFY(analyze());
+    const qint64 grown = estimateOn(database);
+    QVERIFY2(grown >= 125 && grown <= 375, qPrintable(QString::number(grown)));
 }
 
 // PostgreSQL: with a status or a machine, a name matched by more runs than a page walks past

@@ -40,6 +40,9 @@ public:
 
     const DatabaseUrl &url() const { return m_url; }
     bool isPostgreSql() const { return m_url.dialect == DatabaseUrl::Dialect::PostgreSql; }
+    // Tells this object from every other the process made, even one made later at the same
+    // address: what is kept for a database is kept by it.
+    quint64 instanceId() const { return m_instanceId; }
 
     // The calling thread's connection, opened on first use; check isOpen() or use open().
     QSqlDatabase connection();

@@ -7,6 +7,10 @@
 #include "simulationlistquery.h"
 #include "sqlsupport.h"
 
+#include <QCache>
+#include <QElapsedTimer>
+#include <QMutex>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -25,6 +29,31 @@ QString containsWord(const QString &word)
 {
     return u'%' + word + u'%';
 }
+
+// The estimates of a text kept for the next searches (NameSearch::kEstimatesLifetimeMs).
+struct KeptEstimates
+{
+    QElapsedTimer age;
+    qint64 runs = 0;
+    qint64 estimate = -1;
+    bool wordsChosen = false;
+    QStringList indexWords;
+    // On SQLite the newest matches the probe counted stand for themselves in the share: it is
+    // taken by a probe that counted as far (NameProbe::counted).
+    double share = -1.0;
+    qint64 shareCounted = 0;
+
+    bool freshFor(qint64 runsNow) const
+    {
+        return age.elapsed() < NameSearch::kEstimatesLifetimeMs
+            && std::abs(double(runsNow - runs)) <= NameSearch::kEstimatesDrift * double(runs);
+    }
+};
+
+// By the database's instance and the folded text.
+using KeptEstimatesKey = QPair<quint64, QString>;
+QMutex s_keptEstimatesMutex;
+QCache<KeptEstimatesKey, KeptEstimates> s_keptEstimates(NameSearch::kKeptTexts);
 } // namespace
 
 qint64 NameSearch::indexedMatches(qint64 runs)
@@ -98,14 +127,18 @@ Status NameSearch::probeUpTo(Reach reach)
     m_probe.threshold = indexedMatches(runs->runs);
     m_probe.counted
         = reach == Reach::Plan ? m_probe.threshold : std::min(m_probe.threshold, kCountedMatches);
+    takeKeptEstimates();
     if (m_database.isPostgreSql()) {
         // Counting the matches of a common name would read its whole trigram posting list
         // (a GIN index stops at nothing): the planner's statistics tell it from a rare one.
-        auto estimate = sql::runKept(m_database, u"SELECT simulation_name_matches_estimate(?)"_s,
-                                     {m_pattern}, u"estimate name matches"_s);
-        if (!estimate)
-            return estimate.error();
-        m_probe.estimate = sql::readCount(*estimate.value());
+        if (m_probe.estimate < 0) {
+            auto estimate
+                = sql::runKept(m_database, u"SELECT simulation_name_matches_estimate(?)"_s,
+                               {m_pattern}, u"estimate name matches"_s);
+            if (!estimate)
+                return estimate.error();
+            m_probe.estimate = sql::readCount(*estimate.value());
+        }
         if (const Status chosen = chooseIndexWords(); !chosen)
             return chosen;
         if (m_probe.estimate > m_probe.threshold) {
@@ -176,20 +209,24 @@ Status NameSearch::chooseIndexWords()
         m_probe.wordsChosen = true;
         return success();
     }
-    const QStringList words = this->words();
-    if (words.size() >= 2) {
-        const Result<QList<double>> shares = wordShares(words);
-        if (!shares)
-            return shares.error();
-        QStringList rare;
-        for (qsizetype i = 0; i < words.size(); ++i) {
-            if (shares->value(i) <= kCommonWordShare)
-                rare << words.at(i);
+    takeKeptEstimates();
+    if (!m_probe.wordsChosen) {
+        const QStringList words = this->words();
+        if (words.size() >= 2) {
+            const Result<QList<double>> shares = wordShares(words);
+            if (!shares)
+                return shares.error();
+            QStringList rare;
+            for (qsizetype i = 0; i < words.size(); ++i) {
+                if (shares->value(i) <= kCommonWordShare)
+                    rare << words.at(i);
+            }
+            if (!rare.isEmpty() && rare.size() < words.size())
+                m_probe.indexWords = rare;
         }
-        if (!rare.isEmpty() && rare.size() < words.size())
-            m_probe.indexWords = rare;
+        m_probe.wordsChosen = true;
+        keepEstimates();
     }
-    m_probe.wordsChosen = true;
     if (m_memo) {
         if (m_memo->folded != m_folded)
             *m_memo = NameProbe {m_folded};
@@ -389,10 +426,14 @@ Result<std::optional<std::pair<qint64, qint64>>> NameSearch::idSpan() const
 Result<double> NameSearch::estimatedShare()
 {
     if (m_probe.share < 0) {
-        const Result<double> share = sampleShare();
-        if (!share)
-            return share;
-        m_probe.share = share.value();
+        takeKeptEstimates();
+        if (m_probe.share < 0) {
+            const Result<double> share = sampleShare();
+            if (!share)
+                return share;
+            m_probe.share = share.value();
+            keepEstimates();
+        }
         if (m_memo && m_memo->folded == m_folded)
             m_memo->share = m_probe.share;
     }
@@ -804,7 +845,48 @@ Status NameSearch::remember()
 {
     if (m_memo)
         *m_memo = m_probe;
+    keepEstimates();
     return success();
+}
+
+void NameSearch::takeKeptEstimates()
+{
+    const QMutexLocker lock(&s_keptEstimatesMutex);
+    const KeptEstimates *kept = s_keptEstimates.object({m_database.instanceId(), m_folded});
+    if (!kept || !kept->freshFor(m_probe.runs))
+        return;
+    if (m_probe.estimate < 0)
+        m_probe.estimate = kept->estimate;
+    if (!m_probe.wordsChosen && kept->wordsChosen) {
+        m_probe.indexWords = kept->indexWords;
+        m_probe.wordsChosen = true;
+    }
+    if (m_probe.share < 0 && kept->shareCounted == m_probe.counted)
+        m_probe.share = kept->share;
+}
+
+void NameSearch::keepEstimates() const
+{
+    const QMutexLocker lock(&s_keptEstimatesMutex);
+    const KeptEstimatesKey key {m_database.instanceId(), m_folded};
+    KeptEstimates *kept = s_keptEstimates.object(key);
+    if (!kept || !kept->freshFor(m_probe.runs)) {
+        // Its lifetime counts from the first of its estimates.
+        kept = new KeptEstimates;
+        kept->age.start();
+        kept->runs = m_probe.runs;
+        s_keptEstimates.insert(key, kept);
+    }
+    if (m_probe.estimate >= 0)
+        kept->estimate = m_probe.estimate;
+    if (m_probe.wordsChosen) {
+        kept->indexWords = m_probe.indexWords;
+        kept->wordsChosen = true;
+    }
+    if (m_probe.share >= 0) {
+        kept->share = m_probe.share;
+        kept->shareCounted = m_probe.counted;
+    }
 }
 
 QString NameSearch::source(QVariantList *values) const

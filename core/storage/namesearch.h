@@ -189,6 +189,17 @@ public:
     static constexpr double kCommonWordShare = 0.5;
     static constexpr qint64 kWordWindows = 64;
 
+    // What a search learns of its text that is an estimate, not a count: PostgreSQL's planner
+    // estimates, the words chosen for the index and the sampled share (estimatedShare). They
+    // are kept for the next searches of the same text on the same database, by every thread,
+    // for kEstimatesLifetimeMs while the table holds within kEstimatesDrift of the runs it held
+    // then: the pages of one search, and the window's table read again while runs progress, ask
+    // the planner and read the sample once (on PostgreSQL at a million runs about 2 ms of each
+    // request). Counts and plans' facts (the probe's count, the blocks) are read every time.
+    static constexpr qint64 kEstimatesLifetimeMs = 10'000;
+    static constexpr double kEstimatesDrift = 0.05;
+    static constexpr qsizetype kKeptTexts = 256;
+
     // Says in the log when the trigram index is missing and searches read the table.
     static void checkIndex(Database &database);
     // SQLite's trigram index gains a segment with every transaction that adds names, and a
@@ -270,8 +281,13 @@ private:
     QString walkFromCondition(QVariantList *values) const;
     // SQLite: whether creation order is still id order (migration 012).
     Result<bool> runsInCreationOrder();
-    // Keeps the probe in the memo, if any.
+    // Keeps the probe in the memo, if any, and its estimates (keepEstimates).
     Status remember();
+    // Takes the estimates kept for the text (kEstimatesLifetimeMs) into m_probe, where it has
+    // none of its own; m_probe.runs must be read.
+    void takeKeptEstimates();
+    // Keeps m_probe's estimates for the next searches of the text.
+    void keepEstimates() const;
     // The words of the text the trigram index is asked for (kCommonWordShare), in
     // m_probe.indexWords, chosen once for the text (memo): in probe(), and on SQLite before a
     // page reads the index's matches in id order. PostgreSQL's planner estimates need the
