@@ -46,12 +46,21 @@ ensure_npm() {
 }
 
 # configure_and_build BUILD_DIR BUILD_TYPE [cmake options…]
+# Compiles through ccache where it is installed (scripts/test installs it): a clone built before
+# in another directory, or a build directory removed, is then built again from its cache. The
+# cache keys on the sources relative to the clone, whatever its path.
 configure_and_build() {
     local dir=$1 type=$2
     shift 2
+    local launcher=()
+    if command -v ccache >/dev/null; then
+        launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+        export CCACHE_BASEDIR="$AISIM_ROOT" CCACHE_NOHASHDIR=1
+    fi
     if [ ! -f "$dir/build.ninja" ]; then
         log "Configuring $type build in $dir"
-        cmake -S "$AISIM_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+        cmake -S "$AISIM_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" "$@" \
+            >/dev/null
     fi
     log "Building in $dir"
     cmake --build "$dir" --parallel "$(nproc)"
