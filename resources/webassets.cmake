@@ -17,6 +17,10 @@ set(AISIM_AJV_DRAFT_04_VERSION 1.0.0)
 set(AISIM_OPENAPI_CODEGEN_VERSION 0.31.0)
 set(AISIM_TYPESCRIPT_VERSION 5.9.3)
 
+# Where this build keeps Swagger UI, in a header of the build tree rather than on every compiler
+# command line: only the source that reads the path sees this build's directory, so a compiler
+# cache (ccache) finds the others' objects from a build of the same sources elsewhere.
+set(web_assets_header "#pragma once\n")
 if(AISIM_WEB_ASSETS)
     if(NOT AISIM_NPM)
         message(FATAL_ERROR "AISIM_WEB_ASSETS needs npm (apt-get install npm)")
@@ -42,8 +46,7 @@ if(AISIM_WEB_ASSETS)
         VERBATIM)
     add_custom_target(aisim_web_assets ALL DEPENDS ${swagger_ui_dir}/swagger-ui-bundle.js
         ${response_validator} ${client_generator})
-    target_compile_definitions(aisim_resources INTERFACE
-        AISIM_SWAGGER_UI_BUILD_DIR="${swagger_ui_dir}")
+    string(APPEND web_assets_header "#define AISIM_SWAGGER_UI_BUILD_DIR \"${swagger_ui_dir}\"\n")
     install(FILES
             ${swagger_ui_dir}/swagger-ui.css
             ${swagger_ui_dir}/swagger-ui-bundle.js
@@ -53,3 +56,6 @@ if(AISIM_WEB_ASSETS)
             ${swagger_ui_dir}/LICENSE
         DESTINATION ${CMAKE_INSTALL_DATADIR}/aisim/swagger-ui)
 endif()
+file(CONFIGURE OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/webassets/aisim_webassets.h
+    CONTENT "${web_assets_header}")
+target_include_directories(aisim_resources INTERFACE ${CMAKE_CURRENT_BINARY_DIR}/webassets)

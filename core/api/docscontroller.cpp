@@ -1,5 +1,6 @@
 #include "docscontroller.h"
 
+#include "aisim_webassets.h" // AISIM_SWAGGER_UI_BUILD_DIR, where the build has Swagger UI
 #include "apiresponse.h"
 #include "logging.h"
 
