@@ -48,7 +48,9 @@ ensure_npm() {
 # configure_and_build BUILD_DIR BUILD_TYPE [cmake options…]
 # Compiles through ccache where it is installed (scripts/test installs it): a clone built before
 # in another directory, or a build directory removed, is then built again from its cache. The
-# cache keys on the sources relative to the clone, whatever its path.
+# cache keys on the sources relative to the clone, whatever its path; an object taken from it
+# keeps the directory of the build that compiled it in its debug information (where a debugger
+# looks for the sources), which nothing else reads.
 configure_and_build() {
     local dir=$1 type=$2
     shift 2
