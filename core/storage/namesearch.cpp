@@ -120,11 +120,9 @@ Status NameSearch::probeUpTo(Reach reach)
     const qint64 newestMatch = m_memo && m_memo->folded == m_folded ? m_memo->newestMatch : 0;
     m_probe = NameProbe {m_folded};
     m_probe.newestMatch = newestMatch;
-    const Result<SimulationCount> runs = SimulationCounter(m_database).count({}, true);
-    if (!runs)
-        return runs.error();
-    m_probe.runs = runs->runs;
-    m_probe.threshold = indexedMatches(runs->runs);
+    if (const Status read = readRuns(); !read)
+        return read;
+    m_probe.threshold = indexedMatches(m_probe.runs);
     m_probe.counted
         = reach == Reach::Plan ? m_probe.threshold : std::min(m_probe.threshold, kCountedMatches);
     takeKeptEstimates();
@@ -200,6 +198,15 @@ Status NameSearch::probeUpTo(Reach reach)
     return remember();
 }
 
+Status NameSearch::readRuns()
+{
+    const Result<SimulationCount> runs = SimulationCounter(m_database).count({}, true);
+    if (!runs)
+        return runs.error();
+    m_probe.runs = runs->runs;
+    return success();
+}
+
 Status NameSearch::chooseIndexWords()
 {
     if (m_probe.wordsChosen)
@@ -209,10 +216,17 @@ Status NameSearch::chooseIndexWords()
         m_probe.wordsChosen = true;
         return success();
     }
-    takeKeptEstimates();
-    if (!m_probe.wordsChosen) {
-        const QStringList words = this->words();
-        if (words.size() >= 2) {
+    const QStringList words = this->words();
+    // A text of one word is asked of the index whole: nothing to estimate. The words' shares
+    // are kept against the table's runs, read here where no probe read them (a page in id order
+    // on SQLite).
+    if (words.size() >= 2) {
+        if (m_probe.runs <= 0) {
+            if (const Status read = readRuns(); !read)
+                return read;
+        }
+        takeKeptEstimates();
+        if (!m_probe.wordsChosen) {
             const Result<QList<double>> shares = wordShares(words);
             if (!shares)
                 return shares.error();
@@ -223,10 +237,11 @@ Status NameSearch::chooseIndexWords()
             }
             if (!rare.isEmpty() && rare.size() < words.size())
                 m_probe.indexWords = rare;
+            m_probe.wordsChosen = true;
+            keepEstimates();
         }
-        m_probe.wordsChosen = true;
-        keepEstimates();
     }
+    m_probe.wordsChosen = true;
     if (m_memo) {
         if (m_memo->folded != m_folded)
             *m_memo = NameProbe {m_folded};
@@ -867,6 +882,8 @@ void NameSearch::takeKeptEstimates()
 
 void NameSearch::keepEstimates() const
 {
+    if (m_probe.runs <= 0)
+        return; // nothing to hold them against (or no runs to estimate)
     const QMutexLocker lock(&s_keptEstimatesMutex);
     const KeptEstimatesKey key {m_database.instanceId(), m_folded};
     KeptEstimates *kept = s_keptEstimates.object(key);

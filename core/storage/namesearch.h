@@ -283,10 +283,13 @@ private:
     Result<bool> runsInCreationOrder();
     // Keeps the probe in the memo, if any, and its estimates (keepEstimates).
     Status remember();
+    // The table's runs, from the counters, into m_probe.runs.
+    Status readRuns();
     // Takes the estimates kept for the text (kEstimatesLifetimeMs) into m_probe, where it has
     // none of its own; m_probe.runs must be read.
     void takeKeptEstimates();
-    // Keeps m_probe's estimates for the next searches of the text.
+    // Keeps m_probe's estimates for the next searches of the text, against m_probe.runs (none
+    // where it was not read).
     void keepEstimates() const;
     // The words of the text the trigram index is asked for (kCommonWordShare), in
     // m_probe.indexWords, chosen once for the text (memo): in probe(), and on SQLite before a
