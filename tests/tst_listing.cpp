@@ -1777,6 +1777,34 @@ void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
             query.machineId = 2;
         return query;
     };
+    // A page after a cursor at or past the walk's first key (the run passing's) is bounded by
+    // the cursor alone, since SQLite would read the index from the walk's first key; one
+    // before it (the run behind's), by both. Either way it lists what a scan lists.
+    const auto boundedByTheCursor = [&](const SimulationQuery &query, const NameSearch &search,
+                                        qint64 passing, qint64 behind, const QString &what) {
+        const QString key = SimulationListQuery::orderExpression(query.orderBy);
+        for (const auto &[id, passed] : {std::pair(passing, true), std::pair(behind, false)}) {
+            const QString where = what + u", after run "_s + QString::number(id);
+            QVERIFY2(change.exec(u"SELECT %1 FROM simulations WHERE simulation_id = %2"_s.arg(
+                         key, QString::number(id)))
+                         && change.next(),
+                     qPrintable(where));
+            SimulationQuery after = query;
+            after.after = SimulationCursor {change.value(0), id};
+            change.finish();
+            QVERIFY2(search.walkFromPassedBy(after.after->key) == passed, qPrintable(where));
+            const QList<SqlStatement> statements
+                = SimulationListQuery(after, database.isPostgreSql(), &search)
+                      .selects(u"simulation_id"_s, after.limit);
+            QVERIFY2(!statements.isEmpty(), qPrintable(where));
+            for (const SqlStatement &statement : statements) {
+                QVERIFY2(statement.values.contains(search.walkFrom()->key) == !passed,
+                         qPrintable(where + u'\n' + statement.text));
+            }
+            QVERIFY2(pagedIds(repository, after) == scannedIds(repository, after),
+                     qPrintable(where));
+        }
+    };
     const auto compareEveryWay = [&](const QString &when) {
         for (const auto &[orderBy, descending, filter] : variants) {
             SimulationQuery query = queryOf(orderBy, descending, filter);
@@ -1836,6 +1864,9 @@ void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
                     QCOMPARE(search.walkFrom()->key.toLongLong(),
                              descending ? endOfMinute(updatedAt(4 * kBlock - 1))
                                         : updatedAt(kBlock));
+                    boundedByTheCursor(query, search,
+                                       descending ? 3 * kBlock + 100 : 2 * kBlock - 200,
+                                       descending ? 4 * kBlock + 99 : 5, what);
                     continue;
                 }
                 // The name order starts from the names of blocks 1 and 3: oldest first from
@@ -1856,6 +1887,7 @@ void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
                     QCOMPARE(search.walkFrom()->column, u"name_key"_s);
                     QCOMPARE(search.walkFrom()->key.toString(), highest);
                     QVERIFY(search.walkFrom()->descending);
+                    boundedByTheCursor(query, search, 7'000, 2 * kBlock + 1'000, what);
                 }
                 continue;
             }

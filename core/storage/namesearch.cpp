@@ -930,7 +930,7 @@ QString NameSearch::condition(QVariantList *values, Use use) const
             return QString(); // the source's matches
         // A walk checks each name with a test the trigram index cannot serve, so that the
         // planner keeps to the order's index.
-        if (use == Use::Walk) {
+        if (use != Use::Count) {
             values->append(m_folded);
             QString test = u"strpos(name_folded, ?) > 0"_s;
             if (m_walkIds) {
@@ -939,11 +939,11 @@ QString NameSearch::condition(QVariantList *values, Use use) const
                 if (!m_walkKeys.isEmpty())
                     test += u" AND "_s + m_walkKeys;
             }
-            return test + walkFromCondition(values);
+            return test + (use == Use::Walk ? walkFromCondition(values) : QString());
         }
         return matchCondition(values);
     }
-    if (use != Use::Walk) {
+    if (use == Use::Count) {
         values->append(m_pattern);
         return u"name_folded LIKE ? ESCAPE '\\'"_s;
     }
@@ -966,7 +966,19 @@ QString NameSearch::condition(QVariantList *values, Use use) const
     }
     tests << u"name_folded LIKE ? ESCAPE '\\'"_s;
     values->append(m_pattern);
-    return tests.join(u" AND "_s) + walkFromCondition(values);
+    return tests.join(u" AND "_s) + (use == Use::Walk ? walkFromCondition(values) : QString());
+}
+
+bool NameSearch::walkFromPassedBy(const QVariant &key) const
+{
+    if (!m_walkFrom || !key.isValid())
+        return false;
+    const QVariant &from = m_walkFrom->key;
+    // Name keys compare as their UTF-8 bytes, as the databases order them (findWalkFrom).
+    const int order = m_walkFrom->column == "name_key"_L1
+        ? key.toString().toUtf8().compare(from.toString().toUtf8())
+        : (key.toLongLong() > from.toLongLong()) - (key.toLongLong() < from.toLongLong());
+    return m_walkFrom->descending ? order <= 0 : order >= 0;
 }
 
 // The order's index is read from the walk's first key (walkFrom).

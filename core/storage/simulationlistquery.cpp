@@ -168,11 +168,16 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
     const bool idsFirst = walksIndexedNames();
 
     QList<SqlStatement> statements;
+    // A page after a cursor at or past the walk's first key is bounded by the cursor alone.
+    const NameSearch::Use walk
+        = m_query.after && m_nameSearch && m_nameSearch->walkFromPassedBy(cursorKey())
+        ? NameSearch::Use::WalkFromCursor
+        : NameSearch::Use::Walk;
     const auto add = [&](const QString &range, const QVariantList &rangeValues,
                          const QString &orderBy, qint64 offset, bool counted = false) {
         SqlStatement statement;
         const QString fromClause = from(&statement.values);
-        QString filters = conditions(&statement.values, NameSearch::Use::Walk);
+        QString filters = conditions(&statement.values, walk);
         if (!range.isEmpty()) {
             filters += (filters.isEmpty() ? QString() : u" AND "_s) + range;
             statement.values += rangeValues;
