@@ -242,6 +242,12 @@ private:
     Result<std::optional<std::pair<qint64, qint64>>> idSpan() const;
     enum class Reach { Plan, Count };
     Status probeUpTo(Reach reach);
+    // SQLite: a plan's probe counts no matches where a share kept for the text (keptShare, of
+    // any probe's reach) puts them beyond this many times the threshold.
+    static constexpr double kSparedCountFactor = 2.0;
+    // The share kept for the text (kEstimatesLifetimeMs), whatever the reach of the probe it
+    // was taken with; m_probe.runs must be read.
+    std::optional<double> keptShare() const;
     // After probe(), on PostgreSQL: sets m_indexForFilters (indexBeatsWalk).
     Status weighOtherFilters(const SimulationQuery &query);
     // The runs the query's filters other than the name leave, from the counters (all the runs
