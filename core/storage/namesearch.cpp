@@ -980,7 +980,7 @@ QString NameSearch::condition(QVariantList *values, Use use) const
                 if (!m_walkKeys.isEmpty())
                     test += u" AND "_s + m_walkKeys;
             }
-            return test + (use == Use::Walk ? walkFromCondition(values) : QString());
+            return test + walkFromCondition(values, use);
         }
         return matchCondition(values);
     }
@@ -1007,7 +1007,7 @@ QString NameSearch::condition(QVariantList *values, Use use) const
     }
     tests << u"name_folded LIKE ? ESCAPE '\\'"_s;
     values->append(m_pattern);
-    return tests.join(u" AND "_s) + (use == Use::Walk ? walkFromCondition(values) : QString());
+    return tests.join(u" AND "_s) + walkFromCondition(values, use);
 }
 
 bool NameSearch::walkFromPassedBy(const QVariant &key) const
@@ -1023,9 +1023,9 @@ bool NameSearch::walkFromPassedBy(const QVariant &key) const
 }
 
 // The order's index is read from the walk's first key (walkFrom).
-QString NameSearch::walkFromCondition(QVariantList *values) const
+QString NameSearch::walkFromCondition(QVariantList *values, Use use) const
 {
-    if (!m_walkFrom)
+    if (!m_walkFrom || use != Use::Walk)
         return QString();
     values->append(m_walkFrom->key);
     return u" AND "_s + m_walkFrom->column + (m_walkFrom->descending ? u" <= ?"_s : u" >= ?"_s);

@@ -290,8 +290,9 @@ private:
     // blocks that may hold the text, and every block: sets m_walkFrom.
     void findWalkFrom(SimulationQuery::OrderBy order, const QList<KeySpan> &spans, bool descending,
                       const QList<NameProbe::Block> &blocks);
-    // " AND" the walk's first key (walkFrom), its value appended; empty without one.
-    QString walkFromCondition(QVariantList *values) const;
+    // " AND" the walk's first key (walkFrom), its value appended; empty without one, and for
+    // any use but a walk from the start (a walk from a cursor past it, Use::WalkFromCursor).
+    QString walkFromCondition(QVariantList *values, Use use) const;
     // SQLite: whether creation order is still id order (migration 012).
     Result<bool> runsInCreationOrder();
     // Keeps the probe in the memo, if any, and its estimates (keepEstimates).
