@@ -1,7 +1,8 @@
 // Opens the simulations table on a database of one million runs and measures what a user
-// waits for: the first painted rows, a jump to the last row, the memory it all takes, and a
-// click on each column header (a sort in the database) until the first, a middle and the last
-// rows show.
+// waits for: the first painted rows, a jump to the last row, the memory it all takes, a text
+// typed into the search box (each text the box hands to the table after the typing pauses, until
+// its first rows show), and a click on each column header (a sort in the database) until the
+// first, a middle and the last rows show.
 // Each measurement runs in its own process (for a clean resident set size) and is printed
 // beside baselines: the same window on 1,000 runs, and QSqlQueryModel with fetchMore().
 
@@ -98,6 +99,10 @@ struct Figures
     int stormReads = -1; // table reads that burst caused
     // Per sorted column: ms from the header click to painted first rows, then to the middle
     // row, then to the last row.
+    // Per text of searchTexts(): ms from the table given the text to its first rows painted,
+    // then to its matches counted exactly (the first rows may come with an estimate).
+    QList<double> searches;
+    QList<double> searchesCounted;
     struct Sort
     {
         double paintedMs = -1;
@@ -128,6 +133,16 @@ const QList<QPair<int, QString>> &sortColumns()
         {SimulationsTableModel::VerdictColumn, u"verdict"_s},
     };
     return columns;
+}
+
+// What a user types into the search box, a character at a time (the names are "run 1" to
+// "run N"), then a text within the names and one that no name holds.
+const QStringList &searchTexts()
+{
+    static const QStringList texts {u"r"_s,          u"ru"_s,      u"run"_s,      u"run 4"_s,
+                                    u"run 42"_s,     u"run 424"_s, u"run 4242"_s, u"run 42424"_s,
+                                    u"run 424242"_s, u"2424"_s,    u"nothing"_s};
+    return texts;
 }
 
 constexpr int kStormEvents = 20'000;
@@ -182,6 +197,29 @@ Figures measureWindowed(const QString &path, qint64 rows)
     engine->wait();
     figures.stormStallMs = longest / 1e6;
     figures.stormReads = reads;
+
+    // The search box hands its text to the table once the typing pauses (250 ms); from there
+    // the table counts the matches and reads their first page in the background.
+    bool reset = false;
+    QObject::connect(model, &QAbstractItemModel::modelReset, [&reset] { reset = true; });
+    for (const QString &text : searchTexts()) {
+        reset = false;
+        clock.restart();
+        model->setNameFilter(text);
+        if (!waitFor([&] {
+                return reset && (model->rowCount() == 0 || model->simulationAt(0).has_value());
+            }))
+            return figures;
+        panel.view()->scrollToTop();
+        panel.view()->viewport()->repaint();
+        figures.searches.append(clock.nsecsElapsed() / 1e6);
+        if (!waitFor([&] { return !model->isLoading() && model->isTotalExact(); }))
+            return figures;
+        figures.searchesCounted.append(clock.nsecsElapsed() / 1e6);
+    }
+    model->setNameFilter(QString());
+    if (!waitFor([&] { return !model->isLoading() && model->rowCount() == rows; }))
+        return figures;
 
     // Pictures of the middle row of each sort, for a look, when AISIM_SCREENSHOT_DIR names a
     // folder (taken after the row is timed).
@@ -287,7 +325,9 @@ int runChild(const QStringList &arguments)
     output << figures.paintedMs << ' ' << figures.lastRowMs << ' ' << figures.rssMb << ' '
            << figures.stormStallMs << ' ' << figures.stormReads;
     output << ' ' << figures.refreshMs << ' ' << figures.refreshFollowingTopMs << ' '
-           << figures.refreshFollowingMiddleMs;
+           << figures.refreshFollowingMiddleMs << ' ' << figures.searches.size();
+    for (qsizetype i = 0; i < figures.searches.size(); ++i)
+        output << ' ' << figures.searches.at(i) << ' ' << figures.searchesCounted.value(i, -1);
     for (const Figures::Sort &sort : figures.sorts)
         output << ' ' << sort.paintedMs << ' ' << sort.middleMs << ' ' << sort.lastRowMs;
     output << '\n';
@@ -313,7 +353,12 @@ Figures runMeasurement(const QString &mode, const QString &path, qint64 rows)
         figures.refreshMs = values.at(5).toDouble();
         figures.refreshFollowingTopMs = values.at(6).toDouble();
         figures.refreshFollowingMiddleMs = values.at(7).toDouble();
-        for (qsizetype i = 8; i + 2 < values.size(); i += 3)
+        const qsizetype searches = values.value(8).toInt();
+        for (qsizetype i = 9; i + 1 < 9 + 2 * searches && i + 1 < values.size(); i += 2) {
+            figures.searches.append(values.at(i).toDouble());
+            figures.searchesCounted.append(values.at(i + 1).toDouble());
+        }
+        for (qsizetype i = 9 + 2 * searches; i + 2 < values.size(); i += 3)
             figures.sorts.append({values.at(i).toDouble(), values.at(i + 1).toDouble(),
                                   values.at(i + 2).toDouble()});
     }
@@ -376,6 +421,19 @@ int main(int argc, char *argv[])
     out << '\n' << kStormEvents << " engine events in a burst, from another thread:\n";
     storm(u"  windowed, %1 rows"_s.arg(large), windowedLarge);
     storm(u"  windowed, %1 rows"_s.arg(small), windowedSmall);
+    out << "\nA text typed into the search box, as the box hands it to the table once the typing "
+           "pauses: to the first rows painted, then to its matches counted exactly\n";
+    for (qsizetype i = 0; i < searchTexts().size(); ++i) {
+        const auto figures = [i](const Figures &f) {
+            return u"%1 / %2 ms"_s.arg(f.searches.value(i, -1.0), 0, 'f', 1)
+                .arg(f.searchesCounted.value(i, -1.0), 0, 'f', 1);
+        };
+        out << "  " << qSetFieldWidth(14) << Qt::left << u'"' + searchTexts().at(i) + u'"'
+            << qSetFieldWidth(0) << large << " rows " << figures(windowedLarge) << ", " << small
+            << " rows " << figures(windowedSmall) << ", first rows "
+            << ratio(windowedLarge.searches.value(i, -1.0), windowedSmall.searches.value(i, -1.0))
+            << '\n';
+    }
     out << "\nA click on a column header (a sort in the database): to the first rows painted, "
            "then to the middle row, then to the last row\n";
     const auto sortFigures = [](const Figures &f, qsizetype i) {

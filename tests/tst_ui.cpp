@@ -59,6 +59,8 @@ private Q_SLOTS:
     void sortingAndFilteringHappenInTheDatabase();
     void tableSortsNamesNaturallyIgnoringCase();
     void lastRowsOfALargeTableLoadWithoutTheRest();
+    void aNameManyRunsBearShowsItsRowsBeforeTheyAreCounted_data();
+    void aNameManyRunsBearShowsItsRowsBeforeTheyAreCounted();
     void newRowsKeepTheSelectionOnTheSameRun();
     void cancelAndDeleteActOnTheDatabase();
     void machineRemovalRefusalIsShown();
@@ -288,6 +290,72 @@ void TestUi::lastRowsOfALargeTableLoadWithoutTheRest()
     QTRY_COMPARE(desktop.nameAt(3210), u"run 03211"_s);
     // Only the pages looked at were read: the middle of the table never was.
     QVERIFY(!desktop.model()->simulationAt(1500));
+}
+
+void TestUi::aNameManyRunsBearShowsItsRowsBeforeTheyAreCounted_data()
+{
+    test::addDialectRows();
+}
+
+// Typed into the search box, a name that many runs bear shows its first rows with the count's
+// estimate (as the REST API's), marked as one; the exact count follows and sets the rows. A name
+// few runs bear is counted exactly at once.
+void TestUi::aNameManyRunsBearShowsItsRowsBeforeTheyAreCounted()
+{
+    QFETCH(int, dialect);
+    Desktop desktop(0, test::TestDatabase::Dialect(dialect));
+    if (!desktop.runtime) {
+        if (qEnvironmentVariableIsSet("AISIM_REQUIRE_POSTGRES"))
+            QFAIL(qPrintable(desktop.database.whyUnavailable()));
+        QSKIP(qPrintable(desktop.database.whyUnavailable()));
+    }
+    QVERIFY(desktop.service().createMachine(1, u"Machine A"_s));
+    QVERIFY(desktop.insertRuns(5000, u"finished"_s));
+    QVERIFY(SimulationRepository(desktop.runtime->database()).foldNames()); // as a start would
+    SimulationsTableModel *model = desktop.model();
+    desktop.view()->sortByColumn(SimulationsTableModel::IdColumn, Qt::AscendingOrder);
+    model->scheduleRefresh();
+    QTRY_COMPARE(model->rowCount(), 5000);
+    QTRY_VERIFY(!model->isLoading());
+    const auto *total = desktop.window->findChild<QLabel *>(u"simulationsTotal"_s);
+    QVERIFY(total);
+
+    struct Shown
+    {
+        qint64 total;
+        bool exact;
+        QString firstName;
+        QString label;
+    };
+    QList<Shown> shown;
+    QObject::connect(model, &SimulationsTableModel::totalChanged, model, [&](qint64 runs) {
+        shown.append({runs, model->isTotalExact(), desktop.nameAt(0), total->text()});
+    });
+    // 1,000 runs bear "run 04": more than a count reads at 5,000 runs.
+    model->setNameFilter(u"Run 04"_s);
+    QTRY_VERIFY(!model->isLoading());
+    QVERIFY2(shown.size() >= 2, qPrintable(QString::number(shown.size())));
+    QVERIFY(!shown.first().exact);
+    QCOMPARE(shown.first().firstName, u"run 04000"_s); // the first rows, before the count
+    QVERIFY2(shown.first().label.startsWith(u"About "_s), qPrintable(shown.first().label));
+    QVERIFY(shown.last().exact);
+    QCOMPARE(shown.last().total, 1000);
+    QCOMPARE(model->rowCount(), 1000);
+    QVERIFY(model->isTotalExact());
+    QCOMPARE(total->text(), u"1,000 simulation(s)"_s);
+    desktop.view()->scrollToBottom();
+    QTRY_COMPARE(desktop.nameAt(999), u"run 04999"_s);
+    QCOMPARE(desktop.nameAt(0), u"run 04000"_s);
+
+    // Ten runs bear "run 0424": counted at once.
+    shown.clear();
+    model->setNameFilter(u"run 0424"_s);
+    QTRY_VERIFY(!model->isLoading());
+    QCOMPARE(shown.size(), 1);
+    QVERIFY(shown.first().exact);
+    QCOMPARE(shown.first().total, 10);
+    QCOMPARE(model->rowCount(), 10);
+    QCOMPARE(desktop.nameAt(9), u"run 04249"_s);
 }
 
 void TestUi::newRowsKeepTheSelectionOnTheSameRun()

@@ -2,6 +2,7 @@
 
 #include "database.h"
 #include "machinerepository.h"
+#include "simulationcounter.h"
 #include "sqlsupport.h"
 
 #include <QSet>
@@ -28,21 +29,26 @@ Result<QList<Simulation>> loadSimulationRows(Database &database, SimulationQuery
 Result<SimulationWindow> loadSimulationWindow(Database &database, const SimulationQuery &query,
                                               const QList<int> &pages, int pageSize,
                                               bool withMachineNames,
-                                              const QList<QList<qint64>> &trackedBlocks)
+                                              const QList<QList<qint64>> &trackedBlocks,
+                                              WindowTotal counted)
 {
     // Runs created meanwhile must not shift the selected runs' positions between the count,
     // the pages and the look-ups.
     const sql::ReadSnapshot snapshot(database);
     SimulationWindow window;
-    const Result<qint64> total = SimulationRepository(database).count(query);
+    const Result<SimulationCount> total
+        = SimulationCounter(database).count(query, counted == WindowTotal::EstimateLargeSearches);
     if (!total)
         return total.error();
-    window.total = total.value();
+    window.total = total->runs;
+    window.totalExact = total->exact;
+    // An estimate would misplace a page found from the table's end.
+    const qint64 placedBy = window.totalExact ? window.total : 0;
     for (const int page : pages) {
         const qint64 offset = qint64(page) * pageSize;
         if (offset >= window.total)
             continue;
-        auto rows = loadSimulationRows(database, query, offset, pageSize, window.total);
+        auto rows = loadSimulationRows(database, query, offset, pageSize, placedBy);
         if (!rows)
             return rows.error();
         window.pages.insert(page, rows.value());
@@ -64,7 +70,7 @@ Result<SimulationWindow> loadSimulationWindow(Database &database, const Simulati
             return first.error();
         if (first.value()) {
             const auto rows
-                = loadSimulationRows(database, query, *first.value(), block.size(), window.total);
+                = loadSimulationRows(database, query, *first.value(), block.size(), placedBy);
             if (!rows)
                 return rows.error();
             QList<qint64> ids;

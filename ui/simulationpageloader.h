@@ -15,6 +15,9 @@ class Database;
 struct SimulationWindow
 {
     qint64 total = 0;
+    // False where total is an estimate (WindowTotal::EstimateLargeSearches): the pages were read
+    // from the start, not placed by the total.
+    bool totalExact = true;
     QHash<int, QList<Simulation>> pages;
     QHash<qint64, QString> machineNames; // filled only when asked for
     // Where the tracked runs that are not in the pages read are now; -1 for those gone.
@@ -28,6 +31,14 @@ struct SimulationWindow
 Result<QList<Simulation>> loadSimulationRows(Database &database, SimulationQuery query,
                                              qint64 offset, qint64 limit, qint64 total);
 
+// How a window's rows are counted.
+enum class WindowTotal {
+    Exact,
+    // A name that many runs bear is counted from a sample (SimulationCounter's estimate), as
+    // the REST API counts it: its first rows show at once, and an exact count follows.
+    EstimateLargeSearches,
+};
+
 // Counts the query's rows, reads the given pages, and finds where the tracked runs (the
 // selection away from those pages) are now. Each tracked block holds the runs of consecutive
 // rows; a block that moved as one is found with one lookup and one read. Runs on a worker
@@ -35,6 +46,7 @@ Result<QList<Simulation>> loadSimulationRows(Database &database, SimulationQuery
 Result<SimulationWindow> loadSimulationWindow(Database &database, const SimulationQuery &query,
                                               const QList<int> &pages, int pageSize,
                                               bool withMachineNames,
-                                              const QList<QList<qint64>> &trackedBlocks = {});
+                                              const QList<QList<qint64>> &trackedBlocks = {},
+                                              WindowTotal counted = WindowTotal::Exact);
 
 } // namespace aisim

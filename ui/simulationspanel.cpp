@@ -56,6 +56,7 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
     m_search->setPlaceholderText(tr("Search by name (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
     m_search->setObjectName(u"searchField"_s);
+    m_total->setObjectName(u"simulationsTotal"_s);
     m_status->setObjectName(u"statusFilter"_s);
     m_status->addItem(tr("All statuses"));
     for (const QString &name : allStatusNames())
@@ -395,7 +396,10 @@ void SimulationsPanel::restoreHeaderState(const QByteArray &state)
 
 void SimulationsPanel::updateTotal(qint64 total)
 {
-    m_total->setText(tr("%Ln simulation(s)", nullptr, int(std::min<qint64>(total, INT_MAX))));
+    const int shown = int(std::min<qint64>(total, INT_MAX));
+    m_total->setText(m_model->isTotalExact()
+                         ? tr("%Ln simulation(s)", nullptr, shown)
+                         : tr("About %Ln simulation(s), counting…", nullptr, shown));
 }
 
 } // namespace aisim

@@ -408,10 +408,14 @@ void SimulationsTableModel::startRefresh()
         rememberTrackedIds();
         tracked = trackedBlocks();
     }
+    // Another query shows its first rows before its matches are all counted; a refresh then
+    // counts them (applyWindow).
+    const WindowTotal counted = reset ? WindowTotal::EstimateLargeSearches : WindowTotal::Exact;
     runInBackground(
         this,
-        [database = &m_database, query = m_query, pages, withMachines, tracked] {
-            return loadSimulationWindow(*database, query, pages, kPageSize, withMachines, tracked);
+        [database = &m_database, query = m_query, pages, withMachines, tracked, counted] {
+            return loadSimulationWindow(*database, query, pages, kPageSize, withMachines, tracked,
+                                        counted);
         },
         [this, generation, reset, withMachines](const Result<SimulationWindow> &window) {
             if (withMachines && window.ok())
@@ -429,7 +433,9 @@ void SimulationsTableModel::startPageLoad(int page)
     const quint64 generation = m_generation;
     runInBackground(
         this,
-        [database = &m_database, query = m_query, page, total = qint64(m_rowCount)] {
+        // An estimated total would misplace a page found from the table's end.
+        [database = &m_database, query = m_query, page,
+         total = m_totalExact ? qint64(m_rowCount) : 0] {
             return loadSimulationRows(*database, query, qint64(page) * kPageSize, kPageSize, total);
         },
         [this, generation, page](const Result<QList<Simulation>> &rows) {
@@ -455,6 +461,10 @@ void SimulationsTableModel::applyWindow(quint64 generation, bool reset,
     m_freshness.markRead();
     const int total = int(std::min<qint64>(window->total, std::numeric_limits<int>::max()));
     const int oldTotal = m_rowCount;
+    const bool wasExact = m_totalExact;
+    m_totalExact = window->totalExact;
+    if (!m_totalExact)
+        m_refreshWanted = true; // the exact count, before the pages the view asks for next
     if (reset) {
         beginResetModel();
         m_cache.clear();
@@ -537,7 +547,7 @@ void SimulationsTableModel::applyWindow(quint64 generation, bool reset,
             endRemoveRows();
         }
     }
-    if (total != oldTotal || reset)
+    if (total != oldTotal || reset || m_totalExact != wasExact)
         Q_EMIT totalChanged(window->total);
     Q_EMIT rowsLoaded();
     pump();

@@ -90,6 +90,9 @@ public:
     void noteDatabaseAnswered() { m_freshness.noteAnswer(); }
     bool isStale() const { return m_freshness.isStale(); }
     bool isLoading() const { return m_busy || !m_queue.isEmpty() || m_refreshWanted; }
+    // False while the rows are those of an estimate (a name many runs bear, just searched for):
+    // an exact count follows in the background.
+    bool isTotalExact() const { return m_totalExact; }
     // The view's selection: selected runs stay selected while rows come and go around them,
     // also when they are far from the rows in view.
     void trackSelection(QItemSelectionModel *selection) { m_selection = selection; }
@@ -125,6 +128,7 @@ private:
     quint64 m_generation = 0;
     bool m_resetPending = true;
     int m_rowCount = 0;
+    bool m_totalExact = true;
     mutable SimulationPageCache m_cache {kPageSize};
     mutable QList<int> m_queue; // pages asked for, most recent last
     // The runs in the selected rows and the rows the view holds on to (current row), also
