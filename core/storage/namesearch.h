@@ -308,7 +308,8 @@ private:
     // The words of the text the trigram index is asked for (kCommonWordShare), in
     // m_probe.indexWords, chosen once for the text (memo): in probe(), and on SQLite before a
     // page reads the index's matches in id order. PostgreSQL's planner estimates need the
-    // probe's count of runs.
+    // probe's count of runs. On SQLite a word of three characters keeps the separator on
+    // either side of it in the text (withNeighbours).
     Status chooseIndexWords();
     // The words of the text: letters and digits between other characters, three or more.
     QStringList words() const;

@@ -35,7 +35,8 @@ struct NameProbe
     // PostgreSQL: the planner's count of the name's matches; -1 before it is asked.
     qint64 estimate = -1;
     // The words of the text the trigram index is asked for, where others are in most names
-    // (NameSearch::chooseIndexWords); empty: the whole text. wordsChosen: they were chosen.
+    // (NameSearch::chooseIndexWords), on SQLite a word of three characters with the separator
+    // on either side of it in the text; empty: the whole text. wordsChosen: they were chosen.
     QStringList indexWords = {};
     bool wordsChosen = false;
     // SQLite: the lowest id among the newest matches counted (by id).
