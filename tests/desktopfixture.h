@@ -126,3 +126,14 @@ inline void answerNextMessageBox(QMessageBox::StandardButton button)
 }
 
 } // namespace aisim::test
+
+// A desktop with no workers on the current data row's database, as `name`, or skips (fails,
+// when AISIM_REQUIRE_POSTGRES is set) when that dialect has no server.
+#define AISIM_OPEN_TEST_DESKTOP(name)                                                              \
+    QFETCH(int, dialect);                                                                          \
+    Desktop name(0, aisim::test::TestDatabase::Dialect(dialect));                                  \
+    if (!name.runtime) {                                                                           \
+        if (qEnvironmentVariableIsSet("AISIM_REQUIRE_POSTGRES"))                                   \
+            QFAIL(qPrintable(name.database.whyUnavailable()));                                     \
+        QSKIP(qPrintable(name.database.whyUnavailable()));                                         \
+    }

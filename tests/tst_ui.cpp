@@ -178,13 +178,7 @@ void TestUi::sortingAndFilteringHappenInTheDatabase_data()
 
 void TestUi::sortingAndFilteringHappenInTheDatabase()
 {
-    QFETCH(int, dialect);
-    Desktop desktop(0, test::TestDatabase::Dialect(dialect));
-    if (!desktop.runtime) {
-        if (qEnvironmentVariableIsSet("AISIM_REQUIRE_POSTGRES"))
-            QFAIL(qPrintable(desktop.database.whyUnavailable()));
-        QSKIP(qPrintable(desktop.database.whyUnavailable()));
-    }
+    AISIM_OPEN_TEST_DESKTOP(desktop);
     QVERIFY(desktop.service().createMachine(1, u"Machine A"_s));
     QVERIFY(desktop.service().createMachine(2, u"Machine B"_s));
     const Simulation beta = desktop.create(u"beta"_s, 1);
@@ -302,13 +296,7 @@ void TestUi::aNameManyRunsBearShowsItsRowsBeforeTheyAreCounted_data()
 // few runs bear is counted exactly at once.
 void TestUi::aNameManyRunsBearShowsItsRowsBeforeTheyAreCounted()
 {
-    QFETCH(int, dialect);
-    Desktop desktop(0, test::TestDatabase::Dialect(dialect));
-    if (!desktop.runtime) {
-        if (qEnvironmentVariableIsSet("AISIM_REQUIRE_POSTGRES"))
-            QFAIL(qPrintable(desktop.database.whyUnavailable()));
-        QSKIP(qPrintable(desktop.database.whyUnavailable()));
-    }
+    AISIM_OPEN_TEST_DESKTOP(desktop);
     QVERIFY(desktop.service().createMachine(1, u"Machine A"_s));
     QVERIFY(desktop.insertRuns(5000, u"finished"_s));
     QVERIFY(SimulationRepository(desktop.runtime->database()).foldNames()); // as a start would
