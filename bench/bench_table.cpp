@@ -97,12 +97,12 @@ struct Figures
     double rssMb = -1;
     double stormStallMs = -1; // longest GUI-thread stall during a burst of engine events
     int stormReads = -1; // table reads that burst caused
-    // Per sorted column: ms from the header click to painted first rows, then to the middle
-    // row, then to the last row.
     // Per text of searchTexts(): ms from the table given the text to its first rows painted,
     // then to its matches counted exactly (the first rows may come with an estimate).
     QList<double> searches;
     QList<double> searchesCounted;
+    // Per sorted column: ms from the header click to painted first rows, then to the middle
+    // row, then to the last row.
     struct Sort
     {
         double paintedMs = -1;
@@ -424,13 +424,13 @@ int main(int argc, char *argv[])
     out << "\nA text typed into the search box, as the box hands it to the table once the typing "
            "pauses: to the first rows painted, then to its matches counted exactly\n";
     for (qsizetype i = 0; i < searchTexts().size(); ++i) {
-        const auto figures = [i](const Figures &f) {
+        const auto times = [i](const Figures &f) {
             return u"%1 / %2 ms"_s.arg(f.searches.value(i, -1.0), 0, 'f', 1)
                 .arg(f.searchesCounted.value(i, -1.0), 0, 'f', 1);
         };
         out << "  " << qSetFieldWidth(14) << Qt::left << u'"' + searchTexts().at(i) + u'"'
-            << qSetFieldWidth(0) << large << " rows " << figures(windowedLarge) << ", " << small
-            << " rows " << figures(windowedSmall) << ", first rows "
+            << qSetFieldWidth(0) << large << " rows " << times(windowedLarge) << ", " << small
+            << " rows " << times(windowedSmall) << ", first rows "
             << ratio(windowedLarge.searches.value(i, -1.0), windowedSmall.searches.value(i, -1.0))
             << '\n';
     }
