@@ -47,8 +47,15 @@ QString withNeighbours(const QString &text, const QString &word)
         const qsizetype end = at + word.size();
         if ((at == 0 || !text.at(at - 1).isLetterOrNumber())
             && (end == text.size() || !text.at(end).isLetterOrNumber())) {
-            const qsizetype from = std::max<qsizetype>(at - 1, 0);
-            return text.mid(from, std::min(end + 1, text.size()) - from);
+            // A character beyond the basic plane (an emoji) is two code units: both, or a
+            // phrase with half of one would match no name.
+            qsizetype from = std::max<qsizetype>(at - 1, 0);
+            if (from < at && text.at(from).isLowSurrogate() && from > 0)
+                --from;
+            qsizetype to = std::min(end + 1, text.size());
+            if (to > end && text.at(end).isHighSurrogate() && to < text.size())
+                ++to;
+            return text.mid(from, to - from);
         }
     }
     return word;
