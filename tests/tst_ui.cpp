@@ -314,11 +314,17 @@ void TestUi::aNameManyRunsBearShowsItsRowsBeforeTheyAreCounted()
         bool exact;
         QString firstName;
         QString label;
+        int searchWidth; // the search field's, once the layout took the label's text
     };
     QList<Shown> shown;
+    const QLineEdit *search = desktop.window->simulations()->searchField();
     QObject::connect(model, &SimulationsTableModel::totalChanged, model, [&](qint64 runs) {
-        shown.append({runs, model->isTotalExact(), desktop.nameAt(0), total->text()});
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        shown.append(
+            {runs, model->isTotalExact(), desktop.nameAt(0), total->text(), search->width()});
     });
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    const int searchWidth = search->width();
     // 1,000 runs bear "run 04": more than a count reads at 5,000 runs.
     model->setNameFilter(u"Run 04"_s);
     QTRY_VERIFY(!model->isLoading());
@@ -331,6 +337,9 @@ void TestUi::aNameManyRunsBearShowsItsRowsBeforeTheyAreCounted()
     QCOMPARE(model->rowCount(), 1000);
     QVERIFY(model->isTotalExact());
     QCOMPARE(total->text(), u"1,000 simulation(s)"_s);
+    // The search field keeps its width whatever the label says while one types.
+    for (const Shown &step : std::as_const(shown))
+        QCOMPARE(step.searchWidth, searchWidth);
     desktop.view()->scrollToBottom();
     QTRY_COMPARE(desktop.nameAt(999), u"run 04999"_s);
     QCOMPARE(desktop.nameAt(0), u"run 04000"_s);

@@ -10,6 +10,8 @@
 
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QEvent>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
@@ -57,6 +59,8 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
     m_search->setClearButtonEnabled(true);
     m_search->setObjectName(u"searchField"_s);
     m_total->setObjectName(u"simulationsTotal"_s);
+    m_total->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    reserveTotalWidth();
     m_status->setObjectName(u"statusFilter"_s);
     m_status->addItem(tr("All statuses"));
     for (const QString &name : allStatusNames())
@@ -394,12 +398,33 @@ void SimulationsPanel::restoreHeaderState(const QByteArray &state)
         m_view->horizontalHeader()->restoreState(state);
 }
 
-void SimulationsPanel::updateTotal(qint64 total)
+QString SimulationsPanel::totalText(qint64 total, bool exact) const
 {
     const int shown = int(std::min<qint64>(total, INT_MAX));
-    m_total->setText(m_model->isTotalExact()
-                         ? tr("%Ln simulation(s)", nullptr, shown)
-                         : tr("About %Ln simulation(s), counting…", nullptr, shown));
+    return exact ? tr("%Ln simulation(s)", nullptr, shown)
+                 : tr("About %Ln simulation(s), counting…", nullptr, shown);
+}
+
+void SimulationsPanel::updateTotal(qint64 total)
+{
+    m_total->setText(totalText(total, m_model->isTotalExact()));
+}
+
+void SimulationsPanel::reserveTotalWidth()
+{
+    // Ten million runs and more widen it.
+    const QFontMetrics metrics = m_total->fontMetrics();
+    int widest = metrics.horizontalAdvance(tr("Loading…"));
+    for (const bool exact : {true, false})
+        widest = std::max(widest, metrics.horizontalAdvance(totalText(9'999'999, exact)));
+    m_total->setMinimumWidth(widest);
+}
+
+void SimulationsPanel::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        reserveTotalWidth();
+    QWidget::changeEvent(event);
 }
 
 } // namespace aisim

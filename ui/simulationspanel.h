@@ -61,9 +61,14 @@ Q_SIGNALS:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
+    QString totalText(qint64 total, bool exact) const;
     void updateTotal(qint64 total);
+    // Keeps the total's width to that of its longest text, so that the search field beside it
+    // keeps its width while the total changes (Loading…, an estimate, the count) as one types.
+    void reserveTotalWidth();
     void onSelectionChanged();
     void selectRequestedRuns();
 
