@@ -71,6 +71,8 @@ private Q_SLOTS:
     void theIndexAnswersForRareNamesAndOnceAQuery();
     void aCountAfterAPageNewestFirstStartsAtItsFirstRow_data() { test::addDialectRows(); }
     void aCountAfterAPageNewestFirstStartsAtItsFirstRow();
+    void anIndexThatHoldsTheNamesIsWalkedForMoreCommonNames_data() { test::addDialectRows(); }
+    void anIndexThatHoldsTheNamesIsWalkedForMoreCommonNames();
     void aWordInMostNamesIsLeftToTheCheckOfEachCandidate_data() { test::addDialectRows(); }
     void aWordInMostNamesIsLeftToTheCheckOfEachCandidate();
     void nameSearchPagesInCreationOrderFromTheIndex_data() { test::addDialectRows(); }
@@ -1513,6 +1515,57 @@ void TestListing::theIndexAnswersForRareNamesAndOnceAQuery()
     QVERIFY(other.probe().ok());
     QVERIFY(!other.isSelective());
     QCOMPARE(probe->folded, u"other"_s);
+}
+
+// A page reads every match of a name and sorts them, or walks the order's index and checks each
+// name: a walk of an index that holds the names (by name, status, machine, update or creation
+// date) checks each far cheaper than a look-up of its row, so it is chosen for names that fewer
+// runs bear than a walk that looks up each row (by loss, rate, duration …).
+void TestListing::anIndexThatHoldsTheNamesIsWalkedForMoreCommonNames()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(migrateWithMachine(database));
+    QSqlQuery query(database.connection());
+    // 20,000 runs, 600 of which bear "bar": more than a walk of the names needs (400), fewer
+    // than a walk that looks up each row (707).
+    QVERIFY(addNamedRuns(query, u"Bar"_s, 1, 600));
+    QVERIFY(addNamedRuns(query, u"Foo"_s, 601, 19'400));
+    if (database.isPostgreSql())
+        QVERIFY(query.exec(u"ANALYZE simulations"_s)); // the planner's estimate of a name
+    QCOMPARE(NameSearch::indexedMatches(20'000, true), 400);
+    QCOMPARE(NameSearch::indexedMatches(20'000, false), 707);
+    QCOMPARE(NameSearch::indexedMatches(1'000'000, true), 2'828);
+
+    SimulationRepository repository(database);
+    for (const auto orderBy :
+         {SimulationQuery::OrderBy::Name, SimulationQuery::OrderBy::FinalLoss}) {
+        SimulationQuery page;
+        page.nameContains = u"BAR"_s;
+        page.orderBy = orderBy;
+        page.limit = 100;
+        const bool namesInIndex = orderBy == SimulationQuery::OrderBy::Name;
+        const QString what = SimulationQuery::orderByName(orderBy);
+        const auto memo = std::make_shared<NameProbe>();
+        NameSearch search(database, page.nameContains, memo);
+        QVERIFY(search.planPage(page).ok());
+        // SQLite counts the 600 matches; PostgreSQL's plan takes the planner's estimate.
+        const qint64 matches = database.isPostgreSql() ? memo->estimate : 600;
+        QVERIFY2(matches > 0, qPrintable(what));
+        QVERIFY2(search.threshold() == (namesInIndex ? 400 : 707), qPrintable(what));
+        QVERIFY2(search.walksNames() == (matches > search.threshold()), qPrintable(what));
+        QVERIFY2(search.readsEveryMatch() == !search.walksNames(), qPrintable(what));
+        if (!database.isPostgreSql())
+            QVERIFY2(search.walksNames() == namesInIndex, qPrintable(what));
+        // Either way the pages list what a scan lists, and the count is the matches'.
+        const QList<qint64> want = scannedIds(repository, page);
+        QCOMPARE(want.size(), 600);
+        QVERIFY2(pagedIds(repository, page) == want, qPrintable(what));
+        QVERIFY2(pagedIds(repository, page, false) == want, qPrintable(what + u", by offset"_s));
+        const auto counted = SimulationCounter(database).count(page, false);
+        QVERIFY(counted.ok() && counted->exact);
+        QCOMPARE(counted->runs, 600);
+    }
 }
 
 void TestListing::aCountAfterAPageNewestFirstStartsAtItsFirstRow()

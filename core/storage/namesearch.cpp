@@ -95,9 +95,12 @@ const KeptEstimates *freshKeptEstimates(const KeptEstimatesKey &key, qint64 runs
 }
 } // namespace
 
-qint64 NameSearch::indexedMatches(qint64 runs)
+qint64 NameSearch::indexedMatches(qint64 runs, bool namesInWalk)
 {
-    return std::clamp(qint64(std::sqrt(25.0 * double(runs))), kMinIndexedMatches, kIndexedMatches);
+    // A match costs 1.25 rows looked up; a walked entry that holds the name a tenth of one.
+    const double rowsPerMatch = namesInWalk ? 1.25 * kIndexedNameCost : 4.0;
+    return std::clamp(qint64(std::sqrt(100.0 / rowsPerMatch * double(runs))), kMinIndexedMatches,
+                      kIndexedMatches);
 }
 
 NameSearch::NameSearch(Database &database, const QString &text, std::shared_ptr<NameProbe> memo)
@@ -149,18 +152,28 @@ Status NameSearch::probeUpTo(Reach reach)
         m_probe = NameProbe {m_folded};
         return success();
     }
-    // A probe that counted as far as this one would is known already.
-    if (m_memo && m_memo->folded == m_folded && m_memo->threshold > 0
-        && (reach == Reach::Count ? m_memo->matches >= 0 : m_memo->counted >= m_memo->threshold)) {
-        m_probe = *m_memo;
-        return success();
+    // A probe that counted as far as this one would is known already: a plan's with the same
+    // threshold (a walk's index may hold the names or not), and for a count any probe that
+    // counted all the matches or as many as a count would.
+    const bool namesInWalk = reach == Reach::Plan && m_namesInWalk;
+    if (m_memo && m_memo->folded == m_folded && m_memo->threshold > 0) {
+        const bool known = reach == Reach::Count
+            ? m_memo->matches >= 0
+                && (m_memo->countedAll()
+                    || m_memo->counted >= std::min(indexedMatches(m_memo->runs), kCountedMatches))
+            : m_memo->threshold == indexedMatches(m_memo->runs, namesInWalk)
+                && m_memo->counted >= m_memo->threshold;
+        if (known) {
+            m_probe = *m_memo;
+            return success();
+        }
     }
     const qint64 newestMatch = m_memo && m_memo->folded == m_folded ? m_memo->newestMatch : 0;
     m_probe = NameProbe {m_folded};
     m_probe.newestMatch = newestMatch;
     if (const Status read = readRuns(); !read)
         return read;
-    m_probe.threshold = indexedMatches(m_probe.runs);
+    m_probe.threshold = indexedMatches(m_probe.runs, namesInWalk);
     m_probe.counted
         = reach == Reach::Plan ? m_probe.threshold : std::min(m_probe.threshold, kCountedMatches);
     takeKeptEstimates();
@@ -563,6 +576,7 @@ Status NameSearch::planPage(const SimulationQuery &query)
     m_filteredRuns.reset();
     if (isEmpty())
         return success();
+    m_namesInWalk = SimulationListQuery(query, m_database.isPostgreSql()).orderIndexHoldsNames();
     const SimulationQuery::OrderBy order = SimulationListQuery(query, false).effectiveOrder();
     if (!usesFts()
         || (order != SimulationQuery::OrderBy::CreationDate

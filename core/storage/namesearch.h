@@ -23,12 +23,21 @@ class NameSearch
 public:
     // A page of a search is read either from the index's matches, all of them looked up and
     // sorted, or by walking the order's index and checking each name until the page is full.
-    // The first costs each match, the second each row walked (about a quarter of a match's
-    // cost): with N runs they cost the same near sqrt(25 N) matches. Beyond that many matches
-    // (at least kMinIndexedMatches, at most kIndexedMatches) a page walks.
+    // The first costs each match, the second each row walked: a page of 100 among M matches of
+    // N runs walks 100 N / M rows, so with a row costing 1/k of a match both cost the same near
+    // sqrt(100 N / k) matches. Beyond that many matches (at least kMinIndexedMatches, at most
+    // kIndexedMatches) a page walks.
+    //  - A walk that looks up each row to check its name: a row costs about a quarter of a
+    //    match (k = 4), sqrt(25 N), 5,000 at a million runs.
+    //  - A walk of an index that holds the names (namesInWalk, the orders of
+    //    SimulationListQuery::orderIndexHoldsNames): each entry is kIndexedNameCost times
+    //    cheaper than a row, and a match, its row looked up and sorted, costs about 1.25 rows
+    //    (k = 12.5): sqrt(8 N), 2,828 at a million runs. A text in 3,979 of a million runs by
+    //    name read and sorted its matches in 8-15 ms on SQLite (a row of the table each, out of
+    //    SQLite's cache), where the name index's walk past 25,000 entries takes 2-5 ms.
     static constexpr qint64 kMinIndexedMatches = 200;
     static constexpr qint64 kIndexedMatches = 10'000;
-    static qint64 indexedMatches(qint64 runs);
+    static qint64 indexedMatches(qint64 runs, bool namesInWalk = false);
 
     // memo, when given, keeps the probe for the next NameSearch of the same text (see
     // SimulationQuery::nameProbe).
@@ -329,6 +338,9 @@ private:
     std::shared_ptr<NameProbe> m_memo;
     bool m_matchesInIdOrder = false;
     bool m_indexForFilters = false;
+    // Known after planPage(): the page's walk would read an index that holds the names
+    // (indexedMatches).
+    bool m_namesInWalk = false;
     bool m_walkChecksMatches = false;
     std::optional<QList<KeySpan>> m_walkSpans;
     std::optional<KeySpan> m_walkIds;
