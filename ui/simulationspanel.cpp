@@ -171,7 +171,7 @@ SimulationsPanel::SimulationsPanel(Database &database, EventHub &events, QWidget
     });
     connect(m_model, &SimulationsTableModel::totalChanged, this, &SimulationsPanel::updateTotal);
     connect(m_model, &SimulationsTableModel::queryChanged, this, [this] {
-        m_total->setText(tr("Loading…"));
+        m_total->setText(loadingText());
         // Another order or filter starts at its first rows.
         m_view->scrollToTop();
     });
@@ -398,6 +398,11 @@ void SimulationsPanel::restoreHeaderState(const QByteArray &state)
         m_view->horizontalHeader()->restoreState(state);
 }
 
+QString SimulationsPanel::loadingText() const
+{
+    return tr("Loading…");
+}
+
 QString SimulationsPanel::totalText(qint64 total, bool exact) const
 {
     const int shown = int(std::min<qint64>(total, INT_MAX));
@@ -414,7 +419,7 @@ void SimulationsPanel::reserveTotalWidth()
 {
     // Ten million runs and more widen it.
     const QFontMetrics metrics = m_total->fontMetrics();
-    int widest = metrics.horizontalAdvance(tr("Loading…"));
+    int widest = metrics.horizontalAdvance(loadingText());
     for (const bool exact : {true, false})
         widest = std::max(widest, metrics.horizontalAdvance(totalText(9'999'999, exact)));
     m_total->setMinimumWidth(widest);

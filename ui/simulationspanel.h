@@ -64,6 +64,8 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    // The total's texts: while a query's first rows load, and once they are counted.
+    QString loadingText() const;
     QString totalText(qint64 total, bool exact) const;
     void updateTotal(qint64 total);
     // Keeps the total's width to that of its longest text, so that the search field beside it
