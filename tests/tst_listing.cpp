@@ -79,6 +79,8 @@ private Q_SLOTS:
     void nameSearchPagesInCreationOrderFromTheIndex();
     void aWalkReadsOnlyTheBlocksThatMayHoldTheName_data() { test::addDialectRows(); }
     void aWalkReadsOnlyTheBlocksThatMayHoldTheName();
+    void aPageReadsTheMatchesOfTheBlocksThatCanHoldIt_data() { test::addDialectRows(); }
+    void aPageReadsTheMatchesOfTheBlocksThatCanHoldIt();
     void theBlocksOfANameAreKeptForOneSnapshot_data() { test::addDialectRows(); }
     void theBlocksOfANameAreKeptForOneSnapshot();
     void aFilterWalkChecksIdsAmongTheIndexMatches_data() { test::addDialectRows(); }
@@ -1797,6 +1799,71 @@ void TestListing::nameSearchPagesInCreationOrderFromTheIndex()
     newest.nameContains = u"alpha"_s;
     QCOMPARE(idsOf(repository.list(newest).value()), QList<qint64> {10});
     listEveryWay(false);
+}
+
+void TestListing::aPageReadsTheMatchesOfTheBlocksThatCanHoldIt()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    constexpr qint64 kBlock = SimulationBlocks::kIds;
+    constexpr qint64 kRuns = 6 * kBlock + 100; // blocks 0 to 6, the last a part
+    // Named, created and updated in id order ("run-100000001" …): "555" is in a few runs of
+    // every block, and the blocks' spans of names and dates follow each other.
+    const QString added = addRunsBySql(database, kRuns, u"'Run-' || (100000000 + i)"_s,
+                                       u"'finished'"_s, u"1000 + i * 1000"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
+    SimulationRepository repository(database);
+    QSqlQuery change(database.connection());
+    const auto compareAll = [&](bool fewBlocks, const QString &when) {
+        for (const OrderBy orderBy : {OrderBy::Name, OrderBy::UpdateDate, OrderBy::CreationDate}) {
+            for (const bool descending : {false, true}) {
+                SimulationQuery query;
+                query.orderBy = orderBy;
+                query.descending = descending;
+                query.nameContains = u"555"_s;
+                query.limit = 5;
+                const QString what = when + u", "_s + SimulationQuery::orderByName(orderBy)
+                    + (descending ? u" desc"_s : QString());
+                NameSearch search(database, query.nameContains);
+                QVERIFY2(search.planPage(query).ok(), qPrintable(what));
+                // SQLite reads the matches of some blocks alone (in creation order, while runs
+                // are created in id order, the matches in id order); PostgreSQL's trigram index
+                // yields no ids without reading the rows.
+                const auto &spans = search.matchSpans();
+                QVERIFY2((spans.has_value() || search.readsMatchesInIdOrder())
+                             == !database.isPostgreSql(),
+                         qPrintable(what));
+                if (spans && fewBlocks) {
+                    qint64 ids = 0;
+                    for (const NameSearch::KeySpan &span : *spans)
+                        ids += span.last - span.first + 1;
+                    QVERIFY2(ids <= 3 * kBlock, qPrintable(what + u": "_s + QString::number(ids)));
+                }
+                const QList<qint64> scanned = scannedIds(repository, query);
+                QVERIFY2(scanned.size() >= 30, qPrintable(what));
+                QVERIFY2(pagedIds(repository, query) == scanned, qPrintable(what));
+                QVERIFY2(pagedIds(repository, query, false) == scanned, qPrintable(what));
+            }
+        }
+    };
+    compareAll(true, u"in id order"_s);
+    // A run of the newest block renamed to come first by name, one of the oldest updated
+    // last: their blocks' spans widen, and each can hold a first page of the other end.
+    QVERIFY(change.exec(u"UPDATE simulations SET name = 'AAA-555', name_folded = 'aaa-555', "
+                        "name_key = 'aaa-555' WHERE simulation_id = %1"_s.arg(kRuns - 7)));
+    QVERIFY(change.exec(u"UPDATE simulations SET update_date = %1 WHERE simulation_id = 3"_s.arg(
+        1000 + (kRuns + 5) * 1000)));
+    QVERIFY(change.exec(u"UPDATE simulations SET name = 'Run-555-last', "
+                        "name_folded = 'run-555-last', name_key = 'run-555-last' "
+                        "WHERE simulation_id = 3"_s));
+    compareAll(false, u"after a rename and an update"_s);
+    // Runs deleted, and added to the newest block.
+    QVERIFY(change.exec(u"DELETE FROM simulations WHERE simulation_id BETWEEN 5500 AND 5600"_s));
+    SimulationRepository runs(database);
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(runs.create(run(u"run-999555-%1"_s.arg(i), 1)).ok());
+    compareAll(false, u"after deletes and creations"_s);
 }
 
 void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()

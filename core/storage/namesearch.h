@@ -3,6 +3,7 @@
 #include "result.h"
 #include "simulationquery.h"
 
+#include <QHash>
 #include <QString>
 #include <QVariantList>
 
@@ -23,21 +24,28 @@ class NameSearch
 public:
     // A page of a search is read either from the index's matches, all of them looked up and
     // sorted, or by walking the order's index and checking each name until the page is full.
-    // The first costs each match, the second each row walked: a page of 100 among M matches of
-    // N runs walks 100 N / M rows, so with a row costing 1/k of a match both cost the same near
-    // sqrt(100 N / k) matches. Beyond that many matches (at least kMinIndexedMatches, at most
-    // kIndexedMatches) a page walks.
+    // The first costs each match, the second each row walked: a page of R rows (its offset
+    // included, at least kPageRows) among M matches of N runs walks R N / M rows, so with a row
+    // costing 1/k of a match (walkedPerMatch) both cost the same near sqrt(R N / k) matches.
+    // Beyond that many matches (at least kMinIndexedMatches, at most kIndexedMatches for each
+    // kPageRows rows) a page walks. A page at offset 3,000 of a text in 3,700 of a million runs
+    // walked 800,000 entries of the update order (85 ms), where reading the matches takes 8.
     //  - A walk that looks up each row to check its name: a row costs about a quarter of a
-    //    match (k = 4), sqrt(25 N), 5,000 at a million runs.
+    //    match (k = 4), for 100 rows sqrt(25 N), 5,000 at a million runs.
     //  - A walk of an index that holds the names (namesInWalk, the orders of
     //    SimulationListQuery::orderIndexHoldsNames): each entry is kIndexedNameCost times
     //    cheaper than a row, and a match, its row looked up and sorted, costs about 1.25 rows
-    //    (k = 12.5): sqrt(8 N), 2,828 at a million runs. A text in 3,979 of a million runs by
-    //    name read and sorted its matches in 8-15 ms on SQLite (a row of the table each, out of
-    //    SQLite's cache), where the name index's walk past 25,000 entries takes 2-5 ms.
+    //    (k = 12.5): for 100 rows sqrt(8 N), 2,828 at a million runs. A text in 3,979 of a
+    //    million runs by name read and sorted its matches in 8-15 ms on SQLite (a row of the
+    //    table each, out of SQLite's cache), where the name index's walk past 25,000 entries
+    //    takes 2-5 ms.
     static constexpr qint64 kMinIndexedMatches = 200;
     static constexpr qint64 kIndexedMatches = 10'000;
-    static qint64 indexedMatches(qint64 runs, bool namesInWalk = false);
+    static constexpr qint64 kPageRows = 100;
+    static qint64 indexedMatches(qint64 runs, bool namesInWalk = false,
+                                 qint64 pageRows = kPageRows);
+    // k above: the rows a walk passes for the cost of one match read.
+    static double walkedPerMatch(bool namesInWalk);
 
     // memo, when given, keeps the probe for the next NameSearch of the same text (see
     // SimulationQuery::nameProbe).
@@ -65,7 +73,10 @@ public:
     qint64 selectiveMatches() const { return m_probe.matches; }
     // A page of a selective search reads every match, sorted (not in id order): it counts
     // them, filters included, on the way.
-    bool readsEveryMatch() const { return readsIndexMatches() && !m_matchesInIdOrder; }
+    bool readsEveryMatch() const
+    {
+        return readsIndexMatches() && !m_matchesInIdOrder && !m_matchSpans;
+    }
     // Keeps what such a page counted for the query's count (SimulationCounter).
     void rememberQueryMatches(qint64 matches);
     // What a page of this query counted, if one did.
@@ -145,6 +156,44 @@ public:
         qint64 last = 0;
     };
     const std::optional<QList<KeySpan>> &walkSpans() const { return m_walkSpans; }
+    // SQLite, a page of a name alone (no other filter) in the name, update or creation order:
+    // the spans of ids of the blocks (SimulationBlocks) that can hold its rows, where they hold
+    // at most the plan's threshold of matches. Blocks taken by their spans of the order's key,
+    // in the page's direction, until their matches fill the page's rows (offset included, past
+    // the cursor) bound the page's last key: no run of a block whose span starts beyond it can
+    // be on the page. The trigram index's matches are counted in those blocks alone. Where
+    // names or dates follow the ids, that is a block or a few of a text's thousands of matches
+    // (at a million runs, 555 in 3,700 names by update date walked 55,000 index entries,
+    // 8.3 ms); where the spans overlap, most blocks, and the page walks or reads every match as
+    // before. Known after planPage(): the page reads the matches of these spans alone
+    // (readsIndexMatches).
+    const std::optional<QList<KeySpan>> &matchSpans() const { return m_matchSpans; }
+    static constexpr qint64 kBlockCountFactor = 8;
+    // A key of the name order as its UTF-8 bytes, as the databases order them (COLLATE "C" on
+    // PostgreSQL, BINARY on SQLite), or of a date order as a number.
+    struct Key
+    {
+        QByteArray bytes;
+        qint64 number = 0;
+        friend bool operator<(const Key &a, const Key &b)
+        {
+            return a.bytes != b.bytes ? a.bytes < b.bytes : a.number < b.number;
+        }
+    };
+    // A block's matches and the span of the order's key its runs lie in (findMatchSpans).
+    struct MatchedBlock
+    {
+        qint64 block = 0;
+        qint64 matches = 0;
+        Key first;
+        Key last;
+    };
+    // The blocks whose matches can be among the first rows of an order (descending: from its
+    // end), past a cursor's key where there is one: those whose spans start within the last key
+    // of the blocks that hold the rows first; all where they do not hold as many.
+    static QList<MatchedBlock> blocksHoldingRows(QList<MatchedBlock> blocks, qint64 rows,
+                                                 bool descending,
+                                                 const std::optional<Key> &after = {});
     // A walk in another order: the ids from the first of those blocks to the last, which the
     // walk's condition holds. Every order's index holds the id, so the runs outside are passed
     // over in the index without reading their rows.
@@ -270,6 +319,21 @@ private:
     // A page that walks names: its spans (findWalkSpans), and whether it checks the ids
     // (weighMatchedIds).
     Status planWalk(const SimulationQuery &query);
+    // Sets m_matchSpans where matchSpans() applies to query (after probe()): the blocks that can
+    // hold the page (blocksHoldingRows) with the uncounted ones' runs at the probe's share of
+    // matches, then again with the matches of those it leaves counted, until it leaves none
+    // uncounted; the counts at most kBlockCountFactor times the threshold in all.
+    Status findMatchSpans(const SimulationQuery &query);
+    // The trigram index's matches in each of blocks (all: the blocks of textBlocks(), which
+    // joins neighbours into one range); nullopt where they are more than budget.
+    Result<std::optional<QHash<qint64, qint64>>>
+    countMatchesByBlock(const QList<qint64> &blocks, const QList<NameProbe::Block> &all,
+                        qint64 budget) const;
+    // The FROM item of the trigram index's matches (match_id) in spans of ids.
+    QString matchesIn(const QList<KeySpan> &spans, QVariantList *values) const;
+    // The matches of the name alone the probe tells of, counted or extrapolated from the
+    // newest ones counted (blocks: textBlocks()); nullopt where it cannot tell.
+    std::optional<qint64> probedMatches(const QList<NameProbe::Block> &blocks) const;
     // Whether a page of query reads the matches in id order (pageCosts), from the counters and
     // the name's estimated share; never with a verdict, which the counters cannot tell.
     Result<bool> matchesInIdOrderBeatWalk(const SimulationQuery &query);
@@ -280,7 +344,10 @@ private:
     // estimatedShare() read from the sample.
     Result<double> sampleShare() const;
     // The page reads the trigram index's matches: few match, or other filters leave many.
-    bool readsIndexMatches() const { return isIndexable() && (isSelective() || m_indexForFilters); }
+    bool readsIndexMatches() const
+    {
+        return isIndexable() && (isSelective() || m_indexForFilters || m_matchSpans);
+    }
     // Sets m_walkSpans where walkSpans() applies to query.
     Status findWalkSpans(const SimulationQuery &query);
     // The blocks and whether each may hold the text, read once a snapshot (memo).
@@ -341,9 +408,14 @@ private:
     // Known after planPage(): the page's walk would read an index that holds the names
     // (indexedMatches).
     bool m_namesInWalk = false;
+    // Known after planPage(): the rows its page reads, offset included (indexedMatches).
+    qint64 m_pageRows = kPageRows;
     bool m_walkChecksMatches = false;
     std::optional<QList<KeySpan>> m_walkSpans;
     std::optional<KeySpan> m_walkIds;
+    std::optional<QList<KeySpan>> m_matchSpans;
+    // The blocks as textBlocks() read them for this plan: its steps ask once.
+    std::optional<QList<NameProbe::Block>> m_planBlocks;
     QString m_walkKeys;
     std::optional<KeyBound> m_walkFrom;
     std::optional<qint64> m_filteredRuns;

@@ -108,6 +108,11 @@ Status SimulationLister::readRows(const SimulationQuery &filter, const QString &
                                   const std::function<qint64(const QSqlQuery &row)> &visit,
                                   SimulationCursor *last)
 {
+    // On SQLite a name's plan reads the blocks of ids and counts matches in them: they and the
+    // page describe one moment (a snapshot costs SQLite no round trip).
+    std::optional<sql::ReadSnapshot> snapshot;
+    if (!m_database.isPostgreSql() && !filter.nameContains.isEmpty())
+        snapshot.emplace(m_database);
     NameSearch search(m_database, filter.nameContains, filter.nameProbe);
     if (const Status planned = search.planPage(filter); !planned)
         return planned;
