@@ -81,6 +81,8 @@ private Q_SLOTS:
     void aWalkReadsOnlyTheBlocksThatMayHoldTheName();
     void aPageReadsTheMatchesOfTheBlocksThatCanHoldIt_data() { test::addDialectRows(); }
     void aPageReadsTheMatchesOfTheBlocksThatCanHoldIt();
+    void aNameByStatusOrMachineIsReadGroupByGroup_data() { test::addDialectRows(); }
+    void aNameByStatusOrMachineIsReadGroupByGroup();
     void theBlocksOfANameAreKeptForOneSnapshot_data() { test::addDialectRows(); }
     void theBlocksOfANameAreKeptForOneSnapshot();
     void aFilterWalkChecksIdsAmongTheIndexMatches_data() { test::addDialectRows(); }
@@ -1864,6 +1866,71 @@ void TestListing::aPageReadsTheMatchesOfTheBlocksThatCanHoldIt()
     for (int i = 0; i < 3; ++i)
         QVERIFY(runs.create(run(u"run-999555-%1"_s.arg(i), 1)).ok());
     compareAll(false, u"after deletes and creations"_s);
+}
+
+void TestListing::aNameByStatusOrMachineIsReadGroupByGroup()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    // 12,000 runs on machines 1 and 2 in turn: "Sev" in every seventh name (1,714), "Rare" in
+    // 60; most runs finished, every 13th failed, every 31st pending, none cancelled.
+    const QString added = addRunsBySql(
+        database, 12'000,
+        u"CASE WHEN i % 7 = 0 THEN 'Sev ' WHEN i % 200 = 1 THEN 'Rare ' ELSE 'Run ' END || i"_s,
+        u"CASE WHEN i % 31 = 0 THEN 'pending' WHEN i % 13 = 0 THEN 'failed' "
+        "ELSE 'finished' END"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
+    SimulationRepository repository(database);
+    SimulationLister lister(database);
+    for (const QString &text : {u"SEV"_s, u"rare"_s}) {
+        for (const OrderBy orderBy : {OrderBy::Status, OrderBy::Machine}) {
+            for (const bool descending : {false, true}) {
+                for (int filter = 0; filter < 2; ++filter) {
+                    SimulationQuery query;
+                    query.orderBy = orderBy;
+                    query.descending = descending;
+                    query.nameContains = text;
+                    query.limit = 41;
+                    if (filter == 1 && orderBy == OrderBy::Status)
+                        query.machineId = 2;
+                    if (filter == 1 && orderBy == OrderBy::Machine)
+                        query.status = SimulationStatus::Failed;
+                    const QString what
+                        = u"%1 by %2%3%4"_s.arg(text, SimulationQuery::orderByName(orderBy),
+                                                descending ? u" desc"_s : QString(),
+                                                filter == 1 ? u" filtered"_s : QString());
+                    // SQLite reads the name's matches group by group; PostgreSQL, whose trigram
+                    // index does not yield them in id order, walks the order's index.
+                    QVERIFY2(lister.readsGroupByGroup(query) == !database.isPostgreSql(),
+                             qPrintable(what));
+                    const QList<qint64> scanned = scannedIds(repository, query);
+                    QVERIFY2(scanned.size() >= 3, qPrintable(what));
+                    QVERIFY2(pagedIds(repository, query) == scanned, qPrintable(what));
+                    // By offset: pages before kDeepOffset group by group, the later ones after
+                    // the row before them.
+                    QVERIFY2(pagedIds(repository, query, false) == scanned, qPrintable(what));
+                    // The count is the query's, whatever each group's page counted.
+                    query.nameProbe = std::make_shared<NameProbe>();
+                    QVERIFY2(repository.list(query).ok(), qPrintable(what));
+                    const auto counted = SimulationCounter(database).count(query, false);
+                    QVERIFY2(counted.ok() && counted->exact, qPrintable(what));
+                    QVERIFY2(counted->runs == scanned.size(),
+                             qPrintable(what + u": "_s + QString::number(counted->runs)));
+                }
+            }
+        }
+    }
+    // A page of a text too short for the index, and one beyond kDeepOffset, are read as before.
+    SimulationQuery shortText;
+    shortText.orderBy = OrderBy::Status;
+    shortText.nameContains = u"se"_s;
+    shortText.limit = 10;
+    QVERIFY(!lister.readsGroupByGroup(shortText));
+    SimulationQuery deep = shortText;
+    deep.nameContains = u"sev"_s;
+    deep.offset = SimulationLister::kDeepOffset;
+    QVERIFY(!lister.readsGroupByGroup(deep));
 }
 
 void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()

@@ -104,10 +104,111 @@ Status SimulationLister::readPageAfter(const SimulationQuery &filter,
     return readRows(page, columns, visit, last);
 }
 
+bool SimulationLister::readsGroupByGroup(const SimulationQuery &query) const
+{
+    using OrderBy = SimulationQuery::OrderBy;
+    const bool byStatus = query.orderBy == OrderBy::Status && !query.status;
+    const bool byMachine = query.orderBy == OrderBy::Machine && !query.machineId;
+    return !m_database.isPostgreSql() && (byStatus || byMachine) && query.limit >= 0
+        && query.offset < kDeepOffset && NameSearch(m_database, query.nameContains).isIndexable();
+}
+
+Result<bool> SimulationLister::readGroups(const SimulationQuery &filter, const QString &columns,
+                                          const std::function<qint64(const QSqlQuery &row)> &visit,
+                                          SimulationCursor *last)
+{
+    if (!readsGroupByGroup(filter))
+        return false;
+    const bool byStatus = filter.orderBy == SimulationQuery::OrderBy::Status;
+    const bool byMachine = !byStatus;
+    // The groups that hold runs under the other filter, from the counters, in the order.
+    QVariantList values;
+    QString other;
+    if (byStatus && filter.machineId) {
+        other = u" WHERE machine_id = ?"_s;
+        values << *filter.machineId;
+    } else if (byMachine && filter.status) {
+        other = u" WHERE status = ?"_s;
+        values << statusName(*filter.status);
+    }
+    const QString column = byStatus ? u"status"_s : u"machine_id"_s;
+    auto held = sql::readKept(m_database,
+                              u"SELECT "_s + column + u" FROM simulation_counts"_s + other
+                                  + u" GROUP BY "_s + column + u" HAVING SUM(runs) > 0"_s,
+                              values, u"list the groups of an order"_s);
+    if (!held)
+        return held.error();
+    // Each group and its key in the order (the status's place in the lifecycle, the machine).
+    QList<std::pair<qint64, QVariant>> groups;
+    while (held.value().next()) {
+        const QVariant value = held.value().value(0);
+        if (byStatus) {
+            const std::optional<SimulationStatus> status = statusFromString(value.toString());
+            if (status)
+                groups.append({qint64(*status), value});
+        } else {
+            groups.append({value.toLongLong(), value});
+        }
+    }
+    std::sort(groups.begin(), groups.end(), [&filter](const auto &a, const auto &b) {
+        return filter.descending ? b.first < a.first : a.first < b.first;
+    });
+    // The page's rows counted by each group's; what those pages count of their own is not the
+    // query's count.
+    const qint64 queryMatches = filter.nameProbe ? filter.nameProbe->queryMatches : -1;
+    qint64 skip = filter.offset;
+    qint64 remaining = filter.offset + filter.limit;
+    for (const auto &[key, value] : std::as_const(groups)) {
+        if (remaining <= 0)
+            break;
+        SimulationQuery group = filter;
+        group.offset = 0;
+        group.limit = remaining;
+        group.after.reset();
+        if (filter.after) {
+            const qint64 from = filter.after->key.toLongLong();
+            if (filter.descending ? key > from : key < from)
+                continue; // wholly behind the cursor
+            if (key == from)
+                group.after = SimulationCursor {filter.after->id, filter.after->id};
+        }
+        if (byStatus)
+            group.status = statusFromString(value.toString());
+        else
+            group.machineId = value.toLongLong();
+        SimulationCursor groupLast;
+        qint64 read = 0;
+        const Status listed = readRows(
+            group, columns,
+            [&](const QSqlQuery &row) {
+                ++read;
+                if (skip > 0) {
+                    --skip;
+                    return row.value(0).toLongLong();
+                }
+                return visit(row);
+            },
+            &groupLast);
+        if (!listed)
+            return listed.error();
+        if (read > 0 && last)
+            *last = SimulationCursor {key, groupLast.id};
+        remaining -= read;
+    }
+    if (filter.nameProbe)
+        filter.nameProbe->queryMatches = queryMatches;
+    return true;
+}
+
 Status SimulationLister::readRows(const SimulationQuery &filter, const QString &columns,
                                   const std::function<qint64(const QSqlQuery &row)> &visit,
                                   SimulationCursor *last)
 {
+    const Result<bool> grouped = readGroups(filter, columns, visit, last);
+    if (!grouped)
+        return grouped.error();
+    if (grouped.value())
+        return success();
     // On SQLite a name's plan reads the blocks of ids and counts matches in them: they and the
     // page describe one moment (a snapshot costs SQLite no round trip).
     std::optional<sql::ReadSnapshot> snapshot;
