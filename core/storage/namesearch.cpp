@@ -1177,8 +1177,19 @@ std::optional<qint64> NameSearch::queryMatches() const
 
 Status NameSearch::remember()
 {
-    if (m_memo)
+    if (m_memo) {
+        // The blocks read in a snapshot hold for the text whatever the probe's reach: a page
+        // placed by an offset probes twice (the row before it, a page of the offset's rows, then
+        // the page, of its limit's), and reads the blocks once.
+        const bool sameText = m_memo->folded == m_folded;
+        QList<NameProbe::Block> blocks = sameText ? m_memo->blocks : QList<NameProbe::Block>();
+        const quint64 snapshot = sameText ? m_memo->blocksSnapshot : 0;
         *m_memo = m_probe;
+        if (m_memo->blocksSnapshot == 0 && snapshot != 0) {
+            m_memo->blocks = std::move(blocks);
+            m_memo->blocksSnapshot = snapshot;
+        }
+    }
     keepEstimates();
     return success();
 }
