@@ -4,6 +4,7 @@
 #include "simulationquery.h"
 
 #include <QHash>
+#include <QSet>
 #include <QString>
 #include <QVariantList>
 
@@ -324,11 +325,12 @@ private:
     // matches, then again with the matches of those it leaves counted, until it leaves none
     // uncounted; the counts at most kBlockCountFactor times the threshold in all.
     Status findMatchSpans(const SimulationQuery &query);
-    // The trigram index's matches in each of blocks (all: the blocks of textBlocks(), which
-    // joins neighbours into one range); nullopt where they are more than budget.
-    Result<std::optional<QHash<qint64, qint64>>>
-    countMatchesByBlock(const QList<qint64> &blocks, const QList<NameProbe::Block> &all,
-                        qint64 budget) const;
+    // The ids of the chosen blocks among all (textBlocks()), neighbours joined (joinSpans).
+    static QList<KeySpan> idSpans(const QList<NameProbe::Block> &all, const QSet<qint64> &chosen);
+    // The trigram index's matches in spans of ids, by block; nullopt where they are more than
+    // budget.
+    Result<std::optional<QHash<qint64, qint64>>> countMatchesByBlock(const QList<KeySpan> &spans,
+                                                                     qint64 budget) const;
     // The FROM item of the trigram index's matches (match_id) in spans of ids.
     QString matchesIn(const QList<KeySpan> &spans, QVariantList *values) const;
     // The matches of the name alone the probe tells of, counted or extrapolated from the
