@@ -229,7 +229,9 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
             add(range, rangeValues, byKey, cursorKey.isValid() ? 0 : m_query.offset, true);
         }
     } else if (!m_query.after) {
-        add(QString(), {}, byKey, m_query.offset);
+        // Matches in blocks left out of the name's spans come before the page.
+        add(QString(), {}, byKey,
+            m_query.offset - (m_nameSearch ? m_nameSearch->rowsPassedOver() : 0));
     } else if (matchOrder) {
         add(u"match_id"_s + after + u'?', {m_query.after->id}, byId, 0);
     } else if (order == SimulationQuery::OrderBy::Id) {
