@@ -85,6 +85,8 @@ private Q_SLOTS:
     void aNameByStatusOrMachineIsReadGroupByGroup();
     void theBlocksOfANameAreKeptForOneSnapshot_data() { test::addDialectRows(); }
     void theBlocksOfANameAreKeptForOneSnapshot();
+    void aProbeServesPlansWithOtherThresholds_data() { test::addDialectRows(); }
+    void aProbeServesPlansWithOtherThresholds();
     void aFilterWalkChecksIdsAmongTheIndexMatches_data() { test::addDialectRows(); }
     void aFilterWalkChecksIdsAmongTheIndexMatches();
     void aWalkSeeksItsIdsUnderEachKey_data() { test::addDialectRows(); }
@@ -2240,6 +2242,57 @@ void TestListing::theBlocksOfANameAreKeptForOneSnapshot()
     QCOMPARE(after, scannedIds(repository, query).mid(1'495, 10));
     QCOMPARE(after.size(), 6);
     QCOMPARE(after.last(), 3 * kBlock + 5);
+}
+
+void TestListing::aProbeServesPlansWithOtherThresholds()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    // 12,000 runs: "Sev" in every seventh name (1,714), "Mid" in 400, "Rare" in 60.
+    const QString added = addRunsBySql(
+        database, 12'000,
+        u"CASE WHEN i % 7 = 0 THEN 'Sev ' WHEN i % 30 = 1 THEN 'Mid ' WHEN i % 200 = 2 "
+        "THEN 'Rare ' ELSE 'Run ' END || i"_s,
+        u"'finished'"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
+    SimulationRepository repository(database);
+    // Whether the second plan, for a page of fewer rows (a lower threshold), counted again.
+    const auto secondProbe = [&](const QString &text, bool *countedAgain) {
+        const auto memo = std::make_shared<NameProbe>();
+        SimulationQuery first;
+        first.orderBy = OrderBy::Name;
+        first.nameContains = text;
+        first.limit = 300;
+        first.nameProbe = memo;
+        NameSearch wide(database, text, memo);
+        QVERIFY(wide.planPage(first).ok());
+        SimulationQuery second = first;
+        second.limit = 100;
+        NameSearch narrow(database, text, memo);
+        QVERIFY(narrow.planPage(second).ok());
+        QVERIFY2(narrow.threshold() < wide.threshold(), qPrintable(text));
+        *countedAgain = narrow.counted() != wide.counted();
+        const QList<qint64> scanned = scannedIds(repository, second);
+        // SQLite's probe counts: selective where the lower threshold holds every match.
+        if (!database.isPostgreSql())
+            QCOMPARE(narrow.isSelective(), scanned.size() <= narrow.threshold());
+        // The pages, with the memo shared as a request shares it, are the scan's.
+        QCOMPARE(idsOf(repository.list(second).value()), scanned.mid(0, 100));
+        second.offset = 150;
+        QCOMPARE(idsOf(repository.list(second).value()), scanned.mid(150, 100));
+    };
+    // SQLite's probe counts: more matches than the higher threshold are more than the lower
+    // one too, and all of fewer than the lower one are all. PostgreSQL's planner's estimate is
+    // asked for each threshold.
+    bool again = false;
+    secondProbe(u"sev"_s, &again);
+    QCOMPARE(again, database.isPostgreSql());
+    secondProbe(u"rare"_s, &again);
+    QCOMPARE(again, database.isPostgreSql());
+    // All 400 counted under the higher threshold, more than the lower one: counted again.
+    secondProbe(u"mid"_s, &again);
+    QVERIFY(again);
 }
 
 // The plan of a statement as the database tells it, a line a step: PostgreSQL's EXPLAIN of the
