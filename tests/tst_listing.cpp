@@ -87,6 +87,10 @@ private Q_SLOTS:
     void theBlocksOfANameAreKeptForOneSnapshot();
     void aProbeServesPlansWithOtherThresholds_data() { test::addDialectRows(); }
     void aProbeServesPlansWithOtherThresholds();
+    void aDeepPageOfEveryMatchIsReadAtItsOffset_data() { test::addDialectRows(); }
+    void aDeepPageOfEveryMatchIsReadAtItsOffset();
+    void aDeepPageKeepsTheCountItsRowBeforeTook_data() { test::addDialectRows(); }
+    void aDeepPageKeepsTheCountItsRowBeforeTook();
     void aFilterWalkChecksIdsAmongTheIndexMatches_data() { test::addDialectRows(); }
     void aFilterWalkChecksIdsAmongTheIndexMatches();
     void aWalkSeeksItsIdsUnderEachKey_data() { test::addDialectRows(); }
@@ -2293,6 +2297,87 @@ void TestListing::aProbeServesPlansWithOtherThresholds()
     // All 400 counted under the higher threshold, more than the lower one: counted again.
     secondProbe(u"mid"_s, &again);
     QVERIFY(again);
+}
+
+void TestListing::aDeepPageOfEveryMatchIsReadAtItsOffset()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    // 12,000 runs, "Sel" in every eighth name (1,500): few enough that a page by loss reads
+    // every match and sorts them.
+    const QString added
+        = addRunsBySql(database, 12'000, u"CASE WHEN i % 8 = 0 THEN 'Sel ' ELSE 'Run ' END || i"_s,
+                       u"CASE WHEN i % 3 = 0 THEN 'failed' ELSE 'finished' END"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
+    SimulationRepository repository(database);
+    for (const bool descending : {false, true}) {
+        SimulationQuery query;
+        query.orderBy = OrderBy::FinalLoss;
+        query.descending = descending;
+        query.nameContains = u"SEL"_s;
+        query.limit = 50;
+        query.offset = SimulationLister::kDeepOffset + 200;
+        query.nameProbe = std::make_shared<NameProbe>();
+        {
+            NameSearch search(database, query.nameContains, query.nameProbe);
+            QVERIFY(search.planPage(query).ok());
+            QVERIFY(search.readsEveryMatch());
+        }
+        const QList<qint64> scanned = scannedIds(repository, query);
+        QCOMPARE(scanned.size(), 1'500);
+        // The page, read at its offset, and the count it took on the way, kept for the query
+        // while the page's own plan probed the text.
+        query.nameProbe = std::make_shared<NameProbe>();
+        QCOMPARE(idsOf(repository.list(query).value()), scanned.mid(1'200, 50));
+        QCOMPARE(query.nameProbe->queryMatches, 1'500);
+        const auto counted = SimulationCounter(database).count(query, true);
+        QVERIFY(counted.ok() && counted->exact);
+        QCOMPARE(counted->runs, 1'500);
+        // Without a memo of its own the page is the same.
+        query.nameProbe.reset();
+        QCOMPARE(idsOf(repository.list(query).value()), scanned.mid(1'200, 50));
+        // Past the last match: an empty page.
+        query.offset = 1'500;
+        QVERIFY(repository.list(query).value().isEmpty());
+    }
+}
+
+void TestListing::aDeepPageKeepsTheCountItsRowBeforeTook()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    // 30,000 runs named in id order, "-sel" after every twentieth name (1,500): on SQLite the
+    // row before a page at offset 1,100 by name counts every match (its threshold is the
+    // offset's rows) and reads the blocks that hold it; the page after that row probes with
+    // the threshold of its own 50 rows, below the matches.
+    const QString added = addRunsBySql(
+        database, 30'000,
+        u"'Run-' || (100000000 + i) || CASE WHEN i % 20 = 0 THEN '-sel' ELSE '' END"_s,
+        u"'finished'"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
+    SimulationRepository repository(database);
+    for (const OrderBy orderBy : {OrderBy::Name, OrderBy::UpdateDate}) {
+        SimulationQuery query;
+        query.orderBy = orderBy;
+        query.nameContains = u"SEL"_s;
+        query.limit = 50;
+        query.offset = SimulationLister::kDeepOffset + 100;
+        const QList<qint64> scanned = scannedIds(repository, query);
+        QCOMPARE(scanned.size(), 1'500);
+        query.nameProbe = std::make_shared<NameProbe>();
+        QCOMPARE(idsOf(repository.list(query).value()), scanned.mid(1'100, 50));
+        // The count of the request (X-Total-Count) is the one taken, exact, on SQLite. On
+        // PostgreSQL the planner expects more matches than the row before's threshold: the
+        // page walks, and the count is estimated, and says so.
+        const auto counted = SimulationCounter(database).count(query, true);
+        QVERIFY(counted.ok());
+        QVERIFY2(counted->exact || database.isPostgreSql(),
+                 qPrintable(QString::number(counted->runs)));
+        if (counted->exact)
+            QCOMPARE(counted->runs, 1'500);
+    }
 }
 
 // The plan of a statement as the database tells it, a line a step: PostgreSQL's EXPLAIN of the

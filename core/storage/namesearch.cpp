@@ -1231,7 +1231,13 @@ Status NameSearch::remember()
         const bool sameText = m_memo->folded == m_folded;
         QList<NameProbe::Block> blocks = sameText ? m_memo->blocks : QList<NameProbe::Block>();
         const quint64 snapshot = sameText ? m_memo->blocksSnapshot : 0;
+        // What a plan of the query counted stays the query's count: the row before a page
+        // placed by an offset is planned with the offset's rows, and may count every match,
+        // then the page probes with its own threshold.
+        const qint64 queryMatches = sameText ? m_memo->queryMatches : -1;
         *m_memo = m_probe;
+        if (m_memo->queryMatches < 0)
+            m_memo->queryMatches = queryMatches;
         if (m_memo->blocksSnapshot == 0 && snapshot != 0) {
             m_memo->blocks = std::move(blocks);
             m_memo->blocksSnapshot = snapshot;

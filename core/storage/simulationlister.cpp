@@ -37,9 +37,26 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
 {
     if (filter.after || filter.offset < kDeepOffset || filter.limit == 0)
         return readRows(filter, columns, visit, last);
+    if (!filter.nameContains.isEmpty() && !filter.nameProbe) {
+        // The plans of the row before the page and of the page share what the index said.
+        SimulationQuery shared = filter;
+        shared.nameProbe = std::make_shared<NameProbe>();
+        return forEachRow(shared, columns, visit, last);
+    }
     // The count, the row found and the page read describe one moment: runs added meanwhile at
     // the end must not move a page found from there.
     const sql::ReadSnapshot snapshot(m_database);
+    // A name whose page reads and sorts every match reads the page at its offset in one
+    // statement: the row before it, then the page after that row, read them all twice (at a
+    // million runs on PostgreSQL, 555's 3,700 matches by update date at offset 3,000: 5.7 and
+    // 3.1 ms).
+    if (!filter.nameContains.isEmpty()) {
+        NameSearch search(m_database, filter.nameContains, filter.nameProbe);
+        if (const Status plan = search.planPage(filter); !plan)
+            return plan;
+        if (search.readsEveryMatch())
+            return readRows(filter, columns, visit, last);
+    }
     std::optional<qint64> total = filter.matches;
     std::optional<qint64> countedHere; // the counters' own, in this snapshot
     if (!total) {
