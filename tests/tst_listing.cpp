@@ -2311,9 +2311,12 @@ void TestListing::aDeepPageOfEveryMatchIsReadAtItsOffset()
                        u"CASE WHEN i % 3 = 0 THEN 'failed' ELSE 'finished' END"_s);
     QVERIFY2(added.isEmpty(), qPrintable(added));
     SimulationRepository repository(database);
-    for (const bool descending : {false, true}) {
+    // By loss, and by progress, whose key PostgreSQL reads back as text.
+    for (const auto &[orderBy, descending] :
+         {std::pair(OrderBy::FinalLoss, false), std::pair(OrderBy::FinalLoss, true),
+          std::pair(OrderBy::Progress, false), std::pair(OrderBy::Progress, true)}) {
         SimulationQuery query;
-        query.orderBy = OrderBy::FinalLoss;
+        query.orderBy = orderBy;
         query.descending = descending;
         query.nameContains = u"SEL"_s;
         query.limit = 50;
