@@ -150,6 +150,8 @@ requests() { # N
     echo "?name=555&order_by=machine_id&limit=100|/simulations?name=555&order_by=machine_id&limit=100"
     echo "?name=042&order_by=machine_id&order=desc&limit=100|/simulations?name=042&order_by=machine_id&order=desc&limit=100"
     echo "?name=555&order_by=update_date&limit=100&offset=3000 (deep among its 3,700 matches)|/simulations?name=555&order_by=update_date&limit=100&offset=3000"
+    echo "?name=171&order_by=name&limit=100&offset=1500|/simulations?name=171&order_by=name&limit=100&offset=1500"
+    echo "?name=042&order_by=name&order=desc&limit=100&offset=2000|/simulations?name=042&order_by=name&order=desc&limit=100&offset=2000"
     echo "?name=42&limit=100 (2 characters)|/simulations?name=42&limit=100"
     echo "?name=0000424&status=failed&order_by=name&limit=100|/simulations?name=0000424&status=failed&order_by=name&limit=100"
     echo "GET /metrics|/metrics"
