@@ -55,7 +55,7 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
         if (const Status plan = search.planPage(filter); !plan)
             return plan;
         if (search.readsEveryMatch())
-            return readRows(filter, columns, visit, last);
+            return readPlanned(filter, search, columns, visit, last);
     }
     std::optional<qint64> total = filter.matches;
     std::optional<qint64> countedHere; // the counters' own, in this snapshot
@@ -234,6 +234,14 @@ Status SimulationLister::readRows(const SimulationQuery &filter, const QString &
     NameSearch search(m_database, filter.nameContains, filter.nameProbe);
     if (const Status planned = search.planPage(filter); !planned)
         return planned;
+    return readPlanned(filter, search, columns, visit, last);
+}
+
+Status SimulationLister::readPlanned(const SimulationQuery &filter, NameSearch &search,
+                                     const QString &columns,
+                                     const std::function<qint64(const QSqlQuery &row)> &visit,
+                                     SimulationCursor *last)
+{
     const SimulationListQuery list(filter, m_database.isPostgreSql(), &search);
     qint64 remaining = filter.limit;
     // What is left of an offset spread over the statements.

@@ -67,6 +67,10 @@ private:
     Status readRows(const SimulationQuery &query, const QString &columns,
                     const std::function<qint64(const QSqlQuery &row)> &visit,
                     SimulationCursor *last);
+    // readRows() of a query whose name search has planned its page (search.planPage(query)).
+    Status readPlanned(const SimulationQuery &query, NameSearch &search, const QString &columns,
+                       const std::function<qint64(const QSqlQuery &row)> &visit,
+                       SimulationCursor *last);
     // SQLite, a page of a name search in the status or the machine order (without a filter of
     // the same key), from an offset below kDeepOffset: the rows of each status in the order's
     // lifecycle order (each machine in id order) in turn, each group read as a page of the
