@@ -91,6 +91,8 @@ private Q_SLOTS:
     void aDeepPageOfEveryMatchIsReadAtItsOffset();
     void aDeepPageKeepsTheCountItsRowBeforeTook_data() { test::addDialectRows(); }
     void aDeepPageKeepsTheCountItsRowBeforeTook();
+    void aDeepRowAmongADenseBlockIsWalkedTo_data() { test::addDialectRows(); }
+    void aDeepRowAmongADenseBlockIsWalkedTo();
     void aFilterWalkChecksIdsAmongTheIndexMatches_data() { test::addDialectRows(); }
     void aFilterWalkChecksIdsAmongTheIndexMatches();
     void aWalkSeeksItsIdsUnderEachKey_data() { test::addDialectRows(); }
@@ -2380,6 +2382,77 @@ void TestListing::aDeepPageKeepsTheCountItsRowBeforeTook()
                  qPrintable(QString::number(counted->runs)));
         if (counted->exact)
             QCOMPARE(counted->runs, 1'500);
+    }
+}
+
+void TestListing::aDeepRowAmongADenseBlockIsWalkedTo()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    constexpr qint64 kBlock = SimulationBlocks::kIds;
+    constexpr qint64 kRuns = 16 * kBlock + 100;
+    // Named, created and updated in id order: "-hot" after every third name of block 2 and
+    // every 997th (1,367 in block 2, 61 elsewhere, of 65,636): few enough for the probe to count.
+    const QString added = addRunsBySql(
+        database, kRuns,
+        u"'Run-' || (100000000 + i) || CASE WHEN i / %1 = 2 AND i % 3 = 0 THEN '-hot' "
+        "WHEN i % 997 = 0 THEN '-hot' ELSE '' END"_s.arg(kBlock),
+        u"'finished'"_s, u"1000 + i * 1000"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
+    SimulationRepository repository(database);
+    for (const OrderBy orderBy : {OrderBy::Name, OrderBy::UpdateDate}) {
+        for (const bool descending : {false, true}) {
+            SimulationQuery query;
+            query.orderBy = orderBy;
+            query.descending = descending;
+            query.nameContains = u"HOT"_s;
+            const QList<qint64> scanned = scannedIds(repository, query);
+            QCOMPARE(scanned.size(), 1'367 + 61);
+            // The matches of the blocks before block 2 in the order come first.
+            const auto before = std::count_if(scanned.cbegin(), scanned.cend(), [&](qint64 id) {
+                return descending ? id >= 3 * kBlock : id < 2 * kBlock;
+            });
+            // Deep in block 2's matches: read in one statement, and after the row before.
+            for (const qint64 offset : {before + 500, SimulationLister::kDeepOffset + 100}) {
+                SimulationQuery deep = query;
+                deep.offset = offset;
+                deep.limit = 20;
+                const QString what = u"by %1%2 at %3"_s.arg(SimulationQuery::orderByName(orderBy),
+                                                            descending ? u" desc"_s : QString(),
+                                                            QString::number(offset));
+                QVERIFY2(offset > before && offset + 20 < before + 1'367, qPrintable(what));
+                NameSearch search(database, deep.nameContains);
+                QVERIFY2(search.planPage(deep).ok(), qPrintable(what));
+                // SQLite counts the blocks before block 2 and walks the name order's index over
+                // block 2's ids from its first key, rather than read and sort its matches. The
+                // update dates' spans reach a minute into the next block's: there the blocks
+                // that meet block 2's span, walked, would pass more runs than it has matches.
+                if (!database.isPostgreSql() && orderBy == OrderBy::Name) {
+                    QVERIFY2(!search.matchSpans() && search.walkIds() && search.walkFrom()
+                                 && search.rowsPassedOver() > 0
+                                 && search.rowsPassedOver() <= before,
+                             qPrintable(what));
+                    QCOMPARE(search.walkIds()->first, 2 * kBlock);
+                    QCOMPARE(search.walkIds()->last, 3 * kBlock - 1);
+                }
+                deep.nameProbe = std::make_shared<NameProbe>();
+                const auto page = repository.list(deep);
+                QVERIFY2(page.ok(), qPrintable(what));
+                QVERIFY2(idsOf(page.value()) == scanned.mid(offset, 20), qPrintable(what));
+                // The plans of the page (the row before it, the page after that row) share the
+                // blocks' counts, each the block's matches.
+                const QHash<qint64, qint64> &counted = deep.nameProbe->blockMatches;
+                QVERIFY2(counted.isEmpty() == database.isPostgreSql(), qPrintable(what));
+                for (auto block = counted.cbegin(); block != counted.cend(); ++block) {
+                    const auto inBlock
+                        = std::count_if(scanned.cbegin(), scanned.cend(),
+                                        [&](qint64 id) { return id / kBlock == block.key(); });
+                    QVERIFY2(block.value() == inBlock,
+                             qPrintable(what + u": block "_s + QString::number(block.key())));
+                }
+            }
+        }
     }
 }
 

@@ -589,6 +589,7 @@ Status NameSearch::planPage(const SimulationQuery &query)
     m_walkKeys.clear();
     m_walkFrom.reset();
     m_matchSpans.reset();
+    m_walksReadBlocks = false;
     m_rowsPassedOver = 0;
     m_planBlocks.reset();
     m_filteredRuns.reset();
@@ -685,7 +686,7 @@ qint64 NameSearch::estimatedMatches(double share) const
 
 Status NameSearch::planWalk(const SimulationQuery &query)
 {
-    if (const Status found = findMatchSpans(query); !found || m_matchSpans)
+    if (const Status found = findMatchSpans(query); !found || m_matchSpans || m_walksReadBlocks)
         return found;
     if (const Status found = findWalkSpans(query); !found)
         return found;
@@ -788,9 +789,19 @@ Result<QList<NameProbe::Block>> NameSearch::textBlocks()
     if (snapshot != 0 && m_memo && m_memo->folded == m_folded) {
         m_memo->blocks = blocks;
         m_memo->blocksSnapshot = snapshot;
+        m_memo->blockMatches.clear();
     }
     m_planBlocks = blocks;
     return blocks;
+}
+
+QHash<qint64, qint64> *NameSearch::keptBlockMatches()
+{
+    const quint64 snapshot = sql::ReadSnapshot::current(m_database);
+    if (snapshot == 0 || !m_memo || m_memo->folded != m_folded
+        || m_memo->blocksSnapshot != snapshot)
+        return nullptr;
+    return &m_memo->blockMatches;
 }
 
 void NameSearch::findWalkFrom(SimulationQuery::OrderBy order, const QList<KeySpan> &spans,
@@ -892,26 +903,18 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
         return blocks.error();
     // Each block's span of the order's key, of the blocks that may hold the text, and their runs.
     QList<MatchedBlock> spans;
+    QList<MatchedBlock> everySpan; // of every block that holds runs, its runs for matches
     qint64 holdingRuns = 0;
     for (const NameProbe::Block &block : blocks.value()) {
-        if (!block.holds || block.runs <= 0)
+        if (block.runs <= 0)
             continue;
-        MatchedBlock spanned {block.block, 0, {}, {}};
-        if (order == SimulationQuery::OrderBy::Name) {
-            if (block.firstNameKey.isNull() || block.lastNameKey.isNull())
-                return success();
-            spanned.first.bytes = block.firstNameKey.toUtf8();
-            spanned.last.bytes = block.lastNameKey.toUtf8();
-        } else if (order == SimulationQuery::OrderBy::UpdateDate) {
-            if (!block.firstUpdated || !block.lastUpdated)
-                return success();
-            spanned.first.number = *block.firstUpdated;
-            spanned.last.number = *block.lastUpdated;
-        } else {
-            spanned.first.number = block.firstCreated;
-            spanned.last.number = block.lastCreated;
-        }
-        spans << spanned;
+        const std::optional<MatchedBlock> spanned = blockSpan(block, order);
+        if (!spanned)
+            return success();
+        everySpan << MatchedBlock {block.block, block.runs, spanned->first, spanned->last};
+        if (!block.holds)
+            continue;
+        spans << *spanned;
         holdingRuns += block.runs;
     }
     // Until a block's matches are counted, its runs at the share the probe tells of stand for
@@ -976,27 +979,115 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
         if (double(held) > walk && (counted.isEmpty() || uncounted.isEmpty()))
             return success();
         if (uncounted.isEmpty()) {
-            m_matchSpans = idSpans(blocks.value(), read);
             m_rowsPassedOver = passedOver;
             // The name alone is the query: where the probe counted its matches, so has the page.
             if (m_probe.countedAll() && m_probe.matches >= 0)
                 rememberQueryMatches(m_probe.matches);
+            if (query.offset > 0 && !after
+                && walkReadBlocks(order, query.descending, holding, read, passed, everySpan, held))
+                return success();
+            m_matchSpans = idSpans(blocks.value(), read);
             return success();
         }
-        const Result<std::optional<QHash<qint64, qint64>>> found = countMatchesByBlock(
-            idSpans(blocks.value(), QSet<qint64>(uncounted.cbegin(), uncounted.cend())),
-            budget - countedMatches);
+        // Blocks another plan of the page counted in this snapshot are not counted again.
+        QHash<qint64, qint64> *const kept = keptBlockMatches();
+        QSet<qint64> toCount;
+        qint64 keptMatches = 0;
+        for (const qint64 block : std::as_const(uncounted)) {
+            if (kept && kept->contains(block))
+                keptMatches += kept->value(block);
+            else
+                toCount.insert(block);
+        }
+        if (countedMatches + keptMatches > budget)
+            return success(); // more matches than the budget: the page walks
+        std::optional<QHash<qint64, qint64>> found = QHash<qint64, qint64>();
+        if (!toCount.isEmpty()) {
+            Result<std::optional<QHash<qint64, qint64>>> read = countMatchesByBlock(
+                idSpans(blocks.value(), toCount), budget - countedMatches - keptMatches);
+            if (!read)
+                return read.error();
+            found = std::move(read.value());
+        }
         if (!found)
-            return found.error();
-        if (!found.value())
             return success(); // more matches than the budget: the page walks
         for (const qint64 block : std::as_const(uncounted)) {
-            const qint64 inBlock = found.value()->value(block);
+            const qint64 inBlock
+                = toCount.contains(block) ? found->value(block) : kept->value(block);
+            if (kept)
+                kept->insert(block, inBlock);
             counted.insert(block, inBlock);
             countedMatches += inBlock;
         }
         share /= 2;
     }
+}
+
+std::optional<NameSearch::MatchedBlock> NameSearch::blockSpan(const NameProbe::Block &block,
+                                                              SimulationQuery::OrderBy order)
+{
+    MatchedBlock spanned {block.block, 0, {}, {}};
+    if (order == SimulationQuery::OrderBy::Name) {
+        if (block.firstNameKey.isNull() || block.lastNameKey.isNull())
+            return std::nullopt;
+        spanned.first.bytes = block.firstNameKey.toUtf8();
+        spanned.last.bytes = block.lastNameKey.toUtf8();
+    } else if (order == SimulationQuery::OrderBy::UpdateDate) {
+        if (!block.firstUpdated || !block.lastUpdated)
+            return std::nullopt;
+        spanned.first.number = *block.firstUpdated;
+        spanned.last.number = *block.lastUpdated;
+    } else {
+        spanned.first.number = block.firstCreated;
+        spanned.last.number = block.lastCreated;
+    }
+    return spanned;
+}
+
+bool NameSearch::walkReadBlocks(SimulationQuery::OrderBy order, bool descending,
+                                const QList<MatchedBlock> &holding, const QSet<qint64> &read,
+                                const QSet<qint64> &passed, const QList<MatchedBlock> &every,
+                                qint64 held)
+{
+    const InDirection direction {descending};
+    std::optional<Key> start;
+    std::optional<Key> end;
+    qint64 firstId = std::numeric_limits<qint64>::max();
+    qint64 lastId = -1;
+    for (const MatchedBlock &block : holding) {
+        if (!read.contains(block.block))
+            continue;
+        if (!start || direction.before(direction.start(block), *start))
+            start = direction.start(block);
+        if (!end || direction.before(*end, direction.end(block)))
+            end = direction.end(block);
+        firstId = std::min(firstId, block.block * SimulationBlocks::kIds);
+        lastId = std::max(lastId, (block.block + 1) * SimulationBlocks::kIds - 1);
+    }
+    if (!start)
+        return false;
+    // The rows of the blocks passed over are counted already: none may be walked.
+    for (const qint64 block : passed) {
+        if (block * SimulationBlocks::kIds <= lastId
+            && (block + 1) * SimulationBlocks::kIds - 1 >= firstId)
+            return false;
+    }
+    // At most, the walk passes the runs of every block whose span meets the read blocks'.
+    qint64 walked = 0;
+    for (const MatchedBlock &block : every) {
+        if (!direction.before(direction.end(block), *start)
+            && !direction.before(*end, direction.start(block)))
+            walked += block.matches; // its runs (findMatchSpans)
+    }
+    if (double(walked) / walkedPerMatch(m_namesInWalk) >= double(held))
+        return false;
+    m_walkIds = KeySpan {firstId, lastId};
+    const QString column = SimulationListQuery::orderExpression(order);
+    m_walkFrom = order == SimulationQuery::OrderBy::Name
+        ? KeyBound {column, QString::fromUtf8(start->bytes), descending}
+        : KeyBound {column, start->number, descending};
+    m_walksReadBlocks = true;
+    return true;
 }
 
 QList<NameSearch::KeySpan> NameSearch::idSpans(const QList<NameProbe::Block> &all,
@@ -1230,6 +1321,8 @@ Status NameSearch::remember()
         // the page, of its limit's), and reads the blocks once.
         const bool sameText = m_memo->folded == m_folded;
         QList<NameProbe::Block> blocks = sameText ? m_memo->blocks : QList<NameProbe::Block>();
+        QHash<qint64, qint64> blockMatches
+            = sameText ? m_memo->blockMatches : QHash<qint64, qint64>();
         const quint64 snapshot = sameText ? m_memo->blocksSnapshot : 0;
         // What a plan of the query counted stays the query's count: the row before a page
         // placed by an offset is planned with the offset's rows, and may count every match,
@@ -1238,8 +1331,9 @@ Status NameSearch::remember()
         *m_memo = m_probe;
         if (m_memo->queryMatches < 0)
             m_memo->queryMatches = queryMatches;
-        if (m_memo->blocksSnapshot == 0 && snapshot != 0) {
+        if (snapshot != 0 && (m_memo->blocksSnapshot == 0 || m_memo->blocksSnapshot == snapshot)) {
             m_memo->blocks = std::move(blocks);
+            m_memo->blockMatches = std::move(blockMatches);
             m_memo->blocksSnapshot = snapshot;
         }
     }

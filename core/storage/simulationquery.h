@@ -3,6 +3,7 @@
 #include "lossstatistics.h"
 #include "simulationstatus.h"
 
+#include <QHash>
 #include <QString>
 #include <QStringList>
 #include <QVariant>
@@ -70,6 +71,10 @@ struct NameProbe
     };
     QList<Block> blocks = {};
     quint64 blocksSnapshot = 0;
+    // SQLite: the trigram index's matches of the text in each block counted in that snapshot
+    // (NameSearch::findMatchSpans), by block. The plans of a page placed by an offset (the row
+    // before it, the page after that row) count the blocks that can hold it once.
+    QHash<qint64, qint64> blockMatches = {};
 
     // Every match was counted, or the planner expects few.
     bool countedAll() const { return matches <= counted; }
