@@ -903,17 +903,13 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
         return blocks.error();
     // Each block's span of the order's key, of the blocks that may hold the text, and their runs.
     QList<MatchedBlock> spans;
-    QList<MatchedBlock> everySpan; // of every block that holds runs, its runs for matches
     qint64 holdingRuns = 0;
     for (const NameProbe::Block &block : blocks.value()) {
-        if (block.runs <= 0)
+        if (!block.holds || block.runs <= 0)
             continue;
         const std::optional<MatchedBlock> spanned = blockSpan(block, order);
         if (!spanned)
             return success();
-        everySpan << MatchedBlock {block.block, block.runs, spanned->first, spanned->last};
-        if (!block.holds)
-            continue;
         spans << *spanned;
         holdingRuns += block.runs;
     }
@@ -984,7 +980,8 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
             if (m_probe.countedAll() && m_probe.matches >= 0)
                 rememberQueryMatches(m_probe.matches);
             if (query.offset > 0 && !after
-                && walkReadBlocks(order, query.descending, holding, read, passed, everySpan, held))
+                && walkReadBlocks(order, query.descending, holding, read, passed, blocks.value(),
+                                  held))
                 return success();
             m_matchSpans = idSpans(blocks.value(), read);
             return success();
@@ -1046,7 +1043,7 @@ std::optional<NameSearch::MatchedBlock> NameSearch::blockSpan(const NameProbe::B
 
 bool NameSearch::walkReadBlocks(SimulationQuery::OrderBy order, bool descending,
                                 const QList<MatchedBlock> &holding, const QSet<qint64> &read,
-                                const QSet<qint64> &passed, const QList<MatchedBlock> &every,
+                                const QSet<qint64> &passed, const QList<NameProbe::Block> &every,
                                 qint64 held)
 {
     const InDirection direction {descending};
@@ -1074,10 +1071,15 @@ bool NameSearch::walkReadBlocks(SimulationQuery::OrderBy order, bool descending,
     }
     // At most, the walk passes the runs of every block whose span meets the read blocks'.
     qint64 walked = 0;
-    for (const MatchedBlock &block : every) {
-        if (!direction.before(direction.end(block), *start)
-            && !direction.before(*end, direction.start(block)))
-            walked += block.matches; // its runs (findMatchSpans)
+    for (const NameProbe::Block &block : every) {
+        if (block.runs <= 0)
+            continue;
+        const std::optional<MatchedBlock> spanned = blockSpan(block, order);
+        if (!spanned)
+            return false;
+        if (!direction.before(direction.end(*spanned), *start)
+            && !direction.before(*end, direction.start(*spanned)))
+            walked += block.runs;
     }
     if (double(walked) / walkedPerMatch(m_namesInWalk) >= double(held))
         return false;

@@ -350,15 +350,16 @@ private:
                                                  SimulationQuery::OrderBy order);
     // In findMatchSpans(), a page placed by an offset whose blocks to read are counted: where
     // the order's index, walked from the first key of those blocks (the last, descending) over
-    // their ids alone, passes fewer runs (every block whose span meets theirs, each of every
-    // at its runs) than their matches cost read and sorted, the page walks it instead (sets
+    // their ids alone, passes fewer runs (those of every block whose span meets theirs, of
+    // every, textBlocks()) than their matches cost read and sorted, the page walks it instead (sets
     // m_walkIds, m_walkFrom and m_walksReadBlocks; false where it does not). The blocks passed
     // over (counted, rowsPassedOver()) must lie outside those ids. At a million runs, the row
     // before the 21st page of 042 by name last first lies in a block where 4,000 of its 4,096
     // runs bear it: their matches sorted took 5 ms, the walk passes 360 of them.
     bool walkReadBlocks(SimulationQuery::OrderBy order, bool descending,
                         const QList<MatchedBlock> &holding, const QSet<qint64> &read,
-                        const QSet<qint64> &passed, const QList<MatchedBlock> &every, qint64 held);
+                        const QSet<qint64> &passed, const QList<NameProbe::Block> &every,
+                        qint64 held);
     // The ids of the chosen blocks among all (textBlocks()), neighbours joined (joinSpans).
     static QList<KeySpan> idSpans(const QList<NameProbe::Block> &all, const QSet<qint64> &chosen);
     // The trigram index's matches in spans of ids, by block; nullopt where they are more than
