@@ -350,12 +350,12 @@ private:
                                                  SimulationQuery::OrderBy order);
     // In findMatchSpans(), a page placed by an offset whose blocks to read are counted: where
     // the order's index, walked from the first key of those blocks (the last, descending) over
-    // their ids alone, passes fewer runs (those of every block whose span meets theirs, of
-    // every, textBlocks()) than their matches cost read and sorted, the page walks it instead (sets
-    // m_walkIds, m_walkFrom and m_walksReadBlocks; false where it does not). The blocks passed
-    // over (counted, rowsPassedOver()) must lie outside those ids. At a million runs, the row
-    // before the 21st page of 042 by name last first lies in a block where 4,000 of its 4,096
-    // runs bear it: their matches sorted took 5 ms, the walk passes 360 of them.
+    // their ids alone, passes fewer runs (those of every block of every, textBlocks(), whose
+    // span meets theirs) than their matches cost read and sorted, the page walks it instead
+    // (sets m_walkIds, m_walkFrom and m_walksReadBlocks; false where it does not). The blocks
+    // passed over (counted, rowsPassedOver()) must lie outside those ids. At a million runs,
+    // the row before the 21st page of 042 by name last first lies in a block where 4,014 of
+    // its 4,096 runs bear it: their matches sorted took 5 ms, the walk passes 361 of them.
     bool walkReadBlocks(SimulationQuery::OrderBy order, bool descending,
                         const QList<MatchedBlock> &holding, const QSet<qint64> &read,
                         const QSet<qint64> &passed, const QList<NameProbe::Block> &every,
