@@ -2328,6 +2328,18 @@ void TestListing::aDeepPageOfEveryMatchIsReadAtItsOffset()
             NameSearch search(database, query.nameContains, query.nameProbe);
             QVERIFY(search.planPage(query).ok());
             QVERIFY(search.readsEveryMatch());
+            // SQLite's probe counted the matches of the name alone: the page need not count
+            // them again; PostgreSQL's planner estimated them, and the page counts them.
+            const SimulationListQuery list(query, database.isPostgreSql(), &search);
+            QCOMPARE(list.countsEveryMatch(), database.isPostgreSql());
+            // With another filter the page counts its own.
+            SimulationQuery failed = query;
+            failed.status = SimulationStatus::Failed;
+            NameSearch failedSearch(database, failed.nameContains);
+            QVERIFY(failedSearch.planPage(failed).ok());
+            QVERIFY(failedSearch.readsEveryMatch());
+            QVERIFY(SimulationListQuery(failed, database.isPostgreSql(), &failedSearch)
+                        .countsEveryMatch());
         }
         const QList<qint64> scanned = scannedIds(repository, query);
         QCOMPARE(scanned.size(), 1'500);

@@ -686,6 +686,9 @@ qint64 NameSearch::estimatedMatches(double share) const
 
 Status NameSearch::planWalk(const SimulationQuery &query)
 {
+    // The name alone is the query: where the probe counted its matches, so has the page.
+    if (matchesCounted() && !query.status && !query.machineId && !query.verdict)
+        rememberQueryMatches(m_probe.matches);
     if (const Status found = findMatchSpans(query); !found || m_matchSpans || m_walksReadBlocks)
         return found;
     if (const Status found = findWalkSpans(query); !found)
@@ -976,9 +979,6 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
             return success();
         if (uncounted.isEmpty()) {
             m_rowsPassedOver = passedOver;
-            // The name alone is the query: where the probe counted its matches, so has the page.
-            if (m_probe.countedAll() && m_probe.matches >= 0)
-                rememberQueryMatches(m_probe.matches);
             if (query.offset > 0 && !after
                 && walkReadBlocks(order, query.descending, holding, read, passed, blocks.value(),
                                   held))

@@ -80,6 +80,9 @@ public:
     }
     // Keeps what such a page counted for the query's count (SimulationCounter).
     void rememberQueryMatches(qint64 matches);
+    // Known after probe(): it counted every match of the name alone (SQLite; on PostgreSQL the
+    // planner's estimate decides, and the matches are not counted).
+    bool matchesCounted() const { return isSelective() && m_probe.matches >= 0; }
     // What a page of this query counted, if one did.
     std::optional<qint64> queryMatches() const;
     // After a page of query, with the id of its first row: a page of the name alone, newest
