@@ -620,7 +620,7 @@ Status NameSearch::planPage(const SimulationQuery &query)
     // Other filters may leave few of many matches: then their own index is walked instead,
     // checking names, unless the name alone matches few runs, or the filters leave so many
     // runs that the matches in id order fill the page first.
-    if (query.status || query.machineId || query.verdict) {
+    if (query.filtersBesidesName()) {
         if (const Status probed = probe(); !probed)
             return probed;
         if (!isSelective()) {
@@ -687,7 +687,7 @@ qint64 NameSearch::estimatedMatches(double share) const
 Status NameSearch::planWalk(const SimulationQuery &query)
 {
     // The name alone is the query: where the probe counted its matches, so has the page.
-    if (matchesCounted() && !query.status && !query.machineId && !query.verdict)
+    if (matchesCounted() && !query.filtersBesidesName())
         rememberQueryMatches(m_probe.matches);
     if (const Status found = findMatchSpans(query); !found || m_matchSpans || m_walksReadBlocks)
         return found;
@@ -890,8 +890,7 @@ std::optional<qint64> NameSearch::probedMatches(const QList<NameProbe::Block> &b
 Status NameSearch::findMatchSpans(const SimulationQuery &query)
 {
     const SimulationQuery::OrderBy order = SimulationListQuery(query, false).effectiveOrder();
-    if (!usesFts() || !m_probe.indexWords.isEmpty() || query.status || query.machineId
-        || query.verdict || query.limit < 0
+    if (!usesFts() || !m_probe.indexWords.isEmpty() || query.filtersBesidesName() || query.limit < 0
         || (order != SimulationQuery::OrderBy::Name && order != SimulationQuery::OrderBy::UpdateDate
             && order != SimulationQuery::OrderBy::CreationDate))
         return success();
@@ -1264,7 +1263,7 @@ qint64 NameSearch::pageRows(const SimulationQuery &query, qint64 filtered)
 Status NameSearch::weighOtherFilters(const SimulationQuery &query)
 {
     if (!m_database.isPostgreSql() || !isIndexable() || isSelective() || m_probe.estimate < 0
-        || !(query.status || query.machineId || query.verdict))
+        || !query.filtersBesidesName())
         return success();
     const Result<qint64> filtered = runsLeftByOtherFilters(query);
     if (!filtered)
@@ -1277,7 +1276,7 @@ Status NameSearch::weighOtherFilters(const SimulationQuery &query)
 
 Status NameSearch::weighMatchedIds(const SimulationQuery &query)
 {
-    if (!usesFts() || !walksNames() || !(query.status || query.machineId || query.verdict)
+    if (!usesFts() || !walksNames() || !query.filtersBesidesName()
         || (m_walkSpans && m_walkSpans->isEmpty()))
         return success();
     // Each statement of the walk (one a span) reads the matches.
@@ -1297,8 +1296,8 @@ void NameSearch::rememberQueryMatches(qint64 matches)
 
 void NameSearch::rememberPageStart(const SimulationQuery &query, qint64 firstId)
 {
-    if (!m_matchesInIdOrder || !query.descending || query.after || query.offset > 0 || query.status
-        || query.machineId || query.verdict)
+    if (!m_matchesInIdOrder || !query.descending || query.after || query.offset > 0
+        || query.filtersBesidesName())
         return;
     m_probe.newestMatch = firstId;
     if (m_memo) {

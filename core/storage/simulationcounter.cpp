@@ -76,8 +76,7 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
         !probed)
         return probed.error();
     // The probe has counted the matches of the name alone: no need to count them again.
-    if (search.isSelective() && search.selectiveMatches() >= 0 && !query.status && !query.machineId
-        && !query.verdict)
+    if (search.isSelective() && search.selectiveMatches() >= 0 && !query.filtersBesidesName())
         return SimulationCount {search.selectiveMatches(), true};
     if (search.isSelective() || !estimateLargeSearches || query.verdict) {
         const SqlStatement statement

@@ -308,9 +308,8 @@ bool SimulationListQuery::offsetSpansStatements() const
 
 bool SimulationListQuery::countsEveryMatch() const
 {
-    const bool nameAlone = !m_query.status && !m_query.machineId && !m_query.verdict;
     return m_nameSearch && m_nameSearch->readsEveryMatch() && !m_query.after
-        && !(nameAlone && m_nameSearch->matchesCounted());
+        && !(!m_query.filtersBesidesName() && m_nameSearch->matchesCounted());
 }
 
 SqlStatement SimulationListQuery::count() const

@@ -104,6 +104,8 @@ struct SimulationQuery
     std::optional<qint64> machineId;
     std::optional<Verdict> verdict;
     QString nameContains;
+    // A status, a machine or a verdict: a filter besides the name's.
+    bool filtersBesidesName() const { return status || machineId || verdict; }
     qint64 limit = -1; // all
     qint64 offset = 0;
     // Only the rows after this one in the order (keyset paging).
