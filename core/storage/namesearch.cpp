@@ -890,15 +890,26 @@ std::optional<qint64> NameSearch::probedMatches(const QList<NameProbe::Block> &b
 Status NameSearch::findMatchSpans(const SimulationQuery &query)
 {
     const SimulationQuery::OrderBy order = SimulationListQuery(query, false).effectiveOrder();
-    if (!usesFts() || !m_probe.indexWords.isEmpty() || query.filtersBesidesName() || query.limit < 0
+    if (!isIndexable() || !m_probe.indexWords.isEmpty() || query.filtersBesidesName()
+        || query.limit < 0
         || (order != SimulationQuery::OrderBy::Name && order != SimulationQuery::OrderBy::UpdateDate
             && order != SimulationQuery::OrderBy::CreationDate))
         return success();
+    // What the probe tells of the name's matches: counted on SQLite; on PostgreSQL the
+    // planner's count, all of them few where it puts them within the threshold.
+    const bool postgreSql = m_database.isPostgreSql();
+    const bool allKnown = postgreSql ? isSelective() : m_probe.countedAll();
+    const qint64 known = postgreSql ? std::max<qint64>(m_probe.estimate, 0) : m_probe.matches;
     const qint64 rows = query.offset + query.limit;
     // Matches the probe counted, not many more than the page's rows, are read as cheaply,
     // unless an offset passes over most of them: the blocks wholly before the page are then
     // counted, not read.
-    if (m_probe.countedAll() && m_probe.matches <= 2 * rows && query.offset < kPageRows)
+    if (allKnown && known <= 2 * rows && query.offset < kPageRows)
+        return success();
+    // The planner's count of a text its statistics do not show is its floor (a hundredth of
+    // a percent of the runs; at a million runs 100 for 171, in 3,979 names): blocks weighed
+    // against it would all seem worth less than reading every match.
+    if (postgreSql && allKnown)
         return success();
     const Result<QList<NameProbe::Block>> blocks = textBlocks();
     if (!blocks)
@@ -919,13 +930,13 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
     // them (at least one: a block left uncounted must not drop out), halved with each count
     // that leaves blocks to count: where the matches are sparser at the page's end than
     // elsewhere, the blocks counted at a time double.
-    const qint64 expected
-        = std::max<qint64>(probedMatches(blocks.value()).value_or(m_probe.counted + 1), 1);
+    const qint64 expected = std::max<qint64>(
+        postgreSql ? known : probedMatches(blocks.value()).value_or(m_probe.counted + 1), 1);
     double share = double(expected) / double(std::max<qint64>(holdingRuns, 1));
     // What the page costs otherwise, in matches read: all of them where the probe counted them
     // (few), else the walk of the order's index (indexedMatches).
-    const double otherwise = m_probe.countedAll()
-        ? double(m_probe.matches)
+    const double otherwise = allKnown
+        ? double(known)
         : double(m_probe.runs) * double(rows) / (double(expected) * walkedPerMatch(m_namesInWalk));
     QHash<qint64, qint64> runs;
     for (const NameProbe::Block &block : blocks.value())
@@ -939,6 +950,8 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
     const qint64 budget = kBlockCountFactor * m_probe.threshold;
     QHash<qint64, qint64> counted;
     qint64 countedMatches = 0;
+    qsizetype countedBlocks = 0;
+    qint64 countedRuns = 0;
     for (;;) {
         for (MatchedBlock &block : spans) {
             block.matches = counted.value(
@@ -971,7 +984,7 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
         // blocks' matches where these are dense (run-09 by name at offset 5,000: 8,192 runs
         // walked from the blocks' first name in 1.6 ms, against 5.9 to sort one block's 4,096
         // matches).
-        const double walk = passedOver > 0 && !m_probe.countedAll()
+        const double walk = passedOver > 0 && !allKnown
             ? std::min(otherwise, double(walkedRuns) / walkedPerMatch(m_namesInWalk))
             : otherwise;
         if (double(held) > walk && (counted.isEmpty() || uncounted.isEmpty()))
@@ -997,6 +1010,11 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
         }
         if (countedMatches + keptMatches > budget)
             return success(); // more matches than the budget: the page walks
+        // PostgreSQL seeks each block in the trigram index and reads each match's row to check
+        // its name: a block costs about a tenth of a millisecond, however few its matches.
+        countedBlocks += toCount.size();
+        if (postgreSql && countedBlocks > kCountedBlocks)
+            return success();
         std::optional<QHash<qint64, qint64>> found = QHash<qint64, qint64>();
         if (!toCount.isEmpty()) {
             Result<std::optional<QHash<qint64, qint64>>> read = countMatchesByBlock(
@@ -1014,8 +1032,16 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
                 kept->insert(block, inBlock);
             counted.insert(block, inBlock);
             countedMatches += inBlock;
+            countedRuns += runs.value(block);
         }
         share /= 2;
+        // On PostgreSQL each count is a statement, dearer than the blocks it reads: the
+        // blocks left are taken as dense as those counted where these were sparser (at a million
+        // runs, 042 newest first: 8 matches in the 3 newest blocks, where the planner tells of
+        // 57 a block; three counts became two).
+        if (postgreSql && countedRuns > 0)
+            share = std::min(share,
+                             double(std::max<qint64>(countedMatches, 1)) / double(countedRuns));
     }
 }
 
@@ -1111,8 +1137,16 @@ NameSearch::countMatchesByBlock(const QList<KeySpan> &spans, qint64 budget) cons
     values << budget + 1;
     // The ids are read in id order, as FTS5 yields them, and counted here: SQLite's GROUP BY
     // sorts them first (1.2-1.9 ms for 3,700 at a million runs, against 0.3 for the ids alone).
-    auto read = sql::readKept(m_database, u"SELECT match_id FROM "_s + matches + u" LIMIT ?"_s,
-                              values, u"count name matches by block"_s);
+    const QString statement = u"SELECT match_id FROM "_s + matches + u" LIMIT ?"_s;
+    const QString what = u"count name matches by block"_s;
+    // PostgreSQL plans the matches for the text and the blocks, as a list's.
+    Result<sql::KeptRows> read = m_database.isPostgreSql() ? [&]() -> Result<sql::KeptRows> {
+        auto query = sql::runValueDependent(m_database, statement, values, what);
+        if (!query)
+            return query.error();
+        return sql::KeptRows(std::move(query.value()));
+    }()
+        : sql::readKept(m_database, statement, values, what);
     if (!read)
         return read.error();
     QHash<qint64, qint64> byBlock;
@@ -1125,8 +1159,26 @@ NameSearch::countMatchesByBlock(const QList<KeySpan> &spans, qint64 budget) cons
     return std::optional(byBlock);
 }
 
+QString NameSearch::blocksCondition(const QList<KeySpan> &spans, QVariantList *values)
+{
+    QStringList blocks;
+    for (const KeySpan &span : spans) {
+        for (qint64 block = span.first / SimulationBlocks::kIds;
+             block <= span.last / SimulationBlocks::kIds; ++block)
+            blocks << QString::number(block);
+    }
+    values->append(QString(u'{' + blocks.join(u',') + u'}'));
+    return u"simulation_id / "_s + QString::number(SimulationBlocks::kIds)
+        + u" = ANY(CAST(? AS BIGINT[]))"_s;
+}
+
 QString NameSearch::matchesIn(const QList<KeySpan> &spans, QVariantList *values) const
 {
+    if (m_database.isPostgreSql()) {
+        const QString blocks = blocksCondition(spans, values);
+        return u"(SELECT simulation_id AS match_id FROM simulations WHERE "_s + blocks + u" AND "_s
+            + matchCondition(values) + u" OFFSET 0) AS name_matches"_s;
+    }
     values->append(ftsPhrase());
     if (spans.isEmpty())
         return u"(SELECT rowid AS match_id FROM simulation_names WHERE simulation_names MATCH ? "
@@ -1401,7 +1453,10 @@ QString NameSearch::source(QVariantList *values) const
         // OFFSET 0 keeps the planner from folding the matches into the outer query, where it
         // could still walk the order's index. The matched rows stand for the table: the heap
         // has been read for them already, to check each name.
-        return u"(SELECT * FROM simulations WHERE "_s + matchCondition(values)
+        // The matches of the spans' blocks alone, from the index keyed by block (migration 030).
+        const QString blocks
+            = m_matchSpans ? blocksCondition(*m_matchSpans, values) + u" AND "_s : QString();
+        return u"(SELECT * FROM simulations WHERE "_s + blocks + matchCondition(values)
             + u" OFFSET 0) AS simulations"_s;
     }
     // CROSS JOIN keeps SQLite from walking the order's index and probing the matches.

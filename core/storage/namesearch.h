@@ -19,7 +19,8 @@ class Database;
 // text searched for is folded the same way, and a plain LIKE over the folded names is always
 // the reference. A trigram index finds the candidates of texts of three characters or more:
 // FTS5 (table simulation_names) on SQLite, pg_trgm's GIN index on PostgreSQL, which the
-// planner uses for the same LIKE by itself.
+// planner uses for the same LIKE by itself; there the index is keyed by block of ids too
+// (migration 030), so that the matches of a few blocks are read alone.
 class NameSearch
 {
 public:
@@ -160,7 +161,7 @@ public:
         qint64 last = 0;
     };
     const std::optional<QList<KeySpan>> &walkSpans() const { return m_walkSpans; }
-    // SQLite, a page of a name alone (no other filter) in the name, update or creation order:
+    // A page of a name alone (no other filter) in the name, update or creation order:
     // the spans of ids of the blocks (SimulationBlocks) that can hold its rows, where they hold
     // at most the plan's threshold of matches. Blocks taken by their spans of the order's key,
     // in the page's direction, until their matches fill the page's rows (offset included, past
@@ -169,10 +170,18 @@ public:
     // names or dates follow the ids, that is a block or a few of a text's thousands of matches
     // (at a million runs, 555 in 3,700 names by update date walked 55,000 index entries,
     // 8.3 ms); where the spans overlap, most blocks, and the page walks or reads every match as
-    // before. Known after planPage(): the page reads the matches of these spans alone
+    // before. On PostgreSQL, only for a name the planner expects in more runs than the
+    // threshold, whose page would walk: the trigram index keyed by block (migration 030) reads
+    // a block's matches at about a tenth of a millisecond, against the few microseconds FTS5
+    // takes, so the blocks counted are few (kCountedBlocks). At a million runs, 042 newest
+    // first read its 100 matches from the newest 13 blocks where the walk passed 50,000 index
+    // entries. Known after planPage(): the page reads the matches of these spans alone
     // (readsIndexMatches).
     const std::optional<QList<KeySpan>> &matchSpans() const { return m_matchSpans; }
     static constexpr qint64 kBlockCountFactor = 8;
+    // PostgreSQL: the blocks whose matches a plan counts at most (on SQLite the matches
+    // alone bound it, kBlockCountFactor); beyond them the page walks or reads every match.
+    static constexpr qsizetype kCountedBlocks = 16;
     // Known after planPage(), with matchSpans() for a page placed by an offset: the matches of
     // the blocks left out of the spans because each of their rows comes before the page
     // (blocksBeforeRow). The page starts that many rows less deep among the spans' matches:
@@ -371,6 +380,10 @@ private:
                                                                      qint64 budget) const;
     // The FROM item of the trigram index's matches (match_id) in spans of ids.
     QString matchesIn(const QList<KeySpan> &spans, QVariantList *values) const;
+    // PostgreSQL: the condition that a run is in one of the blocks the spans of ids cover, as
+    // the trigram index keyed by block serves it (migration 030): an array of the blocks, each
+    // sought in the index (two bounds of a range would each read the index from its end).
+    static QString blocksCondition(const QList<KeySpan> &spans, QVariantList *values);
     // The matches of the name alone the probe tells of, counted or extrapolated from the
     // newest ones counted (blocks: textBlocks()); nullopt where it cannot tell.
     std::optional<qint64> probedMatches(const QList<NameProbe::Block> &blocks) const;
