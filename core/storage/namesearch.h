@@ -181,7 +181,7 @@ public:
     static constexpr qint64 kBlockCountFactor = 8;
     // PostgreSQL: the blocks whose matches a plan counts at most (on SQLite the matches
     // alone bound it, kBlockCountFactor); beyond them the page walks or reads every match.
-    static constexpr qsizetype kCountedBlocks = 16;
+    static constexpr qsizetype kCountedBlocks = 32;
     // Known after planPage(), with matchSpans() for a page placed by an offset: the matches of
     // the blocks left out of the spans because each of their rows comes before the page
     // (blocksBeforeRow). The page starts that many rows less deep among the spans' matches:
