@@ -2487,6 +2487,25 @@ void TestListing::aCommonNameReadsTheMatchesOfTheBlocksThatHoldThePage()
         }
     };
     compareAll(u"in id order"_s);
+    // Under a machine: every "-zed" run is on machine 1 (even ids), none on machine 2. On
+    // PostgreSQL the blocks' matches are counted under the machine too.
+    for (const qint64 machine : {1, 2}) {
+        for (const OrderBy orderBy : {OrderBy::CreationDate, OrderBy::Name, OrderBy::UpdateDate}) {
+            for (const bool descending : {false, true}) {
+                auto [query, what] = namePage(orderBy, descending, u"zed"_s, 40,
+                                              u"machine "_s + QString::number(machine));
+                query.machineId = machine;
+                NameSearch search(database, query.nameContains);
+                QVERIFY2(search.planPage(query).ok(), qPrintable(what));
+                if (database.isPostgreSql() && machine == 1 && orderBy == OrderBy::CreationDate)
+                    QVERIFY2(search.matchSpans(), qPrintable(what));
+                const QList<qint64> scanned = scannedIds(repository, query);
+                QCOMPARE(scanned.size(), machine == 1 ? 657 : 0);
+                QVERIFY2(pagedIds(repository, query) == scanned, qPrintable(what));
+                QVERIFY2(pagedIds(repository, query, false) == scanned, qPrintable(what));
+            }
+        }
+    }
     // Renamed out of order, deleted and added: the blocks' spans widen, and the pages follow.
     QSqlQuery change(database.connection());
     QVERIFY(change.exec(u"UPDATE simulations SET name = 'AAA-zed', name_folded = 'aaa-zed', "

@@ -890,14 +890,17 @@ std::optional<qint64> NameSearch::probedMatches(const QList<NameProbe::Block> &b
 Status NameSearch::findMatchSpans(const SimulationQuery &query)
 {
     const SimulationQuery::OrderBy order = SimulationListQuery(query, false).effectiveOrder();
-    if (!isIndexable() || !m_probe.indexWords.isEmpty() || query.filtersBesidesName()
+    const bool postgreSql = m_database.isPostgreSql();
+    // With a status, a machine or a verdict, on PostgreSQL, the blocks' matches are counted
+    // under those filters too: the page's rows. FTS5 counts the name's alone.
+    const bool filtered = query.filtersBesidesName();
+    if (!isIndexable() || !m_probe.indexWords.isEmpty() || (filtered && !postgreSql)
         || query.limit < 0
         || (order != SimulationQuery::OrderBy::Name && order != SimulationQuery::OrderBy::UpdateDate
             && order != SimulationQuery::OrderBy::CreationDate))
         return success();
     // What the probe tells of the name's matches: counted on SQLite; on PostgreSQL the
     // planner's count, all of them few where it puts them within the threshold.
-    const bool postgreSql = m_database.isPostgreSql();
     const bool allKnown = postgreSql ? isSelective() : m_probe.countedAll();
     const qint64 known = postgreSql ? std::max<qint64>(m_probe.estimate, 0) : m_probe.matches;
     const qint64 rows = query.offset + query.limit;
@@ -930,14 +933,25 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
     // them (at least one: a block left uncounted must not drop out), halved with each count
     // that leaves blocks to count: where the matches are sparser at the page's end than
     // elsewhere, the blocks counted at a time double.
-    const qint64 expected = std::max<qint64>(
+    const qint64 named = std::max<qint64>(
         postgreSql ? known : probedMatches(blocks.value()).value_or(m_probe.counted + 1), 1);
+    // The runs the page's walk passes: until the name has matched its rows, at most those the
+    // filters leave; the blocks' rows are the name's matches the filters leave.
+    double walked = double(m_probe.runs) * double(rows) / double(named);
+    qint64 expected = named;
+    if (filtered) {
+        const Result<qint64> left = runsLeftByOtherFilters(query);
+        if (!left)
+            return left.error();
+        walked = std::min(walked, double(left.value()));
+        expected = std::max<qint64>(1,
+                                    std::llround(double(named) * double(left.value())
+                                                 / double(std::max<qint64>(m_probe.runs, 1))));
+    }
     double share = double(expected) / double(std::max<qint64>(holdingRuns, 1));
     // What the page costs otherwise, in matches read: all of them where the probe counted them
     // (few), else the walk of the order's index (indexedMatches).
-    const double otherwise = allKnown
-        ? double(known)
-        : double(m_probe.runs) * double(rows) / (double(expected) * walkedPerMatch(m_namesInWalk));
+    const double otherwise = allKnown ? double(known) : walked / walkedPerMatch(m_namesInWalk);
     QHash<qint64, qint64> runs;
     for (const NameProbe::Block &block : blocks.value())
         runs.insert(block.block, block.runs);
@@ -991,15 +1005,16 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
             return success();
         if (uncounted.isEmpty()) {
             m_rowsPassedOver = passedOver;
-            if (query.offset > 0 && !after
+            if (query.offset > 0 && !after && !filtered
                 && walkReadBlocks(order, query.descending, holding, read, passed, blocks.value(),
                                   held))
                 return success();
             m_matchSpans = idSpans(blocks.value(), read);
             return success();
         }
-        // Blocks another plan of the page counted in this snapshot are not counted again.
-        QHash<qint64, qint64> *const kept = keptBlockMatches();
+        // Blocks another plan of the page counted in this snapshot are not counted again (the
+        // name's matches alone: not under filters).
+        QHash<qint64, qint64> *const kept = filtered ? nullptr : keptBlockMatches();
         QSet<qint64> toCount;
         qint64 keptMatches = 0;
         for (const qint64 block : std::as_const(uncounted)) {
@@ -1018,7 +1033,7 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
         std::optional<QHash<qint64, qint64>> found = QHash<qint64, qint64>();
         if (!toCount.isEmpty()) {
             Result<std::optional<QHash<qint64, qint64>>> read = countMatchesByBlock(
-                idSpans(blocks.value(), toCount), budget - countedMatches - keptMatches);
+                idSpans(blocks.value(), toCount), budget - countedMatches - keptMatches, query);
             if (!read)
                 return read.error();
             found = std::move(read.value());
@@ -1130,10 +1145,11 @@ QList<NameSearch::KeySpan> NameSearch::idSpans(const QList<NameProbe::Block> &al
 }
 
 Result<std::optional<QHash<qint64, qint64>>>
-NameSearch::countMatchesByBlock(const QList<KeySpan> &spans, qint64 budget) const
+NameSearch::countMatchesByBlock(const QList<KeySpan> &spans, qint64 budget,
+                                const SimulationQuery &query) const
 {
     QVariantList values;
-    const QString matches = matchesIn(spans, &values);
+    const QString matches = matchesIn(spans, &values, &query);
     values << budget + 1;
     // The ids are read in id order, as FTS5 yields them, and counted here: SQLite's GROUP BY
     // sorts them first (1.2-1.9 ms for 3,700 at a million runs, against 0.3 for the ids alone).
@@ -1172,12 +1188,15 @@ QString NameSearch::blocksCondition(const QList<KeySpan> &spans, QVariantList *v
         + u" = ANY(CAST(? AS BIGINT[]))"_s;
 }
 
-QString NameSearch::matchesIn(const QList<KeySpan> &spans, QVariantList *values) const
+QString NameSearch::matchesIn(const QList<KeySpan> &spans, QVariantList *values,
+                              const SimulationQuery *filters) const
 {
     if (m_database.isPostgreSql()) {
-        const QString blocks = blocksCondition(spans, values);
-        return u"(SELECT simulation_id AS match_id FROM simulations WHERE "_s + blocks + u" AND "_s
-            + matchCondition(values) + u" OFFSET 0) AS name_matches"_s;
+        QStringList tests {blocksCondition(spans, values), matchCondition(values)};
+        if (filters)
+            tests += SimulationListQuery::filterConditions(*filters, values);
+        return u"(SELECT simulation_id AS match_id FROM simulations WHERE "_s
+            + tests.join(u" AND "_s) + u" OFFSET 0) AS name_matches"_s;
     }
     values->append(ftsPhrase());
     if (spans.isEmpty())

@@ -161,7 +161,9 @@ public:
         qint64 last = 0;
     };
     const std::optional<QList<KeySpan>> &walkSpans() const { return m_walkSpans; }
-    // A page of a name alone (no other filter) in the name, update or creation order:
+    // A page of a name in the name, update or creation order (on SQLite alone, no other
+    // filter; on PostgreSQL the blocks' matches are counted under the status, machine and
+    // verdict too):
     // the spans of ids of the blocks (SimulationBlocks) that can hold its rows, where they hold
     // at most the plan's threshold of matches. Blocks taken by their spans of the order's key,
     // in the page's direction, until their matches fill the page's rows (offset included, past
@@ -374,12 +376,15 @@ private:
                         qint64 held);
     // The ids of the chosen blocks among all (textBlocks()), neighbours joined (joinSpans).
     static QList<KeySpan> idSpans(const QList<NameProbe::Block> &all, const QSet<qint64> &chosen);
-    // The trigram index's matches in spans of ids, by block; nullopt where they are more than
-    // budget.
-    Result<std::optional<QHash<qint64, qint64>>> countMatchesByBlock(const QList<KeySpan> &spans,
-                                                                     qint64 budget) const;
-    // The FROM item of the trigram index's matches (match_id) in spans of ids.
-    QString matchesIn(const QList<KeySpan> &spans, QVariantList *values) const;
+    // The trigram index's matches in spans of ids, by block (on PostgreSQL those the query's
+    // other filters leave); nullopt where they are more than budget.
+    Result<std::optional<QHash<qint64, qint64>>>
+    countMatchesByBlock(const QList<KeySpan> &spans, qint64 budget,
+                        const SimulationQuery &query) const;
+    // The FROM item of the trigram index's matches (match_id) in spans of ids; on PostgreSQL
+    // those the filters' status, machine and verdict leave, where given.
+    QString matchesIn(const QList<KeySpan> &spans, QVariantList *values,
+                      const SimulationQuery *filters = nullptr) const;
     // PostgreSQL: the condition that a run is in one of the blocks the spans of ids cover, as
     // the trigram index keyed by block serves it (migration 030): an array of the blocks, each
     // sought in the index (two bounds of a range would each read the index from its end).

@@ -89,21 +89,28 @@ QString SimulationListQuery::orderClause(const SimulationQuery &query)
     return orderExpression(order) + direction + u", simulation_id"_s + direction;
 }
 
-QString SimulationListQuery::conditions(QVariantList *values, NameSearch::Use use) const
+QStringList SimulationListQuery::filterConditions(const SimulationQuery &query,
+                                                  QVariantList *values)
 {
     QStringList conditions;
-    if (m_query.status) {
+    if (query.status) {
         conditions << u"status = ?"_s;
-        values->append(statusName(*m_query.status));
+        values->append(statusName(*query.status));
     }
-    if (m_query.machineId) {
+    if (query.machineId) {
         conditions << u"machine_id = ?"_s;
-        values->append(*m_query.machineId);
+        values->append(*query.machineId);
     }
-    if (m_query.verdict) {
+    if (query.verdict) {
         conditions << u"verdict = ?"_s;
-        values->append(verdictName(*m_query.verdict));
+        values->append(verdictName(*query.verdict));
     }
+    return conditions;
+}
+
+QString SimulationListQuery::conditions(QVariantList *values, NameSearch::Use use) const
+{
+    QStringList conditions = filterConditions(m_query, values);
     if (m_nameSearch) {
         if (const QString name = m_nameSearch->condition(values, use); !name.isEmpty())
             conditions << name;

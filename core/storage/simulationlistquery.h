@@ -59,6 +59,9 @@ public:
     // order's index from the range's first id under each key, rather than every entry of each
     // key outside the range. Empty for other orders.
     static QString everyKeyCondition(SimulationQuery::OrderBy orderBy, bool postgreSql);
+    // The conditions of the query's status, machine and verdict filters, their values appended
+    // to values.
+    static QStringList filterConditions(const SimulationQuery &query, QVariantList *values);
     // What follows ORDER BY.
     static QString orderClause(const SimulationQuery &query);
     // The index a page walks holds each run's folded name (migrations 016, 022, 023, 025 and
