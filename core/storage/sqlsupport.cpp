@@ -387,6 +387,17 @@ Result<KeptRows> readKept(Database &database, const QString &statement, const QV
     return KeptRows(std::move(query.value()));
 }
 
+Result<KeptRows> readValueDependent(Database &database, const QString &statement,
+                                    const QVariantList &values, const QString &what)
+{
+    if (!database.isPostgreSql())
+        return readKept(database, statement, values, what);
+    auto query = runValueDependent(database, statement, values, what);
+    if (!query)
+        return query.error();
+    return KeptRows(std::move(query.value()));
+}
+
 Result<int> change(Database &database, const QString &statement, const QVariantList &values,
                    const QString &what)
 {

@@ -118,6 +118,10 @@ private:
 // than integers, reals, text and null, a failed step), the driver runs again and reports.
 Result<KeptRows> readKept(Database &database, const QString &statement, const QVariantList &values,
                           const QString &what);
+// readKept() of a statement whose best plan depends on its values: on PostgreSQL
+// runValueDependent(), sent with its values written in and planned for them.
+Result<KeptRows> readValueDependent(Database &database, const QString &statement,
+                                    const QVariantList &values, const QString &what);
 // Runs a statement that changes rows and answers how many it changed.
 Result<int> change(Database &database, const QString &statement, const QVariantList &values,
                    const QString &what);
