@@ -95,6 +95,8 @@ private Q_SLOTS:
     void aDeepRowAmongADenseBlockIsWalkedTo();
     void aCommonNameReadsTheMatchesOfTheBlocksThatHoldThePage_data() { test::addDialectRows(); }
     void aCommonNameReadsTheMatchesOfTheBlocksThatHoldThePage();
+    void aPageBeyondManySparseBlocksCountsEveryBlockAtOnce_data() { test::addDialectRows(); }
+    void aPageBeyondManySparseBlocksCountsEveryBlockAtOnce();
     void aFilterWalkChecksIdsAmongTheIndexMatches_data() { test::addDialectRows(); }
     void aFilterWalkChecksIdsAmongTheIndexMatches();
     void aWalkSeeksItsIdsUnderEachKey_data() { test::addDialectRows(); }
@@ -2520,6 +2522,78 @@ void TestListing::aCommonNameReadsTheMatchesOfTheBlocksThatHoldThePage()
             QCOMPARE(scanned.size(), 657 - 80 + 1 + 3);
             QVERIFY2(pagedIds(repository, query) == scanned, qPrintable(what));
             QVERIFY2(pagedIds(repository, query, false) == scanned, qPrintable(what));
+        }
+    }
+}
+
+// PostgreSQL: a page whose rows lie beyond many blocks that hold the text a time or two each
+// would count them one by one, a seek of the trigram index each: every block is counted in one
+// statement instead, and that count of every match is the query's, exact.
+void TestListing::aPageBeyondManySparseBlocksCountsEveryBlockAtOnce()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    constexpr qint64 kBlock = SimulationBlocks::kIds;
+    constexpr qint64 kRuns = 40 * kBlock;
+    // Named, created and updated in id order: "-hot" once in each block (an odd id, machine 2)
+    // but blocks 20 to 24, where every tenth name bears it (even ids, machine 1): 35 and 2,048
+    // of 163,840.
+    const QString added = addRunsBySql(
+        database, kRuns,
+        u"'Run-' || (100000000 + i) || CASE WHEN i / %1 BETWEEN 20 AND 24 AND i % 10 = 0 "
+        "THEN '-hot' WHEN i / %1 NOT BETWEEN 20 AND 24 AND i % %1 = 7 THEN '-hot' "
+        "ELSE '' END"_s.arg(kBlock),
+        u"'finished'"_s, u"1000 + i * 1000"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
+    SimulationRepository repository(database);
+    if (database.isPostgreSql()) {
+        // The planner's count of the name from every name.
+        QSqlQuery analyze(database.connection());
+        QVERIFY(analyze.exec(u"ALTER TABLE simulations ALTER COLUMN name_folded "
+                             "SET STATISTICS 10000"_s));
+        QVERIFY(analyze.exec(u"ANALYZE simulations"_s));
+    }
+    for (const std::optional<qint64> machine :
+         {std::optional<qint64>(), std::optional<qint64>(1)}) {
+        for (const OrderBy orderBy : {OrderBy::CreationDate, OrderBy::Name, OrderBy::UpdateDate}) {
+            for (const bool descending : {false, true}) {
+                auto [query, what] = namePage(orderBy, descending, u"HOT"_s, 20,
+                                              machine ? u"machine 1"_s : u"any machine"_s);
+                query.machineId = machine;
+                const QList<qint64> scanned = scannedIds(repository, query);
+                QCOMPARE(scanned.size(), machine ? 2'048 : 2'048 + 35);
+                // Past the sparse blocks at either end, among the dense ones.
+                query.offset = 30;
+                query.nameProbe = std::make_shared<NameProbe>();
+                const auto page = repository.list(query);
+                QVERIFY2(page.ok(), qPrintable(what));
+                QVERIFY2(idsOf(page.value()) == scanned.mid(30, 20), qPrintable(what));
+                SimulationQuery every = query;
+                every.offset = 0;
+                every.limit = 100;
+                every.nameProbe.reset();
+                QVERIFY2(pagedIds(repository, every) == scanned, qPrintable(what));
+                if (!database.isPostgreSql() || orderBy == OrderBy::UpdateDate)
+                    continue; // SQLite's FTS5 counts a block in microseconds
+                // The page reads the blocks that hold it, or walks the order's index over their
+                // ids, every block counted: the query's count, exact.
+                SimulationQuery planned = query;
+                planned.nameProbe = std::make_shared<NameProbe>();
+                NameSearch search(database, planned.nameContains, planned.nameProbe);
+                QVERIFY2(search.planPage(planned).ok(), qPrintable(what));
+                const std::optional<NameSearch::KeySpan> &walked = search.walkIds();
+                QVERIFY2(!search.readsEveryMatch()
+                             && (search.matchSpans()
+                                 || (walked && walked->last - walked->first < 2 * kBlock)),
+                         qPrintable(what));
+                QVERIFY2(search.queryMatches() == scanned.size(),
+                         qPrintable(what + u": "_s
+                                    + QString::number(search.queryMatches().value_or(-1))));
+                const auto counted = SimulationCounter(database).count(query, true);
+                QVERIFY2(counted.ok() && counted->exact && counted->runs == scanned.size(),
+                         qPrintable(what));
+            }
         }
     }
 }

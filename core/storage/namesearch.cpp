@@ -798,11 +798,23 @@ Result<QList<NameProbe::Block>> NameSearch::textBlocks()
     return blocks;
 }
 
-QHash<qint64, qint64> *NameSearch::keptBlockMatches()
+QHash<qint64, qint64> *NameSearch::keptBlockMatches(const SimulationQuery &query)
 {
     const quint64 snapshot = sql::ReadSnapshot::current(m_database);
     if (snapshot == 0 || !m_memo || m_memo->folded != m_folded
         || m_memo->blocksSnapshot != snapshot)
+        return nullptr;
+    // SQLite counts the name's matches alone.
+    QVariantList values;
+    if (m_database.isPostgreSql())
+        SimulationListQuery::filterConditions(query, &values);
+    QStringList filters;
+    for (const QVariant &value : std::as_const(values))
+        filters << value.toString();
+    const QString counted = filters.join(u'\n');
+    if (m_memo->blockMatches.isEmpty())
+        m_memo->blockMatchesFilters = counted;
+    else if (m_memo->blockMatchesFilters != counted)
         return nullptr;
     return &m_memo->blockMatches;
 }
@@ -939,14 +951,15 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
     // filters leave; the blocks' rows are the name's matches the filters leave.
     double walked = double(m_probe.runs) * double(rows) / double(named);
     qint64 expected = named;
+    // The share of the runs a walk passes: those the filters leave.
+    double walkedShare = 1.0;
     if (filtered) {
         const Result<qint64> left = runsLeftByOtherFilters(query);
         if (!left)
             return left.error();
         walked = std::min(walked, double(left.value()));
-        expected = std::max<qint64>(1,
-                                    std::llround(double(named) * double(left.value())
-                                                 / double(std::max<qint64>(m_probe.runs, 1))));
+        walkedShare = double(left.value()) / double(std::max<qint64>(m_probe.runs, 1));
+        expected = std::max<qint64>(1, std::llround(double(named) * walkedShare));
     }
     double share = double(expected) / double(std::max<qint64>(holdingRuns, 1));
     // What the page costs otherwise, in matches read: all of them where the probe counted them
@@ -997,11 +1010,17 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
         // page deep enough to pass over blocks walks their runs at least, as many as its
         // blocks' matches where these are dense (run-09 by name at offset 5,000: 8,192 runs
         // walked from the blocks' first name in 1.6 ms, against 5.9 to sort one block's 4,096
-        // matches).
-        const double walk = passedOver > 0 && !allKnown
-            ? std::min(otherwise, double(walkedRuns) / walkedPerMatch(m_namesInWalk))
-            : otherwise;
-        if (double(held) > walk && (counted.isEmpty() || uncounted.isEmpty()))
+        // matches). On PostgreSQL, once blocks are counted, the walk passes the runs of every
+        // block up to those that hold the page's rows at the density they showed.
+        const double blocksWalk = double(walkedRuns) * walkedShare / walkedPerMatch(m_namesInWalk);
+        const double walk = postgreSql && !counted.isEmpty()
+            ? double(runsWalkedTo(spans, holding, runs, query.descending, after)) * walkedShare
+                / walkedPerMatch(m_namesInWalk)
+            : passedOver > 0 && !allKnown ? std::min(otherwise, blocksWalk)
+                                          : otherwise;
+        // PostgreSQL, other filters that leave few runs: the page would read every match.
+        const double otherPlan = m_indexForFilters ? std::min(walk, double(known)) : walk;
+        if (double(held) > otherPlan && (counted.isEmpty() || uncounted.isEmpty()))
             return success();
         if (uncounted.isEmpty()) {
             m_rowsPassedOver = passedOver;
@@ -1012,9 +1031,9 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
             m_matchSpans = idSpans(blocks.value(), read);
             return success();
         }
-        // Blocks another plan of the page counted in this snapshot are not counted again (the
-        // name's matches alone: not under filters).
-        QHash<qint64, qint64> *const kept = filtered ? nullptr : keptBlockMatches();
+        // Blocks another plan of the page counted in this snapshot, under its filters, are not
+        // counted again.
+        QHash<qint64, qint64> *const kept = keptBlockMatches(query);
         QSet<qint64> toCount;
         qint64 keptMatches = 0;
         for (const qint64 block : std::as_const(uncounted)) {
@@ -1026,20 +1045,54 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
         if (countedMatches + keptMatches > budget)
             return success(); // more matches than the budget: the page walks
         // PostgreSQL seeks each block in the trigram index and reads each match's row to check
-        // its name: a block costs about a tenth of a millisecond, however few its matches.
+        // its name: a block costs kCountedBlockCost, however few its matches. Where the blocks
+        // counted and to count cost more than every match counted by block at once
+        // (kEveryMatchCountCost each, as many as the planner tells of or the blocks are taken
+        // to hold, whichever is more: blocks sparse at the page's end tell little of the
+        // others), every block is counted in one statement, unless the page's other plan costs
+        // less still.
+        bool everyBlock = false;
+        if (postgreSql && !toCount.isEmpty()) {
+            qint64 projected = 0;
+            for (const MatchedBlock &block : std::as_const(spans))
+                projected += block.matches;
+            const double everyMatch = double(std::max(projected, known)) * kEveryMatchCountCost;
+            const qsizetype blocksCounted = countedBlocks + toCount.size();
+            everyBlock = blocksCounted > kCountedBlocks
+                || double(blocksCounted) * kCountedBlockCost > everyMatch;
+            if ((everyBlock ? everyMatch : double(blocksCounted) * kCountedBlockCost) > otherPlan)
+                return success();
+        }
+        if (everyBlock) {
+            uncounted.clear();
+            toCount.clear();
+            for (const MatchedBlock &block : std::as_const(spans)) {
+                if (!counted.contains(block.block)) {
+                    uncounted << block.block;
+                    toCount.insert(block.block);
+                }
+            }
+        }
         countedBlocks += toCount.size();
-        if (postgreSql && countedBlocks > kCountedBlocks)
-            return success();
         std::optional<QHash<qint64, qint64>> found = QHash<qint64, qint64>();
         if (!toCount.isEmpty()) {
+            const QList<KeySpan> countedSpans = idSpans(blocks.value(), toCount);
             Result<std::optional<QHash<qint64, qint64>>> read = countMatchesByBlock(
-                idSpans(blocks.value(), toCount), budget - countedMatches - keptMatches, query);
+                everyBlock ? nullptr : &countedSpans,
+                everyBlock ? budget : budget - countedMatches - keptMatches, query);
             if (!read)
                 return read.error();
             found = std::move(read.value());
         }
         if (!found)
             return success(); // more matches than the budget: the page walks
+        // Every block counted under the page's filters: their sum is the query's count.
+        if (everyBlock) {
+            qint64 every = 0;
+            for (const qint64 inBlock : std::as_const(*found))
+                every += inBlock;
+            rememberQueryMatches(every);
+        }
         for (const qint64 block : std::as_const(uncounted)) {
             const qint64 inBlock
                 = toCount.contains(block) ? found->value(block) : kept->value(block);
@@ -1145,7 +1198,7 @@ QList<NameSearch::KeySpan> NameSearch::idSpans(const QList<NameProbe::Block> &al
 }
 
 Result<std::optional<QHash<qint64, qint64>>>
-NameSearch::countMatchesByBlock(const QList<KeySpan> &spans, qint64 budget,
+NameSearch::countMatchesByBlock(const QList<KeySpan> *spans, qint64 budget,
                                 const SimulationQuery &query) const
 {
     QVariantList values;
@@ -1153,17 +1206,25 @@ NameSearch::countMatchesByBlock(const QList<KeySpan> &spans, qint64 budget,
     values << budget + 1;
     // The ids are read in id order, as FTS5 yields them, and counted here: SQLite's GROUP BY
     // sorts them first (1.2-1.9 ms for 3,700 at a million runs, against 0.3 for the ids alone).
-    // PostgreSQL plans the matches for the text and the blocks, as a list's.
-    auto read
-        = sql::readValueDependent(m_database, u"SELECT match_id FROM "_s + matches + u" LIMIT ?"_s,
-                                  values, u"count name matches by block"_s);
+    // PostgreSQL plans the matches for the text and the blocks, as a list's, and counts them
+    // by block itself: a row a block, not one a match.
+    const bool postgreSql = m_database.isPostgreSql();
+    const QString limited = u"SELECT match_id FROM "_s + matches + u" LIMIT ?"_s;
+    auto read = sql::readValueDependent(
+        m_database,
+        postgreSql ? u"SELECT match_id / "_s + QString::number(SimulationBlocks::kIds)
+                + u", COUNT(*) FROM ("_s + limited + u") AS counted GROUP BY 1"_s
+                   : limited,
+        values, u"count name matches by block"_s);
     if (!read)
         return read.error();
     QHash<qint64, qint64> byBlock;
     qint64 total = 0;
     while (read.value().next()) {
-        ++byBlock[read.value().value(0).toLongLong() / SimulationBlocks::kIds];
-        if (++total > budget)
+        const qint64 id = read.value().value(0).toLongLong();
+        const qint64 inBlock = postgreSql ? read.value().value(1).toLongLong() : 1;
+        byBlock[postgreSql ? id : id / SimulationBlocks::kIds] += inBlock;
+        if ((total += inBlock) > budget)
             return std::optional<QHash<qint64, qint64>>();
     }
     return std::optional(byBlock);
@@ -1182,26 +1243,44 @@ QString NameSearch::blocksCondition(const QList<KeySpan> &spans, QVariantList *v
         + u" = ANY(CAST(? AS BIGINT[]))"_s;
 }
 
-QString NameSearch::matchesIn(const QList<KeySpan> &spans, QVariantList *values,
+QString NameSearch::matchesIn(const QList<KeySpan> *spans, QVariantList *values,
                               const SimulationQuery *filters) const
 {
     if (m_database.isPostgreSql()) {
-        QStringList tests {blocksCondition(spans, values), matchCondition(values)};
-        if (filters)
-            tests += SimulationListQuery::filterConditions(*filters, values);
+        QVariantList filterValues;
+        const QStringList filtered = filters
+            ? SimulationListQuery::filterConditions(*filters, &filterValues)
+            : QStringList();
+        if (!spans) {
+            // Every match: OFFSET 0 keeps the planner from walking a filter's index, which holds
+            // the names, over every run the filter leaves (at a million runs, 042 on one of two
+            // machines: 270 ms, against 8 through the trigram index).
+            const QString match = matchCondition(values);
+            *values += filterValues;
+            const QString where
+                = filtered.isEmpty() ? QString() : u" WHERE "_s + filtered.join(u" AND "_s);
+            return u"(SELECT simulation_id AS match_id FROM (SELECT * FROM simulations WHERE "_s
+                + match + u" OFFSET 0) AS simulations"_s + where + u") AS name_matches"_s;
+        }
+        QStringList tests {blocksCondition(*spans, values), matchCondition(values)};
+        tests += filtered;
+        *values += filterValues;
         return u"(SELECT simulation_id AS match_id FROM simulations WHERE "_s
             + tests.join(u" AND "_s) + u" OFFSET 0) AS name_matches"_s;
     }
     values->append(ftsPhrase());
-    if (spans.isEmpty())
+    if (!spans)
+        return u"(SELECT rowid AS match_id FROM simulation_names WHERE simulation_names MATCH ?) "
+               "AS name_matches"_s;
+    if (spans->isEmpty())
         return u"(SELECT rowid AS match_id FROM simulation_names WHERE simulation_names MATCH ? "
                "AND 0) AS name_matches"_s;
     // FTS5 seeks one range of rowids in its lists, from the first span to the last; the ids
     // between the spans are passed over before their rows are read. Several statements joined
     // by UNION ALL, one a span, took SQLite longer to prepare than to run (1 against 0.3 ms).
-    *values << spans.constFirst().first << spans.constLast().last;
+    *values << spans->constFirst().first << spans->constLast().last;
     QStringList ranges;
-    for (const KeySpan &span : spans) {
+    for (const KeySpan &span : *spans) {
         ranges << u"rowid BETWEEN ? AND ?"_s;
         *values << span.first << span.last;
     }
@@ -1245,6 +1324,28 @@ QList<NameSearch::MatchedBlock> NameSearch::blocksHoldingRows(QList<MatchedBlock
             holding << block;
     }
     return holding;
+}
+
+qint64 NameSearch::runsWalkedTo(const QList<MatchedBlock> &blocks,
+                                const QList<MatchedBlock> &holding,
+                                const QHash<qint64, qint64> &runs, bool descending,
+                                const std::optional<Key> &after)
+{
+    const InDirection order {descending};
+    std::optional<Key> bound;
+    for (const MatchedBlock &block : holding) {
+        if (!bound || order.before(*bound, order.end(block)))
+            bound = order.end(block);
+    }
+    if (!bound)
+        return 0;
+    qint64 walked = 0;
+    for (const MatchedBlock &block : blocks) {
+        if (!order.before(*bound, order.start(block))
+            && !(after && order.before(order.end(block), *after)))
+            walked += runs.value(block.block);
+    }
+    return walked;
 }
 
 QSet<qint64> NameSearch::blocksBeforeRow(QList<MatchedBlock> blocks, qint64 offset, bool descending)
@@ -1389,6 +1490,7 @@ Status NameSearch::remember()
         QList<NameProbe::Block> blocks = sameText ? m_memo->blocks : QList<NameProbe::Block>();
         QHash<qint64, qint64> blockMatches
             = sameText ? m_memo->blockMatches : QHash<qint64, qint64>();
+        QString blockMatchesFilters = sameText ? m_memo->blockMatchesFilters : QString();
         const quint64 snapshot = sameText ? m_memo->blocksSnapshot : 0;
         // What a plan of the query counted stays the query's count: the row before a page
         // placed by an offset is planned with the offset's rows, and may count every match,
@@ -1400,6 +1502,7 @@ Status NameSearch::remember()
         if (snapshot != 0 && (m_memo->blocksSnapshot == 0 || m_memo->blocksSnapshot == snapshot)) {
             m_memo->blocks = std::move(blocks);
             m_memo->blockMatches = std::move(blockMatches);
+            m_memo->blockMatchesFilters = std::move(blockMatchesFilters);
             m_memo->blocksSnapshot = snapshot;
         }
     }
@@ -1475,7 +1578,7 @@ QString NameSearch::source(QVariantList *values) const
     // CROSS JOIN keeps SQLite from walking the order's index and probing the matches.
     const QString join = u" CROSS JOIN simulations ON simulation_id = match_id"_s;
     if (m_matchSpans)
-        return matchesIn(*m_matchSpans, values) + join;
+        return matchesIn(&*m_matchSpans, values) + join;
     values->append(ftsPhrase());
     return u"(SELECT rowid AS match_id FROM simulation_names WHERE simulation_names MATCH ?) "
            "AS name_matches"_s

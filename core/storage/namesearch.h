@@ -174,16 +174,29 @@ public:
     // 8.3 ms); where the spans overlap, most blocks, and the page walks or reads every match as
     // before. On PostgreSQL, only for a name the planner expects in more runs than the
     // threshold, whose page would walk: the trigram index keyed by block (migration 030) reads
-    // a block's matches at about a tenth of a millisecond, against the few microseconds FTS5
-    // takes, so the blocks counted are few (kCountedBlocks). At a million runs, 042 newest
-    // first read its 100 matches from the newest 13 blocks where the walk passed 50,000 index
-    // entries. Known after planPage(): the page reads the matches of these spans alone
-    // (readsIndexMatches).
+    // a block's matches in 0.05 to 0.1 ms, against the few microseconds FTS5 takes: where the
+    // blocks to count would cost more than every match counted by block in one statement
+    // (kCountedBlockCost, kEveryMatchCountCost), that statement counts them all, and gives the
+    // query's count, exact, on the way; where the walk costs less still (weighed, once blocks
+    // are counted, at their density, over every block up to the page's), the page walks. At a
+    // million runs, 042 newest first read its 100 matches from the newest 13 blocks where the
+    // walk passed 50,000 index entries; 042 by name last first at offset 2,000, which walked
+    // 570,000, counts every block of its 14,000 matches. Known after planPage(): the page reads
+    // the matches of these spans alone (readsIndexMatches).
     const std::optional<QList<KeySpan>> &matchSpans() const { return m_matchSpans; }
     static constexpr qint64 kBlockCountFactor = 8;
-    // PostgreSQL: the blocks whose matches a plan counts at most (on SQLite the matches
-    // alone bound it, kBlockCountFactor); beyond them the page walks or reads every match.
-    static constexpr qsizetype kCountedBlocks = 32;
+    // PostgreSQL: what counting a block's matches costs, in matches read and sorted. The
+    // index keyed by block is sought once for each block, and reads the text's trigrams each
+    // time: at a million runs, 50 blocks that hold 042 or 171 a dozen times each took 2.8 to
+    // 4.6 ms, where a page that reads 042's 14,000 matches and sorts them takes 18.
+    static constexpr double kCountedBlockCost = 55.0;
+    // PostgreSQL: what counting a match costs where every match is counted by block in one
+    // statement, in matches read and sorted: at a million runs, 042's 14,000 matches in 5.7 to
+    // 6.3 ms, 171's 4,000 in 1.9 to 3.0.
+    static constexpr double kEveryMatchCountCost = 0.35;
+    // PostgreSQL: the blocks a plan counts one by one at most (on SQLite the matches alone
+    // bound it, kBlockCountFactor); beyond them every block is counted at once.
+    static constexpr qsizetype kCountedBlocks = 256;
     // Known after planPage(), with matchSpans() for a page placed by an offset: the matches of
     // the blocks left out of the spans because each of their rows comes before the page
     // (blocksBeforeRow). The page starts that many rows less deep among the spans' matches:
@@ -225,6 +238,13 @@ public:
         const Key &start(const MatchedBlock &b) const { return descending ? b.last : b.first; }
         const Key &end(const MatchedBlock &b) const { return descending ? b.first : b.last; }
     };
+    // The runs a walk of the order passes up to the last row of a page held by holding
+    // (blocksHoldingRows): those of every block (runs by block) whose span starts at or before
+    // the furthest end of those, whether it holds matches or not; none wholly behind the cursor.
+    static qint64 runsWalkedTo(const QList<MatchedBlock> &blocks,
+                               const QList<MatchedBlock> &holding,
+                               const QHash<qint64, qint64> &runs, bool descending,
+                               const std::optional<Key> &after);
     // Of blocks that hold every match of the first rows of an order (blocksHoldingRows, no
     // cursor), those whose rows all come within the first offset: a block's rows come at
     // most as deep as the matches of the blocks whose spans start at or before its end.
@@ -376,14 +396,16 @@ private:
                         qint64 held);
     // The ids of the chosen blocks among all (textBlocks()), neighbours joined (joinSpans).
     static QList<KeySpan> idSpans(const QList<NameProbe::Block> &all, const QSet<qint64> &chosen);
-    // The trigram index's matches in spans of ids, by block (on PostgreSQL those the query's
-    // other filters leave); nullopt where they are more than budget.
+    // The trigram index's matches in spans of ids (every match without spans), by block (on
+    // PostgreSQL those the query's other filters leave); nullopt where they are more than
+    // budget.
     Result<std::optional<QHash<qint64, qint64>>>
-    countMatchesByBlock(const QList<KeySpan> &spans, qint64 budget,
+    countMatchesByBlock(const QList<KeySpan> *spans, qint64 budget,
                         const SimulationQuery &query) const;
-    // The FROM item of the trigram index's matches (match_id) in spans of ids; on PostgreSQL
-    // those the filters' status, machine and verdict leave, where given.
-    QString matchesIn(const QList<KeySpan> &spans, QVariantList *values,
+    // The FROM item of the trigram index's matches (match_id) in spans of ids (every match
+    // without spans); on PostgreSQL those the filters' status, machine and verdict leave, where
+    // given.
+    QString matchesIn(const QList<KeySpan> *spans, QVariantList *values,
                       const SimulationQuery *filters = nullptr) const;
     // PostgreSQL: the condition that a run is in one of the blocks the spans of ids cover, as
     // the trigram index keyed by block serves it (migration 030): an array of the blocks, each
@@ -411,9 +433,10 @@ private:
     Status findWalkSpans(const SimulationQuery &query);
     // The blocks and whether each may hold the text, read once a snapshot (memo).
     Result<QList<NameProbe::Block>> textBlocks();
-    // The matches counted by block in this snapshot (memo, NameProbe::blockMatches); none
-    // without a memo of the text or outside a snapshot.
-    QHash<qint64, qint64> *keptBlockMatches();
+    // The matches counted by block in this snapshot under the query's filters (memo,
+    // NameProbe::blockMatches); none without a memo of the text, outside a snapshot, or where
+    // they were counted under other filters.
+    QHash<qint64, qint64> *keptBlockMatches(const SimulationQuery &query);
     // The span of a block, and whether it may hold the text.
     struct BlockSpan
     {

@@ -71,10 +71,12 @@ struct NameProbe
     };
     QList<Block> blocks = {};
     quint64 blocksSnapshot = 0;
-    // SQLite: the trigram index's matches of the text in each block counted in that snapshot
-    // (NameSearch::findMatchSpans), by block. The plans of a page placed by an offset (the row
-    // before it, the page after that row) count the blocks that can hold it once.
+    // The trigram index's matches of the text in each block counted in that snapshot
+    // (NameSearch::findMatchSpans), by block, under the filters blockMatchesFilters tells of
+    // (on PostgreSQL a status, a machine, a verdict). The plans of a page placed by an offset
+    // (the row before it, the page after that row) count the blocks that can hold it once.
     QHash<qint64, qint64> blockMatches = {};
+    QString blockMatchesFilters = {};
 
     // Every match was counted, or the planner expects few.
     bool countedAll() const { return matches <= counted; }
