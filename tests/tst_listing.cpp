@@ -268,6 +268,17 @@ private:
                 when + u", "_s + SimulationQuery::orderByName(orderBy)
                     + (descending ? u" desc"_s : QString())};
     }
+    // PostgreSQL: the planner's count of a name taken from every name, not a sample of a
+    // hundred. Nothing to do on SQLite.
+    static bool analyzeEveryName(Database &database)
+    {
+        if (!database.isPostgreSql())
+            return true;
+        QSqlQuery analyze(database.connection());
+        return analyze.exec(u"ALTER TABLE simulations ALTER COLUMN name_folded "
+                            "SET STATISTICS 10000"_s)
+            && analyze.exec(u"ANALYZE simulations"_s);
+    }
     static bool withMachinesAAndB(Database &database)
     {
         MachineRepository machines(database);
@@ -2427,12 +2438,7 @@ void TestListing::aCommonNameReadsTheMatchesOfTheBlocksThatHoldThePage()
     QVERIFY2(added.isEmpty(), qPrintable(added));
     SimulationRepository repository(database);
     QSqlQuery explain(database.connection());
-    // The planner's count of the name from every name, not a sample of a hundred.
-    if (database.isPostgreSql()) {
-        QVERIFY(explain.exec(u"ALTER TABLE simulations ALTER COLUMN name_folded "
-                             "SET STATISTICS 10000"_s));
-        QVERIFY(explain.exec(u"ANALYZE simulations"_s));
-    }
+    QVERIFY(analyzeEveryName(database));
     const auto compareAll = [&](const QString &when) {
         for (const OrderBy orderBy : {OrderBy::CreationDate, OrderBy::Name, OrderBy::UpdateDate}) {
             for (const bool descending : {false, true}) {
@@ -2547,13 +2553,7 @@ void TestListing::aPageBeyondManySparseBlocksCountsEveryBlockAtOnce()
         u"'finished'"_s, u"1000 + i * 1000"_s);
     QVERIFY2(added.isEmpty(), qPrintable(added));
     SimulationRepository repository(database);
-    if (database.isPostgreSql()) {
-        // The planner's count of the name from every name.
-        QSqlQuery analyze(database.connection());
-        QVERIFY(analyze.exec(u"ALTER TABLE simulations ALTER COLUMN name_folded "
-                             "SET STATISTICS 10000"_s));
-        QVERIFY(analyze.exec(u"ANALYZE simulations"_s));
-    }
+    QVERIFY(analyzeEveryName(database));
     for (const std::optional<qint64> machine :
          {std::optional<qint64>(), std::optional<qint64>(1)}) {
         for (const OrderBy orderBy : {OrderBy::CreationDate, OrderBy::Name, OrderBy::UpdateDate}) {
