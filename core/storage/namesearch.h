@@ -402,9 +402,9 @@ private:
     Result<std::optional<QHash<qint64, qint64>>>
     countMatchesByBlock(const QList<KeySpan> *spans, qint64 budget,
                         const SimulationQuery &query) const;
-    // The FROM item of the trigram index's matches (match_id) in spans of ids (every match
-    // without spans); on PostgreSQL those the filters' status, machine and verdict leave, where
-    // given.
+    // The FROM item of the trigram index's matches (match_id) in spans of ids (on PostgreSQL
+    // every match without spans); on PostgreSQL those the filters' status, machine and verdict
+    // leave, where given.
     QString matchesIn(const QList<KeySpan> *spans, QVariantList *values,
                       const SimulationQuery *filters = nullptr) const;
     // PostgreSQL: the condition that a run is in one of the blocks the spans of ids cover, as
