@@ -97,6 +97,13 @@ private Q_SLOTS:
     void aCommonNameReadsTheMatchesOfTheBlocksThatHoldThePage();
     void aPageBeyondManySparseBlocksCountsEveryBlockAtOnce_data() { test::addDialectRows(); }
     void aPageBeyondManySparseBlocksCountsEveryBlockAtOnce();
+    // PostgreSQL: a page that reads every match of a text the planner counts at its floor
+    // reads no more of them than its plan allows, and is planned again where there are more.
+    void aTextAtThePlannersFloorReadsNoMoreMatchesThanItsPlanAllows_data()
+    {
+        test::addDialectRows();
+    }
+    void aTextAtThePlannersFloorReadsNoMoreMatchesThanItsPlanAllows();
     void aFilterWalkChecksIdsAmongTheIndexMatches_data() { test::addDialectRows(); }
     void aFilterWalkChecksIdsAmongTheIndexMatches();
     void aWalkSeeksItsIdsUnderEachKey_data() { test::addDialectRows(); }
@@ -2594,6 +2601,109 @@ void TestListing::aPageBeyondManySparseBlocksCountsEveryBlockAtOnce()
                 QVERIFY2(counted.ok() && counted->exact && counted->runs == scanned.size(),
                          qPrintable(what));
             }
+        }
+    }
+}
+
+// PostgreSQL: the planner counts a text its statistics do not show at its floor (a hundredth of
+// a percent of the runs), whatever its matches. A page that reads every match on that count
+// reads at most the plan's threshold of them and one: where it finds that many, the text is
+// taken to have more (kept for its next searches), and the page is planned again, from the
+// blocks. A text that has few is read whole and counted exactly, as before.
+void TestListing::aTextAtThePlannersFloorReadsNoMoreMatchesThanItsPlanAllows()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    constexpr qint64 kRuns = 12 * SimulationBlocks::kIds;
+    // Named, created and updated in id order, the statistics read before any name bears "-zed"
+    // (then every 20th: 2,457 of 49,152) or "-yak" (three).
+    const QString added = addRunsBySql(database, kRuns, u"'Run-' || (100000000 + i)"_s,
+                                       u"'finished'"_s, u"1000 + i * 1000"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
+    QSqlQuery change(database.connection());
+    const auto rename = [&change](const QString &word, const QString &which) {
+        return change.exec(u"UPDATE simulations SET name = name || '%1', "
+                           "name_folded = name_folded || '%1', name_key = name_key || '%1' "
+                           "WHERE %2"_s.arg(word, which));
+    };
+    QVERIFY2(rename(u"-zed"_s, u"simulation_id % 20 = 0"_s), qPrintable(change.lastError().text()));
+    QVERIFY2(rename(u"-yak"_s, u"simulation_id IN (5, 25001, 49000)"_s),
+             qPrintable(change.lastError().text()));
+    SimulationRepository repository(database);
+    for (const OrderBy orderBy : {OrderBy::Name, OrderBy::CreationDate, OrderBy::UpdateDate}) {
+        for (const bool descending : {false, true}) {
+            auto [query, what] = namePage(orderBy, descending, u"ZED"_s, 100, u"-zed"_s);
+            const QList<qint64> scanned = scannedIds(repository, query);
+            QCOMPARE(scanned.size(), kRuns / 20);
+            // Each database object keeps its own estimates: this one has none yet.
+            Database unkept(db->url());
+            query.nameProbe = std::make_shared<NameProbe>();
+            if (database.isPostgreSql()) {
+                NameSearch blind(unkept, query.nameContains);
+                QVERIFY2(blind.planPage(query).ok(), qPrintable(what));
+                QVERIFY2(blind.readsEveryMatch(), qPrintable(what));
+                QVERIFY2(
+                    blind.everyMatchBound(query) == blind.threshold() + 1
+                        && blind.threshold() < scanned.size(),
+                    qPrintable(what + u": "_s + QString::number(blind.everyMatchBound(query))));
+            }
+            const auto page = SimulationRepository(unkept).list(query);
+            QVERIFY2(page.ok(), qPrintable(what));
+            QVERIFY2(idsOf(page.value()) == scanned.mid(0, 100), qPrintable(what));
+            if (database.isPostgreSql()) {
+                // The page found more matches than its threshold: the memo and the estimates
+                // kept for the text say so, and its plans read the blocks that hold a page.
+                QVERIFY2(query.nameProbe->matches > query.nameProbe->counted, qPrintable(what));
+                NameSearch again(unkept, query.nameContains);
+                QVERIFY2(again.planPage(query).ok(), qPrintable(what));
+                QVERIFY2(!again.isSelective() && again.everyMatchBound(query) == 0,
+                         qPrintable(what));
+                QVERIFY2(orderBy == OrderBy::UpdateDate || again.matchSpans(), qPrintable(what));
+                // In the status order, which no blocks place, every match is read as before.
+                SimulationQuery byStatus = query;
+                byStatus.orderBy = OrderBy::Status;
+                NameSearch elsewhere(unkept, byStatus.nameContains);
+                QVERIFY2(elsewhere.planPage(byStatus).ok() && elsewhere.readsEveryMatch(),
+                         qPrintable(what));
+                // Counted as an estimate of at least that many, or exactly.
+                const auto counted = SimulationCounter(unkept).count(query, true);
+                QVERIFY2(counted.ok()
+                             && (counted->exact ? counted->runs == scanned.size()
+                                                : counted->runs > again.threshold()),
+                         qPrintable(what));
+            }
+            query.nameProbe.reset();
+            QVERIFY2(pagedIds(repository, query) == scanned, qPrintable(what));
+            for (const qint64 offset : {qint64(300), qint64(scanned.size() - 40)}) {
+                SimulationQuery deep = query;
+                deep.offset = offset;
+                Database fresh(db->url());
+                const auto read = SimulationRepository(fresh).list(deep);
+                QVERIFY2(read.ok() && idsOf(read.value()) == scanned.mid(offset, 100),
+                         qPrintable(what + u" at "_s + QString::number(offset)));
+            }
+        }
+    }
+    // Few matches at the floor: read whole, counted by the page. Under a machine, or in the
+    // status order, every match is read as before (no blocks to plan it from otherwise).
+    auto [few, what] = namePage(OrderBy::Name, false, u"yak"_s, 100, u"-yak"_s);
+    few.nameProbe = std::make_shared<NameProbe>();
+    Database unkept(db->url());
+    QCOMPARE(idsOf(SimulationRepository(unkept).list(few).value()),
+             QList<qint64>({5, 25001, 49000}));
+    if (database.isPostgreSql()) {
+        QCOMPARE(few.nameProbe->queryMatches, 3);
+        NameSearch read(unkept, few.nameContains);
+        QVERIFY(read.planPage(few).ok());
+        QVERIFY(read.readsEveryMatch() && read.everyMatchBound(few) > 0);
+        for (const bool filtered : {true, false}) {
+            SimulationQuery other = few;
+            other.orderBy = filtered ? OrderBy::Name : OrderBy::Status;
+            other.machineId = filtered ? std::optional<qint64>(2) : std::nullopt;
+            NameSearch planned(unkept, other.nameContains);
+            QVERIFY(planned.planPage(other).ok());
+            QVERIFY(planned.readsEveryMatch() && planned.everyMatchBound(other) == 0);
         }
     }
 }

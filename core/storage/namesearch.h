@@ -81,6 +81,23 @@ public:
     }
     // Keeps what such a page counted for the query's count (SimulationCounter).
     void rememberQueryMatches(qint64 matches);
+    // PostgreSQL: the rows such a page reads at most where the planner's count of the text
+    // sent it there (0: all of them). The planner counts a text its statistics do not show at
+    // its floor, a hundredth of a percent of the runs (kPlannerFloorShare), whatever its
+    // matches (at a million runs 100 for 424, in 3,979 names, and for 0000424, in one): a page
+    // of the name alone then reads at most the plan's threshold of matches (the page's rows
+    // where these are more) and one, so that reading them all costs no more than the plan
+    // allowed for.
+    qint64 everyMatchBound(const SimulationQuery &query) const;
+    static constexpr double kPlannerFloorShare = 0.0001;
+    // After a page read as many matches as everyMatchBound(): the text has more, the planner
+    // counted too few. They are taken to be that many (NameProbe::learnt, kept for the text's
+    // next searches in the memo and for kEstimatesLifetimeMs) by the pages that bound their
+    // reads, and the page must be planned again (planPage): it reads the blocks that hold it,
+    // or walks.
+    Status learnMatchesBeyond(qint64 bound);
+    // A page of this search read as many matches as everyMatchBound(), none of them given.
+    bool passedBound() const { return m_passedBound; }
     // Known after probe(): it counted every match of the name alone (SQLite; on PostgreSQL the
     // planner's estimate decides, and the matches are not counted).
     bool matchesCounted() const { return isSelective() && m_probe.matches >= 0; }
@@ -297,7 +314,8 @@ public:
     // the source alone yields the matches.
     QString condition(QVariantList *values, Use use) const;
     // The FROM clause: the table alone, or the index's matches joined to it.
-    QString source(QVariantList *values) const;
+    // bound: the matches it holds at most (everyMatchBound()), 0 for all of them.
+    QString source(QVariantList *values, qint64 bound = 0) const;
 
     // For a text of several words (letters and digits between other characters): a word in
     // more than this share of the runs is not asked of the trigram index. Its trigrams are in
@@ -379,6 +397,9 @@ private:
     // matches, then again with the matches of those it leaves counted, until it leaves none
     // uncounted; the counts at most kBlockCountFactor times the threshold in all.
     Status findMatchSpans(const SimulationQuery &query);
+    // Whether findMatchSpans() can place a page of query: in the name, update or creation
+    // order, of a text asked of the index whole, on SQLite of the name alone.
+    bool blocksCanPlace(const SimulationQuery &query) const;
     // A block's span of the order's key (name, update or creation); nullopt where not known.
     static std::optional<MatchedBlock> blockSpan(const NameProbe::Block &block,
                                                  SimulationQuery::OrderBy order);
@@ -477,8 +498,9 @@ private:
     // The share of the runs each word is in.
     Result<QList<double>> wordShares(const QStringList &words) const;
     // The test of a name that the trigram index serves: the text's LIKE pattern, or the words
-    // chosen for the index and the whole text checked in each candidate's name.
-    QString matchCondition(QVariantList *values) const;
+    // chosen for the index and the whole text checked in each candidate's name. inBlocks: on
+    // PostgreSQL, beside the blocks' condition (blocksCondition), which the index must seek.
+    QString matchCondition(QVariantList *values, bool inBlocks = false) const;
     // SQLite: the FTS5 query of the text (its trigrams in sequence), or of the words chosen
     // for the index, each a phrase; the LIKE of each candidate's name checks the whole text.
     QString ftsPhrase() const;
@@ -508,6 +530,9 @@ private:
     QString m_walkKeys;
     std::optional<KeyBound> m_walkFrom;
     std::optional<qint64> m_filteredRuns;
+    // Known in planPage(): the probe weighs NameProbe::learnt (everyMatchBound).
+    bool m_learntApplies = false;
+    bool m_passedBound = false;
 };
 
 } // namespace aisim

@@ -54,8 +54,12 @@ Status SimulationLister::forEachRow(const SimulationQuery &filter, const QString
         NameSearch search(m_database, filter.nameContains, filter.nameProbe);
         if (const Status plan = search.planPage(filter); !plan)
             return plan;
-        if (search.readsEveryMatch())
-            return readPlanned(filter, search, columns, visit, last);
+        if (search.readsEveryMatch()) {
+            const Status read = readPlanned(filter, search, columns, visit, last);
+            if (!read || !search.passedBound())
+                return read;
+            // More matches than the planner counted: the page is found as any other.
+        }
     }
     std::optional<qint64> total = filter.matches;
     std::optional<qint64> countedHere; // the counters' own, in this snapshot
@@ -234,7 +238,17 @@ Status SimulationLister::readRows(const SimulationQuery &filter, const QString &
     NameSearch search(m_database, filter.nameContains, filter.nameProbe);
     if (const Status planned = search.planPage(filter); !planned)
         return planned;
-    return readPlanned(filter, search, columns, visit, last);
+    const Status read = readPlanned(filter, search, columns, visit, last);
+    if (!read || !search.passedBound())
+        return read;
+    // More matches than the planner counted (NameSearch::everyMatchBound): planned again,
+    // knowing so, the page blocks or walks.
+    if (const Status planned = search.planPage(filter); !planned)
+        return planned;
+    const Status again = readPlanned(filter, search, columns, visit, last);
+    if (again && search.passedBound())
+        return Error::internal(u"a page of a name passed its bound twice"_s);
+    return again;
 }
 
 Status SimulationLister::readPlanned(const SimulationQuery &filter, NameSearch &search,
@@ -258,6 +272,8 @@ Status SimulationLister::readPlanned(const SimulationQuery &filter, NameSearch &
             = readStatement(statement, list, search, filter, visit, last, &remaining);
         if (!read)
             return read.error();
+        if (search.passedBound())
+            return success(); // nothing given: the page is planned again
         if (skip > 0) {
             if (read.value()) {
                 skip = 0; // the offset ended in this statement's rows
@@ -292,8 +308,15 @@ SimulationLister::readStatement(const SqlStatement &statement, const SimulationL
     bool first = true;
     while (rows.next()) {
         const bool firstRow = std::exchange(first, false);
-        if (counts && firstRow)
-            search.rememberQueryMatches(rows.value(keyColumn + 1).toLongLong());
+        if (counts && firstRow) {
+            const qint64 matches = rows.value(keyColumn + 1).toLongLong();
+            if (const qint64 bound = list.everyMatchBound(); bound > 0 && matches >= bound) {
+                if (const Status learnt = search.learnMatchesBeyond(bound); !learnt)
+                    return learnt.error();
+                return false;
+            }
+            search.rememberQueryMatches(matches);
+        }
         const qint64 id = visit(rows);
         if (firstRow)
             search.rememberPageStart(filter, id);

@@ -124,9 +124,9 @@ QString SimulationListQuery::where(QVariantList *values) const
     return filters.isEmpty() ? QString() : u" WHERE "_s + filters;
 }
 
-QString SimulationListQuery::from(QVariantList *values) const
+QString SimulationListQuery::from(QVariantList *values, qint64 bound) const
 {
-    return u" FROM "_s + (m_nameSearch ? m_nameSearch->source(values) : u"simulations"_s);
+    return u" FROM "_s + (m_nameSearch ? m_nameSearch->source(values, bound) : u"simulations"_s);
 }
 
 // The cursor's key as the expression's type: progress is a fraction, numeric on PostgreSQL
@@ -186,10 +186,11 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
         = m_query.after && m_nameSearch && m_nameSearch->walkFromPassedBy(cursorKey())
         ? NameSearch::Use::WalkFromCursor
         : NameSearch::Use::Walk;
+    const qint64 bound = everyMatchBound();
     const auto add = [&](const QString &range, const QVariantList &rangeValues,
                          const QString &orderBy, qint64 offset, bool counted = false) {
         SqlStatement statement;
-        const QString fromClause = from(&statement.values);
+        const QString fromClause = from(&statement.values, bound);
         QString filters = conditions(&statement.values, walk);
         if (!range.isEmpty()) {
             filters += (filters.isEmpty() ? QString() : u" AND "_s) + range;
@@ -209,8 +210,10 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
                            + page + u") ORDER BY "_s + orderBy
                             : page);
         }
-        if (counted)
+        if (counted) {
+            Q_ASSERT(bound == 0); // a walk's spans: no match read whole
             statement.countText = u"SELECT COUNT(*)"_s + rowsRead;
+        }
         statement.values << rows << offset;
         statements << statement;
     };
@@ -317,6 +320,11 @@ bool SimulationListQuery::countsEveryMatch() const
 {
     return m_nameSearch && m_nameSearch->readsEveryMatch() && !m_query.after
         && !(!m_query.filtersBesidesName() && m_nameSearch->matchesCounted());
+}
+
+qint64 SimulationListQuery::everyMatchBound() const
+{
+    return countsEveryMatch() ? m_nameSearch->everyMatchBound(m_query) : 0;
 }
 
 SqlStatement SimulationListQuery::count() const

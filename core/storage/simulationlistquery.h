@@ -46,6 +46,9 @@ public:
     // SQLite's window that counts them cost more than the page (at a million runs, 042's
     // 14,000 matches by machine at offset 3,000: 24 of 40 ms in the shell).
     bool countsEveryMatch() const;
+    // The matches such a page reads at most (NameSearch::everyMatchBound), 0 for all: where its
+    // count reaches this, the page is planned again.
+    qint64 everyMatchBound() const;
     // The filters alone ("" or " WHERE …"), as a count reads them.
     QString where(QVariantList *values) const;
 
@@ -82,7 +85,8 @@ private:
     QString conditions(QVariantList *values, NameSearch::Use use) const;
     QString boundKey() const;
     QVariant cursorKey() const;
-    QString from(QVariantList *values) const;
+    // bound: as NameSearch::source().
+    QString from(QVariantList *values, qint64 bound = 0) const;
 
     SimulationQuery m_query;
     bool m_postgreSql;

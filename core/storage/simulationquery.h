@@ -35,6 +35,9 @@ struct NameProbe
     qint64 runs = 0;
     // PostgreSQL: the planner's count of the name's matches; -1 before it is asked.
     qint64 estimate = -1;
+    // PostgreSQL: the matches a page's read of every match found at least, more than the
+    // planner's count (NameSearch::everyMatchBound); -1 where none did.
+    qint64 learnt = -1;
     // The words of the text the trigram index is asked for, where others are in most names
     // (NameSearch::chooseIndexWords), on SQLite a word of three characters with the separator
     // on either side of it in the text; empty: the whole text. wordsChosen: they were chosen.
