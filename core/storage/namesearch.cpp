@@ -184,9 +184,12 @@ Status NameSearch::probeUpTo(Reach reach)
             return success();
         }
     }
-    const qint64 newestMatch = m_memo && m_memo->folded == m_folded ? m_memo->newestMatch : 0;
+    const bool memoOfText = m_memo && m_memo->folded == m_folded;
+    const qint64 newestMatch = memoOfText ? m_memo->newestMatch : 0;
+    const qint64 learnt = std::max(memoOfText ? m_memo->learnt : -1, m_learnt);
     m_probe = NameProbe {m_folded};
     m_probe.newestMatch = newestMatch;
+    m_probe.learnt = learnt;
     if (const Status read = readRuns(); !read)
         return read;
     m_probe.threshold
@@ -594,11 +597,8 @@ Status NameSearch::planPage(const SimulationQuery &query)
     // What a page's bounded read learnt serves the pages that bound theirs (everyMatchBound):
     // elsewhere the page reads every match on the planner's count as before, since the walk of
     // the status or the machine order past a few thousand matches costs more.
-    const SimulationQuery::OrderBy ordered = SimulationListQuery(query, false).effectiveOrder();
     m_learntApplies = m_database.isPostgreSql() && !query.filtersBesidesName() && query.limit >= 0
-        && (ordered == SimulationQuery::OrderBy::Name
-            || ordered == SimulationQuery::OrderBy::UpdateDate
-            || ordered == SimulationQuery::OrderBy::CreationDate);
+        && blocksPlaceOrder(query);
     m_matchesInIdOrder = false;
     m_indexForFilters = false;
     m_walkChecksMatches = false;
@@ -917,15 +917,20 @@ std::optional<qint64> NameSearch::probedMatches(const QList<NameProbe::Block> &b
                         / double(std::max<qint64>(newestRuns, 1)));
 }
 
-bool NameSearch::blocksCanPlace(const SimulationQuery &query) const
+bool NameSearch::blocksPlaceOrder(const SimulationQuery &query)
 {
     const SimulationQuery::OrderBy order = SimulationListQuery(query, false).effectiveOrder();
+    return order == SimulationQuery::OrderBy::Name || order == SimulationQuery::OrderBy::UpdateDate
+        || order == SimulationQuery::OrderBy::CreationDate;
+}
+
+bool NameSearch::blocksCanPlace(const SimulationQuery &query) const
+{
     // With a status, a machine or a verdict, on PostgreSQL, the blocks' matches are counted
     // under those filters too: the page's rows. FTS5 counts the name's alone.
     return isIndexable() && m_probe.indexWords.isEmpty()
         && (!query.filtersBesidesName() || m_database.isPostgreSql()) && query.limit >= 0
-        && (order == SimulationQuery::OrderBy::Name || order == SimulationQuery::OrderBy::UpdateDate
-            || order == SimulationQuery::OrderBy::CreationDate);
+        && blocksPlaceOrder(query);
 }
 
 Status NameSearch::findMatchSpans(const SimulationQuery &query)
@@ -1506,6 +1511,7 @@ qint64 NameSearch::everyMatchBound(const SimulationQuery &query) const
 Status NameSearch::learnMatchesBeyond(qint64 bound)
 {
     m_passedBound = true;
+    m_learnt = std::max(m_learnt, bound);
     m_probe.learnt = std::max(m_probe.learnt, bound);
     m_probe.matches = m_probe.counted + 1; // as if counted: more than the reach
     return remember();

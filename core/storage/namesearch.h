@@ -400,6 +400,8 @@ private:
     // Whether findMatchSpans() can place a page of query: in the name, update or creation
     // order, of a text asked of the index whole, on SQLite of the name alone.
     bool blocksCanPlace(const SimulationQuery &query) const;
+    // The orders whose keys the blocks' spans tell: name, update and creation date.
+    static bool blocksPlaceOrder(const SimulationQuery &query);
     // A block's span of the order's key (name, update or creation); nullopt where not known.
     static std::optional<MatchedBlock> blockSpan(const NameProbe::Block &block,
                                                  SimulationQuery::OrderBy order);
@@ -532,6 +534,9 @@ private:
     std::optional<qint64> m_filteredRuns;
     // Known in planPage(): the probe weighs NameProbe::learnt (everyMatchBound).
     bool m_learntApplies = false;
+    // What learnMatchesBeyond() learnt, for every probe of this search however the memo and
+    // the kept estimates fare (-1: nothing).
+    qint64 m_learnt = -1;
     bool m_passedBound = false;
 };
 
