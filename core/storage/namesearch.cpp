@@ -594,11 +594,9 @@ Result<bool> NameSearch::runsInCreationOrder()
 Status NameSearch::planPage(const SimulationQuery &query)
 {
     m_passedBound = false;
-    // What a page's bounded read learnt serves the pages that bound theirs (everyMatchBound):
-    // elsewhere the page reads every match on the planner's count as before, since the walk of
-    // the status or the machine order past a few thousand matches costs more.
-    m_learntApplies = m_database.isPostgreSql() && !query.filtersBesidesName() && query.limit >= 0
-        && blocksPlaceOrder(query);
+    // What a page's bounded read learnt serves the pages that bound theirs: elsewhere the page
+    // reads every match on the planner's count as before.
+    m_learntApplies = boundsPagesOf(query);
     m_matchesInIdOrder = false;
     m_indexForFilters = false;
     m_walkChecksMatches = false;
@@ -1491,21 +1489,26 @@ void NameSearch::rememberQueryMatches(qint64 matches)
 
 qint64 NameSearch::everyMatchBound(const SimulationQuery &query) const
 {
-    // A count's probe counted them; other filters, applied after the matches are read, would
-    // hide how many were.
-    if (!m_database.isPostgreSql() || !readsEveryMatch() || m_probe.matches >= 0 || query.limit < 0
-        || query.after || query.filtersBesidesName())
+    // A count's probe counted them; a page after a cursor counts nothing. The blocks place a
+    // text asked of the index whole.
+    if (!boundsPagesOf(query) || !readsEveryMatch() || m_probe.matches >= 0 || query.after
+        || !m_probe.indexWords.isEmpty())
         return 0;
     // A count from the statistics (twice the floor, for the table's size as the planner last
     // read it) tells of the text: near the threshold either plan costs about the same.
     if (double(m_probe.estimate) > 2 * kPlannerFloorShare * double(m_probe.runs))
         return 0;
-    // Only where the blocks can read the page instead: the walk of the status or the machine
-    // order past a few thousand matches costs more than reading them (at a million runs 424 by
-    // status, 3,979 names: 7-11 against 6-9 ms).
-    if (!blocksCanPlace(query))
-        return 0;
     return std::max(m_probe.threshold, m_pageRows) + 1;
+}
+
+bool NameSearch::boundsPagesOf(const SimulationQuery &query) const
+{
+    // Other filters, applied after the matches are read, would hide how many were. Only where
+    // the blocks can read the page instead: the walk of the status or the machine order past a
+    // few thousand matches costs more than reading them (at a million runs 424 by status, 3,979
+    // names: 7-11 against 6-9 ms).
+    return m_database.isPostgreSql() && !query.filtersBesidesName() && query.limit >= 0
+        && blocksPlaceOrder(query);
 }
 
 Status NameSearch::learnMatchesBeyond(qint64 bound)

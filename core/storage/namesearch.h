@@ -402,6 +402,10 @@ private:
     bool blocksCanPlace(const SimulationQuery &query) const;
     // The orders whose keys the blocks' spans tell: name, update and creation date.
     static bool blocksPlaceOrder(const SimulationQuery &query);
+    // PostgreSQL: whether pages of query may bound their reads of every match
+    // (everyMatchBound) and weigh what such a read learnt: the name alone, paged, in an order
+    // the blocks place.
+    bool boundsPagesOf(const SimulationQuery &query) const;
     // A block's span of the order's key (name, update or creation); nullopt where not known.
     static std::optional<MatchedBlock> blockSpan(const NameProbe::Block &block,
                                                  SimulationQuery::OrderBy order);
@@ -532,7 +536,7 @@ private:
     QString m_walkKeys;
     std::optional<KeyBound> m_walkFrom;
     std::optional<qint64> m_filteredRuns;
-    // Known in planPage(): the probe weighs NameProbe::learnt (everyMatchBound).
+    // Known in planPage(): the probe weighs NameProbe::learnt (boundsPagesOf).
     bool m_learntApplies = false;
     // What learnMatchesBeyond() learnt, for every probe of this search however the memo and
     // the kept estimates fare (-1: nothing).
