@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -1603,12 +1604,14 @@ void NameSearch::keepEstimates() const
     const QMutexLocker lock(&s_keptEstimatesMutex);
     const KeptEstimatesKey key {m_database.instanceId(), m_folded};
     KeptEstimates *kept = s_keptEstimates.object(key);
+    // A new entry is filled before the cache owns it (which may let go of it at once).
+    std::unique_ptr<KeptEstimates> fresh;
     if (!kept || !kept->freshFor(m_probe.runs)) {
         // Its lifetime counts from the first of its estimates.
-        kept = new KeptEstimates;
-        kept->age.start();
-        kept->runs = m_probe.runs;
-        s_keptEstimates.insert(key, kept);
+        fresh = std::make_unique<KeptEstimates>();
+        fresh->age.start();
+        fresh->runs = m_probe.runs;
+        kept = fresh.get();
     }
     if (m_probe.estimate >= 0)
         kept->estimate = m_probe.estimate;
@@ -1621,6 +1624,8 @@ void NameSearch::keepEstimates() const
         kept->share = m_probe.share;
         kept->shareCounted = m_probe.counted;
     }
+    if (fresh)
+        s_keptEstimates.insert(key, fresh.release());
 }
 
 QString NameSearch::source(QVariantList *values, qint64 bound) const

@@ -516,31 +516,31 @@ private:
     QString m_pattern;
     NameProbe m_probe;
     std::shared_ptr<NameProbe> m_memo;
-    bool m_matchesInIdOrder = false;
-    bool m_indexForFilters = false;
-    // Known after planPage(): the page's walk would read an index that holds the names
-    // (indexedMatches).
-    bool m_namesInWalk = false;
     // Known after planPage(): the rows its page reads, offset included (indexedMatches).
     qint64 m_pageRows = kPageRows;
-    bool m_walkChecksMatches = false;
     std::optional<QList<KeySpan>> m_walkSpans;
     std::optional<KeySpan> m_walkIds;
     std::optional<QList<KeySpan>> m_matchSpans;
-    // The page walks the order's index over the ids of the blocks that can hold it
-    // (walkReadBlocks).
-    bool m_walksReadBlocks = false;
     qint64 m_rowsPassedOver = 0;
     // The blocks as textBlocks() read them for this plan: its steps ask once.
     std::optional<QList<NameProbe::Block>> m_planBlocks;
     QString m_walkKeys;
     std::optional<KeyBound> m_walkFrom;
     std::optional<qint64> m_filteredRuns;
-    // Known in planPage(): the probe weighs NameProbe::learnt (boundsPagesOf).
-    bool m_learntApplies = false;
     // What learnMatchesBeyond() learnt, for every probe of this search however the memo and
     // the kept estimates fare (-1: nothing).
     qint64 m_learnt = -1;
+    bool m_matchesInIdOrder = false;
+    bool m_indexForFilters = false;
+    // Known after planPage(): the page's walk would read an index that holds the names
+    // (indexedMatches).
+    bool m_namesInWalk = false;
+    bool m_walkChecksMatches = false;
+    // The page walks the order's index over the ids of the blocks that can hold it
+    // (walkReadBlocks).
+    bool m_walksReadBlocks = false;
+    // Known in planPage(): the probe weighs NameProbe::learnt (boundsPagesOf).
+    bool m_learntApplies = false;
     bool m_passedBound = false;
 };
 
