@@ -89,6 +89,8 @@ private Q_SLOTS:
     void aProbeServesPlansWithOtherThresholds();
     void aDeepPageOfEveryMatchIsReadAtItsOffset_data() { test::addDialectRows(); }
     void aDeepPageOfEveryMatchIsReadAtItsOffset();
+    void aDeepPageOfANameIsReadInOneStatement_data() { test::addDialectRows(); }
+    void aDeepPageOfANameIsReadInOneStatement();
     void aDeepPageKeepsTheCountItsRowBeforeTook_data() { test::addDialectRows(); }
     void aDeepPageKeepsTheCountItsRowBeforeTook();
     void aDeepRowAmongADenseBlockIsWalkedTo_data() { test::addDialectRows(); }
@@ -2387,6 +2389,71 @@ void TestListing::aDeepPageOfEveryMatchIsReadAtItsOffset()
         // Past the last match: an empty page.
         query.offset = 1'500;
         QVERIFY(repository.list(query).value().isEmpty());
+    }
+}
+
+// A page of a name past SimulationLister::kDeepOffset, in its first half, is read at its offset
+// in as many statements as a page nearer the start, not through the row before it and the page
+// after that row: a text in every name (walked) and one in every other (its blocks weighed
+// against the walk), alone, in the name, update and creation orders both ways. Every page equals
+// the scan's, from the start, from the end with the count given, and past the last row.
+void TestListing::aDeepPageOfANameIsReadInOneStatement()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    constexpr qint64 kRuns = 3 * SimulationBlocks::kIds;
+    const QString added = addRunsBySql(
+        database, kRuns,
+        u"'Run-' || (100000000 + i) || CASE WHEN i % 2 = 0 THEN '-even' ELSE '' END"_s,
+        u"'finished'"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
+    QVERIFY(analyzeEveryName(database));
+    SimulationRepository repository(database);
+    // The statements a page sends, in one snapshot as a request's.
+    const auto sentFor
+        = [&database, &repository](const SimulationQuery &query, QList<qint64> *ids) {
+              const sql::ReadSnapshot snapshot(database);
+              const quint64 before = sql::statementsSent();
+              const auto page = repository.list(query);
+              *ids = page.ok() ? idsOf(page.value()) : QList<qint64>({-1});
+              return sql::statementsSent() - before;
+          };
+    for (const QString &text : {u"RUN"_s, u"EVEN"_s}) {
+        for (const OrderBy orderBy : {OrderBy::Name, OrderBy::UpdateDate, OrderBy::CreationDate}) {
+            for (const bool descending : {false, true}) {
+                auto [query, what] = namePage(orderBy, descending, text, 100, text);
+                const QList<qint64> scanned = scannedIds(repository, query);
+                QCOMPARE(scanned.size(), text == u"RUN"_s ? kRuns : kRuns / 2);
+                QVERIFY(scanned.size() > 2 * (SimulationLister::kDeepOffset + 900));
+                QList<qint64> shallowIds;
+                QList<qint64> deepIds;
+                query.offset = SimulationLister::kDeepOffset - 100;
+                query.nameProbe = std::make_shared<NameProbe>();
+                const quint64 shallow = sentFor(query, &shallowIds);
+                query.offset = SimulationLister::kDeepOffset + 900;
+                query.nameProbe = std::make_shared<NameProbe>();
+                const quint64 deep = sentFor(query, &deepIds);
+                QVERIFY2(shallowIds == scanned.mid(SimulationLister::kDeepOffset - 100, 100),
+                         qPrintable(what));
+                QVERIFY2(deepIds == scanned.mid(query.offset, 100), qPrintable(what));
+                QVERIFY2(deep <= shallow,
+                         qPrintable(what
+                                    + u": %1 statements, %2 at a shallow offset"_s.arg(deep).arg(
+                                        shallow)));
+                query.nameProbe.reset();
+                // From the end, with the count given (the row before is nearer there), and past
+                // the last row.
+                for (const qint64 offset : {qint64(scanned.size() - 150), qint64(scanned.size())}) {
+                    SimulationQuery counted = query;
+                    counted.offset = offset;
+                    counted.matches = scanned.size();
+                    const auto page = repository.list(counted);
+                    QVERIFY2(page.ok() && idsOf(page.value()) == scanned.mid(offset, 100),
+                             qPrintable(what + u" at "_s + QString::number(offset)));
+                }
+            }
+        }
     }
 }
 

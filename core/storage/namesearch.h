@@ -201,6 +201,8 @@ public:
     // 570,000, counts every block of its 14,000 matches. Known after planPage(): the page reads
     // the matches of these spans alone (readsIndexMatches).
     const std::optional<QList<KeySpan>> &matchSpans() const { return m_matchSpans; }
+    // The orders whose keys the blocks' spans tell: name, update and creation date.
+    static bool blocksPlaceOrder(const SimulationQuery &query);
     static constexpr qint64 kBlockCountFactor = 8;
     // PostgreSQL: what counting a block's matches costs, in matches read and sorted. The
     // index keyed by block is sought once for each block, and reads the text's trigrams each
@@ -400,8 +402,6 @@ private:
     // Whether findMatchSpans() can place a page of query: in the name, update or creation
     // order, of a text asked of the index whole, on SQLite of the name alone.
     bool blocksCanPlace(const SimulationQuery &query) const;
-    // The orders whose keys the blocks' spans tell: name, update and creation date.
-    static bool blocksPlaceOrder(const SimulationQuery &query);
     // PostgreSQL: whether pages of query may bound their reads of every match
     // (everyMatchBound) and weigh what such a read learnt: the name alone, paged, in an order
     // the blocks place.

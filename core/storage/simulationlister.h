@@ -44,7 +44,9 @@ public:
     // the machine order alone or under the other filter, are placed by the runs counted per
     // block of ids (SimulationBlocks) where the blocks can tell: a row a block and about one
     // block's entries read however deep, which costs about what skipping kBlocksPlace entries
-    // does.
+    // does. A page of a name in the first half is read at its offset in one statement, as a
+    // page nearer the start is (on SQLite, of the name alone in the name, update or creation
+    // order): its walk, or its blocks' matches, are read once.
     static constexpr qint64 kDeepOffset = 1'000;
     static constexpr qint64 kBlocksPlace = 10'000;
 

@@ -24,6 +24,8 @@ namespace aisim::sql {
 namespace {
 // Transactions open on this thread's connections: a statement inside one is never repeated.
 thread_local int t_openTransactions = 0;
+// statementsSent()
+thread_local quint64 t_statementsSent = 0;
 // Set when a failed statement ended this thread's PostgreSQL transaction early.
 thread_local bool t_transactionEnded = false;
 // Savepoints open on this thread's connections: a failed statement is undone to the last one.
@@ -158,6 +160,7 @@ Result<QSqlQuery> runOnConnection(Database &database, const QString &what,
         }
         QSqlQuery query(db.value());
         query.setForwardOnly(true); // rows are read once, in order: no cache of them all
+        ++t_statementsSent;
         if (start(query))
             return query;
         if (attempt == 0 && t_openTransactions == 0 && isConnectionLost(query)) {
@@ -169,6 +172,11 @@ Result<QSqlQuery> runOnConnection(Database &database, const QString &what,
     }
 }
 } // namespace
+
+quint64 statementsSent()
+{
+    return t_statementsSent;
+}
 
 Result<QSqlQuery> run(Database &database, const QString &statement, const QVariantList &values,
                       const QString &what)
@@ -228,6 +236,7 @@ Result<KeptQuery> runKept(Database &database, const QString &statement, const QV
         const std::shared_ptr<QSqlQuery> &query = prepared.value();
         for (qsizetype i = 0; i < values.size(); ++i)
             query->bindValue(int(i), values.at(i));
+        ++t_statementsSent;
         if (query->exec())
             return KeptQuery(query);
         const bool retry = attempt == 0 && t_openTransactions == 0 && isConnectionLost(*query);

@@ -44,6 +44,11 @@ Status exec(QSqlQuery &query, const QString &what);
 // Prepares and runs a statement with positional bound values.
 Status exec(QSqlQuery &query, const QString &statement, const QVariantList &values,
             const QString &what);
+// The statements the calling thread has sent through run(), runValueDependent() and runKept():
+// on PostgreSQL each is a round trip to the server, and what a request costs in them is the
+// difference before and after it. (SQLite's reads are calls; readKept() on the connection's own
+// handle is not counted.)
+quint64 statementsSent();
 // Prepares and runs a statement on the calling thread's connection to the database; the query
 // stands before its first row.
 Result<QSqlQuery> run(Database &database, const QString &statement, const QVariantList &values,
