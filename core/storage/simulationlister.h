@@ -73,6 +73,11 @@ private:
     Status readPlanned(const SimulationQuery &query, NameSearch &search, const QString &columns,
                        const std::function<qint64(const QSqlQuery &row)> &visit,
                        SimulationCursor *last);
+    // readPlanned(), and where the page passed its bound of matches (the planner counted too
+    // few: NameSearch::everyMatchBound), planned again and read once more.
+    Status readPlannedPage(const SimulationQuery &query, NameSearch &search, const QString &columns,
+                           const std::function<qint64(const QSqlQuery &row)> &visit,
+                           SimulationCursor *last);
     // SQLite, a page of a name search in the status or the machine order (without a filter of
     // the same key), from an offset below kDeepOffset: the rows of each status in the order's
     // lifecycle order (each machine in id order) in turn, each group read as a page of the
