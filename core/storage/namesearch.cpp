@@ -606,6 +606,7 @@ Status NameSearch::planPage(const SimulationQuery &query)
     m_walkKeys.clear();
     m_walkFrom.reset();
     m_matchSpans.reset();
+    m_matchWindows.clear();
     m_walksReadBlocks = false;
     m_rowsPassedOver = 0;
     m_planBlocks.reset();
@@ -706,11 +707,82 @@ Status NameSearch::planWalk(const SimulationQuery &query)
     // The name alone is the query: where the probe counted its matches, so has the page.
     if (matchesCounted() && !query.filtersBesidesName())
         rememberQueryMatches(m_probe.matches);
+    if (const Status found = findMatchWindows(query); !found || !m_matchWindows.isEmpty())
+        return found;
     if (const Status found = findMatchSpans(query); !found || m_matchSpans || m_walksReadBlocks)
         return found;
     if (const Status found = findWalkSpans(query); !found)
         return found;
     return weighMatchedIds(query);
+}
+
+double NameSearch::plannedBlockMatches() const
+{
+    if (!plannerTellsMatches() || m_probe.runs <= 0)
+        return 0;
+    const qint64 expected = std::max(m_probe.estimate, m_probe.learnt);
+    return double(expected) / double(m_probe.runs) * double(SimulationBlocks::kIds);
+}
+
+bool NameSearch::windowsMayRead() const
+{
+    if (!m_database.isPostgreSql() || !isIndexable() || !m_probe.indexWords.isEmpty()
+        || !plannerTellsMatches())
+        return false;
+    const qint64 expected = std::max(m_probe.estimate, m_probe.learnt);
+    return expected <= kWindowedMatchesFactor * m_probe.threshold
+        && plannedBlockMatches() <= kDenseBlockRows * double(m_pageRows);
+}
+
+Status NameSearch::findMatchWindows(const SimulationQuery &query)
+{
+    const SimulationQuery::OrderBy order = SimulationListQuery(query, true).effectiveOrder();
+    if (order != SimulationQuery::OrderBy::Id || query.limit < 0 || !windowsMayRead())
+        return success();
+    const Result<qint64> left = runsLeftByOtherFilters(query);
+    if (!left)
+        return left.error();
+    const double share = double(left.value()) / double(std::max<qint64>(m_probe.runs, 1));
+    if (share < kWindowedShare)
+        return success();
+    const Result<std::optional<std::pair<qint64, qint64>>> span = idSpan();
+    if (!span)
+        return span.error();
+    if (!span.value())
+        return success(); // no runs: any plan reads nothing
+    auto [lowest, highest] = *span.value();
+    if (query.after) {
+        const qint64 cursor = query.after->id;
+        if (query.descending)
+            highest = std::min(highest, cursor - 1);
+        else
+            lowest = std::max(lowest, cursor + 1);
+    }
+    if (lowest > highest)
+        return success(); // nothing past the cursor
+    // The first window holds the page's rows at the planner's count, half as many again.
+    const double inBlock = plannedBlockMatches() * share;
+    qint64 blocks = kFirstWindowBlocks;
+    if (inBlock > 0)
+        blocks = std::clamp<qint64>(qint64(std::ceil(1.5 * double(m_pageRows) / inBlock)), 1,
+                                    kFirstWindowBlocks * kWindowGrowth);
+    constexpr qint64 ids = SimulationBlocks::kIds;
+    // Whole blocks from the page's end, the last window what is left.
+    qint64 edge = query.descending ? highest / ids : lowest / ids;
+    for (int window = 0; window < 2; ++window) {
+        const qint64 first = query.descending ? std::max(edge - blocks + 1, lowest / ids) : edge;
+        const qint64 last = query.descending ? edge : std::min(edge + blocks - 1, highest / ids);
+        m_matchWindows << MatchWindow {
+            {std::max(first * ids, lowest), std::min((last + 1) * ids - 1, highest)}, true};
+        edge = query.descending ? first - 1 : last + 1;
+        if (edge < lowest / ids || edge > highest / ids)
+            return success(); // every id in a window
+        blocks *= kWindowGrowth;
+    }
+    m_matchWindows << MatchWindow {query.descending ? KeySpan {lowest, (edge + 1) * ids - 1}
+                                                    : KeySpan {edge * ids, highest},
+                                   false};
+    return success();
 }
 
 Status NameSearch::findWalkSpans(const SimulationQuery &query)
@@ -1495,11 +1567,17 @@ qint64 NameSearch::everyMatchBound(const SimulationQuery &query) const
     if (!boundsPagesOf(query) || !readsEveryMatch() || m_probe.matches >= 0 || query.after
         || !m_probe.indexWords.isEmpty())
         return 0;
-    // A count from the statistics (twice the floor, for the table's size as the planner last
-    // read it) tells of the text: near the threshold either plan costs about the same.
-    if (double(m_probe.estimate) > 2 * kPlannerFloorShare * double(m_probe.runs))
+    // A count from the statistics tells of the text: near the threshold either plan costs
+    // about the same.
+    if (plannerTellsMatches())
         return 0;
     return std::max(m_probe.threshold, m_pageRows) + 1;
+}
+
+bool NameSearch::plannerTellsMatches() const
+{
+    // Twice the floor, for the table's size as the planner last read it.
+    return double(m_probe.estimate) > 2 * kPlannerFloorShare * double(m_probe.runs);
 }
 
 bool NameSearch::boundsPagesOf(const SimulationQuery &query) const
@@ -1628,7 +1706,7 @@ void NameSearch::keepEstimates() const
         s_keptEstimates.insert(key, fresh.release());
 }
 
-QString NameSearch::source(QVariantList *values, qint64 bound) const
+QString NameSearch::source(QVariantList *values, qint64 bound, const MatchWindow *window) const
 {
     if (!isIndexable() || (!readsIndexMatches() && !m_matchesInIdOrder))
         return u"simulations"_s;
@@ -1637,10 +1715,14 @@ QString NameSearch::source(QVariantList *values, qint64 bound) const
         // could still walk the order's index. The matched rows stand for the table: the heap
         // has been read for them already, to check each name.
         // The matches of the spans' blocks alone, from the index keyed by block (migration 030).
-        const QString blocks
-            = m_matchSpans ? blocksCondition(*m_matchSpans, values) + u" AND "_s : QString();
+        const QList<KeySpan> windowBlocks
+            = window && window->byBlock ? QList<KeySpan> {window->ids} : QList<KeySpan>();
+        const QList<KeySpan> *spans = m_matchSpans ? &*m_matchSpans
+            : windowBlocks.isEmpty()               ? nullptr
+                                                   : &windowBlocks;
+        const QString blocks = spans ? blocksCondition(*spans, values) + u" AND "_s : QString();
         const QString matches = u"(SELECT * FROM simulations WHERE "_s + blocks
-            + matchCondition(values, m_matchSpans.has_value());
+            + matchCondition(values, spans != nullptr);
         if (bound <= 0)
             return matches + u" OFFSET 0) AS simulations"_s;
         values->append(bound);

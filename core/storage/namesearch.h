@@ -77,7 +77,8 @@ public:
     // them, filters included, on the way.
     bool readsEveryMatch() const
     {
-        return readsIndexMatches() && !m_matchesInIdOrder && !m_matchSpans;
+        return readsIndexMatches() && !m_matchesInIdOrder && !m_matchSpans
+            && m_matchWindows.isEmpty();
     }
     // Keeps what such a page counted for the query's count (SimulationCounter).
     void rememberQueryMatches(qint64 matches);
@@ -203,6 +204,40 @@ public:
     const std::optional<QList<KeySpan>> &matchSpans() const { return m_matchSpans; }
     // The orders whose keys the blocks' spans tell: name, update and creation date.
     static bool blocksPlaceOrder(const SimulationQuery &query);
+    // PostgreSQL, a page in id order (the status or the machine order under that filter, or a
+    // group of one, SimulationLister::readGroups): the index keyed by block (migration 030)
+    // reads the matches of a few blocks in 0.05 to 0.1 ms each, where reading every match of a
+    // text in thousands of runs and sorting it took 5-8 ms at a million runs (424 by status),
+    // and walking the order's index past a sparse text's first rows 7 (042 on one machine of
+    // two, newest first). The page reads windows of ids from its end, in its direction, each
+    // ordered by id and read after the one before it: the first of kFirstWindowBlocks blocks
+    // (or as many as the planner's count of the text puts its page's rows in), the second
+    // kWindowGrowth times as many, both through the index keyed by block; the last every match
+    // of the ids left, as a page that reads every match does. Its statements stop once the
+    // page is full. Known after planPage(); empty where the page is read otherwise.
+    struct MatchWindow
+    {
+        KeySpan ids;
+        bool byBlock = false; // asks the index for the window's blocks
+    };
+    const QList<MatchWindow> &matchWindows() const { return m_matchWindows; }
+    static constexpr qint64 kFirstWindowBlocks = 4;
+    static constexpr qint64 kWindowGrowth = 4;
+    // The last window reads every match of the ids left: windows are for texts whose matches
+    // the planner counts (not at its floor, where they may be a few scattered over every
+    // block: 0424, in 1,300 runs, 1.8 against 3.2 ms; and where reading every match counts
+    // them for the page exactly), at most kWindowedMatchesFactor times the plan's threshold
+    // (run-09, in 100,000 names, walks), no more than kDenseBlockRows times the page's rows in
+    // a block (RUN, in every name, fills a page from a few hundred runs walked), and for
+    // filters that leave at least kWindowedShare of the runs (a filter leaving fewer would
+    // have the windows read most blocks before the page is full).
+    static constexpr qint64 kWindowedMatchesFactor = 4;
+    static constexpr double kDenseBlockRows = 4.0;
+    static constexpr double kWindowedShare = 0.1;
+    // After probe(): whether pages of the text in id order may read windows (matchWindows),
+    // whatever their filters: an indexable text asked of the index whole, on PostgreSQL, as
+    // kWindowedMatchesFactor and kDenseBlockRows tell.
+    bool windowsMayRead() const;
     static constexpr qint64 kBlockCountFactor = 8;
     // PostgreSQL: what counting a block's matches costs, in matches read and sorted. The
     // index keyed by block is sought once for each block, and reads the text's trigrams each
@@ -317,7 +352,9 @@ public:
     QString condition(QVariantList *values, Use use) const;
     // The FROM clause: the table alone, or the index's matches joined to it.
     // bound: the matches it holds at most (everyMatchBound()), 0 for all of them.
-    QString source(QVariantList *values, qint64 bound = 0) const;
+    // window: one of matchWindows(), whose matches alone it holds.
+    QString source(QVariantList *values, qint64 bound = 0,
+                   const MatchWindow *window = nullptr) const;
 
     // For a text of several words (letters and digits between other characters): a word in
     // more than this share of the runs is not asked of the trigram index. Its trigrams are in
@@ -394,6 +431,14 @@ private:
     // A page that walks names: its spans (findWalkSpans), and whether it checks the ids
     // (weighMatchedIds).
     Status planWalk(const SimulationQuery &query);
+    // Sets m_matchWindows where matchWindows() applies to query (after probe()).
+    Status findMatchWindows(const SimulationQuery &query);
+    // The matches a block of ids holds on average, at the planner's count of the text (0 where
+    // that count is its floor, kPlannerFloorShare).
+    double plannedBlockMatches() const;
+    // PostgreSQL, after probe(): the planner's count of the name's matches comes from its
+    // statistics, not its floor (kPlannerFloorShare).
+    bool plannerTellsMatches() const;
     // Sets m_matchSpans where matchSpans() applies to query (after probe()): the blocks that can
     // hold the page (blocksHoldingRows) with the uncounted ones' runs at the probe's share of
     // matches, then again with the matches of those it leaves counted, until it leaves none
@@ -454,7 +499,7 @@ private:
     bool readsIndexMatches() const
     {
         return isIndexable() && !m_walksReadBlocks
-            && (isSelective() || m_indexForFilters || m_matchSpans);
+            && (isSelective() || m_indexForFilters || m_matchSpans || !m_matchWindows.isEmpty());
     }
     // Sets m_walkSpans where walkSpans() applies to query.
     Status findWalkSpans(const SimulationQuery &query);
@@ -521,6 +566,7 @@ private:
     std::optional<QList<KeySpan>> m_walkSpans;
     std::optional<KeySpan> m_walkIds;
     std::optional<QList<KeySpan>> m_matchSpans;
+    QList<MatchWindow> m_matchWindows;
     qint64 m_rowsPassedOver = 0;
     // The blocks as textBlocks() read them for this plan: its steps ask once.
     std::optional<QList<NameProbe::Block>> m_planBlocks;

@@ -146,21 +146,31 @@ Status SimulationLister::readPageAfter(const SimulationQuery &filter,
     return readRows(page, columns, visit, last);
 }
 
-bool SimulationLister::readsGroupByGroup(const SimulationQuery &query) const
+Result<bool> SimulationLister::readsGroupByGroup(const SimulationQuery &query)
 {
     using OrderBy = SimulationQuery::OrderBy;
     const bool byStatus = query.orderBy == OrderBy::Status && !query.status;
     const bool byMachine = query.orderBy == OrderBy::Machine && !query.machineId;
-    return !m_database.isPostgreSql() && (byStatus || byMachine) && query.limit >= 0
-        && query.offset < kDeepOffset && NameSearch(m_database, query.nameContains).isIndexable();
+    if (!(byStatus || byMachine) || query.limit < 0 || query.offset >= kDeepOffset)
+        return false;
+    NameSearch search(m_database, query.nameContains, query.nameProbe);
+    if (!search.isIndexable())
+        return false;
+    if (!m_database.isPostgreSql())
+        return true;
+    // PostgreSQL: where each group's page reads windows of ids (NameSearch::matchWindows).
+    if (const Status probed = search.probe(); !probed)
+        return probed.error();
+    return search.windowsMayRead();
 }
 
 Result<bool> SimulationLister::readGroups(const SimulationQuery &filter, const QString &columns,
                                           const std::function<qint64(const QSqlQuery &row)> &visit,
                                           SimulationCursor *last)
 {
-    if (!readsGroupByGroup(filter))
-        return false;
+    const Result<bool> grouped = readsGroupByGroup(filter);
+    if (!grouped || !grouped.value())
+        return grouped;
     const bool byStatus = filter.orderBy == SimulationQuery::OrderBy::Status;
     const bool byMachine = !byStatus;
     // The groups that hold runs under the other filter, from the counters, in the order.
@@ -175,32 +185,50 @@ Result<bool> SimulationLister::readGroups(const SimulationQuery &filter, const Q
     }
     const QString column = byStatus ? u"status"_s : u"machine_id"_s;
     auto held = sql::readKept(m_database,
-                              u"SELECT "_s + column + u" FROM simulation_counts"_s + other
-                                  + u" GROUP BY "_s + column + u" HAVING SUM(runs) > 0"_s,
+                              u"SELECT "_s + column + u", SUM(runs) FROM simulation_counts"_s
+                                  + other + u" GROUP BY "_s + column + u" HAVING SUM(runs) > 0"_s,
                               values, u"list the groups of an order"_s);
     if (!held)
         return held.error();
-    // Each group and its key in the order (the status's place in the lifecycle, the machine).
-    QList<std::pair<qint64, QVariant>> groups;
+    // Each group and its key in the order (the status's place in the lifecycle, the machine),
+    // and its runs.
+    struct Group
+    {
+        qint64 key = 0;
+        QVariant value;
+        qint64 runs = 0;
+    };
+    QList<Group> groups;
+    qint64 runs = 0;
     while (held.value().next()) {
         const QVariant value = held.value().value(0);
+        const qint64 inGroup = held.value().value(1).toLongLong();
+        runs += inGroup;
         if (byStatus) {
             const std::optional<SimulationStatus> status = statusFromString(value.toString());
             if (status)
-                groups.append({qint64(*status), value});
+                groups.append({qint64(*status), value, inGroup});
         } else {
-            groups.append({value.toLongLong(), value});
+            groups.append({value.toLongLong(), value, inGroup});
         }
     }
-    std::sort(groups.begin(), groups.end(), [&filter](const auto &a, const auto &b) {
-        return filter.descending ? b.first < a.first : a.first < b.first;
+    std::sort(groups.begin(), groups.end(), [&filter](const Group &a, const Group &b) {
+        return filter.descending ? b.key < a.key : a.key < b.key;
     });
+    // PostgreSQL reads a group in windows of ids only where it holds enough of the runs
+    // (NameSearch::kWindowedShare): where the first one holds fewer (one of many machines),
+    // the groups would each read every match, and the page is read in the order's index.
+    if (m_database.isPostgreSql() && !groups.isEmpty()
+        && double(groups.constFirst().runs) < NameSearch::kWindowedShare * double(runs))
+        return false;
     // The page's rows counted by each group's; what those pages count of their own is not the
     // query's count.
     const qint64 queryMatches = filter.nameProbe ? filter.nameProbe->queryMatches : -1;
     qint64 skip = filter.offset;
     qint64 remaining = filter.offset + filter.limit;
-    for (const auto &[key, value] : std::as_const(groups)) {
+    for (const Group &each : std::as_const(groups)) {
+        const qint64 key = each.key;
+        const QVariant &value = each.value;
         if (remaining <= 0)
             break;
         SimulationQuery group = filter;

@@ -61,8 +61,10 @@ public:
     Result<std::optional<qint64>> position(const SimulationQuery &query, qint64 id);
     // Folds the names, with their sort keys, of runs that have none yet.
     Status foldNames();
-    // Whether a page of query is read group by group (readGroups).
-    bool readsGroupByGroup(const SimulationQuery &query) const;
+    // Whether a page of query may be read group by group (readGroups): on PostgreSQL where
+    // the name's pages in id order may read windows of ids (NameSearch::windowsMayRead), which
+    // it probes for.
+    Result<bool> readsGroupByGroup(const SimulationQuery &query);
 
 private:
     // forEachRow() by the statements of SimulationListQuery, with the query's offset as it is.
@@ -78,8 +80,10 @@ private:
     Status readPlannedPage(const SimulationQuery &query, NameSearch &search, const QString &columns,
                            const std::function<qint64(const QSqlQuery &row)> &visit,
                            SimulationCursor *last);
-    // SQLite, a page of a name search in the status or the machine order (without a filter of
-    // the same key), from an offset below kDeepOffset: the rows of each status in the order's
+    // A page of a name search in the status or the machine order (without a filter of
+    // the same key), from an offset below kDeepOffset, on SQLite, and on PostgreSQL where the
+    // group's pages read windows of ids (NameSearch::matchWindows) and the first group holds
+    // at least NameSearch::kWindowedShare of the runs: the rows of each status in the order's
     // lifecycle order (each machine in id order) in turn, each group read as a page of the
     // name under that status (machine) filter in id order, whose plan weighs the trigram
     // index's matches in id order, each row looked up, against the walk of the filter's index

@@ -124,9 +124,11 @@ QString SimulationListQuery::where(QVariantList *values) const
     return filters.isEmpty() ? QString() : u" WHERE "_s + filters;
 }
 
-QString SimulationListQuery::from(QVariantList *values, qint64 bound) const
+QString SimulationListQuery::from(QVariantList *values, qint64 bound,
+                                  const NameSearch::MatchWindow *window) const
 {
-    return u" FROM "_s + (m_nameSearch ? m_nameSearch->source(values, bound) : u"simulations"_s);
+    return u" FROM "_s
+        + (m_nameSearch ? m_nameSearch->source(values, bound, window) : u"simulations"_s);
 }
 
 // The cursor's key as the expression's type: progress is a fraction, numeric on PostgreSQL
@@ -188,9 +190,10 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
         : NameSearch::Use::Walk;
     const qint64 bound = everyMatchBound();
     const auto add = [&](const QString &range, const QVariantList &rangeValues,
-                         const QString &orderBy, qint64 offset, bool counted = false) {
+                         const QString &orderBy, qint64 offset, bool counted = false,
+                         const NameSearch::MatchWindow *window = nullptr) {
         SqlStatement statement;
-        const QString fromClause = from(&statement.values, bound);
+        const QString fromClause = from(&statement.values, bound, window);
         QString filters = conditions(&statement.values, walk);
         if (!range.isEmpty()) {
             filters += (filters.isEmpty() ? QString() : u" AND "_s) + range;
@@ -226,7 +229,20 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
     // A walk confined to the spans of the order's key where the name may be (walkSpans), one
     // statement a span in the page's direction, past the cursor (and its ties, in creation
     // order).
-    if (const auto *spans = walkSpans()) {
+    const QList<NameSearch::MatchWindow> windows
+        = m_nameSearch ? m_nameSearch->matchWindows() : QList<NameSearch::MatchWindow>();
+    if (!windows.isEmpty()) {
+        // Windows of ids in the page's direction, past the cursor (NameSearch::matchWindows).
+        for (const NameSearch::MatchWindow &window : windows) {
+            QString range = u"simulation_id BETWEEN ? AND ?"_s;
+            QVariantList rangeValues {window.ids.first, window.ids.last};
+            if (m_query.after) {
+                range += u" AND simulation_id"_s + after + u'?';
+                rangeValues << m_query.after->id;
+            }
+            add(range, rangeValues, byId, m_query.after ? 0 : m_query.offset, true, &window);
+        }
+    } else if (const auto *spans = walkSpans()) {
         QVariant cursorKey;
         if (m_query.after && order == SimulationQuery::OrderBy::Id) {
             cursorKey = m_query.after->id;
@@ -313,7 +329,8 @@ const std::optional<QList<NameSearch::KeySpan>> *SimulationListQuery::walkSpans(
 
 bool SimulationListQuery::offsetSpansStatements() const
 {
-    return walkSpans() && !m_query.after && m_query.offset > 0;
+    const bool spread = walkSpans() || (m_nameSearch && !m_nameSearch->matchWindows().isEmpty());
+    return spread && !m_query.after && m_query.offset > 0;
 }
 
 bool SimulationListQuery::countsEveryMatch() const

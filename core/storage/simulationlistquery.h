@@ -15,7 +15,8 @@ struct SqlStatement
 {
     QString text;
     QVariantList values;
-    // A statement of a walk over spans (NameSearch::walkSpans): counts the rows it reads
+    // A statement of a walk over spans (NameSearch::walkSpans) or of a window of ids
+    // (NameSearch::matchWindows): counts the rows it reads
     // without its LIMIT and OFFSET (its values but the last two), for an offset that reaches
     // past them.
     QString countText = {};
@@ -85,8 +86,9 @@ private:
     QString conditions(QVariantList *values, NameSearch::Use use) const;
     QString boundKey() const;
     QVariant cursorKey() const;
-    // bound: as NameSearch::source().
-    QString from(QVariantList *values, qint64 bound = 0) const;
+    // bound, window: as NameSearch::source().
+    QString from(QVariantList *values, qint64 bound = 0,
+                 const NameSearch::MatchWindow *window = nullptr) const;
 
     SimulationQuery m_query;
     bool m_postgreSql;
