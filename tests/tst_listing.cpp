@@ -1979,6 +1979,11 @@ void TestListing::aNameByStatusOrMachineReadsWindowsOfIds()
                 NameSearch search(database, group.nameContains);
                 QVERIFY2(search.planPage(group).ok(), qPrintable(what));
                 QVERIFY2(search.matchWindows().isEmpty() == !postgreSql, qPrintable(what));
+                // A deep page is planned as before (NameSearch::kWindowedOffset).
+                SimulationQuery deep = group;
+                deep.offset = NameSearch::kWindowedOffset;
+                QVERIFY2(search.planPage(deep).ok(), qPrintable(what));
+                QVERIFY2(search.matchWindows().isEmpty(), qPrintable(what));
                 if (filter < 2) {
                     const Result<bool> grouped = lister.readsGroupByGroup(query);
                     QVERIFY2(grouped.ok() && grouped.value(), qPrintable(what));

@@ -737,7 +737,8 @@ bool NameSearch::windowsMayRead() const
 Status NameSearch::findMatchWindows(const SimulationQuery &query)
 {
     const SimulationQuery::OrderBy order = SimulationListQuery(query, true).effectiveOrder();
-    if (order != SimulationQuery::OrderBy::Id || query.limit < 0 || !windowsMayRead())
+    if (order != SimulationQuery::OrderBy::Id || query.limit < 0 || query.offset >= kWindowedOffset
+        || !windowsMayRead())
         return success();
     const Result<qint64> left = runsLeftByOtherFilters(query);
     if (!left)

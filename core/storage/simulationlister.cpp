@@ -17,6 +17,9 @@ using namespace Qt::StringLiterals;
 
 namespace aisim {
 
+static_assert(NameSearch::kWindowedOffset == SimulationLister::kDeepOffset,
+              "a page read at its offset in windows is one read before the deep pages");
+
 Status SimulationLister::forEach(const SimulationQuery &filter,
                                  const std::function<void(const Simulation &)> &visit,
                                  SimulationCursor *last)
