@@ -211,8 +211,7 @@ Status NameSearch::probeUpTo(Reach reach)
         }
         if (const Status chosen = chooseIndexWords(); !chosen)
             return chosen;
-        const qint64 expected
-            = m_learntApplies ? std::max(m_probe.estimate, m_probe.learnt) : m_probe.estimate;
+        const qint64 expected = m_learntApplies ? plannedMatches() : m_probe.estimate;
         if (expected > m_probe.threshold) {
             m_probe.matches = m_probe.counted + 1; // as if counted: more than the reach
             return remember();
@@ -716,12 +715,16 @@ Status NameSearch::planWalk(const SimulationQuery &query)
     return weighMatchedIds(query);
 }
 
+qint64 NameSearch::plannedMatches() const
+{
+    return std::max(m_probe.estimate, m_probe.learnt);
+}
+
 double NameSearch::plannedBlockMatches() const
 {
     if (!plannerTellsMatches() || m_probe.runs <= 0)
         return 0;
-    const qint64 expected = std::max(m_probe.estimate, m_probe.learnt);
-    return double(expected) / double(m_probe.runs) * double(SimulationBlocks::kIds);
+    return double(plannedMatches()) / double(m_probe.runs) * double(SimulationBlocks::kIds);
 }
 
 bool NameSearch::windowsMayRead() const
@@ -729,8 +732,7 @@ bool NameSearch::windowsMayRead() const
     if (!m_database.isPostgreSql() || !isIndexable() || !m_probe.indexWords.isEmpty()
         || !plannerTellsMatches())
         return false;
-    const qint64 expected = std::max(m_probe.estimate, m_probe.learnt);
-    return expected <= kWindowedMatchesFactor * m_probe.threshold
+    return plannedMatches() <= kWindowedMatchesFactor * m_probe.threshold
         && plannedBlockMatches() <= kDenseBlockRows * double(m_pageRows);
 }
 

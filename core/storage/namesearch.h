@@ -439,6 +439,9 @@ private:
     Status planWalk(const SimulationQuery &query);
     // Sets m_matchWindows where matchWindows() applies to query (after probe()).
     Status findMatchWindows(const SimulationQuery &query);
+    // PostgreSQL: the text's matches as the planner counts them, or as many as a page's read
+    // found where that was more (NameProbe::learnt).
+    qint64 plannedMatches() const;
     // The matches a block of ids holds on average, at the planner's count of the text (0 where
     // that count is its floor, kPlannerFloorShare).
     double plannedBlockMatches() const;

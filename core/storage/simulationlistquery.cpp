@@ -232,15 +232,11 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
     const QList<NameSearch::MatchWindow> windows
         = m_nameSearch ? m_nameSearch->matchWindows() : QList<NameSearch::MatchWindow>();
     if (!windows.isEmpty()) {
-        // Windows of ids in the page's direction, past the cursor (NameSearch::matchWindows).
+        // Windows of ids in the page's direction, which start past the cursor
+        // (NameSearch::matchWindows).
         for (const NameSearch::MatchWindow &window : windows) {
-            QString range = u"simulation_id BETWEEN ? AND ?"_s;
-            QVariantList rangeValues {window.ids.first, window.ids.last};
-            if (m_query.after) {
-                range += u" AND simulation_id"_s + after + u'?';
-                rangeValues << m_query.after->id;
-            }
-            add(range, rangeValues, byId, m_query.after ? 0 : m_query.offset, true, &window);
+            add(u"simulation_id BETWEEN ? AND ?"_s, {window.ids.first, window.ids.last}, byId,
+                m_query.after ? 0 : m_query.offset, true, &window);
         }
     } else if (const auto *spans = walkSpans()) {
         QVariant cursorKey;
