@@ -227,16 +227,15 @@ time_first_searches() { # URL N -> appends to $work/N.times
     stop_server
 }
 
-# The upkeep of a POST: the triggers of the counters, the name index, the blocks with their
-# three characters, the blocks' runs per machine and status and the ranges of the loss orders
-# (on PostgreSQL the counters' trigger, which keeps the blocks, their three characters and runs
-# too, the ranges' trigger per statement, and the trigram index).
+# The upkeep of a POST: the triggers of the counters, the name index, the blocks (which count the
+# names whose three characters the housekeeper is to gather), the blocks' runs per machine and
+# status and the ranges of the loss orders (on PostgreSQL the counters' trigger, which keeps the
+# blocks and their runs too, the ranges' trigger per statement, and the trigram index).
 upkeep_of() { # DIALECT URL
     if [ "$1" = sqlite ]; then
         sqlite3 "${2#sqlite://}" "SELECT group_concat(sql, ';') || ';' FROM sqlite_master
             WHERE name IN ('simulations_count_insert', 'simulation_names_insert', 'simulations_block_insert',
-                           'simulations_block_grams_insert', 'simulations_counted_block_runs_insert',
-                           'simulations_key_ranges_insert')"
+                           'simulations_counted_block_runs_insert', 'simulations_key_ranges_insert')"
     else
         psql -Atq "$2" \
             -c "SELECT pg_get_triggerdef(oid) || ';' FROM pg_trigger
@@ -247,7 +246,7 @@ upkeep_of() { # DIALECT URL
 
 drop_upkeep() { # DIALECT URL
     if [ "$1" = sqlite ]; then
-        sqlite3 "${2#sqlite://}" "DROP TRIGGER simulations_count_insert; DROP TRIGGER simulation_names_insert; DROP TRIGGER simulations_block_insert; DROP TRIGGER simulations_block_grams_insert; DROP TRIGGER simulations_counted_block_runs_insert; DROP TRIGGER simulations_key_ranges_insert;"
+        sqlite3 "${2#sqlite://}" "DROP TRIGGER simulations_count_insert; DROP TRIGGER simulation_names_insert; DROP TRIGGER simulations_block_insert; DROP TRIGGER simulations_counted_block_runs_insert; DROP TRIGGER simulations_key_ranges_insert;"
     else
         psql -q "$2" -c "DROP TRIGGER simulations_count_insert ON simulations; DROP TRIGGER simulations_key_ranges_insert ON simulations; DROP INDEX simulations_name_trgm_idx;"
     fi

@@ -79,6 +79,8 @@ private Q_SLOTS:
     void nameSearchPagesInCreationOrderFromTheIndex();
     void aWalkReadsOnlyTheBlocksThatMayHoldTheName_data() { test::addDialectRows(); }
     void aWalkReadsOnlyTheBlocksThatMayHoldTheName();
+    void theCharactersOfNewNamesAreGatheredAfterTheirTransaction_data() { test::addDialectRows(); }
+    void theCharactersOfNewNamesAreGatheredAfterTheirTransaction();
     void aPageReadsTheMatchesOfTheBlocksThatCanHoldIt_data() { test::addDialectRows(); }
     void aPageReadsTheMatchesOfTheBlocksThatCanHoldIt();
     void aNameByStatusOrMachineReadsWindowsOfIds_data() { test::addDialectRows(); }
@@ -263,7 +265,9 @@ private:
                              "'simulation_id'), MAX(simulation_id)) FROM simulations"_s)
                 || !change.exec(u"ANALYZE simulations"_s)))
             return change.lastError().text();
-        return QString();
+        // The names' three characters gathered in every block, as the housekeeper would.
+        const auto gathered = SimulationBlocks::foldGrams(database, 1'000, true);
+        return gathered ? QString() : gathered.error().message;
     }
     // A page of a name in one of the orders whose keys may follow the ids, with what to call it.
     static std::pair<SimulationQuery, QString> namePage(OrderBy orderBy, bool descending,
@@ -1067,7 +1071,8 @@ void TestListing::compareBlocksWithTheTable(Database &database)
     QCOMPARE(rowsOf(u"SELECT machine_id, status, block, SUM(runs) FROM simulation_block_runs "
                     "GROUP BY machine_id, status, block HAVING SUM(runs) <> 0 ORDER BY 1, 2, 3"_s),
              heldByKey);
-    // Every three characters of every name are known to be in its block (migration 020).
+    // Every three characters of every name are known to be in its block (migration 020), or
+    // the block counts names whose characters are still to gather (migration 031).
     QVERIFY(
         table.exec(u"WITH RECURSIVE position (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM position "
                    "WHERE i < (SELECT MAX(length(name_folded)) FROM simulations) - 2) "
@@ -1075,7 +1080,9 @@ void TestListing::compareBlocksWithTheTable(Database &database)
                    "simulation_id / %1 AS block FROM simulations JOIN position "
                    "ON i <= length(name_folded) - 2) AS held WHERE NOT EXISTS (SELECT 1 FROM "
                    "simulation_block_grams AS known WHERE known.gram = held.gram AND known.block = "
-                   "held.block)"_s.arg(SimulationBlocks::kIds)));
+                   "held.block) AND NOT EXISTS (SELECT 1 FROM simulation_blocks AS pending "
+                   "WHERE pending.block = held.block AND pending.grams_pending > 0)"_s.arg(
+                       SimulationBlocks::kIds)));
     QVERIFY(table.next());
     QCOMPARE(table.value(0).toLongLong(), 0);
     // Every run's name sort key is within its block's span of names (migration 021).
@@ -2306,6 +2313,109 @@ void TestListing::aWalkReadsOnlyTheBlocksThatMayHoldTheName()
     SimulationQuery oldest = queryOf(OrderBy::CreationDate, false, 0);
     oldest.limit = 1;
     QCOMPARE(idsOf(repository.list(oldest).value()), QList<qint64> {2 * kBlock - 10});
+}
+
+// A run's name adds its three characters to its block after the run's transaction (migration
+// 031): until then the block may hold any text and a walk reads it; the housekeeper gathers
+// those below the newest block, then the newest, and the walk leaves out again a block that
+// does not hold the text.
+void TestListing::theCharactersOfNewNamesAreGatheredAfterTheirTransaction()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    constexpr qint64 kBlock = SimulationBlocks::kIds;
+    // "Late" in every run of blocks 0 and 2, in none of block 1 nor of the part of block 3; a
+    // third of the runs failed, machines 1 and 2 in turn.
+    const QString added = addRunsBySql(
+        database, 3 * kBlock + 100,
+        u"CASE WHEN i < %1 OR (i >= %2 AND i < %3) THEN 'Late run ' ELSE 'Run ' END || i"_s
+            .arg(kBlock)
+            .arg(2 * kBlock)
+            .arg(3 * kBlock),
+        u"CASE WHEN i % 3 = 0 THEN 'failed' ELSE 'finished' END"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
+    SimulationRepository repository(database);
+    SimulationQuery query;
+    query.orderBy = OrderBy::CreationDate;
+    query.nameContains = u"LATE"_s;
+    query.status = SimulationStatus::Failed;
+    query.machineId = 2;
+    query.limit = 97;
+    const auto spanCount = [&database, &query] {
+        NameSearch search(database, query.nameContains);
+        const bool planned = search.planPage(query).ok() && search.walkSpans().has_value();
+        return planned ? search.walkSpans()->size() : qsizetype(-1);
+    };
+    QSqlQuery change(database.connection());
+    const auto pendingBlocks = [&change] {
+        QList<qint64> blocks;
+        if (change.exec(u"SELECT DISTINCT block FROM simulation_blocks WHERE grams_pending > 0 "
+                        "ORDER BY block"_s)) {
+            while (change.next())
+                blocks << change.value(0).toLongLong();
+        }
+        return blocks;
+    };
+    // A run of block 1 replaced by one of another name, added by SQL as any writer would.
+    const auto replace = [&change](qint64 id, const QString &name) {
+        return change.exec(u"DELETE FROM simulations WHERE simulation_id = %1"_s.arg(id))
+            && change.exec(u"INSERT INTO simulations (simulation_id, name, name_folded, name_key, "
+                           "machine_id, status, creation_date, update_date, points_total) "
+                           "VALUES (%1, '%2', LOWER('%2'), LOWER('%2'), 2, 'failed', 1000 + %1, "
+                           "1000 + %1, 10)"_s.arg(QString::number(id), name));
+    };
+    const auto listsWhatAScanLists = [&](const QString &when, qint64 listed) {
+        const QList<qint64> want = scannedIds(repository, query);
+        QVERIFY2(want.size() > 1'000, qPrintable(when));
+        QVERIFY2(listed == 0 || want.contains(listed), qPrintable(when));
+        QVERIFY2(pagedIds(repository, query) == want, qPrintable(when + u", by cursor"_s));
+        SimulationQuery at = query;
+        for (const qint64 offset : {qint64(0), qint64(600), want.size() - 50}) {
+            at.offset = offset;
+            QVERIFY2(idsOf(repository.list(at).value()) == want.mid(offset, 97),
+                     qPrintable(when + u", at offset "_s + QString::number(offset)));
+        }
+    };
+    // As filled, every block gathered: the walk reads blocks 0 and 2, not block 1 between.
+    QCOMPARE(pendingBlocks(), QList<qint64> {});
+    QCOMPARE(spanCount(), 2);
+    listsWhatAScanLists(u"as filled"_s, 0);
+    // A name without the text added to block 1: the block may hold it until gathered.
+    QVERIFY2(replace(kBlock + 3, u"Run anew"_s), qPrintable(change.lastError().text()));
+    QCOMPARE(pendingBlocks(), QList<qint64> {1});
+    QCOMPARE(spanCount(), 1);
+    listsWhatAScanLists(u"a name to gather"_s, 0);
+    auto gathered = SimulationBlocks::foldGrams(database, 10, false);
+    QVERIFY(gathered.ok());
+    QCOMPARE(gathered.value(), 1);
+    QCOMPARE(pendingBlocks(), QList<qint64> {});
+    QCOMPARE(spanCount(), 2);
+    compareBlocksWithTheTable(database);
+    // A name with the text added to block 1: the walk reads the block before and after its
+    // characters are gathered, and finds the run.
+    QVERIFY2(replace(kBlock + 5, u"Latest"_s), qPrintable(change.lastError().text()));
+    QCOMPARE(pendingBlocks(), QList<qint64> {1});
+    QCOMPARE(spanCount(), 1);
+    listsWhatAScanLists(u"a match to gather"_s, kBlock + 5);
+    gathered = SimulationBlocks::foldGrams(database, 10, false);
+    QVERIFY(gathered.ok());
+    QCOMPARE(gathered.value(), 1);
+    QCOMPARE(spanCount(), 1);
+    listsWhatAScanLists(u"a match gathered"_s, kBlock + 5);
+    compareBlocksWithTheTable(database);
+    // The newest block is gathered only when asked for: its writers are the busiest.
+    QVERIFY(repository.create(run(u"Late too"_s, 2)).ok());
+    QCOMPARE(pendingBlocks(), QList<qint64> {3});
+    gathered = SimulationBlocks::foldGrams(database, 10, false);
+    QVERIFY(gathered.ok());
+    QCOMPARE(gathered.value(), 0);
+    QCOMPARE(pendingBlocks(), QList<qint64> {3});
+    gathered = SimulationBlocks::foldGrams(database, 10, true);
+    QVERIFY(gathered.ok());
+    QCOMPARE(gathered.value(), 1);
+    QCOMPARE(pendingBlocks(), QList<qint64> {});
+    compareBlocksWithTheTable(database);
 }
 
 // A page placed by a deep offset plans twice in one snapshot, and reads the blocks that may

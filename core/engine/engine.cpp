@@ -495,9 +495,21 @@ void Engine::housekeeping()
     }
     MachineRepository(m_database).heartbeat(m_options.machineIds);
     // Every half minute a little of the name index is merged, and the blocks of runs folded,
-    // by whichever process is due.
+    // by whichever process is due; the characters of the names added since are gathered then in
+    // the newest block too, and every tick in the blocks below it (a few a tick: more than the
+    // fastest writers fill).
     constexpr qint64 kIndexTidyMs = 30'000;
-    if (writable && (!m_sinceIndexTidy.isValid() || m_sinceIndexTidy.hasExpired(kIndexTidyMs))) {
+    constexpr int kGramBlocksPerTick = 4;
+    const bool tidyDue
+        = writable && (!m_sinceIndexTidy.isValid() || m_sinceIndexTidy.hasExpired(kIndexTidyMs));
+    if (writable) {
+        if (const auto gathered
+            = SimulationBlocks::foldGrams(m_database, kGramBlocksPerTick, tidyDue);
+            !gathered)
+            qCWarning(lcEngine) << "could not gather the characters of the blocks' names:"
+                                << gathered.error().message;
+    }
+    if (tidyDue) {
         m_sinceIndexTidy.start();
         if (const Status tidied = NameSearch::tidyIndex(m_database); !tidied)
             qCWarning(lcEngine) << "could not tidy the name index:" << tidied.error().message;

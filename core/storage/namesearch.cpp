@@ -846,24 +846,26 @@ Result<QList<NameProbe::Block>> NameSearch::textBlocks()
     QVariantList values(grams.cbegin(), grams.cend());
     values << qint64(grams.size());
     // Every block's spans (of creation dates, of name keys, of update dates), its runs, and
-    // whether it may hold the text. PostgreSQL keeps both tables' rows per shard (migrations
-    // 017 and 020), summed here; SQLite keeps one row a block and one a block and three
-    // characters, and asks for the blocks that hold the text once, without a join (0.67 ->
-    // 0.34 ms at a million runs, 245 blocks).
+    // whether it may hold the text: it holds its every three characters, or names whose
+    // characters are still to gather (migration 031). PostgreSQL keeps both tables' rows per
+    // shard (migrations 017 and 020), summed here; SQLite keeps one row a block and one a block
+    // and three characters, and asks for the blocks that hold the text once, without a join
+    // (0.67 -> 0.34 ms at a million runs, 245 blocks).
     const QString gramList = QStringList(grams.size(), u"?"_s).join(u", "_s);
     auto read = sql::readKept(
         m_database,
         m_database.isPostgreSql()
             ? u"SELECT b.block, MIN(b.first_created), MAX(b.last_created), "
-              "MAX(candidates.block) IS NOT NULL, SUM(b.runs), MIN(b.first_name_key), "
+              "MAX(candidates.block) IS NOT NULL OR MAX(b.grams_pending) > 0, SUM(b.runs), "
+              "MIN(b.first_name_key), "
               "MAX(b.last_name_key), MIN(b.first_updated), MAX(b.last_updated) "
               "FROM simulation_blocks AS b LEFT JOIN (SELECT block FROM (SELECT DISTINCT gram, "
               "block FROM simulation_block_grams WHERE gram IN ("_s
                 + gramList
                 + u")) AS held GROUP BY block HAVING COUNT(*) = ?) AS candidates USING (block) "
                   "GROUP BY b.block HAVING MIN(b.first_created) IS NOT NULL"_s
-            : u"SELECT block, first_created, last_created, block IN (SELECT block "
-              "FROM simulation_block_grams WHERE gram IN ("_s
+            : u"SELECT block, first_created, last_created, grams_pending > 0 OR block IN "
+              "(SELECT block FROM simulation_block_grams WHERE gram IN ("_s
                 + gramList
                 + u") GROUP BY block HAVING COUNT(*) = ?), runs, first_name_key, last_name_key, "
                   "first_updated, last_updated FROM simulation_blocks "

@@ -52,6 +52,11 @@ public:
     // PostgreSQL: folds the per-connection shards of the blocks below the newest into one row
     // each, so that the blocks are read as about one row each. Nothing to do on SQLite.
     static Status tidy(Database &database);
+    // Gathers the three characters of the names added to blocks since they were last gathered
+    // (migration 031), a block a transaction, the lowest first, at most maxBlocks of them: those
+    // below the newest block, and the newest too where newest is set (its writers wait meanwhile,
+    // a few milliseconds). Answers how many it gathered; fewer than maxBlocks: none is left.
+    static Result<int> foldGrams(Database &database, int maxBlocks, bool newest);
 
 private:
     using OrderBy = SimulationQuery::OrderBy;
