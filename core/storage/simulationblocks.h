@@ -54,8 +54,9 @@ public:
     static Status tidy(Database &database);
     // Gathers the three characters of the names added to blocks since they were last gathered
     // (migration 031), a block a transaction, the lowest first, at most maxBlocks of them: those
-    // below the newest block, and the newest too where newest is set (its writers wait meanwhile,
-    // a few milliseconds). Answers how many it gathered; fewer than maxBlocks: none is left.
+    // below the newest block, and the newest too where newest is set (on SQLite its writers wait
+    // meanwhile, a few milliseconds). Answers how many it gathered; fewer than maxBlocks: none
+    // is left, or (PostgreSQL) writers hold the next one's rows, gathered at a later call.
     static Result<int> foldGrams(Database &database, int maxBlocks, bool newest);
 
 private:

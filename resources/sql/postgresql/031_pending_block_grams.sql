@@ -85,12 +85,14 @@ $$;
 
 -- Gathers the three characters of the names of one block still to gather: the lowest such
 -- block, below the newest unless newest is true. Its rows with names to gather are locked
--- first, so that a writer adding a run to them waits, and counts its name again once this
--- commits; the names are read after (each statement reads what was committed before it), and
--- only the rows locked are marked gathered: a writer's row added meanwhile in another shard
--- stays to gather. The block, or NULL where none was left. The characters go to shard 0. JIT
--- is off: the planner takes a block's 4,096 names for a million three-character rows, and
--- would spend more compiling the statement than running it.
+-- first, those a writer holds passed over; the names are read after (each statement reads what
+-- was committed before it), and only the rows locked are marked gathered. A writer that counted
+-- a name in a row before it was locked committed first, and its name is read; one that counts a
+-- name in a locked row waits, and counts it again once this commits; a row passed over or added
+-- meanwhile stays to gather. Waiting for no row, it deadlocks with no writer nor with
+-- simulation_blocks_fold(). The block, or NULL where none was left or writers hold its rows.
+-- The characters go to shard 0. JIT is off: the planner takes a block's 4,096 names for a
+-- million three-character rows, and would spend more compiling the statement than running it.
 CREATE FUNCTION simulation_block_grams_fold(newest BOOLEAN) RETURNS BIGINT LANGUAGE plpgsql
 SET jit = off AS $$
 DECLARE
@@ -105,9 +107,9 @@ BEGIN
     END IF;
     SELECT array_agg(shard) INTO shards FROM (
         SELECT shard FROM simulation_blocks WHERE block = gathered AND grams_pending > 0
-        ORDER BY shard FOR UPDATE) AS locked;
+        ORDER BY shard FOR UPDATE SKIP LOCKED) AS locked;
     IF shards IS NULL THEN
-        RETURN gathered;
+        RETURN NULL;
     END IF;
     INSERT INTO simulation_block_grams (gram, block, shard)
     SELECT DISTINCT gram, gathered, 0
