@@ -2357,14 +2357,17 @@ void TestListing::theCharactersOfNewNamesAreGatheredAfterTheirTransaction()
         }
         return blocks;
     };
-    // A run of block 1 replaced by one of another name, added by SQL as any writer would.
-    const auto replace = [&change](qint64 id, const QString &name) {
-        return change.exec(u"DELETE FROM simulations WHERE simulation_id = %1"_s.arg(id))
-            && change.exec(u"INSERT INTO simulations (simulation_id, name, name_folded, name_key, "
-                           "machine_id, status, creation_date, update_date, points_total) "
-                           "VALUES (%1, '%2', LOWER('%2'), LOWER('%2'), 2, 'failed', 1000 + %1, "
-                           "1000 + %1, 10)"_s.arg(QString::number(id), name));
+    // A run of block 1 replaced by one of another name, added by SQL as any writer would, on
+    // the connection of the query given.
+    const auto replaceOn = [](QSqlQuery &query, qint64 id, const QString &name) {
+        return query.exec(u"DELETE FROM simulations WHERE simulation_id = %1"_s.arg(id))
+            && query.exec(u"INSERT INTO simulations (simulation_id, name, name_folded, name_key, "
+                          "machine_id, status, creation_date, update_date, points_total) "
+                          "VALUES (%1, '%2', LOWER('%2'), LOWER('%2'), 2, 'failed', 1000 + %1, "
+                          "1000 + %1, 10)"_s.arg(QString::number(id), name));
     };
+    const auto replace
+        = [&](qint64 id, const QString &name) { return replaceOn(change, id, name); };
     const auto listsWhatAScanLists = [&](const QString &when, qint64 listed) {
         const QList<qint64> want = scannedIds(repository, query);
         QVERIFY2(want.size() > 1'000, qPrintable(when));
@@ -2409,17 +2412,10 @@ void TestListing::theCharactersOfNewNamesAreGatheredAfterTheirTransaction()
         // wait for itself), and stays to gather until gathered once the writer has committed.
         Database writer(db->url());
         QSqlQuery write(writer.connection());
-        const auto replaceOn = [&write](qint64 id, const QString &name) {
-            return write.exec(u"DELETE FROM simulations WHERE simulation_id = %1"_s.arg(id))
-                && write.exec(
-                    u"INSERT INTO simulations (simulation_id, name, name_folded, name_key, "
-                    "machine_id, status, creation_date, update_date, points_total) VALUES "
-                    "(%1, '%2', LOWER('%2'), LOWER('%2'), 2, 'failed', 1000 + %1, 1000 + %1, "
-                    "10)"_s.arg(QString::number(id), name));
-        };
-        QVERIFY2(replaceOn(kBlock + 9, u"Later"_s), qPrintable(write.lastError().text()));
+        QVERIFY2(replaceOn(write, kBlock + 9, u"Later"_s), qPrintable(write.lastError().text()));
         QVERIFY(writer.connection().transaction());
-        QVERIFY2(replaceOn(kBlock + 11, u"Later still"_s), qPrintable(write.lastError().text()));
+        QVERIFY2(replaceOn(write, kBlock + 11, u"Later still"_s),
+                 qPrintable(write.lastError().text()));
         QCOMPARE(pendingBlocks(), QList<qint64> {1});
         gathered = SimulationBlocks::foldGrams(database, 10, false);
         QVERIFY(gathered.ok());
