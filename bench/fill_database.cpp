@@ -20,6 +20,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 using namespace aisim;
@@ -159,15 +160,11 @@ int main(int argc, char *argv[])
     }
     // The characters of the names gathered in every block, as the engine's housekeeping would
     // within a tick or two (SimulationBlocks::foldGrams), before anything is measured.
-    for (;;) {
-        constexpr int kBlocksAtOnce = 64;
-        const auto gathered = SimulationBlocks::foldGrams(database, kBlocksAtOnce, true);
-        if (!gathered) {
-            std::fprintf(stderr, "fill_database: %s\n", qPrintable(gathered.error().message));
-            return 1;
-        }
-        if (gathered.value() < kBlocksAtOnce)
-            break;
+    if (const auto gathered
+        = SimulationBlocks::foldGrams(database, std::numeric_limits<int>::max(), true);
+        !gathered) {
+        std::fprintf(stderr, "fill_database: %s\n", qPrintable(gathered.error().message));
+        return 1;
     }
     if (database.isPostgreSql()) {
         // Ids given explicitly leave the identity behind: new runs follow the last one.

@@ -857,8 +857,8 @@ Result<QList<NameProbe::Block>> NameSearch::textBlocks()
         m_database.isPostgreSql()
             ? u"SELECT b.block, MIN(b.first_created), MAX(b.last_created), "
               "MAX(candidates.block) IS NOT NULL OR MAX(b.grams_pending) > 0, SUM(b.runs), "
-              "MIN(b.first_name_key), "
-              "MAX(b.last_name_key), MIN(b.first_updated), MAX(b.last_updated) "
+              "MIN(b.first_name_key), MAX(b.last_name_key), MIN(b.first_updated), "
+              "MAX(b.last_updated) "
               "FROM simulation_blocks AS b LEFT JOIN (SELECT block FROM (SELECT DISTINCT gram, "
               "block FROM simulation_block_grams WHERE gram IN ("_s
                 + gramList
@@ -1720,14 +1720,12 @@ QString NameSearch::source(QVariantList *values, qint64 bound, const MatchWindow
         // could still walk the order's index. The matched rows stand for the table: the heap
         // has been read for them already, to check each name.
         // The matches of the spans' blocks alone, from the index keyed by block (migration 030).
-        const QList<KeySpan> windowBlocks
-            = window && window->byBlock ? QList<KeySpan> {window->ids} : QList<KeySpan>();
-        const QList<KeySpan> *spans = m_matchSpans ? &*m_matchSpans
-            : windowBlocks.isEmpty()               ? nullptr
-                                                   : &windowBlocks;
+        std::optional<QList<KeySpan>> spans = m_matchSpans;
+        if (!spans && window && window->byBlock)
+            spans = QList<KeySpan> {window->ids};
         const QString blocks = spans ? blocksCondition(*spans, values) + u" AND "_s : QString();
         const QString matches = u"(SELECT * FROM simulations WHERE "_s + blocks
-            + matchCondition(values, spans != nullptr);
+            + matchCondition(values, spans.has_value());
         if (bound <= 0)
             return matches + u" OFFSET 0) AS simulations"_s;
         values->append(bound);

@@ -453,70 +453,90 @@ Status SimulationBlocks::tidy(Database &database)
     return success();
 }
 
+namespace {
+
+// SQLite: the lowest block whose names' characters are still to gather (below the newest unless
+// newest is set), nullopt where none is.
+Result<std::optional<qint64>> blockToGather(Database &database, bool newest)
+{
+    auto pending = sql::run(database,
+                            u"SELECT MIN(block) FROM simulation_blocks WHERE grams_pending > 0 "
+                            "AND (? OR block < (SELECT MAX(block) FROM simulation_blocks))"_s,
+                            {newest}, u"find a block whose names' characters to gather"_s);
+    if (!pending)
+        return pending.error();
+    if (!pending.value().next() || pending.value().isNull(0))
+        return std::optional<qint64>();
+    return std::optional<qint64>(pending.value().value(0).toLongLong());
+}
+
+// Gathers one block's characters in a transaction of its own; false where none was left (or, on
+// PostgreSQL, writers hold its rows).
+Result<bool> gatherOneBlock(Database &database, bool newest)
+{
+    if (database.isPostgreSql()) {
+        // One statement, one transaction: the function locks, reads and marks (migration 031).
+        auto folded = sql::run(database, u"SELECT simulation_block_grams_fold(?)"_s, {newest},
+                               u"gather the characters of the blocks' names"_s);
+        if (!folded)
+            return folded.error();
+        return folded.value().next() && !folded.value().isNull(0);
+    }
+    // SQLite writes one transaction at a time: the block's names read, their characters added
+    // and the block marked gathered, with no writer in between.
+    sql::Transaction transaction(database);
+    if (!transaction.isActive())
+        return transaction.beginError();
+    const auto pending = blockToGather(database, newest);
+    if (!pending)
+        return pending.error();
+    if (!pending.value())
+        return false;
+    const qint64 block = *pending.value();
+    const qint64 first = block * SimulationBlocks::kIds;
+    const qint64 last = first + SimulationBlocks::kIds - 1;
+    if (const auto added = sql::change(
+            database,
+            u"WITH RECURSIVE position (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM position "
+            "WHERE i < (SELECT MAX(length(name_folded)) FROM simulations "
+            "WHERE simulation_id BETWEEN ? AND ?) - 2) "
+            "INSERT OR IGNORE INTO simulation_block_grams (gram, block) "
+            "SELECT DISTINCT substr(name_folded, i, 3), ? FROM simulations "
+            "JOIN position ON i <= length(name_folded) - 2 "
+            "WHERE simulation_id BETWEEN ? AND ? AND name_folded IS NOT NULL"_s,
+            {first, last, block, first, last}, u"gather the characters of a block's names"_s);
+        !added)
+        return added.error();
+    if (const auto marked
+        = sql::change(database, u"UPDATE simulation_blocks SET grams_pending = 0 WHERE block = ?"_s,
+                      {block}, u"mark a block's names gathered"_s);
+        !marked)
+        return marked.error();
+    if (const Status committed = transaction.commit(); !committed)
+        return committed.error();
+    return true;
+}
+
+} // namespace
+
 Result<int> SimulationBlocks::foldGrams(Database &database, int maxBlocks, bool newest)
 {
-    int gathered = 0;
-    for (; gathered < maxBlocks; ++gathered) {
-        if (database.isPostgreSql()) {
-            // One statement, one transaction: the function locks, reads and marks (migration 031).
-            auto folded = sql::run(database, u"SELECT simulation_block_grams_fold(?)"_s, {newest},
-                                   u"gather the characters of the blocks' names"_s);
-            if (!folded)
-                return folded.error();
-            if (!folded.value().next() || folded.value().isNull(0))
-                break;
-            continue;
-        }
-        // SQLite writes one transaction at a time: the block's names read, their characters
-        // added and the block marked gathered, with no writer in between. The block is looked
-        // for before the write lock is taken (most ticks find none) and again under it.
-        const auto pendingBlock = [&database, newest]() -> Result<std::optional<qint64>> {
-            auto pending
-                = sql::run(database,
-                           u"SELECT MIN(block) FROM simulation_blocks WHERE grams_pending > 0 "
-                           "AND (? OR block < (SELECT MAX(block) FROM simulation_blocks))"_s,
-                           {newest}, u"find a block whose names' characters to gather"_s);
-            if (!pending)
-                return pending.error();
-            if (!pending.value().next() || pending.value().isNull(0))
-                return std::optional<qint64>();
-            return std::optional<qint64>(pending.value().value(0).toLongLong());
-        };
-        const auto seen = pendingBlock();
+    // SQLite: most ticks find nothing to gather; they look without taking the write lock.
+    if (!database.isPostgreSql()) {
+        const auto seen = blockToGather(database, newest);
         if (!seen)
             return seen.error();
         if (!seen.value())
+            return 0;
+    }
+    int gathered = 0;
+    while (gathered < maxBlocks) {
+        const Result<bool> one = gatherOneBlock(database, newest);
+        if (!one)
+            return one.error();
+        if (!one.value())
             break;
-        sql::Transaction transaction(database);
-        if (!transaction.isActive())
-            return transaction.beginError();
-        const auto pending = pendingBlock();
-        if (!pending)
-            return pending.error();
-        if (!pending.value())
-            break;
-        const qint64 block = *pending.value();
-        const qint64 first = block * kIds;
-        const qint64 last = first + kIds - 1;
-        if (const auto added = sql::change(
-                database,
-                u"WITH RECURSIVE position (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM position "
-                "WHERE i < (SELECT MAX(length(name_folded)) FROM simulations "
-                "WHERE simulation_id BETWEEN ? AND ?) - 2) "
-                "INSERT OR IGNORE INTO simulation_block_grams (gram, block) "
-                "SELECT DISTINCT substr(name_folded, i, 3), ? FROM simulations "
-                "JOIN position ON i <= length(name_folded) - 2 "
-                "WHERE simulation_id BETWEEN ? AND ? AND name_folded IS NOT NULL"_s,
-                {first, last, block, first, last}, u"gather the characters of a block's names"_s);
-            !added)
-            return added.error();
-        if (const auto marked = sql::change(
-                database, u"UPDATE simulation_blocks SET grams_pending = 0 WHERE block = ?"_s,
-                {block}, u"mark a block's names gathered"_s);
-            !marked)
-            return marked.error();
-        if (const Status committed = transaction.commit(); !committed)
-            return committed.error();
+        ++gathered;
     }
     return gathered;
 }

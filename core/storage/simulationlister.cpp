@@ -229,9 +229,7 @@ Result<bool> SimulationLister::readGroups(const SimulationQuery &filter, const Q
     const qint64 queryMatches = filter.nameProbe ? filter.nameProbe->queryMatches : -1;
     qint64 skip = filter.offset;
     qint64 remaining = filter.offset + filter.limit;
-    for (const Group &each : std::as_const(groups)) {
-        const qint64 key = each.key;
-        const QVariant &value = each.value;
+    for (const auto &[key, value, groupRuns] : std::as_const(groups)) {
         if (remaining <= 0)
             break;
         SimulationQuery group = filter;
