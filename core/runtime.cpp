@@ -30,7 +30,7 @@ Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
         return measured.error();
     NameSearch::checkIndex(*runtime->m_database);
     // Ranges of the loss orders left large (by the migration that added them, or runs ended
-    // while no engine ran here) are split now: a database served without workers splits none.
+    // while no process served the database) are split now, before the first request.
     if (const Status split = SimulationKeyRanges::split(*runtime->m_database); !split)
         return split.error();
     // No commit of a request or a run waits for the log to be copied back (SQLite).
@@ -51,8 +51,14 @@ Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
         if (const Status bootstrapped = runtime->createFirstAdminToken(); !bootstrapped)
             return bootstrapped.error();
     }
-    if (runtime->m_engine)
+    if (runtime->m_engine) {
         runtime->m_engine->start();
+    } else {
+        runtime->m_upkeep = std::make_unique<StorageUpkeep>(*runtime->m_database);
+        runtime->m_housekeeper = std::make_unique<Housekeeper>(u"aisim-upkeep"_s);
+        runtime->m_housekeeper->start(options.engine.pollIntervalMs,
+                                      [upkeep = runtime->m_upkeep.get()] { upkeep->tick(); });
+    }
     qCInfo(lcStorage).noquote() << "using" << options.database.displayString();
     return runtime;
 }
@@ -62,6 +68,8 @@ Runtime::~Runtime()
     stopApi();
     if (m_engine)
         m_engine->stop();
+    if (m_housekeeper)
+        m_housekeeper->stop();
     if (m_bridge)
         m_bridge->stop();
 }

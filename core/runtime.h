@@ -4,9 +4,11 @@
 #include "database.h"
 #include "engine.h"
 #include "eventhub.h"
+#include "housekeeper.h"
 #include "notificationbridge.h"
 #include "result.h"
 #include "simulationservice.h"
+#include "storageupkeep.h"
 
 #include <memory>
 
@@ -62,6 +64,9 @@ private:
     std::unique_ptr<Database> m_database;
     EventHub m_events;
     std::unique_ptr<Engine> m_engine;
+    // The storage's upkeep where no engine runs here (the engine's housekeeper does it else).
+    std::unique_ptr<StorageUpkeep> m_upkeep;
+    std::unique_ptr<Housekeeper> m_housekeeper;
     std::unique_ptr<SimulationService> m_service;
     std::unique_ptr<NotificationBridge> m_bridge;
     std::unique_ptr<api::ApiServer> m_api;

@@ -3,6 +3,7 @@
 #include "migrator.h"
 #include "namesearch.h"
 #include "runledger.h"
+#include "runtime.h"
 #include "simulationblocks.h"
 #include "simulationcounter.h"
 #include "simulationkeyranges.h"
@@ -81,6 +82,8 @@ private Q_SLOTS:
     void aWalkReadsOnlyTheBlocksThatMayHoldTheName();
     void theCharactersOfNewNamesAreGatheredAfterTheirTransaction_data() { test::addDialectRows(); }
     void theCharactersOfNewNamesAreGatheredAfterTheirTransaction();
+    void aProcessWithoutWorkersGathersThemToo_data() { test::addDialectRows(); }
+    void aProcessWithoutWorkersGathersThemToo();
     void aPageReadsTheMatchesOfTheBlocksThatCanHoldIt_data() { test::addDialectRows(); }
     void aPageReadsTheMatchesOfTheBlocksThatCanHoldIt();
     void aNameByStatusOrMachineReadsWindowsOfIds_data() { test::addDialectRows(); }
@@ -2440,6 +2443,52 @@ void TestListing::theCharactersOfNewNamesAreGatheredAfterTheirTransaction()
     QVERIFY(gathered.ok());
     QCOMPARE(gathered.value(), 1);
     QCOMPARE(pendingBlocks(), QList<qint64> {});
+    compareBlocksWithTheTable(database);
+}
+
+// A process that runs no simulation (`aisim serve --workers 0`) keeps the storage's upkeep all
+// the same: the characters of the names added before it opened and while it runs are gathered
+// by its own housekeeper, in the newest block and in those below it.
+void TestListing::aProcessWithoutWorkersGathersThemToo()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    constexpr qint64 kBlock = SimulationBlocks::kIds;
+    const QString added = addRunsBySql(database, kBlock + 100, u"'Run ' || i"_s, u"'finished'"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
+    QSqlQuery change(database.connection());
+    const auto pendingBlocks = [&change] {
+        QList<qint64> blocks;
+        if (change.exec(u"SELECT DISTINCT block FROM simulation_blocks WHERE grams_pending > 0 "
+                        "ORDER BY block"_s)) {
+            while (change.next())
+                blocks << change.value(0).toLongLong();
+        }
+        return blocks;
+    };
+    // A run of the given id replaced by one of another name, as any writer would.
+    const auto replace = [&change](qint64 id, const QString &name) {
+        return change.exec(u"DELETE FROM simulations WHERE simulation_id = %1"_s.arg(id))
+            && change.exec(u"INSERT INTO simulations (simulation_id, name, name_folded, name_key, "
+                           "machine_id, status, creation_date, update_date, points_total) "
+                           "VALUES (%1, '%2', LOWER('%2'), LOWER('%2'), 2, 'failed', 1000 + %1, "
+                           "1000 + %1, 10)"_s.arg(QString::number(id), name));
+    };
+    QVERIFY2(replace(3, u"Early"_s), qPrintable(change.lastError().text()));
+    QVERIFY(SimulationRepository(database).create(run(u"Newest"_s, 2)).ok());
+    QCOMPARE(pendingBlocks(), (QList<qint64> {0, 1}));
+    RuntimeOptions options;
+    options.database = db->url();
+    options.runEngine = false;
+    options.engine.pollIntervalMs = 50;
+    auto runtime = Runtime::open(options);
+    QVERIFY2(runtime.ok(), qPrintable(runtime.ok() ? QString() : runtime.error().message));
+    QVERIFY(runtime.value()->engine() == nullptr);
+    QTRY_COMPARE(pendingBlocks(), QList<qint64> {});
+    QVERIFY2(replace(5, u"Later"_s), qPrintable(change.lastError().text()));
+    QCOMPARE(pendingBlocks(), QList<qint64> {0});
+    QTRY_COMPARE(pendingBlocks(), QList<qint64> {});
     compareBlocksWithTheTable(database);
 }
 

@@ -4,11 +4,8 @@
 #include "eventhub.h"
 #include "logging.h"
 #include "machinerepository.h"
-#include "namesearch.h"
 #include "runcontrol.h"
 #include "runledger.h"
-#include "simulationblocks.h"
-#include "simulationkeyranges.h"
 #include "simulationrepository.h"
 #include "storagehealth.h"
 
@@ -16,7 +13,6 @@
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QSysInfo>
-#include <QTimer>
 #include <QUuid>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -70,13 +66,13 @@ Engine::Engine(Database &database, EventHub &events, EngineOptions options, QObj
     , m_database(database)
     , m_events(events)
     , m_options(std::move(options))
+    , m_upkeep(database)
 {
     if (m_options.workers <= 0)
         m_options.workers = std::max(1, QThread::idealThreadCount());
     if (m_options.workerId.isEmpty())
         m_options.workerId = defaultWorkerId();
     m_pool.setMaxThreadCount(m_options.workers);
-    m_housekeeper.setObjectName(u"aisim-housekeeper"_s);
 }
 
 Engine::~Engine()
@@ -90,15 +86,7 @@ void Engine::start()
         return;
     m_started = true;
     m_stopping = false;
-    auto *timer = new QTimer;
-    timer->setInterval(m_options.pollIntervalMs);
-    timer->moveToThread(&m_housekeeper);
-    connect(timer, &QTimer::timeout, timer, [this] { housekeeping(); });
-    connect(&m_housekeeper, &QThread::started, timer, [timer] { timer->start(); });
-    connect(&m_housekeeper, &QThread::finished, timer, &QObject::deleteLater);
-    m_housekeeper.start();
-    QMetaObject::invokeMethod(
-        timer, [this] { housekeeping(); }, Qt::QueuedConnection);
+    m_housekeeper.start(m_options.pollIntervalMs, [this] { housekeeping(); });
     qCInfo(lcEngine) << "engine" << m_options.workerId << "started with" << m_options.workers
                      << "workers";
 }
@@ -122,8 +110,7 @@ void Engine::stop()
         m_slotsTaken -= int(unstarted.size());
     }
     giveBack(unstarted);
-    m_housekeeper.quit();
-    m_housekeeper.wait();
+    m_housekeeper.stop();
     m_started = false;
     qCInfo(lcEngine) << "engine" << m_options.workerId << "stopped;" << m_quickRunsEnded.load()
                      << "quick runs ended in" << m_quickRunCommits.load() << "transactions";
@@ -494,35 +481,7 @@ void Engine::housekeeping()
         }
     }
     MachineRepository(m_database).heartbeat(m_options.machineIds);
-    // Every half minute a little of the name index is merged, and the blocks of runs folded,
-    // by whichever process is due; the characters of the names added since are gathered then in
-    // the newest block too, and every tick in the blocks below it (a few a tick: more than the
-    // fastest writers fill).
-    constexpr qint64 kIndexTidyMs = 30'000;
-    constexpr int kGramBlocksPerTick = 4;
-    const bool tidyDue
-        = writable && (!m_sinceIndexTidy.isValid() || m_sinceIndexTidy.hasExpired(kIndexTidyMs));
-    if (writable) {
-        if (const auto gathered
-            = SimulationBlocks::foldGrams(m_database, kGramBlocksPerTick, tidyDue);
-            !gathered)
-            qCWarning(lcEngine) << "could not gather the characters of the blocks' names:"
-                                << gathered.error().message;
-    }
-    if (tidyDue) {
-        m_sinceIndexTidy.start();
-        if (const Status tidied = NameSearch::tidyIndex(m_database); !tidied)
-            qCWarning(lcEngine) << "could not tidy the name index:" << tidied.error().message;
-        if (const Status folded = SimulationBlocks::tidy(m_database); !folded)
-            qCWarning(lcEngine) << "could not fold the blocks of runs:" << folded.error().message;
-    }
-    // The ranges of the loss orders split as runs end, each a few thousand rows read.
-    if (writable && (!m_sinceRangeSplit.isValid() || m_sinceRangeSplit.hasExpired(kRangeSplitMs))) {
-        m_sinceRangeSplit.start();
-        if (const Status split = SimulationKeyRanges::split(m_database); !split)
-            qCWarning(lcEngine) << "could not split the ranges of the loss orders:"
-                                << split.error().message;
-    }
+    m_upkeep.tick();
     wake();
 }
 

@@ -2,10 +2,11 @@
 
 #include "convergencepoint.h"
 #include "engineoptions.h"
+#include "housekeeper.h"
 #include "result.h"
 #include "simulation.h"
+#include "storageupkeep.h"
 
-#include <QElapsedTimer>
 #include <QHash>
 #include <QMutex>
 #include <QObject>
@@ -74,12 +75,8 @@ private:
     EventHub &m_events;
     EngineOptions m_options;
     QThreadPool m_pool;
-    QThread m_housekeeper;
-    // Since the name index was last tidied (NameSearch::tidyIndex), on the housekeeper's thread.
-    QElapsedTimer m_sinceIndexTidy;
-    // Since the ranges of the loss orders were last split (SimulationKeyRanges::split), likewise.
-    QElapsedTimer m_sinceRangeSplit;
-    static constexpr qint64 kRangeSplitMs = 5'000;
+    Housekeeper m_housekeeper {QStringLiteral("aisim-housekeeper")};
+    StorageUpkeep m_upkeep; // on the housekeeper's thread
     bool m_started = false;
     std::atomic<bool> m_stopping {false};
     std::atomic<int> m_busy {0};
