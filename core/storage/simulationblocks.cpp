@@ -455,14 +455,15 @@ Status SimulationBlocks::tidy(Database &database)
 
 namespace {
 
-// SQLite: the lowest block whose names' characters are still to gather (below the newest unless
-// newest is set), nullopt where none is.
-Result<std::optional<qint64>> blockToGather(Database &database, bool newest)
+// SQLite: the lowest block above the one given whose names' characters are still to gather
+// (below the newest unless newest is set), nullopt where none is.
+Result<std::optional<qint64>> blockToGather(Database &database, bool newest, qint64 above)
 {
     auto pending = sql::run(database,
                             u"SELECT MIN(block) FROM simulation_blocks WHERE grams_pending > 0 "
+                            "AND block > ? "
                             "AND (? OR block < (SELECT MAX(block) FROM simulation_blocks))"_s,
-                            {newest}, u"find a block whose names' characters to gather"_s);
+                            {above, newest}, u"find a block whose names' characters to gather"_s);
     if (!pending)
         return pending.error();
     if (!pending.value().next() || pending.value().isNull(0))
@@ -470,9 +471,30 @@ Result<std::optional<qint64>> blockToGather(Database &database, bool newest)
     return std::optional<qint64>(pending.value().value(0).toLongLong());
 }
 
-// Gathers one block's characters in a transaction of its own; false where none was left (or, on
-// PostgreSQL, writers hold its rows).
-Result<bool> gatherOneBlock(Database &database, bool newest)
+// SQLite: the ids of a block whose names one transaction gathers (gatherOneBlock).
+constexpr qint64 kGatheredIds = 512;
+
+// SQLite: adds the three characters of the names with ids first to last to those of the block.
+Status addGrams(Database &database, qint64 block, qint64 first, qint64 last)
+{
+    const auto added = sql::change(
+        database,
+        u"WITH RECURSIVE position (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM position "
+        "WHERE i < (SELECT MAX(length(name_folded)) FROM simulations "
+        "WHERE simulation_id BETWEEN ? AND ?) - 2) "
+        "INSERT OR IGNORE INTO simulation_block_grams (gram, block) "
+        "SELECT DISTINCT substr(name_folded, i, 3), ? FROM simulations "
+        "JOIN position ON i <= length(name_folded) - 2 "
+        "WHERE simulation_id BETWEEN ? AND ? AND name_folded IS NOT NULL"_s,
+        {first, last, block, first, last}, u"gather the characters of a block's names"_s);
+    if (!added)
+        return added.error();
+    return success();
+}
+
+// Gathers one block's characters, in transactions of their own; false where none was left (or, on
+// PostgreSQL, writers hold its rows). On SQLite a block above *above, which becomes the block.
+Result<bool> gatherOneBlock(Database &database, bool newest, qint64 *above)
 {
     if (database.isPostgreSql()) {
         // One statement, one transaction: the function locks, reads and marks (migration 031).
@@ -482,38 +504,52 @@ Result<bool> gatherOneBlock(Database &database, bool newest)
             return folded.error();
         return folded.value().next() && !folded.value().isNull(0);
     }
-    // SQLite writes one transaction at a time: the block's names read, their characters added
-    // and the block marked gathered, with no writer in between.
-    sql::Transaction transaction(database);
-    if (!transaction.isActive())
-        return transaction.beginError();
-    const auto pending = blockToGather(database, newest);
-    if (!pending)
-        return pending.error();
-    if (!pending.value())
+    // SQLite writes one transaction at a time, and a writer waits while one gathers: a block is
+    // gathered a part of its ids at a time, each part a transaction of its own. The names the
+    // block counted to gather when the first part began are then taken off its count, unless
+    // its row was made afresh meanwhile (another epoch, migration 032); those added since stay
+    // to gather, by a later call.
+    // Most calls find nothing to gather: they look without taking the write lock.
+    const auto seen = blockToGather(database, newest, *above);
+    if (!seen)
+        return seen.error();
+    if (!seen.value())
         return false;
-    const qint64 block = *pending.value();
+    const qint64 block = *seen.value();
+    *above = block;
     const qint64 first = block * SimulationBlocks::kIds;
-    const qint64 last = first + SimulationBlocks::kIds - 1;
-    if (const auto added = sql::change(
-            database,
-            u"WITH RECURSIVE position (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM position "
-            "WHERE i < (SELECT MAX(length(name_folded)) FROM simulations "
-            "WHERE simulation_id BETWEEN ? AND ?) - 2) "
-            "INSERT OR IGNORE INTO simulation_block_grams (gram, block) "
-            "SELECT DISTINCT substr(name_folded, i, 3), ? FROM simulations "
-            "JOIN position ON i <= length(name_folded) - 2 "
-            "WHERE simulation_id BETWEEN ? AND ? AND name_folded IS NOT NULL"_s,
-            {first, last, block, first, last}, u"gather the characters of a block's names"_s);
-        !added)
-        return added.error();
-    if (const auto marked
-        = sql::change(database, u"UPDATE simulation_blocks SET grams_pending = 0 WHERE block = ?"_s,
-                      {block}, u"mark a block's names gathered"_s);
-        !marked)
-        return marked.error();
-    if (const Status committed = transaction.commit(); !committed)
-        return committed.error();
+    QVariant counted;
+    QVariant epoch;
+    for (qint64 part = first; part < first + SimulationBlocks::kIds; part += kGatheredIds) {
+        sql::Transaction transaction(database);
+        if (!transaction.isActive())
+            return transaction.beginError();
+        if (part == first) {
+            auto read = sql::run(database,
+                                 u"SELECT grams_pending, grams_epoch FROM simulation_blocks "
+                                 "WHERE block = ? AND grams_pending > 0"_s,
+                                 {block}, u"read a block's names to gather"_s);
+            if (!read)
+                return read.error();
+            if (!read.value().next())
+                return true; // gathered meanwhile by another process
+            counted = read.value().value(0);
+            epoch = read.value().value(1);
+        }
+        if (const Status added = addGrams(database, block, part, part + kGatheredIds - 1); !added)
+            return added.error();
+        if (part + kGatheredIds >= first + SimulationBlocks::kIds) {
+            if (const auto marked
+                = sql::change(database,
+                              u"UPDATE simulation_blocks SET grams_pending = grams_pending - ? "
+                              "WHERE block = ? AND grams_epoch IS ? AND grams_pending >= ?"_s,
+                              {counted, block, epoch, counted}, u"mark a block's names gathered"_s);
+                !marked)
+                return marked.error();
+        }
+        if (const Status committed = transaction.commit(); !committed)
+            return committed.error();
+    }
     return true;
 }
 
@@ -521,17 +557,10 @@ Result<bool> gatherOneBlock(Database &database, bool newest)
 
 Result<int> SimulationBlocks::foldGrams(Database &database, int maxBlocks, bool newest)
 {
-    // SQLite: most ticks find nothing to gather; they look without taking the write lock.
-    if (!database.isPostgreSql()) {
-        const auto seen = blockToGather(database, newest);
-        if (!seen)
-            return seen.error();
-        if (!seen.value())
-            return 0;
-    }
     int gathered = 0;
+    qint64 above = -1; // on SQLite, each block once a call: its names added meanwhile wait
     while (gathered < maxBlocks) {
-        const Result<bool> one = gatherOneBlock(database, newest);
+        const Result<bool> one = gatherOneBlock(database, newest, &above);
         if (!one)
             return one.error();
         if (!one.value())

@@ -53,10 +53,12 @@ public:
     // each, so that the blocks are read as about one row each. Nothing to do on SQLite.
     static Status tidy(Database &database);
     // Gathers the three characters of the names added to blocks since they were last gathered
-    // (migration 031), a block a transaction, the lowest first, at most maxBlocks of them: those
-    // below the newest block, and the newest too where newest is set (on SQLite its writers wait
-    // meanwhile, a few milliseconds). Answers how many it gathered; fewer than maxBlocks: none
-    // is left, or (PostgreSQL) writers hold the next one's rows, gathered at a later call.
+    // (migration 031), the lowest block first, at most maxBlocks of them: those below the newest
+    // block, and the newest too where newest is set. On PostgreSQL a block a transaction; on
+    // SQLite, whose writers wait meanwhile, a part of a block a transaction, a few milliseconds
+    // each, and a block once a call: its names added meanwhile wait for the next (migration
+    // 032). Answers how many it gathered; fewer than maxBlocks: none is left, or (PostgreSQL)
+    // writers hold the next one's rows, gathered at a later call.
     static Result<int> foldGrams(Database &database, int maxBlocks, bool newest);
 
 private:
