@@ -5,6 +5,7 @@
 #include "namesearch.h"
 #include "simulationkeyranges.h"
 #include "simulationrepository.h"
+#include "storageupkeep.h"
 #include "tokenrepository.h"
 
 using namespace Qt::StringLiterals;
@@ -54,10 +55,10 @@ Result<std::unique_ptr<Runtime>> Runtime::open(const RuntimeOptions &options)
     if (runtime->m_engine) {
         runtime->m_engine->start();
     } else {
-        runtime->m_upkeep = std::make_unique<StorageUpkeep>(*runtime->m_database);
         runtime->m_housekeeper = std::make_unique<Housekeeper>(u"aisim-upkeep"_s);
-        runtime->m_housekeeper->start(options.engine.pollIntervalMs,
-                                      [upkeep = runtime->m_upkeep.get()] { upkeep->tick(); });
+        runtime->m_housekeeper->start(
+            options.engine.pollIntervalMs,
+            [upkeep = StorageUpkeep(*runtime->m_database)]() mutable { upkeep.tick(); });
     }
     qCInfo(lcStorage).noquote() << "using" << options.database.displayString();
     return runtime;

@@ -8,7 +8,6 @@
 #include "notificationbridge.h"
 #include "result.h"
 #include "simulationservice.h"
-#include "storageupkeep.h"
 
 #include <memory>
 
@@ -65,7 +64,6 @@ private:
     EventHub m_events;
     std::unique_ptr<Engine> m_engine;
     // The storage's upkeep where no engine runs here (the engine's housekeeper does it else).
-    std::unique_ptr<StorageUpkeep> m_upkeep;
     std::unique_ptr<Housekeeper> m_housekeeper;
     std::unique_ptr<SimulationService> m_service;
     std::unique_ptr<NotificationBridge> m_bridge;

@@ -492,23 +492,14 @@ Status addGrams(Database &database, qint64 block, qint64 first, qint64 last)
     return success();
 }
 
-// Gathers one block's characters, in transactions of their own; false where none was left (or, on
-// PostgreSQL, writers hold its rows). On SQLite a block above *above, which becomes the block.
-Result<bool> gatherOneBlock(Database &database, bool newest, qint64 *above)
+// SQLite writes one transaction at a time, and a writer waits while one gathers: a block is
+// gathered a part of its ids at a time, each part a transaction of its own. The names the block
+// counted to gather when the first part began are taken off its count with the last, unless its
+// row was made afresh meanwhile (another epoch, migration 032); those added since stay to
+// gather, by a later call. The lowest block above *above, which becomes the block; false where
+// none is left.
+Result<bool> gatherBlockInParts(Database &database, bool newest, qint64 *above)
 {
-    if (database.isPostgreSql()) {
-        // One statement, one transaction: the function locks, reads and marks (migration 031).
-        auto folded = sql::run(database, u"SELECT simulation_block_grams_fold(?)"_s, {newest},
-                               u"gather the characters of the blocks' names"_s);
-        if (!folded)
-            return folded.error();
-        return folded.value().next() && !folded.value().isNull(0);
-    }
-    // SQLite writes one transaction at a time, and a writer waits while one gathers: a block is
-    // gathered a part of its ids at a time, each part a transaction of its own. The names the
-    // block counted to gather when the first part began are then taken off its count, unless
-    // its row was made afresh meanwhile (another epoch, migration 032); those added since stay
-    // to gather, by a later call.
     // Most calls find nothing to gather: they look without taking the write lock.
     const auto seen = blockToGather(database, newest, *above);
     if (!seen)
@@ -518,9 +509,10 @@ Result<bool> gatherOneBlock(Database &database, bool newest, qint64 *above)
     const qint64 block = *seen.value();
     *above = block;
     const qint64 first = block * SimulationBlocks::kIds;
+    const qint64 end = first + SimulationBlocks::kIds;
     QVariant counted;
     QVariant epoch;
-    for (qint64 part = first; part < first + SimulationBlocks::kIds; part += kGatheredIds) {
+    for (qint64 part = first; part < end; part += kGatheredIds) {
         sql::Transaction transaction(database);
         if (!transaction.isActive())
             return transaction.beginError();
@@ -538,7 +530,7 @@ Result<bool> gatherOneBlock(Database &database, bool newest, qint64 *above)
         }
         if (const Status added = addGrams(database, block, part, part + kGatheredIds - 1); !added)
             return added.error();
-        if (part + kGatheredIds >= first + SimulationBlocks::kIds) {
+        if (part + kGatheredIds >= end) {
             if (const auto marked
                 = sql::change(database,
                               u"UPDATE simulation_blocks SET grams_pending = grams_pending - ? "
@@ -551,6 +543,20 @@ Result<bool> gatherOneBlock(Database &database, bool newest, qint64 *above)
             return committed.error();
     }
     return true;
+}
+
+// Gathers one block's characters; false where none was left (or, on PostgreSQL, writers hold
+// its rows). On SQLite in parts, above *above (gatherBlockInParts).
+Result<bool> gatherOneBlock(Database &database, bool newest, qint64 *above)
+{
+    if (!database.isPostgreSql())
+        return gatherBlockInParts(database, newest, above);
+    // One statement, one transaction: the function locks, reads and marks (migration 031).
+    auto folded = sql::run(database, u"SELECT simulation_block_grams_fold(?)"_s, {newest},
+                           u"gather the characters of the blocks' names"_s);
+    if (!folded)
+        return folded.error();
+    return folded.value().next() && !folded.value().isNull(0);
 }
 
 } // namespace
