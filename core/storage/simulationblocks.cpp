@@ -6,6 +6,8 @@
 #include "simulationlistquery.h"
 #include "sqlsupport.h"
 
+#include <QThread>
+
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -493,11 +495,11 @@ Status addGrams(Database &database, qint64 block, qint64 first, qint64 last)
 }
 
 // SQLite writes one transaction at a time, and a writer waits while one gathers: a block is
-// gathered a part of its ids at a time, each part a transaction of its own. The names the block
-// counted to gather when the first part began are taken off its count with the last, unless its
-// row was made afresh meanwhile (another epoch, migration 032); those added since stay to
-// gather, by a later call. The lowest block above *above, which becomes the block; false where
-// none is left.
+// gathered a part of its ids at a time, each part a transaction of its own, a millisecond apart.
+// The names the block counted to gather when the first part began are taken off its count with the
+// last, unless its row was made afresh meanwhile (another epoch, migration 032); those added since
+// stay to gather, by a later call. The lowest block above *above, which becomes the block; false
+// where none is left.
 Result<bool> gatherBlockInParts(Database &database, bool newest, qint64 *above)
 {
     // Most calls find nothing to gather: they look without taking the write lock.
@@ -513,6 +515,10 @@ Result<bool> gatherBlockInParts(Database &database, bool newest, qint64 *above)
     QVariant counted;
     QVariant epoch;
     for (qint64 part = first; part < end; part += kGatheredIds) {
+        // The process's writers take turns on a mutex that does not queue them (sqlsupport.h):
+        // writers waiting meanwhile go first.
+        if (part != first)
+            QThread::msleep(1);
         sql::Transaction transaction(database);
         if (!transaction.isActive())
             return transaction.beginError();
