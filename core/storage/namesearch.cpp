@@ -549,6 +549,40 @@ Result<double> NameSearch::estimatedShare()
     return m_probe.share;
 }
 
+Result<std::optional<qint64>> NameSearch::matchesFromBlocks()
+{
+    if (!countsByBlock())
+        return std::optional<qint64>();
+    const Result<QList<NameProbe::Block>> blocks = textBlocks();
+    if (!blocks)
+        return blocks.error();
+    qint64 matches = 0;
+    QSet<qint64> pending;
+    for (const NameProbe::Block &block : blocks.value()) {
+        if (block.names)
+            matches += *block.names;
+        else if (block.holds && block.runs > 0)
+            pending.insert(block.block);
+    }
+    if (pending.size() > kCountedPendingBlocks)
+        return std::optional<qint64>();
+    if (!pending.isEmpty()) {
+        const QList<KeySpan> spans = idSpans(blocks.value(), pending);
+        const Result<std::optional<QHash<qint64, qint64>>> counted = countMatchesByBlock(
+            &spans, std::numeric_limits<qint64>::max() - 1, SimulationQuery());
+        if (!counted)
+            return counted.error();
+        for (const qint64 inBlock : std::as_const(*counted.value()))
+            matches += inBlock;
+    }
+    return std::optional(matches);
+}
+
+bool NameSearch::countsByBlock() const
+{
+    return m_folded.toStdU32String().size() == std::size_t(kTrigram);
+}
+
 Result<double> NameSearch::sampleShare() const
 {
     const auto span = idSpan();
@@ -843,8 +877,15 @@ Result<QList<NameProbe::Block>> NameSearch::textBlocks()
         if (!grams.contains(gram))
             grams << gram;
     }
+    // A text of three characters is one of the blocks' characters, counted in each block
+    // (migration 033): how many of its names hold it, where none is left to gather, and where
+    // every row of it carries a count.
+    const bool countedByBlock = countsByBlock();
+    const bool postgreSql = m_database.isPostgreSql();
     QVariantList values(grams.cbegin(), grams.cend());
     values << qint64(grams.size());
+    if (countedByBlock && !postgreSql)
+        values << grams.constFirst();
     // Every block's spans (of creation dates, of name keys, of update dates), its runs, and
     // whether it may hold the text: it holds its every three characters, or names whose
     // characters are still to gather (migration 031). PostgreSQL keeps both tables' rows per
@@ -854,22 +895,32 @@ Result<QList<NameProbe::Block>> NameSearch::textBlocks()
     const QString gramList = QStringList(grams.size(), u"?"_s).join(u", "_s);
     auto read = sql::readKept(
         m_database,
-        m_database.isPostgreSql()
-            ? u"SELECT b.block, MIN(b.first_created), MAX(b.last_created), "
-              "MAX(candidates.block) IS NOT NULL OR MAX(b.grams_pending) > 0, SUM(b.runs), "
-              "MIN(b.first_name_key), MAX(b.last_name_key), MIN(b.first_updated), "
-              "MAX(b.last_updated) "
-              "FROM simulation_blocks AS b LEFT JOIN (SELECT block FROM (SELECT DISTINCT gram, "
-              "block FROM simulation_block_grams WHERE gram IN ("_s
+        postgreSql ? u"SELECT b.block, MIN(b.first_created), MAX(b.last_created), "
+                     "MAX(candidates.block) IS NOT NULL OR MAX(b.grams_pending) > 0, SUM(b.runs), "
+                     "MIN(b.first_name_key), MAX(b.last_name_key), MIN(b.first_updated), "
+                     "MAX(b.last_updated), "_s
+                + (countedByBlock ? u"CASE WHEN MAX(b.grams_pending) > 0 THEN NULL "
+                                    "WHEN MAX(candidates.block) IS NULL THEN 0 "
+                                    "ELSE MAX(candidates.names) END"_s
+                                  : u"NULL"_s)
+                + u" FROM simulation_blocks AS b LEFT JOIN (SELECT block, CASE WHEN COUNT(*) = "
+                  "COUNT(names) THEN SUM(names) END AS names FROM simulation_block_grams "
+                  "WHERE gram IN ("_s
                 + gramList
-                + u")) AS held GROUP BY block HAVING COUNT(*) = ?) AS candidates USING (block) "
-                  "GROUP BY b.block HAVING MIN(b.first_created) IS NOT NULL"_s
-            : u"SELECT block, first_created, last_created, grams_pending > 0 OR block IN "
-              "(SELECT block FROM simulation_block_grams WHERE gram IN ("_s
+                + u") GROUP BY block HAVING COUNT(DISTINCT gram) = ?) AS candidates "
+                  "USING (block) GROUP BY b.block HAVING MIN(b.first_created) IS NOT NULL"_s
+                   : u"SELECT block, first_created, last_created, grams_pending > 0 OR block IN "
+                     "(SELECT block FROM simulation_block_grams WHERE gram IN ("_s
                 + gramList
                 + u") GROUP BY block HAVING COUNT(*) = ?), runs, first_name_key, last_name_key, "
-                  "first_updated, last_updated FROM simulation_blocks "
-                  "WHERE first_created IS NOT NULL"_s,
+                  "first_updated, last_updated, "_s
+                + (countedByBlock
+                       ? u"CASE WHEN grams_pending = 0 THEN (SELECT CASE WHEN COUNT(*) = "
+                         "COUNT(names) THEN COALESCE(SUM(names), 0) END FROM "
+                         "simulation_block_grams AS g WHERE g.gram = ? AND "
+                         "g.block = simulation_blocks.block) END"_s
+                       : u"NULL"_s)
+                + u" FROM simulation_blocks WHERE first_created IS NOT NULL"_s,
         values, u"find the blocks a name may be in"_s);
     if (!read)
         return read.error();
@@ -877,11 +928,11 @@ Result<QList<NameProbe::Block>> NameSearch::textBlocks()
     sql::KeptRows &rows = read.value();
     while (rows.next()) {
         blocks << NameProbe::Block {
-            rows.value(0).toLongLong(),      rows.value(1).toLongLong(),
-            rows.value(2).toLongLong(),      rows.value(3).toBool(),
-            rows.value(4).toLongLong(),      rows.value(5).toString(),
-            rows.value(6).toString(),        sql::optionalLong(rows.value(7)),
-            sql::optionalLong(rows.value(8))};
+            rows.value(0).toLongLong(),       rows.value(1).toLongLong(),
+            rows.value(2).toLongLong(),       rows.value(3).toBool(),
+            rows.value(4).toLongLong(),       rows.value(5).toString(),
+            rows.value(6).toString(),         sql::optionalLong(rows.value(7)),
+            sql::optionalLong(rows.value(8)), sql::optionalLong(rows.value(9))};
     }
     if (snapshot != 0 && m_memo && m_memo->folded == m_folded) {
         m_memo->blocks = blocks;
@@ -1019,7 +1070,7 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
     // What the probe tells of the name's matches: counted on SQLite; on PostgreSQL the
     // planner's count, all of them few where it puts them within the threshold.
     const bool allKnown = postgreSql ? isSelective() : m_probe.countedAll();
-    const qint64 known
+    qint64 known
         = postgreSql ? std::max<qint64>({m_probe.estimate, m_probe.learnt, 0}) : m_probe.matches;
     const qint64 rows = query.offset + query.limit;
     // Matches the probe counted, not many more than the page's rows, are read as cheaply,
@@ -1027,14 +1078,35 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
     // counted, not read.
     if (allKnown && known <= 2 * rows && query.offset < kPageRows)
         return success();
+    // A text of three characters is counted in every block with nothing left to gather
+    // (migration 033, the name's matches alone): those blocks need no count of their own, and
+    // the text's matches are at least their sum.
+    const bool blocksCount = !filtered && countsByBlock();
     // The planner's count of a text its statistics do not show is its floor (a hundredth of
     // a percent of the runs; at a million runs 100 for 171, in 3,979 names): blocks weighed
     // against it would all seem worth less than reading every match.
-    if (postgreSql && allKnown)
+    if (postgreSql && allKnown && !blocksCount)
         return success();
     const Result<QList<NameProbe::Block>> blocks = textBlocks();
     if (!blocks)
         return blocks.error();
+    QHash<qint64, qint64> counted;
+    if (blocksCount) {
+        qint64 gathered = 0;
+        bool everyBlock = true;
+        for (const NameProbe::Block &block : blocks.value()) {
+            if (block.names) {
+                counted.insert(block.block, *block.names);
+                gathered += *block.names;
+            } else if (block.holds && block.runs > 0) {
+                everyBlock = false;
+            }
+        }
+        known = std::max(known, gathered);
+        // Every block counted: the name's matches, exact.
+        if (everyBlock)
+            rememberQueryMatches(gathered);
+    }
     // Each block's span of the order's key, of the blocks that may hold the text, and their runs.
     QList<MatchedBlock> spans;
     qint64 holdingRuns = 0;
@@ -1081,7 +1153,6 @@ Status NameSearch::findMatchSpans(const SimulationQuery &query)
                                                         : Key {{}, key.toLongLong()};
     }
     const qint64 budget = kBlockCountFactor * m_probe.threshold;
-    QHash<qint64, qint64> counted;
     qint64 countedMatches = 0;
     qsizetype countedBlocks = 0;
     qint64 countedRuns = 0;

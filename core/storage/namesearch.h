@@ -58,6 +58,8 @@ public:
     const QString &likePattern() const { return m_pattern; }
     // Three characters or more: the trigram index can find the matches.
     bool isIndexable() const;
+    // Three characters: one of the characters whose names the blocks count (migration 033).
+    bool countsByBlock() const;
     // Counts the matches of an indexable name alone through the index, up to the threshold
     // for the table's size (indexedMatches) and one; decides the plan. Shorter texts are not
     // probed (no index to ask): they are matched while walking the order's index. Asks the
@@ -118,6 +120,13 @@ public:
     // stand for themselves and the older runs are sampled; on PostgreSQL a name the windows
     // missed is estimated from the planner's count. Read once for the text (memo).
     Result<double> estimatedShare();
+    // A text of three characters: how many runs its name matches, exact, from the counts the
+    // blocks keep of the names that hold each three characters (migration 033), the blocks
+    // still to gather counted through the index, at most kCountedPendingBlocks of them. None
+    // for another text, or where more blocks are left to gather (as after the migration, until
+    // the housekeeper has gathered them).
+    Result<std::optional<qint64>> matchesFromBlocks();
+    static constexpr qsizetype kCountedPendingBlocks = 8;
     static constexpr qint64 kWindows = 128;
     static constexpr qint64 kWindowIds = 4;
 

@@ -6,6 +6,7 @@
 #include "simulationlistquery.h"
 #include "sqlsupport.h"
 
+#include <QRandomGenerator>
 #include <QThread>
 
 #include <algorithm>
@@ -476,7 +477,8 @@ Result<std::optional<qint64>> blockToGather(Database &database, bool newest, qin
 // SQLite: the ids of a block whose names one transaction gathers (gatherOneBlock).
 constexpr qint64 kGatheredIds = 512;
 
-// SQLite: adds the three characters of the names with ids first to last to those of the block.
+// SQLite: adds the three characters of the names with ids first to last to those of the block,
+// with the number of those names that hold each.
 Status addGrams(Database &database, qint64 block, qint64 first, qint64 last)
 {
     const auto added = sql::change(
@@ -484,10 +486,12 @@ Status addGrams(Database &database, qint64 block, qint64 first, qint64 last)
         u"WITH RECURSIVE position (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM position "
         "WHERE i < (SELECT MAX(length(name_folded)) FROM simulations "
         "WHERE simulation_id BETWEEN ? AND ?) - 2) "
-        "INSERT OR IGNORE INTO simulation_block_grams (gram, block) "
-        "SELECT DISTINCT substr(name_folded, i, 3), ? FROM simulations "
+        "INSERT INTO simulation_block_grams (gram, block, names) "
+        "SELECT gram, ?, COUNT(*) FROM (SELECT DISTINCT simulation_id, "
+        "substr(name_folded, i, 3) AS gram FROM simulations "
         "JOIN position ON i <= length(name_folded) - 2 "
-        "WHERE simulation_id BETWEEN ? AND ? AND name_folded IS NOT NULL"_s,
+        "WHERE simulation_id BETWEEN ? AND ? AND name_folded IS NOT NULL) WHERE true "
+        "GROUP BY gram ON CONFLICT (gram, block) DO UPDATE SET names = names + excluded.names"_s,
         {first, last, block, first, last}, u"gather the characters of a block's names"_s);
     if (!added)
         return added.error();
@@ -496,10 +500,13 @@ Status addGrams(Database &database, qint64 block, qint64 first, qint64 last)
 
 // SQLite writes one transaction at a time, and a writer waits while one gathers: a block is
 // gathered a part of its ids at a time, each part a transaction of its own, a millisecond apart.
-// The names the block counted to gather when the first part began are taken off its count with the
-// last, unless its row was made afresh meanwhile (another epoch, migration 032); those added since
-// stay to gather, by a later call. The lowest block above *above, which becomes the block; false
-// where none is left.
+// The first part replaces the block's rows (migration 033: their counts start afresh) and gives
+// the block's row an epoch of its own (migration 032); each later part goes on only while the
+// row has that epoch: a row made afresh, once every run of the block was deleted, has another,
+// and so does one whose gathering another process began since. The names the block counted to
+// gather when the first part began are taken off its count with the last; those added, deleted
+// or renamed since stay to gather, by a later call. The lowest block above *above, which becomes
+// the block; false where none is left.
 Result<bool> gatherBlockInParts(Database &database, bool newest, qint64 *above)
 {
     // Most calls find nothing to gather: they look without taking the write lock.
@@ -524,7 +531,7 @@ Result<bool> gatherBlockInParts(Database &database, bool newest, qint64 *above)
             return transaction.beginError();
         if (part == first) {
             auto read = sql::run(database,
-                                 u"SELECT grams_pending, grams_epoch FROM simulation_blocks "
+                                 u"SELECT grams_pending FROM simulation_blocks "
                                  "WHERE block = ? AND grams_pending > 0"_s,
                                  {block}, u"read a block's names to gather"_s);
             if (!read)
@@ -532,7 +539,26 @@ Result<bool> gatherBlockInParts(Database &database, bool newest, qint64 *above)
             if (!read.value().next())
                 return true; // gathered meanwhile by another process
             counted = read.value().value(0);
-            epoch = read.value().value(1);
+            epoch = qint64(QRandomGenerator::global()->generate64() >> 1);
+            if (const auto begun = sql::change(
+                    database, u"UPDATE simulation_blocks SET grams_epoch = ? WHERE block = ?"_s,
+                    {epoch, block}, u"begin gathering a block's names"_s);
+                !begun)
+                return begun.error();
+            if (const auto forgotten
+                = sql::change(database, u"DELETE FROM simulation_block_grams WHERE block = ?"_s,
+                              {block}, u"forget a block's characters"_s);
+                !forgotten)
+                return forgotten.error();
+        } else {
+            auto ours = sql::run(database,
+                                 u"SELECT 1 FROM simulation_blocks "
+                                 "WHERE block = ? AND grams_epoch = ?"_s,
+                                 {block, epoch}, u"read who gathers a block's names"_s);
+            if (!ours)
+                return ours.error();
+            if (!ours.value().next())
+                return true; // made afresh, or gathered by another process since
         }
         if (const Status added = addGrams(database, block, part, part + kGatheredIds - 1); !added)
             return added.error();

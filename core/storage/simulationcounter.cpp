@@ -71,6 +71,14 @@ Result<SimulationCount> SimulationCounter::count(const SimulationQuery &query,
     // A page of this query has read and counted every match.
     if (const std::optional<qint64> counted = search.queryMatches())
         return SimulationCount {*counted, true};
+    // A text of three characters, the name alone: the blocks count its matches.
+    if (!query.filtersBesidesName()) {
+        const Result<std::optional<qint64>> fromBlocks = search.matchesFromBlocks();
+        if (!fromBlocks)
+            return fromBlocks.error();
+        if (fromBlocks.value())
+            return SimulationCount {*fromBlocks.value(), true};
+    }
     // An exact count finds up to the plan's threshold of matches through the index.
     if (const Status probed = estimateLargeSearches ? search.probeForCount() : search.probe();
         !probed)

@@ -57,7 +57,9 @@ struct NameProbe
     // The blocks of ids (SimulationBlocks) that have held runs: each one's span of creation
     // dates, whether its names may hold the text, its runs, its span of name keys (null where
     // not known) and of update dates (migration 024; none where not known)
-    // (NameSearch::findWalkSpans), as read in the snapshot blocksSnapshot
+    // (NameSearch::findWalkSpans), and, for a text of three characters, how many of its names
+    // hold it where the block has nothing left to gather (migration 033; none otherwise), as
+    // read in the snapshot blocksSnapshot
     // (sql::ReadSnapshot::current). A page placed by an offset plans twice in one snapshot: it
     // reads them once.
     struct Block
@@ -71,6 +73,7 @@ struct NameProbe
         QString lastNameKey = {};
         std::optional<qint64> firstUpdated = {};
         std::optional<qint64> lastUpdated = {};
+        std::optional<qint64> names = {};
     };
     QList<Block> blocks = {};
     quint64 blocksSnapshot = 0;
