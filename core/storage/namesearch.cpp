@@ -1356,8 +1356,9 @@ bool NameSearch::walkReadBlocks(SimulationQuery::OrderBy order, bool descending,
     m_walkIds = KeySpan {firstId, lastId};
     const QString column = SimulationListQuery::orderExpression(order);
     m_walkFrom = order == SimulationQuery::OrderBy::Name
-        ? KeyBound {column, QString::fromUtf8(start->bytes), descending}
-        : KeyBound {column, start->number, descending};
+        ? KeyBound {column, QString::fromUtf8(start->bytes), descending,
+                    QString::fromUtf8(end->bytes)}
+        : KeyBound {column, start->number, descending, end->number};
     m_walksReadBlocks = true;
     return true;
 }
@@ -1823,7 +1824,10 @@ QString NameSearch::condition(QVariantList *values, Use use) const
             values->append(m_folded);
             QString test = u"strpos(name_folded, ?) > 0"_s;
             if (m_walkIds) {
-                test += u" AND simulation_id BETWEEN ? AND ?"_s;
+                // Between the keys of the blocks it walks, the order's index is the narrower:
+                // the ids' range, out of the primary key's reach, is checked in it.
+                test += m_walksReadBlocks ? u" AND simulation_id + 0 BETWEEN ? AND ?"_s
+                                          : u" AND simulation_id BETWEEN ? AND ?"_s;
                 *values << m_walkIds->first << m_walkIds->last;
                 if (!m_walkKeys.isEmpty())
                     test += u" AND "_s + m_walkKeys;
@@ -1876,7 +1880,14 @@ QString NameSearch::walkFromCondition(QVariantList *values, Use use) const
     if (!m_walkFrom || use != Use::Walk)
         return QString();
     values->append(m_walkFrom->key);
-    return u" AND "_s + m_walkFrom->column + (m_walkFrom->descending ? u" <= ?"_s : u" >= ?"_s);
+    QString bounds
+        = u" AND "_s + m_walkFrom->column + (m_walkFrom->descending ? u" <= ?"_s : u" >= ?"_s);
+    if (m_walkFrom->to.isValid()) {
+        values->append(m_walkFrom->to);
+        bounds
+            += u" AND "_s + m_walkFrom->column + (m_walkFrom->descending ? u" >= ?"_s : u" <= ?"_s);
+    }
+    return bounds;
 }
 
 void NameSearch::checkIndex(Database &database)

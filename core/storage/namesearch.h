@@ -333,11 +333,18 @@ public:
     // blocks and, by name, fewer than half of all blocks may hold the text. Where names or
     // updates follow the ids (run-0000001, run-0000002 …), a text of the newest runs is then
     // found without walking the keys of all the older ones, oldest first, and the reverse.
+    // A walk of the blocks that hold a deep page (walkReadBlocks) ends at their furthest key
+    // too (to): the walk is then a range of the order's index as narrow as their spans, which
+    // PostgreSQL's planner reads in order, where it read the blocks' ids from the primary key
+    // and sorted them (at a million runs, 042 by name last first at offset 2,000: the 4,096
+    // runs of the block with 4,017 of its matches, 4.1-4.6 ms, against 1.8-2.2 for the 461
+    // entries of the range walked to the page).
     struct KeyBound
     {
         QString column; // of the order's index
         QVariant key;
         bool descending = false;
+        QVariant to = {}; // the walk's last key, where it has one
     };
     const std::optional<KeyBound> &walkFrom() const { return m_walkFrom; }
     // Whether a walk from the order's key (a cursor's) starts at or past walkFrom, in the walk's
