@@ -553,26 +553,42 @@ Result<std::optional<qint64>> NameSearch::matchesFromBlocks()
 {
     if (!countsByBlock())
         return std::optional<qint64>();
-    const Result<QList<NameProbe::Block>> blocks = textBlocks();
-    if (!blocks)
-        return blocks.error();
-    qint64 matches = 0;
-    QSet<qint64> pending;
-    for (const NameProbe::Block &block : blocks.value()) {
-        if (block.names)
-            matches += *block.names;
-        else if (block.holds && block.runs > 0)
-            pending.insert(block.block);
+    // The blocks with runs still to gather (PostgreSQL keeps a row a block and shard), then the
+    // counts of those gathered (not of a block gone with its last run, whose rows SQLite
+    // leaves): two reads of a few hundred rows, where the blocks' spans a page plans with cost
+    // a statement of a millisecond on PostgreSQL at a million runs.
+    auto pending = sql::readKept(m_database,
+                                 u"SELECT block FROM simulation_blocks GROUP BY block "
+                                 "HAVING SUM(grams_pending) > 0 AND SUM(runs) > 0"_s,
+                                 {}, u"find the blocks whose names are still to gather"_s);
+    if (!pending)
+        return pending.error();
+    QList<KeySpan> spans;
+    while (pending.value().next()) {
+        const qint64 block = pending.value().value(0).toLongLong();
+        spans << KeySpan {block * SimulationBlocks::kIds, (block + 1) * SimulationBlocks::kIds - 1};
     }
-    if (pending.size() > kCountedPendingBlocks)
+    if (spans.size() > kCountedPendingBlocks)
         return std::optional<qint64>();
-    if (!pending.isEmpty()) {
-        const QList<KeySpan> spans = idSpans(blocks.value(), pending);
-        const Result<std::optional<QHash<qint64, qint64>>> counted = countMatchesByBlock(
+    auto counted = sql::readKept(
+        m_database,
+        u"SELECT COALESCE(SUM(names), 0), COUNT(*) - COUNT(names) FROM simulation_block_grams "
+        "WHERE gram = ? AND block IN (SELECT block FROM simulation_blocks GROUP BY block "
+        "HAVING SUM(grams_pending) = 0)"_s,
+        {m_folded}, u"read the blocks' counts of a name"_s);
+    if (!counted)
+        return counted.error();
+    if (!counted.value().next() || counted.value().value(1).toLongLong() != 0)
+        return std::optional<qint64>(); // a row without its count
+    qint64 matches = counted.value().value(0).toLongLong();
+    if (!spans.isEmpty()) {
+        std::sort(spans.begin(), spans.end(),
+                  [](const KeySpan &a, const KeySpan &b) { return a.first < b.first; });
+        const Result<std::optional<QHash<qint64, qint64>>> inPending = countMatchesByBlock(
             &spans, std::numeric_limits<qint64>::max() - 1, SimulationQuery());
-        if (!counted)
-            return counted.error();
-        for (const qint64 inBlock : std::as_const(*counted.value()))
+        if (!inPending)
+            return inPending.error();
+        for (const qint64 inBlock : std::as_const(*inPending.value()))
             matches += inBlock;
     }
     return std::optional(matches);
