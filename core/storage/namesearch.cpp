@@ -553,13 +553,15 @@ Result<std::optional<qint64>> NameSearch::matchesFromBlocks()
 {
     if (!countsByBlock())
         return std::optional<qint64>();
-    // The blocks with runs still to gather (PostgreSQL keeps a row a block and shard), then the
+    // The blocks with runs still to gather, in id order as their count reads them (PostgreSQL
+    // keeps a row a block and shard), then the
     // counts of those gathered (not of a block gone with its last run, whose rows SQLite
     // leaves): two reads of a few hundred rows, where the blocks' spans a page plans with cost
     // a statement of a millisecond on PostgreSQL at a million runs.
     auto pending = sql::readKept(m_database,
                                  u"SELECT block FROM simulation_blocks GROUP BY block "
-                                 "HAVING SUM(grams_pending) > 0 AND SUM(runs) > 0"_s,
+                                 "HAVING SUM(grams_pending) > 0 AND SUM(runs) > 0 "
+                                 "ORDER BY block"_s,
                                  {}, u"find the blocks whose names are still to gather"_s);
     if (!pending)
         return pending.error();
@@ -582,8 +584,6 @@ Result<std::optional<qint64>> NameSearch::matchesFromBlocks()
         return std::optional<qint64>(); // a row without its count
     qint64 matches = counted.value().value(0).toLongLong();
     if (!spans.isEmpty()) {
-        std::sort(spans.begin(), spans.end(),
-                  [](const KeySpan &a, const KeySpan &b) { return a.first < b.first; });
         const Result<std::optional<QHash<qint64, qint64>>> inPending = countMatchesByBlock(
             &spans, std::numeric_limits<qint64>::max() - 1, SimulationQuery());
         if (!inPending)
