@@ -554,10 +554,10 @@ Result<std::optional<qint64>> NameSearch::matchesFromBlocks()
     if (!countsByBlock())
         return std::optional<qint64>();
     // The blocks with runs still to gather, in id order as their count reads them (PostgreSQL
-    // keeps a row a block and shard), then the
-    // counts of those gathered (not of a block gone with its last run, whose rows SQLite
-    // leaves): two reads of a few hundred rows, where the blocks' spans a page plans with cost
-    // a statement of a millisecond on PostgreSQL at a million runs.
+    // keeps a row a block and shard), then the counts of those gathered (not of a block gone
+    // with its last run, whose rows SQLite leaves): two reads of a few hundred rows, where the
+    // blocks' spans a page plans with cost a statement of a millisecond on PostgreSQL at a
+    // million runs.
     auto pending = sql::readKept(m_database,
                                  u"SELECT block FROM simulation_blocks GROUP BY block "
                                  "HAVING SUM(grams_pending) > 0 AND SUM(runs) > 0 "
