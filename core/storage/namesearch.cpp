@@ -201,6 +201,20 @@ Status NameSearch::probeUpTo(Reach reach)
     if (m_database.isPostgreSql()) {
         // Counting the matches of a common name would read its whole trigram posting list
         // (a GIN index stops at nothing): the planner's statistics tell it from a rare one.
+        // A text of three characters is counted exactly by the blocks (matchesFromBlocks), in
+        // about the time the planner's estimate takes: its pages are planned on its count, and
+        // its share needs no sample. At a million runs the planner counts 424, in 3,979 names,
+        // at its floor (100), and its page by status read and sorted every match (6.5 ms).
+        if (m_probe.estimate < 0) {
+            const Result<std::optional<qint64>> counted = matchesFromBlocks();
+            if (!counted)
+                return counted.error();
+            if (counted.value()) {
+                m_probe.estimate = *counted.value();
+                if (m_probe.runs > 0)
+                    m_probe.share = std::min(1.0, double(m_probe.estimate) / double(m_probe.runs));
+            }
+        }
         if (m_probe.estimate < 0) {
             auto estimate
                 = sql::runKept(m_database, u"SELECT simulation_name_matches_estimate(?)"_s,
@@ -1756,7 +1770,8 @@ void NameSearch::takeKeptEstimates()
         m_probe.indexWords = kept->indexWords;
         m_probe.wordsChosen = true;
     }
-    if (m_probe.share < 0 && kept->shareCounted == m_probe.counted)
+    // SQLite's share depends on the newest matches its probe counted; PostgreSQL's does not.
+    if (m_probe.share < 0 && (kept->shareCounted == m_probe.counted || m_database.isPostgreSql()))
         m_probe.share = kept->share;
 }
 

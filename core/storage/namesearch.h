@@ -232,13 +232,13 @@ public:
     const QList<MatchWindow> &matchWindows() const { return m_matchWindows; }
     static constexpr qint64 kFirstWindowBlocks = 4;
     static constexpr qint64 kWindowGrowth = 4;
-    // The last window reads every match of the ids left: windows are for texts whose matches
-    // the planner counts (not at its floor, where they may be a few scattered over every
-    // block: 0424, in 1,300 runs, 1.8 against 3.2 ms; and where reading every match counts
-    // them for the page exactly), at most kWindowedMatchesFactor times the plan's threshold
-    // (run-09, in 100,000 names, walks), no more than kDenseBlockRows times the page's rows in
-    // a block (RUN, in every name, fills a page from a few hundred runs walked), and for
-    // filters that leave at least kWindowedShare of the runs (a filter leaving fewer would
+    // The last window reads every match of the ids left: windows are for texts whose matches the
+    // planner or the blocks count (plannerTellsMatches; not at the planner's floor, where they may
+    // be a few scattered over every block: 0424, in 1,300 runs, 1.8 against 3.2 ms; and where
+    // reading every match counts them for the page exactly), at most kWindowedMatchesFactor times
+    // the plan's threshold (run-09, in 100,000 names, walks), no more than kDenseBlockRows times
+    // the page's rows in a block (RUN, in every name, fills a page from a few hundred runs walked),
+    // and for filters that leave at least kWindowedShare of the runs (a filter leaving fewer would
     // have the windows read most blocks before the page is full).
     // A page at an offset of kWindowedOffset rows or more (SimulationLister::kDeepOffset) is
     // planned as before, its matches read and counted or the order walked: windows spread over
@@ -461,8 +461,9 @@ private:
     // The matches a block of ids holds on average, at the planner's count of the text (0 where
     // that count is its floor, kPlannerFloorShare).
     double plannedBlockMatches() const;
-    // PostgreSQL, after probe(): the planner's count of the name's matches comes from its
-    // statistics, not its floor (kPlannerFloorShare).
+    // PostgreSQL, after probe(): the count of the name's matches comes from the planner's
+    // statistics, not its floor (kPlannerFloorShare), or from the blocks' counts of a text of
+    // three characters (matchesFromBlocks), which probe() reads first.
     bool plannerTellsMatches() const;
     // Sets m_matchSpans where matchSpans() applies to query (after probe()): the blocks that can
     // hold the page (blocksHoldingRows) with the uncounted ones' runs at the probe's share of

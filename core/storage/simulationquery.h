@@ -33,7 +33,9 @@ struct NameProbe
     qint64 threshold = 0;
     // Runs in the table when probed.
     qint64 runs = 0;
-    // PostgreSQL: the planner's count of the name's matches; -1 before it is asked.
+    // PostgreSQL: the planner's count of the name's matches, or for a text of three
+    // characters its count from the blocks (NameSearch::matchesFromBlocks) where they can
+    // tell; -1 before it is asked.
     qint64 estimate = -1;
     // PostgreSQL: the matches a page's read of every match found at least, more than the
     // planner's count (NameSearch::everyMatchBound); -1 where none did.
