@@ -115,6 +115,8 @@ private Q_SLOTS:
         test::addDialectRows();
     }
     void aTextAtThePlannersFloorReadsNoMoreMatchesThanItsPlanAllows();
+    void aFirstWindowHoldsThePageByTheBlocksCounts_data() { test::addDialectRows(); }
+    void aFirstWindowHoldsThePageByTheBlocksCounts();
     void aFilterWalkChecksIdsAmongTheIndexMatches_data() { test::addDialectRows(); }
     void aFilterWalkChecksIdsAmongTheIndexMatches();
     void aWalkSeeksItsIdsUnderEachKey_data() { test::addDialectRows(); }
@@ -3217,6 +3219,60 @@ void TestListing::aTextAtThePlannersFloorReadsNoMoreMatchesThanItsPlanAllows()
             QVERIFY(planned.planPage(other).ok());
             QVERIFY(planned.readsEveryMatch() && planned.everyMatchBound(other) == 0);
         }
+    }
+}
+
+void TestListing::aFirstWindowHoldsThePageByTheBlocksCounts()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    constexpr qint64 kBlock = SimulationBlocks::kIds;
+    constexpr qint64 kRuns = 12 * kBlock;
+    // "-qxv" in every 200th name of blocks 0 to 9 (about 20 a block) and in every 4th of blocks
+    // 10 and 11 (1,024 each): about 190 a block on average, far fewer at the start. All
+    // finished, on machines 1 and 2 in turn; the blocks gathered.
+    const QString added
+        = addRunsBySql(database, kRuns,
+                       u"'Run-' || (100000000 + i) || CASE WHEN (i / %1 < 10 AND i % 200 = 3) "
+                       "OR (i / %1 >= 10 AND i % 4 = 1) THEN '-qxv' ELSE '' END"_s.arg(kBlock),
+                       u"'finished'"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
+    QVERIFY(SimulationBlocks::foldGrams(database, 1'000, true).ok());
+    compareBlocksWithTheTable(database);
+    SimulationRepository repository(database);
+    for (const bool descending : {false, true}) {
+        SimulationQuery query;
+        query.orderBy = OrderBy::Status;
+        query.descending = descending;
+        query.nameContains = u"QXV"_s;
+        query.limit = 100;
+        const QString what = descending ? u"by status, last first"_s : u"by status"_s;
+        const QList<qint64> scanned = scannedIds(repository, query);
+        QVERIFY2(scanned.size() > 2'000, qPrintable(what));
+        if (database.isPostgreSql()) {
+            // The group of finished runs is read in windows of ids; the first holds the page's
+            // rows by the blocks' counts, half as many again: from the start the first eight
+            // blocks (about 20 each), from the end the last one alone, where the text's
+            // average over the blocks would have taken one block from the start.
+            QVERIFY2(SimulationLister(database).readsGroupByGroup(query).value(), qPrintable(what));
+            SimulationQuery group = query;
+            group.status = SimulationStatus::Finished;
+            NameSearch search(database, group.nameContains);
+            QVERIFY2(search.planPage(group).ok(), qPrintable(what));
+            QVERIFY2(!search.matchWindows().isEmpty(), qPrintable(what));
+            const NameSearch::KeySpan first = search.matchWindows().constFirst().ids;
+            const QString span = what + u": "_s + QString::number(first.first) + u".."_s
+                + QString::number(first.last);
+            if (descending)
+                QVERIFY2(first.first == 11 * kBlock && first.last == kRuns, qPrintable(span));
+            else
+                QVERIFY2(first.first == 1 && first.last == 8 * kBlock - 1, qPrintable(span));
+        }
+        const auto page = repository.list(query);
+        QVERIFY2(page.ok(), qPrintable(what));
+        QVERIFY2(idsOf(page.value()) == scanned.mid(0, 100), qPrintable(what));
+        QVERIFY2(pagedIds(repository, query) == scanned, qPrintable(what));
     }
 }
 

@@ -220,7 +220,8 @@ public:
     // and walking the order's index past a sparse text's first rows 7 (042 on one machine of
     // two, newest first). The page reads windows of ids from its end, in its direction, each
     // ordered by id and read after the one before it: the first of kFirstWindowBlocks blocks
-    // (or as many as the planner's count of the text puts its page's rows in), the second
+    // (or as many as the planner's count of the text puts its page's rows in; for a text of
+    // three characters, as many as the blocks' counts of it do, blockHoldingNames), the second
     // kWindowGrowth times as many, both through the index keyed by block; the last every match
     // of the ids left, as a page that reads every match does. Its statements stop once the
     // page is full. Known after planPage(); empty where the page is read otherwise.
@@ -455,6 +456,11 @@ private:
     Status planWalk(const SimulationQuery &query);
     // Sets m_matchWindows where matchWindows() applies to query (after probe()).
     Status findMatchWindows(const SimulationQuery &query);
+    // A text of three characters, PostgreSQL: the nearest block from edge on, in the direction
+    // given, whose names and those of the blocks before it from edge hold the text at least
+    // `names` times, by the blocks' counts (migration 033); nullopt where they hold fewer.
+    Result<std::optional<qint64>> blockHoldingNames(qint64 edge, bool descending,
+                                                    qint64 names) const;
     // PostgreSQL: the text's matches as the planner counts them, or as many as a page's read
     // found where that was more (NameProbe::learnt).
     qint64 plannedMatches() const;
