@@ -827,29 +827,28 @@ Status NameSearch::findMatchWindows(const SimulationQuery &query)
     }
     if (lowest > highest)
         return success(); // nothing past the cursor
-    // The first window holds the page's rows at the planner's count, half as many again.
-    const double inBlock = plannedBlockMatches() * share;
-    qint64 blocks = kFirstWindowBlocks;
-    if (inBlock > 0)
-        blocks = std::clamp<qint64>(qint64(std::ceil(1.5 * double(m_pageRows) / inBlock)), 1,
-                                    kFirstWindowBlocks * kWindowGrowth);
     constexpr qint64 ids = SimulationBlocks::kIds;
     // Whole blocks from the page's end, the last window what is left.
     qint64 edge = query.descending ? highest / ids : lowest / ids;
-    // A text of three characters is counted by block: the first window holds those rows by
-    // the counts, where the text is denser in some blocks than in others (at a million runs
-    // the first ten blocks held 81 of 424's first hundred finished runs, and the second window
-    // read forty blocks for the other 19, 1.6 ms; 555's first 300 names are in 27 blocks), as
-    // many blocks as the second window would have read at most.
+    // The first window holds the page's rows, half as many again: by the blocks' counts for a
+    // text of three characters, where the text is denser in some blocks than in others (at a
+    // million runs the first ten blocks held 81 of 424's first hundred finished runs, and the
+    // second window read forty blocks for the other 19, 1.6 ms; 555's first 300 names are in 27
+    // blocks), up to as many blocks as the second window would have read; else at the
+    // planner's count.
+    const double pageMatches = 1.5 * double(m_pageRows);
+    qint64 blocks = kFirstWindowBlocks;
     if (countsByBlock()) {
-        const auto names = qint64(std::ceil(1.5 * double(m_pageRows) / share));
         const Result<std::optional<qint64>> reach
-            = blockHoldingNames(edge, query.descending, names);
+            = blockHoldingNames(edge, query.descending, qint64(std::ceil(pageMatches / share)));
         if (!reach)
             return reach.error();
         const qint64 last = query.descending ? lowest / ids : highest / ids;
         blocks = std::min(std::abs(reach.value().value_or(last) - edge) + 1,
                           kFirstWindowBlocks * kWindowGrowth * kWindowGrowth);
+    } else if (const double inBlock = plannedBlockMatches() * share; inBlock > 0) {
+        blocks = std::clamp<qint64>(qint64(std::ceil(pageMatches / inBlock)), 1,
+                                    kFirstWindowBlocks * kWindowGrowth);
     }
     for (int window = 0; window < 2; ++window) {
         const qint64 first = query.descending ? std::max(edge - blocks + 1, lowest / ids) : edge;
