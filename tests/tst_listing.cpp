@@ -2893,8 +2893,10 @@ void TestListing::aCommonNameReadsTheMatchesOfTheBlocksThatHoldThePage()
                 query.machineId = machine;
                 NameSearch search(database, query.nameContains);
                 QVERIFY2(search.planPage(query).ok(), qPrintable(what));
+                // In creation order, where the blocks follow it, the page reads windows of
+                // whole blocks instead (NameSearch::matchWindows).
                 if (database.isPostgreSql() && machine == 1 && orderBy == OrderBy::CreationDate)
-                    QVERIFY2(search.matchSpans(), qPrintable(what));
+                    QVERIFY2(!search.matchWindows().isEmpty(), qPrintable(what));
                 const QList<qint64> scanned = scannedIds(repository, query);
                 QCOMPARE(scanned.size(), machine == 1 ? 657 : 0);
                 QVERIFY2(pagedIds(repository, query) == scanned, qPrintable(what));
@@ -2970,6 +2972,17 @@ void TestListing::aPageBeyondManySparseBlocksCountsEveryBlockAtOnce()
                 planned.nameProbe = std::make_shared<NameProbe>();
                 NameSearch search(database, planned.nameContains, planned.nameProbe);
                 QVERIFY2(search.planPage(planned).ok(), qPrintable(what));
+                if (machine && orderBy == OrderBy::CreationDate) {
+                    // Under a machine in creation order the page reads windows of whole blocks
+                    // from its end (NameSearch::matchWindows), which count nothing: the count
+                    // is read by itself.
+                    QVERIFY2(!search.matchWindows().isEmpty() && !search.queryMatches(),
+                             qPrintable(what));
+                    const auto counted = SimulationCounter(database).count(query, false);
+                    QVERIFY2(counted.ok() && counted->exact && counted->runs == scanned.size(),
+                             qPrintable(what));
+                    continue;
+                }
                 const std::optional<NameSearch::KeySpan> &walked = search.walkIds();
                 QVERIFY2(!search.readsEveryMatch()
                              && (search.matchSpans()
@@ -3229,18 +3242,43 @@ void TestListing::aFirstWindowHoldsThePageByTheBlocksCounts()
     QVERIFY(withMachinesAAndB(database));
     constexpr qint64 kBlock = SimulationBlocks::kIds;
     constexpr qint64 kRuns = 12 * kBlock;
-    // "-qxv" in every 200th name of blocks 0 to 9 (about 20 a block) and in every 4th of blocks
-    // 10 and 11 (1,024 each): about 190 a block on average, far fewer at the start. All
-    // finished, on machines 1 and 2 in turn; the blocks gathered.
-    const QString added
-        = addRunsBySql(database, kRuns,
-                       u"'Run-' || (100000000 + i) || CASE WHEN (i / %1 < 10 AND i % 200 = 3) "
-                       "OR (i / %1 >= 10 AND i % 4 = 1) THEN '-qxv' ELSE '' END"_s.arg(kBlock),
-                       u"'finished'"_s);
+    // Created in id order, all finished, on machines 1 (even ids) and 2 (odd) in turn. "-qxv" in
+    // every 200th name of blocks 0 to 9 (about 20 a block, machine 2) and in every 16th of
+    // blocks 10 and 11 (256 each, machine 1): about 59 a block on average, far fewer at the
+    // start. "-dnz" in every 400th name of blocks 0 to 10 (about 10 a block, machine 2) and in
+    // every other one of block 11 (2,048, machine 1). The blocks gathered.
+    const QString added = addRunsBySql(
+        database, kRuns,
+        u"'Run-' || (100000000 + i) || CASE WHEN (i / %1 < 10 AND i % 200 = 3) "
+        "OR (i / %1 >= 10 AND i % 16 = 2) THEN '-qxv' ELSE '' END || CASE WHEN "
+        "(i / %1 < 11 AND i % 400 = 7) OR (i / %1 = 11 AND i % 2 = 0) THEN '-dnz' ELSE '' END"_s
+            .arg(kBlock),
+        u"'finished'"_s);
     QVERIFY2(added.isEmpty(), qPrintable(added));
-    QVERIFY(SimulationBlocks::foldGrams(database, 1'000, true).ok());
     compareBlocksWithTheTable(database);
     SimulationRepository repository(database);
+    const bool postgreSql = database.isPostgreSql();
+    // The first window of a page of query's, where the page reads windows (PostgreSQL).
+    const auto firstWindow = [&database](const SimulationQuery &query) {
+        NameSearch search(database, query.nameContains);
+        const bool planned = search.planPage(query).ok();
+        return planned && !search.matchWindows().isEmpty()
+            ? std::optional(search.matchWindows().constFirst().ids)
+            : std::nullopt;
+    };
+    const auto spanText = [](const std::optional<NameSearch::KeySpan> &span) {
+        return span ? QString::number(span->first) + u".."_s + QString::number(span->last)
+                    : u"none"_s;
+    };
+    const auto samePages = [&repository](const SimulationQuery &query, const QString &what) {
+        const QList<qint64> scanned = scannedIds(repository, query);
+        QVERIFY2(scanned.size() > 100, qPrintable(what));
+        const auto page = repository.list(query);
+        QVERIFY2(page.ok(), qPrintable(what));
+        QVERIFY2(idsOf(page.value()) == scanned.mid(0, query.limit), qPrintable(what));
+        QVERIFY2(pagedIds(repository, query) == scanned, qPrintable(what));
+        QVERIFY2(pagedIds(repository, query, false) == scanned, qPrintable(what));
+    };
     for (const bool descending : {false, true}) {
         SimulationQuery query;
         query.orderBy = OrderBy::Status;
@@ -3248,31 +3286,80 @@ void TestListing::aFirstWindowHoldsThePageByTheBlocksCounts()
         query.nameContains = u"QXV"_s;
         query.limit = 100;
         const QString what = descending ? u"by status, last first"_s : u"by status"_s;
-        const QList<qint64> scanned = scannedIds(repository, query);
-        QVERIFY2(scanned.size() > 2'000, qPrintable(what));
-        if (database.isPostgreSql()) {
+        if (postgreSql) {
             // The group of finished runs is read in windows of ids; the first holds the page's
             // rows by the blocks' counts, half as many again: from the start the first eight
-            // blocks (about 20 each), from the end the last one alone, where the text's
-            // average over the blocks would have taken one block from the start.
+            // blocks (about 20 each), from the end the last one (with the newest block's single
+            // run), where the text's average over the blocks would have taken three blocks.
             QVERIFY2(SimulationLister(database).readsGroupByGroup(query).value(), qPrintable(what));
             SimulationQuery group = query;
             group.status = SimulationStatus::Finished;
-            NameSearch search(database, group.nameContains);
-            QVERIFY2(search.planPage(group).ok(), qPrintable(what));
-            QVERIFY2(!search.matchWindows().isEmpty(), qPrintable(what));
-            const NameSearch::KeySpan first = search.matchWindows().constFirst().ids;
-            const QString span = what + u": "_s + QString::number(first.first) + u".."_s
-                + QString::number(first.last);
+            const std::optional<NameSearch::KeySpan> first = firstWindow(group);
+            const QString span = what + u": "_s + spanText(first);
             if (descending)
-                QVERIFY2(first.first == 11 * kBlock && first.last == kRuns, qPrintable(span));
+                QVERIFY2(first && first->first == 11 * kBlock && first->last == kRuns,
+                         qPrintable(span));
             else
-                QVERIFY2(first.first == 1 && first.last == 8 * kBlock - 1, qPrintable(span));
+                QVERIFY2(first && first->first == 1 && first->last == 8 * kBlock - 1,
+                         qPrintable(span));
+            // A text the block that fills the page holds densely, with few ids before it: the
+            // page walks to it. With many ids before it, the window reads it.
+            group.nameContains = u"dnz"_s;
+            const std::optional<NameSearch::KeySpan> dense = firstWindow(group);
+            QVERIFY2(dense.has_value() == !descending,
+                     qPrintable(what + u", dense: "_s + spanText(dense)));
         }
-        const auto page = repository.list(query);
-        QVERIFY2(page.ok(), qPrintable(what));
-        QVERIFY2(idsOf(page.value()) == scanned.mid(0, 100), qPrintable(what));
-        QVERIFY2(pagedIds(repository, query) == scanned, qPrintable(what));
+        samePages(query, what);
+        query.nameContains = u"dnz"_s;
+        samePages(query, what + u", dense"_s);
+    }
+    // In creation order under a machine, the windows are whole blocks in creation order: the
+    // first of machine 2's newest runs that bear "qxv" (none in blocks 10 and 11) holds what
+    // the blocks' counts put there (256 each, those of machine 1), the next ones the rest.
+    for (const qint64 machine : {1, 2}) {
+        for (const bool descending : {false, true}) {
+            SimulationQuery query;
+            query.machineId = machine;
+            query.descending = descending;
+            query.nameContains = u"qxv"_s;
+            query.limit = 30;
+            const QString what = u"in creation order on machine %1%2"_s.arg(machine).arg(
+                descending ? u", newest first"_s : QString());
+            if (postgreSql) {
+                const std::optional<NameSearch::KeySpan> first = firstWindow(query);
+                QVERIFY2(first
+                             && (descending ? first->first % kBlock == 0 && first->last == kRuns
+                                            : first->first == 1 && (first->last + 1) % kBlock == 0),
+                         qPrintable(what + u": "_s + spanText(first)));
+            }
+            samePages(query, what);
+        }
+    }
+    // A run created before all others, in the newest block: the blocks no longer follow
+    // creation order, and the page is read as before.
+    QSqlQuery change(database.connection());
+    QVERIFY2(
+        change.exec(u"INSERT INTO simulations (simulation_id, name, name_folded, name_key, "
+                    "machine_id, status, creation_date, update_date, points_total) VALUES "
+                    "(%1, 'Early-qxv', 'early-qxv', 'early-qxv', 2, 'finished', 5, 5, 10)"_s.arg(
+                        kRuns + 1)),
+        qPrintable(change.lastError().text()));
+    QVERIFY(SimulationBlocks::foldGrams(database, 1'000, true).ok());
+    for (const bool descending : {false, true}) {
+        SimulationQuery query;
+        query.machineId = 2;
+        query.descending = descending;
+        query.nameContains = u"qxv"_s;
+        query.limit = 30;
+        const QString what
+            = u"an early run last%1"_s.arg(descending ? u", newest first"_s : QString());
+        if (postgreSql)
+            QVERIFY2(!firstWindow(query), qPrintable(what));
+        const QList<qint64> scanned = scannedIds(repository, query);
+        QVERIFY2(scanned.contains(kRuns + 1), qPrintable(what));
+        QVERIFY2((descending ? scanned.constLast() : scanned.constFirst()) == kRuns + 1,
+                 qPrintable(what));
+        samePages(query, what);
     }
 }
 

@@ -796,14 +796,21 @@ bool NameSearch::windowsMayRead() const
     if (!m_database.isPostgreSql() || !isIndexable() || !m_probe.indexWords.isEmpty()
         || !plannerTellsMatches())
         return false;
-    return plannedMatches() <= kWindowedMatchesFactor * m_probe.threshold
+    // The blocks' counts of a text of three characters size its windows, and refuse them
+    // where the page's blocks hold it densely (findMatchWindows), however many its matches.
+    return (countsByBlock() || plannedMatches() <= kWindowedMatchesFactor * m_probe.threshold)
         && plannedBlockMatches() <= kDenseBlockRows * double(m_pageRows);
 }
 
 Status NameSearch::findMatchWindows(const SimulationQuery &query)
 {
     const SimulationQuery::OrderBy order = SimulationListQuery(query, true).effectiveOrder();
-    if (order != SimulationQuery::OrderBy::Id || query.limit < 0 || query.offset >= kWindowedOffset
+    // In creation order, under other filters: of the name alone the blocks place the page
+    // (findMatchSpans).
+    const bool byId = order == SimulationQuery::OrderBy::Id;
+    const bool byCreation
+        = order == SimulationQuery::OrderBy::CreationDate && query.filtersBesidesName();
+    if (!(byId || byCreation) || query.limit < 0 || query.offset >= kWindowedOffset
         || !windowsMayRead())
         return success();
     const Result<qint64> left = runsLeftByOtherFilters(query);
@@ -812,22 +819,33 @@ Status NameSearch::findMatchWindows(const SimulationQuery &query)
     const double share = double(left.value()) / double(std::max<qint64>(m_probe.runs, 1));
     if (share < kWindowedShare)
         return success();
+    // In creation order, windows of whole blocks whose creation dates follow their ids: each
+    // window's runs come after the one's before it, in whatever order within their blocks.
+    if (byCreation) {
+        const Result<bool> inOrder = blocksInCreationOrder();
+        if (!inOrder)
+            return inOrder.error();
+        if (!inOrder.value())
+            return success();
+    }
     const Result<std::optional<std::pair<qint64, qint64>>> span = idSpan();
     if (!span)
         return span.error();
     if (!span.value())
         return success(); // no runs: any plan reads nothing
     auto [lowest, highest] = *span.value();
+    constexpr qint64 ids = SimulationBlocks::kIds;
     if (query.after) {
+        // In creation order from the cursor's block on, whole (SimulationListQuery::selects
+        // bounds each window by the cursor).
         const qint64 cursor = query.after->id;
         if (query.descending)
-            highest = std::min(highest, cursor - 1);
+            highest = std::min(highest, byId ? cursor - 1 : (cursor / ids + 1) * ids - 1);
         else
-            lowest = std::max(lowest, cursor + 1);
+            lowest = std::max(lowest, byId ? cursor + 1 : cursor / ids * ids);
     }
     if (lowest > highest)
         return success(); // nothing past the cursor
-    constexpr qint64 ids = SimulationBlocks::kIds;
     // Whole blocks from the page's end, the last window what is left.
     qint64 edge = query.descending ? highest / ids : lowest / ids;
     // The first window holds the page's rows, half as many again: by the blocks' counts for a
@@ -839,13 +857,22 @@ Status NameSearch::findMatchWindows(const SimulationQuery &query)
     const double pageMatches = 1.5 * double(m_pageRows);
     qint64 blocks = kFirstWindowBlocks;
     if (countsByBlock()) {
-        const Result<std::optional<qint64>> reach
-            = blockHoldingNames(edge, query.descending, qint64(std::ceil(pageMatches / share)));
+        const qint64 names = qint64(std::ceil(pageMatches / share));
+        const Result<std::optional<BlocksHolding>> reach
+            = blockHoldingNames(edge, query.descending, names);
         if (!reach)
             return reach.error();
         const qint64 last = query.descending ? lowest / ids : highest / ids;
-        blocks = std::min(std::abs(reach.value().value_or(last) - edge) + 1,
-                          kFirstWindowBlocks * kWindowGrowth * kWindowGrowth);
+        blocks = std::abs((reach.value() ? reach.value()->block : last) - edge) + 1;
+        // The block that fills the page holds the text densely, with fewer ids before it than
+        // names in it: a walk fills the page soon after the page's edge, where the window would
+        // read all its matches.
+        if (reach.value() && double(reach.value()->blockNames) > kDenseBlockRows * double(names)
+            && (query.descending ? highest - (reach.value()->block + 1) * ids + 1
+                                 : reach.value()->block * ids - lowest)
+                < reach.value()->blockNames)
+            return success();
+        blocks = std::min(blocks, kFirstWindowBlocks * kWindowGrowth * kWindowGrowth);
     } else if (const double inBlock = plannedBlockMatches() * share; inBlock > 0) {
         blocks = std::clamp<qint64>(qint64(std::ceil(pageMatches / inBlock)), 1,
                                     kFirstWindowBlocks * kWindowGrowth);
@@ -866,14 +893,30 @@ Status NameSearch::findMatchWindows(const SimulationQuery &query)
     return success();
 }
 
-Result<std::optional<qint64>> NameSearch::blockHoldingNames(qint64 edge, bool descending,
-                                                            qint64 names) const
+Result<bool> NameSearch::blocksInCreationOrder() const
+{
+    // Each block's creation dates (over its shards) from the last of the block before it on.
+    auto outOfOrder = sql::readKept(
+        m_database,
+        u"SELECT COUNT(*) FROM (SELECT MIN(first_created) AS first_created, "
+        "LAG(MAX(last_created)) OVER (ORDER BY block) AS before FROM simulation_blocks "
+        "GROUP BY block HAVING MIN(first_created) IS NOT NULL) AS spans "
+        "WHERE first_created < before"_s,
+        {}, u"read whether the blocks follow creation order"_s);
+    if (!outOfOrder)
+        return outOfOrder.error();
+    return outOfOrder.value().next() && outOfOrder.value().value(0).toLongLong() == 0;
+}
+
+Result<std::optional<NameSearch::BlocksHolding>>
+NameSearch::blockHoldingNames(qint64 edge, bool descending, qint64 names) const
 {
     const QString direction = descending ? u" DESC"_s : QString();
     auto reached = sql::readKept(
         m_database,
-        u"SELECT block FROM (SELECT block, SUM(SUM(names)) OVER (ORDER BY block"_s + direction
-            + u") AS held FROM simulation_block_grams WHERE gram = ? AND block "_s
+        u"SELECT block, names FROM (SELECT block, SUM(names) AS names, "
+        "SUM(SUM(names)) OVER (ORDER BY block"_s
+            + direction + u") AS held FROM simulation_block_grams WHERE gram = ? AND block "_s
             + (descending ? u"<="_s : u">="_s)
             + u" ? GROUP BY block) AS running WHERE held >= ? ORDER BY block"_s + direction
             + u" LIMIT 1"_s,
@@ -881,8 +924,9 @@ Result<std::optional<qint64>> NameSearch::blockHoldingNames(qint64 edge, bool de
     if (!reached)
         return reached.error();
     if (!reached.value().next())
-        return std::optional<qint64>();
-    return std::optional(reached.value().value(0).toLongLong());
+        return std::optional<BlocksHolding>();
+    return std::optional(BlocksHolding {reached.value().value(0).toLongLong(),
+                                        reached.value().value(1).toLongLong()});
 }
 
 Status NameSearch::findWalkSpans(const SimulationQuery &query)

@@ -214,12 +214,16 @@ public:
     // The orders whose keys the blocks' spans tell: name, update and creation date.
     static bool blocksPlaceOrder(const SimulationQuery &query);
     // PostgreSQL, a page in id order (the status or the machine order under that filter, or a
-    // group of one, SimulationLister::readGroups): the index keyed by block (migration 030)
-    // reads the matches of a few blocks in 0.05 to 0.1 ms each, where reading every match of a
-    // text in thousands of runs and sorting it took 5-8 ms at a million runs (424 by status),
-    // and walking the order's index past a sparse text's first rows 7 (042 on one machine of
-    // two, newest first). The page reads windows of ids from its end, in its direction, each
-    // ordered by id and read after the one before it: the first of kFirstWindowBlocks blocks
+    // group of one, SimulationLister::readGroups), or in creation order under another filter
+    // where the blocks' creation dates follow their ids (blocksInCreationOrder; of the name
+    // alone the blocks' counts place the page, matchSpans): the index keyed by block (migration
+    // 030) reads the matches of a few blocks in 0.05 to 0.1 ms each, where reading every match
+    // of a text in thousands of runs and sorting it took 5-8 ms at a million runs (424 by
+    // status), walking the order's index past a sparse text's first rows 7 (042 on one machine
+    // of two, newest first), and counting the blocks under the machine to place the page 4 (the
+    // same in creation order). The page reads windows of ids from its end, in its direction,
+    // each in the page's order and read after the one before it (in creation order whole
+    // blocks, bounded by the cursor's key): the first of kFirstWindowBlocks blocks
     // (or as many as the planner's count of the text puts its page's rows in; for a text of
     // three characters, as many as the blocks' counts of it do, blockHoldingNames), the second
     // kWindowGrowth times as many, both through the index keyed by block; the last every match
@@ -237,10 +241,12 @@ public:
     // planner or the blocks count (plannerTellsMatches; not at the planner's floor, where they may
     // be a few scattered over every block: 0424, in 1,300 runs, 1.8 against 3.2 ms; and where
     // reading every match counts them for the page exactly), at most kWindowedMatchesFactor times
-    // the plan's threshold (run-09, in 100,000 names, walks), no more than kDenseBlockRows times
-    // the page's rows in a block (RUN, in every name, fills a page from a few hundred runs walked),
-    // and for filters that leave at least kWindowedShare of the runs (a filter leaving fewer would
-    // have the windows read most blocks before the page is full).
+    // the plan's threshold (run-09, in 100,000 names, walks) but for a text of three characters,
+    // whose blocks' counts size the first window, no more than kDenseBlockRows times the page's
+    // rows in a block on average (RUN, in every name, fills a page from a few hundred runs
+    // walked) nor in the block that fills the first window where fewer ids lie before it than
+    // names in it, and for filters that leave at least kWindowedShare of the runs (a filter
+    // leaving fewer would have the windows read most blocks before the page is full).
     // A page at an offset of kWindowedOffset rows or more (SimulationLister::kDeepOffset) is
     // planned as before, its matches read and counted or the order walked: windows spread over
     // its offset counted what each skipped and read most blocks anyway (at a million runs, 042
@@ -252,7 +258,7 @@ public:
     static constexpr double kWindowedShare = 0.1;
     // After probe(): whether pages of the text in id order may read windows (matchWindows),
     // whatever their filters: an indexable text asked of the index whole, on PostgreSQL, as
-    // kWindowedMatchesFactor and kDenseBlockRows tell.
+    // kWindowedMatchesFactor and kDenseBlockRows tell (the block that fills a window aside).
     bool windowsMayRead() const;
     static constexpr qint64 kBlockCountFactor = 8;
     // PostgreSQL: what counting a block's matches costs, in matches read and sorted. The
@@ -458,9 +464,15 @@ private:
     Status findMatchWindows(const SimulationQuery &query);
     // A text of three characters, PostgreSQL: the nearest block from edge on, in the direction
     // given, whose names and those of the blocks before it from edge hold the text at least
-    // `names` times, by the blocks' counts (migration 033); nullopt where they hold fewer.
-    Result<std::optional<qint64>> blockHoldingNames(qint64 edge, bool descending,
-                                                    qint64 names) const;
+    // `names` times, by the blocks' counts (migration 033), with how many of its own names
+    // hold it; nullopt where they hold it fewer.
+    struct BlocksHolding
+    {
+        qint64 block = 0;
+        qint64 blockNames = 0;
+    };
+    Result<std::optional<BlocksHolding>> blockHoldingNames(qint64 edge, bool descending,
+                                                           qint64 names) const;
     // PostgreSQL: the text's matches as the planner counts them, or as many as a page's read
     // found where that was more (NameProbe::learnt).
     qint64 plannedMatches() const;
@@ -560,6 +572,9 @@ private:
     QString walkFromCondition(QVariantList *values, Use use) const;
     // SQLite: whether creation order is still id order (migration 012).
     Result<bool> runsInCreationOrder();
+    // PostgreSQL: whether each block's creation dates come at or after those of the blocks
+    // of lower ids, by the blocks' spans (migration 017).
+    Result<bool> blocksInCreationOrder() const;
     // Keeps the probe in the memo, if any, and its estimates (keepEstimates).
     Status remember();
     // The table's runs, from the counters, into m_probe.runs.

@@ -234,8 +234,16 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
     if (!windows.isEmpty()) {
         // Windows of ids in the page's direction, which start past the cursor
         // (NameSearch::matchWindows).
+        // In creation order the windows are of whole blocks, the cursor's among them.
+        QString range = u"simulation_id BETWEEN ? AND ?"_s;
+        QVariantList cursor;
+        if (m_query.after && order != SimulationQuery::OrderBy::Id) {
+            range += u" AND ("_s + key + u", simulation_id)"_s + after + u"("_s + boundKey()
+                + u", ?)"_s;
+            cursor = {cursorKey(), m_query.after->id};
+        }
         for (const NameSearch::MatchWindow &window : windows) {
-            add(u"simulation_id BETWEEN ? AND ?"_s, {window.ids.first, window.ids.last}, byId,
+            add(range, QVariantList {window.ids.first, window.ids.last} + cursor, byKey,
                 m_query.after ? 0 : m_query.offset, true, &window);
         }
     } else if (const auto *spans = walkSpans()) {
