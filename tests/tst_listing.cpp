@@ -2033,6 +2033,45 @@ void TestListing::aNameByStatusOrMachineReadsWindowsOfIds()
             }
         }
     }
+    // A small group first (the failed runs, 7 %, newest first; the pending ones, 3 %, oldest
+    // first) is read by itself, the next in windows. Where more than kSmallGroupsFirst come
+    // first, PostgreSQL reads the page in the order's index: by machine last first, with a few
+    // runs on each of machines 3, 4 and 5.
+    const auto firstGroup = [&lister](const SimulationQuery &query) {
+        const auto groups = lister.groupsToRead(query);
+        return groups.ok() && groups.value() && !groups.value()->isEmpty()
+            ? std::optional(groups.value()->constFirst().key)
+            : std::nullopt;
+    };
+    MachineRepository machines(database);
+    for (const qint64 machine : {3, 4, 5})
+        QVERIFY(machines.create(machine, u"M"_s + QString::number(machine)).ok());
+    QSqlQuery change(database.connection());
+    for (const OrderBy orderBy : {OrderBy::Status, OrderBy::Machine}) {
+        if (orderBy == OrderBy::Machine) {
+            QVERIFY(change.exec(u"UPDATE simulations SET machine_id = 3 + simulation_id % 3 "
+                                "WHERE simulation_id % 997 = 0"_s));
+        }
+        for (const bool descending : {false, true}) {
+            const auto [query, what] = namePage(orderBy, descending, u"mid"_s, 41, u"groups"_s);
+            const std::optional<qint64> first = firstGroup(query);
+            if (orderBy == OrderBy::Status) {
+                const SimulationStatus expected
+                    = descending ? SimulationStatus::Failed : SimulationStatus::Pending;
+                QVERIFY2(first == qint64(expected), qPrintable(what));
+            } else if (descending && postgreSql) {
+                QVERIFY2(!first, qPrintable(what));
+            } else {
+                QVERIFY2(first == (descending ? 5 : 1), qPrintable(what));
+            }
+            const QList<qint64> scanned = scannedIds(repository, query);
+            QVERIFY2(scanned.size() >= 40, qPrintable(what));
+            const auto page = repository.list(query);
+            QVERIFY2(page.ok() && idsOf(page.value()) == scanned.mid(0, 41), qPrintable(what));
+            QVERIFY2(pagedIds(repository, query) == scanned, qPrintable(what));
+            QVERIFY2(pagedIds(repository, query, false) == scanned, qPrintable(what));
+        }
+    }
 }
 
 void TestListing::aNameByStatusOrMachineIsReadGroupByGroup()
@@ -3318,13 +3357,9 @@ void TestListing::aFirstWindowHoldsThePageByTheBlocksCounts()
     // the blocks' counts put there (256 each, those of machine 1), the next ones the rest.
     for (const qint64 machine : {1, 2}) {
         for (const bool descending : {false, true}) {
-            SimulationQuery query;
+            auto [query, what] = namePage(OrderBy::CreationDate, descending, u"qxv"_s, 30,
+                                          u"machine "_s + QString::number(machine));
             query.machineId = machine;
-            query.descending = descending;
-            query.nameContains = u"qxv"_s;
-            query.limit = 30;
-            const QString what = u"in creation order on machine %1%2"_s.arg(machine).arg(
-                descending ? u", newest first"_s : QString());
             if (postgreSql) {
                 const std::optional<NameSearch::KeySpan> first = firstWindow(query);
                 QVERIFY2(first
@@ -3553,10 +3588,10 @@ void TestListing::aFilterWalkChecksIdsAmongTheIndexMatches()
                     // checking their ids among the 300 matches is cheaper. A machine leaves half
                     // the runs: in id order, the matches read in id order fill the page within
                     // about 50; in the other orders its runs are walked, checking the ids.
-                    // PostgreSQL reads them from its trigram index instead. In creation, name
-                    // and update order the filters' indexes hold the names: both dialects walk them
-                    // there, at a tenth of a look-up a run (20 a page); in update order too.
-                    const bool namesInIndex = orderBy != OrderBy::Id;
+                    // In creation, name and update order the filters' indexes hold the names,
+                    // and on PostgreSQL in id order too (migrations 026 and 034): both dialects
+                    // walk them there, at a tenth of a look-up a run (20 a page).
+                    const bool namesInIndex = orderBy != OrderBy::Id || postgreSql;
                     const bool byMatches
                         = !postgreSql && orderBy == OrderBy::Id && (filter == 2 || filter == 4);
                     QVERIFY2(search.readsMatchesInIdOrder() == byMatches, qPrintable(what));
@@ -3651,6 +3686,25 @@ void TestListing::aFilterWalkChecksIdsAmongTheIndexMatches()
                                                              : u"creation"_s;
             QVERIFY2(index.contains(ofOrder) && holdsNames, qPrintable(what));
             QVERIFY2(!plan.contains(u"TEMP B-TREE"_s), qPrintable(what));
+        }
+    }
+    // PostgreSQL, in id order (the status or the machine order under its own filter) under a
+    // status, a machine or both: the walk reads an index that holds the names too (migrations
+    // 026 and 034), in an index-only scan.
+    for (int variant = 0; postgreSql && variant < 2 * 3; ++variant) {
+        const SimulationQuery query = queryOf(u"ZETA"_s, OrderBy::Id, variant % 2, variant / 2 + 1);
+        NameSearch search(database, query.nameContains);
+        QVERIFY(search.planPage(query).ok());
+        const QString what = u"in id order, filter %1%2"_s.arg(variant / 2 + 1)
+                                 .arg(variant % 2 ? u" desc"_s : QString());
+        QVERIFY2(search.walksNames(), qPrintable(what));
+        const QList<SqlStatement> statements
+            = SimulationListQuery(query, postgreSql, &search).selects(u"*"_s, 25);
+        QVERIFY2(!statements.isEmpty(), qPrintable(what));
+        for (const SqlStatement &statement : statements) {
+            const QString plan = planOf(explain, postgreSql, statement);
+            const auto [index, holdsNames] = indexOfPlan(explain, postgreSql, plan);
+            QVERIFY2(holdsNames, qPrintable(what + u'\n' + statement.text + u'\n' + plan));
         }
     }
     // The trigram index follows renames and deletes: a failed Zeta run renamed away, a failed
@@ -3882,15 +3936,15 @@ void TestListing::everyFilterCombinationIsReadFromAnIndex()
     QVERIFY(plans >= 8 * 48); // every combination, a statement at least
     if (postgreSql) {
         // A name alone is found through the trigram index. The creation, name, update, status
-        // and machine orders' indexes hold the names too (for walks that check them), and the
-        // planner of a nearly empty table would take the whole of one as cheap: they go, until the
-        // rollback.
+        // and machine orders' indexes, and a status's in id order, hold the names too (for walks
+        // that check them), and the planner of a nearly empty table would take the whole of one
+        // as cheap: they go, until the rollback.
         QVERIFY(query.exec(u"SELECT indexname FROM pg_indexes WHERE tablename = 'simulations' "
                            "AND indexdef LIKE '%INCLUDE (name_folded%'"_s));
         QStringList holdingNames;
         while (query.next())
             holdingNames << query.value(0).toString();
-        QCOMPARE(holdingNames.size(), 17);
+        QCOMPARE(holdingNames.size(), 18);
         for (const QString &index : std::as_const(holdingNames))
             QVERIFY(query.exec(u"DROP INDEX "_s + index));
         QVERIFY(query.exec(u"EXPLAIN SELECT simulation_id FROM simulations "

@@ -167,24 +167,25 @@ Result<bool> SimulationLister::readsGroupByGroup(const SimulationQuery &query)
     return search.windowsMayRead();
 }
 
-Result<bool> SimulationLister::readGroups(const SimulationQuery &filter, const QString &columns,
-                                          const std::function<qint64(const QSqlQuery &row)> &visit,
-                                          SimulationCursor *last)
+Result<std::optional<QList<SimulationLister::OrderGroup>>>
+SimulationLister::groupsToRead(const SimulationQuery &query)
 {
-    const Result<bool> grouped = readsGroupByGroup(filter);
-    if (!grouped || !grouped.value())
-        return grouped;
-    const bool byStatus = filter.orderBy == SimulationQuery::OrderBy::Status;
+    const Result<bool> grouped = readsGroupByGroup(query);
+    if (!grouped)
+        return grouped.error();
+    if (!grouped.value())
+        return std::optional<QList<OrderGroup>>();
+    const bool byStatus = query.orderBy == SimulationQuery::OrderBy::Status;
     const bool byMachine = !byStatus;
     // The groups that hold runs under the other filter, from the counters, in the order.
     QVariantList values;
     QString other;
-    if (byStatus && filter.machineId) {
+    if (byStatus && query.machineId) {
         other = u" WHERE machine_id = ?"_s;
-        values << *filter.machineId;
-    } else if (byMachine && filter.status) {
+        values << *query.machineId;
+    } else if (byMachine && query.status) {
         other = u" WHERE status = ?"_s;
-        values << statusName(*filter.status);
+        values << statusName(*query.status);
     }
     const QString column = byStatus ? u"status"_s : u"machine_id"_s;
     auto held = sql::readKept(m_database,
@@ -193,15 +194,7 @@ Result<bool> SimulationLister::readGroups(const SimulationQuery &filter, const Q
                               values, u"list the groups of an order"_s);
     if (!held)
         return held.error();
-    // Each group and its key in the order (the status's place in the lifecycle, the machine),
-    // and its runs.
-    struct Group
-    {
-        qint64 key = 0;
-        QVariant value;
-        qint64 runs = 0;
-    };
-    QList<Group> groups;
+    QList<OrderGroup> groups;
     qint64 runs = 0;
     while (held.value().next()) {
         const QVariant value = held.value().value(0);
@@ -215,21 +208,40 @@ Result<bool> SimulationLister::readGroups(const SimulationQuery &filter, const Q
             groups.append({value.toLongLong(), value, inGroup});
         }
     }
-    std::sort(groups.begin(), groups.end(), [&filter](const Group &a, const Group &b) {
-        return filter.descending ? b.key < a.key : a.key < b.key;
+    std::sort(groups.begin(), groups.end(), [&query](const OrderGroup &a, const OrderGroup &b) {
+        return query.descending ? b.key < a.key : a.key < b.key;
     });
     // PostgreSQL reads a group in windows of ids only where it holds enough of the runs
-    // (NameSearch::kWindowedShare): where the first one holds fewer (one of many machines),
+    // (NameSearch::kWindowedShare); a smaller group is planned by itself, its runs walked or
+    // its matches read. Where more than kSmallGroupsFirst come first (some of many machines),
     // the groups would each read every match, and the page is read in the order's index.
-    if (m_database.isPostgreSql() && !groups.isEmpty()
-        && double(groups.constFirst().runs) < NameSearch::kWindowedShare * double(runs))
+    if (m_database.isPostgreSql()) {
+        const auto small = [runs](const OrderGroup &group) {
+            return double(group.runs) < NameSearch::kWindowedShare * double(runs);
+        };
+        const auto large = std::find_if_not(groups.cbegin(), groups.cend(), small);
+        if (large - groups.cbegin() > kSmallGroupsFirst)
+            return std::optional<QList<OrderGroup>>();
+    }
+    return std::optional(groups);
+}
+
+Result<bool> SimulationLister::readGroups(const SimulationQuery &filter, const QString &columns,
+                                          const std::function<qint64(const QSqlQuery &row)> &visit,
+                                          SimulationCursor *last)
+{
+    const Result<std::optional<QList<OrderGroup>>> groups = groupsToRead(filter);
+    if (!groups)
+        return groups.error();
+    if (!groups.value())
         return false;
+    const bool byStatus = filter.orderBy == SimulationQuery::OrderBy::Status;
     // The page's rows counted by each group's; what those pages count of their own is not the
     // query's count.
     const qint64 queryMatches = filter.nameProbe ? filter.nameProbe->queryMatches : -1;
     qint64 skip = filter.offset;
     qint64 remaining = filter.offset + filter.limit;
-    for (const auto &[key, value, groupRuns] : std::as_const(groups)) {
+    for (const auto &[key, value, groupRuns] : std::as_const(*groups.value())) {
         if (remaining <= 0)
             break;
         SimulationQuery group = filter;

@@ -65,6 +65,20 @@ public:
     // the name's pages in id order may read windows of ids (NameSearch::windowsMayRead), which
     // it probes for.
     Result<bool> readsGroupByGroup(const SimulationQuery &query);
+    // A group of the status or the machine order: its place in the order (the status's place
+    // in the lifecycle, the machine), its value, and its runs under the query's other filter.
+    struct OrderGroup
+    {
+        qint64 key = 0;
+        QVariant value;
+        qint64 runs = 0;
+    };
+    // The groups, in the page's order, that a page of query is read in (readGroups), from the
+    // counters; nullopt where it is read otherwise: where readsGroupByGroup() says no, and on
+    // PostgreSQL where more than kSmallGroupsFirst groups, each under NameSearch::kWindowedShare
+    // of the runs, come before the first that holds more.
+    Result<std::optional<QList<OrderGroup>>> groupsToRead(const SimulationQuery &query);
+    static constexpr qsizetype kSmallGroupsFirst = 2;
 
 private:
     // forEachRow() by the statements of SimulationListQuery, with the query's offset as it is.

@@ -313,6 +313,11 @@ bool SimulationListQuery::orderIndexHoldsNames() const
     case SimulationQuery::OrderBy::Machine:
         // simulations_machine_order_idx (SQLite: _machine_idx), _status_machine_idx (026).
         return !m_query.verdict;
+    case SimulationQuery::OrderBy::Id:
+        // PostgreSQL, under a status or a machine (the status or the machine order under its
+        // own filter): simulations_status_order_idx (migration 034), _machine_order_idx,
+        // _status_machine_idx (026).
+        return m_postgreSql && (m_query.status || m_query.machineId) && !m_query.verdict;
     default:
         return false;
     }
