@@ -862,16 +862,18 @@ Status NameSearch::findMatchWindows(const SimulationQuery &query)
             = blockHoldingNames(edge, query.descending, names);
         if (!reach)
             return reach.error();
+        const std::optional<BlocksHolding> &filling = reach.value();
         const qint64 last = query.descending ? lowest / ids : highest / ids;
-        blocks = std::abs((reach.value() ? reach.value()->block : last) - edge) + 1;
+        blocks = std::abs((filling ? filling->block : last) - edge) + 1;
         // The block that fills the page holds the text densely, with fewer ids before it than
         // names in it: a walk fills the page soon after the page's edge, where the window would
         // read all its matches.
-        if (reach.value() && double(reach.value()->blockNames) > kDenseBlockRows * double(names)
-            && (query.descending ? highest - (reach.value()->block + 1) * ids + 1
-                                 : reach.value()->block * ids - lowest)
-                < reach.value()->blockNames)
-            return success();
+        if (filling && double(filling->blockNames) > kDenseBlockRows * double(names)) {
+            const qint64 idsBefore = query.descending ? highest - (filling->block + 1) * ids + 1
+                                                      : filling->block * ids - lowest;
+            if (idsBefore < filling->blockNames)
+                return success();
+        }
         blocks = std::min(blocks, kFirstWindowBlocks * kWindowGrowth * kWindowGrowth);
     } else if (const double inBlock = plannedBlockMatches() * share; inBlock > 0) {
         blocks = std::clamp<qint64>(qint64(std::ceil(pageMatches / inBlock)), 1,

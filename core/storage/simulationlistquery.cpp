@@ -231,15 +231,17 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
     // order).
     const QList<NameSearch::MatchWindow> windows
         = m_nameSearch ? m_nameSearch->matchWindows() : QList<NameSearch::MatchWindow>();
+    // PostgreSQL: the rows past the cursor's, by the row of the order's key and the id.
+    const auto pastCursorRow = [&]() -> QString {
+        return u"("_s + key + u", simulation_id)"_s + after + u"("_s + boundKey() + u", ?)"_s;
+    };
     if (!windows.isEmpty()) {
         // Windows of ids in the page's direction, which start past the cursor
-        // (NameSearch::matchWindows).
-        // In creation order the windows are of whole blocks, the cursor's among them.
+        // (NameSearch::matchWindows); in creation order whole blocks, the cursor's among them.
         QString range = u"simulation_id BETWEEN ? AND ?"_s;
         QVariantList cursor;
         if (m_query.after && order != SimulationQuery::OrderBy::Id) {
-            range += u" AND ("_s + key + u", simulation_id)"_s + after + u"("_s + boundKey()
-                + u", ?)"_s;
+            range += u" AND "_s + pastCursorRow();
             cursor = {cursorKey(), m_query.after->id};
         }
         for (const NameSearch::MatchWindow &window : windows) {
@@ -284,8 +286,7 @@ QList<SqlStatement> SimulationListQuery::selects(const QString &columns, qint64 
         if (m_postgreSql) {
             // One range of the order's index: PostgreSQL bounds an index scan by the row of its
             // columns (the key, then the id), one statement and round trip fewer than SQLite's.
-            add(u"("_s + key + u", simulation_id)"_s + after + u"("_s + boundKey() + u", ?)"_s,
-                {cursorKey, m_query.after->id}, byKey, 0);
+            add(pastCursorRow(), {cursorKey, m_query.after->id}, byKey, 0);
         } else {
             add(key + u" = "_s + boundKey() + u" AND simulation_id"_s + after + u'?',
                 {cursorKey, m_query.after->id}, byId, 0);
