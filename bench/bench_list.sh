@@ -166,7 +166,7 @@ fill() { # URL N
 # machine does meanwhile falls on both sizes alike. The first request of each warms the page
 # cache of the database connection of the HTTP thread that serves the connection.
 time_requests() { # SMALL_URL LARGE_URL -> writes $work/SMALL.times and LARGE.times
-    local size i round label path
+    local size i label path
     local -A url_of=([$small]=$1 [$large]=$2) port_of pid_of
     local -a labels
     local -A paths
@@ -184,23 +184,31 @@ time_requests() { # SMALL_URL LARGE_URL -> writes $work/SMALL.times and LARGE.ti
         : >"$work/$size.times"
     done
     for i in "${!labels[@]}"; do
-        local -A times=()
         for size in "$small" "$large"; do
             curl -s -o /dev/null "http://127.0.0.1:${port_of[$size]}${paths[$size,$i]}"
         done
-        for round in 1 2 3; do
-            for size in "$small" "$large"; do
-                times[$size]+="$(time_request "${port_of[$size]}" "${paths[$size,$i]}") "
-            done
-        done
-        for size in "$small" "$large"; do
-            printf '%s|%s|%s\n' "${labels[$i]}" \
-                "$(tr ' ' '\n' <<<"${times[$size]}" | grep . | sort -g | sed -n 2p)" \
-                "$(rows_of "${port_of[$size]}" "${paths[$size,$i]}")" >>"$work/$size.times"
-        done
+        time_in_turn "${labels[$i]}" "${port_of[$small]}" "${paths[$small,$i]}" \
+            "${port_of[$large]}" "${paths[$large,$i]}"
     done
     for size in "$small" "$large"; do
         stop_server "${pid_of[$size]}"
+    done
+}
+
+# One request timed on the server of each size in turn, three rounds: the median of each size's
+# three, and the rows of its answer, appended to the size's times.
+time_in_turn() { # LABEL SMALL_PORT SMALL_PATH LARGE_PORT LARGE_PATH
+    local label=$1 size round
+    local -A port_of=([$small]=$2 [$large]=$4) path_of=([$small]=$3 [$large]=$5) times=()
+    for round in 1 2 3; do
+        for size in "$small" "$large"; do
+            times[$size]+="$(time_request "${port_of[$size]}" "${path_of[$size]}") "
+        done
+    done
+    for size in "$small" "$large"; do
+        printf '%s|%s|%s\n' "$label" \
+            "$(tr ' ' '\n' <<<"${times[$size]}" | grep . | sort -g | sed -n 2p)" \
+            "$(rows_of "${port_of[$size]}" "${path_of[$size]}")" >>"$work/$size.times"
     done
 }
 
@@ -304,6 +312,36 @@ time_posts() { # DIALECT SMALL_URL LARGE_URL -> appends to $work/SMALL.times and
     done
 }
 
+# Searches among runs just written: 5,000 runs added to each database, one POST after another
+# (names of letters, which none of the texts searched for holds), then a few seconds as a user
+# would take to search, then searches of the table above timed again. PostgreSQL's trigram
+# index gathers the entries of new rows in a pending list that every search reads, until the
+# upkeep moves them into the index.
+time_searches_after_writes() { # SMALL_URL LARGE_URL -> appends to $work/SMALL.times and LARGE.times
+    local size i
+    local -A url_of=([$small]=$1 [$large]=$2) port_of pid_of
+    local -a labels=("?name=042&limit=100, 5,000 runs just added"
+        "?name=555&order_by=update_date&limit=100, the same"
+        "?name=042&machine_id=101&order=desc&limit=100, the same")
+    local -a paths=("/simulations?name=042&limit=100"
+        "/simulations?name=555&order_by=update_date&limit=100"
+        "/simulations?name=042&machine_id=101&order=desc&limit=100")
+    for size in "$small" "$large"; do
+        start_server "${url_of[$size]}"
+        port_of[$size]=$port
+        pid_of[$size]=$server_pid
+        python3 "$here/benchclient.py" named "http://127.0.0.1:$port" 5000 101 added
+    done
+    sleep 3
+    for i in "${!labels[@]}"; do
+        time_in_turn "${labels[$i]}" "${port_of[$small]}" "${paths[$i]}" "${port_of[$large]}" \
+            "${paths[$i]}"
+    done
+    for size in "$small" "$large"; do
+        stop_server "${pid_of[$size]}"
+    done
+}
+
 # The original's answer: every run, streamed; the server's peak memory after it.
 time_unpaged() { # URL N -> appends to $work/N.times
     local out=$work/$2.times seconds bytes code
@@ -347,6 +385,7 @@ for dialect in "${dialects[@]}"; do
     time_first_searches "$small_url" "$small"
     time_first_searches "$large_url" "$large"
     time_posts "$dialect" "$small_url" "$large_url"
+    time_searches_after_writes "$small_url" "$large_url"
     time_unpaged "$small_url" "$small"
     time_unpaged "$large_url" "$large"
     drop_database "$dialect" "$small"

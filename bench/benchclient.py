@@ -4,6 +4,7 @@
   benchclient.py fill URL TOKEN COUNT MACHINE POINTS PACE_MS    create runs over one connection
   benchclient.py spaced URL TOKEN COUNT MACHINE GAP_MS          create runs one at a time, apart
   benchclient.py posttime URL COUNT MACHINE                     mean ms of COUNT POSTs, one connection
+  benchclient.py named URL COUNT MACHINE PREFIX                 create runs named PREFIX-aaaa, -aaab …
   benchclient.py wrk FILE                                       req/s and p99 (ms) of a wrk log
   benchclient.py wire FILE PORT                                 answers, p50 and p99 (ms) on the wire
   benchclient.py report RESULTS.tsv OUT.md OUT.json MODE        the tables, with the ratios
@@ -21,8 +22,8 @@ def connect(url):
     return http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
 
 
-def post_run(conn, token, machine, points, pace_ms):
-    body = json.dumps({"name": "bench run", "machine_id": machine,
+def post_run(conn, token, machine, points, pace_ms, name="bench run"):
+    body = json.dumps({"name": name, "machine_id": machine,
                        "parameters": {"points": points, "pace_ms": pace_ms}})
     conn.request("POST", "/simulation", body,
                  {"Authorization": "Bearer " + token, "Content-Type": "application/json"})
@@ -48,6 +49,18 @@ def posttime(url, count, machine):
     for _ in range(int(count)):
         post_run(conn, "", int(machine), 1, 0)
     print(f"{(time.perf_counter() - start) * 1000 / int(count):.3f}")
+
+
+def named(url, count, machine, prefix):
+    """Runs with names of letters alone, each another (no digit: no match of a search of
+    digits), one after another on one kept-alive connection; a server without tokens."""
+    conn = connect(url)
+    for i in range(int(count)):
+        letters = ""
+        for _ in range(4):
+            letters = chr(ord("a") + i % 26) + letters
+            i //= 26
+        post_run(conn, "", int(machine), 1, 0, f"{prefix}-{letters}")
 
 
 def spaced(url, token, count, machine, gap_ms):
@@ -244,5 +257,5 @@ def report(results_path, md_path, json_path, mode):
 
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    {"fill": fill, "posttime": posttime, "spaced": spaced, "wrk": wrk_figures, "wire": wire,
-     "report": report}[command](*args)
+    {"fill": fill, "posttime": posttime, "named": named, "spaced": spaced, "wrk": wrk_figures,
+     "wire": wire, "report": report}[command](*args)

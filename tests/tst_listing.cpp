@@ -12,6 +12,7 @@
 #include "simulationrepository.h"
 #include "sqlsupport.h"
 #include "statisticsrepository.h"
+#include "storageupkeep.h"
 #include "testsupport.h"
 
 #include <QDateTime>
@@ -84,6 +85,8 @@ private Q_SLOTS:
     void theCharactersOfNewNamesAreGatheredAfterTheirTransaction();
     void aProcessWithoutWorkersGathersThemToo_data() { test::addDialectRows(); }
     void aProcessWithoutWorkersGathersThemToo();
+    void theNameIndexTakesInItsPendingEntriesEveryTick_data() { test::addPostgreSqlRow(); }
+    void theNameIndexTakesInItsPendingEntriesEveryTick();
     void aPageReadsTheMatchesOfTheBlocksThatCanHoldIt_data() { test::addDialectRows(); }
     void aPageReadsTheMatchesOfTheBlocksThatCanHoldIt();
     void aNameByStatusOrMachineReadsWindowsOfIds_data() { test::addDialectRows(); }
@@ -2584,6 +2587,49 @@ void TestListing::aProcessWithoutWorkersGathersThemToo()
     QCOMPARE(pendingBlocks(), QList<qint64> {0});
     QTRY_COMPARE(pendingBlocks(), QList<qint64> {});
     compareBlocksWithTheTable(database);
+}
+
+// PostgreSQL: the trigram index keeps the entries of rows written since in a pending list, which
+// every search reads whole; it is bounded (migration 035) and the upkeep moves it into the index
+// every tick.
+void TestListing::theNameIndexTakesInItsPendingEntriesEveryTick()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    QSqlQuery query(database.connection());
+    QVERIFY(query.exec(u"SELECT array_to_string(reloptions, ',') FROM pg_class "
+                       "WHERE relname = 'simulations_name_trgm_idx'"_s));
+    QVERIFY(query.next());
+    QCOMPARE(query.value(0).toString(), u"gin_pending_list_limit=256"_s);
+    // Moves the pending entries into the index itself: how many pages they took.
+    const auto movedPages = [&query]() -> qint64 {
+        if (!query.exec(u"SELECT gin_clean_pending_list('simulations_name_trgm_idx')"_s)
+            || !query.next())
+            return -1;
+        return query.value(0).toLongLong();
+    };
+    SimulationRepository repository(database);
+    const auto addRuns = [&repository](int first) {
+        for (int i = first; i < first + 20; ++i) {
+            if (!repository.create(run(u"Pending %1"_s.arg(i), 1)).ok())
+                return false;
+        }
+        return true;
+    };
+    // Runs added one at a time, as the API adds them, wait in the pending list ...
+    QVERIFY(addRuns(0));
+    QVERIFY(movedPages() > 0);
+    // ... until the next tick of a process's upkeep, which leaves none.
+    QVERIFY(addRuns(20));
+    StorageUpkeep upkeep(database);
+    upkeep.tick();
+    QCOMPARE(movedPages(), 0);
+    SimulationQuery search;
+    search.nameContains = u"pending 3"_s;
+    const auto found = repository.list(search);
+    QVERIFY(found.ok());
+    QCOMPARE(found->size(), 11); // 3 and 30 … 39
 }
 
 // A page placed by a deep offset plans twice in one snapshot, and reads the blocks that may

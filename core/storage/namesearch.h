@@ -411,7 +411,9 @@ public:
     // SQLite's trigram index gains a segment with every transaction that adds names, and a
     // search reads every segment. Merges at most kTidyPages pages of them, so that a
     // long-lived index drifts towards one segment without the pause of a full optimize.
-    // PostgreSQL's index is kept by autovacuum: nothing to do there.
+    // PostgreSQL's index gathers the entries of the rows written since in a pending list, which
+    // every search reads whole (migration 035): moves them into the index, a few milliseconds
+    // for a second's writes (8,000 runs' in 75 ms at a million runs).
     static Status tidyIndex(Database &database);
     static constexpr int kTidyPages = 200;
 

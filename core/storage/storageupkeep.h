@@ -23,8 +23,10 @@ public:
 
 private:
     Database &m_database;
-    // Since the name index was last tidied and the blocks folded; since the ranges were split.
+    // Since the name index was last tidied and the blocks folded (on PostgreSQL since the
+    // name index could not be tidied); since the ranges were split.
     QElapsedTimer m_sinceIndexTidy;
+    QElapsedTimer m_sinceIndexFailure;
     QElapsedTimer m_sinceRangeSplit;
 };
 
