@@ -188,9 +188,13 @@ Status NameSearch::probeUpTo(Reach reach)
     const bool memoOfText = m_memo && m_memo->folded == m_folded;
     const qint64 newestMatch = memoOfText ? m_memo->newestMatch : 0;
     const qint64 learnt = std::max(memoOfText ? m_memo->learnt : -1, m_learnt);
+    const qint64 blocksCount = memoOfText ? m_memo->blocksCount : -1;
+    const bool blocksCounted = memoOfText && m_memo->blocksCounted;
     m_probe = NameProbe {m_folded};
     m_probe.newestMatch = newestMatch;
     m_probe.learnt = learnt;
+    m_probe.blocksCount = blocksCount;
+    m_probe.blocksCounted = blocksCounted;
     if (const Status read = readRuns(); !read)
         return read;
     m_probe.threshold
@@ -567,6 +571,29 @@ Result<std::optional<qint64>> NameSearch::matchesFromBlocks()
 {
     if (!countsByBlock())
         return std::optional<qint64>();
+    // Asked once a query: a count after its page reads none of it again (within half a minute
+    // of writes, the newest block's matches counted through the index: 0.9 ms at a million
+    // runs).
+    if (m_memo && m_memo->folded == m_folded && m_memo->blocksCounted) {
+        return m_memo->blocksCount >= 0 ? std::optional(m_memo->blocksCount)
+                                        : std::optional<qint64>();
+    }
+    const Result<std::optional<qint64>> counted = countFromBlocks();
+    if (counted) {
+        m_probe.blocksCount = counted.value().value_or(-1);
+        m_probe.blocksCounted = true;
+        if (m_memo) {
+            if (m_memo->folded != m_folded)
+                *m_memo = NameProbe {m_folded};
+            m_memo->blocksCount = m_probe.blocksCount;
+            m_memo->blocksCounted = true;
+        }
+    }
+    return counted;
+}
+
+Result<std::optional<qint64>> NameSearch::countFromBlocks()
+{
     // The blocks with runs still to gather, in id order as their count reads them (PostgreSQL
     // keeps a row a block and shard), then the counts of those gathered (not of a block gone
     // with its last run, whose rows SQLite leaves): two reads of a few hundred rows, where the

@@ -419,6 +419,8 @@ public:
 
 private:
     bool usesFts() const;
+    // matchesFromBlocks(), read from the blocks (and the index, for those still to gather).
+    Result<std::optional<qint64>> countFromBlocks();
     // The runs in the windows of ids spread over first … last, and how many of their names
     // match. Names given in sequence follow the ids (run-0001, run-0002 …): the newest runs
     // alone may show a name in all of them or in none, windows over every part of the table
