@@ -2043,12 +2043,12 @@ void NameSearch::checkIndex(Database &database)
 Status NameSearch::tidyIndex(Database &database)
 {
     if (database.isPostgreSql()) {
-        // Without pg_trgm there is no index to tidy.
+        // Without pg_trgm there is no index to tidy. Kept: the upkeep runs it every tick.
         const auto moved
-            = sql::run(database,
-                       u"SELECT gin_clean_pending_list(i) FROM "
-                       "to_regclass('simulations_name_trgm_idx') AS i WHERE i IS NOT NULL"_s,
-                       {}, u"move the name index's pending entries into it"_s);
+            = sql::runKept(database,
+                           u"SELECT gin_clean_pending_list(i) FROM "
+                           "to_regclass('simulations_name_trgm_idx') AS i WHERE i IS NOT NULL"_s,
+                           {}, u"move the name index's pending entries into it"_s);
         return moved ? success() : Status(moved.error());
     }
     // A negative page count merges segments of any level, as an optimize would, a step at a time.

@@ -584,11 +584,12 @@ Result<bool> gatherOneBlock(Database &database, bool newest, qint64 *above)
     if (!database.isPostgreSql())
         return gatherBlockInParts(database, newest, above);
     // One statement, one transaction: the function locks, reads and marks (migration 031).
-    auto folded = sql::run(database, u"SELECT simulation_block_grams_fold(?)"_s, {newest},
-                           u"gather the characters of the blocks' names"_s);
+    // Kept: the upkeep runs it every tick.
+    auto folded = sql::runKept(database, u"SELECT simulation_block_grams_fold(?)"_s, {newest},
+                               u"gather the characters of the blocks' names"_s);
     if (!folded)
         return folded.error();
-    return folded.value().next() && !folded.value().isNull(0);
+    return (*folded.value()).next() && !(*folded.value()).isNull(0);
 }
 
 } // namespace
