@@ -188,13 +188,9 @@ Status NameSearch::probeUpTo(Reach reach)
     const bool memoOfText = m_memo && m_memo->folded == m_folded;
     const qint64 newestMatch = memoOfText ? m_memo->newestMatch : 0;
     const qint64 learnt = std::max(memoOfText ? m_memo->learnt : -1, m_learnt);
-    const qint64 blocksCount = memoOfText ? m_memo->blocksCount : -1;
-    const bool blocksCounted = memoOfText && m_memo->blocksCounted;
     m_probe = NameProbe {m_folded};
     m_probe.newestMatch = newestMatch;
     m_probe.learnt = learnt;
-    m_probe.blocksCount = blocksCount;
-    m_probe.blocksCounted = blocksCounted;
     if (const Status read = readRuns(); !read)
         return read;
     m_probe.threshold
@@ -579,15 +575,11 @@ Result<std::optional<qint64>> NameSearch::matchesFromBlocks()
                                         : std::optional<qint64>();
     }
     const Result<std::optional<qint64>> counted = countFromBlocks();
-    if (counted) {
-        m_probe.blocksCount = counted.value().value_or(-1);
-        m_probe.blocksCounted = true;
-        if (m_memo) {
-            if (m_memo->folded != m_folded)
-                *m_memo = NameProbe {m_folded};
-            m_memo->blocksCount = m_probe.blocksCount;
-            m_memo->blocksCounted = true;
-        }
+    if (counted && m_memo) {
+        if (m_memo->folded != m_folded)
+            *m_memo = NameProbe {m_folded};
+        m_memo->blocksCount = counted.value().value_or(-1);
+        m_memo->blocksCounted = true;
     }
     return counted;
 }
@@ -1846,11 +1838,15 @@ Status NameSearch::remember()
         const quint64 snapshot = sameText ? m_memo->blocksSnapshot : 0;
         // What a plan of the query counted stays the query's count: the row before a page
         // placed by an offset is planned with the offset's rows, and may count every match,
-        // then the page probes with its own threshold.
+        // then the page probes with its own threshold. So does the blocks' count of the name.
         const qint64 queryMatches = sameText ? m_memo->queryMatches : -1;
+        const qint64 blocksCount = sameText ? m_memo->blocksCount : -1;
+        const bool blocksCounted = sameText && m_memo->blocksCounted;
         *m_memo = m_probe;
         if (m_memo->queryMatches < 0)
             m_memo->queryMatches = queryMatches;
+        m_memo->blocksCount = blocksCount;
+        m_memo->blocksCounted = blocksCounted;
         if (snapshot != 0 && (m_memo->blocksSnapshot == 0 || m_memo->blocksSnapshot == snapshot)) {
             m_memo->blocks = std::move(blocks);
             m_memo->blockMatches = std::move(blockMatches);

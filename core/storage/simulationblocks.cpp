@@ -589,7 +589,7 @@ Result<bool> gatherOneBlock(Database &database, bool newest, qint64 *above)
                                u"gather the characters of the blocks' names"_s);
     if (!folded)
         return folded.error();
-    return (*folded.value()).next() && !(*folded.value()).isNull(0);
+    return folded.value()->next() && !folded.value()->isNull(0);
 }
 
 } // namespace

@@ -54,8 +54,8 @@ struct NameProbe
     // every one of them (NameSearch::readsEveryMatch); -1 otherwise.
     qint64 queryMatches = -1;
     // A text of three characters: its matches as the blocks counted them for this query
-    // (NameSearch::matchesFromBlocks), its plan's and its count's; -1 before they are asked,
-    // or where they could not tell.
+    // (NameSearch::matchesFromBlocks), its plan's and its count's, kept in the memo alone; -1
+    // before they are asked (blocksCounted), or where they could not tell.
     qint64 blocksCount = -1;
     bool blocksCounted = false;
     // The share of all runs the name matches, as NameSearch::estimatedShare() found it; -1
