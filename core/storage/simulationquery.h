@@ -81,6 +81,8 @@ struct NameProbe
         std::optional<qint64> firstUpdated = {};
         std::optional<qint64> lastUpdated = {};
         std::optional<qint64> names = {};
+        // Names of its runs are still to gather into its counts (migration 031).
+        bool pending = false;
     };
     QList<Block> blocks = {};
     quint64 blocksSnapshot = 0;
