@@ -587,29 +587,11 @@ Result<std::optional<qint64>> NameSearch::matchesFromBlocks()
 
 Result<std::optional<qint64>> NameSearch::countFromBlocks()
 {
-    // The blocks a page plans with (textBlocks(): one statement, kept for the query) carry each
-    // gathered block's count; those still to gather are counted through the index. A page's
-    // first search reads the blocks once for both (two statements fewer: a text's first
-    // search at a million runs on PostgreSQL 9.3 -> 7.8 ms, median of 30).
-    const Result<QList<NameProbe::Block>> blocks = textBlocks();
-    if (!blocks)
-        return blocks.error();
     QList<KeySpan> spans;
-    qint64 matches = 0;
-    for (const NameProbe::Block &block : blocks.value()) {
-        if (block.runs <= 0)
-            continue;
-        if (block.pending) {
-            spans << KeySpan {block.block * SimulationBlocks::kIds,
-                              (block.block + 1) * SimulationBlocks::kIds - 1};
-        } else if (block.names) {
-            matches += *block.names;
-        } else {
-            return std::optional<qint64>(); // a row without its count
-        }
-    }
-    if (spans.size() > kCountedPendingBlocks)
-        return std::optional<qint64>();
+    const Result<std::optional<qint64>> gathered = gatheredMatches(&spans);
+    if (!gathered || !gathered.value() || spans.size() > kCountedPendingBlocks)
+        return gathered ? std::optional<qint64>() : gathered;
+    qint64 matches = *gathered.value();
     if (!spans.isEmpty()) {
         const Result<std::optional<QHash<qint64, qint64>>> inPending = countMatchesByBlock(
             &spans, std::numeric_limits<qint64>::max() - 1, SimulationQuery());
@@ -619,6 +601,68 @@ Result<std::optional<qint64>> NameSearch::countFromBlocks()
             matches += inBlock;
     }
     return std::optional(matches);
+}
+
+Result<std::optional<qint64>> NameSearch::gatheredMatches(QList<KeySpan> *pending)
+{
+    const auto pendingSpan = [](qint64 block) {
+        return KeySpan {block * SimulationBlocks::kIds, (block + 1) * SimulationBlocks::kIds - 1};
+    };
+    // The blocks a page plans with (textBlocks(), kept for the query) carry each gathered
+    // block's count. PostgreSQL's pages of a text of three characters plan on them: read once
+    // for both, two statements fewer (a text's first search at a million runs 9.3 -> 7.8 ms,
+    // median of 30). SQLite's pages in creation order read the index alone, and its blocks'
+    // statement costs more than the two below (042 0.59 -> 0.80 ms by wrk): it sums the blocks
+    // where a page has read them.
+    if (m_database.isPostgreSql() || keptBlocks()) {
+        const Result<QList<NameProbe::Block>> blocks = textBlocks();
+        if (!blocks)
+            return blocks.error();
+        qint64 matches = 0;
+        for (const NameProbe::Block &block : blocks.value()) {
+            if (block.runs <= 0)
+                continue;
+            if (block.pending)
+                *pending << pendingSpan(block.block);
+            else if (block.names)
+                matches += *block.names;
+            else
+                return std::optional<qint64>(); // a row without its count
+        }
+        return std::optional(matches);
+    }
+    // The blocks with runs still to gather, in id order, then the counts of those gathered (not
+    // of a block gone with its last run, whose rows SQLite leaves).
+    auto stillToGather = sql::readKept(m_database,
+                                       u"SELECT block FROM simulation_blocks GROUP BY block "
+                                       "HAVING SUM(grams_pending) > 0 AND SUM(runs) > 0 "
+                                       "ORDER BY block"_s,
+                                       {}, u"find the blocks whose names are still to gather"_s);
+    if (!stillToGather)
+        return stillToGather.error();
+    while (stillToGather.value().next())
+        *pending << pendingSpan(stillToGather.value().value(0).toLongLong());
+    auto counted = sql::readKept(
+        m_database,
+        u"SELECT COALESCE(SUM(names), 0), COUNT(*) - COUNT(names) FROM simulation_block_grams "
+        "WHERE gram = ? AND block IN (SELECT block FROM simulation_blocks GROUP BY block "
+        "HAVING SUM(grams_pending) = 0)"_s,
+        {m_folded}, u"read the blocks' counts of a name"_s);
+    if (!counted)
+        return counted.error();
+    if (!counted.value().next() || counted.value().value(1).toLongLong() != 0)
+        return std::optional<qint64>(); // a row without its count
+    return std::optional(counted.value().value(0).toLongLong());
+}
+
+const QList<NameProbe::Block> *NameSearch::keptBlocks() const
+{
+    if (m_planBlocks)
+        return &*m_planBlocks;
+    const quint64 snapshot = sql::ReadSnapshot::current(m_database);
+    if (snapshot != 0 && m_memo && m_memo->folded == m_folded && m_memo->blocksSnapshot == snapshot)
+        return &m_memo->blocks;
+    return nullptr;
 }
 
 bool NameSearch::countsByBlock() const
@@ -985,11 +1029,9 @@ Status NameSearch::findWalkSpans(const SimulationQuery &query)
 
 Result<QList<NameProbe::Block>> NameSearch::textBlocks()
 {
-    if (m_planBlocks)
-        return *m_planBlocks;
+    if (const QList<NameProbe::Block> *kept = keptBlocks())
+        return *kept;
     const quint64 snapshot = sql::ReadSnapshot::current(m_database);
-    if (snapshot != 0 && m_memo && m_memo->folded == m_folded && m_memo->blocksSnapshot == snapshot)
-        return m_memo->blocks;
     // The text's three characters as the migration cuts names: by code point.
     const std::u32string points = m_folded.toStdU32String();
     QStringList grams;

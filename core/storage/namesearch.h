@@ -421,6 +421,11 @@ private:
     bool usesFts() const;
     // matchesFromBlocks(), read from the blocks (and the index, for those still to gather).
     Result<std::optional<qint64>> countFromBlocks();
+    // The matches the blocks whose names are gathered count, and the ids of those still to
+    // gather (pending); nullopt where a gathered block's row has no count.
+    Result<std::optional<qint64>> gatheredMatches(QList<KeySpan> *pending);
+    // The blocks textBlocks() read for this plan or this query's snapshot; nullptr before.
+    const QList<NameProbe::Block> *keptBlocks() const;
     // The runs in the windows of ids spread over first … last, and how many of their names
     // match. Names given in sequence follow the ids (run-0001, run-0002 …): the newest runs
     // alone may show a name in all of them or in none, windows over every part of the table
