@@ -589,8 +589,10 @@ Result<std::optional<qint64>> NameSearch::countFromBlocks()
 {
     QList<KeySpan> spans;
     const Result<std::optional<qint64>> gathered = gatheredMatches(&spans);
-    if (!gathered || !gathered.value() || spans.size() > kCountedPendingBlocks)
-        return gathered ? std::optional<qint64>() : gathered;
+    if (!gathered)
+        return gathered.error();
+    if (!gathered.value() || spans.size() > kCountedPendingBlocks)
+        return std::optional<qint64>();
     qint64 matches = *gathered.value();
     if (!spans.isEmpty()) {
         const Result<std::optional<QHash<qint64, qint64>>> inPending = countMatchesByBlock(
