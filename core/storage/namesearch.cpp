@@ -607,9 +607,6 @@ Result<std::optional<qint64>> NameSearch::countFromBlocks()
 
 Result<std::optional<qint64>> NameSearch::gatheredMatches(QList<KeySpan> *pending)
 {
-    const auto pendingSpan = [](qint64 block) {
-        return KeySpan {block * SimulationBlocks::kIds, (block + 1) * SimulationBlocks::kIds - 1};
-    };
     // The blocks a page plans with (textBlocks(), kept for the query) carry each gathered
     // block's count. PostgreSQL's pages of a text of three characters plan on them: read once
     // for both, two statements fewer (a text's first search at a million runs 9.3 -> 7.8 ms,
@@ -625,7 +622,7 @@ Result<std::optional<qint64>> NameSearch::gatheredMatches(QList<KeySpan> *pendin
             if (block.runs <= 0)
                 continue;
             if (block.pending)
-                *pending << pendingSpan(block.block);
+                *pending << idsOfBlock(block.block);
             else if (block.names)
                 matches += *block.names;
             else
@@ -643,7 +640,7 @@ Result<std::optional<qint64>> NameSearch::gatheredMatches(QList<KeySpan> *pendin
     if (!stillToGather)
         return stillToGather.error();
     while (stillToGather.value().next())
-        *pending << pendingSpan(stillToGather.value().value(0).toLongLong());
+        *pending << idsOfBlock(stillToGather.value().value(0).toLongLong());
     auto counted = sql::readKept(
         m_database,
         u"SELECT COALESCE(SUM(names), 0), COUNT(*) - COUNT(names) FROM simulation_block_grams "
@@ -655,6 +652,11 @@ Result<std::optional<qint64>> NameSearch::gatheredMatches(QList<KeySpan> *pendin
     if (!counted.value().next() || counted.value().value(1).toLongLong() != 0)
         return std::optional<qint64>(); // a row without its count
     return std::optional(counted.value().value(0).toLongLong());
+}
+
+NameSearch::KeySpan NameSearch::idsOfBlock(qint64 block)
+{
+    return KeySpan {block * SimulationBlocks::kIds, (block + 1) * SimulationBlocks::kIds - 1};
 }
 
 const QList<NameProbe::Block> *NameSearch::keptBlocks() const
@@ -1002,9 +1004,8 @@ Status NameSearch::findWalkSpans(const SimulationQuery &query)
     // Consecutive blocks that may hold the text are walked as one span.
     QList<BlockSpan> found;
     for (const NameProbe::Block &block : blocks.value()) {
-        const KeySpan ids {block.block * SimulationBlocks::kIds,
-                           (block.block + 1) * SimulationBlocks::kIds - 1};
-        found << BlockSpan {byId ? ids : KeySpan {block.firstCreated, block.lastCreated},
+        found << BlockSpan {byId ? idsOfBlock(block.block)
+                                 : KeySpan {block.firstCreated, block.lastCreated},
                             block.holds};
     }
     m_walkSpans = joinSpans(found);
@@ -1541,9 +1542,7 @@ QList<NameSearch::KeySpan> NameSearch::idSpans(const QList<NameProbe::Block> &al
 {
     QList<BlockSpan> ids;
     for (const NameProbe::Block &block : all) {
-        ids << BlockSpan {
-            {block.block * SimulationBlocks::kIds, (block.block + 1) * SimulationBlocks::kIds - 1},
-            chosen.contains(block.block)};
+        ids << BlockSpan {idsOfBlock(block.block), chosen.contains(block.block)};
     }
     return joinSpans(ids);
 }

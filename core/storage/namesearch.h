@@ -572,6 +572,8 @@ private:
     // to each other in that order or overlapping joined, then the closest joined until at
     // most kWalkSpans are left.
     static QList<KeySpan> joinSpans(QList<BlockSpan> blocks);
+    // The ids a block of ids (SimulationBlocks) spans.
+    static KeySpan idsOfBlock(qint64 block);
     // In findWalkSpans() of the name or the update order, with the joined spans of ids of the
     // blocks that may hold the text, and every block: sets m_walkFrom.
     void findWalkFrom(SimulationQuery::OrderBy order, const QList<KeySpan> &spans, bool descending,
