@@ -136,6 +136,8 @@ private Q_SLOTS:
     void otherFiltersWeighTheIndexAgainstTheWalk();
     void valuesAreWrittenIntoStatementsOutsideQuotes_data() { test::addDialectRows(); }
     void valuesAreWrittenIntoStatementsOutsideQuotes();
+    void aTextWithoutATrigramIsReadInTheBlocksThatHoldIt_data() { test::addDialectRows(); }
+    void aTextWithoutATrigramIsReadInTheBlocksThatHoldIt();
 
 private:
     static NewSimulation run(const QString &name, qint64 machineId)
@@ -4280,3 +4282,90 @@ void TestListing::valuesAreWrittenIntoStatementsOutsideQuotes()
 
 QTEST_GUILESS_MAIN(TestListing)
 #include "tst_listing.moc"
+
+void TestListing::aTextWithoutATrigramIsReadInTheBlocksThatHoldIt()
+{
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    const bool postgreSql = database.isPostgreSql();
+    // The trigrams pg_trgm takes from a text's words: none from separators alone, nor from one
+    // letter before them; letters beyond ASCII count as separators.
+    const QList<std::pair<QString, bool>> texts {
+        {u"---"_s, false}, {u"x--"_s, false}, {u"%_."_s, false},   {u"é--"_s, false},
+        {u"--x"_s, true},  {u"ab-"_s, true},  {u"-ab"_s, true},    {u"a-b"_s, true},
+        {u"abc"_s, true},  {u"7%_"_s, false}, {u"日本語"_s, false}};
+    for (const auto &[text, serves] : texts)
+        QVERIFY2(NameSearch(database, text).trigramIndexServes() == serves, qPrintable(text));
+    constexpr qint64 kBlock = SimulationBlocks::kIds;
+    constexpr qint64 kRuns = 4 * kBlock + 100;
+    // Runs "run-1" …, but in the third block of ids those whose id ends in 7: "X--8197%_." …
+    const QString added = addRunsBySql(
+        database, kRuns,
+        u"CASE WHEN i / %1 = 2 AND i % 10 = 7 THEN 'X--' || i || '%_.' ELSE 'run-' || i END"_s.arg(
+            kBlock),
+        u"CASE WHEN i % 3 = 0 THEN 'failed' ELSE 'finished' END"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
+    SimulationRepository repository(database);
+    QSqlQuery query(database.connection());
+    for (const QString &text : {u"x--"_s, u"%_."_s, u"7%_"_s, u"---"_s}) {
+        for (const OrderBy orderBy :
+             {OrderBy::CreationDate, OrderBy::Name, OrderBy::UpdateDate, OrderBy::Status}) {
+            for (const bool descending : {false, true}) {
+                auto [list, what] = namePage(orderBy, descending, text, 30, text);
+                if (orderBy == OrderBy::Status)
+                    list.status = SimulationStatus::Failed;
+                NameSearch search(database, list.nameContains);
+                QVERIFY2(search.planPage(list).ok(), qPrintable(what));
+                if (postgreSql) {
+                    // Read in the third block alone, or nowhere.
+                    const auto &spans = search.holdingSpans();
+                    QVERIFY2(spans, qPrintable(what));
+                    QCOMPARE(spans->isEmpty(), text == u"---"_s);
+                    for (const NameSearch::KeySpan &span : *spans)
+                        QVERIFY2(span.first >= 2 * kBlock && span.last < 3 * kBlock,
+                                 qPrintable(what));
+                    // No statement of the page reads the trigram index, which would take
+                    // every row for a candidate, or the whole table.
+                    QVERIFY(database.connection().transaction());
+                    QVERIFY(query.exec(u"SET LOCAL enable_seqscan = off"_s));
+                    const SimulationListQuery listQuery(list, true, &search);
+                    for (const SqlStatement &statement :
+                         listQuery.selects(u"simulation_id, name"_s, list.limit)) {
+                        const std::optional<QString> text
+                            = sql::withLiterals(*query.driver(), statement.text, statement.values);
+                        QVERIFY(text);
+                        QVERIFY2(query.exec(u"EXPLAIN "_s + *text),
+                                 qPrintable(query.lastError().text()));
+                        QStringList lines;
+                        while (query.next())
+                            lines << query.value(0).toString();
+                        const QString plan = lines.join(u'\n');
+                        QVERIFY2(!plan.contains(u"simulations_name_trgm_idx"_s)
+                                     && !plan.contains(u"Seq Scan on simulations"_s),
+                                 qPrintable(what + u"\n"_s + *text + u"\n"_s + plan));
+                    }
+                    QVERIFY(database.connection().rollback());
+                }
+                // The runs a scan finds, page after page, by cursor and by offset, and counted.
+                const QList<qint64> scanned = scannedIds(repository, list);
+                QCOMPARE(scanned.isEmpty(), text == u"---"_s);
+                QVERIFY2(pagedIds(repository, list) == scanned, qPrintable(what));
+                QVERIFY2(pagedIds(repository, list, false) == scanned, qPrintable(what));
+                for (const bool estimate : {false, true}) {
+                    const auto counted = SimulationCounter(database).count(list, estimate);
+                    QVERIFY2(counted.ok(), qPrintable(what));
+                    QVERIFY2(counted.value().runs == scanned.size() && counted.value().exact,
+                             qPrintable(what + u": "_s + QString::number(counted.value().runs)));
+                }
+            }
+        }
+    }
+    // A run of another block renamed to hold the text: its block holds it now.
+    QVERIFY(query.exec(u"UPDATE simulations SET name = 'late x--', name_folded = 'late x--', "
+                       "name_key = 'late x--' WHERE simulation_id = 5"_s));
+    auto [list, what] = namePage(OrderBy::CreationDate, false, u"x--"_s, 30, u"renamed"_s);
+    const QList<qint64> scanned = scannedIds(repository, list);
+    QCOMPARE(scanned.constFirst(), 5);
+    QVERIFY2(pagedIds(repository, list) == scanned, qPrintable(what));
+}

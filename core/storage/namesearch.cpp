@@ -126,6 +126,25 @@ bool NameSearch::isIndexable() const
     return m_folded.size() >= kTrigram;
 }
 
+bool NameSearch::trigramIndexServes() const
+{
+    const auto isWordCharacter = [](QChar c) { return c.unicode() < 0x80 && c.isLetterOrNumber(); };
+    for (qsizetype at = 0; at < m_folded.size();) {
+        if (!isWordCharacter(m_folded.at(at))) {
+            ++at;
+            continue;
+        }
+        qsizetype end = at;
+        while (end < m_folded.size() && isWordCharacter(m_folded.at(end)))
+            ++end;
+        const qsizetype padded = end - at + (at > 0 ? 2 : 0) + (end < m_folded.size() ? 1 : 0);
+        if (padded >= kTrigram)
+            return true;
+        at = end;
+    }
+    return false;
+}
+
 bool NameSearch::usesFts() const
 {
     return !m_database.isPostgreSql() && isIndexable();
@@ -159,6 +178,11 @@ Status NameSearch::probeUpTo(Reach reach)
     if (!isIndexable()) {
         m_probe = NameProbe {m_folded};
         return success();
+    }
+    // A text the trigram index has no trigram of is read in the blocks that may hold it.
+    if (m_database.isPostgreSql() && !trigramIndexServes()) {
+        if (const Status found = findBlocksHoldingText(); !found)
+            return found;
     }
     // A probe that counted as far as this one would is known already: a plan's with the same
     // threshold (a walk's index may hold the names or not), and for a count any probe that
@@ -223,6 +247,10 @@ Status NameSearch::probeUpTo(Reach reach)
                 return estimate.error();
             m_probe.estimate = sql::readCount(*estimate.value());
         }
+        // The planner's count of a pattern it has no trigram of is a guess; its blocks' runs
+        // bound it (none: no match).
+        if (m_holdingSpans)
+            m_probe.estimate = std::min(m_probe.estimate, m_holdingRuns);
         if (const Status chosen = chooseIndexWords(); !chosen)
             return chosen;
         const qint64 expected = m_learntApplies ? plannedMatches() : m_probe.estimate;
@@ -415,6 +443,17 @@ Result<QList<double>> NameSearch::wordShares(const QStringList &words) const
 
 QString NameSearch::matchCondition(QVariantList *values, bool inBlocks) const
 {
+    if (m_holdingSpans) {
+        if (m_holdingSpans->isEmpty())
+            return u"FALSE"_s;
+        QStringList ranges;
+        for (const KeySpan &span : *m_holdingSpans) {
+            ranges << u"simulation_id BETWEEN ? AND ?"_s;
+            *values << span.first << span.last;
+        }
+        values->append(m_folded);
+        return u"("_s + ranges.join(u" OR "_s) + u") AND strpos(name_folded, ?) > 0"_s;
+    }
     // In blocks, a pattern the planner cannot read: at its statistics' floor (at a million runs
     // 100 for 555, in 3,700 names) it reads every match from the names' key alone and drops
     // the blocks' for a filter on each (2.4 against 0.6 ms for 205 matches in 15 blocks). Not
@@ -667,6 +706,23 @@ const QList<NameProbe::Block> *NameSearch::keptBlocks() const
     if (snapshot != 0 && m_memo && m_memo->folded == m_folded && m_memo->blocksSnapshot == snapshot)
         return &m_memo->blocks;
     return nullptr;
+}
+
+Status NameSearch::findBlocksHoldingText()
+{
+    m_holdingSpans.reset();
+    m_holdingRuns = 0;
+    const Result<QList<NameProbe::Block>> blocks = textBlocks();
+    if (!blocks)
+        return blocks.error();
+    QList<BlockSpan> spans;
+    for (const NameProbe::Block &block : blocks.value()) {
+        spans << BlockSpan {idsOfBlock(block.block), block.holds};
+        if (block.holds)
+            m_holdingRuns += block.runs;
+    }
+    m_holdingSpans = joinSpans(spans, kHoldingSpans);
+    return success();
 }
 
 bool NameSearch::countsByBlock() const
@@ -1722,7 +1778,7 @@ QSet<qint64> NameSearch::blocksBeforeRow(QList<MatchedBlock> blocks, qint64 offs
     return passed;
 }
 
-QList<NameSearch::KeySpan> NameSearch::joinSpans(QList<BlockSpan> blocks)
+QList<NameSearch::KeySpan> NameSearch::joinSpans(QList<BlockSpan> blocks, qsizetype most)
 {
     std::sort(blocks.begin(), blocks.end(),
               [](const BlockSpan &a, const BlockSpan &b) { return a.span.first < b.span.first; });
@@ -1735,7 +1791,7 @@ QList<NameSearch::KeySpan> NameSearch::joinSpans(QList<BlockSpan> blocks)
             joined << span;
         previousHolds = holds;
     }
-    while (joined.size() > kWalkSpans) {
+    while (joined.size() > most) {
         qsizetype closest = 0;
         for (qsizetype i = 1; i + 1 < joined.size(); ++i) {
             if (joined.at(i + 1).first - joined.at(i).last

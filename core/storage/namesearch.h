@@ -58,6 +58,14 @@ public:
     const QString &likePattern() const { return m_pattern; }
     // Three characters or more: the trigram index can find the matches.
     bool isIndexable() const;
+    // PostgreSQL: pg_trgm takes a trigram from the text for its index. It reads the trigrams of
+    // a LIKE pattern's words (letters and digits), a word padded with two blanks where a
+    // separator precedes it in the text and one where one follows: a text without one (only
+    // separators, "---", or one letter before them, "x--") would read the whole index, every
+    // row a candidate (at a million runs 0.5-1.9 s). Letters beyond ASCII are words or not by
+    // the database's character classes (none under LC_CTYPE C): they are taken as separators
+    // here, which costs a text of them at most the read of its blocks (blocksHoldingText).
+    bool trigramIndexServes() const;
     // Three characters: one of the characters whose names the blocks count (migration 033).
     bool countsByBlock() const;
     // Counts the matches of an indexable name alone through the index, up to the threshold
@@ -211,6 +219,9 @@ public:
     // 570,000, counts every block of its 14,000 matches. Known after planPage(): the page reads
     // the matches of these spans alone (readsIndexMatches).
     const std::optional<QList<KeySpan>> &matchSpans() const { return m_matchSpans; }
+    // After probe() on PostgreSQL, of a text the trigram index does not serve: the ranges of
+    // ids its matches are read in (findBlocksHoldingText).
+    const std::optional<QList<KeySpan>> &holdingSpans() const { return m_holdingSpans; }
     // The orders whose keys the blocks' spans tell: name, update and creation date.
     static bool blocksPlaceOrder(const SimulationQuery &query);
     // PostgreSQL, a page in id order (the status or the machine order under that filter, or a
@@ -361,6 +372,8 @@ public:
     // runs: 1.7 ms for its 100 rows, 0.19 with the cursor's bound alone).
     bool walkFromPassedBy(const QVariant &key) const;
     static constexpr qsizetype kWalkSpans = 8;
+    // The ranges of ids a text the trigram index does not serve is read in, at most.
+    static constexpr qsizetype kHoldingSpans = 32;
     // SQLite, a walk of another filter's index (a status, a machine, a verdict): the rows it
     // leaves are spread over the table, and checking a name costs a look-up of its row, unless
     // the index holds the names (in creation and name order, pageCosts). Where the name
@@ -426,6 +439,10 @@ private:
     Result<std::optional<qint64>> gatheredMatches(QList<KeySpan> *pending);
     // The blocks textBlocks() read for this plan or this query's snapshot; nullptr before.
     const QList<NameProbe::Block> *keptBlocks() const;
+    // PostgreSQL, a text the trigram index does not serve (trigramIndexServes): the spans of
+    // ids of the blocks that may hold it, and their runs, into m_holdingSpans and
+    // m_holdingRuns; every read of its matches keeps to them (matchCondition).
+    Status findBlocksHoldingText();
     // The runs in the windows of ids spread over first … last, and how many of their names
     // match. Names given in sequence follow the ids (run-0001, run-0002 …): the newest runs
     // alone may show a name in all of them or in none, windows over every part of the table
@@ -570,8 +587,8 @@ private:
     };
     // The spans of the blocks that hold the text, in order of their first dates: those next
     // to each other in that order or overlapping joined, then the closest joined until at
-    // most kWalkSpans are left.
-    static QList<KeySpan> joinSpans(QList<BlockSpan> blocks);
+    // most `most` are left.
+    static QList<KeySpan> joinSpans(QList<BlockSpan> blocks, qsizetype most = kWalkSpans);
     // The ids a block of ids (SimulationBlocks) spans.
     static KeySpan idsOfBlock(qint64 block);
     // In findWalkSpans() of the name or the update order, with the joined spans of ids of the
@@ -609,6 +626,9 @@ private:
     // The test of a name that the trigram index serves: the text's LIKE pattern, or the words
     // chosen for the index and the whole text checked in each candidate's name. inBlocks: on
     // PostgreSQL, beside the blocks' condition (blocksCondition), which the index must seek.
+    // A text the index does not serve, once its blocks are found (findBlocksHoldingText): the
+    // primary key's ranges of those blocks, each name checked (strpos, which keeps the planner
+    // off the trigram index).
     QString matchCondition(QVariantList *values, bool inBlocks = false) const;
     // SQLite: the FTS5 query of the text (its trigrams in sequence), or of the words chosen
     // for the index, each a phrase; the LIKE of each candidate's name checks the whole text.
@@ -628,6 +648,9 @@ private:
     qint64 m_rowsPassedOver = 0;
     // The blocks as textBlocks() read them for this plan: its steps ask once.
     std::optional<QList<NameProbe::Block>> m_planBlocks;
+    // findBlocksHoldingText().
+    std::optional<QList<KeySpan>> m_holdingSpans;
+    qint64 m_holdingRuns = 0;
     QString m_walkKeys;
     std::optional<KeyBound> m_walkFrom;
     std::optional<qint64> m_filteredRuns;
