@@ -128,7 +128,7 @@ bool NameSearch::isIndexable() const
 
 bool NameSearch::trigramIndexServes() const
 {
-    const auto isWordCharacter = [](QChar c) { return c.unicode() < 0x80 && c.isLetterOrNumber(); };
+    const auto isWordCharacter = [](QChar c) { return c.isLetterOrNumber(); };
     for (qsizetype at = 0; at < m_folded.size();) {
         if (!isWordCharacter(m_folded.at(at))) {
             ++at;

@@ -62,9 +62,10 @@ public:
     // a LIKE pattern's words (letters and digits), a word padded with two blanks where a
     // separator precedes it in the text and one where one follows: a text without one (only
     // separators, "---", or one letter before them, "x--") would read the whole index, every
-    // row a candidate (at a million runs 0.5-1.9 s). Letters beyond ASCII are words or not by
-    // the database's character classes (none under LC_CTYPE C): they are taken as separators
-    // here, which costs a text of them at most the read of its blocks (blocksHoldingText).
+    // row a candidate (at a million runs 0.5-1.9 s). Letters beyond ASCII are letters here, as
+    // in a database whose LC_CTYPE knows them (C.UTF-8, en_US.UTF-8): under LC_CTYPE C, where
+    // pg_trgm takes them for separators, a text of them reads the index whole as before, where
+    // taking them for separators everywhere would read every block that may hold a common one.
     bool trigramIndexServes() const;
     // Three characters: one of the characters whose names the blocks count (migration 033).
     bool countsByBlock() const;
