@@ -128,14 +128,13 @@ bool NameSearch::isIndexable() const
 
 bool NameSearch::trigramIndexServes() const
 {
-    const auto isWordCharacter = [](QChar c) { return c.isLetterOrNumber(); };
     for (qsizetype at = 0; at < m_folded.size();) {
-        if (!isWordCharacter(m_folded.at(at))) {
+        if (!m_folded.at(at).isLetterOrNumber()) {
             ++at;
             continue;
         }
         qsizetype end = at;
-        while (end < m_folded.size() && isWordCharacter(m_folded.at(end)))
+        while (end < m_folded.size() && m_folded.at(end).isLetterOrNumber())
             ++end;
         const qsizetype padded = end - at + (at > 0 ? 2 : 0) + (end < m_folded.size() ? 1 : 0);
         if (padded >= kTrigram)
@@ -180,9 +179,12 @@ Status NameSearch::probeUpTo(Reach reach)
         return success();
     }
     // A text the trigram index has no trigram of is read in the blocks that may hold it.
+    std::optional<qint64> holdingRuns;
     if (m_database.isPostgreSql() && !trigramIndexServes()) {
-        if (const Status found = findBlocksHoldingText(); !found)
-            return found;
+        const Result<qint64> found = findBlocksHoldingText();
+        if (!found)
+            return found.error();
+        holdingRuns = found.value();
     }
     // A probe that counted as far as this one would is known already: a plan's with the same
     // threshold (a walk's index may hold the names or not), and for a count any probe that
@@ -249,8 +251,8 @@ Status NameSearch::probeUpTo(Reach reach)
         }
         // The planner's count of a pattern it has no trigram of is a guess; its blocks' runs
         // bound it (none: no match).
-        if (m_holdingSpans)
-            m_probe.estimate = std::min(m_probe.estimate, m_holdingRuns);
+        if (holdingRuns)
+            m_probe.estimate = std::min(m_probe.estimate, *holdingRuns);
         if (const Status chosen = chooseIndexWords(); !chosen)
             return chosen;
         const qint64 expected = m_learntApplies ? plannedMatches() : m_probe.estimate;
@@ -446,13 +448,9 @@ QString NameSearch::matchCondition(QVariantList *values, bool inBlocks) const
     if (m_holdingSpans) {
         if (m_holdingSpans->isEmpty())
             return u"FALSE"_s;
-        QStringList ranges;
-        for (const KeySpan &span : *m_holdingSpans) {
-            ranges << u"simulation_id BETWEEN ? AND ?"_s;
-            *values << span.first << span.last;
-        }
+        const QString ranges = spansCondition(u"simulation_id"_s, *m_holdingSpans, values);
         values->append(m_folded);
-        return u"("_s + ranges.join(u" OR "_s) + u") AND strpos(name_folded, ?) > 0"_s;
+        return ranges + u" AND strpos(name_folded, ?) > 0"_s;
     }
     // In blocks, a pattern the planner cannot read: at its statistics' floor (at a million runs
     // 100 for 555, in 3,700 names) it reads every match from the names' key alone and drops
@@ -708,21 +706,21 @@ const QList<NameProbe::Block> *NameSearch::keptBlocks() const
     return nullptr;
 }
 
-Status NameSearch::findBlocksHoldingText()
+Result<qint64> NameSearch::findBlocksHoldingText()
 {
     m_holdingSpans.reset();
-    m_holdingRuns = 0;
     const Result<QList<NameProbe::Block>> blocks = textBlocks();
     if (!blocks)
         return blocks.error();
     QList<BlockSpan> spans;
+    qint64 runs = 0;
     for (const NameProbe::Block &block : blocks.value()) {
         spans << BlockSpan {idsOfBlock(block.block), block.holds};
         if (block.holds)
-            m_holdingRuns += block.runs;
+            runs += block.runs;
     }
     m_holdingSpans = joinSpans(spans, kHoldingSpans);
-    return success();
+    return runs;
 }
 
 bool NameSearch::countsByBlock() const
@@ -1684,14 +1682,20 @@ QString NameSearch::matchesIn(const QList<KeySpan> *spans, QVariantList *values,
     // between the spans are passed over before their rows are read. Several statements joined
     // by UNION ALL, one a span, took SQLite longer to prepare than to run (1 against 0.3 ms).
     *values << spans->constFirst().first << spans->constLast().last;
+    return u"(SELECT rowid AS match_id FROM simulation_names WHERE simulation_names MATCH ? "
+           "AND rowid BETWEEN ? AND ? AND "_s
+        + spansCondition(u"rowid"_s, *spans, values) + u") AS name_matches"_s;
+}
+
+QString NameSearch::spansCondition(const QString &column, const QList<KeySpan> &spans,
+                                   QVariantList *values)
+{
     QStringList ranges;
-    for (const KeySpan &span : *spans) {
-        ranges << u"rowid BETWEEN ? AND ?"_s;
+    for (const KeySpan &span : spans) {
+        ranges << column + u" BETWEEN ? AND ?"_s;
         *values << span.first << span.last;
     }
-    return u"(SELECT rowid AS match_id FROM simulation_names WHERE simulation_names MATCH ? "
-           "AND rowid BETWEEN ? AND ? AND ("_s
-        + ranges.join(u" OR "_s) + u")) AS name_matches"_s;
+    return u"("_s + ranges.join(u" OR "_s) + u")"_s;
 }
 
 QList<NameSearch::MatchedBlock> NameSearch::blocksHoldingRows(QList<MatchedBlock> blocks,

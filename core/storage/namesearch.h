@@ -441,9 +441,9 @@ private:
     // The blocks textBlocks() read for this plan or this query's snapshot; nullptr before.
     const QList<NameProbe::Block> *keptBlocks() const;
     // PostgreSQL, a text the trigram index does not serve (trigramIndexServes): the spans of
-    // ids of the blocks that may hold it, and their runs, into m_holdingSpans and
-    // m_holdingRuns; every read of its matches keeps to them (matchCondition).
-    Status findBlocksHoldingText();
+    // ids of the blocks that may hold it into m_holdingSpans, which every read of its matches
+    // keeps to (matchCondition); returns those blocks' runs.
+    Result<qint64> findBlocksHoldingText();
     // The runs in the windows of ids spread over first … last, and how many of their names
     // match. Names given in sequence follow the ids (run-0001, run-0002 …): the newest runs
     // alone may show a name in all of them or in none, windows over every part of the table
@@ -554,6 +554,10 @@ private:
     // the trigram index keyed by block serves it (migration 030): an array of the blocks, each
     // sought in the index (two bounds of a range would each read the index from its end).
     static QString blocksCondition(const QList<KeySpan> &spans, QVariantList *values);
+    // The condition that column lies in one of the spans, "(column BETWEEN ? AND ? OR …)", their
+    // bounds appended to values; spans not empty.
+    static QString spansCondition(const QString &column, const QList<KeySpan> &spans,
+                                  QVariantList *values);
     // The matches of the name alone the probe tells of, counted or extrapolated from the
     // newest ones counted (blocks: textBlocks()); nullopt where it cannot tell.
     std::optional<qint64> probedMatches(const QList<NameProbe::Block> &blocks) const;
@@ -651,7 +655,6 @@ private:
     std::optional<QList<NameProbe::Block>> m_planBlocks;
     // findBlocksHoldingText().
     std::optional<QList<KeySpan>> m_holdingSpans;
-    qint64 m_holdingRuns = 0;
     QString m_walkKeys;
     std::optional<KeyBound> m_walkFrom;
     std::optional<qint64> m_filteredRuns;
