@@ -154,6 +154,8 @@ requests() { # N
     echo "?name=042&order_by=name&order=desc&limit=100&offset=2000|/simulations?name=042&order_by=name&order=desc&limit=100&offset=2000"
     echo "?name=42&limit=100 (2 characters)|/simulations?name=42&limit=100"
     echo "?name=0000424&status=failed&order_by=name&limit=100|/simulations?name=0000424&status=failed&order_by=name&limit=100"
+    echo "?name=0000424&status=finished&limit=100 (the status of most runs, which the name index has no key for)|/simulations?name=0000424&status=finished&limit=100"
+    echo "?name=042&status=cancelled&order_by=update_date&limit=100 (a status of no run)|/simulations?name=042&status=cancelled&order_by=update_date&limit=100"
     echo "?name=---&limit=100 (no letter or digit: no trigram for pg_trgm)|/simulations?name=---&limit=100"
     echo "?name=x--&order_by=name&limit=100 (one letter before separators: none either)|/simulations?name=x--&order_by=name&limit=100"
     echo "GET /metrics|/metrics"

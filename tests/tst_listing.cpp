@@ -134,6 +134,8 @@ private Q_SLOTS:
     void estimatesOfATextAreKeptForItsNextSearches();
     void otherFiltersWeighTheIndexAgainstTheWalk_data() { test::addDialectRows(); }
     void otherFiltersWeighTheIndexAgainstTheWalk();
+    void aRareStatusIsReadFromTheNameIndex_data() { test::addDialectRows(); }
+    void aRareStatusIsReadFromTheNameIndex();
     void valuesAreWrittenIntoStatementsOutsideQuotes_data() { test::addDialectRows(); }
     void valuesAreWrittenIntoStatementsOutsideQuotes();
     void aTextWithoutATrigramIsReadInTheBlocksThatHoldIt_data() { test::addDialectRows(); }
@@ -4260,6 +4262,82 @@ void TestListing::otherFiltersWeighTheIndexAgainstTheWalk()
         const auto counted = repository.count(query);
         QVERIFY(counted.ok());
         QCOMPARE(counted.value(), qint64(want.size()));
+    }
+}
+
+// PostgreSQL: the trigram index is keyed by the status of the runs that have not finished
+// (migration 036). A page of a common name among a status few runs have reads from the index the
+// matches that have it alone, counts them on the way and sorts them; a status most runs have
+// (finished, or any at more than a tenth of the runs) is checked on each match as before. Every
+// way lists the runs a scan finds, and counts them exactly where it read them all.
+void TestListing::aRareStatusIsReadFromTheNameIndex()
+{
+    // A million runs, 20,000 failed (2 %), a page of 100 by name (whose index holds the names):
+    // a name in 14,000 runs is read from the index keyed by the status (280 matches there),
+    // where reading all its matches cost more than walking 7,000 failed runs; a name in a
+    // quarter of the runs is still walked (400 failed runs fill the page).
+    QVERIFY(NameSearch::indexBeatsWalk(14'000, 1'000'000, 20'000, 100, true, 0.02));
+    QVERIFY(!NameSearch::indexBeatsWalk(14'000, 1'000'000, 20'000, 100, true));
+    QVERIFY(!NameSearch::indexBeatsWalk(250'000, 1'000'000, 20'000, 100, true, 0.02));
+
+    AISIM_OPEN_TEST_DATABASE(db);
+    Database database(db->url());
+    QVERIFY(withMachinesAAndB(database));
+    const bool postgreSql = database.isPostgreSql();
+    constexpr qint64 kRuns = 3 * SimulationBlocks::kIds;
+    // Zeta in one run of eight (1,536); one run of twelve failed (1,024, 8 %), a third
+    // cancelled, the rest finished: 512 failed Zetas.
+    const QString added
+        = addRunsBySql(database, kRuns, u"CASE WHEN i % 8 = 0 THEN 'Zeta ' ELSE 'tick ' END || i"_s,
+                       u"CASE WHEN i % 12 = 4 THEN 'failed' WHEN i % 3 = 0 THEN 'cancelled' "
+                       "ELSE 'finished' END"_s);
+    QVERIFY2(added.isEmpty(), qPrintable(added));
+    SimulationRepository repository(database);
+    QSqlQuery explain(database.connection());
+    for (const SimulationStatus status :
+         {SimulationStatus::Failed, SimulationStatus::Cancelled, SimulationStatus::Finished}) {
+        for (const OrderBy orderBy : {OrderBy::Name, OrderBy::UpdateDate, OrderBy::FinalLoss}) {
+            SimulationQuery query;
+            query.nameContains = u"ZETA"_s;
+            query.status = status;
+            query.orderBy = orderBy;
+            query.limit = 100;
+            const QString what
+                = u"%1, %2"_s.arg(statusName(status), SimulationQuery::orderByName(orderBy));
+            NameSearch search(database, query.nameContains);
+            QVERIFY(search.planPage(query).ok());
+            const bool keyed = postgreSql && status == SimulationStatus::Failed;
+            QCOMPARE(search.indexedStatus(), keyed ? statusName(status) : QString());
+            const QList<SqlStatement> statements
+                = SimulationListQuery(query, postgreSql, &search).selects(u"*"_s, 100);
+            QVERIFY(!statements.isEmpty());
+            QCOMPARE(statements.first().text.contains(u"NULLIF(status"_s), keyed);
+            if (keyed) {
+                // The index yields the failed runs' matches: the key is one of its conditions.
+                QVERIFY2(search.readsEveryMatch(), qPrintable(what));
+                const QString plan = planOf(explain, postgreSql, statements.first());
+                static const QRegularExpression keyRead(
+                    u"Index Cond: .*NULLIF\\(status, 'finished'::text\\) = 'failed'"_s);
+                QVERIFY2(plan.contains(u"simulations_name_trgm_idx"_s) && plan.contains(keyRead)
+                             && !plan.contains(u"Seq Scan"_s),
+                         qPrintable(what + u'\n' + plan));
+            }
+            const QList<qint64> want = scannedIds(repository, query);
+            if (status == SimulationStatus::Failed)
+                QCOMPARE(want.size(), 512);
+            QVERIFY2(want.size() > 100, qPrintable(what));
+            QCOMPARE(pagedIds(repository, query), want);
+            QCOMPARE(pagedIds(repository, query, false), want);
+            // The page's read counted the query's runs, filters included.
+            query.nameProbe = std::make_shared<NameProbe>();
+            QVERIFY(repository.list(query).ok());
+            const auto counted = SimulationCounter(database).count(query, true);
+            QVERIFY(counted.ok());
+            if (keyed)
+                QVERIFY2(counted->exact, qPrintable(what));
+            if (counted->exact)
+                QCOMPARE(counted->runs, qint64(want.size()));
+        }
     }
 }
 

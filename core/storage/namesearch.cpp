@@ -778,6 +778,7 @@ Status NameSearch::planPage(const SimulationQuery &query)
     m_learntApplies = boundsPagesOf(query);
     m_matchesInIdOrder = false;
     m_indexForFilters = false;
+    m_indexedStatus.clear();
     m_walkChecksMatches = false;
     m_walkSpans.reset();
     m_walkIds.reset();
@@ -1655,11 +1656,19 @@ QString NameSearch::matchesIn(const QList<KeySpan> *spans, QVariantList *values,
         const QStringList filtered = filters
             ? SimulationListQuery::filterConditions(*filters, &filterValues)
             : QStringList();
+        // The index's key of the status, where these filters hold the one it reads.
+        const auto statusKey = [&](QVariantList *keyValues) {
+            return filters && filters->status && statusName(*filters->status) == m_indexedStatus
+                ? indexedStatusCondition(keyValues)
+                : QString();
+        };
         if (!spans) {
             // Every match: OFFSET 0 keeps the planner from walking a filter's index, which holds
             // the names, over every run the filter leaves (at a million runs, 042 on one of two
             // machines: 222 ms, against 11 through the trigram index).
-            const QString match = matchCondition(values);
+            QString match = matchCondition(values);
+            if (const QString status = statusKey(values); !status.isEmpty())
+                match += u" AND "_s + status;
             *values += filterValues;
             const QString where
                 = filtered.isEmpty() ? QString() : u" WHERE "_s + filtered.join(u" AND "_s);
@@ -1667,6 +1676,8 @@ QString NameSearch::matchesIn(const QList<KeySpan> *spans, QVariantList *values,
                 + match + u" OFFSET 0) AS simulations"_s + where + u") AS name_matches"_s;
         }
         QStringList tests {blocksCondition(*spans, values), matchCondition(values, true)};
+        if (const QString status = statusKey(values); !status.isEmpty())
+            tests << status;
         tests += filtered;
         *values += filterValues;
         return u"(SELECT simulation_id AS match_id FROM simulations WHERE "_s
@@ -1809,11 +1820,12 @@ QList<NameSearch::KeySpan> NameSearch::joinSpans(QList<BlockSpan> blocks, qsizet
 }
 
 bool NameSearch::indexBeatsWalk(qint64 estimate, qint64 runs, qint64 filtered, qint64 pageRows,
-                                bool namesInIndex)
+                                bool namesInIndex, double indexedShare)
 {
     const double share = double(std::max<qint64>(estimate, 1)) / double(std::max<qint64>(runs, 1));
     const double walked = std::min(double(filtered), double(pageRows) / share);
-    return double(estimate) / kWalkCost < walked / (namesInIndex ? kIndexedNameCost : 1.0);
+    return double(estimate) * indexedShare / kWalkCost
+        < walked / (namesInIndex ? kIndexedNameCost : 1.0);
 }
 
 Result<qint64> NameSearch::runsLeftByOtherFilters(const SimulationQuery &query)
@@ -1843,10 +1855,45 @@ Status NameSearch::weighOtherFilters(const SimulationQuery &query)
     const Result<qint64> filtered = runsLeftByOtherFilters(query);
     if (!filtered)
         return filtered.error();
+    const Result<double> indexedShare = weighIndexedStatus(query, filtered.value());
+    if (!indexedShare)
+        return indexedShare.error();
     m_indexForFilters = indexBeatsWalk(
         m_probe.estimate, m_probe.runs, filtered.value(), pageRows(query, filtered.value()),
-        SimulationListQuery(query, m_database.isPostgreSql()).orderIndexHoldsNames());
+        SimulationListQuery(query, m_database.isPostgreSql()).orderIndexHoldsNames(),
+        indexedShare.value());
     return success();
+}
+
+Result<double> NameSearch::weighIndexedStatus(const SimulationQuery &query, qint64 filtered)
+{
+    if (!m_database.isPostgreSql() || !query.status || *query.status == SimulationStatus::Finished
+        || m_probe.runs <= 0)
+        return 1.0;
+    // The runs of the status alone: the other filters counted with it where there are none.
+    qint64 runs = filtered;
+    if (query.machineId || query.verdict) {
+        SimulationQuery status;
+        status.status = query.status;
+        const Result<std::optional<qint64>> counted
+            = SimulationCounter(m_database).countFromCounters(status);
+        if (!counted)
+            return counted.error();
+        runs = counted.value().value_or(m_probe.runs);
+    }
+    const double share = double(runs) / double(m_probe.runs);
+    if (share > kIndexedStatusShare)
+        return 1.0;
+    m_indexedStatus = statusName(*query.status);
+    return share;
+}
+
+QString NameSearch::indexedStatusCondition(QVariantList *values) const
+{
+    if (m_indexedStatus.isEmpty())
+        return QString();
+    values->append(m_indexedStatus);
+    return u"NULLIF(status, 'finished') = ?"_s;
 }
 
 Status NameSearch::weighMatchedIds(const SimulationQuery &query)
@@ -2033,8 +2080,11 @@ QString NameSearch::source(QVariantList *values, qint64 bound, const MatchWindow
         if (!spans && window && window->byBlock)
             spans = QList<KeySpan> {window->ids};
         const QString blocks = spans ? blocksCondition(*spans, values) + u" AND "_s : QString();
-        const QString matches = u"(SELECT * FROM simulations WHERE "_s + blocks
+        QString matches = u"(SELECT * FROM simulations WHERE "_s + blocks
             + matchCondition(values, spans.has_value());
+        // After the name's values, as the text holds them.
+        if (const QString status = indexedStatusCondition(values); !status.isEmpty())
+            matches += u" AND "_s + status;
         if (bound <= 0)
             return matches + u" OFFSET 0) AS simulations"_s;
         values->append(bound);

@@ -151,9 +151,16 @@ public:
     // names (namesInIndex, SimulationListQuery::orderIndexHoldsNames): then each costs
     // kIndexedNameCost times less. The index's matches are read in the table's order, each
     // several times cheaper than a look-up (kWalkCost). estimate: the planner's count of the
-    // name's matches.
+    // name's matches. indexedShare: the share of the runs that the status the index is keyed by
+    // leaves (indexedStatus(); 1 without one): of the name's matches the index yields those.
     static bool indexBeatsWalk(qint64 estimate, qint64 runs, qint64 filtered, qint64 pageRows,
-                               bool namesInIndex);
+                               bool namesInIndex, double indexedShare = 1.0);
+    // PostgreSQL, known after planPage(): the status the trigram index reads the name's matches
+    // under (its key NULLIF(status, 'finished'), migration 036), the query's status where it is
+    // not finished and at most kIndexedStatusShare of the runs have it; empty where none. A
+    // status that many rows share costs the index more than checking it on each match does.
+    const QString &indexedStatus() const { return m_indexedStatus; }
+    static constexpr double kIndexedStatusShare = 0.1;
     // SQLite, a page of a name too common to read all its matches, with other filters: what
     // each way of reading it costs, in look-ups of a row. statements: how many statements the
     // walk has (one a span of blocks, each reads the matches).
@@ -474,8 +481,14 @@ private:
     // The share kept for the text (kEstimatesLifetimeMs), whatever the reach of the probe it
     // was taken with; m_probe.runs must be read.
     std::optional<double> keptShare() const;
-    // After probe(), on PostgreSQL: sets m_indexForFilters (indexBeatsWalk).
+    // After probe(), on PostgreSQL: sets m_indexedStatus and m_indexForFilters (indexBeatsWalk).
     Status weighOtherFilters(const SimulationQuery &query);
+    // PostgreSQL: where the query's status is one the index reads (indexedStatus), the share of
+    // the runs that have it, and sets m_indexedStatus; 1 otherwise.
+    Result<double> weighIndexedStatus(const SimulationQuery &query, qint64 filtered);
+    // The condition on the index's key of the status (migration 036) where one is read, for the
+    // matches of a page or of a span of blocks (the status is filtered outside them too).
+    QString indexedStatusCondition(QVariantList *values) const;
     // The runs the query's filters other than the name leave, from the counters (all the runs
     // where they cannot tell); read once a plan.
     Result<qint64> runsLeftByOtherFilters(const SimulationQuery &query);
@@ -663,6 +676,7 @@ private:
     qint64 m_learnt = -1;
     bool m_matchesInIdOrder = false;
     bool m_indexForFilters = false;
+    QString m_indexedStatus;
     // Known after planPage(): the page's walk would read an index that holds the names
     // (indexedMatches).
     bool m_namesInWalk = false;
