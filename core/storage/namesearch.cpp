@@ -1657,27 +1657,21 @@ QString NameSearch::matchesIn(const QList<KeySpan> *spans, QVariantList *values,
             ? SimulationListQuery::filterConditions(*filters, &filterValues)
             : QStringList();
         // The index's key of the status, where these filters hold the one it reads.
-        const auto statusKey = [&](QVariantList *keyValues) {
-            return filters && filters->status && statusName(*filters->status) == m_indexedStatus
-                ? indexedStatusCondition(keyValues)
-                : QString();
-        };
+        const bool keyed
+            = filters && filters->status && statusName(*filters->status) == m_indexedStatus;
         if (!spans) {
             // Every match: OFFSET 0 keeps the planner from walking a filter's index, which holds
             // the names, over every run the filter leaves (at a million runs, 042 on one of two
             // machines: 222 ms, against 11 through the trigram index).
-            QString match = matchCondition(values);
-            if (const QString status = statusKey(values); !status.isEmpty())
-                match += u" AND "_s + status;
+            const QString match = keyedMatchCondition(values, false, keyed);
             *values += filterValues;
             const QString where
                 = filtered.isEmpty() ? QString() : u" WHERE "_s + filtered.join(u" AND "_s);
             return u"(SELECT simulation_id AS match_id FROM (SELECT * FROM simulations WHERE "_s
                 + match + u" OFFSET 0) AS simulations"_s + where + u") AS name_matches"_s;
         }
-        QStringList tests {blocksCondition(*spans, values), matchCondition(values, true)};
-        if (const QString status = statusKey(values); !status.isEmpty())
-            tests << status;
+        QStringList tests {blocksCondition(*spans, values),
+                           keyedMatchCondition(values, true, keyed)};
         tests += filtered;
         *values += filterValues;
         return u"(SELECT simulation_id AS match_id FROM simulations WHERE "_s
@@ -1888,12 +1882,15 @@ Result<double> NameSearch::weighIndexedStatus(const SimulationQuery &query, qint
     return share;
 }
 
-QString NameSearch::indexedStatusCondition(QVariantList *values) const
+QString NameSearch::keyedMatchCondition(QVariantList *values, bool inBlocks, bool keyed) const
 {
-    if (m_indexedStatus.isEmpty())
-        return QString();
-    values->append(m_indexedStatus);
-    return u"NULLIF(status, 'finished') = ?"_s;
+    QString condition = matchCondition(values, inBlocks);
+    if (keyed && !m_indexedStatus.isEmpty()) {
+        // After the name's values, as the text holds them.
+        values->append(m_indexedStatus);
+        condition += u" AND NULLIF(status, 'finished') = ?"_s;
+    }
+    return condition;
 }
 
 Status NameSearch::weighMatchedIds(const SimulationQuery &query)
@@ -2080,11 +2077,8 @@ QString NameSearch::source(QVariantList *values, qint64 bound, const MatchWindow
         if (!spans && window && window->byBlock)
             spans = QList<KeySpan> {window->ids};
         const QString blocks = spans ? blocksCondition(*spans, values) + u" AND "_s : QString();
-        QString matches = u"(SELECT * FROM simulations WHERE "_s + blocks
-            + matchCondition(values, spans.has_value());
-        // After the name's values, as the text holds them.
-        if (const QString status = indexedStatusCondition(values); !status.isEmpty())
-            matches += u" AND "_s + status;
+        const QString matches = u"(SELECT * FROM simulations WHERE "_s + blocks
+            + keyedMatchCondition(values, spans.has_value(), true);
         if (bound <= 0)
             return matches + u" OFFSET 0) AS simulations"_s;
         values->append(bound);

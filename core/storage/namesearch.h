@@ -486,9 +486,10 @@ private:
     // PostgreSQL: where the query's status is one the index reads (indexedStatus), the share of
     // the runs that have it, and sets m_indexedStatus; 1 otherwise.
     Result<double> weighIndexedStatus(const SimulationQuery &query, qint64 filtered);
-    // The condition on the index's key of the status (migration 036) where one is read, for the
-    // matches of a page or of a span of blocks (the status is filtered outside them too).
-    QString indexedStatusCondition(QVariantList *values) const;
+    // matchCondition(), with the index's key of the status (migration 036) where keyed and one
+    // is read: the matches of a page or of a span of blocks (the status is filtered outside
+    // them too).
+    QString keyedMatchCondition(QVariantList *values, bool inBlocks, bool keyed) const;
     // The runs the query's filters other than the name leave, from the counters (all the runs
     // where they cannot tell); read once a plan.
     Result<qint64> runsLeftByOtherFilters(const SimulationQuery &query);
